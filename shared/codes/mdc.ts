@@ -1,0 +1,69 @@
+// IEEE 11073-10101 (MDC) nomenclature with UCUM units and LOINC codes, for the quantities the
+// workstation handles. Source: ../shared/clinical/README.md. Devices disagree in practice, so
+// drivers map their own fields onto this table rather than inventing codes.
+
+export interface MdcTerm {
+  readonly refId: string;
+  readonly code: number;
+  /** UCUM unit; `{count}` marks a raw device value whose scale is not publicly documented. */
+  readonly unit: string;
+  readonly loinc?: string;
+  /** Short label a nurse reads on screen. */
+  readonly label: string;
+  /** Unit as a nurse reads it on screen (UCUM `/min` is bpm for a heart, rpm for breaths). */
+  readonly screenUnit: string;
+}
+
+export const MDC = {
+  MDC_ECG_HEART_RATE: {
+    refId: 'MDC_ECG_HEART_RATE',
+    code: 147842,
+    unit: '/min',
+    loinc: '8867-4',
+    label: 'HR', screenUnit: 'bpm',
+  },
+  MDC_PULS_OXIM_SAT_O2: {
+    refId: 'MDC_PULS_OXIM_SAT_O2',
+    code: 150456,
+    unit: '%',
+    loinc: '59408-5',
+    label: 'SpO₂', screenUnit: '%',
+  },
+  MDC_PULS_OXIM_PULS_RATE: {
+    refId: 'MDC_PULS_OXIM_PULS_RATE',
+    code: 149530,
+    unit: '/min',
+    loinc: '8867-4',
+    label: 'PR', screenUnit: 'bpm',
+  },
+  MDC_RESP_RATE: {
+    refId: 'MDC_RESP_RATE',
+    code: 151562,
+    unit: '/min',
+    loinc: '9279-1',
+    label: 'RR', screenUnit: 'rpm',
+  },
+  MDC_TEMP_BODY: {
+    refId: 'MDC_TEMP_BODY',
+    code: 150364,
+    unit: 'Cel',
+    loinc: '8310-5',
+    label: 'Temp', screenUnit: '°C',
+  },
+  // Lead not stated by the device: the unspecified-lead term (partition 2, 0x0100).
+  MDC_ECG_ELEC_POTL: { refId: 'MDC_ECG_ELEC_POTL', code: 131328, unit: 'mV', label: 'ECG', screenUnit: 'mV' },
+  MDC_ECG_ELEC_POTL_II: {
+    refId: 'MDC_ECG_ELEC_POTL_II',
+    code: 131330,
+    unit: 'mV',
+    label: 'ECG II', screenUnit: 'mV',
+  },
+  MDC_PULS_OXIM_PLETH: { refId: 'MDC_PULS_OXIM_PLETH', code: 150452, unit: '1', label: 'Pleth', screenUnit: '' },
+  MDC_IMPED_TTHOR: { refId: 'MDC_IMPED_TTHOR', code: 151780, unit: 'Ohm', label: 'Resp', screenUnit: 'Ω' },
+} as const satisfies Record<string, MdcTerm>;
+
+export type MdcRefId = keyof typeof MDC;
+
+export function isMdcRefId(id: string): id is MdcRefId {
+  return Object.hasOwn(MDC, id);
+}

@@ -1,0 +1,90 @@
+// The domain model as runtime schemas. Everything that crosses a process or network boundary is
+// one of these; the TypeScript types are inferred from them so the two never drift apart.
+import { z } from 'zod';
+
+/** Wall-clock time, UTC milliseconds since the Unix epoch. */
+export const UtcMs = z.number().finite();
+
+export const DeviceState = z.enum(['connecting', 'connected', 'stale', 'disconnected']);
+export type DeviceState = z.infer<typeof DeviceState>;
+
+export const DeviceStatus = z.object({
+  id: z.string(),
+  driver: z.string(),
+  path: z.string(),
+  bedId: z.string(),
+  state: DeviceState,
+  framesOk: z.number().int().nonnegative(),
+  framesBad: z.number().int().nonnegative(),
+  lastFrameAt: UtcMs.nullable(),
+  /** What went wrong last, in words a nurse or biomed can act on; null when all is well. */
+  problem: z.string().nullable(),
+});
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+export const Numeric = z.object({ value: z.number(), unit: z.string(), at: UtcMs });
+export type Numeric = z.infer<typeof Numeric>;
+
+export const AlarmKind = z.enum(['physiological', 'technical']);
+export const AlarmPriority = z.enum(['high', 'medium', 'low']);
+export type AlarmPriority = z.infer<typeof AlarmPriority>;
+/** active: sounding; acknowledged: silenced by a person, still shown; latched: condition ended, awaits a person. */
+export const AlarmState = z.enum(['active', 'acknowledged', 'latched']);
+export type AlarmState = z.infer<typeof AlarmState>;
+
+export const Alarm = z.object({
+  id: z.string(),
+  bedId: z.string(),
+  kind: AlarmKind,
+  priority: AlarmPriority,
+  code: z.string(),
+  message: z.string(),
+  state: AlarmState,
+  since: UtcMs,
+  /** The measured value that raised a physiological alarm, and the limit it crossed. */
+  value: z.number().nullable(),
+  limit: z.number().nullable(),
+  /** Device id the condition comes from. */
+  source: z.string(),
+});
+export type Alarm = z.infer<typeof Alarm>;
+
+export const WaveformChannel = z.object({
+  deviceId: z.string(),
+  refId: z.string(),
+  label: z.string(),
+  /** Unit of the raw values on the wire; `{count}` when the device's scale is not public. */
+  unit: z.string(),
+  rateHz: z.number().positive(),
+  /** Physical units per raw count, or null when the public material does not give it. */
+  scale: z.number().nullable(),
+});
+export type WaveformChannel = z.infer<typeof WaveformChannel>;
+
+export const SampleBlock = z.object({
+  bedId: z.string(),
+  deviceId: z.string(),
+  channel: z.string(),
+  rateHz: z.number().positive(),
+  /** Time of the first sample. */
+  t0: UtcMs,
+  /** Raw device values (integers for every driver so far), bit-exact as decoded. */
+  values: z.array(z.number()),
+});
+export type SampleBlock = z.infer<typeof SampleBlock>;
+
+export const Bed = z.object({
+  id: z.string(),
+  label: z.string(),
+  deviceIds: z.array(z.string()),
+  /** Latest numerics keyed by MDC reference id. */
+  numerics: z.record(z.string(), Numeric),
+  alarms: z.array(Alarm),
+});
+export type Bed = z.infer<typeof Bed>;
+
+export const Status = z.object({
+  devices: z.array(DeviceStatus),
+  beds: z.array(Bed),
+});
+export type Status = z.infer<typeof Status>;
