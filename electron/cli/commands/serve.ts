@@ -1,0 +1,59 @@
+// `workstation serve`: the workstation core with the headless browser shell.
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { startWorkstation } from '../../host/workstation';
+import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-config';
+import { startDemo, type Demo } from '../../host/demo';
+import { rendererDir } from '../../host/locate';
+import { startBrowserShell } from '../serve/server';
+import { CliError, numberOption, parseOptions } from '../cli-error';
+
+export function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME ?? resolve(homedir(), '.local', 'share');
+  return resolve(base, 'clinical-workstation');
+}
+
+function parseDeviceOption(value: string): DeviceConfig {
+  const parsed = parseDeviceSpec(value);
+  if (typeof parsed === 'string') throw new CliError(parsed);
+  return parsed;
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  const options = parseOptions(args, {
+    port: { type: 'string' },
+    data: { type: 'string' },
+    device: { type: 'string', multiple: true },
+    demo: { type: 'boolean' },
+    token: { type: 'string' },
+  });
+  const port = numberOption('port', options.port, 4318);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0–65535, got ${port}.`);
+  const token = options.token ?? randomBytes(18).toString('base64url');
+  const devices = (options.device ?? []).map(parseDeviceOption);
+
+  let demo: Demo | null = null;
+  if (options.demo) {
+    demo = await startDemo();
+    devices.push({ driver: 'healthypi5', path: demo.devicePath, bed: 'Bed 1 (demo)' });
+  }
+  if (devices.length === 0) {
+    console.log('No devices given: add --device healthypi5:/dev/ttyACM0, or --demo for a simulated bed.');
+  }
+
+  const workstation = await startWorkstation({ dataDir: resolve(options.data ?? defaultDataDir()), devices });
+  const shell = await startBrowserShell({ router: workstation.router, rendererDir: rendererDir(), port, token });
+  console.log(`Workstation ready at ${shell.url}`);
+
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('Stopping: closing devices and the data store…');
+  await shell.close();
+  await workstation.stop();
+  await demo?.stop();
+  return 0;
+}

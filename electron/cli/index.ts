@@ -1,0 +1,53 @@
+// The `workstation` command. Each subcommand lives in commands/; this file only dispatches.
+import { runServe } from './commands/serve';
+import { runDecode } from './commands/decode';
+import { runSimulate } from './commands/simulate';
+import { CliError } from './cli-error';
+
+const USAGE = `Usage: workstation <command> [options]
+
+Commands:
+  serve      Start the workstation with the browser shell (HTTP + WebSocket on 127.0.0.1)
+             --port N  --data DIR  [--device DRIVER:PATH]...  [--demo]  [--token T]
+  decode     Decode a device byte stream: one JSON object per frame, then a summary line
+             --driver ID  [--input FILE|-]
+  simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
+             --driver healthypi5  --port PATH  [--hr 72 --spo2 98 --rr 16 --temp 36.5]
+             While running, type commands on stdin: "spo2 85", "hr 130", "pause", "resume".
+  help       Show this text
+`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  serve: runServe,
+  decode: runDecode,
+  simulate: runSimulate,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  return command(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`workstation: ${error.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`workstation: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

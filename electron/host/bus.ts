@@ -1,0 +1,41 @@
+// The in-process bus: producers publish, consumers subscribe, nobody reaches into anyone else.
+// Dispatch is synchronous and in subscription order; a failing subscriber is logged and isolated
+// so one broken consumer cannot starve the store or the alarms.
+import type { Alarm, DeviceStatus, Numeric, SampleBlock } from '../../shared/model/schemas';
+import type { AlarmLogEntry } from './alarms/bed-alarms';
+
+export interface BusTopics {
+  samples: SampleBlock;
+  numeric: { bedId: string; deviceId: string; refId: string; numeric: Numeric };
+  device: DeviceStatus;
+  /** The bed's whole current alarm list after any change, with the log entries that changed it. */
+  alarms: { bedId: string; alarms: Alarm[]; log: AlarmLogEntry[] };
+}
+
+type Listener<T> = (payload: T) => void;
+
+export class Bus {
+  // Keyed by topic; on() and emit() keep each set's listener type tied to its topic.
+  private readonly listeners = new Map<keyof BusTopics, Set<Listener<never>>>();
+
+  constructor(private readonly log: (message: string, error: unknown) => void = console.error) {}
+
+  on<K extends keyof BusTopics>(topic: K, listener: Listener<BusTopics[K]>): () => void {
+    let set = this.listeners.get(topic) as Set<Listener<BusTopics[K]>> | undefined;
+    if (!set) this.listeners.set(topic, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  emit<K extends keyof BusTopics>(topic: K, payload: BusTopics[K]): void {
+    const set = this.listeners.get(topic) as Set<Listener<BusTopics[K]>> | undefined;
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.log(`bus: a '${topic}' subscriber failed`, error);
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// The desktop shell: one window onto the workstation core. Everything clinical lives in
+// electron/host; this file only does what needs Electron (lifecycle, window, IPC, updates).
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import electronUpdater from 'electron-updater';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startWorkstation, type Workstation } from '../host/workstation';
+import { startDemo, type Demo } from '../host/demo';
+import { parseDeviceSpec, type DeviceConfig } from '../host/devices/device-config';
+import { bindIpc } from './ipc';
+import { navigationAllowed, permissionAllowed, secureWindowOptions, trustedSenderUrl } from './security';
+
+const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+const rendererIndexUrl = pathToFileURL(rendererIndex).href;
+const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+
+let workstation: Workstation | null = null;
+let demo: Demo | null = null;
+let window: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  // A second copy would fight the first for the serial ports and the data store.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!navigationAllowed(url)) event.preventDefault();
+    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+  app.whenReady().then(start, (error: unknown) => fail(error));
+  app.on('window-all-closed', () => void shutdown());
+}
+
+async function start(): Promise<void> {
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, grant, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    grant(permissionAllowed(permission, mediaTypes));
+  });
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    permissionAllowed(permission, details.mediaType ? [details.mediaType] : []),
+  );
+
+  const devices = devicesFromArgv(process.argv);
+  if (process.argv.includes('--demo')) {
+    demo = await startDemo();
+    devices.push({ driver: 'healthypi5', path: demo.devicePath, bed: 'Bed 1 (demo)' });
+  }
+  workstation = await startWorkstation({ dataDir: join(app.getPath('userData'), 'data'), devices });
+  bindIpc(ipcMain, workstation.router, (url) => trustedSenderUrl(url, rendererIndexUrl));
+
+  window = new BrowserWindow(secureWindowOptions(preloadPath));
+  window.once('ready-to-show', () => window?.show());
+  await window.loadFile(rendererIndex);
+
+  if (app.isPackaged) {
+    electronUpdater.autoUpdater.checkForUpdatesAndNotify().catch((error: unknown) => {
+      console.error('update check failed:', error);
+    });
+  }
+}
+
+function devicesFromArgv(argv: string[]): DeviceConfig[] {
+  const devices: DeviceConfig[] = [];
+  argv.forEach((arg, i) => {
+    const value = arg === '--device' ? argv[i + 1] : arg.startsWith('--device=') ? arg.slice(9) : undefined;
+    if (value === undefined) return;
+    const parsed = parseDeviceSpec(value);
+    if (typeof parsed === 'string') console.error(parsed);
+    else devices.push(parsed);
+  });
+  return devices;
+}
+
+async function shutdown(): Promise<void> {
+  await workstation?.stop();
+  await demo?.stop();
+  app.quit();
+}
+
+function fail(error: unknown): void {
+  console.error('The workstation could not start:', error);
+  app.exit(1);
+}

@@ -1,0 +1,79 @@
+// The live path measured end to end: a HealthyPi 5 simulator (child process) writes into a
+// pseudo-terminal, the workstation core (this process) decodes, stores and streams, the browser
+// shell serves Debian's Chromium, which draws. Reports device-byte-to-pixel latency and this
+// process's event-loop lag while all of that runs.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { chromium } from '@playwright/test';
+import { openPtyPair } from '../../electron/host/devices/simulators/pty-pair';
+import { startWorkstation } from '../../electron/host/workstation';
+import { startBrowserShell } from '../../electron/cli/serve/server';
+import { rendererDir } from '../../electron/host/locate';
+import { quantile } from './stats';
+
+export interface LiveResult {
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  drawnSamples: number;
+  eventLoopLagP99Ms: number;
+  storedSamples: number;
+}
+
+export async function liveRun(seconds: number): Promise<LiveResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-bench-live-'));
+  const pair = await openPtyPair(dir, 'hp5');
+  const workstation = await startWorkstation({
+    dataDir: join(dir, 'data'),
+    devices: [{ driver: 'healthypi5', path: pair.devicePath }],
+    log: () => {},
+  });
+  const shell = await startBrowserShell({ router: workstation.router, rendererDir: rendererDir(), port: 0, token: 'bench' });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${shell.url}&metrics=1`);
+    await page.getByTestId('waveform').first().waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const simulator = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'counter-simulator.ts'), pair.simulatorPath, String(seconds)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    simulator.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // connection settles before measuring
+    lag.enable();
+    await new Promise<void>((resolve) => simulator.once('exit', () => resolve()));
+    lag.disable();
+
+    const { sentAt } = JSON.parse(output) as { sentAt: number[] };
+    const drawn = await page.evaluate(
+      () => (window as unknown as { __workstationMetrics?: Array<{ channel: string; lastValue: number; drawnAt: number }> }).__workstationMetrics ?? [],
+    );
+    const latencies = drawn
+      .filter((entry) => entry.channel === 'MDC_ECG_ELEC_POTL' && sentAt[entry.lastValue] !== undefined)
+      .map((entry) => entry.drawnAt - sentAt[entry.lastValue]!)
+      .slice(Math.floor(drawn.length * 0.1)); // the first second is connection set-up
+    await workstation.store.flush();
+    const counts = await workstation.store.counts();
+    return {
+      latencyP50Ms: quantile(latencies, 0.5),
+      latencyP95Ms: quantile(latencies, 0.95),
+      drawnSamples: latencies.length,
+      eventLoopLagP99Ms: lag.percentile(99) / 1e6,
+      storedSamples: counts.samples,
+    };
+  } finally {
+    await browser.close();
+    await shell.close();
+    await workstation.stop();
+    await pair.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,57 @@
+// `npm run bench`: each benchmark runs several times; one JSON line per result with the median
+// and every run, so noise on a shared machine is visible rather than hidden.
+import { cpus } from 'node:os';
+import { storeIngest } from './store-ingest';
+import { liveRun } from './live';
+import { median, report, round } from './stats';
+import { decodeThroughput } from './decode';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const machine = { cpus: cpus().length, node: process.version };
+
+async function repeat<T>(runs: number, fn: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < runs; i++) results.push(await fn());
+  return results;
+}
+
+const decode = await repeat(RUNS, async () => decodeThroughput(20_000_000));
+report({
+  bench: 'decode.healthypi5',
+  unit: 'MB/s',
+  median: round(median(decode.map((r) => r.megabytesPerSecond))),
+  runs: decode.map((r) => round(r.megabytesPerSecond)),
+  framesPerSecond: round(median(decode.map((r) => r.framesPerSecond)), 0),
+  machine,
+});
+
+const ingest = await repeat(RUNS, () => storeIngest(16, 60));
+report({
+  bench: 'store.ingest',
+  what: '16 beds × (3 ECG 500 Hz + pleth 125 Hz + resp 62.5 Hz), 60 s of data, append + commit',
+  unit: 'samples/s',
+  median: round(median(ingest.map((r) => r.samplesPerSecond)), 0),
+  runs: ingest.map((r) => round(r.samplesPerSecond, 0)),
+  realTimeFactor: round(median(ingest.map((r) => r.realTimeFactor)), 1),
+  machine,
+});
+
+const live = await repeat(RUNS, () => liveRun(15));
+report({
+  bench: 'live.byte-to-pixel',
+  what: 'HealthyPi 5 simulator → pty → host → WebSocket → Chromium canvas, ECG 128 Hz',
+  unit: 'ms',
+  p95Median: round(median(live.map((r) => r.latencyP95Ms))),
+  p50Median: round(median(live.map((r) => r.latencyP50Ms))),
+  runsP95: live.map((r) => round(r.latencyP95Ms)),
+  drawnSamples: live.map((r) => r.drawnSamples),
+  machine,
+});
+report({
+  bench: 'live.event-loop-lag',
+  what: 'host event loop (the Electron main thread equivalent) while ingesting, storing and streaming to a rendering Chromium',
+  unit: 'ms',
+  p99Median: round(median(live.map((r) => r.eventLoopLagP99Ms))),
+  runsP99: live.map((r) => round(r.eventLoopLagP99Ms)),
+  machine,
+});

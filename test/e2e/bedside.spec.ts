@@ -1,0 +1,99 @@
+// The path a nurse takes at the bedside, in Debian's Chromium against the browser shell, with the
+// HealthyPi 5 simulator on a real pseudo-terminal pair. Only the device is simulated.
+import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
+import { runCli, type RunningCommand } from '../support/processes';
+
+let dir: string;
+let pair: PtyPair;
+let serve: RunningCommand;
+let simulator: RunningCommand;
+let url: string;
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ws-e2e-'));
+  pair = await openPtyPair(dir, 'hp5');
+  serve = runCli(['serve', '--port', '0', '--data', join(dir, 'data'), '--device', `healthypi5:${pair.devicePath}`, '--token', 'e2e-token']);
+  url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/))[1]!;
+  // Let the host open its end first, as a device plugged into a running workstation would.
+  await new Promise((r) => setTimeout(r, 500));
+  simulator = runCli(['simulate', '--driver', 'healthypi5', '--port', pair.simulatorPath, '--hr', '72', '--spo2', '98', '--rr', '16', '--temp', '36.5']);
+  await simulator.waitForLine(/Simulating healthypi5/);
+});
+
+test.afterAll(async () => {
+  await simulator?.stop();
+  await serve?.stop();
+  await pair?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** How many pixels of the waveform canvases are not background, and a fingerprint of them. */
+async function tracePixels(page: Page): Promise<{ inked: number; fingerprint: number }> {
+  return page.evaluate(() => {
+    let inked = 0;
+    let fingerprint = 0;
+    for (const canvas of document.querySelectorAll<HTMLCanvasElement>('[data-testid="waveform"] canvas')) {
+      const context = canvas.getContext('2d');
+      if (!context || canvas.width === 0) continue;
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 3; i < data.length; i += 4) {
+        if (data[i]! > 0) {
+          inked++;
+          fingerprint = (fingerprint * 31 + i) % 1_000_000_007;
+        }
+      }
+    }
+    return { inked, fingerprint };
+  });
+}
+
+test('a nurse watches the bed, gets a desaturation alarm, acknowledges it, and sees the cable pulled', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto(url);
+
+  // Numerics show what the device sends, with units.
+  const value = (refId: string) => page.getByTestId(`numeric-${refId}`).getByTestId('numeric-value');
+  await expect(value('MDC_ECG_HEART_RATE')).toHaveText('72');
+  await expect(value('MDC_PULS_OXIM_SAT_O2')).toHaveText('98');
+  await expect(value('MDC_RESP_RATE')).toHaveText('16');
+  await expect(value('MDC_TEMP_BODY')).toHaveText('36.5');
+  await expect(page.getByTestId('device-state')).toHaveAttribute('data-state', 'connected');
+
+  // Three waveforms draw, and keep moving (sweep).
+  await expect(page.getByTestId('waveform')).toHaveCount(3);
+  await expect.poll(async () => (await tracePixels(page)).inked, { timeout: 10_000 }).toBeGreaterThan(500);
+  const before = await tracePixels(page);
+  await page.waitForTimeout(500);
+  expect((await tracePixels(page)).fingerprint).not.toBe(before.fingerprint);
+  await page.screenshot({ path: 'test-results/screenshots/bedside.png' });
+
+  // SpO2 drops to 85 and stays there: after the condition delay the alarm bar turns yellow or red.
+  simulator.child.stdin!.write('spo2 85\n');
+  await expect(value('MDC_PULS_OXIM_SAT_O2')).toHaveText('85');
+  const alarm = page.getByTestId('alarm-bar').locator('[data-priority][data-state]').filter({ hasText: /SpO₂/ });
+  await expect(alarm).toHaveAttribute('data-state', 'active', { timeout: 20_000 });
+  await expect(alarm).toHaveAttribute('data-priority', /^(medium|high)$/);
+  await page.screenshot({ path: 'test-results/screenshots/bedside-alarm.png' });
+
+  await alarm.getByRole('button', { name: /Acknowledge/ }).click();
+  await expect(alarm).toHaveAttribute('data-state', 'acknowledged');
+
+  // The cable is pulled: a technical alarm within 3 s.
+  await simulator.stop();
+  const pulledAt = Date.now();
+  await pair.close();
+  const technical = page.getByTestId('alarm-bar').locator('[data-kind="technical"]');
+  await expect(technical.first()).toBeVisible({ timeout: 3000 });
+  expect(Date.now() - pulledAt).toBeLessThan(3000);
+  await expect(technical.first()).toContainText(/ECG\/SpO2 device/);
+  await page.screenshot({ path: 'test-results/screenshots/bedside-disconnected.png' });
+
+  expect(problems.filter((text) => /Content Security Policy|Refused/.test(text))).toEqual([]);
+});
