@@ -1,0 +1,230 @@
+// The store as the rest of the host sees it. Appends are queued on the main thread, merged into
+// chunks and sent to the worker in batches; reads and flushes are promises answered by the worker.
+// Until flushed, at most maxChunkMs + batchIntervalMs of samples (2.25 s by default) and
+// batchIntervalMs of other rows live only in this process's memory.
+import { clearInterval, setInterval } from 'node:timers';
+import type { SampleBlock } from '../../../shared/model/schemas';
+import { migrations } from './migrations/index';
+import { describeBatch, PendingWrites } from './pending-writes';
+import type { SampleQuery, StoreCounts } from './protocol';
+import { AlarmEventToStore, NumericToStore, rowProblem, sampleBlockProblem } from './store-input';
+import { StoreWorkerConnection } from './worker-connection';
+import { locateStoreWorker, type StoreWorkerScript } from './worker-script';
+
+export type { AlarmEventToStore, NumericToStore } from './store-input';
+export type { SampleQuery, StoreCounts } from './protocol';
+export type { StoreWorkerScript } from './worker-script';
+export type StoredSampleBlock = SampleBlock;
+
+export interface StoredSamples {
+  /** Time of the first sample, UTC ms. */
+  t0: number;
+  rateHz: number;
+  values: number[];
+}
+
+export interface Store {
+  /** Queued, never blocks. A block that cannot be stored is reported to onError, not thrown. */
+  appendSamples(block: StoredSampleBlock): void;
+  appendNumeric(row: NumericToStore): void;
+  appendAlarmEvent(row: AlarmEventToStore): void;
+  /** Resolves when everything queued so far is committed; rejects if any of it failed. */
+  flush(): Promise<void>;
+  /** Whole chunks overlapping [fromMs, toMs], ordered by t0. */
+  readSamples(query: SampleQuery): Promise<StoredSamples[]>;
+  counts(): Promise<StoreCounts>;
+  /** Flushes, then closes the database so its files are consistent. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The clock and interval timer the batching uses; injectable so tests can drive them. */
+export interface BatchTimers {
+  now(): number;
+  setInterval(tick: () => void, periodMs: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  workstationId: string;
+  /** Told of every row refused or not written, with what it was. Default: console.error. */
+  onError?: (error: Error) => void;
+  batchIntervalMs?: number;
+  /** Longest waveform chunk that merging builds from contiguous blocks. */
+  maxChunkMs?: number;
+  /** Samples plus rows ready to send that trigger a batch before the next interval. */
+  sendThreshold?: number;
+  timers?: BatchTimers;
+  /** Overrides where the worker's code is found (tests, unusual packaging). */
+  workerScript?: StoreWorkerScript;
+}
+
+const systemTimers: BatchTimers = {
+  now: () => Date.now(),
+  // Unref'd: the worker, not the batching timer, decides whether the process stays alive.
+  setInterval: (tick, periodMs) => setInterval(tick, periodMs).unref(),
+  clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+};
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (!options.dataDir || !options.workstationId) {
+    throw new Error('The data store needs a data directory and a workstation id.');
+  }
+  const connection = await StoreWorkerConnection.start(
+    options.workerScript ?? locateStoreWorker(),
+    { dataDir: options.dataDir, workstationId: options.workstationId, migrations },
+  );
+  return new QueuedStore(connection, options);
+}
+
+class QueuedStore implements Store {
+  readonly #connection: StoreWorkerConnection;
+  readonly #pending: PendingWrites;
+  readonly #timers: BatchTimers;
+  readonly #interval: unknown;
+  readonly #sendThreshold: number;
+  readonly #report: (error: Error) => void;
+  readonly #inFlight = new Set<Promise<void>>();
+  #failuresSinceFlush: Error[] = [];
+  #closing: Promise<void> | null = null;
+
+  constructor(connection: StoreWorkerConnection, options: StoreOptions) {
+    const maxChunkMs = options.maxChunkMs ?? 2_000;
+    this.#connection = connection;
+    this.#pending = new PendingWrites({ maxChunkMs, maxHoldMs: maxChunkMs });
+    this.#timers = options.timers ?? systemTimers;
+    this.#sendThreshold = options.sendThreshold ?? 50_000;
+    const onError = options.onError ?? ((error) => console.error(`[store] ${error.message}`));
+    this.#report = (error) => {
+      // A throwing handler must not turn a reported failure into a crash of the main thread.
+      try {
+        onError(error);
+      } catch (handlerError) {
+        console.error(`[store] ${error.message} (and onError threw: ${messageOf(handlerError)})`);
+      }
+    };
+    this.#interval = this.#timers.setInterval(
+      () => this.#send(false),
+      options.batchIntervalMs ?? 250,
+    );
+    connection.onStop((reason) => this.#abandonQueued(reason));
+  }
+
+  appendSamples(block: StoredSampleBlock): void {
+    const problem = this.#refusal() ?? sampleBlockProblem(block);
+    if (problem !== null) {
+      const what = `Samples of device ${block.deviceId} channel ${block.channel} at t0 ${block.t0}`;
+      return this.#report(new Error(`${what} were not stored: ${problem}`));
+    }
+    this.#pending.addSamples(block, this.#timers.now());
+    this.#sendIfFull();
+  }
+
+  appendNumeric(row: NumericToStore): void {
+    const problem = this.#refusal() ?? rowProblem(NumericToStore, row);
+    if (problem !== null) {
+      const what = `Numeric ${row.refId} of device ${row.deviceId} at ${row.at}`;
+      return this.#report(new Error(`${what} was not stored: ${problem}`));
+    }
+    this.#pending.addNumeric(row);
+    this.#sendIfFull();
+  }
+
+  appendAlarmEvent(row: AlarmEventToStore): void {
+    const problem = this.#refusal() ?? rowProblem(AlarmEventToStore, row);
+    if (problem !== null) {
+      const what = `Alarm event ${row.event} of ${row.code} (alarm ${row.alarmId}, bed ${row.bedId}) at ${row.at}`;
+      return this.#report(new Error(`${what} was not stored: ${problem}`));
+    }
+    this.#pending.addAlarmEvent(row);
+    this.#sendIfFull();
+  }
+
+  async flush(): Promise<void> {
+    this.#send(true);
+    await Promise.all(this.#inFlight);
+    await this.#connection.call('flush', {});
+    const failures = this.#failuresSinceFlush;
+    this.#failuresSinceFlush = [];
+    if (failures.length > 0) {
+      const more = failures.length > 1 ? ` (and ${failures.length - 1} more, each reported)` : '';
+      throw new Error(`Not everything was stored: ${failures[0]!.message}${more}`);
+    }
+  }
+
+  async readSamples(query: SampleQuery): Promise<StoredSamples[]> {
+    try {
+      const blocks = await this.#connection.call('readSamples', { query });
+      return blocks.map((block) => ({ ...block, values: Array.from(block.values) }));
+    } catch (error) {
+      const what = `device ${query.deviceId} channel ${query.channel}`;
+      throw new Error(`Could not read samples of ${what}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  async counts(): Promise<StoreCounts> {
+    try {
+      return await this.#connection.call('counts', {});
+    } catch (error) {
+      throw new Error(`Could not count stored rows: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#closeOnce();
+    return this.#closing;
+  }
+
+  async #closeOnce(): Promise<void> {
+    this.#timers.clearInterval(this.#interval);
+    if (this.#connection.stoppedReason !== null) return;
+    let flushError: unknown = null;
+    await this.flush().catch((error: unknown) => (flushError = error));
+    try {
+      await this.#connection.call('close', {});
+    } finally {
+      await this.#connection.terminate('it was closed');
+    }
+    if (flushError !== null) throw flushError;
+  }
+
+  // Why appends are refused right now, or null while the store takes them.
+  #refusal(): string | null {
+    const stopped = this.#connection.stoppedReason;
+    if (stopped !== null) return `the data store stopped: ${stopped}`;
+    return this.#closing ? 'the data store is closing' : null;
+  }
+
+  #sendIfFull(): void {
+    if (this.#pending.readyCount >= this.#sendThreshold) this.#send(false);
+  }
+
+  #send(everything: boolean): void {
+    const batch = this.#pending.takeBatch(this.#timers.now(), everything);
+    if (batch === null) return;
+    // Described before sending: the sample buffers are transferred and detach.
+    const description = describeBatch(batch);
+    const transfer = batch.chunks.map((chunk) => chunk.values.buffer as ArrayBuffer);
+    const write = this.#connection.call('append', { batch }, transfer).catch((error: unknown) => {
+      const failure = new Error(`${description} could not be stored: ${messageOf(error)}`, {
+        cause: error,
+      });
+      this.#failuresSinceFlush.push(failure);
+      this.#report(failure);
+    });
+    this.#inFlight.add(write);
+    void write.finally(() => this.#inFlight.delete(write));
+  }
+
+  // The worker is gone: whatever is still queued here can never be written, so say so.
+  #abandonQueued(reason: string): void {
+    this.#timers.clearInterval(this.#interval);
+    const batch = this.#pending.takeBatch(this.#timers.now(), true);
+    if (batch === null) return;
+    this.#report(new Error(`${describeBatch(batch)} could not be stored: ${reason}`));
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

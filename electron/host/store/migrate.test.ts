@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyMigrations, type SqlExecutor } from './migrate';
+import { type Migration, migrations } from './migrations/index';
+import { POSTGRES_URL_FOR_HUMANS, PSQL_ARGS, PsqlSession } from './psql-session.test-support';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const TABLES = [
+  'alarm_events',
+  'beds',
+  'devices',
+  'numerics',
+  'schema_migrations',
+  'waveform_chunks',
+];
+
+async function tablesIn(db: SqlExecutor): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT table_name FROM information_schema.tables
+     WHERE table_schema = current_schema() ORDER BY table_name`,
+  );
+  return (rows as Array<{ table_name: string }>).map((row) => row.table_name);
+}
+
+async function recordedVersions(db: SqlExecutor): Promise<number[]> {
+  const { rows } = await db.query('SELECT version FROM schema_migrations ORDER BY version');
+  return (rows as Array<{ version: number }>).map((row) => Number(row.version));
+}
+
+describe('migrations on PGlite', () => {
+  const opened: PGlite[] = [];
+  async function emptyDatabase(): Promise<PGlite> {
+    const db = await PGlite.create();
+    opened.push(db);
+    return db;
+  }
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((db) => db.close()));
+  });
+
+  it('lists every NNN_name.sql file, in order, with its exact text', () => {
+    const files = readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith('.sql'));
+    const listed = migrations.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}.sql`);
+    expect(listed).toEqual(files.sort());
+    for (const migration of migrations) {
+      const file = `${String(migration.version).padStart(3, '0')}_${migration.name}.sql`;
+      expect(migration.sql).toBe(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+    }
+  });
+
+  it('creates every table on an empty database and records each migration', async () => {
+    const db = await emptyDatabase();
+    expect(await applyMigrations(db, migrations)).toEqual({ applied: [1] });
+    expect(await tablesIn(db)).toEqual(TABLES);
+    expect(await recordedVersions(db)).toEqual([1]);
+  });
+
+  it('applies nothing the second time', async () => {
+    const db = await emptyDatabase();
+    await applyMigrations(db, migrations);
+    expect(await applyMigrations(db, migrations)).toEqual({ applied: [] });
+    expect(await recordedVersions(db)).toEqual([1]);
+  });
+
+  it('rolls a failing migration back entirely and says which one failed', async () => {
+    const db = await emptyDatabase();
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      sql: 'CREATE TABLE half_done (id int); SELECT no_such_column FROM beds;',
+    };
+    await expect(applyMigrations(db, [...migrations, broken])).rejects.toThrow(
+      /Migration 002_broken failed and was rolled back: .*no_such_column/,
+    );
+    expect(await tablesIn(db)).not.toContain('half_done');
+    expect(await recordedVersions(db)).toEqual([1]);
+  });
+
+  it('refuses a database written by a newer version', async () => {
+    const db = await emptyDatabase();
+    await applyMigrations(db, migrations);
+    await expect(applyMigrations(db, [])).rejects.toThrow(/001_initial.*newer version/);
+  });
+
+  it('refuses a list that is out of order', async () => {
+    const db = await emptyDatabase();
+    const first = migrations[0]!;
+    await expect(applyMigrations(db, [first, first])).rejects.toThrow(/is listed after/);
+  });
+
+  it('keeps clinical rows append-only', async () => {
+    const db = await emptyDatabase();
+    await applyMigrations(db, migrations);
+    await db.query(
+      `INSERT INTO numerics (id, workstation_id, bed_id, device_id, code, value, unit, at_ms)
+       VALUES ('01900000-0000-7000-8000-000000000000', 'ws', 'bed', 'dev', 'MDC_X', 1, '%', 0)`,
+    );
+    await expect(db.query('UPDATE numerics SET value = 2')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('migrations on PostgreSQL', () => {
+  it(`apply and re-apply on ${POSTGRES_URL_FOR_HUMANS} in a fresh schema`, async () => {
+    const schema = `ws_migrate_test_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+    const psql = new PsqlSession();
+    try {
+      await psql.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`).catch((error) => {
+        throw new Error(`This test needs PostgreSQL at ${POSTGRES_URL_FOR_HUMANS}: ${error}`);
+      });
+      expect(await applyMigrations(psql, migrations)).toEqual({ applied: [1] });
+      expect(await tablesIn(psql)).toEqual(TABLES);
+      expect(await applyMigrations(psql, migrations)).toEqual({ applied: [] });
+      expect(await recordedVersions(psql)).toEqual([1]);
+    } finally {
+      await psql.end();
+      // A separate psql, so the schema goes even if the session above died.
+      spawnSync('psql', [...PSQL_ARGS, '-q', '-c', `DROP SCHEMA IF EXISTS ${schema} CASCADE`], {
+        env: { ...process.env, PGCONNECT_TIMEOUT: '5' },
+      });
+    }
+  });
+});

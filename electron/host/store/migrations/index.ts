@@ -1,0 +1,12 @@
+// Every migration, in the order it runs. The SQL is inlined at build time (`?raw`) because the
+// bundler does not copy .sql files next to out/main/store-worker.js.
+import initial from './001_initial.sql?raw';
+
+export interface Migration {
+  /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

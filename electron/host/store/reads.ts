@@ -1,0 +1,60 @@
+// Reads answered by the store worker: waveform chunks of one channel, and row counts.
+import type { PGlite } from '@electric-sql/pglite';
+import type { SampleQuery, StoreCounts, StoredWaveformBlock } from './protocol';
+import { decodeInt32le, WAVEFORM_ENCODING } from './waveform-codec';
+
+interface WaveformChunkRow {
+  t0_ms: number;
+  rate_hz: number;
+  sample_count: number;
+  encoding: string;
+  data: Uint8Array;
+}
+
+/** Whole chunks whose samples fall at least partly within [fromMs, toMs], ordered by t0. */
+export async function readSamples(db: PGlite, query: SampleQuery): Promise<StoredWaveformBlock[]> {
+  const params: unknown[] = [query.deviceId, query.channel];
+  const conditions = ['device_id = $1', 'channel = $2'];
+  if (query.toMs !== undefined) {
+    // t0_ms is whole ms, so flooring keeps the index range exact.
+    conditions.push(`t0_ms <= $${params.push(Math.floor(query.toMs))}`);
+  }
+  if (query.fromMs !== undefined) {
+    conditions.push(
+      `t0_ms + (sample_count - 1) * (1000 / rate_hz) >= $${params.push(query.fromMs)}::float8`,
+    );
+  }
+  const { rows } = await db.query<WaveformChunkRow>(
+    `SELECT t0_ms, rate_hz, sample_count, encoding, data FROM waveform_chunks
+     WHERE ${conditions.join(' AND ')} ORDER BY t0_ms, id`,
+    params,
+  );
+  return rows.map((row) => {
+    if (row.encoding !== WAVEFORM_ENCODING) {
+      throw new Error(`a chunk at t0 ${row.t0_ms} has unknown encoding ${row.encoding}`);
+    }
+    const values = decodeInt32le(row.data);
+    if (values.length !== row.sample_count) {
+      throw new Error(
+        `a chunk at t0 ${row.t0_ms} holds ${values.length} samples but says ${row.sample_count}`,
+      );
+    }
+    return { t0: Number(row.t0_ms), rateHz: row.rate_hz, values };
+  });
+}
+
+export async function countRows(db: PGlite): Promise<StoreCounts> {
+  const { rows } = await db.query<Record<string, number | bigint>>(
+    `SELECT (SELECT count(*) FROM waveform_chunks) AS waveform_chunks,
+            (SELECT coalesce(sum(sample_count), 0) FROM waveform_chunks) AS samples,
+            (SELECT count(*) FROM numerics) AS numerics,
+            (SELECT count(*) FROM alarm_events) AS alarm_events`,
+  );
+  const row = rows[0] ?? {};
+  return {
+    waveformChunks: Number(row.waveform_chunks ?? 0),
+    samples: Number(row.samples ?? 0),
+    numerics: Number(row.numerics ?? 0),
+    alarmEvents: Number(row.alarm_events ?? 0),
+  };
+}

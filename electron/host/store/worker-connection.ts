@@ -1,0 +1,106 @@
+// The main thread's end of the store worker: starts it, sends typed requests, matches replies, and
+// turns a dead worker into rejected promises that say why.
+import { Worker } from 'node:worker_threads';
+import type {
+  StoreOperation,
+  StoreOperations,
+  StoreRequest,
+  StoreWorkerData,
+  StoreWorkerMessage,
+} from './protocol';
+import type { StoreWorkerScript } from './worker-script';
+
+interface PendingReply {
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
+export class StoreWorkerConnection {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, PendingReply>();
+  readonly #stopListeners: Array<(reason: string) => void> = [];
+  #nextId = 1;
+  #stoppedReason: string | null = null;
+
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.on('message', (message: StoreWorkerMessage) => this.#receive(message));
+    worker.on('error', (error) => this.#stop(`the worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.#stop(`the worker exited with code ${code}`));
+  }
+
+  /** Resolves once the worker has opened the database and applied migrations. */
+  static start(script: StoreWorkerScript, data: StoreWorkerData): Promise<StoreWorkerConnection> {
+    const worker = new Worker(script.path, { workerData: data, execArgv: script.execArgv });
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: StoreWorkerMessage) => {
+        if (message.type === 'startFailed') fail(message.error);
+        if (message.type !== 'ready') return;
+        stopListening();
+        resolve(new StoreWorkerConnection(worker));
+      };
+      const onError = (error: Error) => fail(`${script.path}: ${error.message}`);
+      const onExit = (code: number) => fail(`${script.path} exited with code ${code}`);
+      const stopListening = () => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      };
+      const fail = (reason: string) => {
+        stopListening();
+        worker.on('error', () => undefined); // already failed; a late error must not go uncaught
+        void worker.terminate();
+        reject(new Error(`The data store could not start: ${reason}`));
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    });
+  }
+
+  /** Why the worker is gone, or null while it runs. */
+  get stoppedReason(): string | null {
+    return this.#stoppedReason;
+  }
+
+  onStop(listener: (reason: string) => void): void {
+    this.#stopListeners.push(listener);
+  }
+
+  call<K extends StoreOperation>(
+    op: K,
+    params: StoreOperations[K]['params'],
+    transfer: ArrayBuffer[] = [],
+  ): Promise<StoreOperations[K]['result']> {
+    if (this.#stoppedReason !== null) return Promise.reject(stoppedError(this.#stoppedReason));
+    const id = this.#nextId++;
+    const request = { id, op, ...params } as StoreRequest;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      this.#worker.postMessage(request, transfer);
+    });
+  }
+
+  /** Ends the worker thread; pending and later calls reject with `reason`. */
+  async terminate(reason: string): Promise<void> {
+    this.#stop(reason);
+    await this.#worker.terminate();
+  }
+
+  #receive(message: StoreWorkerMessage): void {
+    if (message.type !== 'reply') return;
+    const pending = this.#pending.get(message.id);
+    if (!pending) return;
+    this.#pending.delete(message.id);
+    if (message.ok) pending.resolve(message.result);
+    else pending.reject(new Error(message.error));
+  }
+
+  #stop(reason: string): void {
+    if (this.#stoppedReason !== null) return;
+    this.#stoppedReason = reason;
+    for (const pending of this.#pending.values()) pending.reject(stoppedError(reason));
+    this.#pending.clear();
+    for (const listener of this.#stopListeners) listener(reason);
+  }
+}
+
+function stoppedError(reason: string): Error {
+  return new Error(`The data store stopped: ${reason}`);
+}
