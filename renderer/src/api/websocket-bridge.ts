@@ -1,0 +1,172 @@
+// The WorkstationBridge over one WebSocket (browser shell, remote viewers, e2e tests). Requests and
+// streams share the socket, told apart by ids this side chooses. When the socket drops, waiting
+// requests fail and open streams hear about it; the bridge then reconnects with backoff and
+// re-subscribes every open stream (the host answers each subscribe with a fresh snapshot).
+import type { StreamHandlers, WorkstationBridge } from '../../../shared/api/bridge';
+import type { ApiErrorShape } from '../../../shared/api/errors';
+import { ServerMessage, type ClientMessage } from '../../../shared/api/wire';
+import { strings } from '../strings';
+
+/** The part of the DOM WebSocket the bridge uses, so tests can hand in a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string): void;
+  close(): void;
+}
+
+export interface WebSocketBridgeOptions {
+  openSocket?: (url: string) => SocketLike;
+  requestTimeoutMs?: number;
+  /** Reconnect delays grow from the first to the last, then stay at the last. */
+  backoffMs?: { firstMs: number; maxMs: number };
+}
+
+const SOCKET_OPEN = 1;
+
+interface PendingRequest {
+  message: ClientMessage;
+  resolve(result: unknown): void;
+  reject(error: ApiErrorShape): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface OpenStream {
+  message: ClientMessage;
+  handlers: StreamHandlers;
+}
+
+export function createWebSocketBridge(
+  url: string,
+  options: WebSocketBridgeOptions = {},
+): WorkstationBridge {
+  const openSocket =
+    options.openSocket ?? ((target: string) => new WebSocket(target) as unknown as SocketLike);
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  const backoff = options.backoffMs ?? { firstMs: 250, maxMs: 10_000 };
+
+  const pending = new Map<number, PendingRequest>();
+  const streams = new Map<number, OpenStream>();
+  let nextId = 1;
+  let socket: SocketLike | null = null;
+  let failedAttempts = 0;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function connect(): void {
+    reconnectTimer = null;
+    const ws = openSocket(url);
+    socket = ws;
+    ws.onopen = () => {
+      failedAttempts = 0;
+      // Whatever is still waiting was never sent: every close rejects what was in flight.
+      for (const request of pending.values()) ws.send(JSON.stringify(request.message));
+      for (const stream of streams.values()) ws.send(JSON.stringify(stream.message));
+    };
+    ws.onmessage = (event) => receive(event.data);
+    ws.onerror = () => {}; // a close event always follows and does the work
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      connectionLost();
+      scheduleReconnect();
+    };
+  }
+
+  function scheduleReconnect(): void {
+    const delayMs = Math.min(backoff.maxMs, backoff.firstMs * 2 ** failedAttempts);
+    failedAttempts += 1;
+    // Jitter keeps many viewers from reconnecting in lockstep after a host restart.
+    reconnectTimer = setTimeout(connect, delayMs * (0.75 + Math.random() * 0.5));
+  }
+
+  function connectionLost(): void {
+    const error: ApiErrorShape = { code: 'internal', message: strings.connectionLost };
+    for (const [id, request] of pending) {
+      clearTimeout(request.timer);
+      pending.delete(id);
+      request.reject(error);
+    }
+    // Streams stay registered: they are re-subscribed when the socket is back.
+    for (const stream of streams.values()) stream.handlers.onError(error);
+  }
+
+  function send(message: ClientMessage): void {
+    if (socket?.readyState === SOCKET_OPEN) socket.send(JSON.stringify(message));
+    else if (reconnectTimer !== null) {
+      // Someone is waiting for an answer: try now instead of at the end of the backoff.
+      clearTimeout(reconnectTimer);
+      connect();
+    }
+  }
+
+  function receive(data: unknown): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(String(data));
+    } catch {
+      console.error(`[workstation] ${strings.unreadableMessage}`, data);
+      return;
+    }
+    const message = ServerMessage.safeParse(parsed);
+    if (!message.success) {
+      console.error(`[workstation] ${strings.unreadableMessage}`, parsed);
+      return;
+    }
+    const msg = message.data;
+    if (msg.type === 'event') {
+      streams.get(msg.id)?.handlers.onEvent(msg.event);
+      return;
+    }
+    if (msg.type === 'error' && msg.id === null) {
+      console.error(`[workstation] ${msg.error.code}: ${msg.error.message}`);
+      return;
+    }
+    if (msg.id === null) return;
+    const request = pending.get(msg.id);
+    if (request) {
+      pending.delete(msg.id);
+      clearTimeout(request.timer);
+      if (msg.type === 'response') request.resolve(msg.result);
+      else request.reject(msg.error);
+      return;
+    }
+    const stream = streams.get(msg.id);
+    if (stream && msg.type === 'error') {
+      // The host refused the stream (bad input, unknown bed): it is over for good.
+      streams.delete(msg.id);
+      stream.handlers.onError(msg.error);
+    }
+  }
+
+  connect();
+
+  return {
+    request(method, params) {
+      return new Promise<unknown>((resolve, reject) => {
+        const id = nextId++;
+        const message: ClientMessage = { type: 'request', id, method, params };
+        const timer = setTimeout(() => {
+          if (!pending.delete(id)) return;
+          reject({ code: 'internal', message: strings.requestTimedOut } satisfies ApiErrorShape);
+        }, requestTimeoutMs);
+        pending.set(id, { message, resolve, reject, timer });
+        send(message);
+      });
+    },
+
+    subscribe(stream, params, handlers) {
+      const id = nextId++;
+      const message: ClientMessage = { type: 'subscribe', id, stream, params };
+      streams.set(id, { message, handlers });
+      send(message);
+      return () => {
+        if (streams.delete(id) && socket?.readyState === SOCKET_OPEN) {
+          socket.send(JSON.stringify({ type: 'unsubscribe', id } satisfies ClientMessage));
+        }
+      };
+    },
+  };
+}

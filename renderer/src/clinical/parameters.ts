@@ -1,0 +1,82 @@
+// What the bedside view shows, in which order and colour. Colours follow monitor convention and
+// stay clear of red, yellow and cyan, which mean alarms.
+import { MDC, type MdcRefId } from '../../../shared/codes/mdc';
+import type { Alarm, AlarmPriority, WaveformChannel } from '../../../shared/model/schemas';
+
+export const PARAMETER_COLOURS = {
+  ecg: '#4be08a',
+  pleth: '#8cb8ff',
+  resp: '#d2c4ff',
+  temp: '#f2f4f7',
+  other: '#c9d1d9',
+} as const;
+
+export interface NumericParameter {
+  refId: MdcRefId;
+  label: string;
+  unit: string;
+  decimals: number;
+  color: string;
+  /** Codes of the host's physiological alarms about this parameter start with one of these. */
+  alarmCodePrefixes: readonly string[];
+}
+
+function numeric(
+  refId: MdcRefId,
+  decimals: number,
+  color: string,
+  alarmCodePrefixes: readonly string[],
+): NumericParameter {
+  const term = MDC[refId];
+  return { refId, label: term.label, unit: term.screenUnit, decimals, color, alarmCodePrefixes };
+}
+
+/** The bedside numerics, top to bottom. */
+export const BEDSIDE_NUMERICS: readonly NumericParameter[] = [
+  numeric('MDC_ECG_HEART_RATE', 0, PARAMETER_COLOURS.ecg, ['HR_']),
+  numeric('MDC_PULS_OXIM_SAT_O2', 0, PARAMETER_COLOURS.pleth, ['SPO2_']),
+  numeric('MDC_RESP_RATE', 0, PARAMETER_COLOURS.resp, ['RR_', 'RESP_']),
+  numeric('MDC_TEMP_BODY', 1, PARAMETER_COLOURS.temp, ['TEMP_']),
+];
+
+const rank: Record<AlarmPriority, number> = { high: 3, medium: 2, low: 1 };
+
+/** The highest priority among the bed's physiological alarms about `parameter`, if any. */
+export function alarmPriorityFor(
+  parameter: NumericParameter,
+  alarms: readonly Alarm[],
+): AlarmPriority | null {
+  let highest: AlarmPriority | null = null;
+  for (const alarm of alarms) {
+    if (alarm.kind !== 'physiological') continue;
+    const about =
+      alarm.code.startsWith(parameter.refId) ||
+      parameter.alarmCodePrefixes.some((prefix) => alarm.code.startsWith(prefix));
+    if (about && (highest === null || rank[alarm.priority] > rank[highest])) {
+      highest = alarm.priority;
+    }
+  }
+  return highest;
+}
+
+type WaveformKind = 'ecg' | 'pleth' | 'resp' | 'other';
+
+function waveformKind(refId: string): WaveformKind {
+  if (refId.startsWith('MDC_ECG_ELEC_POTL')) return 'ecg';
+  if (refId === 'MDC_PULS_OXIM_PLETH') return 'pleth';
+  if (refId === 'MDC_IMPED_TTHOR' || /RESP/i.test(refId)) return 'resp';
+  return 'other';
+}
+
+const waveformOrder: Record<WaveformKind, number> = { ecg: 0, pleth: 1, resp: 2, other: 3 };
+
+/** Displayed channels in monitor order: ECG, Pleth, Resp, then anything else. */
+export function orderWaveforms(channels: readonly WaveformChannel[]): WaveformChannel[] {
+  return [...channels].sort(
+    (a, b) => waveformOrder[waveformKind(a.refId)] - waveformOrder[waveformKind(b.refId)],
+  );
+}
+
+export function waveformColour(refId: string): string {
+  return PARAMETER_COLOURS[waveformKind(refId)];
+}

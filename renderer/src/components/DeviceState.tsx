@@ -1,0 +1,39 @@
+// A device's connection as a nurse or biomed needs it: state with icon and words (never colour
+// alone), which device and port, how its frames are decoding, and the problem when there is one.
+import type { DeviceState as DeviceStateName, DeviceStatus } from '../../../shared/model/schemas';
+import { strings } from '../strings';
+
+const stateIcon: Record<DeviceStateName, string> = {
+  connecting: '◌',
+  connected: '●',
+  stale: '◐',
+  disconnected: '✕',
+};
+
+export interface DeviceStateProps {
+  device: DeviceStatus;
+}
+
+export function DeviceState({ device }: DeviceStateProps) {
+  return (
+    <div
+      className="device-state"
+      data-testid="device-state"
+      data-state={device.state}
+      data-device-id={device.id}
+    >
+      <span className="device-state__status">
+        <span className="device-state__icon" aria-hidden="true">
+          {stateIcon[device.state]}
+        </span>
+        {strings.deviceState[device.state]}
+      </span>
+      <span className="device-state__name">{device.driver}</span>
+      <span className="device-state__detail">{device.path}</span>
+      <span className="device-state__detail">
+        {strings.deviceFrames(device.framesOk, device.framesBad)}
+      </span>
+      {device.problem && <span className="device-state__problem">{device.problem}</span>}
+    </div>
+  );
+}

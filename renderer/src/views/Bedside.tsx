@@ -1,0 +1,119 @@
+// One bed as a bedside monitor shows it: header (bed, devices, clock), alarms on top, waveforms
+// on the left, numerics on the right. Everything comes from the bed's bedLive stream.
+import { useCallback, useEffect, useReducer, useRef, type ReactNode } from 'react';
+import type { WorkstationClient } from '../../../shared/api/client';
+import type { Alarm } from '../../../shared/model/schemas';
+import {
+  BEDSIDE_NUMERICS,
+  alarmPriorityFor,
+  orderWaveforms,
+  waveformColour,
+} from '../clinical/parameters';
+import { AlarmBar } from '../components/AlarmBar';
+import { Clock } from '../components/Clock';
+import { DeviceState } from '../components/DeviceState';
+import { NumericTile } from '../components/NumericTile';
+import { Waveform } from '../components/Waveform';
+import { WaveformFeeds } from '../components/waveform/waveform-feed';
+import { strings } from '../strings';
+import { bedLiveReducer, initialBedLiveState } from './bed-live-state';
+
+export interface BedsideProps {
+  client: WorkstationClient;
+  bedId: string;
+  /** Shown in the header, e.g. a bed chooser when the workstation has several beds. */
+  headerExtra?: ReactNode;
+}
+
+export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
+  const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
+  const feedsRef = useRef<WaveformFeeds | null>(null);
+  feedsRef.current ??= new WaveformFeeds();
+  const feeds = feedsRef.current;
+
+  useEffect(() => {
+    return client.subscribe(
+      'bedLive',
+      { bedId },
+      (event) => {
+        if (event.type === 'samples') {
+          // ~50 blocks a second per channel: straight into the feed, never into React state.
+          const { block } = event;
+          feeds.get(block.deviceId, block.channel)?.push(block);
+          return;
+        }
+        if (event.type === 'snapshot') {
+          for (const c of event.channels) feeds.ensure(c.deviceId, c.refId, c.rateHz);
+        }
+        dispatch(event);
+      },
+      (error) => dispatch({ type: 'streamProblem', message: error.message }),
+    );
+  }, [client, bedId, feeds]);
+
+  const acknowledge = useCallback(
+    (alarm: Alarm) => client.request('acknowledgeAlarm', { bedId, alarmId: alarm.id }),
+    [client, bedId],
+  );
+
+  const { bed, devices, channels, numerics, alarms, streamProblem } = state;
+  // One device per bed so far: its state says whether the bed's numerics are current.
+  const devicesLive = devices.some((device) => device.state === 'connected');
+  return (
+    <div className="bedside" data-testid="bedside" data-bed-id={bedId}>
+      <header className="bedside__header">
+        <h1 className="bedside__bed">{bed?.label ?? bedId}</h1>
+        {headerExtra}
+        <div className="bedside__devices" aria-label={strings.deviceRegion} role="group">
+          {devices.length === 0 && bed && (
+            <span className="bedside__muted">{strings.noDevices}</span>
+          )}
+          {devices.map((device) => (
+            <DeviceState key={device.id} device={device} />
+          ))}
+        </div>
+        <Clock />
+      </header>
+      {streamProblem && (
+        <p className="bedside__problem" role="alert" data-testid="connection-problem">
+          {streamProblem}
+        </p>
+      )}
+      <AlarmBar alarms={alarms} onAcknowledge={acknowledge} />
+      {bed === null ? (
+        <p className="bedside__waiting" role="status">
+          {strings.waitingForBed}
+        </p>
+      ) : (
+        <main className="bedside__body">
+          <section className="bedside__waveforms" aria-label={strings.waveformsRegion}>
+            {orderWaveforms(channels).map((channel) => (
+              <Waveform
+                key={`${channel.deviceId}/${channel.refId}`}
+                feed={feeds.ensure(channel.deviceId, channel.refId, channel.rateHz)}
+                label={channel.label}
+                color={waveformColour(channel.refId)}
+                scale={channel.scale}
+              />
+            ))}
+          </section>
+          <section className="bedside__numerics" aria-label={strings.numericsRegion}>
+            {BEDSIDE_NUMERICS.map((parameter) => (
+              <NumericTile
+                key={parameter.refId}
+                refId={parameter.refId}
+                label={parameter.label}
+                unit={parameter.unit}
+                color={parameter.color}
+                decimals={parameter.decimals}
+                numeric={numerics[parameter.refId]}
+                alarmPriority={alarmPriorityFor(parameter, alarms)}
+                sourceLive={devicesLive}
+              />
+            ))}
+          </section>
+        </main>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+// What the bedside view knows about its bed, rebuilt from the bedLive stream: the snapshot sets
+// everything, later events update parts. Sample blocks are not state (they go to WaveformFeeds).
+import type { StreamEvent } from '../../../shared/api/contract';
+import type {
+  Alarm,
+  Bed,
+  DeviceStatus,
+  Numeric,
+  WaveformChannel,
+} from '../../../shared/model/schemas';
+
+export interface BedLiveState {
+  bed: Bed | null;
+  devices: DeviceStatus[];
+  channels: WaveformChannel[];
+  numerics: Record<string, Numeric>;
+  alarms: Alarm[];
+  /** Why the stream is not delivering, in words for a person; null while all is well. */
+  streamProblem: string | null;
+}
+
+export type BedLiveAction =
+  Exclude<StreamEvent<'bedLive'>, { type: 'samples' }> | { type: 'streamProblem'; message: string };
+
+export const initialBedLiveState: BedLiveState = {
+  bed: null,
+  devices: [],
+  channels: [],
+  numerics: {},
+  alarms: [],
+  streamProblem: null,
+};
+
+export function bedLiveReducer(state: BedLiveState, action: BedLiveAction): BedLiveState {
+  switch (action.type) {
+    case 'snapshot':
+      return {
+        bed: action.bed,
+        devices: action.devices,
+        channels: action.channels,
+        numerics: action.bed.numerics,
+        alarms: action.bed.alarms,
+        streamProblem: null,
+      };
+    case 'numeric':
+      return { ...state, numerics: { ...state.numerics, [action.refId]: action.numeric } };
+    case 'alarms':
+      return { ...state, alarms: action.alarms };
+    case 'device': {
+      const known = state.devices.some((d) => d.id === action.device.id);
+      const devices = known
+        ? state.devices.map((d) => (d.id === action.device.id ? action.device : d))
+        : [...state.devices, action.device];
+      return { ...state, devices };
+    }
+    case 'streamProblem':
+      return { ...state, streamProblem: action.message };
+  }
+}
