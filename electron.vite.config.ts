@@ -42,6 +42,8 @@ export default defineConfig({
     ],
     build: {
       outDir: here('out/renderer'),
+      // Also served to browsers by the browser shell (remote viewers), so keep it small.
+      minify: true,
       rolldownOptions: { input: here('renderer/index.html') },
     },
   },

@@ -6,8 +6,14 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const noNode = { group: ['node:*'], message: 'shared/ and renderer/ run without Node.' };
-const noElectron = { group: ['electron', 'electron/*'], message: 'Only electron/main and electron/preload may import Electron.' };
-const noReact = { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'shared/ has no UI.' };
+const noElectron = {
+  group: ['electron', 'electron/*'],
+  message: 'Only electron/main and electron/preload may import Electron.',
+};
+const noReact = {
+  group: ['react', 'react-dom', 'react/*', 'react-dom/*'],
+  message: 'shared/ has no UI.',
+};
 const noSides = (...sides) => ({
   group: sides.flatMap((side) => [`**/${side}/**`, `../${side}`, `../../${side}`]),
   message: `This layer may not import ${sides.join(' or ')}.`,
@@ -20,26 +26,38 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noNode, noElectron, noReact, noSides('electron', 'renderer', 'server')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noNode, noElectron, noReact, noSides('electron', 'renderer', 'server')] },
+      ],
     },
   },
   {
     files: ['electron/host/**/*.ts', 'electron/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noElectron, noSides('renderer', 'main', 'preload')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noElectron, noSides('renderer', 'main', 'preload')] },
+      ],
     },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noNode, noElectron, noSides('electron', 'server')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noNode, noElectron, noSides('electron', 'server')] },
+      ],
     },
   },
 );

@@ -11,21 +11,28 @@ const run = (command, args) => {
   child.on('exit', (code) => process.exit(code ?? 0));
 };
 
-const built = spawnSync(process.execPath, [join(root, 'scripts/ensure-built.js')], { cwd: root, stdio: 'inherit' });
+const built = spawnSync(process.execPath, [join(root, 'scripts/ensure-built.js')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (built.status !== 0) process.exit(built.status ?? 1);
 
-let electronBinary = null;
-try {
-  // The electron package exports the path of its binary, and throws when it was never downloaded.
-  electronBinary = createRequire(import.meta.url)('electron');
-} catch {
-  electronBinary = null;
+/** The electron package exports the path of its binary, and throws when it was never downloaded. */
+function findElectron() {
+  try {
+    return createRequire(import.meta.url)('electron');
+  } catch {
+    return null;
+  }
 }
+const electronBinary = findElectron();
 
 const args = process.argv.slice(2);
 if (typeof electronBinary === 'string') {
   run(electronBinary, [root, ...args]);
 } else {
-  console.log('Electron runtime not installed here: starting the browser shell with the demo bed instead.');
+  console.log(
+    'Electron runtime not installed here: starting the browser shell with the demo bed instead.',
+  );
   run(process.execPath, [join(root, 'out/main/cli.js'), 'serve', '--demo', ...args]);
 }

@@ -46,7 +46,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`workstation: ${error.message}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`workstation: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `workstation: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     }
   },

@@ -17,7 +17,10 @@ export interface Demo {
 export async function startDemo(): Promise<Demo> {
   const dir = mkdtempSync(join(tmpdir(), 'workstation-demo-'));
   const pair = await openPtyPair(dir, 'healthypi5');
-  const running = await runSimulatorOnPort(pair.simulatorPath, await demoSource(demoRecordingsDir(), 72));
+  const running = await runSimulatorOnPort(
+    pair.simulatorPath,
+    await demoSource(demoRecordingsDir(), 72),
+  );
   return {
     devicePath: pair.devicePath,
     simulator: running.simulator,

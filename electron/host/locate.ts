@@ -5,7 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Walks up from this module until `marker` exists under a folder; returns that folder. */
-export function findUp(marker: string, from: string = dirname(fileURLToPath(import.meta.url))): string | null {
+export function findUp(
+  marker: string,
+  from: string = dirname(fileURLToPath(import.meta.url)),
+): string | null {
   let dir = resolve(from);
   for (;;) {
     if (existsSync(join(dir, marker))) return dir;
@@ -20,7 +23,8 @@ export function demoRecordingsDir(): string {
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
   if (packaged && existsSync(join(packaged, 'demo', 'NOTICE.md'))) return join(packaged, 'demo');
   const root = findUp(join('resources', 'demo', 'NOTICE.md'));
-  if (!root) throw new Error('The demo recordings (resources/demo) are missing from this installation.');
+  if (!root)
+    throw new Error('The demo recordings (resources/demo) are missing from this installation.');
   return join(root, 'resources', 'demo');
 }
 

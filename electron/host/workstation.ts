@@ -46,7 +46,9 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const resolved = options.devices.map((config) => {
     const driver = findDriver(config.driver);
     if (!driver) {
-      throw new Error(`Unknown device driver "${config.driver}". Known drivers: ${driverIds().join(', ')}.`);
+      throw new Error(
+        `Unknown device driver "${config.driver}". Known drivers: ${driverIds().join(', ')}.`,
+      );
     }
     return { config, driver };
   });
@@ -100,7 +102,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   function publishAlarms(bed: BedState): void {
     const entries = bed.alarms.drainLog();
-    if (entries.length > 0) bus.emit('alarms', { bedId: bed.id, alarms: bed.alarms.list(), log: entries });
+    if (entries.length > 0)
+      bus.emit('alarms', { bedId: bed.id, alarms: bed.alarms.list(), log: entries });
   }
 
   const alarmTimer = setInterval(() => {
@@ -124,7 +127,15 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     const acquisition = new DeviceAcquisition(bed.id, deviceId, driver.descriptor, bus);
     const open =
       options.openTransport?.(driver) ??
-      serialOpener(driver.descriptor.serial ?? { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1, rtscts: false });
+      serialOpener(
+        driver.descriptor.serial ?? {
+          baudRate: 115200,
+          dataBits: 8,
+          parity: 'none',
+          stopBits: 1,
+          rtscts: false,
+        },
+      );
     sessions.set(
       deviceId,
       new DeviceSession({
@@ -160,7 +171,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   const router = createRouter(
     createHandlers({ bus, beds, sessions, channelsOfBed }),
-    (message, error) => log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    (message, error) =>
+      log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   );
 
   let stopping: Promise<void> | null = null;
@@ -196,4 +208,3 @@ function workstationId(dataDir: string): string {
   writeFileSync(file, JSON.stringify({ id }, null, 2) + '\n');
   return id;
 }
-

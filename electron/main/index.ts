@@ -8,7 +8,12 @@ import { startWorkstation, type Workstation } from '../host/workstation';
 import { startDemo, type Demo } from '../host/demo';
 import { parseDeviceSpec, type DeviceConfig } from '../host/devices/device-config';
 import { bindIpc } from './ipc';
-import { navigationAllowed, permissionAllowed, secureWindowOptions, trustedSenderUrl } from './security';
+import {
+  navigationAllowed,
+  permissionAllowed,
+  secureWindowOptions,
+  trustedSenderUrl,
+} from './security';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const rendererIndexUrl = pathToFileURL(rendererIndex).href;
@@ -68,7 +73,8 @@ async function start(): Promise<void> {
 function devicesFromArgv(argv: string[]): DeviceConfig[] {
   const devices: DeviceConfig[] = [];
   argv.forEach((arg, i) => {
-    const value = arg === '--device' ? argv[i + 1] : arg.startsWith('--device=') ? arg.slice(9) : undefined;
+    const value =
+      arg === '--device' ? argv[i + 1] : arg.startsWith('--device=') ? arg.slice(9) : undefined;
     if (value === undefined) return;
     const parsed = parseDeviceSpec(value);
     if (typeof parsed === 'string') console.error(parsed);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { navigationAllowed, permissionAllowed, secureWindowOptions, trustedSenderUrl } from './security';
+import {
+  navigationAllowed,
+  permissionAllowed,
+  secureWindowOptions,
+  trustedSenderUrl,
+} from './security';
 import { RENDERER_CSP, RENDERER_CSP_META } from '../../shared/security/csp';
 
 // The Electron runtime cannot run here (its binary is not downloadable offline); the policy is a
@@ -32,7 +37,14 @@ describe('desktop shell security policy', () => {
     expect(permissionAllowed('media', ['audio'])).toBe(true);
     expect(permissionAllowed('media', ['audio', 'video'])).toBe(false);
     expect(permissionAllowed('media', [])).toBe(false);
-    for (const other of ['geolocation', 'notifications', 'openExternal', 'clipboard-read', 'hid', 'serial']) {
+    for (const other of [
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'clipboard-read',
+      'hid',
+      'serial',
+    ]) {
       expect(permissionAllowed(other, ['audio'])).toBe(false);
     }
   });

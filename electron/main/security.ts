@@ -36,7 +36,9 @@ export function navigationAllowed(_url: string): boolean {
 
 /** Only audio capture (digital stethoscopes, line-in) is ever granted. */
 export function permissionAllowed(permission: string, mediaTypes: readonly string[] = []): boolean {
-  return permission === 'media' && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');
+  return (
+    permission === 'media' && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio')
+  );
 }
 
 /** IPC is answered only for our own page loaded from the app's files. */

@@ -10,14 +10,15 @@ const IPC_SUBSCRIBE = 'workstation:subscribe';
 const bridge = {
   async request(method, params) {
     const reply = (await ipcRenderer.invoke(IPC_REQUEST, method, params)) as
-      | { ok: true; result: unknown }
-      | { ok: false; error: unknown };
+      { ok: true; result: unknown } | { ok: false; error: unknown };
     if (reply.ok) return reply.result;
     throw reply.error;
   },
   subscribe(stream, params, handlers) {
     const { port1, port2 } = new MessageChannel();
-    port1.onmessage = (message: MessageEvent<{ type: string; event?: unknown; error?: unknown }>) => {
+    port1.onmessage = (
+      message: MessageEvent<{ type: string; event?: unknown; error?: unknown }>,
+    ) => {
       if (message.data.type === 'event') handlers.onEvent(message.data.event);
       else handlers.onError(message.data.error as Parameters<typeof handlers.onError>[0]);
     };

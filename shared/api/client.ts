@@ -53,7 +53,9 @@ export function createClient(bridge: WorkstationBridge): WorkstationClient {
       };
       const input = spec.input.safeParse(params);
       if (!input.success) {
-        report(new ApiError('invalid_request', describeIssues(`${stream} subscription`, input.error)));
+        report(
+          new ApiError('invalid_request', describeIssues(`${stream} subscription`, input.error)),
+        );
         return () => {};
       }
       return bridge.subscribe(stream, input.data, {

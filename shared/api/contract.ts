@@ -1,7 +1,15 @@
 // The one contract between the renderer and the host. Both transports (Electron IPC with
 // MessagePorts, WebSocket) carry exactly these requests and streams.
 import { z } from 'zod';
-import { Alarm, Bed, DeviceStatus, Numeric, SampleBlock, Status, WaveformChannel } from '../model/schemas';
+import {
+  Alarm,
+  Bed,
+  DeviceStatus,
+  Numeric,
+  SampleBlock,
+  Status,
+  WaveformChannel,
+} from '../model/schemas';
 
 export const BedLiveEvent = z.discriminatedUnion('type', [
   z.object({

@@ -9,11 +9,21 @@ const [path, secondsArg] = process.argv.slice(2);
 if (!path) throw new Error('usage: counter-simulator PATH SECONDS');
 const seconds = Number(secondsArg ?? 10);
 
-const port = await openSerial(path, healthypi5.descriptor.serial!, { onData: () => {}, onLost: () => {} });
+const port = await openSerial(path, healthypi5.descriptor.serial!, {
+  onData: () => {},
+  onLost: () => {},
+});
 const sentAt: number[] = [];
 let counter = 0;
 const simulator = new Healthypi5Simulator({
-  source: { next: () => ({ ecg: counter++, ir: 100_000 + (counter % 128) * 50, red: 90_000, bioz: counter % 64 }) },
+  source: {
+    next: () => ({
+      ecg: counter++,
+      ir: 100_000 + (counter % 128) * 50,
+      red: 90_000,
+      bioz: counter % 64,
+    }),
+  },
   vitals: { hr: 72, spo2: 98, rr: 16, tempC: 36.5 },
   write: (bytes) => {
     const now = Date.now();

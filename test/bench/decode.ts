@@ -2,13 +2,30 @@
 import { healthypi5 } from '../../electron/host/devices/drivers/healthypi5';
 import { encodeHealthypi5Frame } from '../../electron/host/devices/simulators/healthypi5';
 
-export function decodeThroughput(bytes: number): { megabytesPerSecond: number; framesPerSecond: number } {
-  const frame = encodeHealthypi5Frame({ ecg: -5000, bioz: 20000, biozSkip: false, red: 200000, ir: 210000, tempCentiC: 3650, spo2: 98, hr: 72, rr: 16 });
+export function decodeThroughput(bytes: number): {
+  megabytesPerSecond: number;
+  framesPerSecond: number;
+} {
+  const frame = encodeHealthypi5Frame({
+    ecg: -5000,
+    bioz: 20000,
+    biozSkip: false,
+    red: 200000,
+    ir: 210000,
+    tempCentiC: 3650,
+    spo2: 98,
+    hr: 72,
+    rr: 16,
+  });
   const stream = new Uint8Array(Math.floor(bytes / frame.length) * frame.length);
   for (let offset = 0; offset < stream.length; offset += frame.length) stream.set(frame, offset);
   const decoder = healthypi5.createDecoder();
   const start = performance.now();
-  for (let offset = 0; offset < stream.length; offset += 4096) decoder.push(stream.subarray(offset, offset + 4096));
+  for (let offset = 0; offset < stream.length; offset += 4096)
+    decoder.push(stream.subarray(offset, offset + 4096));
   const seconds = (performance.now() - start) / 1000;
-  return { megabytesPerSecond: stream.length / 1e6 / seconds, framesPerSecond: decoder.stats.framesOk / seconds };
+  return {
+    megabytesPerSecond: stream.length / 1e6 / seconds,
+    framesPerSecond: decoder.stats.framesOk / seconds,
+  };
 }

@@ -13,7 +13,10 @@ const CHANNELS = [
   { channel: 'MDC_IMPED_TTHOR', rateHz: 62.5 },
 ];
 
-export async function storeIngest(beds: number, seconds: number): Promise<{ samplesPerSecond: number; realTimeFactor: number; samples: number }> {
+export async function storeIngest(
+  beds: number,
+  seconds: number,
+): Promise<{ samplesPerSecond: number; realTimeFactor: number; samples: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'ws-bench-store-'));
   const store = await openStore({ dataDir: dir, workstationId: 'bench' });
   try {
@@ -26,8 +29,17 @@ export async function storeIngest(beds: number, seconds: number): Promise<{ samp
         for (const { channel, rateHz } of CHANNELS) {
           const first = Math.round((at * rateHz) / 1000);
           const count = Math.round(((at + blockMs) * rateHz) / 1000) - first;
-          const values = Array.from({ length: count }, (_, k) => Math.round(1000 * Math.sin((first + k) / 20)));
-          store.appendSamples({ bedId: `bed-${bed}`, deviceId: `dev-${bed}`, channel, rateHz, t0: t0 + (first * 1000) / rateHz, values });
+          const values = Array.from({ length: count }, (_, k) =>
+            Math.round(1000 * Math.sin((first + k) / 20)),
+          );
+          store.appendSamples({
+            bedId: `bed-${bed}`,
+            deviceId: `dev-${bed}`,
+            channel,
+            rateHz,
+            t0: t0 + (first * 1000) / rateHz,
+            values,
+          });
           samples += count;
         }
       }

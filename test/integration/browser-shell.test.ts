@@ -20,11 +20,14 @@ function http(
   options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -39,7 +42,10 @@ function openSocket(port: number, token: string | null): Promise<WebSocket> {
   });
 }
 
-function nextMessage(ws: WebSocket, predicate: (m: Record<string, unknown>) => boolean = () => true) {
+function nextMessage(
+  ws: WebSocket,
+  predicate: (m: Record<string, unknown>) => boolean = () => true,
+) {
   return new Promise<Record<string, unknown>>((resolve) => {
     const onMessage = (data: unknown) => {
       const message = JSON.parse(String(data)) as Record<string, unknown>;
@@ -68,7 +74,12 @@ describe('browser shell', () => {
       devices: [{ driver: 'healthypi5', path: pair.devicePath }],
       log: () => {},
     });
-    shell = await startBrowserShell({ router: workstation.router, rendererDir, port: 0, token: TOKEN });
+    shell = await startBrowserShell({
+      router: workstation.router,
+      rendererDir,
+      port: 0,
+      token: TOKEN,
+    });
   });
 
   afterAll(async () => {
@@ -88,17 +99,30 @@ describe('browser shell', () => {
       expect(res.status).toBe(401);
       expect(JSON.parse(res.body).error.code).toBe('unauthorized');
     }
-    expect((await http(shell.port, '/api/status', { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(
+      (await http(shell.port, '/api/status', { headers: { Authorization: 'Bearer wrong' } }))
+        .status,
+    ).toBe(401);
   });
 
   it('answers /api/status with devices and beds, by bearer header or query token', async () => {
-    const res = await http(shell.port, '/api/status', { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const res = await http(shell.port, '/api/status', {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     expect(res.status).toBe(200);
     const status = Status.parse(JSON.parse(res.body));
     expect(status.devices).toEqual([
-      expect.objectContaining({ id: `healthypi5@${pair.devicePath}`, driver: 'healthypi5', path: pair.devicePath, framesOk: 0, framesBad: 0 }),
+      expect.objectContaining({
+        id: `healthypi5@${pair.devicePath}`,
+        driver: 'healthypi5',
+        path: pair.devicePath,
+        framesOk: 0,
+        framesBad: 0,
+      }),
     ]);
-    expect(status.beds).toEqual([expect.objectContaining({ id: 'bed-1', label: 'Bed 1', numerics: {}, alarms: [] })]);
+    expect(status.beds).toEqual([
+      expect.objectContaining({ id: 'bed-1', label: 'Bed 1', numerics: {}, alarms: [] }),
+    ]);
     expect((await http(shell.port, `/api/status?token=${TOKEN}`)).status).toBe(200);
   });
 
@@ -108,25 +132,41 @@ describe('browser shell', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toContain('HttpOnly');
-    const asset = await http(shell.port, '/index.html', { headers: { Cookie: cookie.split(';')[0]! } });
+    const asset = await http(shell.port, '/index.html', {
+      headers: { Cookie: cookie.split(';')[0]! },
+    });
     expect(asset.status).toBe(200);
     const traversal = await http(shell.port, `/..%2f..%2f..%2fetc%2fpasswd?token=${TOKEN}`);
     expect(traversal.status).toBe(404);
   });
 
   it('refuses a request addressed to another host name (DNS rebinding)', async () => {
-    const res = await http(shell.port, `/api/status?token=${TOKEN}`, { headers: { Host: `evil.example:${shell.port}` } });
+    const res = await http(shell.port, `/api/status?token=${TOKEN}`, {
+      headers: { Host: `evil.example:${shell.port}` },
+    });
     expect(res.status).toBe(403);
   });
 
   it('explains a malformed request body', async () => {
     const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
-    const bad = await http(shell.port, '/api/acknowledgeAlarm', { method: 'POST', headers, body: '{"bedId": 7}' });
+    const bad = await http(shell.port, '/api/acknowledgeAlarm', {
+      method: 'POST',
+      headers,
+      body: '{"bedId": 7}',
+    });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.message).toMatch(/bedId.*string/i);
-    const notJson = await http(shell.port, '/api/acknowledgeAlarm', { method: 'POST', headers, body: '{nope' });
+    const notJson = await http(shell.port, '/api/acknowledgeAlarm', {
+      method: 'POST',
+      headers,
+      body: '{nope',
+    });
     expect(notJson.status).toBe(400);
-    const gone = await http(shell.port, '/api/acknowledgeAlarm', { method: 'POST', headers, body: '{"bedId":"bed-1","alarmId":"x"}' });
+    const gone = await http(shell.port, '/api/acknowledgeAlarm', {
+      method: 'POST',
+      headers,
+      body: '{"bedId":"bed-1","alarmId":"x"}',
+    });
     expect(gone.status).toBe(404);
     expect(JSON.parse(gone.body).error.code).toBe('not_found');
   });
@@ -139,22 +179,43 @@ describe('browser shell', () => {
     const ws = await openSocket(shell.port, TOKEN);
     try {
       ws.send('not json');
-      expect(await nextMessage(ws)).toMatchObject({ type: 'error', id: null, error: { code: 'invalid_request' } });
+      expect(await nextMessage(ws)).toMatchObject({
+        type: 'error',
+        id: null,
+        error: { code: 'invalid_request' },
+      });
 
       ws.send(JSON.stringify({ type: 'request', id: 1, method: 'selfDestruct', params: {} }));
-      expect(await nextMessage(ws)).toMatchObject({ type: 'error', id: 1, error: { code: 'unknown_method' } });
+      expect(await nextMessage(ws)).toMatchObject({
+        type: 'error',
+        id: 1,
+        error: { code: 'unknown_method' },
+      });
 
-      ws.send(JSON.stringify({ type: 'subscribe', id: 2, stream: 'bedLive', params: { bedId: '' } }));
-      expect(await nextMessage(ws)).toMatchObject({ type: 'error', id: 2, error: { code: 'invalid_request' } });
+      ws.send(
+        JSON.stringify({ type: 'subscribe', id: 2, stream: 'bedLive', params: { bedId: '' } }),
+      );
+      expect(await nextMessage(ws)).toMatchObject({
+        type: 'error',
+        id: 2,
+        error: { code: 'invalid_request' },
+      });
 
       ws.send(JSON.stringify({ type: 'request', id: 3, method: 'getStatus', params: {} }));
       const status = await nextMessage(ws, (m) => m.id === 3);
       expect(Status.safeParse(status.result).success).toBe(true);
 
-      ws.send(JSON.stringify({ type: 'subscribe', id: 4, stream: 'bedLive', params: { bedId: 'bed-1' } }));
+      ws.send(
+        JSON.stringify({ type: 'subscribe', id: 4, stream: 'bedLive', params: { bedId: 'bed-1' } }),
+      );
       const snapshot = await nextMessage(ws, (m) => m.id === 4);
-      expect(snapshot).toMatchObject({ type: 'event', event: { type: 'snapshot', bed: { id: 'bed-1' } } });
-      const channels = (snapshot.event as { channels: Array<{ refId: string }> }).channels.map((c) => c.refId);
+      expect(snapshot).toMatchObject({
+        type: 'event',
+        event: { type: 'snapshot', bed: { id: 'bed-1' } },
+      });
+      const channels = (snapshot.event as { channels: Array<{ refId: string }> }).channels.map(
+        (c) => c.refId,
+      );
       expect(channels).toEqual(['MDC_ECG_ELEC_POTL', 'MDC_PULS_OXIM_PLETH', 'MDC_IMPED_TTHOR']);
     } finally {
       ws.close();

@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
-import { Healthypi5Simulator, syntheticSource, type Healthypi5Sample } from '../../electron/host/devices/simulators/healthypi5';
+import {
+  Healthypi5Simulator,
+  syntheticSource,
+  type Healthypi5Sample,
+} from '../../electron/host/devices/simulators/healthypi5';
 import { openSerial } from '../../electron/host/devices/transports/serial';
 import type { ByteTransport } from '../../electron/host/devices/transports/byte-transport';
 import { healthypi5 } from '../../electron/host/devices/drivers/healthypi5';
@@ -24,7 +28,10 @@ interface SimulatorRun {
 
 async function runSimulator(path: string): Promise<SimulatorRun> {
   const sent: Healthypi5Sample[] = [];
-  const port = await openSerial(path, healthypi5.descriptor.serial!, { onData: () => {}, onLost: () => {} });
+  const port = await openSerial(path, healthypi5.descriptor.serial!, {
+    onData: () => {},
+    onLost: () => {},
+  });
   const simulator = new Healthypi5Simulator({
     source: syntheticSource({ hr: 72 }),
     vitals: { hr: 72, spo2: 97, rr: 15, tempC: 36.6 },
@@ -36,13 +43,18 @@ async function runSimulator(path: string): Promise<SimulatorRun> {
   return { simulator, sent, port };
 }
 
-function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs: number): Promise<T> {
+function waitFor<T>(
+  what: string,
+  check: () => T | undefined | null | false,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const poll = () => {
       const value = check();
       if (value) return resolve(value);
-      if (Date.now() > deadline) return reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+      if (Date.now() > deadline)
+        return reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
       setTimeout(poll, 20);
     };
     poll();
@@ -74,7 +86,11 @@ describe('HealthyPi 5 over a pseudo-terminal into the store', () => {
 
   it('stores every sample the simulator sent, bit-exact, in order, on the simulator clock', async () => {
     // The host must hold the port open before the first frame, or the pty would drop it.
-    await waitFor('the host to open the port', () => deviceEvents.find((e) => e.state === 'connecting'), 5000);
+    await waitFor(
+      'the host to open the port',
+      () => deviceEvents.find((e) => e.state === 'connecting'),
+      5000,
+    );
     const run = await runSimulator(pair.simulatorPath);
     await new Promise((r) => setTimeout(r, 3000));
     run.simulator.stop();
@@ -89,11 +105,17 @@ describe('HealthyPi 5 over a pseudo-terminal into the store', () => {
     expect(run.sent.length).toBeGreaterThan(3 * RATE - 10);
     expect(values).toEqual(run.sent.map((s) => s.ecg));
 
-    const pleth = (await workstation.store.readSamples({ deviceId, channel: 'MDC_PULS_OXIM_PLETH' })).flatMap((b) => b.values);
+    const pleth = (
+      await workstation.store.readSamples({ deviceId, channel: 'MDC_PULS_OXIM_PLETH' })
+    ).flatMap((b) => b.values);
     expect(pleth).toEqual(run.sent.map((s) => s.ir));
-    const red = (await workstation.store.readSamples({ deviceId, channel: 'HPI5_PPG_RED' })).flatMap((b) => b.values);
+    const red = (
+      await workstation.store.readSamples({ deviceId, channel: 'HPI5_PPG_RED' })
+    ).flatMap((b) => b.values);
     expect(red).toEqual(run.sent.map((s) => s.red));
-    const resp = (await workstation.store.readSamples({ deviceId, channel: 'MDC_IMPED_TTHOR' })).flatMap((b) => b.values);
+    const resp = (
+      await workstation.store.readSamples({ deviceId, channel: 'MDC_IMPED_TTHOR' })
+    ).flatMap((b) => b.values);
     expect(resp).toEqual(run.sent.filter((s) => !s.biozSkip).map((s) => s.bioz));
 
     // Sample n of the simulator was due at startedAt + n × period; the store must agree within a period.
@@ -117,24 +139,44 @@ describe('HealthyPi 5 over a pseudo-terminal into the store', () => {
 
   it('raises a technical alarm within 2 s of unplugging and resumes the same bed on replug', async () => {
     let run = await runSimulator(pair.simulatorPath);
-    await waitFor('data flowing', () => workstation.sessions.values().next().value?.status().state === 'connected', 3000);
+    await waitFor(
+      'data flowing',
+      () => workstation.sessions.values().next().value?.status().state === 'connected',
+      3000,
+    );
 
     run.simulator.stop();
     const unpluggedAt = Date.now();
     await pair.close(); // the cable is pulled: both pty ends vanish
     const bed = workstation.beds.get('bed-1')!;
-    const alarm = await waitFor('a technical alarm', () => bed.alarms.list().find((a) => a.kind === 'technical'), 2500);
+    const alarm = await waitFor(
+      'a technical alarm',
+      () => bed.alarms.list().find((a) => a.kind === 'technical'),
+      2500,
+    );
     expect(Date.now() - unpluggedAt).toBeLessThan(2000);
     expect(alarm.message).toMatch(/ECG\/SpO2 device|No data from ECG\/SpO2 device/);
 
     // The same cable back in the same socket: the same paths reappear.
     pair = await openPtyPair(dir, 'hp5');
     const replugAt = Date.now();
-    await waitFor('the host to reopen the port', () => deviceEvents.find((e) => e.seenAt > replugAt && e.state === 'connecting'), 3000);
+    await waitFor(
+      'the host to reopen the port',
+      () => deviceEvents.find((e) => e.seenAt > replugAt && e.state === 'connecting'),
+      3000,
+    );
     run = await runSimulator(pair.simulatorPath);
-    await waitFor('data flowing again', () => workstation.sessions.values().next().value?.status().state === 'connected', 3000);
+    await waitFor(
+      'data flowing again',
+      () => workstation.sessions.values().next().value?.status().state === 'connected',
+      3000,
+    );
     expect(Date.now() - replugAt).toBeLessThan(2000 + 500);
-    await waitFor('the technical alarm to end', () => bed.alarms.list().every((a) => a.kind !== 'technical'), 2000);
+    await waitFor(
+      'the technical alarm to end',
+      () => bed.alarms.list().every((a) => a.kind !== 'technical'),
+      2000,
+    );
     expect([...workstation.beds.keys()]).toEqual(['bed-1']);
     run.simulator.stop();
     await run.port.close();

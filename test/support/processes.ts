@@ -29,7 +29,13 @@ export function runCli(args: string[]): RunningCommand {
     output: () => output,
     waitForLine(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`No line matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`),
+            ),
+          timeoutMs,
+        );
         const check = () => {
           const match = output.match(pattern);
           if (match) {
@@ -37,7 +43,11 @@ export function runCli(args: string[]): RunningCommand {
             resolve(match);
           } else if (child.exitCode !== null) {
             clearTimeout(timer);
-            reject(new Error(`Exited with ${child.exitCode} before printing ${pattern}. Output:\n${output}`));
+            reject(
+              new Error(
+                `Exited with ${child.exitCode} before printing ${pattern}. Output:\n${output}`,
+              ),
+            );
           }
         };
         waiters.push(check);

@@ -7,9 +7,11 @@ import { CliError, parseOptions } from '../cli-error';
 
 export async function runDecode(args: string[]): Promise<number> {
   const options = parseOptions(args, { driver: { type: 'string' }, input: { type: 'string' } });
-  if (!options.driver) throw new CliError(`--driver is required (one of: ${driverIds().join(', ')}).`);
+  if (!options.driver)
+    throw new CliError(`--driver is required (one of: ${driverIds().join(', ')}).`);
   const driver = findDriver(options.driver);
-  if (!driver) throw new CliError(`Unknown driver "${options.driver}" (known: ${driverIds().join(', ')}).`);
+  if (!driver)
+    throw new CliError(`Unknown driver "${options.driver}" (known: ${driverIds().join(', ')}).`);
   const input: Readable =
     !options.input || options.input === '-' ? process.stdin : createReadStream(options.input);
 

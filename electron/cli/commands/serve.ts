@@ -29,7 +29,8 @@ export async function runServe(args: string[]): Promise<number> {
     token: { type: 'string' },
   });
   const port = numberOption('port', options.port, 4318);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0–65535, got ${port}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be 0–65535, got ${port}.`);
   const token = options.token ?? randomBytes(18).toString('base64url');
   const devices = (options.device ?? []).map(parseDeviceOption);
 
@@ -39,11 +40,21 @@ export async function runServe(args: string[]): Promise<number> {
     devices.push({ driver: 'healthypi5', path: demo.devicePath, bed: 'Bed 1 (demo)' });
   }
   if (devices.length === 0) {
-    console.log('No devices given: add --device healthypi5:/dev/ttyACM0, or --demo for a simulated bed.');
+    console.log(
+      'No devices given: add --device healthypi5:/dev/ttyACM0, or --demo for a simulated bed.',
+    );
   }
 
-  const workstation = await startWorkstation({ dataDir: resolve(options.data ?? defaultDataDir()), devices });
-  const shell = await startBrowserShell({ router: workstation.router, rendererDir: rendererDir(), port, token });
+  const workstation = await startWorkstation({
+    dataDir: resolve(options.data ?? defaultDataDir()),
+    devices,
+  });
+  const shell = await startBrowserShell({
+    router: workstation.router,
+    rendererDir: rendererDir(),
+    port,
+    token,
+  });
   console.log(`Workstation ready at ${shell.url}`);
 
   await new Promise<void>((done) => {

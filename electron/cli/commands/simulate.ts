@@ -5,7 +5,12 @@ import { demoSource, runSimulatorOnPort, type Vitals } from '../../host/devices/
 import { demoRecordingsDir } from '../../host/locate';
 import { CliError, numberOption, parseOptions } from '../cli-error';
 
-const VITAL_COMMANDS: Record<string, keyof Vitals> = { hr: 'hr', spo2: 'spo2', rr: 'rr', temp: 'tempC' };
+const VITAL_COMMANDS: Record<string, keyof Vitals> = {
+  hr: 'hr',
+  spo2: 'spo2',
+  rr: 'rr',
+  temp: 'tempC',
+};
 
 export async function runSimulate(args: string[]): Promise<number> {
   const options = parseOptions(args, {
@@ -16,8 +21,10 @@ export async function runSimulate(args: string[]): Promise<number> {
     rr: { type: 'string' },
     temp: { type: 'string' },
   });
-  if (options.driver !== 'healthypi5') throw new CliError('--driver healthypi5 is the simulator available so far.');
-  if (!options.port) throw new CliError('--port PATH is required (one end of a socat pair, for example).');
+  if (options.driver !== 'healthypi5')
+    throw new CliError('--driver healthypi5 is the simulator available so far.');
+  if (!options.port)
+    throw new CliError('--port PATH is required (one end of a socat pair, for example).');
   const vitals: Vitals = {
     hr: numberOption('hr', options.hr, 72),
     spo2: numberOption('spo2', options.spo2, 98),
@@ -31,8 +38,14 @@ export async function runSimulate(args: string[]): Promise<number> {
   } catch {
     console.error('Demo recordings not found: simulating synthetic waveforms.');
   }
-  const running = await runSimulatorOnPort(options.port, await demoSource(recordings, vitals.hr), vitals);
-  console.log(`Simulating healthypi5 on ${options.port} (HR ${vitals.hr}, SpO2 ${vitals.spo2}, RR ${vitals.rr}, ${vitals.tempC} °C)`);
+  const running = await runSimulatorOnPort(
+    options.port,
+    await demoSource(recordings, vitals.hr),
+    vitals,
+  );
+  console.log(
+    `Simulating healthypi5 on ${options.port} (HR ${vitals.hr}, SpO2 ${vitals.spo2}, RR ${vitals.rr}, ${vitals.tempC} °C)`,
+  );
 
   const commands = createInterface({ input: process.stdin, terminal: false });
   commands.on('line', (line) => {
@@ -43,7 +56,9 @@ export async function runSimulate(args: string[]): Promise<number> {
     const key = VITAL_COMMANDS[word];
     const value = Number(raw);
     if (!key || !Number.isFinite(value)) {
-      console.error(`Unknown command "${line.trim()}". Try: hr 130 | spo2 85 | rr 20 | temp 37.8 | pause | resume`);
+      console.error(
+        `Unknown command "${line.trim()}". Try: hr 130 | spo2 85 | rr 20 | temp 37.8 | pause | resume`,
+      );
       return;
     }
     running.simulator.setVitals({ [key]: value });

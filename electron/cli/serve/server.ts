@@ -47,7 +47,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('browser shell:', error);
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'Internal error.' } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: 'internal', message: 'Internal error.' } });
       else res.end();
     });
   });
@@ -56,11 +57,19 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     baseHeaders(res);
     if (!hostAllowed(req, port)) {
-      return sendJson(res, 403, { error: { code: 'unauthorized', message: 'Requests must be addressed to the loopback host.' } });
+      return sendJson(res, 403, {
+        error: {
+          code: 'unauthorized',
+          message: 'Requests must be addressed to the loopback host.',
+        },
+      });
     }
     if (!tokenMatches(presentedToken(req, url), token)) {
       return sendJson(res, 401, {
-        error: { code: 'unauthorized', message: 'Open the address the workstation printed: it carries the access token.' },
+        error: {
+          code: 'unauthorized',
+          message: 'Open the address the workstation printed: it carries the access token.',
+        },
       });
     }
     if (url.pathname === '/api/status' && req.method === 'GET') {
@@ -70,42 +79,65 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       return callMethod(req, res, url.pathname.slice('/api/'.length));
     }
     if (url.pathname.startsWith('/api/')) {
-      return sendJson(res, 404, { error: { code: 'unknown_method', message: `No api at ${url.pathname}.` } });
+      return sendJson(res, 404, {
+        error: { code: 'unknown_method', message: `No api at ${url.pathname}.` },
+      });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendJson(res, 405, { error: { code: 'invalid_request', message: 'Only GET is served here.' } });
+      return sendJson(res, 405, {
+        error: { code: 'invalid_request', message: 'Only GET is served here.' },
+      });
     }
     if (url.searchParams.has('token')) {
       // The renderer's own asset requests carry no token: they use this cookie instead.
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader(
+        'Set-Cookie',
+        `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      );
     }
     return serveFile(res, url.pathname);
   }
 
-  async function callMethod(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  async function callMethod(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+  ): Promise<void> {
     let params: unknown;
     try {
       const body = await readBody(req);
       params = body.length === 0 ? {} : JSON.parse(body);
     } catch (error) {
       return sendJson(res, 400, {
-        error: { code: 'invalid_request', message: error instanceof Error ? error.message : 'Bad body.' },
+        error: {
+          code: 'invalid_request',
+          message: error instanceof Error ? error.message : 'Bad body.',
+        },
       });
     }
     try {
       sendJson(res, 200, { result: await router.request(method, params, { actor: 'browser' }) });
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : new ApiError('internal', 'Internal error.');
-      const status = { unauthorized: 401, invalid_request: 400, unknown_method: 404, not_found: 404, internal: 500 }[apiError.code];
+      const apiError =
+        error instanceof ApiError ? error : new ApiError('internal', 'Internal error.');
+      const status = {
+        unauthorized: 401,
+        invalid_request: 400,
+        unknown_method: 404,
+        not_found: 404,
+        internal: 500,
+      }[apiError.code];
       sendJson(res, status, { error: apiError.toShape() });
     }
   }
 
   async function serveFile(res: ServerResponse, pathname: string): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const relative =
+      pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
     const root = normalize(options.rendererDir + sep);
     const file = normalize(join(root, relative));
-    if (!file.startsWith(root)) return sendJson(res, 404, { error: { code: 'not_found', message: 'Not found.' } });
+    if (!file.startsWith(root))
+      return sendJson(res, 404, { error: { code: 'not_found', message: 'Not found.' } });
     try {
       const body = await readFile(file);
       res.writeHead(200, {
@@ -128,7 +160,12 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     const origin = req.headers.origin;
     const originOk = origin === undefined || origin === `http://${req.headers.host}`;
-    if (url.pathname !== WS_PATH || !hostAllowed(req, port) || !originOk || !tokenMatches(presentedToken(req, url), token)) {
+    if (
+      url.pathname !== WS_PATH ||
+      !hostAllowed(req, port) ||
+      !originOk ||
+      !tokenMatches(presentedToken(req, url), token)
+    ) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -163,7 +200,10 @@ function baseHeaders(res: ServerResponse): void {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
   res.end(JSON.stringify(body));
 }
 

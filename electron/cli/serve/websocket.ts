@@ -15,19 +15,27 @@ export function bindWebSocket(socket: WebSocket, router: ApiRouter, actor: strin
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   const sendError = (id: number | null, error: unknown) => {
-    const apiError = error instanceof ApiError ? error : new ApiError('internal', 'Unexpected error.');
+    const apiError =
+      error instanceof ApiError ? error : new ApiError('internal', 'Unexpected error.');
     send({ type: 'error', id, error: apiError.toShape() });
   };
 
   socket.on('message', (data, isBinary) => {
     let message: ClientMessage;
     try {
-      if (isBinary) throw new ApiError('invalid_request', 'Binary messages are not part of the contract.');
+      if (isBinary)
+        throw new ApiError('invalid_request', 'Binary messages are not part of the contract.');
       const parsed = ClientMessage.safeParse(JSON.parse(String(data)));
-      if (!parsed.success) throw new ApiError('invalid_request', describeIssues('message', parsed.error));
+      if (!parsed.success)
+        throw new ApiError('invalid_request', describeIssues('message', parsed.error));
       message = parsed.data;
     } catch (error) {
-      sendError(null, error instanceof ApiError ? error : new ApiError('invalid_request', 'Message is not valid JSON.'));
+      sendError(
+        null,
+        error instanceof ApiError
+          ? error
+          : new ApiError('invalid_request', 'Message is not valid JSON.'),
+      );
       return;
     }
 

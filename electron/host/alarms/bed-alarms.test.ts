@@ -12,7 +12,17 @@ function bed() {
 }
 
 function device(state: DeviceStatus['state']): DeviceStatus {
-  return { id: 'dev-1', driver: 'healthypi5', path: '/dev/ttyACM0', bedId: 'bed-1', state, framesOk: 1, framesBad: 0, lastFrameAt: null, problem: null };
+  return {
+    id: 'dev-1',
+    driver: 'healthypi5',
+    path: '/dev/ttyACM0',
+    bedId: 'bed-1',
+    state,
+    framesOk: 1,
+    framesBad: 0,
+    lastFrameAt: null,
+    problem: null,
+  };
 }
 
 /** Feeds one value per second from `from` for `seconds`. */
@@ -27,7 +37,14 @@ describe('BedAlarms', () => {
     expect(alarms.list()).toEqual([]);
     feed(alarms, SPO2, 88, 10_000, 0);
     const [alarm] = alarms.list();
-    expect(alarm).toMatchObject({ kind: 'physiological', priority: 'medium', code: 'SPO2_LOW', state: 'active', value: 88, limit: 90 });
+    expect(alarm).toMatchObject({
+      kind: 'physiological',
+      priority: 'medium',
+      code: 'SPO2_LOW',
+      state: 'active',
+      value: 88,
+      limit: 90,
+    });
     expect(alarm?.message).toBe('SpO₂ low: 88 % (limit 90 %)');
     expect(alarms.drainLog().map((e) => e.event)).toEqual(['raised']);
   });
@@ -44,13 +61,22 @@ describe('BedAlarms', () => {
     const alarms = bed();
     feed(alarms, SPO2, 88, 0, 10);
     feed(alarms, SPO2, 80, 11_000, 0);
-    expect(alarms.list()[0]).toMatchObject({ priority: 'high', message: 'Desaturation: SpO₂ 80 % (limit 85 %)' });
+    expect(alarms.list()[0]).toMatchObject({
+      priority: 'high',
+      message: 'Desaturation: SpO₂ 80 % (limit 85 %)',
+    });
     feed(alarms, SPO2, 97, 12_000, 0);
     const latched = alarms.list()[0]!;
     expect(latched.state).toBe('latched');
     expect(alarms.acknowledge(latched.id, 'nurse', 13_000)?.state).toBe('acknowledged');
     expect(alarms.list()).toEqual([]);
-    expect(alarms.drainLog().map((e) => e.event)).toEqual(['raised', 'escalated', 'latched', 'acknowledged', 'ended']);
+    expect(alarms.drainLog().map((e) => e.event)).toEqual([
+      'raised',
+      'escalated',
+      'latched',
+      'acknowledged',
+      'ended',
+    ]);
   });
 
   it('acknowledge keeps the alarm visible while the condition lasts, then it ends', () => {
@@ -68,7 +94,11 @@ describe('BedAlarms', () => {
   it('a disconnected device raises a technical alarm at once, which ends without latching on reconnect', () => {
     const alarms = bed();
     alarms.observeDevice(device('disconnected'), 'ECG/SpO2 device', 1000);
-    expect(alarms.list()[0]).toMatchObject({ kind: 'technical', message: 'ECG/SpO2 device disconnected — check the cable', state: 'active' });
+    expect(alarms.list()[0]).toMatchObject({
+      kind: 'technical',
+      message: 'ECG/SpO2 device disconnected — check the cable',
+      state: 'active',
+    });
     alarms.observeDevice(device('connected'), 'ECG/SpO2 device', 2000);
     expect(alarms.list()).toEqual([]);
   });
@@ -88,7 +118,11 @@ describe('BedAlarms', () => {
     alarms.observeNumeric(HR, 35, 0, 'dev-2');
     alarms.observeNumeric(SPO2, 88, 0, 'dev-2');
     alarms.tick(20_000);
-    expect(alarms.list().map((a) => a.code)).toEqual(['HR_LOW', 'SPO2_LOW', 'DEVICE_NO_DATA:dev-1']);
+    expect(alarms.list().map((a) => a.code)).toEqual([
+      'HR_LOW',
+      'SPO2_LOW',
+      'DEVICE_NO_DATA:dev-1',
+    ]);
   });
 
   it('acknowledging an unknown alarm returns null', () => {

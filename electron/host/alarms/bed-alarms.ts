@@ -74,7 +74,10 @@ export class BedAlarms {
     if (!pending || pending.code !== assessment.code) {
       this.pending.set(parameter, { code: assessment.code, since: at, assessment, value, source });
     } else {
-      pending.assessment = rank[assessment.priority] >= rank[pending.assessment.priority] ? assessment : pending.assessment;
+      pending.assessment =
+        rank[assessment.priority] >= rank[pending.assessment.priority]
+          ? assessment
+          : pending.assessment;
       pending.value = value;
     }
     this.tick(at);
@@ -85,7 +88,12 @@ export class BedAlarms {
     const silent = `DEVICE_NO_DATA:${device.id}`;
     if (device.state === 'disconnected') {
       this.endTechnical(silent, at, device.id);
-      this.raiseTechnical(disconnected, `${deviceKind} disconnected — check the cable`, device.id, at);
+      this.raiseTechnical(
+        disconnected,
+        `${deviceKind} disconnected — check the cable`,
+        device.id,
+        at,
+      );
       this.endPhysiologicalFrom(device.id, at);
     } else if (device.state === 'stale') {
       this.endTechnical(disconnected, at, device.id);
@@ -116,7 +124,12 @@ export class BedAlarms {
         });
       } else if (existing.state === 'latched') {
         // The condition came back before anyone acknowledged it: it sounds again.
-        const again: Alarm = { ...existing, state: 'active', value: pending.value, message: assessment.message };
+        const again: Alarm = {
+          ...existing,
+          state: 'active',
+          value: pending.value,
+          message: assessment.message,
+        };
         this.alarms.set(existing.code, again);
         this.record('raised', again, pending.source, now);
       } else if (rank[assessment.priority] > rank[existing.priority]) {
@@ -157,24 +170,56 @@ export class BedAlarms {
     const { heartRate, spo2 } = this.settings;
     if (parameter === 'spo2') {
       if (value < spo2.severeLow)
-        return { code: 'SPO2_LOW', priority: 'high', limit: spo2.severeLow, message: `Desaturation: SpO₂ ${value} % (limit ${spo2.severeLow} %)` };
+        return {
+          code: 'SPO2_LOW',
+          priority: 'high',
+          limit: spo2.severeLow,
+          message: `Desaturation: SpO₂ ${value} % (limit ${spo2.severeLow} %)`,
+        };
       if (value < spo2.low)
-        return { code: 'SPO2_LOW', priority: 'medium', limit: spo2.low, message: `SpO₂ low: ${value} % (limit ${spo2.low} %)` };
+        return {
+          code: 'SPO2_LOW',
+          priority: 'medium',
+          limit: spo2.low,
+          message: `SpO₂ low: ${value} % (limit ${spo2.low} %)`,
+        };
       return null;
     }
     if (value < heartRate.extremeLow)
-      return { code: 'HR_LOW', priority: 'high', limit: heartRate.extremeLow, message: `Extreme bradycardia: HR ${value} bpm` };
+      return {
+        code: 'HR_LOW',
+        priority: 'high',
+        limit: heartRate.extremeLow,
+        message: `Extreme bradycardia: HR ${value} bpm`,
+      };
     if (value < heartRate.low)
-      return { code: 'HR_LOW', priority: 'medium', limit: heartRate.low, message: `Heart rate low: ${value} bpm (limit ${heartRate.low})` };
+      return {
+        code: 'HR_LOW',
+        priority: 'medium',
+        limit: heartRate.low,
+        message: `Heart rate low: ${value} bpm (limit ${heartRate.low})`,
+      };
     if (value > heartRate.extremeHigh)
-      return { code: 'HR_HIGH', priority: 'high', limit: heartRate.extremeHigh, message: `Extreme tachycardia: HR ${value} bpm` };
+      return {
+        code: 'HR_HIGH',
+        priority: 'high',
+        limit: heartRate.extremeHigh,
+        message: `Extreme tachycardia: HR ${value} bpm`,
+      };
     if (value > heartRate.high)
-      return { code: 'HR_HIGH', priority: 'medium', limit: heartRate.high, message: `Heart rate high: ${value} bpm (limit ${heartRate.high})` };
+      return {
+        code: 'HR_HIGH',
+        priority: 'medium',
+        limit: heartRate.high,
+        message: `Heart rate high: ${value} bpm (limit ${heartRate.high})`,
+      };
     return null;
   }
 
   private delayFor(parameter: Parameter): number {
-    return parameter === 'spo2' ? this.settings.conditionDelayMs.spo2 : this.settings.conditionDelayMs.heartRate;
+    return parameter === 'spo2'
+      ? this.settings.conditionDelayMs.spo2
+      : this.settings.conditionDelayMs.heartRate;
   }
 
   private findByParameter(parameter: Parameter): Alarm | undefined {
@@ -202,7 +247,11 @@ export class BedAlarms {
     }
     for (const alarm of [...this.alarms.values()]) {
       // The value can no longer be trusted; the technical alarm says why. A latched alarm stays.
-      if (alarm.kind === 'physiological' && alarm.source === deviceId && alarm.state !== 'latched') {
+      if (
+        alarm.kind === 'physiological' &&
+        alarm.source === deviceId &&
+        alarm.state !== 'latched'
+      ) {
         this.conditionEnded(alarm, at, deviceId);
       }
     }
@@ -210,7 +259,16 @@ export class BedAlarms {
 
   private raiseTechnical(code: string, message: string, source: string, at: number): void {
     if (this.alarms.has(code)) return;
-    this.raise({ code, kind: 'technical', priority: 'medium', message, value: null, limit: null, source, since: at });
+    this.raise({
+      code,
+      kind: 'technical',
+      priority: 'medium',
+      message,
+      value: null,
+      limit: null,
+      source,
+      since: at,
+    });
   }
 
   private endTechnical(code: string, at: number, actor: string): void {

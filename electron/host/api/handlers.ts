@@ -14,7 +14,12 @@ export interface HandlerServices {
   channelsOfBed(bedId: string): WaveformChannel[];
 }
 
-export function createHandlers({ bus, beds, sessions, channelsOfBed }: HandlerServices): ApiHandlers {
+export function createHandlers({
+  bus,
+  beds,
+  sessions,
+  channelsOfBed,
+}: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
     if (!bed) throw new ApiError('not_found', `There is no bed "${bedId}" on this workstation.`);
@@ -32,7 +37,10 @@ export function createHandlers({ bus, beds, sessions, channelsOfBed }: HandlerSe
         const bed = bedOrThrow(bedId);
         const alarm = bed.alarms.acknowledge(alarmId, caller.actor, Date.now());
         if (!alarm) {
-          throw new ApiError('not_found', 'That alarm is no longer active; the alarm list has been refreshed.');
+          throw new ApiError(
+            'not_found',
+            'That alarm is no longer active; the alarm list has been refreshed.',
+          );
         }
         const log = bed.alarms.drainLog();
         if (log.length > 0) bus.emit('alarms', { bedId, alarms: bed.alarms.list(), log });
@@ -58,7 +66,8 @@ export function createHandlers({ bus, beds, sessions, channelsOfBed }: HandlerSe
             if (block.bedId === bedId) send({ type: 'samples', block });
           }),
           bus.on('numeric', (event) => {
-            if (event.bedId === bedId) send({ type: 'numeric', refId: event.refId, numeric: event.numeric });
+            if (event.bedId === bedId)
+              send({ type: 'numeric', refId: event.refId, numeric: event.numeric });
           }),
           bus.on('alarms', (event) => {
             if (event.bedId === bedId) send({ type: 'alarms', alarms: event.alarms });

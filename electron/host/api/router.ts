@@ -40,27 +40,43 @@ export interface ApiRouter {
   subscribe(stream: string, params: unknown, emit: (event: unknown) => void): () => void;
 }
 
-export function createRouter(handlers: ApiHandlers, log: (message: string, error: unknown) => void = console.error): ApiRouter {
+export function createRouter(
+  handlers: ApiHandlers,
+  log: (message: string, error: unknown) => void = console.error,
+): ApiRouter {
   return {
     async request(method, params, caller) {
-      if (!isRequestName(method)) throw new ApiError('unknown_method', `Unknown request "${method}".`);
+      if (!isRequestName(method))
+        throw new ApiError('unknown_method', `Unknown request "${method}".`);
       const parsed = requests[method].input.safeParse(params ?? {});
-      if (!parsed.success) throw new ApiError('invalid_request', describeIssues(`${method} request`, parsed.error));
+      if (!parsed.success)
+        throw new ApiError('invalid_request', describeIssues(`${method} request`, parsed.error));
       try {
         const handler = handlers.requests[method] as (input: unknown, caller: Caller) => unknown;
         return await handler(parsed.data, caller);
       } catch (error) {
         if (error instanceof ApiError) throw error;
         log(`api: ${method} failed`, error);
-        throw new ApiError('internal', `The workstation could not complete "${method}". Details are in its log.`);
+        throw new ApiError(
+          'internal',
+          `The workstation could not complete "${method}". Details are in its log.`,
+        );
       }
     },
 
     subscribe(stream, params, emit) {
-      if (!isStreamName(stream)) throw new ApiError('unknown_method', `Unknown stream "${stream}".`);
+      if (!isStreamName(stream))
+        throw new ApiError('unknown_method', `Unknown stream "${stream}".`);
       const parsed = streams[stream].input.safeParse(params ?? {});
-      if (!parsed.success) throw new ApiError('invalid_request', describeIssues(`${stream} subscription`, parsed.error));
-      const handler = handlers.streams[stream] as (input: unknown, emit: (event: unknown) => void) => () => void;
+      if (!parsed.success)
+        throw new ApiError(
+          'invalid_request',
+          describeIssues(`${stream} subscription`, parsed.error),
+        );
+      const handler = handlers.streams[stream] as (
+        input: unknown,
+        emit: (event: unknown) => void,
+      ) => () => void;
       return handler(parsed.data, emit);
     },
   };

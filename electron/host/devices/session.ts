@@ -131,7 +131,10 @@ export class DeviceSession {
     this.transport = null;
     if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
     this.keepAliveTimer = null;
-    this.setState('disconnected', `${this.options.driver.descriptor.deviceKind} disconnected: ${reason}`);
+    this.setState(
+      'disconnected',
+      `${this.options.driver.descriptor.deviceKind} disconnected: ${reason}`,
+    );
     this.scheduleReconnect();
   }
 
@@ -152,9 +155,20 @@ export class DeviceSession {
       const staleAfterMs = this.options.staleAfterMs ?? 2000;
       const recogniseWithinMs = this.options.recogniseWithinMs ?? 5000;
       const { displayName } = this.options.driver.descriptor;
-      if (this.state === 'connected' && this.lastFrameAt !== null && now - this.lastFrameAt > staleAfterMs) {
-        this.setState('stale', `No data from ${this.options.path} for ${Math.round(staleAfterMs / 1000)} s`);
-      } else if (this.framesThisConnection === 0 && now - this.openedAt > recogniseWithinMs && this.state !== 'stale') {
+      if (
+        this.state === 'connected' &&
+        this.lastFrameAt !== null &&
+        now - this.lastFrameAt > staleAfterMs
+      ) {
+        this.setState(
+          'stale',
+          `No data from ${this.options.path} for ${Math.round(staleAfterMs / 1000)} s`,
+        );
+      } else if (
+        this.framesThisConnection === 0 &&
+        now - this.openedAt > recogniseWithinMs &&
+        this.state !== 'stale'
+      ) {
         this.setState(
           'stale',
           `No recognisable frames from ${this.options.path} after ${Math.round(recogniseWithinMs / 1000)} s: is a ${displayName} connected and switched on?`,

@@ -47,7 +47,7 @@ export function NumericTile({
   const now = useNow(1000);
   const state: ValueState = !numeric
     ? 'none'
-    : now - numeric.at > staleAfterMs
+    : !sourceLive || now - numeric.at > staleAfterMs
       ? 'stale'
       : 'current';
   const shown = state === 'current' && numeric ? numeric.value.toFixed(decimals) : strings.noValue;

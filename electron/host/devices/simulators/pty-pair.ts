@@ -26,7 +26,7 @@ export async function openPtyPair(dir: string, name = 'device'): Promise<PtyPair
       },
     );
   } catch (error) {
-    throw new Error(`Cannot start socat: ${(error as Error).message}`);
+    throw new Error(`Cannot start socat: ${(error as Error).message}`, { cause: error });
   }
   let stderr = '';
   socat.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -3,7 +3,10 @@ import { SerialPort } from 'serialport';
 import type { SerialSettings } from '../driver';
 import type { ByteTransport, OpenTransport, TransportEvents } from './byte-transport';
 
-export function serialOpener(settings: SerialSettings, now: () => number = Date.now): OpenTransport {
+export function serialOpener(
+  settings: SerialSettings,
+  now: () => number = Date.now,
+): OpenTransport {
   return (path, events) => openSerial(path, settings, events, now);
 }
 
@@ -45,7 +48,9 @@ export function openSerial(
       resolve({
         write: (bytes) =>
           new Promise<void>((done, fail) => {
-            port.write(Buffer.from(bytes), (err) => (err ? fail(err) : port.drain((e) => (e ? fail(e) : done()))));
+            port.write(Buffer.from(bytes), (err) =>
+              err ? fail(err) : port.drain((e) => (e ? fail(e) : done())),
+            );
           }),
         close: () =>
           new Promise<void>((done) => {
@@ -63,6 +68,7 @@ function describeOpenError(path: string, error: Error): string {
   if (/ENOENT|No such file/i.test(message)) return `${path} does not exist (device unplugged?)`;
   if (/EACCES|Permission denied/i.test(message))
     return `No permission to open ${path}: install the udev rules or add the user to the dialout group`;
-  if (/EBUSY|Resource busy|Cannot lock/i.test(message)) return `${path} is in use by another program`;
+  if (/EBUSY|Resource busy|Cannot lock/i.test(message))
+    return `${path} is in use by another program`;
   return `Cannot open ${path}: ${message}`;
 }
