@@ -1,5 +1,5 @@
 // Lets plain Node (under tsx) load `import text from './x.sql?raw'` the way Vite does, so the
-// benchmarks can import the host's TypeScript sources directly. Used with `--import`.
+// benchmarks and CLI tests can run the host's TypeScript sources directly. Used with `--import`.
 import { register } from 'node:module';
 
 register(

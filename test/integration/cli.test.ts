@@ -1,0 +1,109 @@
+// The `workstation` command as a person runs it: a real child process, real stdin/stdout, real
+// exit codes. Run from the TypeScript sources (tsx) so this suite does not depend on a build.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+const WORKED_EXAMPLE = Buffer.from(
+  // ../shared/protocols/README.md §2a
+  '0A FA 16 00 02 78 EC FF FF 20 4E 00 00 00 40 0D 03 00 50 34 03 00 42 0E 62 48 10 00 0B'.replace(
+    / /g,
+    '',
+  ),
+  'hex',
+);
+
+function workstation(args: string[], input?: Buffer | string) {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './test/support/raw-import.mjs',
+      'electron/cli/index.ts',
+      ...args,
+    ],
+    { cwd: root, input, encoding: 'utf8', timeout: 30_000 },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('workstation decode', () => {
+  it('prints the spec worked example as one JSON frame and a summary', () => {
+    const { code, stdout } = workstation(['decode', '--driver', 'healthypi5'], WORKED_EXAMPLE);
+    expect(code).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      {
+        samples: {
+          MDC_ECG_ELEC_POTL: [-5000],
+          MDC_PULS_OXIM_PLETH: [210000],
+          HPI5_PPG_RED: [200000],
+          MDC_IMPED_TTHOR: [20000],
+        },
+        numerics: {
+          MDC_ECG_HEART_RATE: 72,
+          MDC_PULS_OXIM_SAT_O2: 98,
+          MDC_RESP_RATE: 16,
+          MDC_TEMP_BODY: 36.5,
+        },
+        flags: [],
+      },
+      { summary: { framesOk: 1, framesBad: 0 } },
+    ]);
+  });
+
+  it('reads a capture file, skips garbage and counts a broken frame', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ws-cli-'));
+    try {
+      const broken = Buffer.from(WORKED_EXAMPLE);
+      broken[broken.length - 1] = 0x0c; // wrong footer
+      const capture = Buffer.concat([
+        Buffer.from('I: boot\r\n'),
+        WORKED_EXAMPLE,
+        broken,
+        WORKED_EXAMPLE,
+      ]);
+      writeFileSync(join(dir, 'capture.bin'), capture);
+      const { code, stdout } = workstation([
+        'decode',
+        '--driver',
+        'healthypi5',
+        '--input',
+        join(dir, 'capture.bin'),
+      ]);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({
+        summary: { framesOk: 2, framesBad: 1 },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says clearly what is wrong with its arguments', () => {
+    const unknown = workstation(['decode', '--driver', 'no-such-device'], '');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown driver "no-such-device" \(known: healthypi5/);
+    const missing = workstation([
+      'decode',
+      '--driver',
+      'healthypi5',
+      '--input',
+      '/nonexistent/capture.bin',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot read \/nonexistent\/capture.bin/);
+    const badDevice = workstation(['serve', '--device', 'healthypi5']);
+    expect(badDevice.code).toBe(2);
+    expect(badDevice.stderr).toMatch(/--device needs DRIVER:PATH/);
+    expect(workstation(['frobnicate']).code).toBe(2);
+  });
+});
