@@ -1,7 +1,10 @@
 // Serial transport over the `serialport` package (USB CDC, CP210x, FTDI, pseudo-terminals).
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { SerialSettings } from '../driver';
 import type { ByteTransport, OpenTransport, TransportEvents } from './byte-transport';
+
+const PRESENCE_CHECK_MS = 250;
 
 export function serialOpener(
   settings: SerialSettings,
@@ -28,7 +31,9 @@ export function openSerial(
     });
     let closing = false;
     let lost = false;
+    let presenceTimer: NodeJS.Timeout | undefined;
     const loseOnce = (reason: string) => {
+      clearInterval(presenceTimer);
       if (closing || lost) return;
       lost = true;
       events.onLost(reason);
@@ -45,6 +50,14 @@ export function openSerial(
         loseOnce(err?.disconnected ? `${path} was disconnected` : `${path} closed`);
       });
       port.on('error', (err: Error) => loseOnce(`${path}: ${err.message}`));
+      // A pulled cable does not always wake a read (pseudo-terminals never do), but on POSIX
+      // systems the device node vanishes: watch for that too.
+      if (path.startsWith('/')) {
+        presenceTimer = setInterval(() => {
+          if (!existsSync(path)) loseOnce(`${path} was unplugged`);
+        }, PRESENCE_CHECK_MS);
+        presenceTimer.unref();
+      }
       resolve({
         write: (bytes) =>
           new Promise<void>((done, fail) => {
@@ -55,6 +68,7 @@ export function openSerial(
         close: () =>
           new Promise<void>((done) => {
             closing = true;
+            clearInterval(presenceTimer);
             if (!port.isOpen) return done();
             port.close(() => done());
           }),
