@@ -1,22 +1,13 @@
-// Decoder throughput: a long stream of valid HealthyPi 5 frames, fed in 4 KiB reads.
+// Decoder throughput: a long stream of valid HealthyPi 5 frames (the spec's worked example), fed
+// in 4 KiB reads.
 import { healthypi5 } from '../../electron/host/devices/drivers/healthypi5';
-import { encodeHealthypi5Frame } from '../../electron/host/devices/simulators/healthypi5';
+import { HEALTHYPI5_WORKED_EXAMPLE } from '../support/healthypi5-example';
 
 export function decodeThroughput(bytes: number): {
   megabytesPerSecond: number;
   framesPerSecond: number;
 } {
-  const frame = encodeHealthypi5Frame({
-    ecg: -5000,
-    bioz: 20000,
-    biozSkip: false,
-    red: 200000,
-    ir: 210000,
-    tempCentiC: 3650,
-    spo2: 98,
-    hr: 72,
-    rr: 16,
-  });
+  const frame = HEALTHYPI5_WORKED_EXAMPLE;
   const stream = new Uint8Array(Math.floor(bytes / frame.length) * frame.length);
   for (let offset = 0; offset < stream.length; offset += frame.length) stream.set(frame, offset);
   const decoder = healthypi5.createDecoder();

@@ -13,6 +13,7 @@ import { startWorkstation } from '../../electron/host/workstation';
 import { startBrowserShell } from '../../electron/cli/serve/server';
 import { rendererDir } from '../../electron/host/locate';
 import { quantile } from './stats';
+import { CHROMIUM_LAUNCH } from '../support/chromium';
 
 const LAG_RESOLUTION_MS = 2;
 
@@ -38,16 +39,7 @@ export async function liveRun(seconds: number): Promise<LiveResult> {
     port: 0,
     token: 'bench',
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${shell.url}&metrics=1`);

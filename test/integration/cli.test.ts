@@ -5,16 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HEALTHYPI5_WORKED_EXAMPLE } from '../support/healthypi5-example';
 
 const root = join(import.meta.dirname, '..', '..');
-const WORKED_EXAMPLE = Buffer.from(
-  // ../shared/protocols/README.md §2a
-  '0A FA 16 00 02 78 EC FF FF 20 4E 00 00 00 40 0D 03 00 50 34 03 00 42 0E 62 48 10 00 0B'.replace(
-    / /g,
-    '',
-  ),
-  'hex',
-);
 
 function workstation(args: string[], input?: Buffer | string) {
   const result = spawnSync(
@@ -34,7 +27,10 @@ function workstation(args: string[], input?: Buffer | string) {
 
 describe('workstation decode', () => {
   it('prints the spec worked example as one JSON frame and a summary', () => {
-    const { code, stdout } = workstation(['decode', '--driver', 'healthypi5'], WORKED_EXAMPLE);
+    const { code, stdout } = workstation(
+      ['decode', '--driver', 'healthypi5'],
+      HEALTHYPI5_WORKED_EXAMPLE,
+    );
     expect(code).toBe(0);
     const lines = stdout
       .trim()
@@ -63,13 +59,13 @@ describe('workstation decode', () => {
   it('reads a capture file, skips garbage and counts a broken frame', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ws-cli-'));
     try {
-      const broken = Buffer.from(WORKED_EXAMPLE);
+      const broken = Buffer.from(HEALTHYPI5_WORKED_EXAMPLE);
       broken[broken.length - 1] = 0x0c; // wrong footer
       const capture = Buffer.concat([
         Buffer.from('I: boot\r\n'),
-        WORKED_EXAMPLE,
+        HEALTHYPI5_WORKED_EXAMPLE,
         broken,
-        WORKED_EXAMPLE,
+        HEALTHYPI5_WORKED_EXAMPLE,
       ]);
       writeFileSync(join(dir, 'capture.bin'), capture);
       const { code, stdout } = workstation([
