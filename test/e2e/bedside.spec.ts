@@ -105,6 +105,8 @@ test('a nurse watches the bed, gets a desaturation alarm, acknowledges it, and s
   const before = await tracePixels(page);
   await page.waitForTimeout(500);
   expect((await tracePixels(page)).fingerprint).not.toBe(before.fingerprint);
+  // Let the sweep fill most of the screen for the README's picture.
+  await page.waitForTimeout(6000);
   await page.screenshot({ path: 'test-results/screenshots/bedside.png' });
 
   // SpO2 drops to 85 and stays there: after the condition delay the alarm bar turns yellow or red.
