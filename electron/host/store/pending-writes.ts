@@ -12,14 +12,8 @@ export interface PendingWritesOptions {
   maxHoldMs: number;
 }
 
-interface OpenChunk {
-  bedId: string;
-  deviceId: string;
-  channel: string;
-  rateHz: number;
-  t0Ms: number;
-  /** Room for maxChunkMs of samples; the first sampleCount are filled. */
-  values: Float64Array;
+interface OpenChunk extends WaveformChunk {
+  /** `values` has room for maxChunkMs of samples; the first sampleCount are filled. */
   sampleCount: number;
   openedAtMs: number;
 }
