@@ -40,18 +40,27 @@ export interface Workstation {
 
 const ALARM_TICK_MS = 200;
 
+/** The workstation was asked for something it cannot be (an unknown driver, a device twice). */
+export class ConfigurationError extends Error {}
+
 export async function startWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const log = options.log ?? ((message: string) => console.log(message));
   const settings = options.alarmSettings ?? ADULT_DEFAULTS;
+  // Every configuration mistake is found before anything is opened.
   const resolved = options.devices.map((config) => {
     const driver = findDriver(config.driver);
     if (!driver) {
-      throw new Error(
+      throw new ConfigurationError(
         `Unknown device driver "${config.driver}". Known drivers: ${driverIds().join(', ')}.`,
       );
     }
-    return { config, driver };
+    return { config, driver, deviceId: `${driver.descriptor.id}@${config.path}` };
   });
+  const seen = new Set<string>();
+  for (const { deviceId } of resolved) {
+    if (seen.has(deviceId)) throw new ConfigurationError(`Device ${deviceId} is configured twice.`);
+    seen.add(deviceId);
+  }
 
   mkdirSync(options.dataDir, { recursive: true });
   const id = workstationId(options.dataDir);
@@ -113,15 +122,13 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     }
   }, ALARM_TICK_MS);
 
-  for (const { config, driver } of resolved) {
+  for (const { config, driver, deviceId } of resolved) {
     const label = config.bed ?? `Bed ${beds.size + 1}`;
     let bed = [...beds.values()].find((b) => b.label === label);
     if (!bed) {
       bed = new BedState(`bed-${beds.size + 1}`, label, settings);
       beds.set(bed.id, bed);
     }
-    const deviceId = `${driver.descriptor.id}@${config.path}`;
-    if (sessions.has(deviceId)) throw new Error(`Device ${deviceId} is configured twice.`);
     bed.deviceIds.push(deviceId);
     drivers.set(deviceId, driver);
     const acquisition = new DeviceAcquisition(bed.id, deviceId, driver.descriptor, bus);

@@ -100,6 +100,11 @@ describe('workstation decode', () => {
     const badDevice = workstation(['serve', '--device', 'healthypi5']);
     expect(badDevice.code).toBe(2);
     expect(badDevice.stderr).toMatch(/--device needs DRIVER:PATH/);
+    const unknownDriver = workstation(['serve', '--port', '0', '--device', 'foo:/dev/ttyX']);
+    expect(unknownDriver.code).toBe(2);
+    expect(unknownDriver.stderr.trim()).toBe(
+      'workstation: Unknown device driver "foo". Known drivers: healthypi5.',
+    );
     expect(workstation(['frobnicate']).code).toBe(2);
   });
 });

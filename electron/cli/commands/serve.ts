@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { startWorkstation } from '../../host/workstation';
+import { ConfigurationError, startWorkstation, type Workstation } from '../../host/workstation';
 import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-config';
 import { startDemo, type Demo } from '../../host/demo';
 import { rendererDir } from '../../host/locate';
-import { startBrowserShell } from '../serve/server';
+import { startBrowserShell, type BrowserShell } from '../serve/server';
 import { CliError, numberOption, parseOptions } from '../cli-error';
 
 export function defaultDataDir(): string {
@@ -35,26 +35,37 @@ export async function runServe(args: string[]): Promise<number> {
   const devices = (options.device ?? []).map(parseDeviceOption);
 
   let demo: Demo | null = null;
-  if (options.demo) {
-    demo = await startDemo();
-    devices.push({ driver: 'healthypi5', path: demo.devicePath, bed: 'Bed 1 (demo)' });
+  let workstation: Workstation | null = null;
+  let shell: BrowserShell | null = null;
+  const stopAll = async () => {
+    await shell?.close();
+    await workstation?.stop();
+    await demo?.stop();
+  };
+  try {
+    if (options.demo) {
+      demo = await startDemo();
+      devices.push({ driver: 'healthypi5', path: demo.devicePath, bed: 'Bed 1 (demo)' });
+    }
+    if (devices.length === 0) {
+      console.log(
+        'No devices given: add --device healthypi5:/dev/ttyACM0, or --demo for a simulated bed.',
+      );
+    }
+    workstation = await startWorkstation({
+      dataDir: resolve(options.data ?? defaultDataDir()),
+      devices,
+    });
+    shell = await startBrowserShell({
+      router: workstation.router,
+      rendererDir: rendererDir(),
+      port,
+      token,
+    });
+  } catch (error) {
+    await stopAll();
+    throw startupError(error, port);
   }
-  if (devices.length === 0) {
-    console.log(
-      'No devices given: add --device healthypi5:/dev/ttyACM0, or --demo for a simulated bed.',
-    );
-  }
-
-  const workstation = await startWorkstation({
-    dataDir: resolve(options.data ?? defaultDataDir()),
-    devices,
-  });
-  const shell = await startBrowserShell({
-    router: workstation.router,
-    rendererDir: rendererDir(),
-    port,
-    token,
-  });
   console.log(`Workstation ready at ${shell.url}`);
 
   await new Promise<void>((done) => {
@@ -63,8 +74,17 @@ export async function runServe(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   console.log('Stopping: closing devices and the data store…');
-  await shell.close();
-  await workstation.stop();
-  await demo?.stop();
+  await stopAll();
   return 0;
+}
+
+/** Mistakes a person can fix become one clear line; anything else keeps its stack for the log. */
+function startupError(error: unknown, port: number): unknown {
+  if (error instanceof ConfigurationError) return new CliError(error.message);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    return new CliError(
+      `Port ${port} is already in use: choose another with --port, or --port 0 for any free port.`,
+    );
+  }
+  return error;
 }
