@@ -14,6 +14,7 @@ export const strings = {
   waitingForBed: 'Waiting for the bed’s data…',
 
   connectionLost: 'Connection to the workstation lost. Reconnecting…',
+  cannotConnect: 'No connection could be opened to the workstation.',
   requestTimedOut: 'The workstation did not answer in time. Try again.',
   unreadableMessage: 'The workstation sent a message this screen cannot read.',
 

@@ -37,6 +37,8 @@ interface PendingRequest {
 interface OpenStream {
   message: ClientMessage;
   handlers: StreamHandlers;
+  /** Already told the connection is down; told again only after it was back. */
+  toldLost: boolean;
 }
 
 export function createWebSocketBridge(
@@ -59,18 +61,23 @@ export function createWebSocketBridge(
     reconnectTimer = null;
     const ws = openSocket(url);
     socket = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       failedAttempts = 0;
       // Whatever is still waiting was never sent: every close rejects what was in flight.
       for (const request of pending.values()) ws.send(JSON.stringify(request.message));
-      for (const stream of streams.values()) ws.send(JSON.stringify(stream.message));
+      for (const stream of streams.values()) {
+        stream.toldLost = false;
+        ws.send(JSON.stringify(stream.message));
+      }
     };
     ws.onmessage = (event) => receive(event.data);
     ws.onerror = () => {}; // a close event always follows and does the work
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
-      connectionLost();
+      connectionLost(opened ? strings.connectionLost : strings.cannotConnect);
       scheduleReconnect();
     };
   }
@@ -82,15 +89,19 @@ export function createWebSocketBridge(
     reconnectTimer = setTimeout(connect, delayMs * (0.75 + Math.random() * 0.5));
   }
 
-  function connectionLost(): void {
-    const error: ApiErrorShape = { code: 'internal', message: strings.connectionLost };
+  function connectionLost(message: string): void {
     for (const [id, request] of pending) {
       clearTimeout(request.timer);
       pending.delete(id);
-      request.reject(error);
+      request.reject({ code: 'internal', message } satisfies ApiErrorShape);
     }
     // Streams stay registered: they are re-subscribed when the socket is back.
-    for (const stream of streams.values()) stream.handlers.onError(error);
+    const lost: ApiErrorShape = { code: 'internal', message: strings.connectionLost };
+    for (const stream of streams.values()) {
+      if (stream.toldLost) continue;
+      stream.toldLost = true;
+      stream.handlers.onError(lost);
+    }
   }
 
   function send(message: ClientMessage): void {
@@ -160,7 +171,7 @@ export function createWebSocketBridge(
     subscribe(stream, params, handlers) {
       const id = nextId++;
       const message: ClientMessage = { type: 'subscribe', id, stream, params };
-      streams.set(id, { message, handlers });
+      streams.set(id, { message, handlers, toldLost: false });
       send(message);
       return () => {
         if (streams.delete(id) && socket?.readyState === SOCKET_OPEN) {
