@@ -110,7 +110,11 @@ describe('createWebSocketBridge', () => {
   it('says so when the socket never opened, and tells a stream only once per outage', async () => {
     const b = bridge();
     const errors: string[] = [];
-    b.subscribe('bedLive', { bedId: 'b' }, { onEvent() {}, onError: (e) => errors.push(e.message) });
+    b.subscribe(
+      'bedLive',
+      { bedId: 'b' },
+      { onEvent() {}, onError: (e) => errors.push(e.message) },
+    );
     const waiting = b.request('getStatus', {});
     latest().drop();
     await expect(waiting).rejects.toMatchObject({ message: strings.cannotConnect });

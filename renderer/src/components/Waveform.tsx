@@ -1,6 +1,6 @@
 // A live sweeping waveform (bedside-monitor style) for one channel. Samples never pass through
 // React: the parent pushes blocks into a WaveformFeed and this component draws from it.
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import 'uplot/dist/uPlot.min.css';
 import { strings } from '../strings';
 import { SweepPlot } from './waveform/sweep-plot';
@@ -20,7 +20,8 @@ export interface WaveformProps {
   scale: number | null;
 }
 
-export function Waveform({ feed, label, color, scale }: WaveformProps) {
+// Memoised: the parent re-renders on every numeric; the trace has nothing to re-render for.
+export const Waveform = memo(function Waveform({ feed, label, color, scale }: WaveformProps) {
   const plotRef = useRef<HTMLDivElement>(null);
   const live = useFeedLiveness(feed);
 
@@ -55,7 +56,7 @@ export function Waveform({ feed, label, color, scale }: WaveformProps) {
       )}
     </figure>
   );
-}
+});
 
 /** True while blocks keep arriving; re-renders only when that changes, never per block. */
 function useFeedLiveness(feed: WaveformFeed): boolean {

@@ -57,8 +57,9 @@ export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
   );
 
   const { bed, devices, channels, numerics, alarms, streamProblem } = state;
-  // One device per bed so far: its state says whether the bed's numerics are current.
-  const devicesLive = devices.some((device) => device.state === 'connected');
+  // One device per bed so far: its state says whether the bed's numerics are current. With the
+  // workstation itself out of reach, nothing on screen is known to be current.
+  const devicesLive = streamProblem === null && devices.some((d) => d.state === 'connected');
   return (
     <div className="bedside" data-testid="bedside" data-bed-id={bedId}>
       <header className="bedside__header">
