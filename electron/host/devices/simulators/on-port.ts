@@ -6,16 +6,12 @@ import {
   Healthypi5Simulator,
   recordingSource,
   syntheticSource,
+  type Vitals,
   type WaveformSource,
 } from './healthypi5';
 import { loadDemoRecordings } from './recordings';
 
-export interface Vitals {
-  hr: number;
-  spo2: number;
-  rr: number;
-  tempC: number;
-}
+export type { Vitals };
 
 export const DEFAULT_VITALS: Vitals = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 
