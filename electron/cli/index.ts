@@ -2,6 +2,7 @@
 import { runServe } from './commands/serve';
 import { runDecode } from './commands/decode';
 import { runSimulate } from './commands/simulate';
+import { runDevices } from './commands/devices';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -12,8 +13,9 @@ Commands:
   decode     Decode a device byte stream: one JSON object per frame, then a summary line
              --driver ID  [--input FILE|-]
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
-             --driver healthypi5  --port PATH  [--hr 72 --spo2 98 --rr 16 --temp 36.5]
+             --driver ID  --port PATH  [--hr 72 --spo2 98 --rr 16 --temp 36.5]
              While running, type commands on stdin: "spo2 85", "hr 130", "pause", "resume".
+  devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
 `;
 
@@ -21,6 +23,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServe,
   decode: runDecode,
   simulate: runSimulate,
+  devices: runDevices,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPtyPair } from './devices/simulators/pty-pair';
-import { demoSource, runSimulatorOnPort, type SimulatorOnPort } from './devices/simulators/on-port';
+import { runSimulatorOnPort, type SimulatorOnPort } from './devices/simulators/on-port';
 import { demoRecordingsDir } from './locate';
 
 export interface Demo {
@@ -17,10 +17,9 @@ export interface Demo {
 export async function startDemo(): Promise<Demo> {
   const dir = mkdtempSync(join(tmpdir(), 'workstation-demo-'));
   const pair = await openPtyPair(dir, 'healthypi5');
-  const running = await runSimulatorOnPort(
-    pair.simulatorPath,
-    await demoSource(demoRecordingsDir(), 72),
-  );
+  const running = await runSimulatorOnPort(pair.simulatorPath, 'healthypi5', {
+    recordingsDir: demoRecordingsDir(),
+  });
   return {
     devicePath: pair.devicePath,
     simulator: running.simulator,

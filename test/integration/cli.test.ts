@@ -108,3 +108,23 @@ describe('workstation decode', () => {
     expect(workstation(['frobnicate']).code).toBe(2);
   });
 });
+
+describe('workstation devices', () => {
+  it('lists the manifest: one JSON object per driver with its transport, USB ids and channels', () => {
+    const { code, stdout } = workstation(['devices']);
+    expect(code).toBe(0);
+    const devices = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(devices.map((d) => d.id)).toContain('healthypi5');
+    expect(devices.find((d) => d.id === 'healthypi5')).toMatchObject({
+      transport: 'serial',
+      serial: { baudRate: 115200, parity: 'none' },
+      usb: expect.arrayContaining([expect.objectContaining({ vendorId: '0x2E8A' })]),
+      channels: expect.arrayContaining([
+        { key: 'MDC_ECG_ELEC_POTL', label: 'ECG', unit: '{count}', rateHz: 128, scale: null },
+      ]),
+    });
+  });
+});

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { findDriver, driverIds } from '../../host/devices/manifest';
 import { CliError, parseOptions } from '../cli-error';
+import type { DecodedFrame } from '../../host/devices/driver';
 
 export async function runDecode(args: string[]): Promise<number> {
   const options = parseOptions(args, { driver: { type: 'string' }, input: { type: 'string' } });
@@ -16,10 +17,24 @@ export async function runDecode(args: string[]): Promise<number> {
     !options.input || options.input === '-' ? process.stdin : createReadStream(options.input);
 
   const decoder = driver.createDecoder();
+  const scales = new Map(driver.descriptor.channels.map((channel) => [channel.key, channel.scale]));
+  // Values whose scale is public are printed in physical units; the rest stay raw counts, as the
+  // descriptor says (nothing is invented).
+  const inPhysicalUnits = (frame: DecodedFrame): DecodedFrame => ({
+    ...frame,
+    samples: Object.fromEntries(
+      Object.entries(frame.samples).map(([key, values]) => {
+        const scale = scales.get(key);
+        return [key, scale == null ? values : values.map((value) => value * scale)];
+      }),
+    ),
+  });
   const out = process.stdout;
   try {
     for await (const chunk of input) {
-      const lines = decoder.push(chunk as Buffer).map((frame) => JSON.stringify(frame));
+      const lines = decoder
+        .push(chunk as Buffer)
+        .map((frame) => JSON.stringify(inPhysicalUnits(frame)));
       if (lines.length > 0 && !out.write(lines.join('\n') + '\n')) {
         await new Promise((resolve) => out.once('drain', resolve));
       }

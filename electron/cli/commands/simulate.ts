@@ -1,7 +1,8 @@
 // `workstation simulate`: a HealthyPi 5 on a serial port, playing the demo recordings, with its
 // vitals steerable from stdin so tests and trainers can drive alarms.
 import { createInterface } from 'node:readline';
-import { demoSource, runSimulatorOnPort, type Vitals } from '../../host/devices/simulators/on-port';
+import { runSimulatorOnPort, type Vitals } from '../../host/devices/simulators/on-port';
+import { simulatorIds } from '../../host/devices/simulators/registry';
 import { demoRecordingsDir } from '../../host/locate';
 import { CliError, numberOption, parseOptions } from '../cli-error';
 
@@ -21,8 +22,9 @@ export async function runSimulate(args: string[]): Promise<number> {
     rr: { type: 'string' },
     temp: { type: 'string' },
   });
-  if (options.driver !== 'healthypi5')
-    throw new CliError('--driver healthypi5 is the simulator available so far.');
+  if (!options.driver || !simulatorIds().includes(options.driver)) {
+    throw new CliError(`--driver must be one of: ${simulatorIds().join(', ')}.`);
+  }
   if (!options.port)
     throw new CliError('--port PATH is required (one end of a socat pair, for example).');
   const vitals: Vitals = {
@@ -40,7 +42,8 @@ export async function runSimulate(args: string[]): Promise<number> {
   }
   const running = await runSimulatorOnPort(
     options.port,
-    await demoSource(recordings, vitals.hr),
+    options.driver,
+    { recordingsDir: recordings },
     vitals,
   );
   console.log(

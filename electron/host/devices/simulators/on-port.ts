@@ -1,59 +1,63 @@
-// Runs the HealthyPi 5 simulator on a serial port (one end of a pseudo-terminal pair, or a real
-// USB-serial adapter looped to the workstation).
+// Runs a device simulator on a serial port (one end of a pseudo-terminal pair, or a real
+// USB-serial adapter looped to the workstation). Bytes the host sends reach the simulator, so
+// devices that must be commanded (start, keep-alive, polls) behave as they would.
 import { openSerial } from '../transports/serial';
-import { healthypi5 } from '../drivers/healthypi5';
-import {
-  Healthypi5Simulator,
-  recordingSource,
-  syntheticSource,
-  type Vitals,
-  type WaveformSource,
-} from './healthypi5';
-import { loadDemoRecordings } from './recordings';
+import { findDriver } from '../manifest';
+import type { DeviceSimulator, SimulatedVitals } from '../simulator';
+import { createSimulator, simulatorIds, type SimulatorContext } from './registry';
 
-export type { Vitals };
+export type Vitals = SimulatedVitals;
 
 export const DEFAULT_VITALS: Vitals = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 
 export interface SimulatorOnPort {
-  simulator: Healthypi5Simulator;
+  simulator: DeviceSimulator;
   /** Resolves when the port goes away (the other end closed). */
   lost: Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function demoSource(
-  recordingsDir: string | null,
-  hr: number,
-): Promise<WaveformSource> {
-  return recordingsDir
-    ? recordingSource(await loadDemoRecordings(recordingsDir))
-    : syntheticSource({ hr });
-}
-
 export async function runSimulatorOnPort(
   path: string,
-  source: WaveformSource,
+  driverId: string,
+  context: SimulatorContext,
   vitals: Vitals = DEFAULT_VITALS,
 ): Promise<SimulatorOnPort> {
+  const serial = findDriver(driverId)?.descriptor.serial;
+  if (!serial) {
+    throw new Error(
+      `No simulator for "${driverId}". Simulators exist for: ${simulatorIds().join(', ')}.`,
+    );
+  }
   let reportLost: (reason: string) => void = () => {};
   const lost = new Promise<string>((resolve) => (reportLost = resolve));
-  const serial = healthypi5.descriptor.serial!;
+  let simulator: DeviceSimulator | null = null;
   const port = await openSerial(path, serial, {
-    onData: () => {},
+    onData: (bytes) => simulator?.receive?.(bytes),
     onLost: (reason) => reportLost(reason),
   });
-  const simulator = new Healthypi5Simulator({
-    source,
-    vitals,
-    write: (bytes) => void port.write(bytes).catch((error: Error) => reportLost(error.message)),
-  });
+  const created = createSimulator(
+    driverId,
+    {
+      vitals,
+      write: (bytes) => void port.write(bytes).catch((error: Error) => reportLost(error.message)),
+    },
+    context,
+  );
+  if (!created) {
+    await port.close();
+    throw new Error(
+      `No simulator for "${driverId}". Simulators exist for: ${simulatorIds().join(', ')}.`,
+    );
+  }
+  simulator = await created;
   simulator.start();
+  const running = simulator;
   return {
-    simulator,
+    simulator: running,
     lost,
     async stop() {
-      simulator.stop();
+      running.stop();
       await port.close();
     },
   };
