@@ -3,6 +3,7 @@ import { runServe } from './commands/serve';
 import { runDecode } from './commands/decode';
 import { runSimulate } from './commands/simulate';
 import { runDevices } from './commands/devices';
+import { runCapture } from './commands/capture';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -15,6 +16,8 @@ Commands:
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
              --driver ID  --port PATH  [--hr 72 --spo2 98 --rr 16 --temp 36.5]
              While running, type commands on stdin: "spo2 85", "hr 130", "pause", "resume".
+  capture    Record a device's raw bytes to a file (replay it with decode --input FILE)
+             --device DRIVER:PATH  --seconds N  --out FILE
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
 `;
@@ -24,6 +27,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   decode: runDecode,
   simulate: runSimulate,
   devices: runDevices,
+  capture: runCapture,
 };
 
 async function main(argv: string[]): Promise<number> {
