@@ -77,7 +77,14 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   bus.on('samples', (block) => store.appendSamples(block));
   bus.on('numeric', ({ bedId, deviceId, refId, numeric }) => {
-    store.appendNumeric({ bedId, deviceId, refId, ...numeric });
+    store.appendNumeric({
+      bedId,
+      deviceId,
+      refId,
+      value: numeric.value,
+      unit: numeric.unit,
+      at: numeric.at,
+    });
     const bed = beds.get(bedId);
     if (!bed) return;
     bed.numerics.set(refId, numeric);

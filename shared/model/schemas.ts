@@ -22,7 +22,13 @@ export const DeviceStatus = z.object({
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
 
-export const Numeric = z.object({ value: z.number(), unit: z.string(), at: UtcMs });
+export const Numeric = z.object({
+  value: z.number(),
+  unit: z.string(),
+  at: UtcMs,
+  /** Id of the device that measured it: its state says whether the value is current. */
+  source: z.string(),
+});
 export type Numeric = z.infer<typeof Numeric>;
 
 export const AlarmKind = z.enum(['physiological', 'technical']);

@@ -74,7 +74,7 @@ export class DeviceAcquisition {
       bedId: this.bedId,
       deviceId: this.deviceId,
       refId,
-      numeric: { value, unit, at },
+      numeric: { value, unit, at, source: this.deviceId },
     });
   }
 }

@@ -57,9 +57,11 @@ export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
   );
 
   const { bed, devices, channels, numerics, alarms, streamProblem } = state;
-  // One device per bed so far: its state says whether the bed's numerics are current. With the
+  // A value is current only while the device that measured it is connected. With the
   // workstation itself out of reach, nothing on screen is known to be current.
-  const devicesLive = streamProblem === null && devices.some((d) => d.state === 'connected');
+  const connected = new Set(devices.filter((d) => d.state === 'connected').map((d) => d.id));
+  const isCurrent = (source: string | undefined) =>
+    streamProblem === null && source !== undefined && connected.has(source);
   return (
     <div className="bedside" data-testid="bedside" data-bed-id={bedId}>
       <header className="bedside__header">
@@ -109,7 +111,7 @@ export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
                 decimals={parameter.decimals}
                 numeric={numerics[parameter.refId]}
                 alarmPriority={alarmPriorityFor(parameter, alarms)}
-                sourceLive={devicesLive}
+                sourceLive={isCurrent(numerics[parameter.refId]?.source)}
               />
             ))}
           </section>

@@ -17,7 +17,7 @@ const bed: Bed = {
   id: 'bed-1',
   label: 'Bed 1',
   deviceIds: ['dev-1'],
-  numerics: { MDC_ECG_HEART_RATE: { value: 72, unit: '/min', at: 1 } },
+  numerics: { MDC_ECG_HEART_RATE: { value: 72, unit: '/min', at: 1, source: 'dev-1' } },
   alarms: [],
 };
 
@@ -32,7 +32,7 @@ describe('bedLiveReducer', () => {
     state = bedLiveReducer(state, {
       type: 'numeric',
       refId: 'MDC_PULS_OXIM_SAT_O2',
-      numeric: { value: 97, unit: '%', at: 2 },
+      numeric: { value: 97, unit: '%', at: 2, source: 'dev-1' },
     });
     state = bedLiveReducer(state, { type: 'device', device: device('connected') });
     expect(state.numerics.MDC_PULS_OXIM_SAT_O2?.value).toBe(97);
