@@ -1,8 +1,11 @@
 // Every driver the workstation knows, in one place: anyone adding a device starts here.
 import type { Driver } from './driver';
 import { healthypi5 } from './drivers/healthypi5';
+import { healthypi4 } from './drivers/healthypi4';
+import { cms50v5, cms50v7 } from './drivers/cms50';
+import { openbciCyton } from './drivers/openbci';
 
-export const drivers: readonly Driver[] = [healthypi5];
+export const drivers: readonly Driver[] = [healthypi5, healthypi4, cms50v7, cms50v5, openbciCyton];
 
 export function findDriver(id: string): Driver | undefined {
   return drivers.find((driver) => driver.descriptor.id === id);

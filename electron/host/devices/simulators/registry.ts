@@ -2,6 +2,9 @@
 import type { DeviceSimulator, SimulatorOptions } from '../simulator';
 import { Healthypi5Simulator, recordingSource, syntheticSource } from './healthypi5';
 import { loadDemoRecordings } from './recordings';
+import { createHealthypi4Simulator } from './healthypi4';
+import { createCms50Simulator } from './cms50';
+import { createOpenbciSimulator } from './openbci';
 
 export interface SimulatorContext {
   /** The shipped demo recordings, or null where they are missing (synthetic shapes instead). */
@@ -21,6 +24,10 @@ const factories: Record<string, SimulatorFactory> = {
         ? recordingSource(await loadDemoRecordings(recordingsDir))
         : syntheticSource({ hr: options.vitals.hr }),
     }),
+  healthypi4: (options) => createHealthypi4Simulator(options),
+  'cms50-v7': (options) => createCms50Simulator('v7', options),
+  'cms50-v5': (options) => createCms50Simulator('v5', options),
+  'openbci-cyton': (options) => createOpenbciSimulator(options),
 };
 
 export function simulatorIds(): string[] {

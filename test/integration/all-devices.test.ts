@@ -1,0 +1,141 @@
+// Every serial driver that has a simulator, all at once on one workstation, each through its own
+// socat pseudo-terminal pair: simulator → pty → serialport → driver → acquisition → store. Then a
+// commanded device (CMS50 v7: start command and keep-alives) unplugged and replugged 20 times.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
+import {
+  runSimulatorOnPort,
+  type SimulatorOnPort,
+} from '../../electron/host/devices/simulators/on-port';
+import { simulatorIds } from '../../electron/host/devices/simulators/registry';
+import { findDriver } from '../../electron/host/devices/manifest';
+import { startWorkstation, type Workstation } from '../../electron/host/workstation';
+
+function waitFor<T>(
+  what: string,
+  check: () => T | undefined | null | false,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      const value = check();
+      if (value) return resolve(value);
+      if (Date.now() > deadline)
+        return reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+      setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+describe('every simulated device at once', () => {
+  const ids = simulatorIds();
+  let dir: string;
+  const pairs = new Map<string, PtyPair>();
+  const simulators = new Map<string, SimulatorOnPort>();
+  let workstation: Workstation;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ws-all-'));
+    for (const id of ids) {
+      const pair = await openPtyPair(dir, id);
+      pairs.set(id, pair);
+      // The device is switched on first; the workstation finds it (and commands it) when it opens the port.
+      simulators.set(id, await runSimulatorOnPort(pair.simulatorPath, id, { recordingsDir: null }));
+    }
+    workstation = await startWorkstation({
+      dataDir: join(dir, 'data'),
+      devices: ids.map((id) => ({ driver: id, path: pairs.get(id)!.devicePath, bed: `Bed ${id}` })),
+      log: () => {},
+    });
+  });
+
+  afterAll(async () => {
+    await workstation?.stop();
+    for (const simulator of simulators.values()) await simulator.stop().catch(() => {});
+    for (const pair of pairs.values()) await pair.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('decodes each device without bad frames, keeps its samples and shows its numerics', async () => {
+    expect(ids.length).toBeGreaterThanOrEqual(5);
+    const sessionOf = (id: string) =>
+      workstation.sessions.get(`${id}@${pairs.get(id)!.devicePath}`)!;
+    await waitFor(
+      'every device connected',
+      () => ids.every((id) => sessionOf(id).status().state === 'connected'),
+      8000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await workstation.store.flush();
+    for (const id of ids) {
+      const status = sessionOf(id).status();
+      expect(status, id).toMatchObject({ state: 'connected', framesBad: 0 });
+      expect(status.framesOk, id).toBeGreaterThan(0);
+      const descriptor = findDriver(id)!.descriptor;
+      const shown = descriptor.channels.find((channel) => channel.displayed)!;
+      const stored = await workstation.store.readSamples({
+        deviceId: status.id,
+        channel: shown.key,
+      });
+      expect(stored.flatMap((block) => block.values).length, `${id} ${shown.key}`).toBeGreaterThan(
+        shown.rateHz,
+      );
+      const bed = workstation.beds.get(status.bedId)!;
+      const expected = descriptor.numerics
+        .map((n) => n.refId)
+        .filter((refId) => refId.startsWith('MDC_'));
+      for (const refId of expected) expect(bed.numerics.has(refId), `${id} ${refId}`).toBe(true);
+    }
+  });
+});
+
+describe('a commanded device unplugged and replugged', () => {
+  let dir: string;
+  let pair: PtyPair;
+  let simulator: SimulatorOnPort;
+  let workstation: Workstation;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ws-replug-'));
+    pair = await openPtyPair(dir, 'cms50');
+    simulator = await runSimulatorOnPort(pair.simulatorPath, 'cms50-v7', { recordingsDir: null });
+    workstation = await startWorkstation({
+      dataDir: join(dir, 'data'),
+      devices: [{ driver: 'cms50-v7', path: pair.devicePath }],
+      log: () => {},
+    });
+  });
+
+  afterAll(async () => {
+    await workstation?.stop();
+    await simulator?.stop().catch(() => {});
+    await pair?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resumes the same bed every time, 20 times', async () => {
+    const session = [...workstation.sessions.values()][0]!;
+    await waitFor('first connection', () => session.status().state === 'connected', 8000);
+    for (let cycle = 0; cycle < 20; cycle++) {
+      await simulator.stop().catch(() => {});
+      await pair.close();
+      await waitFor(`disconnect ${cycle}`, () => session.status().state === 'disconnected', 2000);
+      pair = await openPtyPair(dir, 'cms50');
+      // The oximeter streams only after the workstation sends its start command again.
+      simulator = await runSimulatorOnPort(pair.simulatorPath, 'cms50-v7', { recordingsDir: null });
+      const framesBefore = session.status().framesOk;
+      await waitFor(
+        `resume ${cycle}`,
+        () => session.status().state === 'connected' && session.status().framesOk > framesBefore,
+        3000,
+      );
+    }
+    expect([...workstation.beds.keys()]).toEqual(['bed-1']);
+    expect(workstation.beds.get('bed-1')!.alarms.list()).toEqual([]);
+  }, 120_000);
+});
