@@ -39,6 +39,14 @@ export const MDC = {
     label: 'PR',
     screenUnit: 'bpm',
   },
+  MDC_PULS_OXIM_PERF_REL: {
+    refId: 'MDC_PULS_OXIM_PERF_REL',
+    code: 150488,
+    unit: '%',
+    loinc: '61006-3',
+    label: 'PI',
+    screenUnit: '%',
+  },
   MDC_RESP_RATE: {
     refId: 'MDC_RESP_RATE',
     code: 151562,

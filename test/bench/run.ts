@@ -5,6 +5,7 @@ import { storeIngest } from './store-ingest';
 import { liveRun } from './live';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
+import { simulatorIds } from '../../electron/host/devices/simulators/registry';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const machine = { cpus: cpus().length, node: process.version };
@@ -15,15 +16,19 @@ async function repeat<T>(runs: number, fn: () => Promise<T>): Promise<T[]> {
   return results;
 }
 
-const decode = await repeat(RUNS, async () => decodeThroughput(20_000_000));
-report({
-  bench: 'decode.healthypi5',
-  unit: 'MB/s',
-  median: round(median(decode.map((r) => r.megabytesPerSecond))),
-  runs: decode.map((r) => round(r.megabytesPerSecond)),
-  framesPerSecond: round(median(decode.map((r) => r.framesPerSecond)), 0),
-  machine,
-});
+for (const driverId of simulatorIds()) {
+  const decode = await repeat(RUNS, () => decodeThroughput(driverId, 20_000_000));
+  report({
+    bench: `decode.${driverId}`,
+    what: `${driverId} decoder on its simulator's byte stream, 4 KiB reads`,
+    unit: 'MB/s',
+    median: round(median(decode.map((r) => r.megabytesPerSecond))),
+    runs: decode.map((r) => round(r.megabytesPerSecond)),
+    framesPerSecond: round(median(decode.map((r) => r.framesPerSecond)), 0),
+    framesBad: decode[0]!.framesBad,
+    machine,
+  });
+}
 
 const ingest = await repeat(RUNS, () => storeIngest(16, 60));
 report({

@@ -4,8 +4,20 @@ import { healthypi5 } from './drivers/healthypi5';
 import { healthypi4 } from './drivers/healthypi4';
 import { cms50v5, cms50v7 } from './drivers/cms50';
 import { openbciCyton } from './drivers/openbci';
+import { nonin2, nonin7, nonin8 } from './drivers/nonin';
+import { masimoAscii } from './drivers/masimo';
 
-export const drivers: readonly Driver[] = [healthypi5, healthypi4, cms50v7, cms50v5, openbciCyton];
+export const drivers: readonly Driver[] = [
+  healthypi5,
+  healthypi4,
+  cms50v7,
+  cms50v5,
+  masimoAscii,
+  nonin2,
+  nonin7,
+  nonin8,
+  openbciCyton,
+];
 
 export function findDriver(id: string): Driver | undefined {
   return drivers.find((driver) => driver.descriptor.id === id);

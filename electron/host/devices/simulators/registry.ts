@@ -5,6 +5,8 @@ import { loadDemoRecordings } from './recordings';
 import { createHealthypi4Simulator } from './healthypi4';
 import { createCms50Simulator } from './cms50';
 import { createOpenbciSimulator } from './openbci';
+import { createNoninSimulator } from './nonin';
+import { createMasimoSimulator } from './masimo';
 
 export interface SimulatorContext {
   /** The shipped demo recordings, or null where they are missing (synthetic shapes instead). */
@@ -28,6 +30,10 @@ const factories: Record<string, SimulatorFactory> = {
   'cms50-v7': (options) => createCms50Simulator('v7', options),
   'cms50-v5': (options) => createCms50Simulator('v5', options),
   'openbci-cyton': (options) => createOpenbciSimulator(options),
+  'masimo-ascii': (options) => createMasimoSimulator(options),
+  'nonin-2': (options) => createNoninSimulator(2, options),
+  'nonin-7': (options) => createNoninSimulator(7, options),
+  'nonin-8': (options) => createNoninSimulator(8, options),
 };
 
 export function simulatorIds(): string[] {

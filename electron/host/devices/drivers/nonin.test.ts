@@ -1,0 +1,360 @@
+import { describe, expect, it } from 'vitest';
+import type { DecodedFrame, FrameDecoder } from '../driver';
+import {
+  NONIN_MAX_FRAME_BYTES,
+  nonin2,
+  nonin7,
+  nonin8,
+  noninFormatSelect,
+  pendingBytes,
+} from './nonin';
+
+function hex(text: string): Uint8Array {
+  return Uint8Array.from(
+    text
+      .trim()
+      .split(/\s+/)
+      .map((byte) => parseInt(byte, 16)),
+  );
+}
+
+function join(...parts: Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
+
+/** Tiny seeded PRNG (mulberry32) so a failing fuzz case reproduces from its seed. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomBytes(random: () => number, length: number): Uint8Array {
+  return Uint8Array.from({ length }, () => Math.floor(random() * 256));
+}
+
+function pushInChunks(
+  decoder: FrameDecoder,
+  bytes: Uint8Array,
+  random: () => number,
+  afterEach: () => void = () => {},
+): DecodedFrame[] {
+  const frames: DecodedFrame[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const size = random() < 0.9 ? 1 + Math.floor(random() * 64) : 1 + Math.floor(random() * 4096);
+    frames.push(...decoder.push(bytes.subarray(at, at + size)));
+    at += size;
+    afterEach();
+  }
+  return frames;
+}
+
+/** Status byte: b7 set, perfusion green unless given, sync in frame 1. */
+function status(sync: boolean, extra = 0, perfusion = 0b01): number {
+  return 0x80 | extra | (perfusion << 1) | (sync ? 1 : 0);
+}
+
+function withChecksum(bytes: number[]): Uint8Array {
+  return Uint8Array.of(...bytes, bytes.reduce((sum, b) => sum + b, 0) & 0xff);
+}
+
+function frame2(sync: boolean, pleth: number, data: number, extra = 0, perfusion = 0b01) {
+  return withChecksum([0x01, status(sync, extra, perfusion), pleth, data]);
+}
+
+function frame7(sync: boolean, pleth: number, data: number, extra = 0, perfusion = 0b01) {
+  return withChecksum([status(sync, extra, perfusion), pleth >> 8, pleth & 0xff, data]);
+}
+
+/** One 25-frame packet carrying `hr` and `spo2`, pleth = frame number × 10 (+ `plethBase`). */
+function packet(
+  encode: typeof frame2,
+  hr: number,
+  spo2: number,
+  { plethBase = 0, status2 = 0 } = {},
+): Uint8Array {
+  const frames: Uint8Array[] = [];
+  for (let n = 1; n <= 25; n++) {
+    const data =
+      n === 1 ? (hr >> 7) & 3 : n === 2 ? hr & 0x7f : n === 3 ? spo2 : n === 8 ? status2 : 0;
+    frames.push(encode(n === 1, plethBase + n * 10, data));
+  }
+  return join(...frames);
+}
+
+describe('nonin format 2', () => {
+  it('decodes the worked example: pleth 73, checksum OK, no numerics outside a packet', () => {
+    const decoder = nonin2.createDecoder();
+    expect(decoder.push(hex('01 80 49 00 CA'))).toEqual([
+      { samples: { MDC_PULS_OXIM_PLETH: [73] }, numerics: {}, flags: [] },
+    ]);
+    expect(decoder.stats).toEqual({ framesOk: 1, framesBad: 0, bytesSkipped: 0 });
+  });
+
+  it('rejects a frame with a wrong checksum as bad and resyncs on the next one', () => {
+    const decoder = nonin2.createDecoder();
+    const frames = decoder.push(hex('01 80 49 00 CB 01 80 49 00 CA'));
+    expect(frames).toHaveLength(1);
+    expect(decoder.stats.framesBad).toBe(1);
+    expect(decoder.stats.bytesSkipped).toBe(5);
+  });
+
+  it('assembles HR and SpO2 across a packet and reports them once, on frame 25', () => {
+    const frames = nonin2
+      .createDecoder()
+      .push(join(packet(frame2, 300, 97), packet(frame2, 72, 88)));
+    expect(frames).toHaveLength(50);
+    expect(frames.map((f) => f.samples.MDC_PULS_OXIM_PLETH?.[0]).slice(0, 3)).toEqual([10, 20, 30]);
+    const withNumerics = frames.flatMap((f, i) => (Object.keys(f.numerics).length ? [i] : []));
+    expect(withNumerics).toEqual([24, 49]);
+    expect(frames[24]?.numerics).toEqual({
+      MDC_PULS_OXIM_PULS_RATE: 300,
+      MDC_PULS_OXIM_SAT_O2: 97,
+    });
+    expect(frames[49]?.numerics).toEqual({ MDC_PULS_OXIM_PULS_RATE: 72, MDC_PULS_OXIM_SAT_O2: 88 });
+  });
+
+  it('omits HR 511 and SpO2 127 (missing), and reports low battery from status 2', () => {
+    const frames = nonin2.createDecoder().push(packet(frame2, 511, 127, { status2: 0x01 }));
+    expect(frames[24]?.numerics).toEqual({});
+    expect(frames[24]?.flags).toEqual(['low-battery']);
+  });
+
+  it('reports no numerics for a packet broken by a bad frame or started without sync', () => {
+    const good = packet(frame2, 80, 95);
+    const broken = join(good.subarray(0, 50), hex('01 80 00 00 00'), good.subarray(50));
+    const decoder = nonin2.createDecoder();
+    const frames = decoder.push(join(broken, good.subarray(5), good));
+    expect(frames.filter((f) => Object.keys(f.numerics).length > 0)).toHaveLength(1);
+    expect(decoder.stats.framesBad).toBe(1);
+  });
+
+  it('maps status bits to flags on every frame', () => {
+    const decoder = nonin2.createDecoder();
+    const flagsOf = (extra: number, perfusion: number) =>
+      decoder.push(frame2(false, 0, 0, extra, perfusion))[0]?.flags;
+    expect(flagsOf(0x40, 1)).toEqual(['sensor-disconnected']);
+    expect(flagsOf(0x20, 1)).toEqual(['artifact']);
+    expect(flagsOf(0x10, 1)).toEqual(['out-of-track']);
+    expect(flagsOf(0x08, 1)).toEqual(['sensor-alarm']);
+    expect(flagsOf(0, 0b10)).toEqual(['perfusion-red']);
+    expect(flagsOf(0, 0b11)).toEqual(['perfusion-yellow']);
+    expect(flagsOf(0, 0b00)).toEqual([]);
+    expect(flagsOf(0x78, 0b11)).toEqual([
+      'sensor-disconnected',
+      'artifact',
+      'out-of-track',
+      'sensor-alarm',
+      'perfusion-yellow',
+    ]);
+  });
+
+  it('decodes the same packet split at every byte boundary', () => {
+    const stream = packet(frame2, 72, 97);
+    const whole = nonin2.createDecoder().push(stream);
+    for (let split = 0; split <= stream.length; split++) {
+      const decoder = nonin2.createDecoder();
+      const frames = [
+        ...decoder.push(stream.subarray(0, split)),
+        ...decoder.push(stream.subarray(split)),
+      ];
+      expect(frames, `split at ${split}`).toEqual(whole);
+      expect(pendingBytes(decoder)).toBe(0);
+    }
+  });
+});
+
+describe('nonin format 7', () => {
+  it('decodes the worked example: frame 1, pleth 0x1234', () => {
+    const decoder = nonin7.createDecoder();
+    expect(decoder.push(hex('81 12 34 00 C7'))).toEqual([
+      { samples: { MDC_PULS_OXIM_PLETH: [0x1234] }, numerics: {}, flags: [] },
+    ]);
+    expect(decoder.stats).toEqual({ framesOk: 1, framesBad: 0, bytesSkipped: 0 });
+  });
+
+  it('assembles a packet with 16-bit pleth, and finds it after garbage', () => {
+    const garbage = hex('00 11 22 33 7F');
+    const decoder = nonin7.createDecoder();
+    const frames = decoder.push(join(garbage, packet(frame7, 130, 99, { plethBase: 60000 })));
+    expect(frames).toHaveLength(25);
+    expect(frames[0]?.samples.MDC_PULS_OXIM_PLETH).toEqual([60010]);
+    expect(frames[24]?.numerics).toEqual({
+      MDC_PULS_OXIM_PULS_RATE: 130,
+      MDC_PULS_OXIM_SAT_O2: 99,
+    });
+    expect(decoder.stats.bytesSkipped).toBe(garbage.length);
+  });
+
+  it('rejects a wrong checksum as a bad frame', () => {
+    const decoder = nonin7.createDecoder();
+    expect(decoder.push(hex('81 12 34 00 C8'))).toEqual([]);
+    decoder.push(hex('00 00 00 00'));
+    expect(decoder.stats.framesBad).toBeGreaterThanOrEqual(1);
+    expect(decoder.stats.framesOk).toBe(0);
+  });
+});
+
+describe('nonin format 8', () => {
+  it('decodes the worked example: HR 72, SpO2 97', () => {
+    const decoder = nonin8.createDecoder();
+    expect(decoder.push(hex('80 48 61 00'))).toEqual([
+      {
+        samples: {},
+        numerics: { MDC_PULS_OXIM_PULS_RATE: 72, MDC_PULS_OXIM_SAT_O2: 97 },
+        flags: [],
+      },
+    ]);
+  });
+
+  it('reads the 9-bit HR, omits missing values and maps every flag', () => {
+    const decoder = nonin8.createDecoder();
+    const [high, missing, flagged] = decoder.push(hex('82 2C 5A 00   83 7F 7F 00   FC 00 64 0B'));
+    expect(high?.numerics).toEqual({ MDC_PULS_OXIM_PULS_RATE: 300, MDC_PULS_OXIM_SAT_O2: 90 });
+    expect(missing?.numerics).toEqual({});
+    expect(flagged?.flags).toEqual([
+      'sensor-disconnected',
+      'out-of-track',
+      'low-perfusion',
+      'marginal-perfusion',
+      'artifact',
+      'sensor-alarm',
+      'low-battery',
+      'critical-battery',
+    ]);
+  });
+
+  it('skips implausible windows and resyncs', () => {
+    const decoder = nonin8.createDecoder();
+    const frames = decoder.push(hex('48 61 00 80 C8 61 00 80 48 61 00'));
+    expect(frames).toHaveLength(1);
+    expect(decoder.stats.bytesSkipped).toBe(7);
+    // `80 C8 61 00` (HR byte with b7 set) and `C8 61 00 80` (last byte with b7 set) start like frames.
+    expect(decoder.stats.framesBad).toBe(2);
+  });
+});
+
+describe('nonin decoders: fuzz', () => {
+  const MEGABYTE = 1 << 20;
+  const cases = [
+    { driver: nonin2, wire: 5, valid: () => packet(frame2, 72, 97) },
+    { driver: nonin7, wire: 5, valid: () => packet(frame7, 72, 97, { plethBase: 1000 }) },
+    { driver: nonin8, wire: 4, valid: () => hex('80 48 61 00') },
+  ];
+
+  for (const { driver, wire, valid } of cases) {
+    const name = driver.descriptor.id;
+
+    it(`${name}: survives 1 MB of random bytes in random chunks, memory bounded`, () => {
+      const random = mulberry32(0x5eed);
+      const noise = randomBytes(random, MEGABYTE);
+      const decoder = driver.createDecoder();
+      let maxPending = 0;
+      const frames = pushInChunks(decoder, noise, random, () => {
+        maxPending = Math.max(maxPending, pendingBytes(decoder));
+      });
+      expect(maxPending).toBeLessThan(NONIN_MAX_FRAME_BYTES);
+      expect(decoder.stats.framesBad).toBeGreaterThan(0);
+      expect(frames.length * wire + decoder.stats.bytesSkipped + pendingBytes(decoder)).toBe(
+        noise.length,
+      );
+      expect(decoder.stats.framesOk).toBe(frames.length);
+    });
+
+    it(`${name}: survives mutated valid streams and keeps most frames`, () => {
+      for (const seed of [11, 12, 13]) {
+        const random = mulberry32(seed);
+        const unit = valid();
+        const copies = Math.ceil(MEGABYTE / 4 / unit.length);
+        const mutated: number[] = [];
+        for (let i = 0; i < copies; i++) {
+          for (const byte of unit) {
+            const pick = random();
+            if (pick < 0.001) mutated.push(byte ^ (1 << Math.floor(random() * 8)));
+            else if (pick < 0.002) mutated.push(byte, Math.floor(random() * 256));
+            else if (pick < 0.003) continue;
+            else mutated.push(byte);
+          }
+        }
+        const stream = Uint8Array.from(mutated);
+        const decoder = driver.createDecoder();
+        let maxPending = 0;
+        const frames = pushInChunks(decoder, stream, random, () => {
+          maxPending = Math.max(maxPending, pendingBytes(decoder));
+        });
+        const sent = (copies * unit.length) / wire;
+        expect(maxPending, `seed ${seed}`).toBeLessThan(NONIN_MAX_FRAME_BYTES);
+        expect(frames.length, `seed ${seed}`).toBeGreaterThan(sent * 0.95);
+        expect(frames.length * wire + decoder.stats.bytesSkipped + pendingBytes(decoder)).toBe(
+          stream.length,
+        );
+        // Every reported numeric is a real reading, never a value made up from a broken packet.
+        const reported = frames.filter((f) => Object.keys(f.numerics).length > 0);
+        expect(reported.length).toBeGreaterThan(0);
+        const wrong = reported.filter(
+          (f) =>
+            f.numerics.MDC_PULS_OXIM_PULS_RATE !== 72 || f.numerics.MDC_PULS_OXIM_SAT_O2 !== 97,
+        );
+        expect(wrong.length, `seed ${seed}`).toBeLessThan(reported.length * 0.01);
+      }
+    });
+
+    it(`${name}: gives the same frames one byte at a time as in one chunk`, () => {
+      const random = mulberry32(99);
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < 100; i++) parts.push(randomBytes(random, 7), valid());
+      const stream = join(...parts);
+      const whole = driver.createDecoder();
+      const wholeFrames = whole.push(stream);
+      const bytewise = driver.createDecoder();
+      const bytewiseFrames = Array.from(stream).flatMap((b) => bytewise.push(Uint8Array.of(b)));
+      expect(bytewiseFrames).toEqual(wholeFrames);
+      expect(bytewise.stats).toEqual(whole.stats);
+    });
+  }
+});
+
+describe('nonin descriptors', () => {
+  it('are 9600 8N1 pulse oximeters without USB ids, selecting their format on start', () => {
+    for (const [driver, format] of [
+      [nonin2, 2],
+      [nonin7, 7],
+      [nonin8, 8],
+    ] as const) {
+      const { descriptor, commands } = driver;
+      expect(descriptor.id).toBe(`nonin-${format}`);
+      expect(descriptor.deviceKind).toBe('Pulse oximeter');
+      expect(descriptor.serial).toEqual({
+        baudRate: 9600,
+        dataBits: 8,
+        parity: 'none',
+        stopBits: 1,
+        rtscts: false,
+      });
+      expect(descriptor.usb).toEqual([]);
+      expect(commands.start).toEqual(hex(`02 70 02 02 0${format} 03`));
+      expect(commands.start).toEqual(noninFormatSelect(format));
+      expect(descriptor.numerics.map((n) => n.refId).sort()).toEqual([
+        'MDC_PULS_OXIM_PULS_RATE',
+        'MDC_PULS_OXIM_SAT_O2',
+      ]);
+    }
+    expect(nonin2.descriptor.channels.map((c) => [c.key, c.rateHz, c.unit, c.scale])).toEqual([
+      ['MDC_PULS_OXIM_PLETH', 75, '{count}', null],
+    ]);
+    expect(nonin7.descriptor.channels).toEqual(nonin2.descriptor.channels);
+    expect(nonin8.descriptor.channels).toEqual([]);
+  });
+});
