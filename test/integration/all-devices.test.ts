@@ -32,6 +32,8 @@ function waitFor<T>(
   });
 }
 
+const SHARED = ['healthypi5', 'cms50-v7'];
+
 describe('every simulated device at once', () => {
   const ids = simulatorIds();
   let dir: string;
@@ -49,7 +51,12 @@ describe('every simulated device at once', () => {
     }
     workstation = await startWorkstation({
       dataDir: join(dir, 'data'),
-      devices: ids.map((id) => ({ driver: id, path: pairs.get(id)!.devicePath, bed: `Bed ${id}` })),
+      devices: ids.map((id) => ({
+        driver: id,
+        path: pairs.get(id)!.devicePath,
+        // An ECG monitor and an oximeter on one patient share a bed; the rest get their own.
+        bed: SHARED.includes(id) ? 'Bed shared' : `Bed ${id}`,
+      })),
       log: () => {},
     });
   });
@@ -59,6 +66,14 @@ describe('every simulated device at once', () => {
     for (const simulator of simulators.values()) await simulator.stop().catch(() => {});
     for (const pair of pairs.values()) await pair.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("puts devices that name the same bed in one bed, with both devices' waveforms", () => {
+    const shared = [...workstation.beds.values()].find((bed) => bed.label === 'Bed shared')!;
+    expect(shared.deviceIds.map((id) => id.split('@')[0])).toEqual(SHARED);
+    const channels = workstation.channelsOfBed(shared.id).map((c) => c.refId);
+    expect(channels.filter((refId) => refId === 'MDC_PULS_OXIM_PLETH')).toHaveLength(2);
+    expect(workstation.beds.size).toBe(ids.length - 1);
   });
 
   it('decodes each device without bad frames, keeps its samples and shows its numerics', async () => {

@@ -68,6 +68,8 @@ export interface DecoderStats {
 export interface FrameDecoder {
   push(bytes: Uint8Array): DecodedFrame[];
   readonly stats: Readonly<DecoderStats>;
+  /** Polled protocols: bytes the host must send now in answer to what was decoded (in order). */
+  takeReplies?(): Uint8Array[];
 }
 
 export interface DeviceCommands {

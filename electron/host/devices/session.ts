@@ -4,6 +4,7 @@
 import type { DeviceStatus } from '../../../shared/model/schemas';
 import type { DecodedFrame, DecoderStats, Driver, FrameDecoder } from './driver';
 import type { ByteTransport, OpenTransport } from './transports/byte-transport';
+import { RawByteRing } from './raw-byte-ring';
 
 export interface DeviceSessionOptions {
   id: string;
@@ -24,6 +25,7 @@ export interface DeviceSessionOptions {
 }
 
 const WATCH_EVERY_MS = 100;
+const RAW_BYTES_KEPT = 1 << 20;
 const STATUS_REFRESH_MS = 1000;
 
 export class DeviceSession {
@@ -41,6 +43,8 @@ export class DeviceSession {
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private readonly watchTimer: NodeJS.Timeout;
   private lastReported = '';
+  /** The last bytes received, kept for diagnostics (re-decoding, a biomed's bug report). */
+  private readonly raw = new RawByteRing(RAW_BYTES_KEPT);
   private lastReportedAt = 0;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
@@ -66,6 +70,11 @@ export class DeviceSession {
       lastFrameAt: this.lastFrameAt,
       problem: this.problem,
     };
+  }
+
+  /** The most recent raw bytes from the device, oldest first (at most 1 MiB). */
+  recentBytes(): Uint8Array {
+    return this.raw.snapshot();
   }
 
   async stop(): Promise<void> {
@@ -118,6 +127,12 @@ export class DeviceSession {
 
   private receive(bytes: Uint8Array, arrivalMs: number): void {
     const frames = this.decoder.push(bytes);
+    for (const reply of this.decoder.takeReplies?.() ?? []) {
+      void this.transport
+        ?.write(reply)
+        .catch((error: Error) => this.log(`${this.options.id}: reply failed: ${error.message}`));
+    }
+    this.raw.append(bytes);
     if (frames.length === 0) return;
     this.lastFrameAt = arrivalMs;
     this.framesThisConnection += frames.length;
