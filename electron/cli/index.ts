@@ -4,13 +4,15 @@ import { runDecode } from './commands/decode';
 import { runSimulate } from './commands/simulate';
 import { runDevices } from './commands/devices';
 import { runCapture } from './commands/capture';
+import { runPorts } from './commands/ports';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
 
 Commands:
   serve      Start the workstation with the browser shell (HTTP + WebSocket on 127.0.0.1)
-             --port N  --data DIR  [--device DRIVER:PATH]...  [--demo]  [--token T]
+             --port N  --data DIR  [--device DRIVER:PATH[@BED]]...  [--auto]  [--demo]  [--token T]
+             --auto connects devices found on plug-in (USB ids matched, generic chips probed)
   decode     Decode a device byte stream: one JSON object per frame, then a summary line
              --driver ID  [--input FILE|-]
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
@@ -18,6 +20,7 @@ Commands:
              While running, type commands on stdin: "spo2 85", "hr 130", "pause", "resume".
   capture    Record a device's raw bytes to a file (replay it with decode --input FILE)
              --device DRIVER:PATH  --seconds N  --out FILE
+  ports      List serial ports with their USB ids and the drivers that could be behind each
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
 `;
@@ -28,6 +31,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   simulate: runSimulate,
   devices: runDevices,
   capture: runCapture,
+  ports: runPorts,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -35,6 +35,8 @@ export interface Workstation {
   readonly beds: ReadonlyMap<string, BedState>;
   readonly sessions: ReadonlyMap<string, DeviceSession>;
   channelsOfBed(bedId: string): WaveformChannel[];
+  /** Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. */
+  addDevice(config: DeviceConfig): string;
   stop(): Promise<void>;
 }
 
@@ -43,19 +45,27 @@ const ALARM_TICK_MS = 200;
 /** The workstation was asked for something it cannot be (an unknown driver, a device twice). */
 export class ConfigurationError extends Error {}
 
+interface ResolvedDevice {
+  config: DeviceConfig;
+  driver: Driver;
+  deviceId: string;
+}
+
+function resolveDevice(config: DeviceConfig): ResolvedDevice {
+  const driver = findDriver(config.driver);
+  if (!driver) {
+    throw new ConfigurationError(
+      `Unknown device driver "${config.driver}". Known drivers: ${driverIds().join(', ')}.`,
+    );
+  }
+  return { config, driver, deviceId: `${driver.descriptor.id}@${config.path}` };
+}
+
 export async function startWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const log = options.log ?? ((message: string) => console.log(message));
   const settings = options.alarmSettings ?? ADULT_DEFAULTS;
   // Every configuration mistake is found before anything is opened.
-  const resolved = options.devices.map((config) => {
-    const driver = findDriver(config.driver);
-    if (!driver) {
-      throw new ConfigurationError(
-        `Unknown device driver "${config.driver}". Known drivers: ${driverIds().join(', ')}.`,
-      );
-    }
-    return { config, driver, deviceId: `${driver.descriptor.id}@${config.path}` };
-  });
+  const resolved = options.devices.map(resolveDevice);
   const seen = new Set<string>();
   for (const { deviceId } of resolved) {
     if (seen.has(deviceId)) throw new ConfigurationError(`Device ${deviceId} is configured twice.`);
@@ -129,7 +139,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     }
   }, ALARM_TICK_MS);
 
-  for (const { config, driver, deviceId } of resolved) {
+  function addResolved({ config, driver, deviceId }: ResolvedDevice): void {
     const label = config.bed ?? `Bed ${beds.size + 1}`;
     let bed = [...beds.values()].find((b) => b.label === label);
     if (!bed) {
@@ -165,6 +175,16 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       }),
     );
   }
+  resolved.forEach(addResolved);
+
+  /** A device found while running (plug-in discovery) or assigned from the UI. */
+  function addDevice(config: DeviceConfig): string {
+    const device = resolveDevice(config);
+    if (sessions.has(device.deviceId))
+      throw new ConfigurationError(`Device ${device.deviceId} is already connected.`);
+    addResolved(device);
+    return device.deviceId;
+  }
 
   function channelsOfBed(bedId: string): WaveformChannel[] {
     const bed = beds.get(bedId);
@@ -198,6 +218,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     beds,
     sessions,
     channelsOfBed,
+    addDevice,
     stop() {
       stopping ??= (async () => {
         clearInterval(alarmTimer);

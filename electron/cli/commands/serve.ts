@@ -7,6 +7,8 @@ import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-co
 import { startDemo, type Demo } from '../../host/demo';
 import { rendererDir } from '../../host/locate';
 import { startBrowserShell, type BrowserShell } from '../serve/server';
+import { Discovery, probePort } from '../../host/devices/discovery';
+import { serialOpener } from '../../host/devices/transports/serial';
 import { CliError, numberOption, parseOptions } from '../cli-error';
 
 export function defaultDataDir(): string {
@@ -26,6 +28,7 @@ export async function runServe(args: string[]): Promise<number> {
     data: { type: 'string' },
     device: { type: 'string', multiple: true },
     demo: { type: 'boolean' },
+    auto: { type: 'boolean' },
     token: { type: 'string' },
   });
   const port = numberOption('port', options.port, 4318);
@@ -37,7 +40,9 @@ export async function runServe(args: string[]): Promise<number> {
   let demo: Demo | null = null;
   let workstation: Workstation | null = null;
   let shell: BrowserShell | null = null;
+  let discovery: Discovery | null = null;
   const stopAll = async () => {
+    discovery?.stop();
     await shell?.close();
     await workstation?.stop();
     await demo?.stop();
@@ -67,6 +72,7 @@ export async function runServe(args: string[]): Promise<number> {
     throw startupError(error, port);
   }
   console.log(`Workstation ready at ${shell.url}`);
+  if (options.auto) discovery = startDiscovery(workstation);
 
   await new Promise<void>((done) => {
     const stop = () => done();
@@ -76,6 +82,26 @@ export async function runServe(args: string[]): Promise<number> {
   console.log('Stopping: closing devices and the data store…');
   await stopAll();
   return 0;
+}
+
+/** Connects devices as they are plugged in, each to a bed of its own. */
+function startDiscovery(workstation: Workstation): Discovery {
+  const inUse = (path: string) =>
+    [...workstation.sessions.values()].some((s) => s.status().path === path);
+  return new Discovery({
+    inUse,
+    probe: (path, candidates) =>
+      probePort(path, candidates, { open: (driver) => serialOpener(driver.descriptor.serial!) }),
+    onFound: (driver, port) => {
+      if (inUse(port.path)) return;
+      const id = workstation.addDevice({ driver: driver.descriptor.id, path: port.path });
+      console.log(`Found ${driver.descriptor.displayName} on ${port.path}: connected as ${id}.`);
+    },
+    onUnrecognised: (port, candidates) =>
+      console.log(
+        `No recognisable frames from ${port.path} (tried ${candidates.map((d) => d.descriptor.id).join(', ')}): is the device switched on and in its data mode?`,
+      ),
+  });
 }
 
 /** Mistakes a person can fix become one clear line; anything else keeps its stack for the log. */
