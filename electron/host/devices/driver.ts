@@ -46,6 +46,11 @@ export interface DriverDescriptor {
   numerics: NumericSpec[];
   /** Facts the public material leaves open, stated plainly. */
   caveats: string[];
+  /**
+   * Silence longer than this means the device stopped (default 2000 ms). Devices that report
+   * once every few seconds (polled monitors) need longer, or every gap would look like a fault.
+   */
+  staleAfterMs?: number;
 }
 
 export interface DecodedFrame {

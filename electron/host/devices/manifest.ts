@@ -6,6 +6,8 @@ import { cms50v5, cms50v7 } from './drivers/cms50';
 import { openbciCyton } from './drivers/openbci';
 import { nonin2, nonin7, nonin8 } from './drivers/nonin';
 import { masimoAscii } from './drivers/masimo';
+import { intellivueMib } from './drivers/intellivue';
+import { datexS5 } from './drivers/datex';
 
 export const drivers: readonly Driver[] = [
   healthypi5,
@@ -17,6 +19,8 @@ export const drivers: readonly Driver[] = [
   nonin7,
   nonin8,
   openbciCyton,
+  intellivueMib,
+  datexS5,
 ];
 
 export function findDriver(id: string): Driver | undefined {

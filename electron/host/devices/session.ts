@@ -167,8 +167,9 @@ export class DeviceSession {
   private watch(): void {
     const now = this.now();
     if (this.transport) {
-      const staleAfterMs = this.options.staleAfterMs ?? 2000;
-      const recogniseWithinMs = this.options.recogniseWithinMs ?? 5000;
+      const staleAfterMs =
+        this.options.staleAfterMs ?? this.options.driver.descriptor.staleAfterMs ?? 2000;
+      const recogniseWithinMs = Math.max(this.options.recogniseWithinMs ?? 5000, staleAfterMs);
       const { displayName } = this.options.driver.descriptor;
       if (
         this.state === 'connected' &&

@@ -198,6 +198,8 @@ export const masimoAscii: Driver = {
       { refId: MASIMO_SPMET, unit: '%' },
       { refId: MASIMO_PVI, unit: '%' },
     ],
+    // One line a second: allow one missed line before calling it silent.
+    staleAfterMs: 3000,
     caveats: [
       'Masimo treats the meaning of the ALARM and EXC bits as proprietary; the meanings used here come from the MD PnP project headers and experiments, not from Masimo.',
       'The device has an RS-232 port, usually reached through a generic USB-serial adapter, so no USB ids identify it; choose the port by hand. A Rad-8 must be set to "ASCII 1" output.',

@@ -301,6 +301,8 @@ export const nonin8: Driver = {
     usb: [],
     channels: [],
     numerics: NUMERICS,
+    // One report a second: allow one missed report before calling it silent.
+    staleAfterMs: 3000,
     caveats: [
       ...COMMON_CAVEATS,
       'Format 8 sends no waveform and no checksum: a frame is accepted when its marker bits and SpO2 range are plausible, so line noise can occasionally pass as a reading.',

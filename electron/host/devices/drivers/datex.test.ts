@@ -1,0 +1,302 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameDecoder } from '../driver';
+import { datexPendingBytes, datexS5 } from './datex';
+import {
+  DATEX_MAX_RECORD_BYTES,
+  DatexFrameReader,
+  datexChecksum,
+  encodeDatexFrame,
+} from './datex-framing';
+
+function hex(text: string): number[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .map((byte) => parseInt(byte, 16));
+}
+
+const zeros = (count: number): number[] => new Array<number>(count).fill(0);
+
+// The spec's example, transcribed from ../shared/protocols/README.md §6 (every 5 s, level 2005).
+const SPEC_REQUEST = Uint8Array.from([
+  ...hex('7E 31 00 00 09'),
+  ...zeros(17),
+  0xff,
+  ...zeros(18),
+  ...hex('01 05 00 0E 00 00 00 00 00 4D 7E'),
+]);
+
+/** Little-endian writer over a record built by hand from the spec's offsets. */
+function setI16(bytes: Uint8Array, at: number, value: number): void {
+  new DataView(bytes.buffer).setInt16(at, value, true);
+}
+
+interface ReplySubrecord {
+  /** Descriptor type: 1 displayed, 2/3 trends. */
+  type?: number;
+  /** Class in bits 8–11 of the trailing word; basic = 0. */
+  phdbClass?: number;
+  /** Offsets in the basic class, counted from after the u32 time. */
+  values: Record<number, number>;
+}
+
+/** A displayed-values reply record: 40-byte header, then 278-byte subrecords. */
+function replyRecord(subrecords: ReplySubrecord[]): Uint8Array {
+  const subBytes = 4 + 270 + 4;
+  const record = new Uint8Array(40 + subrecords.length * subBytes);
+  setI16(record, 0, record.length);
+  record[3] = 0x09;
+  setI16(record, 14, 0); // main type: physiological
+  subrecords.forEach((sub, i) => {
+    setI16(record, 16 + 3 * i, i * subBytes);
+    record[16 + 3 * i + 2] = sub.type ?? 1;
+    const start = 40 + i * subBytes;
+    new DataView(record.buffer).setUint32(start, 1_700_000_000, true);
+    for (let at = 0; at < 270; at += 2) setI16(record, start + 4 + at, -32767);
+    for (const [offset, value] of Object.entries(sub.values)) {
+      setI16(record, start + 4 + Number(offset), value);
+    }
+    new DataView(record.buffer).setUint16(start + 276, ((sub.phdbClass ?? 0) << 8) | 1, true);
+  });
+  record[16 + 3 * subrecords.length + 2] = 0xff;
+  return record;
+}
+
+const TYPICAL = {
+  6: 72, // HR
+  78: 12000, // NIBP sys ×0.01
+  80: 8000,
+  82: 9300,
+  92: 3650, // T1 ×0.01 °C
+  124: 9800, // SpO2 ×0.01 %
+  126: 71, // pulse rate
+  138: 500, // EtCO2 5.00 %
+  144: 7600, // ambient pressure, 760.0 mmHg
+};
+
+const TYPICAL_NUMERICS = {
+  MDC_ECG_HEART_RATE: 72,
+  MDC_PRESS_BLD_NONINV_SYS: 120,
+  MDC_PRESS_BLD_NONINV_DIA: 80,
+  MDC_PRESS_BLD_NONINV_MEAN: 93,
+  MDC_TEMP_BODY: 36.5,
+  MDC_PULS_OXIM_SAT_O2: 98,
+  MDC_PULS_OXIM_PULS_RATE: 71,
+  MDC_AWAY_CO2_ET: 38,
+};
+
+function join(...parts: (Uint8Array | number[])[]): Uint8Array {
+  return Uint8Array.from(parts.flatMap((part) => Array.from(part)));
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pushChunked(decoder: FrameDecoder, bytes: Uint8Array, random: () => number) {
+  const frames = [];
+  let maxPending = 0;
+  for (let at = 0; at < bytes.length;) {
+    const size = 1 + Math.floor(random() * 600);
+    frames.push(...decoder.push(bytes.subarray(at, at + size)));
+    maxPending = Math.max(maxPending, datexPendingBytes(decoder));
+    at += size;
+  }
+  return { frames, maxPending };
+}
+
+describe('datex-s5 descriptor and commands', () => {
+  it('asks for displayed values every 5 s with exactly the spec example bytes', () => {
+    expect(SPEC_REQUEST.length).toBe(52); // 7E + 49-byte record + checksum + 7E
+    expect(Array.from(datexS5.commands.start ?? [])).toEqual(Array.from(SPEC_REQUEST));
+    expect(datexChecksum(SPEC_REQUEST.subarray(1, 50))).toBe(0x4d);
+  });
+
+  it('stops with the same request at interval 0', () => {
+    const stop = Uint8Array.from(SPEC_REQUEST);
+    stop[42] = 0x00; // interval low byte: record byte 41, after the opening flag
+    stop[50] = 0x48; // 0x4D − 5
+    expect(Array.from(datexS5.commands.stop ?? [])).toEqual(Array.from(stop));
+    expect(datexS5.commands.keepAlive).toBeUndefined();
+  });
+
+  it('describes the port: 19200 8E1 with RTS/CTS, no USB match', () => {
+    const { descriptor } = datexS5;
+    expect(descriptor.id).toBe('datex-s5');
+    expect(descriptor.serial).toEqual({
+      baudRate: 19200,
+      dataBits: 8,
+      parity: 'even',
+      stopBits: 1,
+      rtscts: true,
+    });
+    expect(descriptor.usb).toEqual([]);
+    expect(descriptor.numerics.map((n) => n.refId).sort()).toEqual(
+      Object.keys(TYPICAL_NUMERICS).sort(),
+    );
+  });
+});
+
+describe('datex framing', () => {
+  it('escapes 7E and 7D inside the record and round-trips', () => {
+    const record = Uint8Array.from({ length: 64 }, (_, i) => [0x7e, 0x7d, 0x5e, 0x5d][i % 4] ?? 0);
+    const wire = encodeDatexFrame(record);
+    const inner = wire.subarray(1, -1);
+    expect(wire[0]).toBe(0x7e);
+    expect(wire[wire.length - 1]).toBe(0x7e);
+    expect(inner.includes(0x7e)).toBe(false);
+    expect(Array.from(inner.subarray(0, 4))).toEqual([0x7d, 0x5e, 0x7d, 0x5d]);
+    const stats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
+    expect(new DatexFrameReader(stats).push(wire).map((r) => Array.from(r))).toEqual([
+      Array.from(record),
+    ]);
+    expect(stats.framesBad).toBe(0);
+  });
+
+  it.each([0x7e, 0x7d])('escapes a checksum of %s', (checksum) => {
+    const record = new Uint8Array(40);
+    record[0] = checksum;
+    const wire = encodeDatexFrame(record);
+    expect(Array.from(wire.subarray(-3))).toEqual([0x7d, checksum ^ 0x20, 0x7e]);
+    const stats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
+    const reader = new DatexFrameReader(stats);
+    const records = Array.from(wire, (byte) => reader.push(Uint8Array.of(byte))).flat();
+    expect(records.map((r) => Array.from(r))).toEqual([Array.from(record)]);
+  });
+});
+
+describe('datex-s5 displayed values', () => {
+  it('decodes the basic class at the spec offsets (counted after the u32 time)', () => {
+    const decoder = datexS5.createDecoder();
+    const frames = decoder.push(encodeDatexFrame(replyRecord([{ values: TYPICAL }])));
+    expect(frames).toEqual([{ samples: {}, numerics: TYPICAL_NUMERICS, flags: [] }]);
+    expect(decoder.stats).toEqual({ framesOk: 1, framesBad: 0, bytesSkipped: 0 });
+  });
+
+  it('decodes values whose bytes need escaping, in any chunking', () => {
+    const values = { ...TYPICAL, 6: 0x7e, 126: 0x7d, 124: 0x7d7e % 10001 };
+    const wire = encodeDatexFrame(replyRecord([{ values }]));
+    const decoder = datexS5.createDecoder();
+    const frames = Array.from(wire, (byte) => decoder.push(Uint8Array.of(byte))).flat();
+    expect(frames).toHaveLength(1);
+    expect(frames[0]?.numerics).toMatchObject({
+      MDC_ECG_HEART_RATE: 126,
+      MDC_PULS_OXIM_PULS_RATE: 125,
+    });
+  });
+
+  it('leaves out values below -32001, and EtCO2 without an ambient pressure', () => {
+    const values = { ...TYPICAL, 6: -32767, 78: -32002, 92: -32766, 144: -32767 };
+    const [frame] = datexS5.createDecoder().push(encodeDatexFrame(replyRecord([{ values }])));
+    expect(frame?.numerics).toEqual({
+      MDC_PRESS_BLD_NONINV_DIA: 80,
+      MDC_PRESS_BLD_NONINV_MEAN: 93,
+      MDC_PULS_OXIM_SAT_O2: 98,
+      MDC_PULS_OXIM_PULS_RATE: 71,
+    });
+  });
+
+  it('keeps -32001 itself (the limit is exclusive) and negative temperatures', () => {
+    const [frame] = datexS5
+      .createDecoder()
+      .push(encodeDatexFrame(replyRecord([{ values: { 6: -32001, 92: -150 } }])));
+    expect(frame?.numerics).toEqual({ MDC_ECG_HEART_RATE: -32001, MDC_TEMP_BODY: -1.5 });
+  });
+
+  it('reads only the basic class among extended-class and trend subrecords', () => {
+    const record = replyRecord([
+      { phdbClass: 1, values: { 6: 10 } },
+      { values: TYPICAL },
+      { type: 2, values: { 6: 20 } },
+      { phdbClass: 3, values: { 6: 30 } },
+    ]);
+    const frames = datexS5.createDecoder().push(encodeDatexFrame(record));
+    expect(frames).toEqual([{ samples: {}, numerics: TYPICAL_NUMERICS, flags: [] }]);
+  });
+
+  it('skips well-framed records it does not use without calling them bad', () => {
+    const alarms = replyRecord([{ values: TYPICAL }]);
+    setI16(alarms, 14, 4);
+    const decoder = datexS5.createDecoder();
+    expect(decoder.push(encodeDatexFrame(alarms))).toEqual([]);
+    expect(decoder.stats).toEqual({ framesOk: 0, framesBad: 0, bytesSkipped: alarms.length });
+  });
+});
+
+describe('datex-s5 resync', () => {
+  const good = encodeDatexFrame(replyRecord([{ values: TYPICAL }]));
+
+  it('skips garbage before the first flag and decodes what follows', () => {
+    const decoder = datexS5.createDecoder();
+    const frames = decoder.push(join([1, 2, 3, 0x7d, 0x5e], good, good));
+    expect(frames).toHaveLength(2);
+    expect(decoder.stats.framesOk).toBe(2);
+    expect(decoder.stats.bytesSkipped).toBe(5);
+  });
+
+  it('counts a bad checksum as a bad frame and decodes the next one', () => {
+    const broken = Uint8Array.from(good);
+    broken[10] = (broken[10] ?? 0) ^ 0x01;
+    const decoder = datexS5.createDecoder();
+    const frames = decoder.push(join(broken, good));
+    expect(frames).toHaveLength(1);
+    expect(decoder.stats.framesBad).toBe(1);
+    expect(decoder.stats.framesOk).toBe(1);
+  });
+
+  it('recovers when a frame is cut short by a stray flag', () => {
+    const decoder = datexS5.createDecoder();
+    const frames = decoder.push(join(good.subarray(0, 100), good));
+    expect(frames).toHaveLength(1);
+    expect(decoder.stats.framesBad).toBe(1);
+  });
+
+  it('drops an over-long frame and resumes at the next flag', () => {
+    const decoder = datexS5.createDecoder();
+    const long = new Uint8Array(DATEX_MAX_RECORD_BYTES + 100).fill(0x11);
+    const frames = decoder.push(join([0x7e], long, good));
+    expect(frames).toHaveLength(1);
+    expect(decoder.stats.framesBad).toBe(1);
+    expect(datexPendingBytes(decoder)).toBe(0);
+  });
+});
+
+describe('datex-s5 decoder fuzz', () => {
+  it('survives 1 MB of random bytes in random chunks, memory bounded', () => {
+    const random = mulberry32(1);
+    const bytes = Uint8Array.from({ length: 1 << 20 }, () => Math.floor(random() * 256));
+    const decoder = datexS5.createDecoder();
+    const { maxPending } = pushChunked(decoder, bytes, random);
+    expect(maxPending).toBeLessThanOrEqual(DATEX_MAX_RECORD_BYTES + 1);
+    expect(decoder.stats.framesBad).toBeGreaterThan(0);
+  });
+
+  it('survives 1 MB of mutated replies, counting the broken ones bad', () => {
+    const random = mulberry32(2);
+    const good = encodeDatexFrame(replyRecord([{ values: TYPICAL }]));
+    const copies = Math.ceil((1 << 20) / good.length);
+    const bytes = new Uint8Array(copies * good.length);
+    for (let i = 0; i < copies; i++) bytes.set(good, i * good.length);
+    const mutations = 2000;
+    for (let i = 0; i < mutations; i++) {
+      const at = Math.floor(random() * bytes.length);
+      const kind = random();
+      bytes[at] = kind < 0.3 ? 0x7e : kind < 0.5 ? 0x7d : Math.floor(random() * 256);
+    }
+    const decoder = datexS5.createDecoder();
+    const { frames, maxPending } = pushChunked(decoder, bytes, random);
+    expect(maxPending).toBeLessThanOrEqual(DATEX_MAX_RECORD_BYTES + 1);
+    expect(decoder.stats.framesBad).toBeGreaterThan(0);
+    expect(decoder.stats.framesOk).toBe(frames.length);
+    // Most replies are untouched and still decode.
+    expect(frames.length).toBeGreaterThan(copies - mutations * 2);
+    expect(frames.length).toBeLessThan(copies);
+  });
+});
