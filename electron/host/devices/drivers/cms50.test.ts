@@ -10,6 +10,7 @@ import {
   readCms50v7Realtime,
   unpackCms50v7Data,
 } from './cms50';
+import { mulberry32, randomBytes } from '../testing/fuzz';
 
 // Worked examples from ../shared/protocols/README.md §1.
 const V5_EXAMPLE = hex('C5 3A 06 48 62');
@@ -67,22 +68,6 @@ function realtime(fields: Partial<Record<'d0' | 'd1' | 'd2' | 'pr' | 'spo2' | 'p
     pi & 0xff,
     pi >> 8,
   ]);
-}
-
-/** Tiny seeded PRNG (mulberry32) so a failing fuzz case reproduces from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomBytes(random: () => number, length: number): Uint8Array {
-  return Uint8Array.from({ length }, () => Math.floor(random() * 256));
 }
 
 /** Feeds `bytes` in chunks of random size (mostly small, sometimes large). */

@@ -7,6 +7,7 @@ import {
   datexChecksum,
   encodeDatexFrame,
 } from './datex-framing';
+import { mulberry32 } from '../testing/fuzz';
 
 function hex(text: string): number[] {
   return text
@@ -87,17 +88,6 @@ const TYPICAL_NUMERICS = {
 
 function join(...parts: (Uint8Array | number[])[]): Uint8Array {
   return Uint8Array.from(parts.flatMap((part) => Array.from(part)));
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pushChunked(decoder: FrameDecoder, bytes: Uint8Array, random: () => number) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedFrame, FrameDecoder } from '../driver';
 import { HEALTHYPI4_FRAME_BYTES, healthypi4, pendingBytes } from './healthypi4';
+import { mulberry32, randomBytes } from '../testing/fuzz';
 
 // Worked example from ../shared/protocols/README.md §2b.
 const WORKED_EXAMPLE = hex(
@@ -69,22 +70,6 @@ function samplePayload(fields: {
   view.setUint8(18, 120);
   view.setUint8(19, fields.status ?? 0);
   return payload;
-}
-
-/** Tiny seeded PRNG (mulberry32) so a failing fuzz case reproduces from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomBytes(random: () => number, length: number): Uint8Array {
-  return Uint8Array.from({ length }, () => Math.floor(random() * 256));
 }
 
 /** Feeds `bytes` in chunks of random size (mostly small, sometimes large). */

@@ -6,6 +6,7 @@ import {
   healthypi5,
   pendingBytes,
 } from './healthypi5';
+import { mulberry32, randomBytes } from '../testing/fuzz';
 
 // Worked example from ../shared/protocols/README.md §2a.
 const WORKED_EXAMPLE = hex(
@@ -92,22 +93,6 @@ function ov3Ppg(ppg: number[], spo2: number): Uint8Array {
   view.setUint8(17, 0x0e); // temperature high byte, written twice by the firmware
   view.setUint8(18, 0x0e);
   return frame(0x04, payload);
-}
-
-/** Tiny seeded PRNG (mulberry32) so a failing fuzz case reproduces from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomBytes(random: () => number, length: number): Uint8Array {
-  return Uint8Array.from({ length }, () => Math.floor(random() * 256));
 }
 
 /** Feeds `bytes` in chunks of random size (mostly small, sometimes large). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedFrame, FrameDecoder } from '../driver';
 import { decodeMasimoLine, MASIMO_MAX_LINE_BYTES, masimoAscii, pendingBytes } from './masimo';
+import { mulberry32, randomBytes } from '../testing/fuzz';
 
 // Worked example from ../shared/protocols/README.md §3.
 const EXAMPLE =
@@ -31,21 +32,6 @@ function join(...parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return joined;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomBytes(random: () => number, length: number): Uint8Array {
-  return Uint8Array.from({ length }, () => Math.floor(random() * 256));
 }
 
 function pushInChunks(

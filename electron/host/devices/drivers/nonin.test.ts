@@ -8,6 +8,7 @@ import {
   noninFormatSelect,
   pendingBytes,
 } from './nonin';
+import { mulberry32, randomBytes } from '../testing/fuzz';
 
 function hex(text: string): Uint8Array {
   return Uint8Array.from(
@@ -26,22 +27,6 @@ function join(...parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return joined;
-}
-
-/** Tiny seeded PRNG (mulberry32) so a failing fuzz case reproduces from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomBytes(random: () => number, length: number): Uint8Array {
-  return Uint8Array.from({ length }, () => Math.floor(random() * 256));
 }
 
 function pushInChunks(

@@ -7,6 +7,7 @@ import {
   openbciCyton,
   pendingBytes,
 } from './openbci';
+import { mulberry32, randomBytes } from '../testing/fuzz';
 
 // Worked example from ../shared/protocols/README.md §8.
 const WORKED_EXAMPLE = hex(
@@ -54,22 +55,6 @@ function frame(sampleNumber: number, ch1 = 0, footer = 0xc0, accel = [1, -2, 3])
   accel.forEach((value, i) => view.setInt16(26 + 2 * i, value, false));
   bytes[32] = footer;
   return bytes;
-}
-
-/** Tiny seeded PRNG (mulberry32) so a failing fuzz case reproduces from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomBytes(random: () => number, length: number): Uint8Array {
-  return Uint8Array.from({ length }, () => Math.floor(random() * 256));
 }
 
 /** Feeds `bytes` in chunks of random size (mostly small, sometimes large). */
