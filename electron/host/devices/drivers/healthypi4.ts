@@ -2,14 +2,17 @@
 // Source of truth: ../shared/protocols/README.md §2b. Frame: 0A FA | len_lo len_hi | type |
 // payload(len) | 00 0B, no checksum — the HealthyPi 5 framing, with one type-0x02 layout of 20 bytes.
 
-import type { DecodedFrame, DecoderStats, Driver, FrameDecoder } from '../driver';
+import type { DecodedFrame, Driver } from '../driver';
+import {
+  PROTOCENTRAL_FOOTER_BYTES,
+  PROTOCENTRAL_HEADER_BYTES,
+  ProtocentralFrameDecoder,
+} from './protocentral-frames';
 
-const SYNC_FIRST = 0x0a;
-const SYNC_SECOND = 0xfa;
-const FOOTER_FIRST = 0x00;
-const FOOTER_SECOND = 0x0b;
-const HEADER_BYTES = 5;
-const FOOTER_BYTES = 2;
+export { pendingBytes } from './protocentral-frames';
+
+const HEADER_BYTES = PROTOCENTRAL_HEADER_BYTES;
+const FOOTER_BYTES = PROTOCENTRAL_FOOTER_BYTES;
 
 const TYPE_SAMPLE = 0x02;
 const PAYLOAD_BYTES = 20;
@@ -49,81 +52,6 @@ function decodeSampleFrame(view: DataView, at: number): DecodedFrame {
     numerics,
     flags,
   };
-}
-
-/** Index of the next `0A FA` (or of a final lone `0A` that may start one), else bytes.length. */
-function findSync(bytes: Uint8Array, from: number): number {
-  let at = bytes.indexOf(SYNC_FIRST, from);
-  while (at !== -1) {
-    if (at + 1 === bytes.length || bytes[at + 1] === SYNC_SECOND) return at;
-    at = bytes.indexOf(SYNC_FIRST, at + 1);
-  }
-  return bytes.length;
-}
-
-function concat(head: Uint8Array, tail: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(head.length + tail.length);
-  joined.set(head);
-  joined.set(tail, head.length);
-  return joined;
-}
-
-let readPendingBytes: (decoder: Healthypi4Decoder) => number;
-
-class Healthypi4Decoder implements FrameDecoder {
-  readonly #stats: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
-  /** Start of a frame still waiting for its remaining bytes; shorter than one frame. */
-  #pending: Uint8Array = new Uint8Array(0);
-
-  static {
-    readPendingBytes = (decoder) => decoder.#pending.length;
-  }
-
-  get stats(): Readonly<DecoderStats> {
-    return this.#stats;
-  }
-
-  push(chunk: Uint8Array): DecodedFrame[] {
-    const bytes = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const frames: DecodedFrame[] = [];
-    let at = 0;
-    while (at < bytes.length) {
-      const sync = findSync(bytes, at);
-      this.#stats.bytesSkipped += sync - at;
-      at = sync;
-      const available = bytes.length - at;
-      if (available < HEADER_BYTES) break;
-      if (view.getUint8(at + 4) !== TYPE_SAMPLE || view.getUint16(at + 2, true) !== PAYLOAD_BYTES) {
-        at = this.#rejectFrameAt(at);
-        continue;
-      }
-      if (available < FRAME_BYTES) break;
-      const footerAt = at + HEADER_BYTES + PAYLOAD_BYTES;
-      if (bytes[footerAt] !== FOOTER_FIRST || bytes[footerAt + 1] !== FOOTER_SECOND) {
-        at = this.#rejectFrameAt(at);
-        continue;
-      }
-      frames.push(decodeSampleFrame(view, at + HEADER_BYTES));
-      this.#stats.framesOk++;
-      at += FRAME_BYTES;
-    }
-    // Copy: the caller may reuse its chunk buffer (serialport pools them).
-    this.#pending = new Uint8Array(bytes.subarray(at));
-    return frames;
-  }
-
-  // Resume right after the bad frame's 0A so a real frame hidden inside it is still found.
-  #rejectFrameAt(at: number): number {
-    this.#stats.framesBad++;
-    this.#stats.bytesSkipped++;
-    return at + 1;
-  }
-}
-
-/** Test seam: bytes a HealthyPi v4 decoder holds back (always fewer than one frame). */
-export function pendingBytes(decoder: FrameDecoder): number {
-  return decoder instanceof Healthypi4Decoder ? readPendingBytes(decoder) : 0;
 }
 
 export const HEALTHYPI4_FRAME_BYTES = FRAME_BYTES;
@@ -180,7 +108,11 @@ export const healthypi4: Driver = {
       'A heart rate or SpO2 of 0 is taken to mean "no reading" and left out, as on the HealthyPi 5; the v4 notes do not say so.',
     ],
   },
-  createDecoder: () => new Healthypi4Decoder(),
+  createDecoder: () =>
+    new ProtocentralFrameDecoder({
+      payloadBytesByType: new Map([[TYPE_SAMPLE, PAYLOAD_BYTES]]),
+      decode: (_type, view, at) => decodeSampleFrame(view, at),
+    }),
   // No host commands: the device streams on its own.
   commands: {},
 };

@@ -2,14 +2,17 @@
 // Source of truth: ../shared/protocols/README.md §2a, from protocentral_healthypi5_zephyr
 // app/src/data_module.c. Frame: 0A FA | len_lo len_hi | type | payload(len) | 00 0B, no checksum.
 
-import type { DecodedFrame, DecoderStats, Driver, FrameDecoder } from '../driver';
+import type { DecodedFrame, Driver } from '../driver';
+import {
+  PROTOCENTRAL_FOOTER_BYTES,
+  PROTOCENTRAL_HEADER_BYTES,
+  ProtocentralFrameDecoder,
+} from './protocentral-frames';
 
-const SYNC_FIRST = 0x0a;
-const SYNC_SECOND = 0xfa;
-const FOOTER_FIRST = 0x00;
-const FOOTER_SECOND = 0x0b;
-const HEADER_BYTES = 5;
-const FOOTER_BYTES = 2;
+export { pendingBytes } from './protocentral-frames';
+
+const HEADER_BYTES = PROTOCENTRAL_HEADER_BYTES;
+const FOOTER_BYTES = PROTOCENTRAL_FOOTER_BYTES;
 
 const TYPE_SAMPLE = 0x02;
 const TYPE_OV3_ECG_BIOZ = 0x03;
@@ -105,84 +108,6 @@ function decodePayload(type: number, view: DataView, at: number): DecodedFrame {
   return decodeSampleFrame(view, at);
 }
 
-/** Index of the next `0A FA` (or of a final lone `0A` that may start one), else bytes.length. */
-function findSync(bytes: Uint8Array, from: number): number {
-  let at = bytes.indexOf(SYNC_FIRST, from);
-  while (at !== -1) {
-    if (at + 1 === bytes.length || bytes[at + 1] === SYNC_SECOND) return at;
-    at = bytes.indexOf(SYNC_FIRST, at + 1);
-  }
-  return bytes.length;
-}
-
-function concat(head: Uint8Array, tail: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(head.length + tail.length);
-  joined.set(head);
-  joined.set(tail, head.length);
-  return joined;
-}
-
-let readPendingBytes: (decoder: Healthypi5Decoder) => number;
-
-class Healthypi5Decoder implements FrameDecoder {
-  readonly #stats: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
-  /** Start of a frame still waiting for its remaining bytes; shorter than one frame. */
-  #pending: Uint8Array = new Uint8Array(0);
-
-  static {
-    readPendingBytes = (decoder) => decoder.#pending.length;
-  }
-
-  get stats(): Readonly<DecoderStats> {
-    return this.#stats;
-  }
-
-  push(chunk: Uint8Array): DecodedFrame[] {
-    const bytes = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const frames: DecodedFrame[] = [];
-    let at = 0;
-    while (at < bytes.length) {
-      const sync = findSync(bytes, at);
-      this.#stats.bytesSkipped += sync - at;
-      at = sync;
-      const available = bytes.length - at;
-      if (available < HEADER_BYTES) break;
-      const type = view.getUint8(at + 4);
-      const payloadBytes = view.getUint16(at + 2, true);
-      if (PAYLOAD_BYTES_BY_TYPE.get(type) !== payloadBytes) {
-        at = this.#rejectFrameAt(at);
-        continue;
-      }
-      const frameBytes = HEADER_BYTES + payloadBytes + FOOTER_BYTES;
-      if (available < frameBytes) break;
-      const footerAt = at + HEADER_BYTES + payloadBytes;
-      if (bytes[footerAt] !== FOOTER_FIRST || bytes[footerAt + 1] !== FOOTER_SECOND) {
-        at = this.#rejectFrameAt(at);
-        continue;
-      }
-      frames.push(decodePayload(type, view, at + HEADER_BYTES));
-      this.#stats.framesOk++;
-      at += frameBytes;
-    }
-    // Copy: the caller may reuse its chunk buffer (serialport pools them).
-    this.#pending = new Uint8Array(bytes.subarray(at));
-    return frames;
-  }
-
-  // Resume right after the bad frame's 0A so a real frame hidden inside it is still found.
-  #rejectFrameAt(at: number): number {
-    this.#stats.framesBad++;
-    this.#stats.bytesSkipped++;
-    return at + 1;
-  }
-}
-
-/** Test seam: bytes a HealthyPi 5 decoder holds back (always fewer than one max-size frame). */
-export function pendingBytes(decoder: FrameDecoder): number {
-  return decoder instanceof Healthypi5Decoder ? readPendingBytes(decoder) : 0;
-}
-
 export const HEALTHYPI5_MAX_FRAME_BYTES = MAX_FRAME_BYTES;
 
 export const healthypi5: Driver = {
@@ -255,7 +180,11 @@ export const healthypi5: Driver = {
       'In the newer OV3 format the temperature bytes are garbled by the firmware, so no temperature is reported from it.',
     ],
   },
-  createDecoder: () => new Healthypi5Decoder(),
+  createDecoder: () =>
+    new ProtocentralFrameDecoder({
+      payloadBytesByType: PAYLOAD_BYTES_BY_TYPE,
+      decode: decodePayload,
+    }),
   // The device streams on its own once USB is open: no start, keep-alive or stop command.
   commands: {},
 };
