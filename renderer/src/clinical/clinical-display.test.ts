@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm, WaveformChannel } from '../../../shared/model/schemas';
 import { sortByUrgency } from './alarm-urgency';
-import { BEDSIDE_NUMERICS, alarmPriorityFor, orderWaveforms } from './parameters';
+import { BEDSIDE_NUMERICS, alarmPriorityFor, orderWaveforms, shownParameter } from './parameters';
 
 const alarm = (fields: Partial<Alarm>): Alarm => ({
   id: 'a',
@@ -70,5 +70,25 @@ describe('orderWaveforms', () => {
       'MDC_PULS_OXIM_PLETH',
       'MDC_IMPED_TTHOR',
     ]);
+  });
+});
+
+describe('shownParameter', () => {
+  const heartRate = BEDSIDE_NUMERICS[0]!;
+  const value = { value: 70, unit: '/min', at: 0, source: 'dev' };
+
+  it("shows the bed's own HR when it has one", () => {
+    expect(
+      shownParameter(heartRate, { MDC_ECG_HEART_RATE: value, MDC_PULS_OXIM_PULS_RATE: value }),
+    ).toMatchObject({ refId: 'MDC_ECG_HEART_RATE', label: 'HR' });
+  });
+
+  it("shows an oximeter's pulse rate, labelled PR, when there is no ECG", () => {
+    expect(shownParameter(heartRate, { MDC_PULS_OXIM_PULS_RATE: value })).toEqual({
+      refId: 'MDC_PULS_OXIM_PULS_RATE',
+      label: 'PR',
+      unit: 'bpm',
+    });
+    expect(shownParameter(heartRate, {})).toMatchObject({ refId: 'MDC_ECG_HEART_RATE' });
   });
 });

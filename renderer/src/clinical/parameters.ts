@@ -19,6 +19,8 @@ export interface NumericParameter {
   color: string;
   /** Codes of the host's physiological alarms about this parameter start with one of these. */
   alarmCodePrefixes: readonly string[];
+  /** Shown instead when the bed has no value of its own (an oximeter's pulse rate for HR). */
+  fallback?: MdcRefId;
 }
 
 function numeric(
@@ -33,11 +35,26 @@ function numeric(
 
 /** The bedside numerics, top to bottom. */
 export const BEDSIDE_NUMERICS: readonly NumericParameter[] = [
-  numeric('MDC_ECG_HEART_RATE', 0, PARAMETER_COLOURS.ecg, ['HR_']),
+  {
+    ...numeric('MDC_ECG_HEART_RATE', 0, PARAMETER_COLOURS.ecg, ['HR_']),
+    fallback: 'MDC_PULS_OXIM_PULS_RATE',
+  },
   numeric('MDC_PULS_OXIM_SAT_O2', 0, PARAMETER_COLOURS.pleth, ['SPO2_']),
   numeric('MDC_RESP_RATE', 0, PARAMETER_COLOURS.resp, ['RR_', 'RESP_']),
   numeric('MDC_TEMP_BODY', 1, PARAMETER_COLOURS.temp, ['TEMP_']),
 ];
+
+/** The parameter itself, or its fallback when only the fallback has a value (a bed with an oximeter and no ECG shows PR). */
+export function shownParameter(
+  parameter: NumericParameter,
+  numerics: Readonly<Record<string, unknown>>,
+): { refId: MdcRefId; label: string; unit: string } {
+  const useFallback =
+    parameter.fallback && !numerics[parameter.refId] && numerics[parameter.fallback];
+  if (!useFallback || !parameter.fallback) return parameter;
+  const term = MDC[parameter.fallback];
+  return { refId: parameter.fallback, label: term.label, unit: term.screenUnit };
+}
 
 const rank: Record<AlarmPriority, number> = { high: 3, medium: 2, low: 1 };
 

@@ -6,6 +6,7 @@ import type { Alarm } from '../../../shared/model/schemas';
 import {
   BEDSIDE_NUMERICS,
   alarmPriorityFor,
+  shownParameter,
   orderWaveforms,
   waveformColour,
 } from '../clinical/parameters';
@@ -101,19 +102,22 @@ export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
             ))}
           </section>
           <section className="bedside__numerics" aria-label={strings.numericsRegion}>
-            {BEDSIDE_NUMERICS.map((parameter) => (
-              <NumericTile
-                key={parameter.refId}
-                refId={parameter.refId}
-                label={parameter.label}
-                unit={parameter.unit}
-                color={parameter.color}
-                decimals={parameter.decimals}
-                numeric={numerics[parameter.refId]}
-                alarmPriority={alarmPriorityFor(parameter, alarms)}
-                sourceLive={isCurrent(numerics[parameter.refId]?.source)}
-              />
-            ))}
+            {BEDSIDE_NUMERICS.map((parameter) => {
+              const shown = shownParameter(parameter, numerics);
+              return (
+                <NumericTile
+                  key={parameter.refId}
+                  refId={parameter.refId}
+                  label={shown.label}
+                  unit={shown.unit}
+                  color={parameter.color}
+                  decimals={parameter.decimals}
+                  numeric={numerics[shown.refId]}
+                  alarmPriority={alarmPriorityFor(parameter, alarms)}
+                  sourceLive={isCurrent(numerics[shown.refId]?.source)}
+                />
+              );
+            })}
           </section>
         </main>
       )}
