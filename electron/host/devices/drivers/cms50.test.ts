@@ -10,7 +10,7 @@ import {
   readCms50v7Realtime,
   unpackCms50v7Data,
 } from './cms50';
-import { mulberry32, randomBytes } from '../testing/fuzz';
+import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
 
 // Worked examples from ../shared/protocols/README.md §1.
 const V5_EXAMPLE = hex('C5 3A 06 48 62');
@@ -68,24 +68,6 @@ function realtime(fields: Partial<Record<'d0' | 'd1' | 'd2' | 'pr' | 'spo2' | 'p
     pi & 0xff,
     pi >> 8,
   ]);
-}
-
-/** Feeds `bytes` in chunks of random size (mostly small, sometimes large). */
-function pushInChunks(
-  decoder: FrameDecoder,
-  bytes: Uint8Array,
-  random: () => number,
-  afterEach: () => void = () => {},
-): DecodedFrame[] {
-  const frames: DecodedFrame[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const size = random() < 0.9 ? 1 + Math.floor(random() * 32) : 1 + Math.floor(random() * 4096);
-    frames.push(...decoder.push(bytes.subarray(at, at + size)));
-    at += size;
-    afterEach();
-  }
-  return frames;
 }
 
 const PROTOCOLS = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedFrame, FrameDecoder } from '../driver';
 import { HEALTHYPI4_FRAME_BYTES, healthypi4, pendingBytes } from './healthypi4';
-import { mulberry32, randomBytes } from '../testing/fuzz';
+import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
 
 // Worked example from ../shared/protocols/README.md §2b.
 const WORKED_EXAMPLE = hex(
@@ -70,24 +70,6 @@ function samplePayload(fields: {
   view.setUint8(18, 120);
   view.setUint8(19, fields.status ?? 0);
   return payload;
-}
-
-/** Feeds `bytes` in chunks of random size (mostly small, sometimes large). */
-function pushInChunks(
-  decoder: FrameDecoder,
-  bytes: Uint8Array,
-  random: () => number,
-  afterEach: () => void = () => {},
-): DecodedFrame[] {
-  const frames: DecodedFrame[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const size = random() < 0.9 ? 1 + Math.floor(random() * 64) : 1 + Math.floor(random() * 4096);
-    frames.push(...decoder.push(bytes.subarray(at, at + size)));
-    at += size;
-    afterEach();
-  }
-  return frames;
 }
 
 describe('healthypi4 decoder', () => {

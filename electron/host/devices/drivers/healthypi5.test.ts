@@ -6,7 +6,7 @@ import {
   healthypi5,
   pendingBytes,
 } from './healthypi5';
-import { mulberry32, randomBytes } from '../testing/fuzz';
+import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
 
 // Worked example from ../shared/protocols/README.md §2a.
 const WORKED_EXAMPLE = hex(
@@ -93,24 +93,6 @@ function ov3Ppg(ppg: number[], spo2: number): Uint8Array {
   view.setUint8(17, 0x0e); // temperature high byte, written twice by the firmware
   view.setUint8(18, 0x0e);
   return frame(0x04, payload);
-}
-
-/** Feeds `bytes` in chunks of random size (mostly small, sometimes large). */
-function pushInChunks(
-  decoder: FrameDecoder,
-  bytes: Uint8Array,
-  random: () => number,
-  afterEach: () => void = () => {},
-): DecodedFrame[] {
-  const frames: DecodedFrame[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const size = random() < 0.9 ? 1 + Math.floor(random() * 64) : 1 + Math.floor(random() * 4096);
-    frames.push(...decoder.push(bytes.subarray(at, at + size)));
-    at += size;
-    afterEach();
-  }
-  return frames;
 }
 
 /** Wire size of a decoded frame, told apart by what each frame type carries. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DecodedFrame, FrameDecoder } from '../driver';
+import type { DecodedFrame } from '../driver';
 import { decodeMasimoLine, MASIMO_MAX_LINE_BYTES, masimoAscii, pendingBytes } from './masimo';
-import { mulberry32, randomBytes } from '../testing/fuzz';
+import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
 
 // Worked example from ../shared/protocols/README.md §3.
 const EXAMPLE =
@@ -32,23 +32,6 @@ function join(...parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return joined;
-}
-
-function pushInChunks(
-  decoder: FrameDecoder,
-  bytes: Uint8Array,
-  random: () => number,
-  afterEach: () => void = () => {},
-): DecodedFrame[] {
-  const frames: DecodedFrame[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const size = random() < 0.9 ? 1 + Math.floor(random() * 64) : 1 + Math.floor(random() * 4096);
-    frames.push(...decoder.push(bytes.subarray(at, at + size)));
-    at += size;
-    afterEach();
-  }
-  return frames;
 }
 
 describe('masimo ascii decoder', () => {

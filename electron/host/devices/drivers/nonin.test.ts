@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { DecodedFrame, FrameDecoder } from '../driver';
 import {
   NONIN_MAX_FRAME_BYTES,
   nonin2,
@@ -8,7 +7,7 @@ import {
   noninFormatSelect,
   pendingBytes,
 } from './nonin';
-import { mulberry32, randomBytes } from '../testing/fuzz';
+import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
 
 function hex(text: string): Uint8Array {
   return Uint8Array.from(
@@ -27,23 +26,6 @@ function join(...parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return joined;
-}
-
-function pushInChunks(
-  decoder: FrameDecoder,
-  bytes: Uint8Array,
-  random: () => number,
-  afterEach: () => void = () => {},
-): DecodedFrame[] {
-  const frames: DecodedFrame[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const size = random() < 0.9 ? 1 + Math.floor(random() * 64) : 1 + Math.floor(random() * 4096);
-    frames.push(...decoder.push(bytes.subarray(at, at + size)));
-    at += size;
-    afterEach();
-  }
-  return frames;
 }
 
 /** Status byte: b7 set, perfusion green unless given, sync in frame 1. */

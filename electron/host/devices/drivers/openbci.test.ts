@@ -7,7 +7,7 @@ import {
   openbciCyton,
   pendingBytes,
 } from './openbci';
-import { mulberry32, randomBytes } from '../testing/fuzz';
+import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
 
 // Worked example from ../shared/protocols/README.md §8.
 const WORKED_EXAMPLE = hex(
@@ -55,24 +55,6 @@ function frame(sampleNumber: number, ch1 = 0, footer = 0xc0, accel = [1, -2, 3])
   accel.forEach((value, i) => view.setInt16(26 + 2 * i, value, false));
   bytes[32] = footer;
   return bytes;
-}
-
-/** Feeds `bytes` in chunks of random size (mostly small, sometimes large). */
-function pushInChunks(
-  decoder: FrameDecoder,
-  bytes: Uint8Array,
-  random: () => number,
-  afterEach: () => void = () => {},
-): DecodedFrame[] {
-  const frames: DecodedFrame[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const size = random() < 0.9 ? 1 + Math.floor(random() * 64) : 1 + Math.floor(random() * 4096);
-    frames.push(...decoder.push(bytes.subarray(at, at + size)));
-    at += size;
-    afterEach();
-  }
-  return frames;
 }
 
 describe('openbci-cyton decoder', () => {

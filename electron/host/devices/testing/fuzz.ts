@@ -1,5 +1,6 @@
-// Shared by the driver tests: a seeded PRNG so every fuzz failure reproduces from its seed, and
-// random bytes from it. Test-only; nothing in the product imports this folder.
+// Shared by the driver tests: a seeded PRNG so every fuzz failure reproduces from its seed, random
+// bytes from it, and random chunking. Test-only; nothing in the product imports this folder.
+import type { DecodedFrame, FrameDecoder } from '../driver';
 
 /** mulberry32: tiny, fast, good enough to shake a decoder. */
 export function mulberry32(seed: number): () => number {
@@ -15,4 +16,24 @@ export function mulberry32(seed: number): () => number {
 
 export function randomBytes(random: () => number, length: number): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(random() * 256));
+}
+
+/** Feeds `bytes` in chunks of random size (mostly up to `smallChunkMax`, sometimes up to 4 KiB). */
+export function pushInChunks(
+  decoder: FrameDecoder,
+  bytes: Uint8Array,
+  random: () => number,
+  afterEach: () => void = () => {},
+  smallChunkMax = 64,
+): DecodedFrame[] {
+  const frames: DecodedFrame[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const size =
+      random() < 0.9 ? 1 + Math.floor(random() * smallChunkMax) : 1 + Math.floor(random() * 4096);
+    frames.push(...decoder.push(bytes.subarray(at, at + size)));
+    at += size;
+    afterEach();
+  }
+  return frames;
 }
