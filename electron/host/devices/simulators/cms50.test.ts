@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DecodedFrame } from '../driver';
 import { cms50v5, cms50v7, type Cms50v5Reading, type Cms50v7Realtime } from '../drivers/cms50';
 import {
@@ -10,6 +10,7 @@ import {
   type Cms50Sample,
   type Cms50SimulatorOptions,
 } from './cms50';
+import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 const { start: START, stop: STOP, keepAlive } = cms50v7.commands;
@@ -54,11 +55,7 @@ function harness(protocol: Cms50Protocol, overrides: Partial<Cms50SimulatorOptio
     },
     ...overrides,
   });
-  /** Moves the clock in one jump, then lets the pacing timer run. */
-  const advance = (ms: number) => {
-    clock.ms += ms;
-    vi.advanceTimersByTime(ms);
-  };
+  const advance = advancer(clock);
   /** Lets time pass as it does: the clock and the timer in 10 ms steps. */
   const run = (ms: number) => {
     for (let elapsed = 0; elapsed < ms; elapsed += 10) advance(10);
@@ -66,21 +63,10 @@ function harness(protocol: Cms50Protocol, overrides: Partial<Cms50SimulatorOptio
   return { clock, writes, sent, indices, simulator, advance, run };
 }
 
-function decodeAll(protocol: Cms50Protocol, writes: Uint8Array[]): DecodedFrame[] {
-  const decoder = (protocol === 'v5' ? cms50v5 : cms50v7).createDecoder();
-  const frames = writes.flatMap((bytes) => decoder.push(bytes));
-  expect(decoder.stats.framesBad).toBe(0);
-  expect(decoder.stats.bytesSkipped).toBe(0);
-  return frames;
-}
+const decodeAll = (protocol: Cms50Protocol, writes: Uint8Array[]) =>
+  decodeCleanly(protocol === 'v5' ? cms50v5 : cms50v7, writes);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('cms50 encoders', () => {
   it('reproduce the worked examples byte for byte', () => {

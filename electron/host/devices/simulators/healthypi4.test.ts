@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DecodedFrame } from '../driver';
 import { healthypi4 } from '../drivers/healthypi4';
 import {
@@ -7,6 +7,7 @@ import {
   type Healthypi4Sample,
   type Healthypi4SimulatorOptions,
 } from './healthypi4';
+import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 const FRAME_BYTES = 27;
@@ -46,29 +47,13 @@ function harness(overrides: Partial<Healthypi4SimulatorOptions> = {}) {
     },
     ...overrides,
   });
-  /** Moves the clock and lets the pacing timer run. */
-  const advance = (ms: number) => {
-    clock.ms += ms;
-    vi.advanceTimersByTime(ms);
-  };
+  const advance = advancer(clock);
   return { clock, writes, sent, indices, simulator, advance };
 }
 
-function decodeAll(writes: Uint8Array[]): DecodedFrame[] {
-  const decoder = healthypi4.createDecoder();
-  const frames = writes.flatMap((bytes) => decoder.push(bytes));
-  expect(decoder.stats.framesBad).toBe(0);
-  expect(decoder.stats.bytesSkipped).toBe(0);
-  return frames;
-}
+const decodeAll = (writes: Uint8Array[]) => decodeCleanly(healthypi4, writes);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('encodeHealthypi4Frame', () => {
   it('reproduces the worked example from the protocol notes byte for byte', () => {

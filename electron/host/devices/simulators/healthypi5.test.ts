@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DecodedFrame } from '../driver';
 import { healthypi5 } from '../drivers/healthypi5';
 import {
@@ -11,6 +11,7 @@ import {
   type Healthypi5SimulatorOptions,
 } from './healthypi5';
 import type { DemoRecordings } from './recordings';
+import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 
@@ -50,29 +51,13 @@ function harness(overrides: Partial<Healthypi5SimulatorOptions> = {}) {
     },
     ...overrides,
   });
-  /** Moves the clock and lets the pacing timer run once. */
-  const advance = (ms: number) => {
-    clock.ms += ms;
-    vi.advanceTimersByTime(ms);
-  };
+  const advance = advancer(clock);
   return { clock, writes, sent, indices, simulator, advance };
 }
 
-function decodeAll(writes: Uint8Array[]): DecodedFrame[] {
-  const decoder = healthypi5.createDecoder();
-  const frames = writes.flatMap((bytes) => decoder.push(bytes));
-  expect(decoder.stats.framesBad).toBe(0);
-  expect(decoder.stats.bytesSkipped).toBe(0);
-  return frames;
-}
+const decodeAll = (writes: Uint8Array[]) => decodeCleanly(healthypi5, writes);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('encodeHealthypi5Frame', () => {
   it('reproduces the worked example from the protocol notes byte for byte', () => {

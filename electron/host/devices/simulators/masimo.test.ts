@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DecodedFrame } from '../driver';
+import { describe, expect, it, vi } from 'vitest';
 import { masimoAscii } from '../drivers/masimo';
 import {
   createMasimoSimulator,
@@ -7,6 +6,7 @@ import {
   formatMasimoTimestamp,
   type MasimoSimulatorOptions,
 } from './masimo';
+import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 // Built from local-time parts, so the stamp reads the same in every time zone.
@@ -27,28 +27,13 @@ function harness(overrides: Partial<MasimoSimulatorOptions> = {}) {
     },
     ...overrides,
   });
-  const advance = (ms: number) => {
-    clock.ms += ms;
-    vi.advanceTimersByTime(ms);
-  };
+  const advance = advancer(clock);
   return { clock, writes, lines, indices, simulator, advance };
 }
 
-function decodeAll(writes: Uint8Array[]): DecodedFrame[] {
-  const decoder = masimoAscii.createDecoder();
-  const frames = writes.flatMap((bytes) => decoder.push(bytes));
-  expect(decoder.stats.framesBad).toBe(0);
-  expect(decoder.stats.bytesSkipped).toBe(0);
-  return frames;
-}
+const decodeAll = (writes: Uint8Array[]) => decodeCleanly(masimoAscii, writes);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('encodeMasimoLine', () => {
   it('reproduces the worked example from the protocol notes', () => {

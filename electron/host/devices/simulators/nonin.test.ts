@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DecodedFrame, Driver } from '../driver';
+import { describe, expect, it, vi } from 'vitest';
+import type { Driver } from '../driver';
 import { nonin2, nonin7, nonin8, noninFormatSelect } from '../drivers/nonin';
 import {
   createNoninSimulator,
@@ -9,6 +9,7 @@ import {
   noninPacketDataByte,
   type NoninSimulatorOptions,
 } from './nonin';
+import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 97, rr: 16, tempC: 36.5 };
 const DRIVERS: Record<2 | 7 | 8, Driver> = { 2: nonin2, 7: nonin7, 8: nonin8 };
@@ -31,28 +32,13 @@ function harness(format: 2 | 7 | 8, overrides: Partial<NoninSimulatorOptions> = 
     },
     ...overrides,
   });
-  const advance = (ms: number) => {
-    clock.ms += ms;
-    vi.advanceTimersByTime(ms);
-  };
+  const advance = advancer(clock);
   return { clock, writes, sent, indices, simulator, advance };
 }
 
-function decodeAll(driver: Driver, writes: Uint8Array[]): DecodedFrame[] {
-  const decoder = driver.createDecoder();
-  const frames = writes.flatMap((bytes) => decoder.push(bytes));
-  expect(decoder.stats.framesBad).toBe(0);
-  expect(decoder.stats.bytesSkipped).toBe(0);
-  return frames;
-}
+const decodeAll = decodeCleanly;
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('nonin encoders', () => {
   it('reproduce the worked examples byte for byte', () => {

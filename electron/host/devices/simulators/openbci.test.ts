@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DecodedFrame } from '../driver';
 import { FLAG_SAMPLES_LOST, openbciCyton } from '../drivers/openbci';
 import {
@@ -7,6 +7,7 @@ import {
   type OpenbciSample,
   type OpenbciSimulatorOptions,
 } from './openbci';
+import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 const FRAME_BYTES = 33;
@@ -40,28 +41,13 @@ function harness(overrides: Partial<OpenbciSimulatorOptions> = {}) {
     },
     ...overrides,
   });
-  const advance = (ms: number) => {
-    clock.ms += ms;
-    vi.advanceTimersByTime(ms);
-  };
+  const advance = advancer(clock);
   return { clock, writes, sent, indices, simulator, advance };
 }
 
-function decodeAll(writes: Uint8Array[]): DecodedFrame[] {
-  const decoder = openbciCyton.createDecoder();
-  const frames = writes.flatMap((bytes) => decoder.push(bytes));
-  expect(decoder.stats.framesBad).toBe(0);
-  expect(decoder.stats.bytesSkipped).toBe(0);
-  return frames;
-}
+const decodeAll = (writes: Uint8Array[]) => decodeCleanly(openbciCyton, writes);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('encodeOpenbciFrame', () => {
   it('reproduces the worked example from the protocol notes byte for byte', () => {
