@@ -11,6 +11,7 @@ import {
   unpackCms50v7Data,
 } from './cms50';
 import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
+import { hex, ascii, join } from '../testing/bytes';
 
 // Worked examples from ../shared/protocols/README.md §1.
 const V5_EXAMPLE = hex('C5 3A 06 48 62');
@@ -25,24 +26,6 @@ const V7_EXAMPLE_DECODED: DecodedFrame = {
   numerics: { MDC_PULS_OXIM_SAT_O2: 98, MDC_PULS_OXIM_PULS_RATE: 72, CMS50_PI_RAW: 200 },
   flags: [],
 };
-
-function hex(text: string): Uint8Array {
-  return Uint8Array.from(text.split(/\s+/).map((byte) => parseInt(byte, 16)));
-}
-
-function ascii(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
-}
 
 /** A v5 frame from raw byte values (the sync bit is added, other bits 7 cleared). */
 function v5(b0: number, pleth: number, b2: number, pr: number, spo2: number): Uint8Array {

@@ -7,6 +7,7 @@ import {
   pendingBytes,
 } from './healthypi5';
 import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
+import { hex, ascii, join } from '../testing/bytes';
 
 // Worked example from ../shared/protocols/README.md §2a.
 const WORKED_EXAMPLE = hex(
@@ -27,24 +28,6 @@ const WORKED_EXAMPLE_DECODED: DecodedFrame = {
   },
   flags: [],
 };
-
-function hex(text: string): Uint8Array {
-  return Uint8Array.from(text.split(/\s+/).map((byte) => parseInt(byte, 16)));
-}
-
-function ascii(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
-}
 
 function frame(type: number, payload: Uint8Array, footer = [0x00, 0x0b]): Uint8Array {
   const header = [0x0a, 0xfa, payload.length & 0xff, payload.length >> 8, type];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DecodedFrame } from '../driver';
 import { decodeMasimoLine, MASIMO_MAX_LINE_BYTES, masimoAscii, pendingBytes } from './masimo';
 import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
+import { join } from '../testing/bytes';
 
 // Worked example from ../shared/protocols/README.md §3.
 const EXAMPLE =
@@ -23,16 +24,6 @@ const EXAMPLE_DECODED: DecodedFrame = {
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 const line = (text: string) => ascii(`${text}\r\n`);
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
-}
 
 describe('masimo ascii decoder', () => {
   it('decodes the worked example exactly (EXC 0x820 = SET active + sensor off)', () => {

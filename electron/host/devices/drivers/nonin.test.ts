@@ -8,6 +8,7 @@ import {
   pendingBytes,
 } from './nonin';
 import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
+import { join } from '../testing/bytes';
 
 function hex(text: string): Uint8Array {
   return Uint8Array.from(
@@ -16,16 +17,6 @@ function hex(text: string): Uint8Array {
       .split(/\s+/)
       .map((byte) => parseInt(byte, 16)),
   );
-}
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }
 
 /** Status byte: b7 set, perfusion green unless given, sync in frame 1. */

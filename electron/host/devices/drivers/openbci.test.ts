@@ -8,6 +8,7 @@ import {
   pendingBytes,
 } from './openbci';
 import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
+import { hex, join } from '../testing/bytes';
 
 // Worked example from ../shared/protocols/README.md §8.
 const WORKED_EXAMPLE = hex(
@@ -30,20 +31,6 @@ const WORKED_EXAMPLE_DECODED: DecodedFrame = {
   numerics: {},
   flags: [],
 };
-
-function hex(text: string): Uint8Array {
-  return Uint8Array.from(text.split(/\s+/).map((byte) => parseInt(byte, 16)));
-}
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
-}
 
 /** A frame with the given sample number, channel 1 value and footer; other fields zero. */
 function frame(sampleNumber: number, ch1 = 0, footer = 0xc0, accel = [1, -2, 3]): Uint8Array {
