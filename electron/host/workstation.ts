@@ -51,11 +51,16 @@ interface ResolvedDevice {
   deviceId: string;
 }
 
-function resolveDevice(config: DeviceConfig): ResolvedDevice {
+function resolveDevice(config: DeviceConfig, serialOnly: boolean): ResolvedDevice {
   const driver = findDriver(config.driver);
   if (!driver) {
     throw new ConfigurationError(
       `Unknown device driver "${config.driver}". Known drivers: ${driverIds().join(', ')}.`,
+    );
+  }
+  if (serialOnly && !driver.descriptor.serial) {
+    throw new ConfigurationError(
+      `${driver.descriptor.displayName} is not a serial device and cannot be given as --device.`,
     );
   }
   return { config, driver, deviceId: `${driver.descriptor.id}@${config.path}` };
@@ -65,7 +70,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const log = options.log ?? ((message: string) => console.log(message));
   const settings = options.alarmSettings ?? ADULT_DEFAULTS;
   // Every configuration mistake is found before anything is opened.
-  const resolved = options.devices.map(resolveDevice);
+  const serialOnly = options.openTransport === undefined;
+  const resolved = options.devices.map((config) => resolveDevice(config, serialOnly));
   const seen = new Set<string>();
   for (const { deviceId } of resolved) {
     if (seen.has(deviceId)) throw new ConfigurationError(`Device ${deviceId} is configured twice.`);
@@ -149,17 +155,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     bed.deviceIds.push(deviceId);
     drivers.set(deviceId, driver);
     const acquisition = new DeviceAcquisition(bed.id, deviceId, driver.descriptor, bus);
-    const open =
-      options.openTransport?.(driver) ??
-      serialOpener(
-        driver.descriptor.serial ?? {
-          baudRate: 115200,
-          dataBits: 8,
-          parity: 'none',
-          stopBits: 1,
-          rtscts: false,
-        },
-      );
+    // resolveDevice has made sure a driver without serial settings has another transport.
+    const open = options.openTransport?.(driver) ?? serialOpener(driver.descriptor.serial!);
     sessions.set(
       deviceId,
       new DeviceSession({
@@ -179,7 +176,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   /** A device found while running (plug-in discovery) or assigned from the UI. */
   function addDevice(config: DeviceConfig): string {
-    const device = resolveDevice(config);
+    const device = resolveDevice(config, serialOnly);
     if (sessions.has(device.deviceId))
       throw new ConfigurationError(`Device ${device.deviceId} is already connected.`);
     addResolved(device);

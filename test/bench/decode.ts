@@ -31,7 +31,7 @@ export async function recordSimulator(
       { recordingsDir: null },
     )!;
     simulator.start();
-    const start = findDriver(driverId)?.descriptor && findDriver(driverId)!.commands.start;
+    const start = findDriver(driverId)?.commands.start;
     if (start) simulator.receive?.(start);
     for (now = 0; now <= seconds * 1000; now += TICK_MS) (tick as (() => void) | null)?.();
     simulator.stop();
