@@ -5,6 +5,7 @@ import { storeIngest } from './store-ingest';
 import { liveRun } from './live';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
+import { codecBench } from './codec';
 import { simulatorIds } from '../../electron/host/devices/simulators/registry';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -29,6 +30,8 @@ for (const driverId of simulatorIds()) {
     machine,
   });
 }
+
+for (const record of codecBench(RUNS, machine)) report(record);
 
 const ingest = await repeat(RUNS, () => storeIngest(16, 60));
 report({
