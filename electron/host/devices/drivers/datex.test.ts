@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameDecoder } from '../driver';
-import { datexPendingBytes, datexS5 } from './datex';
+import { datexPendingBytes, datexS5, waveRequest } from './datex';
 import {
   DATEX_MAX_RECORD_BYTES,
   DatexFrameReader,
@@ -31,6 +31,35 @@ const SPEC_REQUEST = Uint8Array.from([
 function setI16(bytes: Uint8Array, at: number, value: number): void {
   new DataView(bytes.buffer).setInt16(at, value, true);
 }
+
+// Wave request records, header and body written out from ../shared/protocols/README.md §6.
+const waveRequestRecordBytes = (request: number, types: number[]): number[] => [
+  ...hex('48 00 00 09'), // length 72, record number 0, interface level 2005
+  ...zeros(10), // plug id, time, reserved
+  ...hex('01 00'), // main type 1: waves
+  ...hex('00 00 00'), // subrecord 0: offset 0, type 0 (request)
+  ...hex('00 00 FF'), // end of list
+  ...zeros(18),
+  request,
+  0x00, // request i16
+  ...zeros(2), // reserved i16
+  ...types,
+  ...zeros(20), // ten reserved i16
+];
+// Start ECG1, pleth, CO2, resp: checksum 0x48+0x09+0x01+0xFF+0x01+0x08+0x09+0x0F+0xFF = 0x271.
+const WAVE_START_REQUEST = Uint8Array.from([
+  0x7e,
+  ...waveRequestRecordBytes(0, hex('01 08 09 0F FF 00 00 00')),
+  0x71,
+  0x7e,
+]);
+// Stop: the type list is 0 then FF, as VSCaptureWave sends it; checksum 0x251.
+const WAVE_STOP_REQUEST = Uint8Array.from([
+  0x7e,
+  ...waveRequestRecordBytes(1, hex('00 FF 00 00 00 00 00 00')),
+  0x51,
+  0x7e,
+]);
 
 interface ReplySubrecord {
   /** Descriptor type: 1 displayed, 2/3 trends. */
@@ -103,18 +132,65 @@ function pushChunked(decoder: FrameDecoder, bytes: Uint8Array, random: () => num
 }
 
 describe('datex-s5 descriptor and commands', () => {
-  it('asks for displayed values every 5 s with exactly the spec example bytes', () => {
+  it('asks for displayed values every 5 s with exactly the spec example bytes, then waves', () => {
     expect(SPEC_REQUEST.length).toBe(52); // 7E + 49-byte record + checksum + 7E
-    expect(Array.from(datexS5.commands.start ?? [])).toEqual(Array.from(SPEC_REQUEST));
+    expect(Array.from(datexS5.commands.start ?? [])).toEqual([
+      ...SPEC_REQUEST,
+      ...WAVE_START_REQUEST,
+    ]);
     expect(datexChecksum(SPEC_REQUEST.subarray(1, 50))).toBe(0x4d);
   });
 
-  it('stops with the same request at interval 0', () => {
+  it('stops with the same request at interval 0, then the wave stop', () => {
     const stop = Uint8Array.from(SPEC_REQUEST);
     stop[42] = 0x00; // interval low byte: record byte 41, after the opening flag
     stop[50] = 0x48; // 0x4D − 5
-    expect(Array.from(datexS5.commands.stop ?? [])).toEqual(Array.from(stop));
+    expect(Array.from(datexS5.commands.stop ?? [])).toEqual([...stop, ...WAVE_STOP_REQUEST]);
     expect(datexS5.commands.keepAlive).toBeUndefined();
+  });
+
+  it('builds the 72-byte wave requests byte for byte', () => {
+    expect(WAVE_START_REQUEST.length).toBe(75); // 7E + 72-byte record + checksum + 7E
+    expect(datexChecksum(WAVE_START_REQUEST.subarray(1, 73))).toBe(0x71);
+    expect(Array.from(waveRequest(0, [1, 8, 9, 15]))).toEqual(Array.from(WAVE_START_REQUEST));
+    expect(Array.from(waveRequest(1, [0]))).toEqual(Array.from(WAVE_STOP_REQUEST));
+  });
+
+  it('declares the four waves with VSCaptureWave rates and raw counts', () => {
+    expect(datexS5.descriptor.channels).toEqual([
+      {
+        key: 'MDC_ECG_ELEC_POTL',
+        label: 'ECG',
+        unit: '{count}',
+        rateHz: 300,
+        scale: null,
+        displayed: true,
+      },
+      {
+        key: 'MDC_PULS_OXIM_PLETH',
+        label: 'Pleth',
+        unit: '{count}',
+        rateHz: 100,
+        scale: null,
+        displayed: true,
+      },
+      {
+        key: 'DATEX_AWAY_CO2',
+        label: 'CO₂',
+        unit: '{count}',
+        rateHz: 25,
+        scale: null,
+        displayed: true,
+      },
+      {
+        key: 'MDC_IMPED_TTHOR',
+        label: 'Resp',
+        unit: '{count}',
+        rateHz: 25,
+        scale: null,
+        displayed: true,
+      },
+    ]);
   });
 
   it('describes the port: 19200 8E1 with RTS/CTS, no USB match', () => {
@@ -217,6 +293,73 @@ describe('datex-s5 displayed values', () => {
     const decoder = datexS5.createDecoder();
     expect(decoder.push(encodeDatexFrame(alarms))).toEqual([]);
     expect(decoder.stats).toEqual({ framesOk: 0, framesBad: 0, bytesSkipped: alarms.length });
+  });
+});
+
+describe('datex-s5 waves', () => {
+  // ECG1 100, -5, 0x7E7D (escaped on the wire); pleth 2500 and -32767 (no data); one INVP1 sample
+  // we did not ask for.
+  const WAVE_RECORD = Uint8Array.from([
+    ...hex('46 00 00 09'), // length 70, record 0, level 2005
+    ...zeros(10),
+    ...hex('01 00'), // main type: waves
+    ...hex('00 00 01'), // ECG1 at 0
+    ...hex('0C 00 08'), // pleth at 12
+    ...hex('16 00 04'), // INVP1 at 22
+    ...hex('00 00 FF'),
+    ...zeros(12),
+    ...hex('03 00 00 00 00 00  64 00 FB FF 7D 7E'),
+    ...hex('02 00 00 00 00 00  C4 09 01 80'),
+    ...hex('01 00 00 00 00 00  10 00'),
+  ]);
+
+  it('decodes a hand-built wave record exactly, flagging the no-data sample', () => {
+    expect(WAVE_RECORD.length).toBe(70);
+    const decoder = datexS5.createDecoder();
+    const frames = decoder.push(encodeDatexFrame(WAVE_RECORD));
+    expect(frames).toEqual([
+      {
+        samples: { MDC_ECG_ELEC_POTL: [100, -5, 0x7e7d], MDC_PULS_OXIM_PLETH: [2500, -32767] },
+        numerics: {},
+        flags: ['wave-invalid:MDC_PULS_OXIM_PLETH'],
+      },
+    ]);
+    expect(decoder.stats).toEqual({ framesOk: 1, framesBad: 0, bytesSkipped: 0 });
+  });
+
+  it('decodes byte by byte and keeps -32001 unflagged', () => {
+    const record = Uint8Array.from(WAVE_RECORD);
+    setI16(record, 60, -32001);
+    const decoder = datexS5.createDecoder();
+    const wire = encodeDatexFrame(record);
+    const frames = Array.from(wire, (byte) => decoder.push(Uint8Array.of(byte))).flat();
+    expect(frames).toEqual([
+      {
+        samples: { MDC_ECG_ELEC_POTL: [100, -5, 0x7e7d], MDC_PULS_OXIM_PLETH: [2500, -32001] },
+        numerics: {},
+        flags: [],
+      },
+    ]);
+  });
+
+  it('drops a subrecord whose count runs past the record, keeping the others', () => {
+    const record = Uint8Array.from(WAVE_RECORD);
+    setI16(record, 62, 50); // INVP1 slot now typed pleth below, with a count too large
+    record[24] = 0x08;
+    const [frame] = datexS5.createDecoder().push(encodeDatexFrame(record));
+    expect(frame?.samples).toEqual({
+      MDC_ECG_ELEC_POTL: [100, -5, 0x7e7d],
+      MDC_PULS_OXIM_PLETH: [2500, -32767],
+    });
+  });
+
+  it('skips a wave record holding only waves we did not ask for', () => {
+    const record = Uint8Array.from(WAVE_RECORD);
+    record[18] = 0x02; // ECG2
+    record[21] = 0x05; // INVP2
+    const decoder = datexS5.createDecoder();
+    expect(decoder.push(encodeDatexFrame(record))).toEqual([]);
+    expect(decoder.stats).toEqual({ framesOk: 0, framesBad: 0, bytesSkipped: 70 });
   });
 });
 

@@ -1,6 +1,6 @@
 // GE Datex-Ohmeda S/5 monitors over the RS-232 computer interface. Source of truth:
 // ../shared/protocols/README.md §6 (from xeonfusion/VSCapture). The host asks for displayed values
-// every few seconds; the monitor answers with physiological records until asked to stop.
+// every few seconds and for continuous waves; the monitor sends both until asked to stop.
 
 import type { DecodedFrame, DecoderStats, Driver, FrameDecoder } from '../driver';
 import { DATEX_HEADER_BYTES, DatexFrameReader, encodeDatexFrame } from './datex-framing';
@@ -13,6 +13,13 @@ export const DATEX_TEMP = 'MDC_TEMP_BODY';
 export const DATEX_SPO2 = 'MDC_PULS_OXIM_SAT_O2';
 export const DATEX_PULSE_RATE = 'MDC_PULS_OXIM_PULS_RATE';
 export const DATEX_ETCO2 = 'MDC_AWAY_CO2_ET';
+/** ECG1 is whichever lead the monitor shows first: the unspecified-lead term. */
+export const DATEX_ECG1 = 'MDC_ECG_ELEC_POTL';
+export const DATEX_PLETH = 'MDC_PULS_OXIM_PLETH';
+/** Impedance respiration: the transthoracic impedance term. */
+export const DATEX_RESP = 'MDC_IMPED_TTHOR';
+/** shared/codes/mdc.ts has no capnogram term. */
+export const DATEX_CO2_WAVE = 'DATEX_AWAY_CO2';
 
 export const DATEX_MAIN_TYPE_PHYSIOLOGICAL = 0;
 export const DATEX_MAIN_TYPE_WAVES = 1;
@@ -58,6 +65,42 @@ export const DATEX_BASIC_OFFSETS = {
 
 /** Raw values below this are the monitor's "no data / not updated / …" markers. */
 export const DATEX_INVALID_LIMIT = -32001;
+
+/** Wave ids (descriptor types of wave subrecords, and the wave request's type bytes). */
+export const DATEX_WAVE_ECG1 = 1;
+export const DATEX_WAVE_PLETH = 8;
+export const DATEX_WAVE_CO2 = 9;
+export const DATEX_WAVE_RESP = 15;
+export const DATEX_WAVE_START = 0;
+export const DATEX_WAVE_STOP = 1;
+/** Wave request body: request i16, reserved i16, 8 type bytes, ten reserved i16. */
+export const DATEX_WAVE_REQUEST_BYTES = 32;
+const WAVE_TYPE_SLOTS = 8;
+/** Wave subrecord header: count i16, status u16, reserved u16. */
+export const DATEX_WAVE_HEADER_BYTES = 6;
+
+export interface DatexWave {
+  id: number;
+  key: string;
+  label: string;
+  rateHz: number;
+}
+
+/**
+ * The waves we ask for. Rates from VSCaptureWave's Program.cs ("Sample rate for ECG is 300, INVP
+ * 100, PLETH 100, respiratory 25 each"), not from GE's specification; 450 samples/s in all, under
+ * the 600 samples/s that comment gives as the monitor's limit.
+ */
+export const DATEX_WAVES: readonly DatexWave[] = [
+  { id: DATEX_WAVE_ECG1, key: DATEX_ECG1, label: 'ECG', rateHz: 300 },
+  { id: DATEX_WAVE_PLETH, key: DATEX_PLETH, label: 'Pleth', rateHz: 100 },
+  { id: DATEX_WAVE_CO2, key: DATEX_CO2_WAVE, label: 'CO₂', rateHz: 25 },
+  { id: DATEX_WAVE_RESP, key: DATEX_RESP, label: 'Resp', rateHz: 25 },
+];
+const WAVE_BY_ID = new Map(DATEX_WAVES.map((wave) => [wave.id, wave]));
+
+/** Flag prefix for a wave subrecord holding samples below -32001 (kept raw, so timing holds). */
+export const FLAG_WAVE_INVALID_PREFIX = 'wave-invalid:';
 
 export interface DatexSubrecord {
   type: number;
@@ -111,6 +154,33 @@ export function displayedValuesRequestRecord(intervalS: number): Uint8Array {
 
 export function displayedValuesRequest(intervalS: number): Uint8Array {
   return encodeDatexFrame(displayedValuesRequestRecord(intervalS));
+}
+
+/**
+ * Wave request record (72 bytes). The type list ends with FF and is zero after it, and a stop
+ * lists type 0 then FF, both as VSCaptureWave's Class1.cs lays them out.
+ */
+export function waveRequestRecord(request: number, waveIds: readonly number[]): Uint8Array {
+  const body = new Uint8Array(DATEX_WAVE_REQUEST_BYTES);
+  new DataView(body.buffer).setInt16(0, request, true);
+  const ids = waveIds.slice(0, WAVE_TYPE_SLOTS - 1);
+  body.set(ids, 4);
+  body[4 + ids.length] = DESCRIPTOR_LIST_END;
+  return buildDatexRecord({ mainType: DATEX_MAIN_TYPE_WAVES, subrecords: [{ type: 0, body }] });
+}
+
+export function waveRequest(request: number, waveIds: readonly number[]): Uint8Array {
+  return encodeDatexFrame(waveRequestRecord(request, waveIds));
+}
+
+function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 interface Descriptor {
@@ -212,6 +282,31 @@ function decodePhysiological(record: Uint8Array): DecodedFrame | null {
   return numerics === null ? null : { samples: {}, numerics, flags: [] };
 }
 
+/** Samples of every wave subrecord we asked for, raw; invalid markers kept in place and flagged. */
+function decodeWaves(record: Uint8Array): DecodedFrame | null {
+  const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
+  const samples: Record<string, number[]> = {};
+  const flags: string[] = [];
+  for (const { offset, type } of readDatexDescriptors(record)) {
+    const wave = WAVE_BY_ID.get(type);
+    const start = DATEX_HEADER_BYTES + offset;
+    if (!wave || offset < 0 || start + DATEX_WAVE_HEADER_BYTES > record.length) continue;
+    const count = view.getInt16(start, true);
+    const first = start + DATEX_WAVE_HEADER_BYTES;
+    if (count < 0 || first + count * 2 > record.length) continue; // cut short: no partial waves
+    const values = samples[wave.key] ?? (samples[wave.key] = []);
+    let invalid = false;
+    for (let i = 0; i < count; i++) {
+      const raw = view.getInt16(first + i * 2, true);
+      if (raw < DATEX_INVALID_LIMIT) invalid = true;
+      values.push(raw);
+    }
+    const flag = FLAG_WAVE_INVALID_PREFIX + wave.key;
+    if (invalid && !flags.includes(flag)) flags.push(flag);
+  }
+  return Object.keys(samples).length === 0 ? null : { samples, numerics: {}, flags };
+}
+
 let readPending: (decoder: DatexDecoder) => number;
 
 class DatexDecoder implements FrameDecoder {
@@ -230,12 +325,18 @@ class DatexDecoder implements FrameDecoder {
     const frames: DecodedFrame[] = [];
     for (const record of this.#reader.push(chunk)) {
       const mainType = new DataView(record.buffer).getInt16(14, true);
-      const frame = mainType === DATEX_MAIN_TYPE_PHYSIOLOGICAL ? decodePhysiological(record) : null;
+      const frame =
+        mainType === DATEX_MAIN_TYPE_PHYSIOLOGICAL
+          ? decodePhysiological(record)
+          : mainType === DATEX_MAIN_TYPE_WAVES
+            ? decodeWaves(record)
+            : null;
       if (frame) {
         frames.push(frame);
         this.#stats.framesOk++;
       } else {
-        // Well-framed records the live view does not use (alarms, trends, other classes).
+        // Well-framed records the live view does not use (alarms, trends, other classes, waves
+        // we did not ask for).
         this.#stats.bytesSkipped += record.length;
       }
     }
@@ -256,7 +357,14 @@ export const datexS5: Driver = {
     transport: 'serial',
     serial: { baudRate: 19200, dataBits: 8, parity: 'even', stopBits: 1, rtscts: true },
     usb: [],
-    channels: [],
+    channels: DATEX_WAVES.map(({ key, label, rateHz }) => ({
+      key,
+      label,
+      unit: '{count}',
+      rateHz,
+      scale: null,
+      displayed: true,
+    })),
     numerics: [
       { refId: DATEX_HR, unit: '/min' },
       { refId: DATEX_NIBP_SYS, unit: 'mm[Hg]' },
@@ -272,16 +380,26 @@ export const datexS5: Driver = {
     caveats: [
       'The monitor has an RS-232 port only: it is reached through a USB-serial adapter, which cannot be recognised automatically, so the port must be chosen by hand.',
       'The adapter and cable must carry RTS/CTS; without them the monitor may send nothing.',
-      'Only the basic class of displayed values is decoded (HR, NIBP, T1, SpO2, pulse rate, EtCO2); waves are not requested.',
+      'Only the basic class of displayed values is decoded (HR, NIBP, T1, SpO2, pulse rate, EtCO2).',
+      'Wave sample rates (ECG 300 Hz, pleth 100 Hz, CO2 and respiration 25 Hz) are from VSCaptureWave, not from GE\'s specification; 25 Hz for impedance respiration is our reading of its "respiratory 25 each".',
+      'Wave scales and units are not public: samples are kept as raw counts. VSCaptureWave multiplies ECG, pleth, CO2 and respiration samples by 0.01 but names no unit.',
+      'The CO2 wave is stored under DATEX_AWAY_CO2: our nomenclature table has no capnogram term.',
+      'Wave samples below -32001 (no data, calibrating, out of range) are kept as the raw marker so timing holds, and the frame is flagged wave-invalid.',
       'EtCO2 is reported under the name MDC_AWAY_CO2_ET without a confirmed numeric MDC code.',
       'Which subrecord holds the basic class is read from a trailer word documented by open host code, not by the public specification.',
     ],
   },
   createDecoder: () => new DatexDecoder(),
   commands: {
-    start: displayedValuesRequest(DATEX_DISPLAYED_INTERVAL_S),
-    // No keep-alive: the request sets a transmission interval that holds until an interval-0
-    // request, and the spec names no host timeout. A restarted monitor needs a new start.
-    stop: displayedValuesRequest(0),
+    start: concatBytes(
+      displayedValuesRequest(DATEX_DISPLAYED_INTERVAL_S),
+      waveRequest(
+        DATEX_WAVE_START,
+        DATEX_WAVES.map((wave) => wave.id),
+      ),
+    ),
+    // No keep-alive: both requests hold until a stop, and the spec names no host timeout. A
+    // restarted monitor needs a new start.
+    stop: concatBytes(displayedValuesRequest(0), waveRequest(DATEX_WAVE_STOP, [0])),
   },
 };
