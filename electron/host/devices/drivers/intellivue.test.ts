@@ -8,15 +8,25 @@ import {
 import {
   FLAG_ASSOCIATION_ABORTED,
   FLAG_ASSOCIATION_REFUSED,
+  FLAG_WAVE_RATE_UNEXPECTED,
   INTELLIVUE_NUMERICS_POLL,
   INTELLIVUE_PHYSIO_TO_REF_ID,
+  INTELLIVUE_WAVE_POLL,
+  INTELLIVUE_WAVE_SELECTION,
+  WAVE_POLL_RENEW_TICKS,
   createIntellivueDecoder,
   decodeIntellivueFloat,
   encodeIntellivueFloat,
   intellivueMib,
   readPollResult,
+  rtsaPrioritySet,
 } from './intellivue';
-import { mdsCreateEventReport, numericsPollResult } from '../simulators/intellivue';
+import {
+  SIMULATED_WAVES,
+  mdsCreateEventReport,
+  numericsPollResult,
+  wavePollResult,
+} from '../simulators/intellivue';
 
 const hex = (text: string): Uint8Array =>
   Uint8Array.from(text.trim().split(/\s+/), (byte) => parseInt(byte, 16));
@@ -150,11 +160,13 @@ describe('IntelliVue numerics decoder', () => {
     ]);
   });
 
-  it('answers the MDS Create Event Report with an echoing result, then a numerics poll', () => {
+  it('answers the MDS Create Event Report with an echoing result, the wave choice and both polls', () => {
     const decoder = createIntellivueDecoder();
     expect(decoder.push(encodeIntellivueFrame(mdsCreateEventReport(0x1234, 0xabcdef)))).toEqual([]);
-    const [result, poll, ...rest] = decoder.takeReplies();
+    const [result, selection, poll, wavePoll, ...rest] = decoder.takeReplies();
     expect(rest).toEqual([]);
+    expect(selection).toEqual(encodeIntellivueFrame(INTELLIVUE_WAVE_SELECTION));
+    expect(wavePoll).toEqual(encodeIntellivueFrame(INTELLIVUE_WAVE_POLL));
     expect(result).toEqual(
       encodeIntellivueFrame(
         hex('E1 00 00 02 00 02 00 14 12 34 00 01 00 0E 00 21 00 00 00 00 00 AB CD EF 0D 06 00 00'),
@@ -188,6 +200,7 @@ describe('IntelliVue numerics decoder', () => {
     };
     const decoder = createIntellivueDecoder();
     const valid = encodeIntellivueFrame(specExampleResult());
+    const validWave = encodeIntellivueFrame(WORKED_WAVE_REPLY);
     let total = 0;
     let mutatedFrames = 0;
     while (total < 1_200_000) {
@@ -195,7 +208,7 @@ describe('IntelliVue numerics decoder', () => {
       for (let i = 0; i < chunk.length; i++) chunk[i] = Math.floor(random() * 256);
       expect(() => decoder.push(chunk)).not.toThrow();
       total += chunk.length;
-      const mutated = valid.slice();
+      const mutated = (mutatedFrames % 2 === 0 ? valid : validWave).slice();
       const flips = 1 + Math.floor(random() * 3);
       for (let f = 0; f < flips; f++) {
         const at = 1 + Math.floor(random() * (mutated.length - 2));
@@ -217,6 +230,7 @@ describe('IntelliVue numerics decoder', () => {
     expect(decoder.push(valid)).toEqual([
       { samples: {}, numerics: { MDC_PULS_OXIM_SAT_O2: 98 }, flags: [] },
     ]);
+    expect(decoder.push(validWave)).toEqual([WORKED_WAVE_FRAME]);
   });
 
   it('drops a frame that grows past the size cap', () => {
@@ -226,5 +240,138 @@ describe('IntelliVue numerics decoder', () => {
     deframer.push(long);
     expect(deframer.stats.framesBad).toBe(1);
     expect(deframer.push(encodeIntellivueFrame(Uint8Array.of(7)))).toEqual([Uint8Array.of(7)]);
+  });
+});
+
+// A wave poll result built by hand from VSCaptureMP's PDU layouts (header, linked result, poll reply,
+// attribute list) and the sample-array attributes: one ECG II object with its full context.
+const WORKED_WAVE_REPLY = hex(
+  [
+    'E1 00', // session id (data export)
+    '00 02', // presentation context id
+    '00 05', // RORLS: linked result
+    '00 6C', // length: 108 bytes follow
+    '01 01', // linked id: state 1 (first), count 1
+    '00 01', // invoke id
+    '00 07', // confirmed action
+    '00 64', // length: 100
+    '00 21 00 00 00 00', // managed object: the MDS
+    'F1 3B', // action: extended poll
+    '00 5A', // length: 90
+    '00 02', // poll number
+    '00 00', // sequence number
+    '00 00 1F 40', // relative time 8000 × 1/8 ms = 1 s
+    'FF FF FF FF FF FF FF FF', // absolute time not set
+    '00 01 00 09', // polled type: partition 1, class 0x0009 (real-time sample array)
+    '00 00', // attribute group
+    '00 01 00 40', // one context, 64 bytes
+    '00 00', // context id
+    '00 01 00 3A', // one object, 58 bytes
+    '00 10', // object handle 0x0010
+    '00 04 00 34', // four attributes, 52 bytes
+    // 0x096D sample array spec: 4 samples of 16 bits, 14 significant, flags 0x3000
+    '09 6D 00 06 00 04 10 0E 30 00',
+    // 0x096F scale: FLOAT 0 .. FLOAT 1 (mV) over scaled 8192 .. 8392
+    '09 6F 00 0C 00 00 00 00 00 00 00 01 20 00 20 C8',
+    // 0x098D sample period: 16 × 1/8 ms = 2 ms, 500 Hz
+    '09 8D 00 04 00 00 00 10',
+    // 0x096E observed value: ECG II (0x0102), state 0, 8 bytes of samples
+    '09 6E 00 0E 01 02 00 00 00 08',
+    // 8192 → 0, 8392 → 1, 8092 → −0.5, 0xE064 less its two mark bits = 8292 → 0.5
+    '20 00 20 C8 1F 9C E0 64',
+  ].join(' '),
+);
+
+const WORKED_WAVE_FRAME = {
+  samples: { MDC_ECG_ELEC_POTL_II: [0, 1000, -500, 500] }, // µV
+  numerics: {},
+  flags: [],
+};
+
+describe('IntelliVue wave decoder', () => {
+  it("sends VSCapture's wave poll and RTSA priority SET byte for byte", () => {
+    expect(INTELLIVUE_WAVE_POLL).toEqual(
+      hex(
+        'E1 00 00 02 00 01 00 28 00 01 00 07 00 22 00 21 00 00 00 00 00 00 00 00 F1 3B 00 14 ' +
+          '00 02 00 01 00 09 00 00 00 01 00 08 F1 3E 00 04 00 03 A9 80',
+      ),
+    );
+    // `set_rtsa_prio_msg`: the list holding ECG II alone.
+    expect(rtsaPrioritySet([0x00020102])).toEqual(
+      hex(
+        'E1 00 00 02 00 01 00 22 00 00 00 05 00 1C 00 21 00 00 00 00 00 00 00 00 00 01 00 0E ' +
+          '00 00 F2 3A 00 08 00 01 00 04 00 02 01 02',
+      ),
+    );
+    expect(INTELLIVUE_WAVE_SELECTION.subarray(34)).toEqual(
+      hex('00 03 00 0C 00 02 01 02 00 02 4B B4 00 02 50 00'),
+    );
+  });
+
+  it('decodes the worked wave reply exactly', () => {
+    expect(WORKED_WAVE_REPLY.length).toBe(8 + 0x6c);
+    expect(createIntellivueDecoder().push(encodeIntellivueFrame(WORKED_WAVE_REPLY))).toEqual([
+      WORKED_WAVE_FRAME,
+    ]);
+  });
+
+  it('keeps the context of a handle for later replies and raw counts while no scale is known', () => {
+    const [ecg] = SIMULATED_WAVES;
+    if (!ecg) throw new Error('no simulated ECG');
+    const counts = [8192, 8392, 8092];
+    const decoder = createIntellivueDecoder();
+    const bare = wavePollResult(1, 2, 1, 0, [{ wave: ecg, counts }], false);
+    expect(decoder.push(encodeIntellivueFrame(bare))).toEqual([
+      { samples: { INTELLIVUE_ECG_II_COUNTS: counts }, numerics: {}, flags: [] },
+    ]);
+    const first = wavePollResult(1, 2, 0, 0, [{ wave: ecg, counts }], true);
+    expect(decoder.push(encodeIntellivueFrame(first))[0]?.samples).toEqual({
+      MDC_ECG_ELEC_POTL_II: [0, 1000, -500],
+    });
+    expect(decoder.push(encodeIntellivueFrame(bare))[0]?.samples).toEqual({
+      MDC_ECG_ELEC_POTL_II: [0, 1000, -500],
+    });
+  });
+
+  it('flags and drops a wave whose sample period is not the channel rate', () => {
+    const [ecg] = SIMULATED_WAVES;
+    if (!ecg) throw new Error('no simulated ECG');
+    const slow = { ...ecg, samplePeriodTicks: 32 };
+    const result = wavePollResult(1, 2, 0, 0, [{ wave: slow, counts: [8192] }], true);
+    expect(createIntellivueDecoder().push(encodeIntellivueFrame(result))).toEqual([
+      { samples: {}, numerics: {}, flags: [FLAG_WAVE_RATE_UNEXPECTED] },
+    ]);
+  });
+
+  it('asks for waves again before the poll period runs out, by the monitor clock', () => {
+    const decoder = createIntellivueDecoder();
+    decoder.push(encodeIntellivueFrame(mdsCreateEventReport(1, 1000)));
+    decoder.takeReplies();
+    const at = (ticks: number) => encodeIntellivueFrame(numericsPollResult(1, 1, ticks, []));
+    decoder.push(at(1000 + WAVE_POLL_RENEW_TICKS - 1));
+    expect(decoder.takeReplies()).toEqual([]);
+    decoder.push(at(1000 + WAVE_POLL_RENEW_TICKS));
+    expect(decoder.takeReplies()).toEqual([encodeIntellivueFrame(INTELLIVUE_WAVE_POLL)]);
+    decoder.push(at(1000 + WAVE_POLL_RENEW_TICKS + 8000));
+    expect(decoder.takeReplies()).toEqual([]);
+  });
+
+  it('declares the waves as channels in physical units and hidden raw channels', () => {
+    expect(
+      intellivueMib.descriptor.channels.map(({ key, unit, rateHz, scale, displayed }) => [
+        key,
+        unit,
+        rateHz,
+        scale,
+        displayed,
+      ]),
+    ).toEqual([
+      ['MDC_ECG_ELEC_POTL_II', 'mV', 500, 0.001, true],
+      ['MDC_PULS_OXIM_PLETH', '1', 125, 0.001, true],
+      ['INTELLIVUE_RESP', '1', 62.5, 0.001, true],
+      ['INTELLIVUE_ECG_II_COUNTS', '{count}', 500, null, false],
+      ['INTELLIVUE_PLETH_COUNTS', '{count}', 125, null, false],
+      ['INTELLIVUE_RESP_COUNTS', '{count}', 62.5, null, false],
+    ]);
   });
 });

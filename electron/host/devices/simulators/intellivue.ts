@@ -1,12 +1,26 @@
 // Byte-exact framing of a Philips IntelliVue monitor's Data Export side over MIB/RS-232
 // (../shared/protocols/README.md §5): answers an association request (accepted `0E…` or refused
-// `0C…`), sends an MDS Create Event Report, answers numerics polls with the vitals, and goes silent
-// after an abort or release. The association response bodies are not a real monitor's bytes (no
+// `0C…`), sends an MDS Create Event Report, answers numerics polls with the vitals, streams wave poll
+// results (ECG II, pleth, respiration) in real time for the poll's period, and goes silent after an
+// abort or release. The association response bodies are not a real monitor's bytes (no
 // public capture was at hand): only their first byte, the SPDU type, is meaningful.
 
 import {
   ACT_POLL_MDIB_DATA_EXT,
   ATTR_NU_VAL_OBS,
+  ATTR_SA_SPECN,
+  ATTR_SA_VAL_OBS,
+  ATTR_SCALE_SPECN_I16,
+  ATTR_TIME_PD_SAMP,
+  INTELLIVUE_ECG_II,
+  INTELLIVUE_PLETH,
+  INTELLIVUE_RESP_WAVE,
+  INTELLIVUE_WAVES,
+  OBJ_CLASS_SAMPLE_ARRAY,
+  RO_LINKED_RESULT,
+  TICKS_PER_SECOND,
+  type SampleArraySpec,
+  type SampleScale,
   CMD_CONFIRMED_ACTION,
   CMD_CONFIRMED_EVENT_REPORT,
   DATA_EXPORT_SESSION_ID,
@@ -29,15 +43,31 @@ import {
 } from '../drivers/intellivue';
 import { IntellivueDeframer, encodeIntellivueFrame } from '../drivers/intellivue-framing';
 import type { DeviceSimulator, SimulatedVitals, SimulatorOptions } from '../simulator';
+import type { DemoRecordings } from './recordings';
+
+/** Wave values at a time since the wave stream began: ECG in mV, pleth and respiration 0..1. */
+export interface IntellivueWaveSource {
+  ecgMv(seconds: number): number;
+  pleth(seconds: number): number;
+  resp(seconds: number): number;
+}
 
 export interface IntellivueSimulatorOptions extends SimulatorOptions {
   refuseAssociation?: boolean;
+  /** Demo recordings to play; synthetic shapes from the vitals when absent. */
+  waveSource?: IntellivueWaveSource;
+  /** How often the pacing timer looks for due wave results. */
+  tickMs?: number;
+  /** Sees the scaled counts of every wave result as it is sent, so tests can check the decoder. */
+  onWaveCounts?(counts: Record<string, number[]>): void;
 }
 
 export interface IntellivueSimulator extends DeviceSimulator {
   readonly state: 'off' | 'idle' | 'associated' | 'closed';
   /** Numerics poll results sent since start. */
   readonly pollsAnswered: number;
+  /** Wave poll results sent since start. */
+  readonly waveResultsSent: number;
   receive(bytes: Uint8Array): void;
 }
 
@@ -151,15 +181,175 @@ export function numericsPollResult(
       .u16(observation.unitCode)
       .u32(observation.value);
   });
-  const context = new PduWriter().u16(0).u16(observations.length).u16(polls.length);
-  context.raw(polls.toBytes());
+  return pollResultPdu(
+    invokeId,
+    null,
+    pollNumber,
+    0,
+    relativeTime,
+    OBJ_CLASS_NUMERIC,
+    observations.length,
+    polls.toBytes(),
+  );
+}
+
+/** One wave as the simulated monitor exports it: object handle, specification and scale. */
+export interface SimulatedWave {
+  key: string;
+  handle: number;
+  physioId: number;
+  spec: SampleArraySpec;
+  scale: SampleScale;
+  samplePeriodTicks: number;
+}
+
+// 256 ms of samples per result (128 ECG samples at 500 Hz), as public analyses of the export
+// describe. Scales are simulator choices: ECG 200 counts per mV around 8192 with 14 significant bits
+// (VSCapture's ECG fallback is the same 200-count span); pleth 0..1 over 1000..3000 and respiration
+// 0..1 over 1230..2867 (VSCapture's respiration fallback), both with 12 significant bits.
+export const WAVE_RESULT_MS = 256;
+const waveOf = (key: string) => INTELLIVUE_WAVES.find((wave) => wave.key === key);
+const simulatedWave = (
+  key: string,
+  handle: number,
+  significantBits: number,
+  flags: number,
+  scale: SampleScale,
+): SimulatedWave => {
+  const rateHz = waveOf(key)?.rateHz ?? 1;
+  return {
+    key,
+    handle,
+    physioId: waveOf(key)?.physioId ?? 0,
+    spec: {
+      arraySize: (rateHz * WAVE_RESULT_MS) / 1000,
+      sampleSizeBits: 16,
+      significantBits,
+      flags,
+    },
+    scale,
+    samplePeriodTicks: TICKS_PER_SECOND / rateHz,
+  };
+};
+export const SIMULATED_WAVES: readonly SimulatedWave[] = [
+  simulatedWave(INTELLIVUE_ECG_II, 0x0101, 14, 0x3000, {
+    lowerAbsolute: 0,
+    upperAbsolute: 1,
+    lowerScaled: 8192,
+    upperScaled: 8392,
+  }),
+  simulatedWave(INTELLIVUE_PLETH, 0x0102, 12, 0x8000, {
+    lowerAbsolute: 0,
+    upperAbsolute: 1,
+    lowerScaled: 1000,
+    upperScaled: 3000,
+  }),
+  simulatedWave(INTELLIVUE_RESP_WAVE, 0x0103, 12, 0x8000, {
+    lowerAbsolute: 0,
+    upperAbsolute: 1,
+    lowerScaled: 1230,
+    upperScaled: 2867,
+  }),
+];
+
+/** Counts for a value under a wave's scale, clamped to its significant bits. */
+export function toScaledCount(value: number, wave: SimulatedWave): number {
+  const { lowerAbsolute, upperAbsolute, lowerScaled, upperScaled } = wave.scale;
+  const count = Math.round(
+    lowerScaled +
+      ((value - lowerAbsolute) * (upperScaled - lowerScaled)) / (upperAbsolute - lowerAbsolute),
+  );
+  return Math.min(Math.max(count, 0), 2 ** wave.spec.significantBits - 1);
+}
+
+/** A FLOAT for the scale ends: integers exactly, anything else to three decimals. */
+function scaleFloat(value: number): number {
+  return Number.isInteger(value)
+    ? encodeIntellivueFloat(value, 0)
+    : encodeIntellivueFloat(Math.round(value * 1000), -3);
+}
+
+/** One wave object's attribute list; the first result of a poll also carries its static context. */
+function waveObject(wave: SimulatedWave, counts: readonly number[], withContext: boolean) {
+  const attributes = new PduWriter();
+  let count = 0;
+  if (withContext) {
+    attributes
+      .u16(ATTR_SA_SPECN)
+      .u16(6)
+      .u16(wave.spec.arraySize)
+      .u16((wave.spec.sampleSizeBits << 8) | wave.spec.significantBits)
+      .u16(wave.spec.flags);
+    attributes
+      .u16(ATTR_SCALE_SPECN_I16)
+      .u16(12)
+      .u32(scaleFloat(wave.scale.lowerAbsolute))
+      .u32(scaleFloat(wave.scale.upperAbsolute))
+      .u16(wave.scale.lowerScaled)
+      .u16(wave.scale.upperScaled);
+    attributes.u16(ATTR_TIME_PD_SAMP).u16(4).u32(wave.samplePeriodTicks);
+    count += 3;
+  }
+  const sampleBytes = counts.length * 2;
+  attributes
+    .u16(ATTR_SA_VAL_OBS)
+    .u16(6 + sampleBytes)
+    .u16(wave.physioId)
+    .u16(0)
+    .u16(sampleBytes);
+  for (const value of counts) attributes.u16(value);
+  count += 1;
+  return new PduWriter()
+    .u16(wave.handle)
+    .u16(count)
+    .u16(attributes.length)
+    .raw(attributes.toBytes());
+}
+
+/**
+ * A linked poll result (RORLS, action 0xF13B, class 0x0009) carrying one object per wave. The
+ * linked-id state (1 first, 2 neither first nor last) and count are simulator choices.
+ */
+export function wavePollResult(
+  invokeId: number,
+  pollNumber: number,
+  sequence: number,
+  relativeTime: number,
+  waves: readonly { wave: SimulatedWave; counts: readonly number[] }[],
+  withContext: boolean,
+): Uint8Array {
+  const polls = new PduWriter();
+  for (const { wave, counts } of waves) polls.raw(waveObject(wave, counts, withContext).toBytes());
+  return pollResultPdu(
+    invokeId,
+    { linkedState: sequence === 0 ? 1 : 2, linkedCount: sequence & 0xff },
+    pollNumber,
+    sequence,
+    relativeTime,
+    OBJ_CLASS_SAMPLE_ARRAY,
+    waves.length,
+    polls.toBytes(),
+  );
+}
+
+function pollResultPdu(
+  invokeId: number,
+  linked: { linkedState: number; linkedCount: number } | null,
+  pollNumber: number,
+  sequence: number,
+  relativeTime: number,
+  objectClass: number,
+  objectCount: number,
+  polls: Uint8Array,
+): Uint8Array {
+  const context = new PduWriter().u16(0).u16(objectCount).u16(polls.length).raw(polls);
   const reply = new PduWriter()
     .u16(pollNumber)
-    .u16(0) // sequence number
+    .u16(sequence)
     .u32(relativeTime)
     .raw(new Uint8Array(8).fill(0xff)) // absolute time not set
     .u16(0x0001)
-    .u16(OBJ_CLASS_NUMERIC)
+    .u16(objectClass)
     .u16(0) // attribute group
     .u16(1)
     .u16(context.length)
@@ -172,13 +362,59 @@ export function numericsPollResult(
     .u16(ACT_POLL_MDIB_DATA_EXT)
     .u16(reply.length)
     .raw(reply.toBytes());
-  return new PduWriter()
-    .u16(DATA_EXPORT_SESSION_ID)
-    .u16(0x0002)
-    .u16(RO_RESULT)
-    .u16(result.length)
-    .raw(result.toBytes())
-    .toBytes();
+  const header = new PduWriter().u16(DATA_EXPORT_SESSION_ID).u16(0x0002);
+  if (linked) {
+    return header
+      .u16(RO_LINKED_RESULT)
+      .u16(2 + result.length)
+      .raw(Uint8Array.of(linked.linkedState, linked.linkedCount))
+      .raw(result.toBytes())
+      .toBytes();
+  }
+  return header.u16(RO_RESULT).u16(result.length).raw(result.toBytes()).toBytes();
+}
+
+function bump(phase: number, centre: number, width: number): number {
+  return Math.exp(-(((phase - centre) / width) ** 2));
+}
+
+/** Fallback when no recording is available: a QRS-and-T beat, a pulse wave and a breath. */
+export function syntheticWaveSource(vitals: () => SimulatedVitals): IntellivueWaveSource {
+  const beat = (seconds: number) => (seconds * (vitals().hr / 60)) % 1;
+  return {
+    ecgMv: (seconds) => {
+      const phase = beat(seconds);
+      return (
+        1.2 * bump(phase, 0.2, 0.015) -
+        0.15 * bump(phase, 0.23, 0.02) +
+        0.3 * bump(phase, 0.5, 0.06)
+      );
+    },
+    pleth: (seconds) => {
+      const phase = beat(seconds);
+      return bump(phase, 0.35, 0.1) + 0.3 * bump(phase, 0.6, 0.08);
+    },
+    resp: (seconds) => 0.5 + 0.5 * Math.sin(2 * Math.PI * seconds * (vitals().rr / 60)),
+  };
+}
+
+/** Linear interpolation of a looped recording at time `seconds`. */
+function valueAt(values: Float32Array, rateHz: number, seconds: number): number {
+  if (values.length === 0) return 0;
+  const position = (seconds * rateHz) % values.length;
+  const before = Math.floor(position);
+  const fraction = position - before;
+  const after = (before + 1) % values.length;
+  return (values[before] ?? 0) * (1 - fraction) + (values[after] ?? 0) * fraction;
+}
+
+/** Plays the demo recordings in a loop at whatever rate each wave is sampled. */
+export function recordingWaveSource(recordings: DemoRecordings): IntellivueWaveSource {
+  return {
+    ecgMv: (seconds) => valueAt(recordings.ecg.mv, recordings.ecg.rateHz, seconds),
+    pleth: (seconds) => valueAt(recordings.pleth.values, recordings.pleth.rateHz, seconds),
+    resp: (seconds) => valueAt(recordings.resp.values, recordings.resp.rateHz, seconds),
+  };
 }
 
 function vitalsObservations(vitals: SimulatedVitals): SimulatedObservation[] {
@@ -210,31 +446,59 @@ function vitalsObservations(vitals: SimulatedVitals): SimulatedObservation[] {
 const readU16 = (bytes: Uint8Array, at: number): number =>
   ((bytes[at] ?? 0) << 8) | (bytes[at + 1] ?? 0);
 
-/** True for an ROIV confirmed action asking for an extended poll of numerics. */
-function isNumericsPoll(message: Uint8Array): boolean {
-  return (
+/** The object class an ROIV confirmed action asks an extended poll of, or null for other messages. */
+function extendedPollClass(message: Uint8Array): number | null {
+  const isPoll =
     readU16(message, 0) === DATA_EXPORT_SESSION_ID &&
     readU16(message, 4) === RO_INVOKE &&
     readU16(message, 10) === CMD_CONFIRMED_ACTION &&
     // Action argument: managed object (14..19), scope u32, action type at 24, poll type code at 32.
-    readU16(message, 24) === ACT_POLL_MDIB_DATA_EXT &&
-    readU16(message, 32) === OBJ_CLASS_NUMERIC
-  );
+    readU16(message, 24) === ACT_POLL_MDIB_DATA_EXT;
+  return isPoll ? readU16(message, 32) : null;
+}
+
+/** The poll period (1/8 ms) of an extended poll: attribute 0xF13E in its attribute list. */
+function extendedPollPeriodTicks(message: Uint8Array): number {
+  // Attribute list at 36: count, length, then id 0xF13E, length 4, the period.
+  const fallback = 0;
+  if (readU16(message, 36) < 1 || readU16(message, 40) !== 0xf13e) return fallback;
+  return ((readU16(message, 44) << 16) | readU16(message, 46)) >>> 0;
+}
+
+const DEFAULT_TICK_MS = 20;
+// A stalled host gets no backlog beyond this: a real monitor does not buffer for it either.
+const MAX_BACKLOG_MS = 2000;
+
+/** A running wave poll: results are due every WAVE_RESULT_MS from its start until it ends. */
+interface WaveStream {
+  invokeId: number;
+  pollNumber: number;
+  startedAtMs: number;
+  endsAtMs: number;
+  /** Index of the next result; result n carries samples from n × WAVE_RESULT_MS. */
+  next: number;
+  /** The static context goes with the first result after each poll request. */
+  sendContext: boolean;
 }
 
 class IntellivueDeviceSimulator implements IntellivueSimulator {
   readonly #options: IntellivueSimulatorOptions;
   readonly #now: () => number;
+  readonly #waveSource: IntellivueWaveSource;
   #vitals: SimulatedVitals;
   #deframer = new IntellivueDeframer();
   #state: IntellivueSimulator['state'] = 'off';
   #startedAtMs = 0;
   #pollsAnswered = 0;
+  #waveResultsSent = 0;
+  #waves: WaveStream | null = null;
+  #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: IntellivueSimulatorOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#vitals = { ...options.vitals };
+    this.#waveSource = options.waveSource ?? syntheticWaveSource(() => this.#vitals);
   }
 
   get state(): IntellivueSimulator['state'] {
@@ -245,16 +509,22 @@ class IntellivueDeviceSimulator implements IntellivueSimulator {
     return this.#pollsAnswered;
   }
 
+  get waveResultsSent(): number {
+    return this.#waveResultsSent;
+  }
+
   start(): void {
     if (this.#state !== 'off') return;
     this.#state = 'idle';
     this.#startedAtMs = this.#now();
     this.#pollsAnswered = 0;
+    this.#waveResultsSent = 0;
   }
 
   stop(): void {
     this.#state = 'off';
     this.#deframer = new IntellivueDeframer();
+    this.#stopWaves();
   }
 
   setVitals(partial: Partial<SimulatedVitals>): void {
@@ -271,8 +541,8 @@ class IntellivueDeviceSimulator implements IntellivueSimulator {
   }
 
   /** Relative time in 1/8 ms ticks since power-on, as the monitor stamps its messages. */
-  #relativeTime(): number {
-    return ((this.#now() - this.#startedAtMs) * 8) >>> 0;
+  #relativeTime(atMs = this.#now()): number {
+    return ((atMs - this.#startedAtMs) * 8) >>> 0;
   }
 
   #handle(message: Uint8Array): void {
@@ -291,17 +561,96 @@ class IntellivueDeviceSimulator implements IntellivueSimulator {
     if (this.#state !== 'associated') return;
     if (type === SPDU_ABORT) {
       this.#state = 'closed';
-    } else if (type === SPDU_RELEASE_REQUEST) {
+      this.#stopWaves();
+      return;
+    }
+    if (type === SPDU_RELEASE_REQUEST) {
       this.#send(RELEASE_RESPONSE);
       this.#state = 'closed';
-    } else if (isNumericsPoll(message)) {
+      this.#stopWaves();
+      return;
+    }
+    const pollClass = extendedPollClass(message);
+    const invokeId = readU16(message, 8);
+    if (pollClass === OBJ_CLASS_NUMERIC) {
       this.#pollsAnswered++;
-      const invokeId = readU16(message, 8);
       const observations = vitalsObservations(this.#vitals);
       this.#send(
         numericsPollResult(invokeId, this.#pollsAnswered, this.#relativeTime(), observations),
       );
+    } else if (pollClass === OBJ_CLASS_SAMPLE_ARRAY) {
+      this.#startWaves(invokeId, readU16(message, 28), extendedPollPeriodTicks(message));
     }
+    // Anything else (the RTSA priority SET included) goes unanswered: every wave is always exported.
+  }
+
+  /** A new poll extends a running stream (samples stay continuous) or starts one. */
+  #startWaves(invokeId: number, pollNumber: number, periodTicks: number): void {
+    const now = this.#now();
+    const endsAtMs = now + periodTicks / 8;
+    if (this.#waves) {
+      Object.assign(this.#waves, { invokeId, pollNumber, endsAtMs, sendContext: true });
+    } else {
+      this.#waves = {
+        invokeId,
+        pollNumber,
+        startedAtMs: now,
+        endsAtMs,
+        next: 0,
+        sendContext: true,
+      };
+      this.#timer = setInterval(
+        () => this.#sendDueWaves(),
+        this.#options.tickMs ?? DEFAULT_TICK_MS,
+      );
+    }
+    this.#sendDueWaves();
+  }
+
+  #stopWaves(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#waves = null;
+  }
+
+  /** Sends every wave result due by now, each with the samples of its 256 ms. */
+  #sendDueWaves(): void {
+    const stream = this.#waves;
+    if (!stream || this.#state !== 'associated') return;
+    const now = this.#now();
+    const due =
+      Math.floor((Math.min(now, stream.endsAtMs) - stream.startedAtMs) / WAVE_RESULT_MS) + 1;
+    const maxBacklog = Math.ceil(MAX_BACKLOG_MS / WAVE_RESULT_MS);
+    if (due - stream.next > maxBacklog) stream.next = due - maxBacklog;
+    // The index moves on before the write, so a poll the host sends in answer cannot repeat it.
+    while (stream.next < due) this.#sendWaveResult(stream, stream.next++);
+    if (now >= stream.endsAtMs) this.#stopWaves();
+  }
+
+  #sendWaveResult(stream: WaveStream, index: number): void {
+    const resultStartMs = index * WAVE_RESULT_MS;
+    const source = this.#waveSource;
+    const sample: Record<string, (seconds: number) => number> = {
+      [INTELLIVUE_ECG_II]: (t) => source.ecgMv(t),
+      [INTELLIVUE_PLETH]: (t) => source.pleth(t),
+      [INTELLIVUE_RESP_WAVE]: (t) => source.resp(t),
+    };
+    const waves = SIMULATED_WAVES.map((wave) => {
+      const counts: number[] = [];
+      for (let i = 0; i < wave.spec.arraySize; i++) {
+        const seconds = resultStartMs / 1000 + (i * wave.samplePeriodTicks) / TICKS_PER_SECOND;
+        counts.push(toScaledCount(sample[wave.key]?.(seconds) ?? 0, wave));
+      }
+      return { wave, counts };
+    });
+    this.#options.onWaveCounts?.(Object.fromEntries(waves.map((w) => [w.wave.key, w.counts])));
+    const relativeTime = this.#relativeTime(stream.startedAtMs + resultStartMs);
+    const withContext = stream.sendContext;
+    stream.sendContext = false;
+    this.#waveResultsSent++;
+    this.#send(
+      wavePollResult(stream.invokeId, stream.pollNumber, index, relativeTime, waves, withContext),
+    );
   }
 }
 

@@ -7,8 +7,8 @@ import { createCms50Simulator } from './cms50';
 import { createOpenbciSimulator } from './openbci';
 import { createNoninSimulator } from './nonin';
 import { createMasimoSimulator } from './masimo';
-import { createIntellivueSimulator } from './intellivue';
-import { createDatexSimulator } from './datex';
+import { createIntellivueSimulator, recordingWaveSource } from './intellivue';
+import { createDatexSimulator, recordedDatexWaves } from './datex';
 
 export interface SimulatorContext {
   /** The shipped demo recordings, or null where they are missing (synthetic shapes instead). */
@@ -36,8 +36,20 @@ const factories: Record<string, SimulatorFactory> = {
   'nonin-2': (options) => createNoninSimulator(2, options),
   'nonin-7': (options) => createNoninSimulator(7, options),
   'nonin-8': (options) => createNoninSimulator(8, options),
-  'intellivue-mib': (options) => createIntellivueSimulator(options),
-  'datex-s5': (options) => createDatexSimulator(options),
+  'intellivue-mib': async (options, { recordingsDir }) =>
+    createIntellivueSimulator({
+      ...options,
+      ...(recordingsDir
+        ? { waveSource: recordingWaveSource(await loadDemoRecordings(recordingsDir)) }
+        : {}),
+    }),
+  'datex-s5': async (options, { recordingsDir }) => {
+    const recordings = recordingsDir ? await loadDemoRecordings(recordingsDir) : null;
+    return createDatexSimulator({
+      ...options,
+      waveSource: recordings ? (vitals) => recordedDatexWaves(recordings, vitals) : undefined,
+    });
+  },
 };
 
 export function simulatorIds(): string[] {
