@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameDecoder } from '../driver';
-import { datexPendingBytes, datexS5, waveRequest } from './datex';
+import { datexPendingBytes, datexS5 } from './datex';
+import { waveRequest } from './datex-waves';
 import {
   DATEX_MAX_RECORD_BYTES,
   DatexFrameReader,

@@ -4,6 +4,20 @@
 
 import type { DecodedFrame, DecoderStats, Driver, FrameDecoder } from '../driver';
 import { DATEX_HEADER_BYTES, DatexFrameReader, encodeDatexFrame } from './datex-framing';
+import {
+  DATEX_INVALID_LIMIT,
+  DATEX_MAIN_TYPE_PHYSIOLOGICAL,
+  DATEX_MAIN_TYPE_WAVES,
+  buildDatexRecord,
+  readDatexDescriptors,
+} from './datex-records';
+import {
+  DATEX_WAVES,
+  DATEX_WAVE_START,
+  DATEX_WAVE_STOP,
+  decodeWaves,
+  waveRequest,
+} from './datex-waves';
 
 export const DATEX_HR = 'MDC_ECG_HEART_RATE';
 export const DATEX_NIBP_SYS = 'MDC_PRESS_BLD_NONINV_SYS';
@@ -13,21 +27,6 @@ export const DATEX_TEMP = 'MDC_TEMP_BODY';
 export const DATEX_SPO2 = 'MDC_PULS_OXIM_SAT_O2';
 export const DATEX_PULSE_RATE = 'MDC_PULS_OXIM_PULS_RATE';
 export const DATEX_ETCO2 = 'MDC_AWAY_CO2_ET';
-/** ECG1 is whichever lead the monitor shows first: the unspecified-lead term. */
-export const DATEX_ECG1 = 'MDC_ECG_ELEC_POTL';
-export const DATEX_PLETH = 'MDC_PULS_OXIM_PLETH';
-/** Impedance respiration: the transthoracic impedance term. */
-export const DATEX_RESP = 'MDC_IMPED_TTHOR';
-/** shared/codes/mdc.ts has no capnogram term. */
-export const DATEX_CO2_WAVE = 'DATEX_AWAY_CO2';
-
-export const DATEX_MAIN_TYPE_PHYSIOLOGICAL = 0;
-export const DATEX_MAIN_TYPE_WAVES = 1;
-/** Interface level byte for "2005", as in the spec's request example. */
-export const DATEX_LEVEL_2005 = 0x09;
-const DESCRIPTOR_LIST_END = 0xff;
-const DESCRIPTOR_COUNT = 8;
-const DESCRIPTOR_BYTES = 3;
 
 /** Request/subrecord type for displayed values (2 and 3 are the 10-s and 60-s trends). */
 export const DATEX_DISPLAYED = 1;
@@ -63,82 +62,6 @@ export const DATEX_BASIC_OFFSETS = {
   ambientPressure: 144,
 } as const;
 
-/** Raw values below this are the monitor's "no data / not updated / …" markers. */
-export const DATEX_INVALID_LIMIT = -32001;
-
-/** Wave ids (descriptor types of wave subrecords, and the wave request's type bytes). */
-export const DATEX_WAVE_ECG1 = 1;
-export const DATEX_WAVE_PLETH = 8;
-export const DATEX_WAVE_CO2 = 9;
-export const DATEX_WAVE_RESP = 15;
-export const DATEX_WAVE_START = 0;
-export const DATEX_WAVE_STOP = 1;
-/** Wave request body: request i16, reserved i16, 8 type bytes, ten reserved i16. */
-export const DATEX_WAVE_REQUEST_BYTES = 32;
-const WAVE_TYPE_SLOTS = 8;
-/** Wave subrecord header: count i16, status u16, reserved u16. */
-export const DATEX_WAVE_HEADER_BYTES = 6;
-
-export interface DatexWave {
-  id: number;
-  key: string;
-  label: string;
-  rateHz: number;
-}
-
-/**
- * The waves we ask for. Rates from VSCaptureWave's Program.cs ("Sample rate for ECG is 300, INVP
- * 100, PLETH 100, respiratory 25 each"), not from GE's specification; 450 samples/s in all, under
- * the 600 samples/s that comment gives as the monitor's limit.
- */
-export const DATEX_WAVES: readonly DatexWave[] = [
-  { id: DATEX_WAVE_ECG1, key: DATEX_ECG1, label: 'ECG', rateHz: 300 },
-  { id: DATEX_WAVE_PLETH, key: DATEX_PLETH, label: 'Pleth', rateHz: 100 },
-  { id: DATEX_WAVE_CO2, key: DATEX_CO2_WAVE, label: 'CO₂', rateHz: 25 },
-  { id: DATEX_WAVE_RESP, key: DATEX_RESP, label: 'Resp', rateHz: 25 },
-];
-const WAVE_BY_ID = new Map(DATEX_WAVES.map((wave) => [wave.id, wave]));
-
-/** Flag prefix for a wave subrecord holding samples below -32001 (kept raw, so timing holds). */
-export const FLAG_WAVE_INVALID_PREFIX = 'wave-invalid:';
-
-export interface DatexSubrecord {
-  type: number;
-  body: Uint8Array;
-}
-
-export interface DatexRecordOptions {
-  mainType: number;
-  subrecords: readonly DatexSubrecord[];
-  recordNumber?: number;
-  /** Unix seconds; requests send 0. */
-  timeS?: number;
-}
-
-/** Builds one unframed record: the 40-byte header, then the subrecord bodies back to back. */
-export function buildDatexRecord(options: DatexRecordOptions): Uint8Array {
-  const bodyBytes = options.subrecords.reduce((sum, sub) => sum + sub.body.length, 0);
-  const record = new Uint8Array(DATEX_HEADER_BYTES + bodyBytes);
-  const view = new DataView(record.buffer);
-  view.setInt16(0, record.length, true);
-  record[2] = (options.recordNumber ?? 0) & 0xff;
-  record[3] = DATEX_LEVEL_2005;
-  view.setUint32(6, options.timeS ?? 0, true);
-  view.setInt16(14, options.mainType, true);
-  let offset = 0;
-  options.subrecords.slice(0, DESCRIPTOR_COUNT - 1).forEach((sub, i) => {
-    const at = 16 + i * DESCRIPTOR_BYTES;
-    view.setInt16(at, offset, true);
-    record[at + 2] = sub.type;
-    record.set(sub.body, DATEX_HEADER_BYTES + offset);
-    offset += sub.body.length;
-  });
-  // The list ends with {offset 0, type FF}, as in the spec's request example.
-  record[16 + Math.min(options.subrecords.length, DESCRIPTOR_COUNT - 1) * 3 + 2] =
-    DESCRIPTOR_LIST_END;
-  return record;
-}
-
 /** Displayed-values request record (49 bytes); interval 0 asks the monitor to stop. */
 export function displayedValuesRequestRecord(intervalS: number): Uint8Array {
   const body = new Uint8Array(9);
@@ -156,23 +79,6 @@ export function displayedValuesRequest(intervalS: number): Uint8Array {
   return encodeDatexFrame(displayedValuesRequestRecord(intervalS));
 }
 
-/**
- * Wave request record (72 bytes). The type list ends with FF and is zero after it, and a stop
- * lists type 0 then FF, both as VSCaptureWave's Class1.cs lays them out.
- */
-export function waveRequestRecord(request: number, waveIds: readonly number[]): Uint8Array {
-  const body = new Uint8Array(DATEX_WAVE_REQUEST_BYTES);
-  new DataView(body.buffer).setInt16(0, request, true);
-  const ids = waveIds.slice(0, WAVE_TYPE_SLOTS - 1);
-  body.set(ids, 4);
-  body[4 + ids.length] = DESCRIPTOR_LIST_END;
-  return buildDatexRecord({ mainType: DATEX_MAIN_TYPE_WAVES, subrecords: [{ type: 0, body }] });
-}
-
-export function waveRequest(request: number, waveIds: readonly number[]): Uint8Array {
-  return encodeDatexFrame(waveRequestRecord(request, waveIds));
-}
-
 function concatBytes(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
@@ -181,24 +87,6 @@ function concatBytes(...parts: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
-}
-
-interface Descriptor {
-  offset: number;
-  type: number;
-}
-
-/** The subrecord descriptors up to the FF end marker. */
-export function readDatexDescriptors(record: Uint8Array): Descriptor[] {
-  const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
-  const descriptors: Descriptor[] = [];
-  for (let i = 0; i < DESCRIPTOR_COUNT; i++) {
-    const at = 16 + i * DESCRIPTOR_BYTES;
-    const type = record[at + 2] ?? DESCRIPTOR_LIST_END;
-    if (type === DESCRIPTOR_LIST_END) break;
-    descriptors.push({ offset: view.getInt16(at, true), type });
-  }
-  return descriptors;
 }
 
 /** Raw basic-class values, null where the monitor marks them invalid. */
@@ -280,31 +168,6 @@ function decodePhysiological(record: Uint8Array): DecodedFrame | null {
     numerics = { ...(numerics ?? {}), ...datexBasicNumerics(readDatexBasic(classData)) };
   }
   return numerics === null ? null : { samples: {}, numerics, flags: [] };
-}
-
-/** Samples of every wave subrecord we asked for, raw; invalid markers kept in place and flagged. */
-function decodeWaves(record: Uint8Array): DecodedFrame | null {
-  const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
-  const samples: Record<string, number[]> = {};
-  const flags: string[] = [];
-  for (const { offset, type } of readDatexDescriptors(record)) {
-    const wave = WAVE_BY_ID.get(type);
-    const start = DATEX_HEADER_BYTES + offset;
-    if (!wave || offset < 0 || start + DATEX_WAVE_HEADER_BYTES > record.length) continue;
-    const count = view.getInt16(start, true);
-    const first = start + DATEX_WAVE_HEADER_BYTES;
-    if (count < 0 || first + count * 2 > record.length) continue; // cut short: no partial waves
-    const values = samples[wave.key] ?? (samples[wave.key] = []);
-    let invalid = false;
-    for (let i = 0; i < count; i++) {
-      const raw = view.getInt16(first + i * 2, true);
-      if (raw < DATEX_INVALID_LIMIT) invalid = true;
-      values.push(raw);
-    }
-    const flag = FLAG_WAVE_INVALID_PREFIX + wave.key;
-    if (invalid && !flags.includes(flag)) flags.push(flag);
-  }
-  return Object.keys(samples).length === 0 ? null : { samples, numerics: {}, flags };
 }
 
 let readPending: (decoder: DatexDecoder) => number;

@@ -8,25 +8,25 @@ import {
 import {
   FLAG_ASSOCIATION_ABORTED,
   FLAG_ASSOCIATION_REFUSED,
-  FLAG_WAVE_RATE_UNEXPECTED,
   INTELLIVUE_NUMERICS_POLL,
   INTELLIVUE_PHYSIO_TO_REF_ID,
+  createIntellivueDecoder,
+  intellivueMib,
+} from './intellivue';
+import {
+  decodeIntellivueFloat,
+  encodeIntellivueFloat,
+  readPollResult,
+} from './intellivue-attributes';
+import {
+  FLAG_WAVE_RATE_UNEXPECTED,
   INTELLIVUE_WAVE_POLL,
   INTELLIVUE_WAVE_SELECTION,
   WAVE_POLL_RENEW_TICKS,
-  createIntellivueDecoder,
-  decodeIntellivueFloat,
-  encodeIntellivueFloat,
-  intellivueMib,
-  readPollResult,
   rtsaPrioritySet,
-} from './intellivue';
-import {
-  SIMULATED_WAVES,
-  mdsCreateEventReport,
-  numericsPollResult,
-  wavePollResult,
-} from '../simulators/intellivue';
+} from './intellivue-waves';
+import { mdsCreateEventReport, numericsPollResult } from '../simulators/intellivue';
+import { SIMULATED_WAVES, wavePollResult } from '../simulators/intellivue-waves';
 
 const hex = (text: string): Uint8Array =>
   Uint8Array.from(text.trim().split(/\s+/), (byte) => parseInt(byte, 16));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DecodedFrame } from '../driver';
-import { datexS5, displayedValuesRequest, waveRequest } from '../drivers/datex';
+import { datexS5, displayedValuesRequest } from '../drivers/datex';
+import { waveRequest } from '../drivers/datex-waves';
 import { encodeDatexFrame } from '../drivers/datex-framing';
 import { createDatexSimulator, syntheticDatexWaves, type DatexSimulatorOptions } from './datex';
 

@@ -7,9 +7,19 @@ import type { DecoderStats } from '../driver';
 import {
   DATEX_BASIC_OFFSETS,
   DATEX_DISPLAYED,
+  DATEX_PHDB_CLASS_BASIC,
+  DATEX_PHDB_CLASS_BYTES,
+  DATEX_PHDB_SUBRECORD_BYTES,
+  DATEX_PHDB_TIME_BYTES,
+} from '../drivers/datex';
+import {
   DATEX_INVALID_LIMIT,
   DATEX_MAIN_TYPE_PHYSIOLOGICAL,
   DATEX_MAIN_TYPE_WAVES,
+  buildDatexRecord,
+  type DatexSubrecord,
+} from '../drivers/datex-records';
+import {
   DATEX_WAVES,
   DATEX_WAVE_CO2,
   DATEX_WAVE_ECG1,
@@ -18,14 +28,8 @@ import {
   DATEX_WAVE_RESP,
   DATEX_WAVE_START,
   DATEX_WAVE_STOP,
-  DATEX_PHDB_CLASS_BASIC,
-  DATEX_PHDB_CLASS_BYTES,
-  DATEX_PHDB_SUBRECORD_BYTES,
-  DATEX_PHDB_TIME_BYTES,
-  buildDatexRecord,
-  type DatexSubrecord,
   type DatexWave,
-} from '../drivers/datex';
+} from '../drivers/datex-waves';
 import { DATEX_HEADER_BYTES, DatexFrameReader, encodeDatexFrame } from '../drivers/datex-framing';
 import type { DeviceSimulator, SimulatedVitals, SimulatorOptions } from '../simulator';
 import type { DemoRecordings } from './recordings';

@@ -7,17 +7,12 @@ import {
   INTELLIVUE_ABORT,
   INTELLIVUE_ASSOCIATION_REQUEST,
   INTELLIVUE_NUMERICS_POLL,
-  INTELLIVUE_WAVE_POLL,
   createIntellivueDecoder,
   intellivueMib,
-  scaleSample,
 } from '../drivers/intellivue';
-import {
-  SIMULATED_WAVES,
-  WAVE_RESULT_MS,
-  createIntellivueSimulator,
-  type IntellivueSimulatorOptions,
-} from './intellivue';
+import { INTELLIVUE_WAVE_POLL, scaleSample } from '../drivers/intellivue-waves';
+import { createIntellivueSimulator, type IntellivueSimulatorOptions } from './intellivue';
+import { SIMULATED_WAVES, WAVE_RESULT_MS } from './intellivue-waves';
 
 const VITALS = { hr: 72, spo2: 97, rr: 16, tempC: 36.8 };
 const START = intellivueMib.commands.start ?? new Uint8Array(0);

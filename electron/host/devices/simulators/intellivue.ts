@@ -1,56 +1,46 @@
 // Byte-exact framing of a Philips IntelliVue monitor's Data Export side over MIB/RS-232
 // (../shared/protocols/README.md §5): answers an association request (accepted `0E…` or refused
 // `0C…`), sends an MDS Create Event Report, answers numerics polls with the vitals, streams wave poll
-// results (ECG II, pleth, respiration) in real time for the poll's period, and goes silent after an
-// abort or release. The association response bodies are not a real monitor's bytes (no
+// results (ECG II, pleth, respiration; see intellivue-waves.ts) in real time for the poll's period, and goes
+// silent after an abort or release. The association response bodies are not a real monitor's bytes (no
 // public capture was at hand): only their first byte, the SPDU type, is meaningful.
 
 import {
-  ACT_POLL_MDIB_DATA_EXT,
-  ATTR_NU_VAL_OBS,
-  ATTR_SA_SPECN,
-  ATTR_SA_VAL_OBS,
-  ATTR_SCALE_SPECN_I16,
-  ATTR_TIME_PD_SAMP,
-  INTELLIVUE_ECG_II,
-  INTELLIVUE_PLETH,
-  INTELLIVUE_RESP_WAVE,
-  INTELLIVUE_WAVES,
-  OBJ_CLASS_SAMPLE_ARRAY,
-  RO_LINKED_RESULT,
-  TICKS_PER_SECOND,
-  type SampleArraySpec,
-  type SampleScale,
-  CMD_CONFIRMED_ACTION,
-  CMD_CONFIRMED_EVENT_REPORT,
-  DATA_EXPORT_SESSION_ID,
   INTELLIVUE_HEART_RATE,
   INTELLIVUE_RESP_RATE,
   INTELLIVUE_SPO2,
   INTELLIVUE_TEMP,
-  NOTI_MDS_CREATE,
-  OBJ_CLASS_NUMERIC,
-  RO_INVOKE,
-  RO_RESULT,
   SPDU_ABORT,
   SPDU_ASSOC_ACCEPT,
   SPDU_ASSOC_REFUSE,
   SPDU_ASSOC_REQUEST,
   SPDU_RELEASE_REQUEST,
   SPDU_RELEASE_RESPONSE,
-  encodeIntellivueFloat,
   intellivuePhysioId,
 } from '../drivers/intellivue';
+import {
+  ACT_POLL_MDIB_DATA_EXT,
+  ATTR_NU_VAL_OBS,
+  CMD_CONFIRMED_ACTION,
+  CMD_CONFIRMED_EVENT_REPORT,
+  DATA_EXPORT_SESSION_ID,
+  MDS_MANAGED_OBJECT,
+  NOTI_MDS_CREATE,
+  OBJ_CLASS_NUMERIC,
+  OBJ_CLASS_SAMPLE_ARRAY,
+  RO_INVOKE,
+  encodeIntellivueFloat,
+} from '../drivers/intellivue-attributes';
 import { IntellivueDeframer, encodeIntellivueFrame } from '../drivers/intellivue-framing';
 import type { DeviceSimulator, SimulatedVitals, SimulatorOptions } from '../simulator';
-import type { DemoRecordings } from './recordings';
-
-/** Wave values at a time since the wave stream began: ECG in mV, pleth and respiration 0..1. */
-export interface IntellivueWaveSource {
-  ecgMv(seconds: number): number;
-  pleth(seconds: number): number;
-  resp(seconds: number): number;
-}
+import {
+  WAVE_RESULT_MS,
+  syntheticWaveSource,
+  wavePollResult,
+  waveResultCounts,
+  type IntellivueWaveSource,
+} from './intellivue-waves';
+import { PduWriter, pollResultPdu } from './intellivue-pdu-writer';
 
 export interface IntellivueSimulatorOptions extends SimulatorOptions {
   refuseAssociation?: boolean;
@@ -108,34 +98,12 @@ const RELEASE_RESPONSE = Uint8Array.from([
   0x00,
   0x00,
 ]);
-const MDS_OBJECT = Uint8Array.of(0x00, 0x21, 0x00, 0x00, 0x00, 0x00);
-
-class PduWriter {
-  readonly #bytes: number[] = [];
-  u16(value: number): this {
-    this.#bytes.push((value >> 8) & 0xff, value & 0xff);
-    return this;
-  }
-  u32(value: number): this {
-    return this.u16((value >>> 16) & 0xffff).u16(value & 0xffff);
-  }
-  raw(bytes: Uint8Array): this {
-    this.#bytes.push(...bytes);
-    return this;
-  }
-  get length(): number {
-    return this.#bytes.length;
-  }
-  toBytes(): Uint8Array {
-    return Uint8Array.from(this.#bytes);
-  }
-}
 
 /** The MDS Create Event Report with an empty attribute list (the host needs no attribute). */
 export function mdsCreateEventReport(invokeId: number, eventTime: number): Uint8Array {
-  const info = new PduWriter().raw(MDS_OBJECT).u16(0).u16(0);
+  const info = new PduWriter().raw(MDS_MANAGED_OBJECT).u16(0).u16(0);
   const argument = new PduWriter()
-    .raw(MDS_OBJECT)
+    .raw(MDS_MANAGED_OBJECT)
     .u32(eventTime)
     .u16(NOTI_MDS_CREATE)
     .u16(info.length)
@@ -191,230 +159,6 @@ export function numericsPollResult(
     observations.length,
     polls.toBytes(),
   );
-}
-
-/** One wave as the simulated monitor exports it: object handle, specification and scale. */
-export interface SimulatedWave {
-  key: string;
-  handle: number;
-  physioId: number;
-  spec: SampleArraySpec;
-  scale: SampleScale;
-  samplePeriodTicks: number;
-}
-
-// 256 ms of samples per result (128 ECG samples at 500 Hz), as public analyses of the export
-// describe. Scales are simulator choices: ECG 200 counts per mV around 8192 with 14 significant bits
-// (VSCapture's ECG fallback is the same 200-count span); pleth 0..1 over 1000..3000 and respiration
-// 0..1 over 1230..2867 (VSCapture's respiration fallback), both with 12 significant bits.
-export const WAVE_RESULT_MS = 256;
-const waveOf = (key: string) => INTELLIVUE_WAVES.find((wave) => wave.key === key);
-const simulatedWave = (
-  key: string,
-  handle: number,
-  significantBits: number,
-  flags: number,
-  scale: SampleScale,
-): SimulatedWave => {
-  const rateHz = waveOf(key)?.rateHz ?? 1;
-  return {
-    key,
-    handle,
-    physioId: waveOf(key)?.physioId ?? 0,
-    spec: {
-      arraySize: (rateHz * WAVE_RESULT_MS) / 1000,
-      sampleSizeBits: 16,
-      significantBits,
-      flags,
-    },
-    scale,
-    samplePeriodTicks: TICKS_PER_SECOND / rateHz,
-  };
-};
-export const SIMULATED_WAVES: readonly SimulatedWave[] = [
-  simulatedWave(INTELLIVUE_ECG_II, 0x0101, 14, 0x3000, {
-    lowerAbsolute: 0,
-    upperAbsolute: 1,
-    lowerScaled: 8192,
-    upperScaled: 8392,
-  }),
-  simulatedWave(INTELLIVUE_PLETH, 0x0102, 12, 0x8000, {
-    lowerAbsolute: 0,
-    upperAbsolute: 1,
-    lowerScaled: 1000,
-    upperScaled: 3000,
-  }),
-  simulatedWave(INTELLIVUE_RESP_WAVE, 0x0103, 12, 0x8000, {
-    lowerAbsolute: 0,
-    upperAbsolute: 1,
-    lowerScaled: 1230,
-    upperScaled: 2867,
-  }),
-];
-
-/** Counts for a value under a wave's scale, clamped to its significant bits. */
-export function toScaledCount(value: number, wave: SimulatedWave): number {
-  const { lowerAbsolute, upperAbsolute, lowerScaled, upperScaled } = wave.scale;
-  const count = Math.round(
-    lowerScaled +
-      ((value - lowerAbsolute) * (upperScaled - lowerScaled)) / (upperAbsolute - lowerAbsolute),
-  );
-  return Math.min(Math.max(count, 0), 2 ** wave.spec.significantBits - 1);
-}
-
-/** A FLOAT for the scale ends: integers exactly, anything else to three decimals. */
-function scaleFloat(value: number): number {
-  return Number.isInteger(value)
-    ? encodeIntellivueFloat(value, 0)
-    : encodeIntellivueFloat(Math.round(value * 1000), -3);
-}
-
-/** One wave object's attribute list; the first result of a poll also carries its static context. */
-function waveObject(wave: SimulatedWave, counts: readonly number[], withContext: boolean) {
-  const attributes = new PduWriter();
-  let count = 0;
-  if (withContext) {
-    attributes
-      .u16(ATTR_SA_SPECN)
-      .u16(6)
-      .u16(wave.spec.arraySize)
-      .u16((wave.spec.sampleSizeBits << 8) | wave.spec.significantBits)
-      .u16(wave.spec.flags);
-    attributes
-      .u16(ATTR_SCALE_SPECN_I16)
-      .u16(12)
-      .u32(scaleFloat(wave.scale.lowerAbsolute))
-      .u32(scaleFloat(wave.scale.upperAbsolute))
-      .u16(wave.scale.lowerScaled)
-      .u16(wave.scale.upperScaled);
-    attributes.u16(ATTR_TIME_PD_SAMP).u16(4).u32(wave.samplePeriodTicks);
-    count += 3;
-  }
-  const sampleBytes = counts.length * 2;
-  attributes
-    .u16(ATTR_SA_VAL_OBS)
-    .u16(6 + sampleBytes)
-    .u16(wave.physioId)
-    .u16(0)
-    .u16(sampleBytes);
-  for (const value of counts) attributes.u16(value);
-  count += 1;
-  return new PduWriter()
-    .u16(wave.handle)
-    .u16(count)
-    .u16(attributes.length)
-    .raw(attributes.toBytes());
-}
-
-/**
- * A linked poll result (RORLS, action 0xF13B, class 0x0009) carrying one object per wave. The
- * linked-id state (1 first, 2 neither first nor last) and count are simulator choices.
- */
-export function wavePollResult(
-  invokeId: number,
-  pollNumber: number,
-  sequence: number,
-  relativeTime: number,
-  waves: readonly { wave: SimulatedWave; counts: readonly number[] }[],
-  withContext: boolean,
-): Uint8Array {
-  const polls = new PduWriter();
-  for (const { wave, counts } of waves) polls.raw(waveObject(wave, counts, withContext).toBytes());
-  return pollResultPdu(
-    invokeId,
-    { linkedState: sequence === 0 ? 1 : 2, linkedCount: sequence & 0xff },
-    pollNumber,
-    sequence,
-    relativeTime,
-    OBJ_CLASS_SAMPLE_ARRAY,
-    waves.length,
-    polls.toBytes(),
-  );
-}
-
-function pollResultPdu(
-  invokeId: number,
-  linked: { linkedState: number; linkedCount: number } | null,
-  pollNumber: number,
-  sequence: number,
-  relativeTime: number,
-  objectClass: number,
-  objectCount: number,
-  polls: Uint8Array,
-): Uint8Array {
-  const context = new PduWriter().u16(0).u16(objectCount).u16(polls.length).raw(polls);
-  const reply = new PduWriter()
-    .u16(pollNumber)
-    .u16(sequence)
-    .u32(relativeTime)
-    .raw(new Uint8Array(8).fill(0xff)) // absolute time not set
-    .u16(0x0001)
-    .u16(objectClass)
-    .u16(0) // attribute group
-    .u16(1)
-    .u16(context.length)
-    .raw(context.toBytes());
-  const result = new PduWriter()
-    .u16(invokeId)
-    .u16(CMD_CONFIRMED_ACTION)
-    .u16(10 + reply.length)
-    .raw(MDS_OBJECT)
-    .u16(ACT_POLL_MDIB_DATA_EXT)
-    .u16(reply.length)
-    .raw(reply.toBytes());
-  const header = new PduWriter().u16(DATA_EXPORT_SESSION_ID).u16(0x0002);
-  if (linked) {
-    return header
-      .u16(RO_LINKED_RESULT)
-      .u16(2 + result.length)
-      .raw(Uint8Array.of(linked.linkedState, linked.linkedCount))
-      .raw(result.toBytes())
-      .toBytes();
-  }
-  return header.u16(RO_RESULT).u16(result.length).raw(result.toBytes()).toBytes();
-}
-
-function bump(phase: number, centre: number, width: number): number {
-  return Math.exp(-(((phase - centre) / width) ** 2));
-}
-
-/** Fallback when no recording is available: a QRS-and-T beat, a pulse wave and a breath. */
-export function syntheticWaveSource(vitals: () => SimulatedVitals): IntellivueWaveSource {
-  const beat = (seconds: number) => (seconds * (vitals().hr / 60)) % 1;
-  return {
-    ecgMv: (seconds) => {
-      const phase = beat(seconds);
-      return (
-        1.2 * bump(phase, 0.2, 0.015) -
-        0.15 * bump(phase, 0.23, 0.02) +
-        0.3 * bump(phase, 0.5, 0.06)
-      );
-    },
-    pleth: (seconds) => {
-      const phase = beat(seconds);
-      return bump(phase, 0.35, 0.1) + 0.3 * bump(phase, 0.6, 0.08);
-    },
-    resp: (seconds) => 0.5 + 0.5 * Math.sin(2 * Math.PI * seconds * (vitals().rr / 60)),
-  };
-}
-
-/** Linear interpolation of a looped recording at time `seconds`. */
-function valueAt(values: Float32Array, rateHz: number, seconds: number): number {
-  if (values.length === 0) return 0;
-  const position = (seconds * rateHz) % values.length;
-  const before = Math.floor(position);
-  const fraction = position - before;
-  const after = (before + 1) % values.length;
-  return (values[before] ?? 0) * (1 - fraction) + (values[after] ?? 0) * fraction;
-}
-
-/** Plays the demo recordings in a loop at whatever rate each wave is sampled. */
-export function recordingWaveSource(recordings: DemoRecordings): IntellivueWaveSource {
-  return {
-    ecgMv: (seconds) => valueAt(recordings.ecg.mv, recordings.ecg.rateHz, seconds),
-    pleth: (seconds) => valueAt(recordings.pleth.values, recordings.pleth.rateHz, seconds),
-    resp: (seconds) => valueAt(recordings.resp.values, recordings.resp.rateHz, seconds),
-  };
 }
 
 function vitalsObservations(vitals: SimulatedVitals): SimulatedObservation[] {
@@ -628,23 +372,9 @@ class IntellivueDeviceSimulator implements IntellivueSimulator {
   }
 
   #sendWaveResult(stream: WaveStream, index: number): void {
-    const resultStartMs = index * WAVE_RESULT_MS;
-    const source = this.#waveSource;
-    const sample: Record<string, (seconds: number) => number> = {
-      [INTELLIVUE_ECG_II]: (t) => source.ecgMv(t),
-      [INTELLIVUE_PLETH]: (t) => source.pleth(t),
-      [INTELLIVUE_RESP_WAVE]: (t) => source.resp(t),
-    };
-    const waves = SIMULATED_WAVES.map((wave) => {
-      const counts: number[] = [];
-      for (let i = 0; i < wave.spec.arraySize; i++) {
-        const seconds = resultStartMs / 1000 + (i * wave.samplePeriodTicks) / TICKS_PER_SECOND;
-        counts.push(toScaledCount(sample[wave.key]?.(seconds) ?? 0, wave));
-      }
-      return { wave, counts };
-    });
+    const waves = waveResultCounts(this.#waveSource, index);
     this.#options.onWaveCounts?.(Object.fromEntries(waves.map((w) => [w.wave.key, w.counts])));
-    const relativeTime = this.#relativeTime(stream.startedAtMs + resultStartMs);
+    const relativeTime = this.#relativeTime(stream.startedAtMs + index * WAVE_RESULT_MS);
     const withContext = stream.sendContext;
     stream.sendContext = false;
     this.#waveResultsSent++;

@@ -7,7 +7,8 @@ import { createCms50Simulator } from './cms50';
 import { createOpenbciSimulator } from './openbci';
 import { createNoninSimulator } from './nonin';
 import { createMasimoSimulator } from './masimo';
-import { createIntellivueSimulator, recordingWaveSource } from './intellivue';
+import { createIntellivueSimulator } from './intellivue';
+import { recordingWaveSource } from './intellivue-waves';
 import { createDatexSimulator, recordedDatexWaves } from './datex';
 
 export interface SimulatorContext {
