@@ -6,10 +6,13 @@ import type { AlarmLogEntry } from './alarms/bed-alarms';
 
 export interface BusTopics {
   samples: SampleBlock;
-  numeric: { bedId: string; deviceId: string; refId: string; numeric: Numeric };
+  /** `stored`: already in the store (a reading downloaded from a device's memory). */
+  numeric: { bedId: string; deviceId: string; refId: string; numeric: Numeric; stored?: boolean };
   device: DeviceStatus;
   /** The bed's whole current alarm list after any change, with the log entries that changed it. */
   alarms: { bedId: string; alarms: Alarm[]; log: AlarmLogEntry[] };
+  /** A device joined or left the bed: its live views need a fresh snapshot. */
+  bed: { bedId: string };
 }
 
 type Listener<T> = (payload: T) => void;

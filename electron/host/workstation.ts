@@ -1,6 +1,6 @@
 // The workstation core, assembled: devices → acquisition → bus → store, alarms and live streams.
 // Both shells (Electron, the headless browser shell) and the tests start exactly this.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WaveformChannel } from '../../shared/model/schemas';
 import { uuidv7 } from '../../shared/ids';
@@ -9,8 +9,12 @@ import { BedState } from './beds';
 import { ADULT_DEFAULTS, type AlarmSettings } from './alarms/limits';
 import { DeviceAcquisition } from './acquisition/device-acquisition';
 import { DeviceSession } from './devices/session';
-import { findDriver, driverIds } from './devices/manifest';
-import type { Driver } from './devices/driver';
+import { allDescriptors, findDriver, driverIds } from './devices/manifest';
+import { candidateDrivers, listSerialPorts } from './devices/discovery';
+import type { Driver, DriverDescriptor } from './devices/driver';
+import { importBpReadings, readingRows, type BpImportResult } from './devices/bp-import';
+import { omronHem790itDescriptor } from './devices/drivers/omron-hem790it';
+import { openHid, type HidReportTransport } from './devices/transports/hid';
 import type { DeviceConfig } from './devices/device-config';
 import type { OpenTransport } from './devices/transports/byte-transport';
 import { serialOpener } from './devices/transports/serial';
@@ -24,6 +28,8 @@ export interface WorkstationOptions {
   alarmSettings?: AlarmSettings;
   /** Replaces the serial port, for transports that are not serial ports. */
   openTransport?: (driver: Driver) => OpenTransport;
+  /** Opens a USB HID device (node-hid by default; tests and the demo inject a simulator). */
+  openHid?: (descriptor: DriverDescriptor) => Promise<HidReportTransport>;
   log?: (message: string) => void;
 }
 
@@ -35,8 +41,15 @@ export interface Workstation {
   readonly beds: ReadonlyMap<string, BedState>;
   readonly sessions: ReadonlyMap<string, DeviceSession>;
   channelsOfBed(bedId: string): WaveformChannel[];
-  /** Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. */
-  addDevice(config: DeviceConfig): string;
+  /**
+   * Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. With
+   * `remember`, the assignment is kept in the data directory and restored at the next start.
+   */
+  addDevice(config: DeviceConfig, options?: { remember?: boolean }): string;
+  /** Downloads the blood-pressure monitor's stored readings into the bed with this label. */
+  importBloodPressure(bedLabel: string): Promise<BpImportResult & { bedId: string }>;
+  /** Takes a device off its bed on purpose (its technical alarms end); false if unknown. */
+  removeDevice(deviceId: string, actor: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +92,18 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   }
 
   mkdirSync(options.dataDir, { recursive: true });
+  // Devices assigned from the UI come back after a restart, after those given on the command line.
+  const assignments = new Assignments(join(options.dataDir, ASSIGNMENTS_FILE), log);
+  for (const config of assignments.list()) {
+    try {
+      const device = resolveDevice(config, serialOnly);
+      if (seen.has(device.deviceId)) continue;
+      seen.add(device.deviceId);
+      resolved.push(device);
+    } catch (error) {
+      log(`Not restoring the device ${config.driver}:${config.path}: ${(error as Error).message}`);
+    }
+  }
   const id = workstationId(options.dataDir);
   const store = await openStore({
     dataDir: join(options.dataDir, 'pgdata'),
@@ -90,17 +115,19 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const beds = new Map<string, BedState>();
   const sessions = new Map<string, DeviceSession>();
   const drivers = new Map<string, Driver>();
+  const configs = new Map<string, DeviceConfig>();
 
   bus.on('samples', (block) => store.appendSamples(block));
-  bus.on('numeric', ({ bedId, deviceId, refId, numeric }) => {
-    store.appendNumeric({
-      bedId,
-      deviceId,
-      refId,
-      value: numeric.value,
-      unit: numeric.unit,
-      at: numeric.at,
-    });
+  bus.on('numeric', ({ bedId, deviceId, refId, numeric, stored }) => {
+    if (!stored)
+      store.appendNumeric({
+        bedId,
+        deviceId,
+        refId,
+        value: numeric.value,
+        unit: numeric.unit,
+        at: numeric.at,
+      });
     const bed = beds.get(bedId);
     if (!bed) return;
     bed.numerics.set(refId, numeric);
@@ -145,15 +172,21 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     }
   }, ALARM_TICK_MS);
 
-  function addResolved({ config, driver, deviceId }: ResolvedDevice): void {
-    const label = config.bed ?? `Bed ${beds.size + 1}`;
+  /** The bed with this label, made when there is none yet. */
+  function bedFor(label: string): BedState {
     let bed = [...beds.values()].find((b) => b.label === label);
     if (!bed) {
       bed = new BedState(`bed-${beds.size + 1}`, label, settings);
       beds.set(bed.id, bed);
     }
+    return bed;
+  }
+
+  function addResolved({ config, driver, deviceId }: ResolvedDevice): void {
+    const bed = bedFor(config.bed ?? `Bed ${beds.size + 1}`);
     bed.deviceIds.push(deviceId);
     drivers.set(deviceId, driver);
+    configs.set(deviceId, config);
     const acquisition = new DeviceAcquisition(bed.id, deviceId, driver.descriptor, bus);
     // resolveDevice has made sure a driver without serial settings has another transport.
     const open = options.openTransport?.(driver) ?? serialOpener(driver.descriptor.serial!);
@@ -175,12 +208,92 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   resolved.forEach(addResolved);
 
   /** A device found while running (plug-in discovery) or assigned from the UI. */
-  function addDevice(config: DeviceConfig): string {
+  function addDevice(config: DeviceConfig, { remember = false } = {}): string {
     const device = resolveDevice(config, serialOnly);
-    if (sessions.has(device.deviceId))
-      throw new ConfigurationError(`Device ${device.deviceId} is already connected.`);
+    const owner = [...configs].find(([, c]) => c.path === config.path)?.[0];
+    if (owner !== undefined) {
+      throw new ConfigurationError(
+        `${config.path} is already in use by ${owner}; disconnect that device first.`,
+      );
+    }
     addResolved(device);
+    if (remember) assignments.add(config);
+    const bedId = sessions.get(device.deviceId)!.status().bedId;
+    bus.emit('bed', { bedId });
     return device.deviceId;
+  }
+
+  let importing: Promise<unknown> | null = null;
+  async function importBloodPressure(bedLabel: string) {
+    if (importing) throw new ConfigurationError('A download from the monitor is already running.');
+    const descriptor = omronHem790itDescriptor;
+    const run = (async () => {
+      const transport = await (options.openHid ?? openOmron)(descriptor);
+      const isNewBed = ![...beds.values()].some((b) => b.label === bedLabel);
+      const bed = bedFor(bedLabel);
+      try {
+        const deviceId = descriptor.id;
+        const result = await importBpReadings(transport, { bedId: bed.id, deviceId, sink: store });
+        const { newest } = result;
+        if (newest) {
+          for (const row of readingRows(bed.id, deviceId, newest)) {
+            const numeric = { value: row.value, unit: row.unit, at: row.at, source: deviceId };
+            // Shown only when newer than what the bed shows now for that code.
+            if ((bed.numerics.get(row.refId)?.at ?? -Infinity) > numeric.at) continue;
+            bus.emit('numeric', {
+              bedId: bed.id,
+              deviceId,
+              refId: row.refId,
+              numeric,
+              stored: true,
+            });
+          }
+        }
+        log(
+          `${descriptor.displayName}: ${result.downloaded} readings downloaded into ${bed.label},` +
+            ` ${result.imported} new`,
+        );
+        return { ...result, bedId: bed.id };
+      } catch (error) {
+        if (isNewBed && bed.deviceIds.length === 0 && bed.numerics.size === 0) beds.delete(bed.id);
+        throw error;
+      } finally {
+        await transport.close().catch(() => {});
+      }
+    })();
+    importing = run;
+    try {
+      const result = await run;
+      if (![...beds.values()].some((b) => b.id === result.bedId)) return result;
+      bus.emit('bed', { bedId: result.bedId });
+      return result;
+    } finally {
+      importing = null;
+    }
+  }
+
+  async function removeDevice(deviceId: string, actor: string): Promise<boolean> {
+    const session = sessions.get(deviceId);
+    const config = configs.get(deviceId);
+    if (!session || !config) return false;
+    const { bedId } = session.status();
+    sessions.delete(deviceId);
+    drivers.delete(deviceId);
+    configs.delete(deviceId);
+    assignments.remove(config);
+    await session.stop();
+    const bed = beds.get(bedId);
+    if (bed) {
+      bed.deviceIds.splice(bed.deviceIds.indexOf(deviceId), 1);
+      for (const [refId, numeric] of bed.numerics) {
+        if (numeric.source === deviceId) bed.numerics.delete(refId);
+      }
+      bed.alarms.removeDevice(deviceId, actor, Date.now());
+      publishAlarms(bed);
+      bus.emit('bed', { bedId });
+    }
+    log(`${deviceId} removed from ${bed?.label ?? bedId} by ${actor}`);
+    return true;
   }
 
   function channelsOfBed(bedId: string): WaveformChannel[] {
@@ -201,7 +314,33 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   }
 
   const router = createRouter(
-    createHandlers({ bus, beds, sessions, channelsOfBed }),
+    createHandlers({
+      bus,
+      beds,
+      sessions,
+      channelsOfBed,
+      soundRecordings: store,
+      devices: {
+        listPorts: async () =>
+          (await listSerialPorts()).map((port) => ({
+            path: port.path,
+            vendorId: port.vendorId ?? null,
+            productId: port.productId ?? null,
+            manufacturer: port.manufacturer ?? null,
+            candidates: candidateDrivers(port).map((driver) => driver.descriptor.id),
+          })),
+        drivers: () =>
+          allDescriptors.map((descriptor) => ({
+            id: descriptor.id,
+            displayName: descriptor.displayName,
+            deviceKind: descriptor.deviceKind,
+            transport: descriptor.transport,
+          })),
+        connect: (config) => ({ deviceId: addDevice(config, { remember: true }) }),
+        disconnect: removeDevice,
+        importBloodPressure,
+      },
+    }),
     (message, error) =>
       log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   );
@@ -216,6 +355,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     sessions,
     channelsOfBed,
     addDevice,
+    removeDevice,
+    importBloodPressure,
     stop() {
       stopping ??= (async () => {
         clearInterval(alarmTimer);
@@ -225,6 +366,70 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       return stopping;
     },
   };
+}
+
+const ASSIGNMENTS_FILE = 'devices.json';
+
+/** Devices assigned to beds from the UI, kept as `{ "devices": [DeviceConfig…] }`. */
+class Assignments {
+  constructor(
+    private readonly file: string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  list(): DeviceConfig[] {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    try {
+      const parsed = JSON.parse(text) as { devices?: unknown };
+      if (!Array.isArray(parsed.devices)) throw new Error('it has no "devices" list');
+      return parsed.devices.filter(isDeviceConfig);
+    } catch (error) {
+      // Keep the unreadable file for whoever investigates; start with no remembered devices.
+      const kept = `${this.file}.unreadable-${Date.now()}`;
+      renameSync(this.file, kept);
+      this.log(
+        `The saved device assignments could not be read (${(error as Error).message}); kept as` +
+          ` ${kept}. Assign the devices to their beds again.`,
+      );
+      return [];
+    }
+  }
+
+  add(config: DeviceConfig): void {
+    this.save([...this.list().filter((c) => c.path !== config.path), config]);
+  }
+
+  remove(config: DeviceConfig): void {
+    const saved = this.list();
+    const kept = saved.filter((c) => c.path !== config.path);
+    if (kept.length !== saved.length) this.save(kept);
+  }
+
+  private save(devices: DeviceConfig[]): void {
+    const temporary = `${this.file}.tmp`;
+    writeFileSync(temporary, JSON.stringify({ devices }, null, 2) + '\n');
+    renameSync(temporary, this.file);
+  }
+}
+
+function isDeviceConfig(value: unknown): value is DeviceConfig {
+  if (typeof value !== 'object' || value === null) return false;
+  const { driver, path, bed } = value as Record<string, unknown>;
+  return (
+    typeof driver === 'string' &&
+    typeof path === 'string' &&
+    (bed === undefined || typeof bed === 'string')
+  );
+}
+
+function openOmron(descriptor: DriverDescriptor): Promise<HidReportTransport> {
+  const usb = descriptor.usb[0]!;
+  return openHid(usb.vendorId, usb.productId!, descriptor.displayName);
 }
 
 /** The id stamped on every row this workstation makes; kept with its data. */

@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { WorkstationClient } from '../../shared/api/client';
 import type { Status } from '../../shared/model/schemas';
 import { strings } from './strings';
+import { DevicePanel } from './components/DevicePanel';
 import { Bedside } from './views/Bedside';
 
 const RETRY_AFTER_MS = 3000;
@@ -62,9 +63,16 @@ export function App({ client }: { client: WorkstationClient }) {
   if (!bed) {
     return (
       <FullScreenMessage title={strings.noBedsTitle}>
-        <p>
-          <code>{strings.noBedsHint}</code>
-        </p>
+        <p>{strings.noBedsHint}</p>
+        <DevicePanel
+          client={client}
+          bedLabel="Bed 1"
+          editableBed
+          onConnected={(bedId) => {
+            setChosenBedId(bedId);
+            setAttempt((n) => n + 1);
+          }}
+        />
       </FullScreenMessage>
     );
   }

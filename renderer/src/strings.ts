@@ -9,9 +9,49 @@ export const strings = {
   unreachableHint: 'Check that the workstation is running. Retrying automatically.',
   retryNow: 'Try again now',
   noBedsTitle: 'No beds configured',
-  noBedsHint: 'Start with --demo or --device healthypi5:/dev/ttyACM0',
+  noBedsHint: 'Connect a device below, or start with --demo or --device healthypi5:/dev/ttyACM0',
   bedChooser: 'Bed',
   waitingForBed: 'Waiting for the bed’s data…',
+
+  stethoscope: {
+    open: 'Stethoscope',
+    title: 'Stethoscope',
+    input: 'Audio input',
+    defaultInput: 'Default audio input',
+    unnamedInput: (n: number) => `Audio input ${n}`,
+    inputNamesHidden: 'Input names appear once audio capture has been allowed.',
+    site: 'Site',
+    sites: { heart: 'Heart', lung: 'Lung' },
+    mode: 'Filter',
+    modes: {
+      bell: 'Bell (20–200 Hz)',
+      diaphragm: 'Diaphragm (100–600 Hz)',
+      raw: 'Raw (unfiltered)',
+    },
+    modeHint: 'The filter shapes what you hear and see; the unfiltered sound is what is kept.',
+    listen: 'Listen (use headphones)',
+    note: 'Note',
+    record: 'Record',
+    stop: 'Stop and save',
+    saving: 'Saving…',
+    recording: (seconds: number) => `Recording ${seconds.toFixed(1)} s`,
+    saved: 'Recording saved.',
+    limitReached: (minutes: number) => `${minutes} minutes reached: the recording was stopped.`,
+    saveFailed: (reason: string) => `The recording was not saved: ${reason}`,
+    captureFailed: (reason: string) =>
+      `The audio input could not be opened (${reason}). Check that the stethoscope is plugged in and that audio capture is allowed.`,
+    noCapture: 'This screen cannot capture audio.',
+    traceLabel: 'Live phonocardiogram of the stethoscope sound',
+    recordings: 'Recordings of this bed',
+    noRecordings: 'No recordings yet.',
+    listFailed: (reason: string) => `The recordings could not be listed: ${reason}`,
+    summary: (seconds: number, rateHz: number) => `${seconds.toFixed(1)} s · ${rateHz} Hz`,
+    play: 'Play',
+    loading: 'Loading…',
+    player: (what: string) => `Playback of ${what}`,
+    exportWav: 'Export WAV',
+    loadFailed: (reason: string) => `The recording could not be opened: ${reason}`,
+  },
 
   connectionLost: 'Connection to the workstation lost. Reconnecting…',
   cannotConnect: 'No connection could be opened to the workstation.',
@@ -57,6 +97,68 @@ export const strings = {
   } satisfies Record<DeviceState, string>,
   deviceFrames: (ok: number, bad: number) => `${ok} frames ok, ${bad} bad`,
   noDevices: 'No device assigned',
+  manageDevices: 'Devices…',
+  closeDevices: 'Close devices',
+  devicePanel: {
+    title: (bed: string) => `Devices of ${bed || 'a new bed'}`,
+    bedLabel: 'Bed',
+    port: 'Port',
+    portPlaceholder: '/dev/ttyUSB0 or COM3',
+    driver: 'Device type',
+    connect: 'Connect to this bed',
+    connecting: 'Connecting…',
+    disconnect: 'Disconnect…',
+    confirmDisconnect: 'Disconnect: its alarms stop',
+    cancel: 'Cancel',
+    noPorts:
+      'The system lists no serial ports. Check the cable (some carry power only), or type the port.',
+    portsSeen: (n: number) => `${n} serial port${n === 1 ? '' : 's'} seen. Choose one or type it.`,
+    portDescription: (port: {
+      manufacturer: string | null;
+      vendorId: number | null;
+      productId: number | null;
+      inUseBy: string | null;
+    }) =>
+      [
+        port.manufacturer,
+        port.vendorId !== null
+          ? `USB ${hex4(port.vendorId)}:${port.productId !== null ? hex4(port.productId) : '????'}`
+          : null,
+        port.inUseBy ? `in use by ${port.inUseBy}` : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    bpMonitor: (name: string) => `${name} (USB): switch it on and connect it, then`,
+    bpDownload: 'Download its readings',
+    bpDownloaded: (r: { downloaded: number; imported: number; alreadyStored: number }) =>
+      r.downloaded === 0
+        ? 'The monitor holds no readings.'
+        : `${r.downloaded} reading${r.downloaded === 1 ? '' : 's'} on the monitor: ${r.imported} new,` +
+          ` ${r.alreadyStored} already stored.`,
+    bpFailed: (reason: string) => `Could not download the readings: ${reason}`,
+    listFailed: (reason: string) => `Could not list the ports: ${reason}`,
+    connectFailed: (reason: string) => `Could not connect the device: ${reason}`,
+    disconnectFailed: (reason: string) => `Could not disconnect the device: ${reason}`,
+  },
+
+  nibp: {
+    label: 'NIBP',
+    pulse: (bpm: number) => `pulse ${bpm}`,
+    measuredAt: (at: number, now: number) => {
+      const when = new Date(at);
+      const time = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      const sameDay = new Date(now).toDateString() === when.toDateString();
+      const day = sameDay
+        ? ''
+        : `${when.toLocaleDateString([], { day: 'numeric', month: 'short' })} `;
+      const minutes = Math.max(0, Math.round((now - at) / 60_000));
+      const age =
+        minutes < 60
+          ? `${minutes} min ago`
+          : `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`;
+      return `${day}${time} (${age})`;
+    },
+  },
 
   waveformsRegion: 'Waveforms',
   numericsRegion: 'Vital signs',
@@ -70,3 +172,7 @@ export const strings = {
       .filter(Boolean)
       .join('  '),
 } as const;
+
+function hex4(id: number): string {
+  return id.toString(16).padStart(4, '0');
+}

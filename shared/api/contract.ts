@@ -5,11 +5,23 @@ import {
   Alarm,
   Bed,
   DeviceStatus,
+  DriverInfo,
+  PortInfo,
   Numeric,
   SampleBlock,
   Status,
   WaveformChannel,
 } from '../model/schemas';
+import {
+  AuscultationSite,
+  MAX_SOUND_RATE_HZ,
+  MAX_SOUND_RECORDING_BASE64_CHARS,
+  MAX_SOUND_RECORDING_S,
+  MIN_SOUND_RATE_HZ,
+  SoundRecording,
+  SoundRecordingMetadata,
+  StethoscopeMode,
+} from '../model/sound-recording';
 
 export const BedLiveEvent = z.discriminatedUnion('type', [
   z.object({
@@ -32,6 +44,83 @@ export const requests = {
   acknowledgeAlarm: {
     input: z.object({ bedId: z.string().min(1), alarmId: z.string().min(1) }).strict(),
     output: Alarm.nullable(),
+  },
+  /** Keeps a stethoscope recording (16-bit PCM WAV, base64) with the bed. */
+  saveSoundRecording: {
+    input: z
+      .object({
+        bedId: z.string().min(1),
+        label: z.string().trim().max(120).optional(),
+        site: AuscultationSite.optional(),
+        mode: StethoscopeMode.optional(),
+        rateHz: z.number().int().min(MIN_SOUND_RATE_HZ).max(MAX_SOUND_RATE_HZ),
+        startedAt: z.number().int().nonnegative(),
+        wavBase64: z
+          .string()
+          .min(1)
+          .max(
+            MAX_SOUND_RECORDING_BASE64_CHARS,
+            `The recording is too large: at most ${MAX_SOUND_RECORDING_S / 60} minutes can be kept.`,
+          ),
+      })
+      .strict(),
+    output: SoundRecordingMetadata,
+  },
+  /** The bed's stethoscope recordings, newest first, without their sound. */
+  listSoundRecordings: {
+    input: z.object({ bedId: z.string().min(1) }).strict(),
+    output: z.array(SoundRecordingMetadata),
+  },
+  /** One recording with its WAV (base64), for playback and export. */
+  getSoundRecording: {
+    input: z.object({ id: z.string().min(1) }).strict(),
+    output: SoundRecording,
+  },
+  /** Serial ports the system sees now and every driver, to assign a device to a bed. */
+  listPorts: {
+    input: z.object({}).strict(),
+    output: z.object({ ports: z.array(PortInfo), drivers: z.array(DriverInfo) }),
+  },
+  /**
+   * Connects a device to a bed (made if no bed has that label) and remembers the assignment
+   * across restarts. The device's state then arrives on the bed's live stream.
+   */
+  connectDevice: {
+    input: z
+      .object({
+        driver: z.string().min(1).max(64),
+        path: z.string().min(1).max(256),
+        bedLabel: z.string().trim().min(1).max(64),
+      })
+      .strict(),
+    output: z.object({ deviceId: z.string(), bedId: z.string() }),
+  },
+  /**
+   * Downloads the stored readings of the USB blood-pressure monitor into the bed (made if no bed
+   * has that label). Readings stored before are not stored again.
+   */
+  importBloodPressure: {
+    input: z.object({ bedLabel: z.string().trim().min(1).max(64) }).strict(),
+    output: z.object({
+      bedId: z.string(),
+      downloaded: z.number().int().nonnegative(),
+      imported: z.number().int().nonnegative(),
+      alreadyStored: z.number().int().nonnegative(),
+      newest: z
+        .object({
+          takenAt: z.string(),
+          systolic: z.number(),
+          diastolic: z.number(),
+          pulse: z.number(),
+          at: z.number(),
+        })
+        .nullable(),
+    }),
+  },
+  /** Takes a device off its bed on purpose: its technical alarms end, the removal is logged. */
+  disconnectDevice: {
+    input: z.object({ deviceId: z.string().min(1) }).strict(),
+    output: z.object({}),
   },
 } as const;
 

@@ -63,6 +63,14 @@ export const MDC = {
     label: 'NIBP dia',
     screenUnit: 'mmHg',
   },
+  MDC_PULS_RATE_NON_INV: {
+    refId: 'MDC_PULS_RATE_NON_INV',
+    code: 149546,
+    unit: '/min',
+    loinc: '8867-4',
+    label: 'Pulse (NIBP)',
+    screenUnit: 'bpm',
+  },
   MDC_PRESS_BLD_NONINV_MEAN: {
     refId: 'MDC_PRESS_BLD_NONINV_MEAN',
     code: 150023,

@@ -89,6 +89,27 @@ export const Bed = z.object({
 });
 export type Bed = z.infer<typeof Bed>;
 
+/** A driver the workstation knows, as a device chooser lists it. */
+export const DriverInfo = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  deviceKind: z.string(),
+  transport: z.enum(['serial', 'hid']),
+});
+export type DriverInfo = z.infer<typeof DriverInfo>;
+
+/** A serial port the system lists, with the drivers its USB ids suggest (best first). */
+export const PortInfo = z.object({
+  path: z.string(),
+  vendorId: z.number().int().nullable(),
+  productId: z.number().int().nullable(),
+  manufacturer: z.string().nullable(),
+  candidates: z.array(z.string()),
+  /** The device using the port now, or null when it is free. */
+  inUseBy: z.string().nullable(),
+});
+export type PortInfo = z.infer<typeof PortInfo>;
+
 export const Status = z.object({
   devices: z.array(DeviceStatus),
   beds: z.array(Bed),

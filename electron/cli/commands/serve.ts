@@ -60,6 +60,7 @@ export async function runServe(args: string[]): Promise<number> {
     workstation = await startWorkstation({
       dataDir: resolve(options.data ?? defaultDataDir()),
       devices,
+      ...(demo ? { openHid: demo.openHid } : {}),
     });
     shell = await startBrowserShell({
       router: workstation.router,

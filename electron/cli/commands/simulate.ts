@@ -47,7 +47,7 @@ export async function runSimulate(args: string[]): Promise<number> {
     vitals,
   );
   console.log(
-    `Simulating healthypi5 on ${options.port} (HR ${vitals.hr}, SpO2 ${vitals.spo2}, RR ${vitals.rr}, ${vitals.tempC} °C)`,
+    `Simulating ${options.driver} on ${options.port} (HR ${vitals.hr}, SpO2 ${vitals.spo2}, RR ${vitals.rr}, ${vitals.tempC} °C)`,
   );
 
   const commands = createInterface({ input: process.stdin, terminal: false });

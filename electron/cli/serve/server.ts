@@ -6,6 +6,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { RENDERER_CSP } from '../../../shared/security/csp';
+import { MAX_SOUND_RECORDING_BASE64_CHARS } from '../../../shared/model/sound-recording';
 import { WS_PATH } from '../../../shared/api/wire';
 import { ApiError } from '../../../shared/api/errors';
 import type { ApiRouter } from '../../host/api/router';
@@ -38,6 +39,8 @@ const MIME: Record<string, string> = {
 };
 
 const MAX_BODY_BYTES = 64 * 1024;
+// A WebSocket message may carry a whole stethoscope recording (base64 WAV) plus its envelope.
+const MAX_WS_MESSAGE_BYTES = MAX_SOUND_RECORDING_BASE64_CHARS + MAX_BODY_BYTES;
 
 export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
   const host = options.host ?? '127.0.0.1';
@@ -155,7 +158,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     }
   }
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     const origin = req.headers.origin;

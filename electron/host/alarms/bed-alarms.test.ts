@@ -111,6 +111,17 @@ describe('BedAlarms', () => {
     expect(alarms.list().map((a) => a.code)).toEqual(['DEVICE_NO_DATA:dev-1']);
   });
 
+  it('a device removed on purpose ends its technical alarm, logged as the person who removed it', () => {
+    const alarms = bed();
+    alarms.observeDevice(device('disconnected'), 'ECG/SpO2 device', 1000);
+    alarms.drainLog();
+    alarms.removeDevice('dev-1', 'nurse', 2000);
+    expect(alarms.list()).toEqual([]);
+    expect(alarms.drainLog()).toMatchObject([
+      { event: 'ended', actor: 'nurse', alarm: { code: 'DEVICE_DISCONNECTED:dev-1' } },
+    ]);
+  });
+
   it('lists the most urgent first, physiological before technical at equal priority', () => {
     const alarms = bed();
     alarms.observeDevice(device('stale'), 'ECG/SpO2 device', 0);

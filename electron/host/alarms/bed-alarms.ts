@@ -105,6 +105,16 @@ export class BedAlarms {
     }
   }
 
+  /**
+   * A person took the device off the bed on purpose: its technical alarms end, and so do the
+   * conditions it was measuring (a latched alarm stays until acknowledged).
+   */
+  removeDevice(deviceId: string, actor: string, at: number): void {
+    this.endTechnical(`DEVICE_DISCONNECTED:${deviceId}`, at, actor);
+    this.endTechnical(`DEVICE_NO_DATA:${deviceId}`, at, actor);
+    this.endPhysiologicalFrom(deviceId, at);
+  }
+
   /** Raises conditions whose delay has passed. */
   tick(now: number): void {
     for (const [parameter, pending] of this.pending) {

@@ -1,17 +1,32 @@
 // The contract's requests and streams, implemented on the workstation's services.
 import { ApiError } from '../../../shared/api/errors';
-import type { BedLiveEvent } from '../../../shared/api/contract';
-import type { WaveformChannel } from '../../../shared/model/schemas';
+import type { BedLiveEvent, RequestOutput } from '../../../shared/api/contract';
+import type { PortInfo, WaveformChannel } from '../../../shared/model/schemas';
 import type { Bus } from '../bus';
 import type { BedState } from '../beds';
 import type { DeviceSession } from '../devices/session';
 import type { ApiHandlers } from './router';
+import { soundRecordingHandlers, type SoundRecordingStore } from './sound-recordings';
 
 export interface HandlerServices {
   bus: Bus;
   beds: ReadonlyMap<string, BedState>;
   sessions: ReadonlyMap<string, DeviceSession>;
   channelsOfBed(bedId: string): WaveformChannel[];
+  devices: DeviceAdministration;
+  /** Where stethoscope recordings are kept (the store). */
+  soundRecordings: SoundRecordingStore;
+}
+
+/** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
+export interface DeviceAdministration {
+  listPorts(): Promise<Omit<PortInfo, 'inUseBy'>[]>;
+  drivers(): { id: string; displayName: string; deviceKind: string; transport: 'serial' | 'hid' }[];
+  /** Throws an Error whose message a person can act on when the assignment is impossible. */
+  connect(config: { driver: string; path: string; bed: string }): { deviceId: string };
+  disconnect(deviceId: string, actor: string): Promise<boolean>;
+  /** Throws an Error whose message a person can act on (no monitor, no answer, bad data). */
+  importBloodPressure(bedLabel: string): Promise<RequestOutput<'importBloodPressure'>>;
 }
 
 export function createHandlers({
@@ -19,6 +34,8 @@ export function createHandlers({
   beds,
   sessions,
   channelsOfBed,
+  devices,
+  soundRecordings,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -28,6 +45,8 @@ export function createHandlers({
 
   return {
     requests: {
+      ...soundRecordingHandlers(soundRecordings, bedOrThrow),
+
       getStatus: () => ({
         devices: [...sessions.values()].map((session) => session.status()),
         beds: [...beds.values()].map((bed) => bed.snapshot()),
@@ -46,13 +65,47 @@ export function createHandlers({
         if (log.length > 0) bus.emit('alarms', { bedId, alarms: bed.alarms.list(), log });
         return alarm;
       },
+
+      listPorts: async () => {
+        const inUse = new Map([...sessions.values()].map((s) => [s.status().path, s.status().id]));
+        const ports = await devices.listPorts();
+        return {
+          ports: ports.map((port) => ({ ...port, inUseBy: inUse.get(port.path) ?? null })),
+          drivers: devices.drivers(),
+        };
+      },
+
+      connectDevice: ({ driver, path, bedLabel }) => {
+        let deviceId: string;
+        try {
+          ({ deviceId } = devices.connect({ driver, path, bed: bedLabel }));
+        } catch (error) {
+          throw new ApiError('invalid_request', (error as Error).message);
+        }
+        return { deviceId, bedId: sessions.get(deviceId)!.status().bedId };
+      },
+
+      importBloodPressure: async ({ bedLabel }) => {
+        try {
+          return await devices.importBloodPressure(bedLabel);
+        } catch (error) {
+          throw new ApiError('invalid_request', (error as Error).message);
+        }
+      },
+
+      disconnectDevice: async ({ deviceId }, caller) => {
+        if (!(await devices.disconnect(deviceId, caller.actor))) {
+          throw new ApiError('not_found', `There is no device "${deviceId}" on this workstation.`);
+        }
+        return {};
+      },
     },
 
     streams: {
       bedLive: ({ bedId }, emit) => {
         const bed = bedOrThrow(bedId);
         const send = (event: BedLiveEvent) => emit(event);
-        send({
+        const snapshot = (): BedLiveEvent => ({
           type: 'snapshot',
           bed: bed.snapshot(),
           devices: bed.deviceIds.flatMap((id) => {
@@ -61,6 +114,7 @@ export function createHandlers({
           }),
           channels: channelsOfBed(bedId),
         });
+        send(snapshot());
         const unsubscribers = [
           bus.on('samples', (block) => {
             if (block.bedId === bedId) send({ type: 'samples', block });
@@ -74,6 +128,9 @@ export function createHandlers({
           }),
           bus.on('device', (device) => {
             if (device.bedId === bedId) send({ type: 'device', device });
+          }),
+          bus.on('bed', (event) => {
+            if (event.bedId === bedId) send(snapshot());
           }),
         ];
         return () => unsubscribers.forEach((off) => off());

@@ -1,5 +1,6 @@
 // Every driver the workstation knows, in one place: anyone adding a device starts here.
-import type { Driver } from './driver';
+import type { Driver, DriverDescriptor } from './driver';
+import { omronHem790itDescriptor } from './drivers/omron-hem790it';
 import { healthypi5 } from './drivers/healthypi5';
 import { healthypi4 } from './drivers/healthypi4';
 import { cms50v5, cms50v7 } from './drivers/cms50';
@@ -21,6 +22,18 @@ export const drivers: readonly Driver[] = [
   openbciCyton,
   intellivueMib,
   datexS5,
+];
+
+/**
+ * Devices that are asked rather than streamed (USB HID, request/response): they have no streaming
+ * decoder; the workstation downloads their stored readings on request.
+ */
+export const downloadDevices: readonly DriverDescriptor[] = [omronHem790itDescriptor];
+
+/** Every device the workstation supports, streamed and downloaded. */
+export const allDescriptors: readonly DriverDescriptor[] = [
+  ...drivers.map((driver) => driver.descriptor),
+  ...downloadDevices,
 ];
 
 export function findDriver(id: string): Driver | undefined {

@@ -11,6 +11,7 @@ import {
   type Store,
   type StoreOptions,
 } from './client';
+import { migrations } from './migrations/index';
 
 const T0 = 1_700_000_000_000;
 const RATE_HZ = 500;
@@ -205,8 +206,30 @@ describe('the store', () => {
       'SELECT version, applied_at FROM schema_migrations',
     );
     await db.close();
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(migrations.length);
     expect(rows[0]!.applied_at.getTime()).toBeLessThan(reopenedAt.getTime());
+  });
+
+  it('stores downloaded readings once: the same reading downloaded again is not stored twice', async () => {
+    const store = await open();
+    const reading = (refId: string, value: number, sourceKey: string) => ({
+      bedId: 'bed-1',
+      deviceId: 'omron-hem790it',
+      refId,
+      value,
+      unit: 'mm[Hg]',
+      at: T0,
+      sourceKey,
+    });
+    const first = [
+      reading('MDC_PRESS_BLD_NONINV_SYS', 128, 'a'),
+      reading('MDC_PRESS_BLD_NONINV_DIA', 82, 'a'),
+    ];
+    expect(await store.importNumerics(first)).toEqual([true, true]);
+    const again = [...first, reading('MDC_PRESS_BLD_NONINV_SYS', 131, 'b')];
+    expect(await store.importNumerics(again)).toEqual([false, false, true]);
+    await store.close();
+    expect(await (await open()).counts()).toMatchObject({ numerics: 3 });
   });
 
   it('reports a block with a non-integer sample and stores every other row', async () => {

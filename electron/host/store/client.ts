@@ -6,13 +6,27 @@ import { clearInterval, setInterval } from 'node:timers';
 import type { SampleBlock } from '../../../shared/model/schemas';
 import { migrations } from './migrations/index';
 import { describeBatch, PendingWrites } from './pending-writes';
-import type { SampleQuery, StoreCounts } from './protocol';
+import type {
+  ImportedNumericToStore,
+  SampleQuery,
+  SoundRecordingToStore,
+  StoreCounts,
+  StoredSoundRecording,
+  StoredSoundRecordingWithWav,
+} from './protocol';
 import { AlarmEventToStore, NumericToStore, rowProblem, sampleBlockProblem } from './store-input';
 import { StoreWorkerConnection } from './worker-connection';
 import { locateStoreWorker, type StoreWorkerScript } from './worker-script';
 
 export type { AlarmEventToStore, NumericToStore } from './store-input';
-export type { SampleQuery, StoreCounts } from './protocol';
+export type {
+  ImportedNumericToStore,
+  SampleQuery,
+  SoundRecordingToStore,
+  StoreCounts,
+  StoredSoundRecording,
+  StoredSoundRecordingWithWav,
+} from './protocol';
 export type { StoreWorkerScript } from './worker-script';
 export type StoredSampleBlock = SampleBlock;
 
@@ -33,6 +47,17 @@ export interface Store {
   /** Whole chunks overlapping [fromMs, toMs], ordered by t0. */
   readSamples(query: SampleQuery): Promise<StoredSamples[]>;
   counts(): Promise<StoreCounts>;
+  /** Resolves once the recording is on disk. Its wav buffer is handed to the worker (detached). */
+  saveSoundRecording(recording: SoundRecordingToStore): Promise<StoredSoundRecording>;
+  /**
+   * Numerics read from a device's memory: stores those not stored before (same bed, code and
+   * source key) and resolves once they are on disk, one boolean per row: stored now.
+   */
+  importNumerics(rows: ImportedNumericToStore[]): Promise<boolean[]>;
+  /** The bed's recordings, newest first, without their sound. */
+  listSoundRecordings(bedId: string): Promise<StoredSoundRecording[]>;
+  /** One recording with its WAV, or null when there is none with that id. */
+  readSoundRecording(id: string): Promise<StoredSoundRecordingWithWav | null>;
   /** Flushes, then closes the database so its files are consistent. Idempotent. */
   close(): Promise<void>;
 }
@@ -167,6 +192,50 @@ class QueuedStore implements Store {
       return await this.#connection.call('counts', {});
     } catch (error) {
       throw new Error(`Could not count stored rows: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  async saveSoundRecording(recording: SoundRecordingToStore): Promise<StoredSoundRecording> {
+    const refusal = this.#refusal();
+    const what = `The sound recording of bed ${recording.bedId} started at ${recording.startedAtMs}`;
+    if (refusal !== null) throw new Error(`${what} was not stored: ${refusal}`);
+    try {
+      const transfer = [recording.wav.buffer as ArrayBuffer];
+      return await this.#connection.call('saveSoundRecording', { recording }, transfer);
+    } catch (error) {
+      throw new Error(`${what} was not stored: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  async importNumerics(rows: ImportedNumericToStore[]): Promise<boolean[]> {
+    const refusal = this.#refusal();
+    if (refusal !== null) throw new Error(`The downloaded readings were not stored: ${refusal}`);
+    try {
+      return await this.#connection.call('importNumerics', { rows });
+    } catch (error) {
+      throw new Error(`The downloaded readings were not stored: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async listSoundRecordings(bedId: string): Promise<StoredSoundRecording[]> {
+    try {
+      return await this.#connection.call('listSoundRecordings', { bedId });
+    } catch (error) {
+      throw new Error(`Could not list sound recordings of bed ${bedId}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async readSoundRecording(id: string): Promise<StoredSoundRecordingWithWav | null> {
+    try {
+      return await this.#connection.call('readSoundRecording', { recordingId: id });
+    } catch (error) {
+      throw new Error(`Could not read sound recording ${id}: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
   }
 

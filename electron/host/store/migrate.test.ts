@@ -15,8 +15,11 @@ const TABLES = [
   'devices',
   'numerics',
   'schema_migrations',
+  'sound_recordings',
   'waveform_chunks',
 ];
+const VERSIONS = migrations.map((m) => m.version);
+const NEXT_VERSION = Math.max(...VERSIONS) + 1;
 
 async function tablesIn(db: SqlExecutor): Promise<string[]> {
   const { rows } = await db.query(
@@ -54,30 +57,32 @@ describe('migrations on PGlite', () => {
 
   it('creates every table on an empty database and records each migration', async () => {
     const db = await emptyDatabase();
-    expect(await applyMigrations(db, migrations)).toEqual({ applied: [1] });
+    expect(await applyMigrations(db, migrations)).toEqual({ applied: VERSIONS });
     expect(await tablesIn(db)).toEqual(TABLES);
-    expect(await recordedVersions(db)).toEqual([1]);
+    expect(await recordedVersions(db)).toEqual(VERSIONS);
   });
 
   it('applies nothing the second time', async () => {
     const db = await emptyDatabase();
     await applyMigrations(db, migrations);
     expect(await applyMigrations(db, migrations)).toEqual({ applied: [] });
-    expect(await recordedVersions(db)).toEqual([1]);
+    expect(await recordedVersions(db)).toEqual(VERSIONS);
   });
 
   it('rolls a failing migration back entirely and says which one failed', async () => {
     const db = await emptyDatabase();
     const broken: Migration = {
-      version: 2,
+      version: NEXT_VERSION,
       name: 'broken',
       sql: 'CREATE TABLE half_done (id int); SELECT no_such_column FROM beds;',
     };
     await expect(applyMigrations(db, [...migrations, broken])).rejects.toThrow(
-      /Migration 002_broken failed and was rolled back: .*no_such_column/,
+      new RegExp(
+        `Migration ${String(NEXT_VERSION).padStart(3, '0')}_broken failed and was rolled back: .*no_such_column`,
+      ),
     );
     expect(await tablesIn(db)).not.toContain('half_done');
-    expect(await recordedVersions(db)).toEqual([1]);
+    expect(await recordedVersions(db)).toEqual(VERSIONS);
   });
 
   it('refuses a database written by a newer version', async () => {
@@ -100,6 +105,15 @@ describe('migrations on PGlite', () => {
        VALUES ('01900000-0000-7000-8000-000000000000', 'ws', 'bed', 'dev', 'MDC_X', 1, '%', 0)`,
     );
     await expect(db.query('UPDATE numerics SET value = 2')).rejects.toThrow(/append-only/);
+    await db.query(
+      `INSERT INTO sound_recordings (id, workstation_id, bed_id, started_at_ms, rate_hz,
+         sample_count, site, mode, wav)
+       VALUES ('01900000-0000-7000-8000-000000000001', 'ws', 'bed', 0, 2000, 1, 'heart', 'bell',
+         '\\x0000')`,
+    );
+    await expect(db.query("UPDATE sound_recordings SET label = 'x'")).rejects.toThrow(
+      /sound_recordings are append-only/,
+    );
   });
 });
 
@@ -111,10 +125,10 @@ describe('migrations on PostgreSQL', () => {
       await psql.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`).catch((error) => {
         throw new Error(`This test needs PostgreSQL at ${POSTGRES_URL_FOR_HUMANS}: ${error}`);
       });
-      expect(await applyMigrations(psql, migrations)).toEqual({ applied: [1] });
+      expect(await applyMigrations(psql, migrations)).toEqual({ applied: VERSIONS });
       expect(await tablesIn(psql)).toEqual(TABLES);
       expect(await applyMigrations(psql, migrations)).toEqual({ applied: [] });
-      expect(await recordedVersions(psql)).toEqual([1]);
+      expect(await recordedVersions(psql)).toEqual(VERSIONS);
     } finally {
       await psql.end();
       // A separate psql, so the schema goes even if the session above died.

@@ -45,6 +45,33 @@ export interface StoreCounts {
   alarmEvents: number;
 }
 
+/** A stethoscope recording to keep; wav is the validated 16-bit PCM WAV file. */
+export interface SoundRecordingToStore {
+  bedId: string;
+  patientId: string | null;
+  startedAtMs: number;
+  rateHz: number;
+  sampleCount: number;
+  site: string | null;
+  mode: string | null;
+  label: string | null;
+  wav: Uint8Array;
+}
+
+export type StoredSoundRecording = Omit<SoundRecordingToStore, 'wav'> & { id: string };
+export type StoredSoundRecordingWithWav = StoredSoundRecording & { wav: Uint8Array };
+
+/** A numeric read from a device's memory; `sourceKey` names the reading it belongs to. */
+export interface ImportedNumericToStore {
+  bedId: string;
+  deviceId: string;
+  refId: string;
+  value: number;
+  unit: string;
+  at: number;
+  sourceKey: string;
+}
+
 /** Each operation the worker answers: what it takes and what it replies. */
 export interface StoreOperations {
   append: { params: { batch: WriteBatch }; result: void };
@@ -52,6 +79,19 @@ export interface StoreOperations {
   readSamples: { params: { query: SampleQuery }; result: StoredWaveformBlock[] };
   counts: { params: Record<string, never>; result: StoreCounts };
   close: { params: Record<string, never>; result: void };
+  /** Inserts and syncs to disk before answering: an acknowledged recording survives a crash. */
+  saveSoundRecording: {
+    params: { recording: SoundRecordingToStore };
+    result: StoredSoundRecording;
+  };
+  /** Inserts the rows not stored before and syncs to disk; one boolean per row: stored now. */
+  importNumerics: { params: { rows: ImportedNumericToStore[] }; result: boolean[] };
+  listSoundRecordings: { params: { bedId: string }; result: StoredSoundRecording[] };
+  // Not `id`: that field of a request is the request's own number.
+  readSoundRecording: {
+    params: { recordingId: string };
+    result: StoredSoundRecordingWithWav | null;
+  };
 }
 export type StoreOperation = keyof StoreOperations;
 

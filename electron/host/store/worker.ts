@@ -7,6 +7,8 @@ import { applyMigrations } from './migrate';
 import type { StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protocol';
 import { countRows, readSamples } from './reads';
 import { insertBatch } from './writes';
+import { importNumerics } from './imports';
+import { insertSoundRecording, listSoundRecordings, readSoundRecording } from './sound-recordings';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
@@ -56,6 +58,25 @@ async function perform(
     case 'close':
       await db.close();
       return { result: undefined };
+    case 'saveSoundRecording': {
+      const saved = await insertSoundRecording(db, workstationId, request.recording);
+      await db.syncToFs();
+      return { result: saved };
+    }
+    case 'importNumerics': {
+      const stored = await importNumerics(db, workstationId, request.rows);
+      await db.syncToFs();
+      return { result: stored };
+    }
+    case 'listSoundRecordings':
+      return { result: await listSoundRecordings(db, request.bedId) };
+    case 'readSoundRecording': {
+      const recording = await readSoundRecording(db, request.recordingId);
+      return {
+        result: recording,
+        transfer: recording ? [recording.wav.buffer as ArrayBuffer] : [],
+      };
+    }
   }
 }
 

@@ -1,10 +1,11 @@
 // One bed as a bedside monitor shows it: header (bed, devices, clock), alarms on top, waveforms
 // on the left, numerics on the right. Everything comes from the bed's bedLive stream.
-import { useCallback, useEffect, useReducer, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
 import type { Alarm } from '../../../shared/model/schemas';
 import {
   BEDSIDE_NUMERICS,
+  PARAMETER_COLOURS,
   alarmPriorityFor,
   shownParameter,
   orderWaveforms,
@@ -12,8 +13,11 @@ import {
 } from '../clinical/parameters';
 import { AlarmBar } from '../components/AlarmBar';
 import { Clock } from '../components/Clock';
+import { DevicePanel } from '../components/DevicePanel';
 import { DeviceState } from '../components/DeviceState';
+import { NibpTile, NIBP_REF_IDS } from '../components/NibpTile';
 import { NumericTile } from '../components/NumericTile';
+import { StethoscopePanel } from '../components/stethoscope/StethoscopePanel';
 import { Waveform } from '../components/Waveform';
 import { WaveformFeeds } from '../components/waveform/waveform-feed';
 import { strings } from '../strings';
@@ -28,6 +32,8 @@ export interface BedsideProps {
 
 export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
   const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
+  const [showDevices, setShowDevices] = useState(false);
+  const [showStethoscope, setShowStethoscope] = useState(false);
   const feedsRef = useRef<WaveformFeeds | null>(null);
   feedsRef.current ??= new WaveformFeeds();
   const feeds = feedsRef.current;
@@ -76,6 +82,24 @@ export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
             <DeviceState key={device.id} device={device} />
           ))}
         </div>
+        <button
+          type="button"
+          className="button"
+          aria-expanded={showDevices}
+          onClick={() => setShowDevices((shown) => !shown)}
+          data-testid="manage-devices"
+        >
+          {showDevices ? strings.closeDevices : strings.manageDevices}
+        </button>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={showStethoscope}
+          onClick={() => setShowStethoscope((shown) => !shown)}
+          data-testid="open-stethoscope"
+        >
+          {strings.stethoscope.open}
+        </button>
         <Clock />
       </header>
       {streamProblem && (
@@ -90,17 +114,28 @@ export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
         </p>
       ) : (
         <main className="bedside__body">
-          <section className="bedside__waveforms" aria-label={strings.waveformsRegion}>
-            {orderWaveforms(channels).map((channel) => (
-              <Waveform
-                key={`${channel.deviceId}/${channel.refId}`}
-                feed={feeds.ensure(channel.deviceId, channel.refId, channel.rateHz)}
-                label={channel.label}
-                color={waveformColour(channel.refId)}
-                scale={channel.scale}
-              />
-            ))}
-          </section>
+          <div className="bedside__left">
+            <section className="bedside__waveforms" aria-label={strings.waveformsRegion}>
+              {orderWaveforms(channels).map((channel) => (
+                <Waveform
+                  key={`${channel.deviceId}/${channel.refId}`}
+                  feed={feeds.ensure(channel.deviceId, channel.refId, channel.rateHz)}
+                  label={channel.label}
+                  color={waveformColour(channel.refId)}
+                  scale={channel.scale}
+                />
+              ))}
+            </section>
+            {(showDevices || showStethoscope) && (
+              // Over the waveforms only: the alarms and the numerics stay in view.
+              <div className="bedside__sheet">
+                {showDevices && (
+                  <DevicePanel client={client} bedLabel={bed.label} devices={devices} />
+                )}
+                {showStethoscope && <StethoscopePanel client={client} bedId={bedId} />}
+              </div>
+            )}
+          </div>
           <section className="bedside__numerics" aria-label={strings.numericsRegion}>
             {BEDSIDE_NUMERICS.map((parameter) => {
               const shown = shownParameter(parameter, numerics);
@@ -118,6 +153,9 @@ export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
                 />
               );
             })}
+            {numerics[NIBP_REF_IDS.systolic] && (
+              <NibpTile numerics={numerics} color={PARAMETER_COLOURS.other} />
+            )}
           </section>
         </main>
       )}

@@ -1,6 +1,8 @@
 // Every migration, in the order it runs. The SQL is inlined at build time (`?raw`) because the
 // bundler does not copy .sql files next to out/main/store-worker.js.
 import initial from './001_initial.sql?raw';
+import importedNumerics from './002_imported_numerics.sql?raw';
+import soundRecordings from './003_sound_recordings.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -9,4 +11,8 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'imported_numerics', sql: importedNumerics },
+  { version: 3, name: 'sound_recordings', sql: soundRecordings },
+];

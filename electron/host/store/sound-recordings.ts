@@ -1,0 +1,95 @@
+// Stethoscope recordings in the store worker: one row per recording, its WAV kept as it came.
+import type { PGlite } from '@electric-sql/pglite';
+import { uuidv7 } from '../../../shared/ids';
+import type {
+  SoundRecordingToStore,
+  StoredSoundRecording,
+  StoredSoundRecordingWithWav,
+} from './protocol';
+
+interface SoundRecordingRow {
+  id: string;
+  bed_id: string;
+  patient_id: string | null;
+  started_at_ms: number | bigint;
+  rate_hz: number;
+  sample_count: number;
+  site: string | null;
+  mode: string | null;
+  label: string | null;
+}
+
+const METADATA_COLUMNS =
+  'id, bed_id, patient_id, started_at_ms, rate_hz, sample_count, site, mode, label';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function insertSoundRecording(
+  db: PGlite,
+  workstationId: string,
+  recording: SoundRecordingToStore,
+): Promise<StoredSoundRecording> {
+  const id = uuidv7();
+  const startedAtMs = Math.round(recording.startedAtMs);
+  await db.query(
+    `INSERT INTO sound_recordings (id, workstation_id, bed_id, patient_id, started_at_ms, rate_hz,
+       sample_count, site, mode, label, wav)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      id,
+      workstationId,
+      recording.bedId,
+      recording.patientId,
+      startedAtMs,
+      recording.rateHz,
+      recording.sampleCount,
+      recording.site,
+      recording.mode,
+      recording.label,
+      recording.wav,
+    ],
+  );
+  const { wav: _wav, ...metadata } = recording;
+  return { ...metadata, id, startedAtMs };
+}
+
+/** The bed's recordings, newest first, without their sound. */
+export async function listSoundRecordings(
+  db: PGlite,
+  bedId: string,
+): Promise<StoredSoundRecording[]> {
+  const { rows } = await db.query<SoundRecordingRow>(
+    `SELECT ${METADATA_COLUMNS} FROM sound_recordings WHERE bed_id = $1
+     ORDER BY started_at_ms DESC, id DESC`,
+    [bedId],
+  );
+  return rows.map(metadataOf);
+}
+
+/** One recording with its WAV, or null when there is none with that id. */
+export async function readSoundRecording(
+  db: PGlite,
+  id: string,
+): Promise<StoredSoundRecordingWithWav | null> {
+  if (!UUID.test(id)) return null;
+  const { rows } = await db.query<SoundRecordingRow & { wav: Uint8Array }>(
+    `SELECT ${METADATA_COLUMNS}, wav FROM sound_recordings WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  // A copy of its own, so that its buffer can be transferred to the main thread.
+  return row ? { ...metadataOf(row), wav: row.wav.slice() } : null;
+}
+
+function metadataOf(row: SoundRecordingRow): StoredSoundRecording {
+  return {
+    id: row.id,
+    bedId: row.bed_id,
+    patientId: row.patient_id,
+    startedAtMs: Number(row.started_at_ms),
+    rateHz: row.rate_hz,
+    sampleCount: row.sample_count,
+    site: row.site,
+    mode: row.mode,
+    label: row.label,
+  };
+}
