@@ -10,7 +10,7 @@ import { ADULT_DEFAULTS, type AlarmSettings } from './alarms/limits';
 import { DeviceAcquisition } from './acquisition/device-acquisition';
 import { DeviceSession } from './devices/session';
 import { allDescriptors, findDriver, driverIds } from './devices/manifest';
-import { candidateDrivers, listSerialPorts } from './devices/discovery';
+import { candidateDrivers, listHidDevices, listSerialPorts } from './devices/discovery';
 import type { Driver, DriverDescriptor } from './devices/driver';
 import { importBpReadings, readingRows, type BpImportResult } from './devices/bp-import';
 import { omronHem790itDescriptor } from './devices/drivers/omron-hem790it';
@@ -329,6 +329,10 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
             manufacturer: port.manufacturer ?? null,
             candidates: candidateDrivers(port).map((driver) => driver.descriptor.id),
           })),
+        hidPresent: async () =>
+          options.openHid
+            ? [omronHem790itDescriptor.id] // the injected (simulated) monitor is always there
+            : (await listHidDevices()).map((device) => device.driver),
         drivers: () =>
           allDescriptors.map((descriptor) => ({
             id: descriptor.id,

@@ -128,7 +128,10 @@ export const strings = {
       ]
         .filter(Boolean)
         .join(' · '),
-    bpMonitor: (name: string) => `${name} (USB): switch it on and connect it, then`,
+    bpMonitor: (name: string, present: boolean) =>
+      present
+        ? `${name} (USB) is connected:`
+        : `${name} (USB) not seen: switch it on, connect its USB cable, then`,
     bpDownload: 'Download its readings',
     bpDownloaded: (r: { downloaded: number; imported: number; alreadyStored: number }) =>
       r.downloaded === 0

@@ -79,7 +79,12 @@ export const requests = {
   /** Serial ports the system sees now and every driver, to assign a device to a bed. */
   listPorts: {
     input: z.object({}).strict(),
-    output: z.object({ ports: z.array(PortInfo), drivers: z.array(DriverInfo) }),
+    output: z.object({
+      ports: z.array(PortInfo),
+      drivers: z.array(DriverInfo),
+      /** Ids of the USB HID devices (blood-pressure monitors) plugged in now. */
+      hidPresent: z.array(z.string()),
+    }),
   },
   /**
    * Connects a device to a bed (made if no bed has that label) and remembers the assignment

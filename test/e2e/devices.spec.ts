@@ -69,7 +69,7 @@ test('a nurse connects an oximeter to a new bed from the first screen, then disc
   await expect(
     page.getByTestId('numeric-MDC_PULS_OXIM_SAT_O2').getByTestId('numeric-value'),
   ).toHaveText('97');
-  await page.screenshot({ path: 'docs/screenshots/devices-connected.png' });
+  await page.screenshot({ path: 'test-results/screenshots/devices-connected.png' });
 
   await page.getByTestId('manage-devices').click();
   const device = page.getByTestId('device-panel-device');
@@ -99,5 +99,5 @@ test('a clinician downloads the blood-pressure monitor into the demo bed', async
   await expect(page.getByTestId('bp-result')).toHaveText(
     '3 readings on the monitor: 0 new, 3 already stored.',
   );
-  await page.screenshot({ path: 'docs/screenshots/devices-bp-download.png' });
+  await page.screenshot({ path: 'test-results/screenshots/devices-bp-download.png' });
 });

@@ -10,7 +10,7 @@ import { CHROMIUM_LAUNCH } from '../support/chromium';
 import { runCli, type RunningCommand } from '../support/processes';
 
 const HEART_SOUND = resolve(import.meta.dirname, '../fixtures/heart-sounds/a0007.wav');
-const SCREENSHOT = resolve(import.meta.dirname, '../../docs/screenshots/stethoscope.png');
+const SCREENSHOT = resolve(import.meta.dirname, '../../test-results/screenshots/stethoscope.png');
 const RECORD_MS = 3000;
 const FAKE_INPUT_RATE_HZ = 48_000;
 

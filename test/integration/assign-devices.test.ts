@@ -58,7 +58,7 @@ describe('assigning devices to beds from the UI', () => {
       drivers: { id: string; transport: string }[];
     };
     expect(listing.drivers.map((d) => d.id)).toEqual(
-      expect.arrayContaining(['healthypi5', 'cms50-v7', 'masimo-ascii']),
+      expect.arrayContaining(['healthypi5', 'cms50-v7', 'masimo-ascii', 'omron-hem790it']),
     );
     expect(Array.isArray(listing.ports)).toBe(true);
   });

@@ -126,5 +126,10 @@ describe('workstation devices', () => {
         { key: 'MDC_ECG_ELEC_POTL', label: 'ECG', unit: '{count}', rateHz: 128, scale: null },
       ]),
     });
+    expect(devices.find((d) => d.id === 'omron-hem790it')).toMatchObject({
+      transport: 'hid',
+      serial: null,
+      usb: [expect.objectContaining({ vendorId: '0x0590', productId: '0x0028' })],
+    });
   });
 });

@@ -1,11 +1,11 @@
 // `workstation devices`: the manifest of every supported device, one JSON object per driver, so
 // a biomed or IT admin can see what connects how (serial settings, USB ids, channels).
-import { drivers } from '../../host/devices/manifest';
+import { allDescriptors } from '../../host/devices/manifest';
 import { parseOptions } from '../cli-error';
 
 export async function runDevices(args: string[]): Promise<number> {
   parseOptions(args, {});
-  for (const { descriptor } of drivers) {
+  for (const descriptor of allDescriptors) {
     const { id, displayName, deviceKind, transport, serial, usb, channels, numerics, caveats } =
       descriptor;
     process.stdout.write(

@@ -21,6 +21,8 @@ export interface HandlerServices {
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
 export interface DeviceAdministration {
   listPorts(): Promise<Omit<PortInfo, 'inUseBy'>[]>;
+  /** Driver ids of the HID devices plugged in now. */
+  hidPresent(): Promise<string[]>;
   drivers(): { id: string; displayName: string; deviceKind: string; transport: 'serial' | 'hid' }[];
   /** Throws an Error whose message a person can act on when the assignment is impossible. */
   connect(config: { driver: string; path: string; bed: string }): { deviceId: string };
@@ -68,10 +70,11 @@ export function createHandlers({
 
       listPorts: async () => {
         const inUse = new Map([...sessions.values()].map((s) => [s.status().path, s.status().id]));
-        const ports = await devices.listPorts();
+        const [ports, hidPresent] = await Promise.all([devices.listPorts(), devices.hidPresent()]);
         return {
           ports: ports.map((port) => ({ ...port, inUseBy: inUse.get(port.path) ?? null })),
           drivers: devices.drivers(),
+          hidPresent,
         };
       },
 

@@ -3,8 +3,8 @@
 // several devices) by listening for each candidate protocol in turn.
 import { existsSync, readdirSync } from 'node:fs';
 import { SerialPort } from 'serialport';
-import type { Driver } from './driver';
-import { drivers as allDrivers } from './manifest';
+import type { Driver, DriverDescriptor } from './driver';
+import { drivers as allDrivers, downloadDevices } from './manifest';
 import type { OpenTransport } from './transports/byte-transport';
 
 export interface PortInfo {
@@ -102,6 +102,49 @@ export async function probePort(
     if (framesOk >= 3 && framesOk > framesBad) return driver;
   }
   return null;
+}
+
+/** A USB HID device the manifest knows (a blood-pressure monitor), as the system lists it. */
+export interface HidDeviceInfo {
+  driver: string;
+  vendorId: number;
+  productId: number;
+  product: string | null;
+}
+
+/**
+ * The HID devices present that match a download device of the manifest. Without libusb/hidraw
+ * access (or with node-hid missing) this is an empty list, never an error: the download itself
+ * then says what is wrong.
+ */
+export async function listHidDevices(
+  descriptors: readonly DriverDescriptor[] = downloadDevices,
+): Promise<HidDeviceInfo[]> {
+  let found: { vendorId: number; productId: number; product?: string }[];
+  try {
+    const { devicesAsync } = await import('node-hid');
+    found = await devicesAsync();
+  } catch {
+    return [];
+  }
+  const matches: HidDeviceInfo[] = [];
+  for (const descriptor of descriptors) {
+    for (const device of found) {
+      const known = descriptor.usb.some(
+        (m) =>
+          m.vendorId === device.vendorId && (m.productId ?? device.productId) === device.productId,
+      );
+      if (known && !matches.some((m) => m.driver === descriptor.id)) {
+        matches.push({
+          driver: descriptor.id,
+          vendorId: device.vendorId,
+          productId: device.productId,
+          product: device.product ?? null,
+        });
+      }
+    }
+  }
+  return matches;
 }
 
 export interface DiscoveryOptions {

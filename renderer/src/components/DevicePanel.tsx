@@ -16,7 +16,7 @@ export interface DevicePanelProps {
   onConnected?: (bedId: string) => void;
 }
 
-type Listing = { ports: PortInfo[]; drivers: DriverInfo[] };
+type Listing = { ports: PortInfo[]; drivers: DriverInfo[]; hidPresent: string[] };
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -194,7 +194,12 @@ export function DevicePanel({
 
       {downloadable.map((d) => (
         <div key={d.id} className="device-panel__download">
-          <span>{strings.devicePanel.bpMonitor(d.displayName)}</span>
+          <span data-testid="bp-monitor" data-present={listing?.hidPresent.includes(d.id)}>
+            {strings.devicePanel.bpMonitor(
+              d.displayName,
+              listing?.hidPresent.includes(d.id) ?? false,
+            )}
+          </span>
           <button
             type="button"
             className="button"
