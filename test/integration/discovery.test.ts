@@ -89,6 +89,8 @@ describe('discovery of plugged-in devices', () => {
     ];
     const found: Array<[string, string]> = [];
     const unrecognised: string[] = [];
+    const hidFound: string[] = [];
+    let hid = [{ driver: 'omron-hem790it', vendorId: 0x0590, productId: 0x0028, product: null }];
     const probe = (path: string, candidates: readonly Driver[]) =>
       probePort(path, candidates, {
         open: (driver) => serialOpener(driver.descriptor.serial!),
@@ -100,6 +102,9 @@ describe('discovery of plugged-in devices', () => {
       inUse: () => false,
       onFound: (driver, port) => found.push([driver.descriptor.id, port.path]),
       onUnrecognised: (port) => unrecognised.push(port.path),
+      // USB HID enumeration cannot exist here either: the list is given, as for serial ports.
+      listHid: async () => hid,
+      onHidFound: (device) => hidFound.push(device.driver),
       everyMs: 60_000,
     });
     try {
@@ -109,6 +114,13 @@ describe('discovery of plugged-in devices', () => {
       // A port already known is not probed again on the next pass.
       await discovery.scan();
       expect(found).toHaveLength(1);
+      // The blood-pressure monitor is announced once per plug-in.
+      expect(hidFound).toEqual(['omron-hem790it']);
+      hid = [];
+      await discovery.scan();
+      hid = [{ driver: 'omron-hem790it', vendorId: 0x0590, productId: 0x0028, product: null }];
+      await discovery.scan();
+      expect(hidFound).toEqual(['omron-hem790it', 'omron-hem790it']);
     } finally {
       discovery.stop();
     }

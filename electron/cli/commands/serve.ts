@@ -98,6 +98,10 @@ function startDiscovery(workstation: Workstation): Discovery {
       const id = workstation.addDevice({ driver: driver.descriptor.id, path: port.path });
       console.log(`Found ${driver.descriptor.displayName} on ${port.path}: connected as ${id}.`);
     },
+    onHidFound: (device) =>
+      console.log(
+        `Found ${device.product ?? device.driver} on USB: download its readings from the bed's Devices panel.`,
+      ),
     onUnrecognised: (port, candidates) =>
       console.log(
         `No recognisable frames from ${port.path} (tried ${candidates.map((d) => d.descriptor.id).join(', ')}): is the device switched on and in its data mode?`,

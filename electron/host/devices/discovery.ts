@@ -154,12 +154,17 @@ export interface DiscoveryOptions {
   inUse: (path: string) => boolean;
   onFound: (driver: Driver, port: PortInfo) => void;
   onUnrecognised?: (port: PortInfo, candidates: readonly Driver[]) => void;
+  /** USB HID devices of the manifest, listed on every pass (node-hid by default). */
+  listHid?: () => Promise<HidDeviceInfo[]>;
+  /** A download device (blood-pressure monitor) was plugged in; it is downloaded on request. */
+  onHidFound?: (device: HidDeviceInfo) => void;
   everyMs?: number;
 }
 
 /** Watches for new ports and connects what it recognises. */
 export class Discovery {
   private readonly seen = new Set<string>();
+  private readonly seenHid = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private scanning: Promise<void> | null = null;
 
@@ -179,6 +184,7 @@ export class Discovery {
   }
 
   private async scanOnce(): Promise<void> {
+    await this.scanHid();
     const ports = await (this.options.list ?? listSerialPorts)();
     const present = new Set(ports.map((port) => port.path));
     // A port that went away and comes back is a new plug-in: look at it again.
@@ -193,6 +199,18 @@ export class Discovery {
       const driver = await this.options.probe(port.path, candidates);
       if (driver) this.options.onFound(driver, port);
       else this.options.onUnrecognised?.(port, candidates);
+    }
+  }
+
+  private async scanHid(): Promise<void> {
+    if (!this.options.onHidFound) return;
+    const devices = await (this.options.listHid ?? listHidDevices)();
+    const present = new Set(devices.map((device) => device.driver));
+    for (const driver of this.seenHid) if (!present.has(driver)) this.seenHid.delete(driver);
+    for (const device of devices) {
+      if (this.seenHid.has(device.driver)) continue;
+      this.seenHid.add(device.driver);
+      this.options.onHidFound(device);
     }
   }
 }
