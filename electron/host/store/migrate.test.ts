@@ -10,12 +10,20 @@ import { POSTGRES_URL_FOR_HUMANS, PSQL_ARGS, PsqlSession } from './psql-session.
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const TABLES = [
+  'admissions',
   'alarm_events',
+  'annotations',
+  'audit_events',
   'beds',
+  'channels',
+  'device_sessions',
   'devices',
+  'numeric_rollups',
   'numerics',
+  'patients',
   'schema_migrations',
   'sound_recordings',
+  'sync_outbox',
   'waveform_chunks',
 ];
 const VERSIONS = migrations.map((m) => m.version);
@@ -97,6 +105,40 @@ describe('migrations on PGlite', () => {
     await expect(applyMigrations(db, [first, first])).rejects.toThrow(/is listed after/);
   });
 
+  it('upgrades a database holding the previous version’s data, keeping every row', async () => {
+    const db = await emptyDatabase();
+    const previous = migrations.slice(0, -1);
+    await applyMigrations(db, previous);
+    await db.query(
+      `INSERT INTO numerics (id, workstation_id, bed_id, device_id, code, value, unit, at_ms)
+       VALUES ('01900000-0000-7000-8000-00000000000a', 'ws', 'bed-1', 'dev', 'MDC_X', 97, '%', 5)`,
+    );
+    await db.query(
+      `INSERT INTO waveform_chunks (id, workstation_id, bed_id, device_id, channel, rate_hz, t0_ms,
+         sample_count, encoding, data)
+       VALUES ('01900000-0000-7000-8000-00000000000b', 'ws', 'bed-1', 'dev', 'ECG', 500, 0, 1,
+         'i32le', '\\x01000000')`,
+    );
+    expect(await applyMigrations(db, migrations)).toEqual({ applied: [VERSIONS.at(-1)] });
+    const { rows } = await db.query<{ value: number; computed: boolean }>(
+      'SELECT value, computed FROM numerics',
+    );
+    expect(rows).toEqual([{ value: 97, computed: false }]);
+    const chunks = await db.query<{ encoding: string }>('SELECT encoding FROM waveform_chunks');
+    expect(chunks.rows).toEqual([{ encoding: 'i32le' }]);
+    // Rows written from now on wait in the outbox for the central server; older ones predate it.
+    await db.query(
+      `INSERT INTO numerics (id, workstation_id, bed_id, device_id, code, value, unit, at_ms)
+       VALUES ('01900000-0000-7000-8000-00000000000c', 'ws', 'bed-1', 'dev', 'MDC_X', 96, '%', 6)`,
+    );
+    const outbox = await db.query<{ table_name: string; row_id: string }>(
+      'SELECT table_name, row_id FROM sync_outbox ORDER BY seq',
+    );
+    expect(outbox.rows).toEqual([
+      { table_name: 'numerics', row_id: '01900000-0000-7000-8000-00000000000c' },
+    ]);
+  });
+
   it('keeps clinical rows append-only', async () => {
     const db = await emptyDatabase();
     await applyMigrations(db, migrations);
@@ -113,6 +155,13 @@ describe('migrations on PGlite', () => {
     );
     await expect(db.query("UPDATE sound_recordings SET label = 'x'")).rejects.toThrow(
       /sound_recordings are append-only/,
+    );
+    await db.query(
+      `INSERT INTO patients (id, workstation_id, family_name, given_name, category, actor)
+       VALUES ('01900000-0000-7000-8000-000000000002', 'ws', 'Demo', 'Ada', 'adult', 'nurse')`,
+    );
+    await expect(db.query("UPDATE patients SET family_name = 'x'")).rejects.toThrow(
+      /patients are append-only/,
     );
   });
 });
