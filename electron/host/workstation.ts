@@ -316,6 +316,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const router = createRouter(
     createHandlers({
       bus,
+      notices: store.notices,
       beds,
       sessions,
       channelsOfBed,

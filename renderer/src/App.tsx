@@ -95,7 +95,15 @@ export function App({ client }: { client: WorkstationClient }) {
     ) : undefined;
 
   // Keyed by bed so switching beds starts from that bed's snapshot, not the last bed's traces.
-  return <Bedside key={bed.id} client={client} bedId={bed.id} headerExtra={chooser} />;
+  return (
+    <Bedside
+      key={bed.id}
+      client={client}
+      bedId={bed.id}
+      headerExtra={chooser}
+      notices={phase.status.notices}
+    />
+  );
 }
 
 interface FullScreenMessageProps {

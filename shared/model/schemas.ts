@@ -113,5 +113,7 @@ export type PortInfo = z.infer<typeof PortInfo>;
 export const Status = z.object({
   devices: z.array(DeviceStatus),
   beds: z.array(Bed),
+  /** What a person must know about the workstation's data store (recovered, kept aside…). */
+  notices: z.array(z.string()),
 });
 export type Status = z.infer<typeof Status>;

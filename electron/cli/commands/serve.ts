@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { ConfigurationError, startWorkstation, type Workstation } from '../../host/workstation';
+import { StoreLockedError } from '../../host/store/data-lock';
 import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-config';
 import { startDemo, type Demo } from '../../host/demo';
 import { rendererDir } from '../../host/locate';
@@ -72,6 +73,7 @@ export async function runServe(args: string[]): Promise<number> {
     await stopAll();
     throw startupError(error, port);
   }
+  for (const notice of workstation.store.notices) console.log(`Data store: ${notice}`);
   console.log(`Workstation ready at ${shell.url}`);
   if (options.auto) discovery = startDiscovery(workstation);
 
@@ -111,7 +113,9 @@ function startDiscovery(workstation: Workstation): Discovery {
 
 /** Mistakes a person can fix become one clear line; anything else keeps its stack for the log. */
 function startupError(error: unknown, port: number): unknown {
-  if (error instanceof ConfigurationError) return new CliError(error.message);
+  if (error instanceof ConfigurationError || error instanceof StoreLockedError) {
+    return new CliError(error.message);
+  }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return new CliError(
       `Port ${port} is already in use: choose another with --port, or --port 0 for any free port.`,

@@ -16,6 +16,8 @@ export interface HandlerServices {
   devices: DeviceAdministration;
   /** Where stethoscope recordings are kept (the store). */
   soundRecordings: SoundRecordingStore;
+  /** What a person must know about the data store since start. */
+  notices: readonly string[];
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -38,6 +40,7 @@ export function createHandlers({
   channelsOfBed,
   devices,
   soundRecordings,
+  notices,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -52,6 +55,7 @@ export function createHandlers({
       getStatus: () => ({
         devices: [...sessions.values()].map((session) => session.status()),
         beds: [...beds.values()].map((bed) => bed.snapshot()),
+        notices: [...notices],
       }),
 
       acknowledgeAlarm: ({ bedId, alarmId }, caller) => {

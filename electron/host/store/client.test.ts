@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -12,6 +12,8 @@ import {
   type StoreOptions,
 } from './client';
 import { migrations } from './migrations/index';
+import { Journal, segmentsIn } from './journal';
+import { prepareBatch, serializeBatch } from './prepared-batch';
 
 const T0 = 1_700_000_000_000;
 const RATE_HZ = 500;
@@ -78,12 +80,13 @@ describe('the store', () => {
   }
 
   beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'ws-store-'));
+    // The store keeps its lock, journal and marker beside its folder: all inside this one.
+    dataDir = join(mkdtempSync(join(tmpdir(), 'ws-store-')), 'pgdata');
     errors = [];
   });
   afterEach(async () => {
     await Promise.allSettled(openedStores.splice(0).map((store) => store.close()));
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(join(dataDir, '..'), { recursive: true, force: true });
   });
 
   it('reads back every channel bit-exact and in order, merged into ~2 s chunks', async () => {
@@ -282,8 +285,67 @@ describe('the store', () => {
     expect(await store.counts()).toMatchObject({ alarmEvents: 0 });
   });
 
+  it('replays journaled rows the database lost (as after a power cut), and only once', async () => {
+    await (await open()).close();
+    // What a power cut can leave: batches in the fsync'd journal that never reached the database.
+    const batch = prepareBatch({
+      chunks: blocksOf('ecg-1', 'II', 2, 5).map((block) => ({
+        bedId: block.bedId,
+        deviceId: block.deviceId,
+        channel: block.channel,
+        rateHz: block.rateHz,
+        t0Ms: block.t0,
+        values: Float64Array.from(block.values),
+      })),
+      numerics: [
+        { bedId: 'bed-1', deviceId: 'ecg-1', refId: 'MDC_X', value: 1, unit: '%', at: T0 },
+      ],
+      alarmEvents: [],
+    });
+    const journal = new Journal(`${dataDir}.journal`);
+    journal.append(serializeBatch(batch));
+    journal.close();
+    const recovered = await open();
+    expect(await recovered.counts()).toMatchObject({ numerics: 1, samples: 2 * RATE_HZ });
+    await recovered.close();
+    expect(segmentsIn(`${dataDir}.journal`)).toEqual([]);
+    // The journal is gone once its rows are durable; opening again stores nothing twice.
+    const again = await open();
+    expect(await again.counts()).toMatchObject({ numerics: 1, samples: 2 * RATE_HZ });
+  });
+
+  it('refuses a second opener of the same store while the first has it, naming the holder', async () => {
+    const first = await open();
+    await expect(open()).rejects.toThrow(
+      new RegExp(`in use by another workstation process \\(pid ${process.pid}`),
+    );
+    await first.close();
+    await (await open()).close();
+  });
+
+  it('keeps a damaged store aside, starts a new one with the journal’s rows, and says so', async () => {
+    const first = await open();
+    await first.close();
+    truncateSync(join(dataDir, 'global', 'pg_control'), 10);
+    const second = await open();
+    expect(second.notices).toHaveLength(1);
+    expect(second.notices[0]).toMatch(
+      /The data store .* the database cannot be opened .* kept as .*\.damaged-.* a new store was started/,
+    );
+    const keptAs = /kept as (\S+) and/.exec(second.notices[0]!)![1]!;
+    expect(existsSync(join(keptAs, 'PG_VERSION'))).toBe(true);
+    expect((await second.counts()).numerics).toBe(0);
+  });
+
+  it('a store that was there and is gone is not taken for a new one', async () => {
+    await (await open()).close();
+    rmSync(dataDir, { recursive: true, force: true });
+    const reopened = await open();
+    expect(reopened.notices).toEqual([expect.stringMatching(/was missing .* new, empty one/)]);
+  });
+
   it('fails to open with a message that names the data directory', async () => {
-    const notADirectory = join(dataDir, 'file');
+    const notADirectory = join(dataDir, '..', 'file');
     writeFileSync(notADirectory, 'x');
     await expect(openStore({ dataDir: notADirectory, workstationId: 'ws' })).rejects.toThrow(
       /The data store could not start: .*file/,
@@ -291,7 +353,7 @@ describe('the store', () => {
   });
 
   it('rejects pending and later calls, and reports queued rows, when the worker dies', async () => {
-    const script = join(dataDir, 'dies-on-first-request.mjs');
+    const script = join(dataDir, '..', 'dies-on-first-request.mjs');
     writeFileSync(
       script,
       `import { parentPort } from 'node:worker_threads';

@@ -15,7 +15,9 @@ import type {
   StoredSoundRecordingWithWav,
 } from './protocol';
 import { AlarmEventToStore, NumericToStore, rowProblem, sampleBlockProblem } from './store-input';
-import { StoreWorkerConnection } from './worker-connection';
+import { StoreStartError, StoreWorkerConnection } from './worker-connection';
+import { acquireDataLock, type DataLock } from './data-lock';
+import { existsSync, renameSync } from 'node:fs';
 import { locateStoreWorker, type StoreWorkerScript } from './worker-script';
 
 export type { AlarmEventToStore, NumericToStore } from './store-input';
@@ -38,6 +40,11 @@ export interface StoredSamples {
 }
 
 export interface Store {
+  /**
+   * What a person must know about the store's state since it opened: data recovered from the
+   * journal, a damaged store kept aside, a store that was missing. Empty when all is well.
+   */
+  readonly notices: readonly string[];
   /** Queued, never blocks. A block that cannot be stored is reported to onError, not thrown. */
   appendSamples(block: StoredSampleBlock): void;
   appendNumeric(row: NumericToStore): void;
@@ -95,11 +102,43 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (!options.dataDir || !options.workstationId) {
     throw new Error('The data store needs a data directory and a workstation id.');
   }
-  const connection = await StoreWorkerConnection.start(
-    options.workerScript ?? locateStoreWorker(),
-    { dataDir: options.dataDir, workstationId: options.workstationId, migrations },
-  );
-  return new QueuedStore(connection, options);
+  const lock = acquireDataLock(`${options.dataDir}.lock`, `The data store ${options.dataDir}`);
+  try {
+    const connection = await startWorker(options);
+    const store = new QueuedStore(connection, options, lock);
+    return store;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/**
+ * Starts the worker. A data directory that cannot be opened as a database is never silently
+ * replaced: it is kept aside under a new name, a new store is started (the journal's recent rows
+ * are replayed into it), and a notice says what happened and where the old one is.
+ */
+async function startWorker(options: StoreOptions): Promise<StoreWorkerConnection> {
+  const script = options.workerScript ?? locateStoreWorker();
+  const data = { dataDir: options.dataDir, workstationId: options.workstationId, migrations };
+  try {
+    return await StoreWorkerConnection.start(script, data);
+  } catch (error) {
+    if (!(error instanceof StoreStartError) || !error.damaged) throw error;
+    const keptAs = `${options.dataDir}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(options.dataDir, keptAs);
+    // Its marker goes with it: the new store is new, not "missing".
+    if (existsSync(`${options.dataDir}.created`)) {
+      renameSync(`${options.dataDir}.created`, `${keptAs}.created`);
+    }
+    const connection = await StoreWorkerConnection.start(script, data);
+    connection.notices.unshift(
+      `${error.message.replace('The data store could not start: ', 'The data store ')}. It was` +
+        ` kept as ${keptAs} and a new store was started; the most recent rows were recovered` +
+        ' from the journal. Older data are only in the kept copy: call support before deleting it.',
+    );
+    return connection;
+  }
 }
 
 class QueuedStore implements Store {
@@ -113,7 +152,12 @@ class QueuedStore implements Store {
   #failuresSinceFlush: Error[] = [];
   #closing: Promise<void> | null = null;
 
-  constructor(connection: StoreWorkerConnection, options: StoreOptions) {
+  readonly #lock: DataLock;
+  readonly notices: readonly string[];
+
+  constructor(connection: StoreWorkerConnection, options: StoreOptions, lock: DataLock) {
+    this.#lock = lock;
+    this.notices = connection.notices;
     const maxChunkMs = options.maxChunkMs ?? 2_000;
     this.#connection = connection;
     this.#pending = new PendingWrites({ maxChunkMs, maxHoldMs: maxChunkMs });
@@ -133,6 +177,7 @@ class QueuedStore implements Store {
       options.batchIntervalMs ?? 250,
     );
     connection.onStop((reason) => this.#abandonQueued(reason));
+    connection.onProblem = (message) => this.#report(new Error(message));
   }
 
   appendSamples(block: StoredSampleBlock): void {
@@ -246,13 +291,14 @@ class QueuedStore implements Store {
 
   async #closeOnce(): Promise<void> {
     this.#timers.clearInterval(this.#interval);
-    if (this.#connection.stoppedReason !== null) return;
+    if (this.#connection.stoppedReason !== null) return this.#lock.release();
     let flushError: unknown = null;
     await this.flush().catch((error: unknown) => (flushError = error));
     try {
       await this.#connection.call('close', {});
     } finally {
       await this.#connection.terminate('it was closed');
+      this.#lock.release();
     }
     if (flushError !== null) throw flushError;
   }

@@ -100,7 +100,11 @@ export type StoreRequest = {
 }[StoreOperation];
 
 export type StoreWorkerMessage =
-  | { type: 'ready' }
-  | { type: 'startFailed'; error: string }
+  /** notices: what a person must know about the store's state (recovered, kept aside…). */
+  | { type: 'ready'; notices: string[] }
+  /** damaged: the data directory cannot be opened as a database (not a refusal, e.g. newer). */
+  | { type: 'startFailed'; error: string; damaged: boolean }
+  /** Something went wrong between requests (a failed checkpoint): reported, the store goes on. */
+  | { type: 'problem'; error: string }
   | { type: 'reply'; id: number; ok: true; result: unknown }
   | { type: 'reply'; id: number; ok: false; error: string };

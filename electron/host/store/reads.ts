@@ -1,7 +1,7 @@
 // Reads answered by the store worker: waveform chunks of one channel, and row counts.
 import type { PGlite } from '@electric-sql/pglite';
 import type { SampleQuery, StoreCounts, StoredWaveformBlock } from './protocol';
-import { decodeInt32le, WAVEFORM_ENCODING } from './waveform-codec';
+import { decodeStoredChunk } from './waveform-codec';
 
 interface WaveformChunkRow {
   t0_ms: number;
@@ -30,14 +30,13 @@ export async function readSamples(db: PGlite, query: SampleQuery): Promise<Store
     params,
   );
   return rows.map((row) => {
-    if (row.encoding !== WAVEFORM_ENCODING) {
-      throw new Error(`a chunk at t0 ${row.t0_ms} has unknown encoding ${row.encoding}`);
-    }
-    const values = decodeInt32le(row.data);
-    if (values.length !== row.sample_count) {
-      throw new Error(
-        `a chunk at t0 ${row.t0_ms} holds ${values.length} samples but says ${row.sample_count}`,
-      );
+    let values: Int32Array;
+    try {
+      values = decodeStoredChunk(row.encoding, row.data, row.sample_count);
+    } catch (error) {
+      throw new Error(`The waveform chunk at t0 ${row.t0_ms} cannot be read: ${String(error)}`, {
+        cause: error,
+      });
     }
     return { t0: Number(row.t0_ms), rateHz: row.rate_hz, values };
   });

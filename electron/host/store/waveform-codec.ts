@@ -1,6 +1,46 @@
-// Waveform samples as stored: signed 32-bit little-endian integers, bit-exact both ways.
+// Waveform samples as stored: compressed self-describing chunks ('wfrc1', see codec/), or the
+// plain signed 32-bit little-endian integers of stores written before it ('i32le'). Bit-exact
+// both ways.
+import { decodeChunk, encodeChunk } from './codec/chunk-codec';
 
-export const WAVEFORM_ENCODING = 'i32le';
+/** What new chunks are written as. */
+export const WAVEFORM_ENCODING = 'wfrc1';
+export const LEGACY_WAVEFORM_ENCODING = 'i32le';
+
+export interface ChunkIdentity {
+  channel: string;
+  rateHz: number;
+  t0Ms: number;
+}
+
+/** Encodes int32 samples as a compressed chunk; throws RangeError for a non-int32 value. */
+export function encodeStoredChunk(identity: ChunkIdentity, values: ArrayLike<number>): Uint8Array {
+  const bad = findNonInt32(values);
+  if (bad >= 0) {
+    throw new RangeError(
+      `sample ${bad} is ${String(values[bad])}, which is not a whole number in the int32 range`,
+    );
+  }
+  const samples = values instanceof Int32Array ? values : Int32Array.from(values);
+  // The chunk keeps raw counts; the channel's scale lives with the channel (channels table).
+  return encodeChunk({ ...identity, rawPerUnit: 1, baselineRaw: 0 }, samples);
+}
+
+/** Decodes a stored chunk of either encoding; a damaged chunk throws, naming what is wrong. */
+export function decodeStoredChunk(
+  encoding: string,
+  data: Uint8Array,
+  sampleCount: number,
+): Int32Array {
+  let values: Int32Array;
+  if (encoding === WAVEFORM_ENCODING) values = decodeChunk(data).samples;
+  else if (encoding === LEGACY_WAVEFORM_ENCODING) values = decodeInt32le(data);
+  else throw new Error(`unknown waveform encoding ${encoding}`);
+  if (values.length !== sampleCount) {
+    throw new Error(`the chunk holds ${values.length} samples but says ${sampleCount}`);
+  }
+  return values;
+}
 
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;

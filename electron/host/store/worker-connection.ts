@@ -29,26 +29,33 @@ export class StoreWorkerConnection {
     worker.on('exit', (code) => this.#stop(`the worker exited with code ${code}`));
   }
 
-  /** Resolves once the worker has opened the database and applied migrations. */
+  /** What a person must know about the store once it is open (recovery, a store kept aside). */
+  notices: string[] = [];
+  /** Told of problems between requests (a failed checkpoint). */
+  onProblem: (message: string) => void = () => undefined;
+
+  /** Resolves once the worker has opened the database, applied migrations, replayed the journal. */
   static start(script: StoreWorkerScript, data: StoreWorkerData): Promise<StoreWorkerConnection> {
     const worker = new Worker(script.path, { workerData: data, execArgv: script.execArgv });
     return new Promise((resolve, reject) => {
       const onMessage = (message: StoreWorkerMessage) => {
-        if (message.type === 'startFailed') fail(message.error);
+        if (message.type === 'startFailed') fail(message.error, message.damaged);
         if (message.type !== 'ready') return;
         stopListening();
-        resolve(new StoreWorkerConnection(worker));
+        const connection = new StoreWorkerConnection(worker);
+        connection.notices = message.notices ?? [];
+        resolve(connection);
       };
       const onError = (error: Error) => fail(`${script.path}: ${error.message}`);
       const onExit = (code: number) => fail(`${script.path} exited with code ${code}`);
       const stopListening = () => {
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       };
-      const fail = (reason: string) => {
+      const fail = (reason: string, damaged = false) => {
         stopListening();
         worker.on('error', () => undefined); // already failed; a late error must not go uncaught
         void worker.terminate();
-        reject(new Error(`The data store could not start: ${reason}`));
+        reject(new StoreStartError(`The data store could not start: ${reason}`, damaged));
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
@@ -84,6 +91,7 @@ export class StoreWorkerConnection {
   }
 
   #receive(message: StoreWorkerMessage): void {
+    if (message.type === 'problem') this.onProblem(message.error);
     if (message.type !== 'reply') return;
     const pending = this.#pending.get(message.id);
     if (!pending) return;
@@ -98,6 +106,16 @@ export class StoreWorkerConnection {
     for (const pending of this.#pending.values()) pending.reject(stoppedError(reason));
     this.#pending.clear();
     for (const listener of this.#stopListeners) listener(reason);
+  }
+}
+
+/** The store did not open; `damaged` when its directory cannot be opened as a database. */
+export class StoreStartError extends Error {
+  constructor(
+    message: string,
+    readonly damaged: boolean,
+  ) {
+    super(message);
   }
 }
 

@@ -1,18 +1,29 @@
 // The store's worker thread: owns the one PGlite instance, so the main thread never waits on the
 // synchronous WASM engine. Answers StoreRequests one at a time, in the order they arrive.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { applyMigrations } from './migrate';
 import type { StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protocol';
 import { countRows, readSamples } from './reads';
-import { insertBatch } from './writes';
+import { insertPrepared } from './writes';
+import { deleteSegmentsThrough, Journal, readJournal, segmentsIn } from './journal';
+import { deserializeBatch, prepareBatch, serializeBatch } from './prepared-batch';
+import { makeDurable } from './durable-sync';
 import { importNumerics } from './imports';
 import { insertSoundRecording, listSoundRecordings, readSoundRecording } from './sound-recordings';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
 const { dataDir, workstationId, migrations } = workerData as StoreWorkerData;
+const journalDir = `${dataDir}.journal`;
+/** Written once the store has opened: a store that was there and is gone is not "new". */
+const createdMarker = `${dataDir}.created`;
+/** How often the database is made durable and the journal it covers deleted. */
+const CHECKPOINT_EVERY_MS = 30_000;
+
+/** The data directory cannot be opened as a database: the client keeps it aside. */
+class DamagedStoreError extends Error {}
 
 function post(message: StoreWorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -22,29 +33,110 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function open(): Promise<PGlite> {
+interface Opened {
+  db: PGlite;
+  journal: Journal;
+  notices: string[];
+}
+
+function isHalfWritten(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  const entries = readdirSync(dir);
+  return entries.length > 0 && !entries.includes('PG_VERSION');
+}
+
+async function open(): Promise<Opened> {
+  const notices: string[] = [];
+  if (isHalfWritten(dataDir)) {
+    throw new DamagedStoreError('it holds files but no database (PG_VERSION is missing)');
+  }
+  const isNew = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  if (isNew && existsSync(createdMarker)) {
+    notices.push(
+      `The data store ${dataDir} was missing (it had been created before); a new, empty one` +
+        ' was started. Earlier data are not on this workstation.',
+    );
+  }
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+    await db.query('SELECT 1');
+  } catch (error) {
+    throw new DamagedStoreError(`the database cannot be opened (${reasonOf(error)})`);
+  }
   try {
     await applyMigrations(db, migrations);
+    const { replayed, notices: journalNotices } = await replayJournal(db);
+    notices.push(...journalNotices);
+    // Replayed rows are made durable before the segments holding them go; an empty journal
+    // needs nothing (the last close or checkpoint made everything durable).
+    if (replayed > 0) await checkpoint(db, null, true);
+    else deleteSegmentsThrough(journalDir, segmentsIn(journalDir).at(-1) ?? 0);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
   }
-  return db;
+  if (!existsSync(createdMarker)) writeFileSync(createdMarker, `${new Date().toISOString()}\n`);
+  return { db, journal: new Journal(journalDir), notices };
+}
+
+/** Re-inserts what the journal holds; rows the database already has are skipped by id. */
+async function replayJournal(db: PGlite): Promise<{ replayed: number; notices: string[] }> {
+  const report = readJournal(journalDir);
+  for (const record of report.records) {
+    await insertPrepared(db, workstationId, deserializeBatch(record.payload), {
+      skipExisting: true,
+    });
+  }
+  const notices = report.damaged.map(
+    ({ segment, atByte, keptAs }) =>
+      `Journal segment ${segment} is damaged at byte ${atByte}: what it held after that point` +
+      ` could not be recovered. A copy was kept as ${keptAs}.`,
+  );
+  return { replayed: report.records.length, notices };
+}
+
+let durable: Promise<void> | null = null;
+
+/**
+ * Makes the database durable and deletes the journal segments it now covers. With a journal,
+ * its current segment is closed first, so only segments wholly in the database are deleted.
+ * The fsyncs run off this thread while ingest goes on; `wait` (open, close) waits for them.
+ */
+async function checkpoint(db: PGlite, journal: Journal | null, wait: boolean): Promise<void> {
+  if (durable) {
+    if (wait) await durable;
+    else return; // the previous checkpoint is still flushing: the next timer tick tries again
+  }
+  const covered = journal ? journal.rotate() : (segmentsIn(journalDir).at(-1) ?? 0);
+  await db.query('CHECKPOINT');
+  durable = makeDurable(dataDir)
+    .then(() => deleteSegmentsThrough(journalDir, covered))
+    .finally(() => (durable = null));
+  if (wait) await durable;
+  else
+    durable.catch((error: unknown) =>
+      post({ type: 'problem', error: `making the store durable failed: ${reasonOf(error)}` }),
+    );
 }
 
 async function perform(
-  db: PGlite,
+  { db, journal }: Opened,
   request: StoreRequest,
 ): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
   switch (request.op) {
-    case 'append':
-      await insertBatch(db, workstationId, request.batch);
+    case 'append': {
+      // Journal first: once this request is answered, the batch survives the process dying.
+      const batch = prepareBatch(request.batch);
+      journal.append(serializeBatch(batch));
+      await insertPrepared(db, workstationId, batch);
       return { result: undefined };
+    }
     case 'flush':
-      // Requests run in order, so every earlier write has committed; push PGlite's files out.
-      await db.syncToFs();
+      // Requests run in order, so every earlier write is journaled and committed; the journal
+      // is now synced to disk, which bounds what a power cut could take.
+      journal.sync();
       return { result: undefined };
     case 'readSamples': {
       const blocks = await readSamples(db, request.query);
@@ -56,6 +148,10 @@ async function perform(
     case 'counts':
       return { result: await countRows(db) };
     case 'close':
+      await checkpoint(db, journal, true);
+      journal.close();
+      // The checkpoint covered everything; the segment it opened is empty (close comes last).
+      deleteSegmentsThrough(journalDir, journal.segment);
       await db.close();
       return { result: undefined };
     case 'saveSoundRecording': {
@@ -80,13 +176,13 @@ async function perform(
   }
 }
 
-async function answer(db: PGlite, request: StoreRequest): Promise<void> {
-  if (db.closed) {
+async function answer(opened: Opened, request: StoreRequest): Promise<void> {
+  if (opened.db.closed) {
     post({ type: 'reply', id: request.id, ok: false, error: 'the database is closed' });
     return;
   }
   try {
-    const { result, transfer } = await perform(db, request);
+    const { result, transfer } = await perform(opened, request);
     post({ type: 'reply', id: request.id, ok: true, result }, transfer);
   } catch (error) {
     post({ type: 'reply', id: request.id, ok: false, error: reasonOf(error) });
@@ -95,16 +191,33 @@ async function answer(db: PGlite, request: StoreRequest): Promise<void> {
 
 // No top-level await: from TS source this file is loaded as CommonJS (see worker-from-source.mjs).
 async function main(): Promise<void> {
+  let opened: Opened;
   try {
-    const db = await open();
-    let previous = Promise.resolve();
-    port.on('message', (request: StoreRequest) => {
-      previous = previous.then(() => answer(db, request));
-    });
-    post({ type: 'ready' });
+    opened = await open();
   } catch (error) {
-    post({ type: 'startFailed', error: `${dataDir}: ${reasonOf(error)}` });
+    post({
+      type: 'startFailed',
+      error: `${dataDir}: ${reasonOf(error)}`,
+      damaged: error instanceof DamagedStoreError,
+    });
+    return;
   }
+  let previous = Promise.resolve();
+  const enqueue = (task: () => Promise<void>) => (previous = previous.then(task));
+  port.on('message', (request: StoreRequest) => enqueue(() => answer(opened, request)));
+  // Between requests, in the same queue: the database never sees two callers at once.
+  const timer = setInterval(
+    () =>
+      enqueue(async () => {
+        if (opened.db.closed) return clearInterval(timer);
+        await checkpoint(opened.db, opened.journal, false).catch((error: unknown) =>
+          post({ type: 'problem', error: `checkpoint failed: ${reasonOf(error)}` }),
+        );
+      }),
+    CHECKPOINT_EVERY_MS,
+  );
+  timer.unref();
+  post({ type: 'ready', notices: opened.notices });
 }
 
 void main();

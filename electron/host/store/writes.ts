@@ -1,8 +1,7 @@
-// Writes one batch of clinical rows in one transaction, as multi-row INSERTs.
+// Writes one prepared batch of clinical rows in one transaction, as multi-row INSERTs.
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { uuidv7 } from '../../../shared/ids';
-import type { WaveformChunk, WriteBatch } from './protocol';
-import { encodeInt32le, WAVEFORM_ENCODING } from './waveform-codec';
+import { wholeMs, type PreparedBatch } from './prepared-batch';
+import { WAVEFORM_ENCODING } from './waveform-codec';
 
 // PostgreSQL's wire protocol counts bind parameters in an unsigned 16-bit field.
 const MAX_BIND_PARAMETERS = 65_535;
@@ -47,26 +46,35 @@ const ALARM_EVENT_COLUMNS = [
   'at_ms',
 ];
 
-export async function insertBatch(
+export interface InsertOptions {
+  /** Replaying the journal: rows already stored (same id) are skipped, not an error. */
+  skipExisting?: boolean;
+}
+
+/**
+ * Inserts one prepared batch in one transaction. Returns the numerics actually inserted (all of
+ * them, unless replaying rows the database already holds), for the per-minute trends.
+ */
+export async function insertPrepared(
   db: PGlite,
   workstationId: string,
-  batch: WriteBatch,
-): Promise<void> {
-  // Encoded before the transaction starts, so a bad sample fails the batch without touching disk.
+  batch: PreparedBatch,
+  { skipExisting = false }: InsertOptions = {},
+): Promise<PreparedBatch['numerics']> {
   const waveformRows = batch.chunks.map((chunk) => [
-    uuidv7(),
+    chunk.id,
     workstationId,
     chunk.bedId,
     chunk.deviceId,
     chunk.channel,
     chunk.rateHz,
-    wholeMs(chunk.t0Ms),
-    chunk.values.length,
+    chunk.t0Ms,
+    chunk.sampleCount,
     WAVEFORM_ENCODING,
-    encodeChunk(chunk),
+    chunk.data,
   ]);
   const numericRows = batch.numerics.map((row) => [
-    uuidv7(),
+    row.id,
     workstationId,
     row.bedId,
     row.deviceId,
@@ -76,7 +84,7 @@ export async function insertBatch(
     wholeMs(row.at),
   ]);
   const alarmEventRows = batch.alarmEvents.map((row) => [
-    uuidv7(),
+    row.id,
     workstationId,
     row.bedId,
     row.alarmId,
@@ -90,19 +98,24 @@ export async function insertBatch(
     row.actor,
     wholeMs(row.at),
   ]);
-  await db.transaction(async (tx) => {
-    await insertRows(tx, 'waveform_chunks', WAVEFORM_COLUMNS, waveformRows);
-    await insertRows(tx, 'numerics', NUMERIC_COLUMNS, numericRows);
-    await insertRows(tx, 'alarm_events', ALARM_EVENT_COLUMNS, alarmEventRows);
+  return db.transaction(async (tx) => {
+    await insertRows(tx, 'waveform_chunks', WAVEFORM_COLUMNS, waveformRows, skipExisting);
+    const inserted = await insertRows(tx, 'numerics', NUMERIC_COLUMNS, numericRows, skipExisting);
+    await insertRows(tx, 'alarm_events', ALARM_EVENT_COLUMNS, alarmEventRows, skipExisting);
+    if (!skipExisting) return batch.numerics;
+    return batch.numerics.filter((row) => inserted.has(row.id));
   });
 }
 
+/** Inserts the rows; with skipExisting, returns the ids actually inserted. */
 async function insertRows(
   tx: Transaction,
   table: string,
   columns: readonly string[],
   rows: readonly unknown[][],
-): Promise<void> {
+  skipExisting: boolean,
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
   const rowsPerStatement = Math.min(
     MAX_ROWS_PER_STATEMENT,
     Math.floor(MAX_BIND_PARAMETERS / columns.length),
@@ -113,26 +126,16 @@ async function insertRows(
       const placeholders = row.map((value) => `$${params.push(value)}`);
       return `(${placeholders.join(', ')})`;
     });
-    await tx.query(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
+    const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`;
+    if (!skipExisting) {
+      await tx.query(sql, params);
+      continue;
+    }
+    const { rows: ids } = await tx.query<{ id: string }>(
+      `${sql} ON CONFLICT (id) DO NOTHING RETURNING id`,
       params,
     );
+    for (const { id } of ids) inserted.add(id);
   }
-}
-
-function encodeChunk(chunk: WaveformChunk): Uint8Array {
-  try {
-    return encodeInt32le(chunk.values);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new RangeError(
-      `samples of device ${chunk.deviceId} channel ${chunk.channel} from t0 ${chunk.t0Ms} cannot be stored as ${WAVEFORM_ENCODING}: ${reason}`,
-      { cause: error },
-    );
-  }
-}
-
-// Event times are stored as whole UTC milliseconds (bigint columns); sub-ms parts are rounded.
-function wholeMs(ms: number): number {
-  return Math.round(ms);
+  return inserted;
 }

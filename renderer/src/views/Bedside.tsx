@@ -28,9 +28,11 @@ export interface BedsideProps {
   bedId: string;
   /** Shown in the header, e.g. a bed chooser when the workstation has several beds. */
   headerExtra?: ReactNode;
+  /** What the workstation says about its data store (recovered, kept aside): shown until closed. */
+  notices?: readonly string[];
 }
 
-export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
+export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsideProps) {
   const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
   const [showDevices, setShowDevices] = useState(false);
   const [showStethoscope, setShowStethoscope] = useState(false);
@@ -102,6 +104,11 @@ export function Bedside({ client, bedId, headerExtra }: BedsideProps) {
         </button>
         <Clock />
       </header>
+      {notices.map((notice) => (
+        <p key={notice} className="bedside__problem" role="alert" data-testid="store-notice">
+          {notice}
+        </p>
+      ))}
       {streamProblem && (
         <p className="bedside__problem" role="alert" data-testid="connection-problem">
           {streamProblem}

@@ -1,0 +1,50 @@
+// A child process for the crash test: ingests into the store at full rate and prints what the
+// store acknowledged. `ack N` means every block with a sequence number ≤ N has been flushed (and
+// so journaled): it must survive this process being killed at any moment.
+// Usage: node --import tsx crash-ingest.ts DATA_DIR FIRST_SEQ
+import { openStore } from '../../electron/host/store/client';
+
+const [dataDir, firstArg] = process.argv.slice(2);
+const first = Number(firstArg);
+export const SAMPLES_PER_BLOCK = 50;
+const RATE_HZ = 500;
+const T0 = 1_700_000_000_000;
+
+/** Block `seq`: its values say which block and which sample they are. */
+export function blockValues(seq: number): number[] {
+  return Array.from({ length: SAMPLES_PER_BLOCK }, (_, i) => seq * 1000 + i);
+}
+
+async function main(): Promise<void> {
+  const store = await openStore({
+    dataDir: dataDir!,
+    workstationId: 'crash-test',
+    onError: (error) => console.error(`store error: ${error.message}`),
+  });
+  console.log(`open ${store.notices.length}`);
+  for (let seq = first; ; seq++) {
+    store.appendSamples({
+      bedId: 'bed-1',
+      deviceId: 'dev-1',
+      channel: 'ECG',
+      rateHz: RATE_HZ,
+      // Blocks are contiguous in time, so the store merges them into chunks as in real use.
+      t0: T0 + (seq * SAMPLES_PER_BLOCK * 1000) / RATE_HZ,
+      values: blockValues(seq),
+    });
+    store.appendNumeric({
+      bedId: 'bed-1',
+      deviceId: 'dev-1',
+      refId: 'MDC_ECG_HEART_RATE',
+      value: seq,
+      unit: '/min',
+      at: T0 + seq,
+    });
+    if (seq % 20 === 19) {
+      await store.flush();
+      console.log(`ack ${seq}`);
+    }
+  }
+}
+
+void main();
