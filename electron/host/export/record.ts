@@ -63,7 +63,9 @@ export function parseAnnotationLabel(
   fallbackCode: string,
 ): { code: string; text: string } {
   const match = LABELLED.exec(label);
-  return match ? { code: match[1] ?? '', text: match[2] ?? '' } : { code: fallbackCode, text: label };
+  return match
+    ? { code: match[1] ?? '', text: match[2] ?? '' }
+    : { code: fallbackCode, text: label };
 }
 
 /** A key for a channel read from a file that has only labels: `ECG II` → `ecg_ii`. */

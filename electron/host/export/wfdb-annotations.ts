@@ -9,8 +9,12 @@ export interface MitAnnotation {
   sample: number;
   /** WFDB annotation type, 1..49 (`NOTE` = 22). */
   type: number;
-  /** The AUX text, or '' when there is none. */
+  /** The AUX text as stored (PhysioNet's often ends in a NUL), or '' when there is none. */
   aux: string;
+  /** Subtype, channel and number fields; 0 when absent. */
+  sub?: number;
+  chan?: number;
+  num?: number;
 }
 
 export const NOTE = 22;
@@ -67,6 +71,8 @@ export function encodeMitAnnotations(annotations: readonly MitAnnotation[]): {
   const words: number[] = [];
   const warnings: string[] = [];
   let previous = 0;
+  let previousChan = 0;
+  let previousNum = 0;
   for (const annotation of annotations) {
     const { sample, type } = annotation;
     if (!Number.isInteger(sample) || sample < previous) {
@@ -82,11 +88,19 @@ export function encodeMitAnnotations(annotations: readonly MitAnnotation[]): {
     }
     words.push((type << 10) | step);
     previous = sample;
+    // As WFDB's putann: a subtype when not 0, channel and number when they change.
+    const { sub = 0, chan = 0, num = 0 } = annotation;
+    if (sub !== 0) words.push((SUB << 10) | (sub & 0x3ff));
+    if (chan !== previousChan) words.push((CHN << 10) | (chan & 0x3ff));
+    if (num !== previousNum) words.push((NUM << 10) | (num & 0x3ff));
+    previousChan = chan;
+    previousNum = num;
     if (annotation.aux !== '') {
       const { bytes, cut } = utf8Prefix(annotation.aux, MAX_AUX_BYTES);
       if (cut) warnings.push(`annotation text at sample ${sample} cut to ${MAX_AUX_BYTES} bytes`);
       words.push((AUX << 10) | bytes.length);
-      for (let i = 0; i < bytes.length; i += 2) words.push((bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8));
+      for (let i = 0; i < bytes.length; i += 2)
+        words.push((bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8));
     }
   }
   words.push(0);
@@ -105,7 +119,10 @@ export function decodeMitAnnotations(bytes: Uint8Array): MitAnnotation[] {
   const wordCount = bytes.length >> 1;
   const word = (i: number): number => (bytes[2 * i] ?? 0) | ((bytes[2 * i + 1] ?? 0) << 8);
   let time = 0;
+  let chan = 0;
+  let num = 0;
   let i = 0;
+  const signed10 = (value: number) => (value & 0x200 ? value - 0x400 : value);
   while (i < wordCount) {
     const current = word(i);
     if (current === 0) return annotations;
@@ -116,7 +133,7 @@ export function decodeMitAnnotations(bytes: Uint8Array): MitAnnotation[] {
     switch (type) {
       case SKIP: {
         if (i + 2 > wordCount) throw new Error(`annotation file ends inside a SKIP at byte ${at}`);
-        const step = ((word(i) << 16) | word(i + 1)) | 0; // signed 32-bit
+        const step = (word(i) << 16) | word(i + 1) | 0; // signed 32-bit
         time += step;
         i += 2;
         break;
@@ -127,19 +144,28 @@ export function decodeMitAnnotations(bytes: Uint8Array): MitAnnotation[] {
           throw new Error(`annotation file ends inside an AUX text at byte ${at}`);
         }
         const last = annotations[annotations.length - 1];
-        const text = decoder.decode(bytes.subarray(2 * i, 2 * i + length)).replace(/\0+$/, '');
-        if (last) last.aux = text;
+        if (last) last.aux = decoder.decode(bytes.subarray(2 * i, 2 * i + length));
         i += (length + 1) >> 1;
         break;
       }
-      case NUM:
-      case SUB:
+      // Subtype belongs to one annotation; channel and number carry on to the next ones.
+      case SUB: {
+        const last = annotations[annotations.length - 1];
+        if (last) last.sub = signed10(data);
+        break;
+      }
       case CHN:
-        break; // fields we do not carry
+      case NUM: {
+        const last = annotations[annotations.length - 1];
+        if (type === CHN) chan = data;
+        else num = signed10(data);
+        if (last) Object.assign(last, { chan, num });
+        break;
+      }
       default:
         time += data;
         // Type 0 with a step is a null annotation (it only moves time), never a real one.
-        if (type !== 0) annotations.push({ sample: time, type, aux: '' });
+        if (type !== 0) annotations.push({ sample: time, type, aux: '', sub: 0, chan, num });
     }
   }
   return annotations; // no end word: the file was cut, but every annotation in it is whole

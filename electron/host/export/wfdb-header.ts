@@ -16,7 +16,8 @@ export interface WfdbSignalLine {
   adcResolution: number;
   adcZero: number;
   initialValue: number;
-  checksum: number;
+  /** Undefined when a header read from a file leaves it out. */
+  checksum: number | undefined;
   blockSize: number;
   description: string;
 }
@@ -67,7 +68,7 @@ export function formatWfdbHeader(header: WfdbHeaderFields): string {
         s.adcResolution,
         s.adcZero,
         s.initialValue,
-        s.checksum,
+        s.checksum ?? 0,
         s.blockSize,
         description,
       ]
@@ -131,7 +132,12 @@ function parseFormat(field: string | undefined, line: string) {
 function parseSignalLine(line: string): WfdbSignalLine {
   const fields = line.split(/\s+/);
   const { format, samplesPerFrame, byteOffset } = parseFormat(fields[1], line);
-  const adcResolution = fields[3] === undefined ? (format === 212 ? 12 : 16) : integerField(fields[3], 'ADC resolution', line);
+  const adcResolution =
+    fields[3] === undefined
+      ? format === 212
+        ? 12
+        : 16
+      : integerField(fields[3], 'ADC resolution', line);
   const adcZero = fields[4] === undefined ? 0 : integerField(fields[4], 'ADC zero', line);
   // gain[(baseline)][/unit]; a missing or 0 gain means "uncalibrated", which WFDB reads as 200.
   let gain = 200;
@@ -155,7 +161,7 @@ function parseSignalLine(line: string): WfdbSignalLine {
     adcResolution,
     adcZero,
     initialValue: fields[5] === undefined ? 0 : integerField(fields[5], 'initial value', line),
-    checksum: fields[6] === undefined ? 0 : integerField(fields[6], 'checksum', line),
+    checksum: fields[6] === undefined ? undefined : integerField(fields[6], 'checksum', line),
     blockSize: fields[7] === undefined ? 0 : integerField(fields[7], 'block size', line),
     description: fields.slice(8).join(' '),
   };
@@ -167,7 +173,8 @@ export function parseWfdbHeader(text: string): WfdbHeaderFields {
   const comments = lines.filter((l) => l.startsWith('#')).map((l) => l.slice(1).trim());
   const content = lines.filter((line) => line !== '' && !line.startsWith('#'));
   const recordLine = content[0];
-  if (recordLine === undefined) throw new Error('WFDB header: no record line; is this a .hea file?');
+  if (recordLine === undefined)
+    throw new Error('WFDB header: no record line; is this a .hea file?');
   const [recordName = '', nsig, fs, nframes, baseTime, baseDate] = recordLine.split(/\s+/);
   if (recordName.includes('/')) {
     throw new Error(`WFDB header: multi-segment record "${recordName}" is not supported`);
@@ -179,9 +186,12 @@ export function parseWfdbHeader(text: string): WfdbHeaderFields {
     );
   }
   // fs may be `fs/counterfreq(basecounter)`; only the frame rate matters here.
-  const frameHz = fs === undefined ? 250 : numberField(fs.split('/')[0], 'sampling frequency', recordLine);
-  if (frameHz <= 0) throw new Error(`WFDB header: sampling frequency must be positive in "${recordLine}"`);
-  const frameCount = nframes === undefined ? -1 : integerField(nframes, 'number of samples', recordLine);
+  const frameHz =
+    fs === undefined ? 250 : numberField(fs.split('/')[0], 'sampling frequency', recordLine);
+  if (frameHz <= 0)
+    throw new Error(`WFDB header: sampling frequency must be positive in "${recordLine}"`);
+  const frameCount =
+    nframes === undefined ? -1 : integerField(nframes, 'number of samples', recordLine);
   return {
     recordName,
     frameHz,
