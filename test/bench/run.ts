@@ -6,6 +6,7 @@ import { liveRun } from './live';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
 import { codecBench } from './codec';
+import { stripBench, trendBench } from './store-queries';
 import { simulatorIds } from '../../electron/host/devices/simulators/registry';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -43,6 +44,9 @@ report({
   realTimeFactor: round(median(ingest.map((r) => r.realTimeFactor)), 1),
   machine,
 });
+
+for (const record of await trendBench(RUNS)) report({ ...record, machine });
+for (const record of await stripBench(RUNS)) report({ ...record, machine });
 
 const live = await repeat(RUNS, () => liveRun(15));
 report({

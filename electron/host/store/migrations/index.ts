@@ -4,6 +4,7 @@ import initial from './001_initial.sql?raw';
 import importedNumerics from './002_imported_numerics.sql?raw';
 import soundRecordings from './003_sound_recordings.sql?raw';
 import clinicalRecord from './004_clinical_record.sql?raw';
+import outboxLookup from './005_outbox_lookup.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'imported_numerics', sql: importedNumerics },
   { version: 3, name: 'sound_recordings', sql: soundRecordings },
   { version: 4, name: 'clinical_record', sql: clinicalRecord },
+  { version: 5, name: 'outbox_lookup', sql: outboxLookup },
 ];

@@ -1,0 +1,252 @@
+// Reads for review screens: trends from the per-minute rollups, and waveform strips cut to the
+// exact window asked for.
+import type { PGlite } from '@electric-sql/pglite';
+import { ROLLUP_MINUTE_MS } from './rollups';
+import { decodeStoredChunk } from './waveform-codec';
+
+export const DEFAULT_TREND_MAX_POINTS = 1500;
+
+/**
+ * The longest a stored chunk may span. Chunks are found through the (bed_id, t0_ms) index by
+ * t0 alone, so a chunk starting earlier than a window's start minus this is never looked at.
+ */
+export const MAX_CHUNK_SPAN_MS = 60_000;
+
+export interface TrendQuery {
+  bedId: string;
+  codes: readonly string[];
+  fromMs: number;
+  toMs: number;
+  /** At most this many points per code; longer ranges are averaged into wider buckets. */
+  maxPoints?: number;
+}
+
+export interface TrendPoint {
+  /** Start of the bucket, UTC ms. */
+  t: number;
+  mean: number;
+  min: number;
+  max: number;
+  /** The newest value within the bucket. */
+  last: number;
+}
+
+export interface Trend {
+  code: string;
+  points: TrendPoint[];
+}
+
+// One row per code, its buckets as arrays: PGlite parses a few long arrays far faster than
+// tens of thousands of rows (24 h × 30 codes: ~90 ms against ~550 ms).
+interface TrendRow {
+  code: string;
+  t: number[];
+  mean: number[];
+  min: number[];
+  max: number[];
+  last: number[];
+}
+
+/** Trends of the given codes over [fromMs, toMs), one entry per code in the order asked. */
+export async function readTrend(db: PGlite, query: TrendQuery): Promise<Trend[]> {
+  const bucketMs = trendBucketMs(query.fromMs, query.toMs, query.maxPoints);
+  const codes = [...new Set(query.codes)];
+  const byCode = new Map<string, TrendPoint[]>();
+  if (codes.length > 0 && query.toMs > query.fromMs) {
+    // Buckets are aligned to the epoch, so panning a view does not move its points.
+    const { rows } = await db.query<TrendRow>(
+      `SELECT code, array_agg(t ORDER BY t) AS t, array_agg(mean ORDER BY t) AS mean,
+              array_agg(min ORDER BY t) AS min, array_agg(max ORDER BY t) AS max,
+              array_agg(last ORDER BY t) AS last
+       FROM (
+         SELECT code, floor(minute_ms / $4::float8) * $4::float8 AS t,
+                sum(sum) / sum(n) AS mean, min(min) AS min, max(max) AS max,
+                (array_agg(last ORDER BY last_at_ms DESC))[1] AS last
+         FROM numeric_rollups
+         WHERE bed_id = $1 AND code = ANY($2::text[]) AND minute_ms >= $3 AND minute_ms < $5
+         GROUP BY code, 2
+       ) buckets
+       GROUP BY code`,
+      [
+        query.bedId,
+        codes,
+        Math.floor(query.fromMs / ROLLUP_MINUTE_MS) * ROLLUP_MINUTE_MS,
+        bucketMs,
+        query.toMs,
+      ],
+    );
+    for (const row of rows) {
+      byCode.set(
+        row.code,
+        row.t.map((t, i) => ({
+          t,
+          mean: row.mean[i]!,
+          min: row.min[i]!,
+          max: row.max[i]!,
+          last: row.last[i]!,
+        })),
+      );
+    }
+  }
+  return codes.map((code) => ({ code, points: byCode.get(code) ?? [] }));
+}
+
+/** Width of a trend bucket: one minute, or whole minutes wide enough for maxPoints. */
+export function trendBucketMs(
+  fromMs: number,
+  toMs: number,
+  maxPoints = DEFAULT_TREND_MAX_POINTS,
+): number {
+  if (!(maxPoints >= 1)) throw new RangeError(`maxPoints must be at least 1, not ${maxPoints}`);
+  const minutes = Math.ceil(toMs / ROLLUP_MINUTE_MS) - Math.floor(fromMs / ROLLUP_MINUTE_MS);
+  if (minutes <= maxPoints) return ROLLUP_MINUTE_MS;
+  // Epoch-aligned buckets can straddle both ends of the range: one more than minutes / width.
+  const minutesPerBucket = Math.ceil(minutes / Math.max(1, Math.floor(maxPoints) - 1));
+  return minutesPerBucket * ROLLUP_MINUTE_MS;
+}
+
+export interface WaveformWindowQuery {
+  bedId: string;
+  fromMs: number;
+  toMs: number;
+  /** Only these channels; all of the bed's channels when absent. */
+  channels?: readonly string[];
+}
+
+/** Samples of one channel without a gap: sample k was taken at t0Ms + k * 1000 / rateHz. */
+export interface WaveformSegment {
+  deviceId: string;
+  channel: string;
+  rateHz: number;
+  /** Time of the first sample in values, UTC ms. */
+  t0Ms: number;
+  values: Int32Array;
+}
+
+interface WindowChunkRow {
+  device_id: string;
+  channel: string;
+  rate_hz: number;
+  t0_ms: number | bigint;
+  sample_count: number;
+  encoding: string;
+  data: Uint8Array;
+}
+
+/**
+ * The samples of a bed taken within [fromMs, toMs), per device and channel, ordered by time.
+ * Consecutive chunks are joined; where the store has a gap, a new segment starts.
+ */
+export async function readWaveformWindow(
+  db: PGlite,
+  query: WaveformWindowQuery,
+): Promise<WaveformSegment[]> {
+  const { bedId, fromMs, toMs } = query;
+  if (!(toMs > fromMs)) return [];
+  const params: unknown[] = [
+    bedId,
+    Math.ceil(toMs),
+    Math.floor(fromMs - MAX_CHUNK_SPAN_MS),
+    fromMs,
+  ];
+  const channelFilter = query.channels
+    ? `AND channel = ANY($${params.push([...query.channels])}::text[])`
+    : '';
+  // t0_ms bounds keep this an index range scan on (bed_id, t0_ms); the end test only filters.
+  const { rows } = await db.query<WindowChunkRow>(
+    `SELECT device_id, channel, rate_hz, t0_ms, sample_count, encoding, data
+     FROM waveform_chunks
+     WHERE bed_id = $1 AND t0_ms < $2 AND t0_ms >= $3
+       AND t0_ms + sample_count * 1000.0 / rate_hz > $4::float8 ${channelFilter}
+     ORDER BY device_id, channel, rate_hz, t0_ms, id`,
+    params,
+  );
+  const segments: WaveformSegment[] = [];
+  let open: OpenSegment | undefined;
+  for (const row of rows) {
+    const t0Ms = Number(row.t0_ms);
+    const periodMs = 1000 / row.rate_hz;
+    const first = Math.max(0, Math.ceil((fromMs - t0Ms) / periodMs - EPSILON_SAMPLES));
+    const end = Math.min(row.sample_count, Math.ceil((toMs - t0Ms) / periodMs - EPSILON_SAMPLES));
+    const sameStream =
+      open !== undefined &&
+      open.deviceId === row.device_id &&
+      open.channel === row.channel &&
+      open.rateHz === row.rate_hz;
+    // Where this chunk's first sample falls, counted in samples after the open segment's last.
+    const offset = sameStream ? (t0Ms - open!.nextMs) / periodMs : Infinity;
+    if (!sameStream || offset > CONTIGUOUS_SAMPLES) {
+      if (open) segments.push(close(open));
+      open = undefined;
+    }
+    if (end <= first) continue;
+    const values = decodeWindowChunk(bedId, row).subarray(first, end);
+    if (!open) {
+      open = {
+        deviceId: row.device_id,
+        channel: row.channel,
+        rateHz: row.rate_hz,
+        t0Ms: t0Ms + first * periodMs,
+        parts: [values],
+        count: values.length,
+        nextMs: t0Ms + end * periodMs,
+      };
+      continue;
+    }
+    // A chunk overlapping the one before (written twice, or a clock step): keep the earlier
+    // samples and only what this chunk adds after them.
+    const skip = Math.max(0, Math.round(-offset));
+    if (skip < values.length) {
+      open.parts.push(skip > 0 ? values.subarray(skip) : values);
+      open.count += values.length - skip;
+      open.nextMs = t0Ms + end * periodMs;
+    }
+  }
+  if (open) segments.push(close(open));
+  return segments;
+}
+
+// t0_ms is stored rounded to whole ms, so a following chunk may start up to 0.5 ms off the
+// sample grid; anything later than half a sample is a gap.
+const CONTIGUOUS_SAMPLES = 0.5;
+const EPSILON_SAMPLES = 1e-6;
+
+interface OpenSegment {
+  deviceId: string;
+  channel: string;
+  rateHz: number;
+  t0Ms: number;
+  parts: Int32Array[];
+  count: number;
+  /** When the next sample after the last one held is due, UTC ms. */
+  nextMs: number;
+}
+
+function close(open: OpenSegment): WaveformSegment {
+  const only = open.parts.length === 1 ? open.parts[0]! : undefined;
+  let values: Int32Array;
+  // A view of part of a decoded chunk is copied, so its owner does not hold the whole chunk.
+  if (only && only.byteLength === only.buffer.byteLength) values = only;
+  else {
+    values = new Int32Array(open.count);
+    let at = 0;
+    for (const part of open.parts) {
+      values.set(part, at);
+      at += part.length;
+    }
+  }
+  const { deviceId, channel, rateHz, t0Ms } = open;
+  return { deviceId, channel, rateHz, t0Ms, values };
+}
+
+function decodeWindowChunk(bedId: string, row: WindowChunkRow): Int32Array {
+  try {
+    return decodeStoredChunk(row.encoding, row.data, row.sample_count);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `The waveform chunk of bed ${bedId} device ${row.device_id} channel ${row.channel} at t0 ${Number(row.t0_ms)} cannot be read: ${reason}`,
+      { cause: error },
+    );
+  }
+}
