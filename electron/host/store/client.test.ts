@@ -314,6 +314,45 @@ describe('the store', () => {
     expect(await again.counts()).toMatchObject({ numerics: 1, samples: 2 * RATE_HZ });
   });
 
+  it('answers trends from per-minute rollups and strips cut to the window, and prunes by policy', async () => {
+    const store = await open({ retention: { waveformsMs: 60_000 } });
+    for (let s = 0; s < 180; s++) {
+      store.appendNumeric({
+        bedId: 'bed-1',
+        deviceId: 'ox',
+        refId: 'MDC_PULS_OXIM_SAT_O2',
+        value: s < 60 ? 96 : 98,
+        unit: '%',
+        at: T0 + s * 1000,
+      });
+    }
+    for (const block of blocksOf('ecg-1', 'II', 4, 3)) store.appendSamples(block);
+    await store.flush();
+    const [trend] = await store.readTrend({
+      bedId: 'bed-1',
+      codes: ['MDC_PULS_OXIM_SAT_O2'],
+      fromMs: T0 - 60_000,
+      toMs: T0 + 180_000,
+    });
+    // 180 s from T0 span four calendar minutes: 96 % first, 98 % last, each minute its mean.
+    const means = trend!.points.map((p) => p.mean);
+    expect(means).toHaveLength(4);
+    expect(means[0]).toBe(96);
+    expect(means.at(-1)).toBe(98);
+    const [segment] = await store.readWaveformWindow({
+      bedId: 'bed-1',
+      fromMs: T0 + 1000,
+      toMs: T0 + 2000,
+    });
+    const all = blocksOf('ecg-1', 'II', 4, 3).flatMap((b) => b.values);
+    expect(segment).toMatchObject({ channel: 'II', rateHz: RATE_HZ, t0Ms: T0 + 1000 });
+    expect([...segment!.values]).toEqual(all.slice(RATE_HZ, 2 * RATE_HZ));
+    // Waveforms older than a minute go; numerics (kept 30 days) stay.
+    const deleted = await store.prune(T0 + 10 * 60_000);
+    expect(deleted.waveform_chunks).toBeGreaterThan(0);
+    expect(await store.counts()).toMatchObject({ samples: 0, numerics: 180 });
+  });
+
   it('refuses a second opener of the same store while the first has it, naming the holder', async () => {
     const first = await open();
     await expect(open()).rejects.toThrow(

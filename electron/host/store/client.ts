@@ -17,6 +17,8 @@ import type {
 import { AlarmEventToStore, NumericToStore, rowProblem, sampleBlockProblem } from './store-input';
 import { StoreStartError, StoreWorkerConnection } from './worker-connection';
 import { acquireDataLock, type DataLock } from './data-lock';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
+import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 import { existsSync, renameSync } from 'node:fs';
 import { locateStoreWorker, type StoreWorkerScript } from './worker-script';
 
@@ -30,6 +32,8 @@ export type {
   StoredSoundRecordingWithWav,
 } from './protocol';
 export type { StoreWorkerScript } from './worker-script';
+export type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
+export type { RetentionPolicy } from './retention';
 export type StoredSampleBlock = SampleBlock;
 
 export interface StoredSamples {
@@ -54,6 +58,12 @@ export interface Store {
   /** Whole chunks overlapping [fromMs, toMs], ordered by t0. */
   readSamples(query: SampleQuery): Promise<StoredSamples[]>;
   counts(): Promise<StoreCounts>;
+  /** Per-minute trends of the bed's numerics (at most maxPoints per code). */
+  readTrend(query: TrendQuery): Promise<Trend[]>;
+  /** The bed's waveforms cut exactly to [fromMs, toMs), one segment per unbroken run. */
+  readWaveformWindow(query: WaveformWindowQuery): Promise<WaveformSegment[]>;
+  /** Prunes everything expired at nowMs now (the store also does it by itself, every minute). */
+  prune(nowMs?: number): Promise<Record<string, number>>;
   /** Resolves once the recording is on disk. Its wav buffer is handed to the worker (detached). */
   saveSoundRecording(recording: SoundRecordingToStore): Promise<StoredSoundRecording>;
   /**
@@ -87,6 +97,8 @@ export interface StoreOptions {
   /** Samples plus rows ready to send that trigger a batch before the next interval. */
   sendThreshold?: number;
   timers?: BatchTimers;
+  /** How long data are kept (defaults: waveforms 72 h, trends and events 30 days). */
+  retention?: Partial<RetentionPolicy>;
   /** Overrides where the worker's code is found (tests, unusual packaging). */
   workerScript?: StoreWorkerScript;
 }
@@ -120,7 +132,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  */
 async function startWorker(options: StoreOptions): Promise<StoreWorkerConnection> {
   const script = options.workerScript ?? locateStoreWorker();
-  const data = { dataDir: options.dataDir, workstationId: options.workstationId, migrations };
+  const data = {
+    dataDir: options.dataDir,
+    workstationId: options.workstationId,
+    migrations,
+    retention: { ...DEFAULT_RETENTION, ...options.retention },
+  };
   try {
     return await StoreWorkerConnection.start(script, data);
   } catch (error) {
@@ -250,6 +267,30 @@ class QueuedStore implements Store {
     } catch (error) {
       throw new Error(`${what} was not stored: ${messageOf(error)}`, { cause: error });
     }
+  }
+
+  async readTrend(query: TrendQuery): Promise<Trend[]> {
+    try {
+      return await this.#connection.call('readTrend', { query });
+    } catch (error) {
+      throw new Error(`Could not read the trends of bed ${query.bedId}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async readWaveformWindow(query: WaveformWindowQuery): Promise<WaveformSegment[]> {
+    try {
+      return await this.#connection.call('readWaveformWindow', { query });
+    } catch (error) {
+      throw new Error(`Could not read the waveforms of bed ${query.bedId}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  prune(nowMs = Date.now()): Promise<Record<string, number>> {
+    return this.#connection.call('prune', { nowMs });
   }
 
   async importNumerics(rows: ImportedNumericToStore[]): Promise<boolean[]> {

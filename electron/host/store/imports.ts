@@ -3,6 +3,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type { ImportedNumericToStore } from './protocol';
+import { RollupAccumulator, upsertRollups } from './rollups';
 
 /** One boolean per row, in order: true when the row is new and was stored. */
 export async function importNumerics(
@@ -32,6 +33,11 @@ export async function importNumerics(
       );
       stored.push((result.affectedRows ?? 0) > 0);
     }
+    const rollups = new RollupAccumulator();
+    rows.forEach((row, i) => {
+      if (stored[i]) rollups.add(row.bedId, row.refId, row.value, Math.round(row.at));
+    });
+    await upsertRollups(tx, rollups.drain());
     return stored;
   });
 }

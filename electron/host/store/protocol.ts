@@ -1,12 +1,15 @@
 // The typed messages between the store client (main thread) and the store worker (owns PGlite).
 import type { Migration } from './migrations/index';
 import type { AlarmEventToStore, NumericToStore } from './store-input';
+import type { RetentionPolicy } from './retention';
+import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 
 export interface StoreWorkerData {
   dataDir: string;
   workstationId: string;
   /** Passed in rather than imported by the worker, so the worker also runs from TS source. */
   migrations: readonly Migration[];
+  retention: RetentionPolicy;
 }
 
 /** Consecutive sample blocks of one channel, merged; values travel as a transferable buffer. */
@@ -78,6 +81,10 @@ export interface StoreOperations {
   flush: { params: Record<string, never>; result: void };
   readSamples: { params: { query: SampleQuery }; result: StoredWaveformBlock[] };
   counts: { params: Record<string, never>; result: StoreCounts };
+  readTrend: { params: { query: TrendQuery }; result: Trend[] };
+  readWaveformWindow: { params: { query: WaveformWindowQuery }; result: WaveformSegment[] };
+  /** Prunes everything expired at `nowMs` (in bounded steps); says how many rows went. */
+  prune: { params: { nowMs: number }; result: Record<string, number> };
   close: { params: Record<string, never>; result: void };
   /** Inserts and syncs to disk before answering: an acknowledged recording survives a crash. */
   saveSoundRecording: {

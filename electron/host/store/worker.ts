@@ -6,6 +6,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { applyMigrations } from './migrate';
 import type { StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protocol';
 import { countRows, readSamples } from './reads';
+import { readTrend, readWaveformWindow } from './queries';
+import { pruneStep } from './retention';
 import { insertPrepared } from './writes';
 import { deleteSegmentsThrough, Journal, readJournal, segmentsIn } from './journal';
 import { deserializeBatch, prepareBatch, serializeBatch } from './prepared-batch';
@@ -15,12 +17,14 @@ import { insertSoundRecording, listSoundRecordings, readSoundRecording } from '.
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
-const { dataDir, workstationId, migrations } = workerData as StoreWorkerData;
+const { dataDir, workstationId, migrations, retention } = workerData as StoreWorkerData;
 const journalDir = `${dataDir}.journal`;
 /** Written once the store has opened: a store that was there and is gone is not "new". */
 const createdMarker = `${dataDir}.created`;
 /** How often the database is made durable and the journal it covers deleted. */
 const CHECKPOINT_EVERY_MS = 30_000;
+/** How often expired rows are pruned: a few thousand rows per step, between other requests. */
+const PRUNE_EVERY_MS = 60_000;
 
 /** The data directory cannot be opened as a database: the client keeps it aside. */
 class DamagedStoreError extends Error {}
@@ -147,6 +151,23 @@ async function perform(
     }
     case 'counts':
       return { result: await countRows(db) };
+    case 'readTrend':
+      return { result: await readTrend(db, request.query) };
+    case 'readWaveformWindow': {
+      const segments = await readWaveformWindow(db, request.query);
+      return {
+        result: segments,
+        transfer: segments.map((segment) => segment.values.buffer as ArrayBuffer),
+      };
+    }
+    case 'prune': {
+      const total: Record<string, number> = {};
+      for (;;) {
+        const { deleted, more } = await pruneStep(db, retention, request.nowMs);
+        for (const [table, n] of Object.entries(deleted)) total[table] = (total[table] ?? 0) + n;
+        if (!more) return { result: total };
+      }
+    }
     case 'close':
       await checkpoint(db, journal, true);
       journal.close();
@@ -217,6 +238,18 @@ async function main(): Promise<void> {
     CHECKPOINT_EVERY_MS,
   );
   timer.unref();
+  // Pruning takes bounded steps, each queued like a request, so ingest never waits long.
+  const prune = () =>
+    enqueue(async () => {
+      if (opened.db.closed) return;
+      try {
+        const { more } = await pruneStep(opened.db, retention, Date.now());
+        if (more) setTimeout(prune, 1_000).unref();
+      } catch (error) {
+        post({ type: 'problem', error: `pruning expired data failed: ${reasonOf(error)}` });
+      }
+    });
+  setInterval(prune, PRUNE_EVERY_MS).unref();
   post({ type: 'ready', notices: opened.notices });
 }
 

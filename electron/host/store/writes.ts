@@ -2,6 +2,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { wholeMs, type PreparedBatch } from './prepared-batch';
 import { WAVEFORM_ENCODING } from './waveform-codec';
+import { RollupAccumulator, upsertRollups } from './rollups';
 
 // PostgreSQL's wire protocol counts bind parameters in an unsigned 16-bit field.
 const MAX_BIND_PARAMETERS = 65_535;
@@ -102,8 +103,14 @@ export async function insertPrepared(
     await insertRows(tx, 'waveform_chunks', WAVEFORM_COLUMNS, waveformRows, skipExisting);
     const inserted = await insertRows(tx, 'numerics', NUMERIC_COLUMNS, numericRows, skipExisting);
     await insertRows(tx, 'alarm_events', ALARM_EVENT_COLUMNS, alarmEventRows, skipExisting);
-    if (!skipExisting) return batch.numerics;
-    return batch.numerics.filter((row) => inserted.has(row.id));
+    const stored = skipExisting
+      ? batch.numerics.filter((row) => inserted.has(row.id))
+      : batch.numerics;
+    // In the same transaction: a replayed numeric is counted in its minute exactly once.
+    const rollups = new RollupAccumulator();
+    for (const row of stored) rollups.add(row.bedId, row.refId, row.value, wholeMs(row.at));
+    await upsertRollups(tx, rollups.drain());
+    return stored;
   });
 }
 
