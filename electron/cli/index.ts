@@ -5,6 +5,7 @@ import { runSimulate } from './commands/simulate';
 import { runDevices } from './commands/devices';
 import { runCapture } from './commands/capture';
 import { runPorts } from './commands/ports';
+import { runExport, runImport } from './commands/records';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -20,6 +21,10 @@ Commands:
              While running, type commands on stdin: "spo2 85", "hr 130", "pause", "resume".
   capture    Record a device's raw bytes to a file (replay it with decode --input FILE)
              --device DRIVER:PATH  --seconds N  --out FILE
+  export     A bed's stored record as files: waveforms, alarm log and annotations
+             --data DIR --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER
+  import     Load a WFDB record (PhysioNet) as a bed, for review and demos
+             --data DIR --wfdb RECORD [--bed LABEL] [--start T] [--annotator atr]
   ports      List serial ports with their USB ids and the drivers that could be behind each
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
@@ -32,6 +37,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   devices: runDevices,
   capture: runCapture,
   ports: runPorts,
+  export: runExport,
+  import: runImport,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -27,3 +27,20 @@ export class BedState {
     };
   }
 }
+
+/**
+ * A bed's id follows from its label ("Bed 3" → "bed-3"), so the same bed has the same id after a
+ * restart and its stored history stays its own.
+ */
+export function bedIdFor(label: string, taken: ReadonlySet<string> = new Set()): string {
+  const slug = label
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents off: "Réa" → "rea"
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const base = slug.startsWith('bed') ? slug : `bed-${slug || 'unnamed'}`;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { WaveformChannel } from '../../shared/model/schemas';
 import { uuidv7 } from '../../shared/ids';
 import { Bus } from './bus';
-import { BedState } from './beds';
+import { BedState, bedIdFor } from './beds';
 import { ADULT_DEFAULTS, type AlarmSettings } from './alarms/limits';
 import { DeviceAcquisition } from './acquisition/device-acquisition';
 import { DeviceSession } from './devices/session';
@@ -176,7 +176,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   function bedFor(label: string): BedState {
     let bed = [...beds.values()].find((b) => b.label === label);
     if (!bed) {
-      bed = new BedState(`bed-${beds.size + 1}`, label, settings);
+      bed = new BedState(bedIdFor(label, new Set(beds.keys())), label, settings);
       beds.set(bed.id, bed);
     }
     return bed;
@@ -188,6 +188,22 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     drivers.set(deviceId, driver);
     configs.set(deviceId, config);
     const acquisition = new DeviceAcquisition(bed.id, deviceId, driver.descriptor, bus);
+    // What this device produces on this bed, with its scale: review and export need it.
+    store
+      .recordChannels(
+        driver.descriptor.channels.map((c) => ({
+          bedId: bed.id,
+          deviceId,
+          channel: c.key,
+          label: c.label,
+          unit: c.unit,
+          rateHz: c.rateHz,
+          scale: c.scale,
+        })),
+      )
+      .catch((error: unknown) =>
+        log(`store: channels of ${deviceId} not recorded: ${String(error)}`),
+      );
     // resolveDevice has made sure a driver without serial settings has another transport.
     const open = options.openTransport?.(driver) ?? serialOpener(driver.descriptor.serial!);
     sessions.set(
@@ -317,6 +333,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     createHandlers({
       bus,
       notices: store.notices,
+      history: store,
       beds,
       sessions,
       channelsOfBed,
@@ -438,7 +455,7 @@ function openOmron(descriptor: DriverDescriptor): Promise<HidReportTransport> {
 }
 
 /** The id stamped on every row this workstation makes; kept with its data. */
-function workstationId(dataDir: string): string {
+export function workstationId(dataDir: string): string {
   const file = join(dataDir, 'workstation.json');
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { id?: unknown };

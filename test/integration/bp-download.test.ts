@@ -78,7 +78,7 @@ describe('downloading a blood-pressure monitor into a bed', () => {
     monitor = [latest, newer, older];
     expect(await download('Bed 3')).toMatchObject({ downloaded: 3, imported: 1, alreadyStored: 2 });
     expect((await workstation.store.counts()).numerics).toBe(9);
-    expect(workstation.beds.get('bed-1')!.numerics.get('MDC_PRESS_BLD_NONINV_DIA')?.value).toBe(79);
+    expect(workstation.beds.get('bed-3')!.numerics.get('MDC_PRESS_BLD_NONINV_DIA')?.value).toBe(79);
   });
 
   it('no monitor plugged in: a sentence that says what to do, and no empty bed left behind', async () => {

@@ -5,6 +5,7 @@ import type { PortInfo, WaveformChannel } from '../../../shared/model/schemas';
 import type { Bus } from '../bus';
 import type { BedState } from '../beds';
 import type { DeviceSession } from '../devices/session';
+import type { Store } from '../store/client';
 import type { ApiHandlers } from './router';
 import { soundRecordingHandlers, type SoundRecordingStore } from './sound-recordings';
 
@@ -18,6 +19,8 @@ export interface HandlerServices {
   soundRecordings: SoundRecordingStore;
   /** What a person must know about the data store since start. */
   notices: readonly string[];
+  /** The stored record: trends and full disclosure. */
+  history: Pick<Store, 'readTrend' | 'readWaveformWindow'>;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -41,6 +44,7 @@ export function createHandlers({
   devices,
   soundRecordings,
   notices,
+  history,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -71,6 +75,14 @@ export function createHandlers({
         if (log.length > 0) bus.emit('alarms', { bedId, alarms: bed.alarms.list(), log });
         return alarm;
       },
+
+      getTrend: (query) => history.readTrend(query),
+
+      getWaveformWindow: async (query) =>
+        (await history.readWaveformWindow(query)).map((segment) => ({
+          ...segment,
+          values: Array.from(segment.values),
+        })),
 
       listPorts: async () => {
         const inUse = new Map([...sessions.values()].map((s) => [s.status().path, s.status().id]));

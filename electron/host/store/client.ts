@@ -18,6 +18,7 @@ import { AlarmEventToStore, NumericToStore, rowProblem, sampleBlockProblem } fro
 import { StoreStartError, StoreWorkerConnection } from './worker-connection';
 import { acquireDataLock, type DataLock } from './data-lock';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
+import type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
 import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 import { existsSync, renameSync } from 'node:fs';
 import { locateStoreWorker, type StoreWorkerScript } from './worker-script';
@@ -34,6 +35,7 @@ export type {
 export type { StoreWorkerScript } from './worker-script';
 export type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 export type { RetentionPolicy } from './retention';
+export type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
 export type StoredSampleBlock = SampleBlock;
 
 export interface StoredSamples {
@@ -62,6 +64,13 @@ export interface Store {
   readTrend(query: TrendQuery): Promise<Trend[]>;
   /** The bed's waveforms cut exactly to [fromMs, toMs), one segment per unbroken run. */
   readWaveformWindow(query: WaveformWindowQuery): Promise<WaveformSegment[]>;
+  /** Records the channels a device produces on a bed (once each), with their scale. */
+  recordChannels(channels: ChannelRecord[]): Promise<void>;
+  readChannels(bedId: string): Promise<ChannelRecord[]>;
+  /** Stored (synced to the journal) once resolved. */
+  appendAnnotations(annotations: AnnotationRecord[]): Promise<void>;
+  readAnnotations(bedId: string, fromMs: number, toMs: number): Promise<AnnotationRecord[]>;
+  readAlarmLog(bedId: string, fromMs: number, toMs: number): Promise<AlarmLogRecord[]>;
   /** Prunes everything expired at nowMs now (the store also does it by itself, every minute). */
   prune(nowMs?: number): Promise<Record<string, number>>;
   /** Resolves once the recording is on disk. Its wav buffer is handed to the worker (detached). */
@@ -287,6 +296,26 @@ class QueuedStore implements Store {
         cause: error,
       });
     }
+  }
+
+  recordChannels(channels: ChannelRecord[]): Promise<void> {
+    return this.#connection.call('recordChannels', { channels });
+  }
+
+  readChannels(bedId: string): Promise<ChannelRecord[]> {
+    return this.#connection.call('readChannels', { bedId });
+  }
+
+  appendAnnotations(annotations: AnnotationRecord[]): Promise<void> {
+    return this.#connection.call('appendAnnotations', { annotations });
+  }
+
+  readAnnotations(bedId: string, fromMs: number, toMs: number): Promise<AnnotationRecord[]> {
+    return this.#connection.call('readAnnotations', { bedId, fromMs, toMs });
+  }
+
+  readAlarmLog(bedId: string, fromMs: number, toMs: number): Promise<AlarmLogRecord[]> {
+    return this.#connection.call('readAlarmLog', { bedId, fromMs, toMs });
   }
 
   prune(nowMs = Date.now()): Promise<Record<string, number>> {

@@ -2,6 +2,7 @@
 import type { Migration } from './migrations/index';
 import type { AlarmEventToStore, NumericToStore } from './store-input';
 import type { RetentionPolicy } from './retention';
+import type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
 import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 
 export interface StoreWorkerData {
@@ -82,6 +83,17 @@ export interface StoreOperations {
   readSamples: { params: { query: SampleQuery }; result: StoredWaveformBlock[] };
   counts: { params: Record<string, never>; result: StoreCounts };
   readTrend: { params: { query: TrendQuery }; result: Trend[] };
+  recordChannels: { params: { channels: ChannelRecord[] }; result: void };
+  readChannels: { params: { bedId: string }; result: ChannelRecord[] };
+  appendAnnotations: { params: { annotations: AnnotationRecord[] }; result: void };
+  readAnnotations: {
+    params: { bedId: string; fromMs: number; toMs: number };
+    result: AnnotationRecord[];
+  };
+  readAlarmLog: {
+    params: { bedId: string; fromMs: number; toMs: number };
+    result: AlarmLogRecord[];
+  };
   readWaveformWindow: { params: { query: WaveformWindowQuery }; result: WaveformSegment[] };
   /** Prunes everything expired at `nowMs` (in bounded steps); says how many rows went. */
   prune: { params: { nowMs: number }; result: Record<string, number> };

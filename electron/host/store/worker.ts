@@ -8,6 +8,13 @@ import type { StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protoc
 import { countRows, readSamples } from './reads';
 import { readTrend, readWaveformWindow } from './queries';
 import { pruneStep } from './retention';
+import {
+  appendAnnotations,
+  readAlarmLog,
+  readAnnotations,
+  readChannels,
+  recordChannels,
+} from './records';
 import { insertPrepared } from './writes';
 import { deleteSegmentsThrough, Journal, readJournal, segmentsIn } from './journal';
 import { deserializeBatch, prepareBatch, serializeBatch } from './prepared-batch';
@@ -151,6 +158,20 @@ async function perform(
     }
     case 'counts':
       return { result: await countRows(db) };
+    case 'recordChannels':
+      await recordChannels(db, workstationId, request.channels);
+      return { result: undefined };
+    case 'readChannels':
+      return { result: await readChannels(db, request.bedId) };
+    case 'appendAnnotations':
+      await appendAnnotations(db, workstationId, request.annotations);
+      return { result: undefined };
+    case 'readAnnotations':
+      return {
+        result: await readAnnotations(db, request.bedId, request.fromMs, request.toMs),
+      };
+    case 'readAlarmLog':
+      return { result: await readAlarmLog(db, request.bedId, request.fromMs, request.toMs) };
     case 'readTrend':
       return { result: await readTrend(db, request.query) };
     case 'readWaveformWindow': {

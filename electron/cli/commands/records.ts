@@ -1,0 +1,155 @@
+// `workstation export` and `workstation import`: a bed's stored record out as WFDB, CSV or EDF+,
+// and a WFDB record in as a bed (for review, demos and tests). Both open the workstation's data
+// store directly, so they are refused while a workstation runs on the same data directory.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { openStore, type Store } from '../../host/store/client';
+import { StoreLockedError } from '../../host/store/data-lock';
+import { workstationId } from '../../host/workstation';
+import { bedIdFor } from '../../host/beds';
+import { recordsFromStore, storeRecord } from '../../host/export/store-records';
+import { writeWfdb, readWfdb } from '../../host/export/wfdb';
+import { writeCsv } from '../../host/export/csv';
+import { writeEdf } from '../../host/export/edf';
+import { writeExportFiles } from '../../host/export/files';
+import type { ExportResult } from '../../host/export/record';
+import { CliError, parseOptions } from '../cli-error';
+import { defaultDataDir } from './serve';
+
+const FORMATS = ['wfdb', 'wfdb212', 'csv', 'edf'] as const;
+type Format = (typeof FORMATS)[number];
+
+async function withStore<T>(dataOption: string | undefined, use: (store: Store) => Promise<T>) {
+  const dataDir = resolve(dataOption ?? defaultDataDir());
+  mkdirSync(dataDir, { recursive: true });
+  let store: Store;
+  try {
+    store = await openStore({
+      dataDir: join(dataDir, 'pgdata'),
+      workstationId: workstationId(dataDir),
+      onError: (error) => console.error(error.message),
+    });
+  } catch (error) {
+    if (error instanceof StoreLockedError) throw new CliError(error.message);
+    throw error;
+  }
+  try {
+    for (const notice of store.notices) console.error(`Data store: ${notice}`);
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function time(name: string, raw: string | undefined): number {
+  if (!raw) throw new CliError(`--${name} is required (ISO 8601, e.g. 2026-11-21T08:00:00Z).`);
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) throw new CliError(`--${name} is not a time: "${raw}".`);
+  return ms;
+}
+
+export async function runExport(args: string[]): Promise<number> {
+  const options = parseOptions(args, {
+    data: { type: 'string' },
+    bed: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (!options.bed || !options.out) {
+    throw new CliError(
+      'export needs --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER.',
+    );
+  }
+  const format = (options.format ?? 'wfdb') as Format;
+  if (!FORMATS.includes(format)) {
+    throw new CliError(`--format must be one of ${FORMATS.join(', ')}, got "${options.format}".`);
+  }
+  const fromMs = time('from', options.from);
+  const toMs = time('to', options.to);
+  const out = resolve(options.out);
+  const bed = options.bed;
+  const written = await withStore(options.data, async (store) => {
+    // A bed is named by its id or its label.
+    const bedId = /^bed-/.test(bed) ? bed : bedIdFor(bed);
+    const name = bedId.replace(/[^a-zA-Z0-9_]/g, '_');
+    let records;
+    try {
+      // Each format's own "no data" value fills times without signal.
+      const gapValue = format === 'wfdb212' ? -2048 : -32768;
+      records = await recordsFromStore(store, { bedId, fromMs, toMs, name, gapValue });
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    const files: string[] = [];
+    for (const record of records) {
+      let result: ExportResult;
+      try {
+        result =
+          format === 'csv'
+            ? writeCsv(record)
+            : format === 'edf'
+              ? writeEdf(record)
+              : writeWfdb(record, { format: format === 'wfdb212' ? 212 : 16 });
+      } catch (error) {
+        throw new CliError(`${record.name}: ${(error as Error).message}`);
+      }
+      for (const warning of result.warnings) console.error(`${record.name}: ${warning}`);
+      files.push(...(await writeExportFiles(out, result.files)));
+    }
+    return files;
+  });
+  for (const file of written) console.log(file);
+  return 0;
+}
+
+export async function runImport(args: string[]): Promise<number> {
+  const options = parseOptions(args, {
+    data: { type: 'string' },
+    wfdb: { type: 'string' },
+    bed: { type: 'string' },
+    start: { type: 'string' },
+    annotator: { type: 'string' },
+  });
+  if (!options.wfdb) throw new CliError('import needs --wfdb RECORD (the path without .hea).');
+  const recordPath = resolve(options.wfdb.replace(/\.hea$/, ''));
+  const header = `${recordPath}.hea`;
+  if (!existsSync(header)) throw new CliError(`No WFDB header at ${header}.`);
+  const headerText = readFileSync(header, 'utf8');
+  const datName = /^\s*(\S+)\s+(?:16|212)/m.exec(headerText.split('\n').slice(1).join('\n'))?.[1];
+  const dat = join(dirname(recordPath), datName ?? `${basename(recordPath)}.dat`);
+  if (!existsSync(dat)) throw new CliError(`No signal file at ${dat}.`);
+  const annotationFile = `${recordPath}.${options.annotator ?? 'atr'}`;
+  let record;
+  try {
+    record = readWfdb(
+      headerText,
+      readFileSync(dat),
+      existsSync(annotationFile) ? readFileSync(annotationFile) : undefined,
+    );
+  } catch (error) {
+    throw new CliError(`${recordPath}: ${(error as Error).message}`);
+  }
+  const durationMs = Math.max(...record.channels.map((c) => (c.samples.length * 1000) / c.rateHz));
+  // Without --start, a record with no date of its own ends now, so it falls within retention.
+  const startMs = options.start ? time('start', options.start) : Date.now() - durationMs;
+  const bedLabel = options.bed ?? `Review ${record.name}`;
+  const bedId = bedIdFor(bedLabel);
+  const stored = await withStore(options.data, (store) =>
+    storeRecord(store, record, { bedId, startMs, actor: 'import' }),
+  );
+  console.log(
+    JSON.stringify({
+      bedId,
+      bedLabel,
+      deviceId: stored.deviceId,
+      from: new Date(startMs).toISOString(),
+      to: new Date(startMs + durationMs).toISOString(),
+      channels: record.channels.map((c) => c.label),
+      samples: stored.samples,
+      annotations: stored.annotations,
+    }),
+  );
+  return 0;
+}
