@@ -334,6 +334,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       bus,
       notices: store.notices,
       history: store,
+      log,
       beds,
       sessions,
       channelsOfBed,

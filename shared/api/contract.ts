@@ -76,6 +76,76 @@ export const requests = {
     input: z.object({ id: z.string().min(1) }).strict(),
     output: SoundRecording,
   },
+  /** Per-minute trends of the bed's numerics over a time range (at most maxPoints per code). */
+  getTrend: {
+    input: z
+      .object({
+        bedId: z.string().min(1),
+        codes: z.array(z.string().min(1)).min(1).max(64),
+        fromMs: z.number().int(),
+        toMs: z.number().int(),
+        maxPoints: z.number().int().min(10).max(5000).optional(),
+      })
+      .strict()
+      .refine((q) => q.toMs > q.fromMs, 'toMs must be after fromMs')
+      .refine((q) => q.toMs - q.fromMs <= 31 * 24 * 3_600_000, 'at most 31 days at a time'),
+    output: z.array(
+      z.object({
+        code: z.string(),
+        points: z.array(
+          z.object({
+            t: z.number(),
+            mean: z.number(),
+            min: z.number(),
+            max: z.number(),
+            last: z.number(),
+          }),
+        ),
+      }),
+    ),
+  },
+  /** The bed's stored waveforms (full disclosure) cut to [fromMs, toMs), raw counts. */
+  getWaveformWindow: {
+    input: z
+      .object({
+        bedId: z.string().min(1),
+        fromMs: z.number().int(),
+        toMs: z.number().int(),
+        channels: z.array(z.string().min(1)).max(32).optional(),
+      })
+      .strict()
+      .refine((q) => q.toMs > q.fromMs, 'toMs must be after fromMs')
+      .refine((q) => q.toMs - q.fromMs <= 120_000, 'at most 2 minutes at a time'),
+    output: z.array(
+      z.object({
+        deviceId: z.string(),
+        channel: z.string(),
+        rateHz: z.number(),
+        t0Ms: z.number(),
+        values: z.array(z.number()),
+      }),
+    ),
+  },
+  /**
+   * A bed's stored record as files (WFDB format 16 or 212, CSV, EDF+), base64; at most 1 hour
+   * through the api (the CLI's `workstation export` takes up to 24 h).
+   */
+  exportRecord: {
+    input: z
+      .object({
+        bedId: z.string().min(1),
+        fromMs: z.number().int(),
+        toMs: z.number().int(),
+        format: z.enum(['wfdb', 'wfdb212', 'csv', 'edf']),
+      })
+      .strict()
+      .refine((q) => q.toMs > q.fromMs, 'toMs must be after fromMs')
+      .refine((q) => q.toMs - q.fromMs <= 3_600_000, 'at most 1 hour at a time'),
+    output: z.object({
+      files: z.array(z.object({ name: z.string(), base64: z.string() })),
+      warnings: z.array(z.string()),
+    }),
+  },
   /** Serial ports the system sees now and every driver, to assign a device to a bed. */
   listPorts: {
     input: z.object({}).strict(),

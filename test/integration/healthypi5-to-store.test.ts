@@ -135,6 +135,33 @@ describe('HealthyPi 5 over a pseudo-terminal into the store', () => {
     const bed = workstation.beds.get('bed-1')!;
     expect(bed.numerics.get('MDC_PULS_OXIM_SAT_O2')?.value).toBe(97);
     expect(bed.numerics.get('MDC_TEMP_BODY')?.value).toBeCloseTo(36.6, 5);
+
+    // The same samples come back through the api: a strip, and an export as CSV.
+    const caller = { actor: 'test' };
+    const window = {
+      bedId: 'bed-1',
+      fromMs: Math.floor(startedAt),
+      toMs: Math.ceil(startedAt) + 1000,
+    };
+    const strip = (await workstation.router.request('getWaveformWindow', window, caller)) as {
+      channel: string;
+      values: number[];
+    }[];
+    const stripEcg = strip.find((s) => s.channel === 'MDC_ECG_ELEC_POTL')!;
+    expect(stripEcg.values.length).toBeGreaterThan(100);
+    expect(ecg.flatMap((b) => b.values).join(',')).toContain(
+      stripEcg.values.slice(0, 50).join(','),
+    );
+    const exported = (await workstation.router.request(
+      'exportRecord',
+      { ...window, format: 'csv' },
+      caller,
+    )) as { files: { name: string; base64: string }[] };
+    expect(exported.files.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['bed_1_128Hz.csv', 'bed_1_annotations.csv']),
+    );
+    const csv = Buffer.from(exported.files[0]!.base64, 'base64').toString('utf8');
+    expect(csv.split('\r\n')[0]).toContain('ECG [count]');
   });
 
   it('raises a technical alarm within 2 s of unplugging and resumes the same bed on replug', async () => {

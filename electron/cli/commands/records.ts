@@ -7,17 +7,17 @@ import { openStore, type Store } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
 import { workstationId } from '../../host/workstation';
 import { bedIdFor } from '../../host/beds';
-import { recordsFromStore, storeRecord } from '../../host/export/store-records';
-import { writeWfdb, readWfdb } from '../../host/export/wfdb';
-import { writeCsv } from '../../host/export/csv';
-import { writeEdf } from '../../host/export/edf';
+import { storeRecord } from '../../host/export/store-records';
+import { readWfdb } from '../../host/export/wfdb';
 import { writeExportFiles } from '../../host/export/files';
-import type { ExportResult } from '../../host/export/record';
+import {
+  EXPORT_FORMATS,
+  exportBed,
+  ExportError,
+  type ExportFormat,
+} from '../../host/export/export-bed';
 import { CliError, parseOptions } from '../cli-error';
 import { defaultDataDir } from './serve';
-
-const FORMATS = ['wfdb', 'wfdb212', 'csv', 'edf'] as const;
-type Format = (typeof FORMATS)[number];
 
 async function withStore<T>(dataOption: string | undefined, use: (store: Store) => Promise<T>) {
   const dataDir = resolve(dataOption ?? defaultDataDir());
@@ -62,9 +62,11 @@ export async function runExport(args: string[]): Promise<number> {
       'export needs --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER.',
     );
   }
-  const format = (options.format ?? 'wfdb') as Format;
-  if (!FORMATS.includes(format)) {
-    throw new CliError(`--format must be one of ${FORMATS.join(', ')}, got "${options.format}".`);
+  const format = (options.format ?? 'wfdb') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) {
+    throw new CliError(
+      `--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${options.format}".`,
+    );
   }
   const fromMs = time('from', options.from);
   const toMs = time('to', options.to);
@@ -73,32 +75,15 @@ export async function runExport(args: string[]): Promise<number> {
   const written = await withStore(options.data, async (store) => {
     // A bed is named by its id or its label.
     const bedId = /^bed-/.test(bed) ? bed : bedIdFor(bed);
-    const name = bedId.replace(/[^a-zA-Z0-9_]/g, '_');
-    let records;
+    let result;
     try {
-      // Each format's own "no data" value fills times without signal.
-      const gapValue = format === 'wfdb212' ? -2048 : -32768;
-      records = await recordsFromStore(store, { bedId, fromMs, toMs, name, gapValue });
+      result = await exportBed(store, { bedId, fromMs, toMs, format });
     } catch (error) {
-      throw new CliError((error as Error).message);
+      if (error instanceof ExportError) throw new CliError(error.message);
+      throw error;
     }
-    const files: string[] = [];
-    for (const record of records) {
-      let result: ExportResult;
-      try {
-        result =
-          format === 'csv'
-            ? writeCsv(record)
-            : format === 'edf'
-              ? writeEdf(record)
-              : writeWfdb(record, { format: format === 'wfdb212' ? 212 : 16 });
-      } catch (error) {
-        throw new CliError(`${record.name}: ${(error as Error).message}`);
-      }
-      for (const warning of result.warnings) console.error(`${record.name}: ${warning}`);
-      files.push(...(await writeExportFiles(out, result.files)));
-    }
-    return files;
+    for (const warning of result.warnings) console.error(warning);
+    return writeExportFiles(out, result.files);
   });
   for (const file of written) console.log(file);
   return 0;

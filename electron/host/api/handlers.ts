@@ -6,6 +6,7 @@ import type { Bus } from '../bus';
 import type { BedState } from '../beds';
 import type { DeviceSession } from '../devices/session';
 import type { Store } from '../store/client';
+import { exportBed, ExportError } from '../export/export-bed';
 import type { ApiHandlers } from './router';
 import { soundRecordingHandlers, type SoundRecordingStore } from './sound-recordings';
 
@@ -20,7 +21,9 @@ export interface HandlerServices {
   /** What a person must know about the data store since start. */
   notices: readonly string[];
   /** The stored record: trends and full disclosure. */
-  history: Pick<Store, 'readTrend' | 'readWaveformWindow'>;
+  history: Store;
+  /** Who exported what goes to the log (the audit trail comes with issue 6's users). */
+  log?: (message: string) => void;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -45,6 +48,7 @@ export function createHandlers({
   soundRecordings,
   notices,
   history,
+  log,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -83,6 +87,27 @@ export function createHandlers({
           ...segment,
           values: Array.from(segment.values),
         })),
+
+      exportRecord: async (query, caller) => {
+        let result;
+        try {
+          result = await exportBed(history, query);
+        } catch (error) {
+          if (error instanceof ExportError) throw new ApiError('invalid_request', error.message);
+          throw error;
+        }
+        log?.(`export of ${query.bedId} (${query.format}) by ${caller.actor}`);
+        return {
+          files: result.files.map((file) => ({
+            name: file.name,
+            base64: (typeof file.contents === 'string'
+              ? Buffer.from(file.contents, 'utf8')
+              : Buffer.from(file.contents)
+            ).toString('base64'),
+          })),
+          warnings: result.warnings,
+        };
+      },
 
       listPorts: async () => {
         const inUse = new Map([...sessions.values()].map((s) => [s.status().path, s.status().id]));
