@@ -40,12 +40,15 @@ export interface Trend {
 // tens of thousands of rows (24 h × 30 codes: ~90 ms against ~550 ms).
 interface TrendRow {
   code: string;
-  t: number[];
-  mean: number[];
-  min: number[];
-  max: number[];
-  last: number[];
+  /** Comma-separated numbers, one per point, in time order. */
+  t: string;
+  mean: string;
+  min: string;
+  max: string;
+  last: string;
 }
+
+const numbers = (text: string): number[] => (text === '' ? [] : text.split(',').map(Number));
 
 /** Trends of the given codes over [fromMs, toMs), one entry per code in the order asked. */
 export async function readTrend(db: PGlite, query: TrendQuery): Promise<Trend[]> {
@@ -53,37 +56,43 @@ export async function readTrend(db: PGlite, query: TrendQuery): Promise<Trend[]>
   const codes = [...new Set(query.codes)];
   const byCode = new Map<string, TrendPoint[]>();
   if (codes.length > 0 && query.toMs > query.fromMs) {
-    // Buckets are aligned to the epoch, so panning a view does not move its points.
+    const where = 'bed_id = $1 AND code = ANY($2::text[]) AND minute_ms >= $3 AND minute_ms < $4';
+    // One-minute buckets are the rollup rows themselves; wider ones are aggregated, aligned to
+    // the epoch so panning a view does not move its points.
+    const points =
+      bucketMs === ROLLUP_MINUTE_MS
+        ? `SELECT code, minute_ms::float8 AS t, sum / n AS mean, min, max, last
+           FROM numeric_rollups WHERE ${where}`
+        : `SELECT code, floor(minute_ms / $5::float8) * $5::float8 AS t,
+                  sum(sum) / sum(n) AS mean, min(min) AS min, max(max) AS max,
+                  (array_agg(last ORDER BY last_at_ms DESC))[1] AS last
+           FROM numeric_rollups WHERE ${where}
+           GROUP BY code, 2`;
+    // Each code's points come back as five strings of numbers: turning tens of thousands of rows
+    // (or array elements) into JS values is what costs most in PGlite, not the query itself.
+    const column = (name: string) => `array_to_string(array_agg(${name} ORDER BY t), ',')`;
     const { rows } = await db.query<TrendRow>(
-      `SELECT code, array_agg(t ORDER BY t) AS t, array_agg(mean ORDER BY t) AS mean,
-              array_agg(min ORDER BY t) AS min, array_agg(max ORDER BY t) AS max,
-              array_agg(last ORDER BY t) AS last
-       FROM (
-         SELECT code, floor(minute_ms / $4::float8) * $4::float8 AS t,
-                sum(sum) / sum(n) AS mean, min(min) AS min, max(max) AS max,
-                (array_agg(last ORDER BY last_at_ms DESC))[1] AS last
-         FROM numeric_rollups
-         WHERE bed_id = $1 AND code = ANY($2::text[]) AND minute_ms >= $3 AND minute_ms < $5
-         GROUP BY code, 2
-       ) buckets
-       GROUP BY code`,
+      `SELECT code, ${column('t')} AS t, ${column('mean')} AS mean, ${column('min')} AS min,
+              ${column('max')} AS max, ${column('last')} AS last
+       FROM (${points}) p GROUP BY code`,
       [
         query.bedId,
         codes,
         Math.floor(query.fromMs / ROLLUP_MINUTE_MS) * ROLLUP_MINUTE_MS,
-        bucketMs,
         query.toMs,
+        ...(bucketMs === ROLLUP_MINUTE_MS ? [] : [bucketMs]),
       ],
     );
     for (const row of rows) {
+      const [t, mean, min, max, last] = [row.t, row.mean, row.min, row.max, row.last].map(numbers);
       byCode.set(
         row.code,
-        row.t.map((t, i) => ({
-          t,
-          mean: row.mean[i]!,
-          min: row.min[i]!,
-          max: row.max[i]!,
-          last: row.last[i]!,
+        t!.map((time, i) => ({
+          t: time,
+          mean: mean![i]!,
+          min: min![i]!,
+          max: max![i]!,
+          last: last![i]!,
         })),
       );
     }
