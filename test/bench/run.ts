@@ -1,7 +1,7 @@
 // `npm run bench`: each benchmark runs several times; one JSON line per result with the median
 // and every run, so noise on a shared machine is visible rather than hidden.
 import { cpus } from 'node:os';
-import { storeIngest } from './store-ingest';
+import { ingestWithQueries, storeIngest } from './store-ingest';
 import { liveRun } from './live';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
@@ -37,11 +37,24 @@ for (const record of codecBench(RUNS, machine)) report(record);
 const ingest = await repeat(RUNS, () => storeIngest(16, 60));
 report({
   bench: 'store.ingest',
-  what: '16 beds × (3 ECG 500 Hz + pleth 125 Hz + resp 62.5 Hz), 60 s of data, append + commit',
+  what: '16 beds × (3 ECG 500 Hz + pleth 125 Hz + resp 62.5 Hz) + 5 numerics at 1 Hz, 60 s of data, append + commit',
   unit: 'samples/s',
   median: round(median(ingest.map((r) => r.samplesPerSecond)), 0),
   runs: ingest.map((r) => round(r.samplesPerSecond, 0)),
   realTimeFactor: round(median(ingest.map((r) => r.realTimeFactor)), 1),
+  machine,
+});
+
+const lag = await repeat(RUNS, () => ingestWithQueries(16, 60, 50));
+report({
+  bench: 'store.ingest-lag',
+  what: 'main-thread event-loop lag while the store ingests 16 beds at 50× real time (60 s of data) and a 72 h trend is read in a loop',
+  unit: 'ms',
+  p99Median: round(median(lag.map((r) => r.lagP99Ms))),
+  runsP99: lag.map((r) => round(r.lagP99Ms)),
+  maxMedian: round(median(lag.map((r) => r.lagMaxMs))),
+  trendP95MsDuringIngest: round(median(lag.map((r) => r.trendP95Ms))),
+  trends: lag.map((r) => r.trends),
   machine,
 });
 
