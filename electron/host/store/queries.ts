@@ -56,6 +56,7 @@ export async function readTrend(db: PGlite, query: TrendQuery): Promise<Trend[]>
   const codes = [...new Set(query.codes)];
   const byCode = new Map<string, TrendPoint[]>();
   if (codes.length > 0 && query.toMs > query.fromMs) {
+    const origin = Math.floor(query.fromMs / ROLLUP_MINUTE_MS) * ROLLUP_MINUTE_MS;
     const where = 'bed_id = $1 AND code = ANY($2::text[]) AND minute_ms >= $3 AND minute_ms < $4';
     // One-minute buckets are the rollup rows themselves; wider ones are aggregated, aligned to
     // the epoch so panning a view does not move its points.
@@ -69,16 +70,19 @@ export async function readTrend(db: PGlite, query: TrendQuery): Promise<Trend[]>
            FROM numeric_rollups WHERE ${where}
            GROUP BY code, 2`;
     // Each code's points come back as five strings of numbers: turning tens of thousands of rows
-    // (or array elements) into JS values is what costs most in PGlite, not the query itself.
-    const column = (name: string) => `array_to_string(array_agg(${name} ORDER BY t), ',')`;
+    // (or array elements) into JS values is what costs most in PGlite, not the query itself. So
+    // times go as whole minutes from the range's first minute, values as float4 (7 significant
+    // digits, beyond any monitor's resolution), and the points are sorted once, not per column.
+    const column = (expression: string) => `array_to_string(array_agg(${expression}), ',')`;
     const { rows } = await db.query<TrendRow>(
-      `SELECT code, ${column('t')} AS t, ${column('mean')} AS mean, ${column('min')} AS min,
-              ${column('max')} AS max, ${column('last')} AS last
-       FROM (${points}) p GROUP BY code`,
+      `SELECT code, ${column('((t - $3) / 60000)::int')} AS t, ${column('mean::float4')} AS mean,
+              ${column('min::float4')} AS min, ${column('max::float4')} AS max,
+              ${column('last::float4')} AS last
+       FROM (${points} ORDER BY code, t) p GROUP BY code`,
       [
         query.bedId,
         codes,
-        Math.floor(query.fromMs / ROLLUP_MINUTE_MS) * ROLLUP_MINUTE_MS,
+        origin,
         query.toMs,
         ...(bucketMs === ROLLUP_MINUTE_MS ? [] : [bucketMs]),
       ],
@@ -87,8 +91,8 @@ export async function readTrend(db: PGlite, query: TrendQuery): Promise<Trend[]>
       const [t, mean, min, max, last] = [row.t, row.mean, row.min, row.max, row.last].map(numbers);
       byCode.set(
         row.code,
-        t!.map((time, i) => ({
-          t: time,
+        t!.map((minutes, i) => ({
+          t: origin + minutes * ROLLUP_MINUTE_MS,
           mean: mean![i]!,
           min: min![i]!,
           max: max![i]!,
