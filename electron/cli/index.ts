@@ -14,6 +14,7 @@ Commands:
   serve      Start the workstation with the browser shell (HTTP + WebSocket on 127.0.0.1)
              --port N  --data DIR  [--device DRIVER:PATH[@BED]]...  [--auto]  [--demo]  [--token T]
              --auto connects devices found on plug-in (USB ids matched, generic chips probed)
+             [--keep-waveforms-hours 72] [--keep-trends-days 30] how long data are kept
   decode     Decode a device byte stream: one JSON object per frame, then a summary line
              --driver ID  [--input FILE|-]
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)

@@ -18,7 +18,7 @@ import { openHid, type HidReportTransport } from './devices/transports/hid';
 import type { DeviceConfig } from './devices/device-config';
 import type { OpenTransport } from './devices/transports/byte-transport';
 import { serialOpener } from './devices/transports/serial';
-import { openStore, type Store } from './store/client';
+import { openStore, type RetentionPolicy, type Store } from './store/client';
 import { createRouter, type ApiRouter } from './api/router';
 import { createHandlers } from './api/handlers';
 
@@ -28,6 +28,8 @@ export interface WorkstationOptions {
   alarmSettings?: AlarmSettings;
   /** Replaces the serial port, for transports that are not serial ports. */
   openTransport?: (driver: Driver) => OpenTransport;
+  /** How long data are kept (defaults: waveforms 72 h, trends and events 30 days). */
+  retention?: Partial<RetentionPolicy>;
   /** Opens a USB HID device (node-hid by default; tests and the demo inject a simulator). */
   openHid?: (descriptor: DriverDescriptor) => Promise<HidReportTransport>;
   log?: (message: string) => void;
@@ -109,6 +111,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     dataDir: join(options.dataDir, 'pgdata'),
     workstationId: id,
     onError: (message) => log(`store: ${message}`),
+    ...(options.retention ? { retention: options.retention } : {}),
   });
   const bus = new Bus((message, error) => log(`${message}: ${String(error)}`));
 

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { ConfigurationError, startWorkstation, type Workstation } from '../../host/workstation';
 import { StoreLockedError } from '../../host/store/data-lock';
+import type { RetentionPolicy } from '../../host/store/retention';
 import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-config';
 import { startDemo, type Demo } from '../../host/demo';
 import { rendererDir } from '../../host/locate';
@@ -29,6 +30,8 @@ export async function runServe(args: string[]): Promise<number> {
     data: { type: 'string' },
     device: { type: 'string', multiple: true },
     demo: { type: 'boolean' },
+    'keep-waveforms-hours': { type: 'string' },
+    'keep-trends-days': { type: 'string' },
     auto: { type: 'boolean' },
     token: { type: 'string' },
   });
@@ -61,6 +64,7 @@ export async function runServe(args: string[]): Promise<number> {
     workstation = await startWorkstation({
       dataDir: resolve(options.data ?? defaultDataDir()),
       devices,
+      retention: retentionOptions(options),
       ...(demo ? { openHid: demo.openHid } : {}),
     });
     shell = await startBrowserShell({
@@ -85,6 +89,23 @@ export async function runServe(args: string[]): Promise<number> {
   console.log('Stopping: closing devices and the data store…');
   await stopAll();
   return 0;
+}
+
+/** --keep-waveforms-hours (default 72) and --keep-trends-days (default 30, also events). */
+function retentionOptions(options: {
+  'keep-waveforms-hours'?: string;
+  'keep-trends-days'?: string;
+}): Partial<RetentionPolicy> {
+  const hours = numberOption('keep-waveforms-hours', options['keep-waveforms-hours'], 72);
+  const days = numberOption('keep-trends-days', options['keep-trends-days'], 30);
+  if (!(hours >= 1) || !(days >= 1)) {
+    throw new CliError('--keep-waveforms-hours and --keep-trends-days must be at least 1.');
+  }
+  return {
+    waveformsMs: hours * 3_600_000,
+    trendsMs: days * 86_400_000,
+    eventsMs: days * 86_400_000,
+  };
 }
 
 /** Connects devices as they are plugged in, each to a bed of its own. */
