@@ -6,6 +6,7 @@ import { runDevices } from './commands/devices';
 import { runCapture } from './commands/capture';
 import { runPorts } from './commands/ports';
 import { runExport, runImport } from './commands/records';
+import { runBeats } from './commands/beats';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -26,6 +27,8 @@ Commands:
              --data DIR --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER
   import     Load a WFDB record (PhysioNet) as a bed, for review and demos
              --data DIR --wfdb RECORD [--bed LABEL] [--start T] [--annotator atr]
+  beats      Detect heartbeats in one lead of a WFDB record: one JSON object per beat
+             --wfdb RECORD [--lead 0]
   ports      List serial ports with their USB ids and the drivers that could be behind each
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
@@ -40,6 +43,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   ports: runPorts,
   export: runExport,
   import: runImport,
+  beats: runBeats,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -55,6 +59,12 @@ async function main(argv: string[]): Promise<number> {
   }
   return command(args);
 }
+
+// `workstation beats … | head`: the reader went away; that is the end of the output, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

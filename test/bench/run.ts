@@ -6,6 +6,7 @@ import { liveRun } from './live';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
 import { codecBench } from './codec';
+import { beatsBench } from './beats';
 import { stripBench, trendBench } from './store-queries';
 import { simulatorIds } from '../../electron/host/devices/simulators/registry';
 
@@ -33,6 +34,7 @@ for (const driverId of simulatorIds()) {
 }
 
 for (const record of codecBench(RUNS, machine)) report(record);
+for (const record of beatsBench(RUNS, machine)) report(record);
 
 const ingest = await repeat(RUNS, () => storeIngest(16, 60));
 report({

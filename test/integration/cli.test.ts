@@ -2,7 +2,7 @@
 // exit codes. Run from the TypeScript sources (tsx) so this suite does not depend on a build.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HEALTHYPI5_WORKED_EXAMPLE } from '../support/healthypi5-example';
@@ -133,3 +133,22 @@ describe('workstation devices', () => {
     });
   });
 });
+
+const MITBIH_101 = join(root, '..', 'shared', 'data', 'mitbih', '101');
+
+describe.skipIf(!existsSync(`${MITBIH_101}.hea`))(
+  'workstation beats (skipped: ../shared/data/mitbih is absent)',
+  () => {
+    it('prints one JSON object per beat of MIT-BIH 101, close to its 1865 reference beats', () => {
+      const { code, stdout } = workstation(['beats', '--wfdb', MITBIH_101]);
+      expect(code).toBe(0);
+      const beats = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { sample: number; time: number });
+      expect(beats[0]).toEqual({ sample: 82, time: expect.closeTo(82 / 360, 3) });
+      expect(Math.abs(beats.length - 1865)).toBeLessThan(10);
+      expect(beats.every((b, i) => i === 0 || b.sample > beats[i - 1]!.sample)).toBe(true);
+    });
+  },
+);
