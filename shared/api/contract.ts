@@ -146,6 +146,29 @@ export const requests = {
       warnings: z.array(z.string()),
     }),
   },
+  /**
+   * Loads a WFDB record (header, signal file, optional annotation file; base64) as a bed for
+   * review. Without startMs, the record ends now (so it lies within retention).
+   */
+  importRecord: {
+    input: z
+      .object({
+        bedLabel: z.string().trim().min(1).max(64),
+        header: z.string().min(1).max(1_000_000),
+        signals: z.string().min(1).max(40_000_000),
+        annotations: z.string().max(10_000_000).optional(),
+        startMs: z.number().int().optional(),
+      })
+      .strict(),
+    output: z.object({
+      bedId: z.string(),
+      deviceId: z.string(),
+      fromMs: z.number(),
+      toMs: z.number(),
+      samples: z.number(),
+      annotations: z.number(),
+    }),
+  },
   /** Serial ports the system sees now and every driver, to assign a device to a bed. */
   listPorts: {
     input: z.object({}).strict(),

@@ -200,3 +200,68 @@ describe('export and import', () => {
     }
   });
 });
+
+describe('import and export through the api', () => {
+  it('loads a WFDB record as a bed and gives it back as a strip and a WFDB export', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ws-api-import-'));
+    const { startWorkstation } = await import('../../electron/host/workstation');
+    const workstation = await startWorkstation({
+      dataDir: join(dir, 'data'),
+      devices: [],
+      log: () => {},
+    });
+    try {
+      const record = multiRateRecord(-2000, 2000, 11);
+      const files = Object.fromEntries(
+        writeWfdb(record).files.map((f) => [f.name.split('.').pop()!, Buffer.from(f.contents)]),
+      );
+      const caller = { actor: 'nurse-demo' };
+      const startMs = Date.parse('2026-11-21T07:00:00Z');
+      const imported = (await workstation.router.request(
+        'importRecord',
+        {
+          bedLabel: 'Review api',
+          header: files.hea!.toString('base64'),
+          signals: files.dat!.toString('base64'),
+          annotations: files.alm!.toString('base64'),
+          startMs,
+        },
+        caller,
+      )) as { bedId: string; samples: number };
+      expect(imported).toMatchObject({ bedId: 'bed-review-api', samples: 500 + 250 + 1000 });
+      const strip = (await workstation.router.request(
+        'getWaveformWindow',
+        { bedId: 'bed-review-api', fromMs: startMs, toMs: startMs + 2000 },
+        caller,
+      )) as { channel: string; values: number[] }[];
+      const ecg = record.channels[0]!;
+      expect(strip.find((s) => s.channel === ecg.key)!.values).toEqual(
+        Array.from(ecg.samples, (v) => v - ecg.baseline),
+      );
+      const exported = (await workstation.router.request(
+        'exportRecord',
+        { bedId: 'bed-review-api', fromMs: startMs, toMs: startMs + 2000, format: 'wfdb' },
+        caller,
+      )) as { files: { name: string }[] };
+      expect(exported.files.map((f) => f.name)).toEqual([
+        'bed_review_api.hea',
+        'bed_review_api.dat',
+        'bed_review_api.alm',
+      ]);
+      await expect(
+        workstation.router.request(
+          'importRecord',
+          {
+            bedLabel: 'Bad',
+            header: Buffer.from('not a header').toString('base64'),
+            signals: 'AA==',
+          },
+          caller,
+        ),
+      ).rejects.toThrow(/The WFDB record cannot be read/);
+    } finally {
+      await workstation.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

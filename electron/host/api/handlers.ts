@@ -7,6 +7,9 @@ import type { BedState } from '../beds';
 import type { DeviceSession } from '../devices/session';
 import type { Store } from '../store/client';
 import { exportBed, ExportError } from '../export/export-bed';
+import { storeRecord } from '../export/store-records';
+import { readWfdb } from '../export/wfdb';
+import { bedIdFor } from '../beds';
 import type { ApiHandlers } from './router';
 import { soundRecordingHandlers, type SoundRecordingStore } from './sound-recordings';
 
@@ -106,6 +109,41 @@ export function createHandlers({
             ).toString('base64'),
           })),
           warnings: result.warnings,
+        };
+      },
+
+      importRecord: async ({ bedLabel, header, signals, annotations, startMs }, caller) => {
+        let record;
+        try {
+          record = readWfdb(
+            Buffer.from(header, 'base64').toString('utf8'),
+            Buffer.from(signals, 'base64'),
+            annotations ? Buffer.from(annotations, 'base64') : undefined,
+          );
+        } catch (error) {
+          throw new ApiError(
+            'invalid_request',
+            `The WFDB record cannot be read: ${(error as Error).message}`,
+          );
+        }
+        const durationMs = Math.max(
+          ...record.channels.map((c) => (c.samples.length * 1000) / c.rateHz),
+        );
+        const fromMs = startMs ?? Date.now() - durationMs;
+        const bedId = bedIdFor(bedLabel);
+        const stored = await storeRecord(history, record, {
+          bedId,
+          startMs: fromMs,
+          actor: caller.actor,
+        });
+        log?.(`record ${record.name} imported into ${bedId} by ${caller.actor}`);
+        return {
+          bedId,
+          deviceId: stored.deviceId,
+          fromMs,
+          toMs: fromMs + durationMs,
+          samples: stored.samples,
+          annotations: stored.annotations,
         };
       },
 
