@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import {
   type StoreOptions,
 } from './client';
 import { migrations } from './migrations/index';
+import { freshStoreDir } from './store-template.test-support';
 import { Journal, segmentsIn } from './journal';
 import { prepareBatch, serializeBatch } from './prepared-batch';
 
@@ -79,11 +79,10 @@ describe('the store', () => {
     return store;
   }
 
-  beforeEach(() => {
-    // The store keeps its lock, journal and marker beside its folder: all inside this one.
-    dataDir = join(mkdtempSync(join(tmpdir(), 'ws-store-')), 'pgdata');
+  beforeEach(async () => {
+    ({ dataDir } = await freshStoreDir());
     errors = [];
-  });
+  }, 60_000);
   afterEach(async () => {
     await Promise.allSettled(openedStores.splice(0).map((store) => store.close()));
     rmSync(join(dataDir, '..'), { recursive: true, force: true });

@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../shared/audio/wav';
 import { openStore, type SoundRecordingToStore, type Store } from './client';
+import { freshStoreDir } from './store-template.test-support';
 
 const STARTED_AT = 1_700_000_000_123;
 
@@ -31,12 +30,13 @@ describe('sound recordings in the store', () => {
     return store;
   };
 
-  beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'ws-sound-'));
-  });
+  let folder: string;
+  beforeEach(async () => {
+    ({ dataDir, folder } = await freshStoreDir('ws-sound-'));
+  }, 60_000);
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((store) => store.close()));
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('keeps a recording with its bed, lists it newest first and returns its WAV unchanged', async () => {
