@@ -5,6 +5,7 @@ import importedNumerics from './002_imported_numerics.sql?raw';
 import soundRecordings from './003_sound_recordings.sql?raw';
 import clinicalRecord from './004_clinical_record.sql?raw';
 import outboxLookup from './005_outbox_lookup.sql?raw';
+import outboxPerStatement from './006_outbox_per_statement.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'sound_recordings', sql: soundRecordings },
   { version: 4, name: 'clinical_record', sql: clinicalRecord },
   { version: 5, name: 'outbox_lookup', sql: outboxLookup },
+  { version: 6, name: 'outbox_per_statement', sql: outboxPerStatement },
 ];
