@@ -130,7 +130,7 @@ export function mergeRollupRows(rows: readonly RollupRow[]): RollupRow[] {
   return [...merged.values()];
 }
 
-function mergeInto(into: RollupRow, row: RollupRow): void {
+export function mergeInto(into: RollupRow, row: RollupRow): void {
   into.n += row.n;
   into.sum += row.sum;
   into.min = Math.min(into.min, row.min);

@@ -6,7 +6,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { applyMigrations } from './migrate';
 import type { StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protocol';
 import { countRows, readSamples } from './reads';
-import { readTrend, readWaveformWindow } from './queries';
+import { readWaveformWindow } from './queries';
+import { RecentTrends } from './recent-trends';
+import { RollupAccumulator, type RollupRow } from './rollups';
 import { pruneStep } from './retention';
 import {
   appendAnnotations,
@@ -32,6 +34,17 @@ const createdMarker = `${dataDir}.created`;
 const CHECKPOINT_EVERY_MS = 30_000;
 /** How often expired rows are pruned: a few thousand rows per step, between other requests. */
 const PRUNE_EVERY_MS = 60_000;
+
+/** The last 24 h of trends of the beds being looked at, kept in step with every commit. */
+const trends = new RecentTrends();
+
+function rollupsOf(
+  numerics: readonly { bedId: string; refId: string; value: number; at: number }[],
+): RollupRow[] {
+  const accumulator = new RollupAccumulator();
+  for (const n of numerics) accumulator.add(n.bedId, n.refId, n.value, Math.round(n.at));
+  return accumulator.drain();
+}
 
 /** The data directory cannot be opened as a database: the client keeps it aside. */
 class DamagedStoreError extends Error {}
@@ -141,7 +154,7 @@ async function perform(
       // Journal first: once this request is answered, the batch survives the process dying.
       const batch = prepareBatch(request.batch);
       journal.append(serializeBatch(batch));
-      await insertPrepared(db, workstationId, batch);
+      trends.apply(rollupsOf(await insertPrepared(db, workstationId, batch)));
       return { result: undefined };
     }
     case 'flush':
@@ -173,7 +186,7 @@ async function perform(
     case 'readAlarmLog':
       return { result: await readAlarmLog(db, request.bedId, request.fromMs, request.toMs) };
     case 'readTrend':
-      return { result: await readTrend(db, request.query) };
+      return { result: await trends.read(db, request.query) };
     case 'readWaveformWindow': {
       const segments = await readWaveformWindow(db, request.query);
       return {
@@ -203,6 +216,13 @@ async function perform(
     }
     case 'importNumerics': {
       const stored = await importNumerics(db, workstationId, request.rows);
+      trends.apply(
+        rollupsOf(
+          request.rows
+            .filter((_, i) => stored[i])
+            .map((row) => ({ bedId: row.bedId, refId: row.refId, value: row.value, at: row.at })),
+        ),
+      );
       await db.syncToFs();
       return { result: stored };
     }
