@@ -1,7 +1,7 @@
 // `npm run bench`: each benchmark runs several times; one JSON line per result with the median
 // and every run, so noise on a shared machine is visible rather than hidden.
 import { cpus } from 'node:os';
-import { ingestWithQueries, storeIngest } from './store-ingest';
+import { ingestWithQueries, storeIngest, storeOpen } from './store-ingest';
 import { liveRun } from './live';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
@@ -57,6 +57,16 @@ report({
   maxMedian: round(median(lag.map((r) => r.lagMaxMs))),
   trendP95MsDuringIngest: round(median(lag.map((r) => r.trendP95Ms))),
   trends: lag.map((r) => r.trends),
+  machine,
+});
+
+const opens = await storeOpen(Math.max(5, RUNS));
+report({
+  bench: 'store.open',
+  what: 'cold open of an existing store through openStore (lock, bundled worker thread, PGlite, migrations check, journal) to the answer of a first query',
+  unit: 'ms',
+  median: round(median(opens)),
+  runs: opens.map((t) => round(t)),
   machine,
 });
 

@@ -149,3 +149,33 @@ export async function ingestWithQueries(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Cold open of an existing store through the real path (lock, the bundled worker thread, PGlite,
+ * migrations check, journal) to the answer of a first query. Needs `out/main/store-worker.js`
+ * (`npm run bench` builds first).
+ */
+export async function storeOpen(opens: number): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-bench-open-'));
+  const dataDir = join(dir, 'pgdata');
+  const workerScript = {
+    path: join(process.cwd(), 'out', 'main', 'store-worker.js'),
+    execArgv: [],
+  };
+  try {
+    const first = await openStore({ dataDir, workstationId: 'bench', workerScript });
+    appendNumerics(first, 0, Date.now());
+    await first.close();
+    const times: number[] = [];
+    for (let i = 0; i < opens; i++) {
+      const start = performance.now();
+      const store = await openStore({ dataDir, workstationId: 'bench', workerScript });
+      await store.counts();
+      times.push(performance.now() - start);
+      await store.close();
+    }
+    return times;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
