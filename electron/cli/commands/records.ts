@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openStore, type Store } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
-import { workstationId } from '../../host/workstation';
+import { workstationId } from '../../host/data-dir';
 import { bedIdFor } from '../../host/beds';
 import { storeRecord } from '../../host/export/store-records';
 import { readWfdb } from '../../host/export/wfdb';
