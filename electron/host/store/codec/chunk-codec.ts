@@ -25,6 +25,9 @@
 //              sample i < order uses order i.
 //   mode 4     raw: parameter w (1..32), then each sample as w-bit two's complement.
 
+import { BitReader, BitWriter } from './bits';
+import { crc32 } from './crc32';
+
 export interface ChunkHeader {
   /** Short channel key, at most 255 bytes of UTF-8. */
   channel: string;
@@ -59,95 +62,12 @@ const ESCAPE_BITS = 35;
 const MAX_RICE_K = 35;
 /** Unary quotients this long switch to the escape; the reader sees ≥ 25 bits at once. */
 const RICE_LIMIT = 24;
-const TWO_24 = 2 ** 24;
 const POW2 = Array.from({ length: 64 }, (_, i) => 2 ** i);
+
+export { crc32 };
 
 export class ChunkFormatError extends Error {
   override name = 'ChunkFormatError';
-}
-
-// ---- CRC-32 -----------------------------------------------------------------------------------
-
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let crc = -1;
-  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ -1) >>> 0;
-}
-
-// ---- bits -------------------------------------------------------------------------------------
-
-class BitWriter {
-  bytes: Uint8Array;
-  at: number;
-  private acc = 0;
-  private pending = 0; // bits in acc, always < 8 between writes
-
-  constructor(capacity: number, start: number) {
-    this.bytes = new Uint8Array(capacity);
-    this.at = start;
-  }
-
-  /** n ≤ 24 bits, value < 2^n. */
-  write(value: number, n: number): void {
-    this.acc = (this.acc << n) | value;
-    this.pending += n;
-    while (this.pending >= 8) {
-      this.pending -= 8;
-      this.bytes[this.at++] = this.acc >>> this.pending;
-    }
-    this.acc &= (1 << this.pending) - 1;
-  }
-
-  /** n ≤ 48 bits, 0 ≤ value < 2^n, any JS integer. */
-  writeWide(value: number, n: number): void {
-    if (n <= 24) this.write(value, n);
-    else {
-      this.write(Math.floor(value / TWO_24), n - 24);
-      this.write(value % TWO_24, 24);
-    }
-  }
-
-  flush(): void {
-    if (this.pending > 0) this.write(0, 8 - this.pending);
-  }
-}
-
-class BitReader {
-  pos = 0;
-  /** The payload followed by 8 zero bytes, so peeks near the end stay in bounds. */
-  constructor(
-    private readonly bytes: Uint8Array,
-    readonly endBit: number,
-  ) {}
-
-  /** The next 32 bits, of which at least 25 are real. */
-  peek(): number {
-    const b = this.bytes;
-    const i = this.pos >>> 3;
-    return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) << (this.pos & 7);
-  }
-
-  /** n ≤ 24 bits. */
-  read(n: number): number {
-    if (n === 0) return 0;
-    const value = this.peek() >>> (32 - n);
-    this.pos += n;
-    return value;
-  }
-
-  readWide(n: number): number {
-    return n <= 24 ? this.read(n) : this.read(n - 24) * TWO_24 + this.read(24);
-  }
 }
 
 // ---- prediction -------------------------------------------------------------------------------
