@@ -6,6 +6,7 @@
 // Pure: samples in, beats out.
 
 import { BiquadCascade, designBandPass, groupDelaySamples } from './band-pass';
+import { InputGuard } from './input-guard';
 
 export interface Beat {
   /** Index since the start of the stream, at the R peak (largest deflection) of the input. */
@@ -32,7 +33,6 @@ const DECAY_AFTER_MS = 3000;
 const DECAY_PER_SECOND = 0.7;
 const MAX_CANDIDATES = 64;
 /** Inputs beyond this are clipped so squaring can never overflow to Infinity. */
-const INPUT_LIMIT = 1e12;
 
 /** A peak of the integrated signal, with where its QRS is in the input. */
 interface Peak {
@@ -63,8 +63,7 @@ export class BeatDetector {
   private readonly squared: Float64Array;
 
   private n = 0;
-  private offset = NaN;
-  private lastInput = 0;
+  private readonly input = new InputGuard();
   private integral = 0;
   private previous = 0;
   private beforePrevious = 0;
@@ -133,16 +132,11 @@ export class BeatDetector {
   }
 
   private sample(input: number): void {
-    let x = Number.isFinite(input) ? input : this.lastInput;
-    if (x > INPUT_LIMIT) x = INPUT_LIMIT;
-    if (x < -INPUT_LIMIT) x = -INPUT_LIMIT;
-    this.lastInput = x;
-    // The first value is the baseline, so a flat line filters to exact zeros.
-    if (Number.isNaN(this.offset)) this.offset = x;
+    const x = this.input.next(input);
     const n = this.n;
     const m = this.mask;
-    this.raw[n & m] = x - this.offset;
-    const b = this.filter.step(x - this.offset);
+    this.raw[n & m] = x;
+    const b = this.filter.step(x);
     this.band[n & m] = b;
     const k = this.step;
     const d =
