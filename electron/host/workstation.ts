@@ -242,52 +242,44 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     return device.deviceId;
   }
 
-  let importing: Promise<unknown> | null = null;
+  let importing = false;
   async function importBloodPressure(bedLabel: string) {
     if (importing) throw new ConfigurationError('A download from the monitor is already running.');
-    const descriptor = omronHem790itDescriptor;
-    const run = (async () => {
-      const transport = await (options.openHid ?? openOmron)(descriptor);
-      const isNewBed = ![...beds.values()].some((b) => b.label === bedLabel);
-      const bed = bedFor(bedLabel);
-      try {
-        const deviceId = descriptor.id;
-        const result = await importBpReadings(transport, { bedId: bed.id, deviceId, sink: store });
-        const { newest } = result;
-        if (newest) {
-          for (const row of readingRows(bed.id, deviceId, newest)) {
-            const numeric = { value: row.value, unit: row.unit, at: row.at, source: deviceId };
-            // Shown only when newer than what the bed shows now for that code.
-            if ((bed.numerics.get(row.refId)?.at ?? -Infinity) > numeric.at) continue;
-            bus.emit('numeric', {
-              bedId: bed.id,
-              deviceId,
-              refId: row.refId,
-              numeric,
-              stored: true,
-            });
-          }
-        }
-        log(
-          `${descriptor.displayName}: ${result.downloaded} readings downloaded into ${bed.label},` +
-            ` ${result.imported} new`,
-        );
-        return { ...result, bedId: bed.id };
-      } catch (error) {
-        if (isNewBed && bed.deviceIds.length === 0 && bed.numerics.size === 0) beds.delete(bed.id);
-        throw error;
-      } finally {
-        await transport.close().catch(() => {});
-      }
-    })();
-    importing = run;
+    importing = true;
     try {
-      const result = await run;
-      if (![...beds.values()].some((b) => b.id === result.bedId)) return result;
-      bus.emit('bed', { bedId: result.bedId });
-      return result;
+      return await downloadBloodPressure(bedLabel);
     } finally {
-      importing = null;
+      importing = false;
+    }
+  }
+
+  async function downloadBloodPressure(bedLabel: string) {
+    const descriptor = omronHem790itDescriptor;
+    const deviceId = descriptor.id;
+    const transport = await (options.openHid ?? openOmron)(descriptor);
+    const isNewBed = ![...beds.values()].some((b) => b.label === bedLabel);
+    const bed = bedFor(bedLabel);
+    try {
+      const result = await importBpReadings(transport, { bedId: bed.id, deviceId, sink: store });
+      const newestRows = result.newest ? readingRows(bed.id, deviceId, result.newest) : [];
+      for (const row of newestRows) {
+        const numeric = { value: row.value, unit: row.unit, at: row.at, source: deviceId };
+        // Shown only when newer than what the bed shows now for that code.
+        if ((bed.numerics.get(row.refId)?.at ?? -Infinity) > numeric.at) continue;
+        bus.emit('numeric', { bedId: bed.id, deviceId, refId: row.refId, numeric, stored: true });
+      }
+      log(
+        `${descriptor.displayName}: ${result.downloaded} readings downloaded into ${bed.label},` +
+          ` ${result.imported} new`,
+      );
+      bus.emit('bed', { bedId: bed.id });
+      return { ...result, bedId: bed.id };
+    } catch (error) {
+      // A bed made only for this download does not outlive its failure.
+      if (isNewBed && bed.deviceIds.length === 0 && bed.numerics.size === 0) beds.delete(bed.id);
+      throw error;
+    } finally {
+      await transport.close().catch(() => {});
     }
   }
 

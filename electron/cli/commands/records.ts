@@ -7,7 +7,7 @@ import { openStore, type Store } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
 import { workstationId } from '../../host/data-dir';
 import { bedIdFor } from '../../host/beds';
-import { storeRecord } from '../../host/export/store-records';
+import { importRecordAsBed } from '../../host/export/store-records';
 import { readWfdb } from '../../host/export/wfdb';
 import { writeExportFiles } from '../../host/export/files';
 import {
@@ -116,24 +116,25 @@ export async function runImport(args: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(`${recordPath}: ${(error as Error).message}`);
   }
-  const durationMs = Math.max(...record.channels.map((c) => (c.samples.length * 1000) / c.rateHz));
-  // Without --start, a record with no date of its own ends now, so it falls within retention.
-  const startMs = options.start ? time('start', options.start) : Date.now() - durationMs;
   const bedLabel = options.bed ?? `Review ${record.name}`;
-  const bedId = bedIdFor(bedLabel);
-  const stored = await withStore(options.data, (store) =>
-    storeRecord(store, record, { bedId, startMs, actor: 'import' }),
+  const startMs = options.start ? time('start', options.start) : undefined;
+  const imported = await withStore(options.data, (store) =>
+    importRecordAsBed(store, record, {
+      bedLabel,
+      ...(startMs === undefined ? {} : { startMs }),
+      actor: 'import',
+    }),
   );
   console.log(
     JSON.stringify({
-      bedId,
+      bedId: imported.bedId,
       bedLabel,
-      deviceId: stored.deviceId,
-      from: new Date(startMs).toISOString(),
-      to: new Date(startMs + durationMs).toISOString(),
+      deviceId: imported.deviceId,
+      from: new Date(imported.fromMs).toISOString(),
+      to: new Date(imported.toMs).toISOString(),
       channels: record.channels.map((c) => c.label),
-      samples: stored.samples,
-      annotations: stored.annotations,
+      samples: imported.samples,
+      annotations: imported.annotations,
     }),
   );
   return 0;

@@ -7,9 +7,8 @@ import type { BedState } from '../beds';
 import type { DeviceSession } from '../devices/session';
 import type { Store } from '../store/client';
 import { exportBed, ExportError } from '../export/export-bed';
-import { storeRecord } from '../export/store-records';
+import { importRecordAsBed } from '../export/store-records';
 import { readWfdb } from '../export/wfdb';
-import { bedIdFor } from '../beds';
 import type { ApiHandlers } from './router';
 import { soundRecordingHandlers, type SoundRecordingStore } from './sound-recordings';
 
@@ -126,25 +125,13 @@ export function createHandlers({
             `The WFDB record cannot be read: ${(error as Error).message}`,
           );
         }
-        const durationMs = Math.max(
-          ...record.channels.map((c) => (c.samples.length * 1000) / c.rateHz),
-        );
-        const fromMs = startMs ?? Date.now() - durationMs;
-        const bedId = bedIdFor(bedLabel);
-        const stored = await storeRecord(history, record, {
-          bedId,
-          startMs: fromMs,
+        const imported = await importRecordAsBed(history, record, {
+          bedLabel,
+          ...(startMs === undefined ? {} : { startMs }),
           actor: caller.actor,
         });
-        log?.(`record ${record.name} imported into ${bedId} by ${caller.actor}`);
-        return {
-          bedId,
-          deviceId: stored.deviceId,
-          fromMs,
-          toMs: fromMs + durationMs,
-          samples: stored.samples,
-          annotations: stored.annotations,
-        };
+        log?.(`record ${record.name} imported into ${imported.bedId} by ${caller.actor}`);
+        return imported;
       },
 
       listPorts: async () => {

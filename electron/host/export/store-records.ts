@@ -1,6 +1,7 @@
 // Between the store and the export formats: a bed's stored waveforms, channels and alarm log over a
 // time range become records a writer can write; a record read from a file becomes a bed's data.
 import type { Store } from '../store/client';
+import { bedIdFor } from '../beds';
 import type { ExportChannel, ExportRecord } from './record';
 
 /** WFDB's "no sample here" value (format 16; format 212's is -2048): fills gaps, never a signal. */
@@ -180,4 +181,32 @@ export async function storeRecord(
     })),
   );
   return { deviceId, samples, annotations: record.annotations.length };
+}
+
+/** How long a record lasts: its longest channel. */
+export function recordDurationMs(record: ExportRecord): number {
+  return Math.max(...record.channels.map((c) => (c.samples.length * 1000) / c.rateHz));
+}
+
+/**
+ * A record loaded as a bed for review (the CLI's `import` and the api's `importRecord`). Without
+ * `startMs` it ends now, so it lies within retention.
+ */
+export async function importRecordAsBed(
+  store: Store,
+  record: ExportRecord,
+  target: { bedLabel: string; startMs?: number; actor: string },
+): Promise<{
+  bedId: string;
+  deviceId: string;
+  fromMs: number;
+  toMs: number;
+  samples: number;
+  annotations: number;
+}> {
+  const durationMs = recordDurationMs(record);
+  const fromMs = target.startMs ?? Date.now() - durationMs;
+  const bedId = bedIdFor(target.bedLabel);
+  const stored = await storeRecord(store, record, { bedId, startMs: fromMs, actor: target.actor });
+  return { bedId, fromMs, toMs: fromMs + durationMs, ...stored };
 }

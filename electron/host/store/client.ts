@@ -9,6 +9,8 @@ import { describeBatch, PendingWrites } from './pending-writes';
 import type {
   ImportedNumericToStore,
   SampleQuery,
+  StoreOperation,
+  StoreOperations,
   SoundRecordingToStore,
   StoreCounts,
   StoredSoundRecording,
@@ -264,22 +266,27 @@ class QueuedStore implements Store {
     }
   }
 
-  async readSamples(query: SampleQuery): Promise<StoredSamples[]> {
+  /** One request to the worker; a failure says what could not be done, then why. */
+  async #ask<K extends StoreOperation>(
+    op: K,
+    params: StoreOperations[K]['params'],
+    couldNot: string,
+  ): Promise<StoreOperations[K]['result']> {
     try {
-      const blocks = await this.#connection.call('readSamples', { query });
-      return blocks.map((block) => ({ ...block, values: Array.from(block.values) }));
+      return await this.#connection.call(op, params);
     } catch (error) {
-      const what = `device ${query.deviceId} channel ${query.channel}`;
-      throw new Error(`Could not read samples of ${what}: ${messageOf(error)}`, { cause: error });
+      throw new Error(`Could not ${couldNot}: ${messageOf(error)}`, { cause: error });
     }
   }
 
-  async counts(): Promise<StoreCounts> {
-    try {
-      return await this.#connection.call('counts', {});
-    } catch (error) {
-      throw new Error(`Could not count stored rows: ${messageOf(error)}`, { cause: error });
-    }
+  async readSamples(query: SampleQuery): Promise<StoredSamples[]> {
+    const what = `device ${query.deviceId} channel ${query.channel}`;
+    const blocks = await this.#ask('readSamples', { query }, `read samples of ${what}`);
+    return blocks.map((block) => ({ ...block, values: Array.from(block.values) }));
+  }
+
+  counts(): Promise<StoreCounts> {
+    return this.#ask('counts', {}, 'count stored rows');
   }
 
   async saveSoundRecording(recording: SoundRecordingToStore): Promise<StoredSoundRecording> {
@@ -294,48 +301,37 @@ class QueuedStore implements Store {
     }
   }
 
-  async readTrend(query: TrendQuery): Promise<Trend[]> {
-    try {
-      return await this.#connection.call('readTrend', { query });
-    } catch (error) {
-      throw new Error(`Could not read the trends of bed ${query.bedId}: ${messageOf(error)}`, {
-        cause: error,
-      });
-    }
+  readTrend(query: TrendQuery): Promise<Trend[]> {
+    return this.#ask('readTrend', { query }, `read the trends of bed ${query.bedId}`);
   }
 
-  async readWaveformWindow(query: WaveformWindowQuery): Promise<WaveformSegment[]> {
-    try {
-      return await this.#connection.call('readWaveformWindow', { query });
-    } catch (error) {
-      throw new Error(`Could not read the waveforms of bed ${query.bedId}: ${messageOf(error)}`, {
-        cause: error,
-      });
-    }
+  readWaveformWindow(query: WaveformWindowQuery): Promise<WaveformSegment[]> {
+    return this.#ask('readWaveformWindow', { query }, `read the waveforms of bed ${query.bedId}`);
   }
 
   recordChannels(channels: ChannelRecord[]): Promise<void> {
-    return this.#connection.call('recordChannels', { channels });
+    return this.#ask('recordChannels', { channels }, 'record the channels of a device');
   }
 
   readChannels(bedId: string): Promise<ChannelRecord[]> {
-    return this.#connection.call('readChannels', { bedId });
+    return this.#ask('readChannels', { bedId }, `read the channels of bed ${bedId}`);
   }
 
   appendAnnotations(annotations: AnnotationRecord[]): Promise<void> {
-    return this.#connection.call('appendAnnotations', { annotations });
+    return this.#ask('appendAnnotations', { annotations }, 'store the annotations');
   }
 
   readAnnotations(bedId: string, fromMs: number, toMs: number): Promise<AnnotationRecord[]> {
-    return this.#connection.call('readAnnotations', { bedId, fromMs, toMs });
+    const what = `read the annotations of bed ${bedId}`;
+    return this.#ask('readAnnotations', { bedId, fromMs, toMs }, what);
   }
 
   readAlarmLog(bedId: string, fromMs: number, toMs: number): Promise<AlarmLogRecord[]> {
-    return this.#connection.call('readAlarmLog', { bedId, fromMs, toMs });
+    return this.#ask('readAlarmLog', { bedId, fromMs, toMs }, `read the alarm log of bed ${bedId}`);
   }
 
   prune(nowMs = Date.now()): Promise<Record<string, number>> {
-    return this.#connection.call('prune', { nowMs });
+    return this.#ask('prune', { nowMs }, 'prune expired data');
   }
 
   async importNumerics(rows: ImportedNumericToStore[]): Promise<boolean[]> {
@@ -350,24 +346,12 @@ class QueuedStore implements Store {
     }
   }
 
-  async listSoundRecordings(bedId: string): Promise<StoredSoundRecording[]> {
-    try {
-      return await this.#connection.call('listSoundRecordings', { bedId });
-    } catch (error) {
-      throw new Error(`Could not list sound recordings of bed ${bedId}: ${messageOf(error)}`, {
-        cause: error,
-      });
-    }
+  listSoundRecordings(bedId: string): Promise<StoredSoundRecording[]> {
+    return this.#ask('listSoundRecordings', { bedId }, `list sound recordings of bed ${bedId}`);
   }
 
-  async readSoundRecording(id: string): Promise<StoredSoundRecordingWithWav | null> {
-    try {
-      return await this.#connection.call('readSoundRecording', { recordingId: id });
-    } catch (error) {
-      throw new Error(`Could not read sound recording ${id}: ${messageOf(error)}`, {
-        cause: error,
-      });
-    }
+  readSoundRecording(id: string): Promise<StoredSoundRecordingWithWav | null> {
+    return this.#ask('readSoundRecording', { recordingId: id }, `read sound recording ${id}`);
   }
 
   close(): Promise<void> {

@@ -3,14 +3,17 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type { ImportedNumericToStore } from './protocol';
-import { RollupAccumulator, upsertRollups } from './rollups';
+import { rollupsOf, upsertRollups, type RollupRow } from './rollups';
 
-/** One boolean per row, in order: true when the row is new and was stored. */
+/**
+ * One boolean per row, in order: true when the row is new and was stored; and the per-minute
+ * rollups of the stored rows, upserted in the same transaction.
+ */
 export async function importNumerics(
   db: PGlite,
   workstationId: string,
   rows: readonly ImportedNumericToStore[],
-): Promise<boolean[]> {
+): Promise<{ stored: boolean[]; rollups: RollupRow[] }> {
   return db.transaction(async (tx) => {
     const stored: boolean[] = [];
     for (const row of rows) {
@@ -33,11 +36,8 @@ export async function importNumerics(
       );
       stored.push((result.affectedRows ?? 0) > 0);
     }
-    const rollups = new RollupAccumulator();
-    rows.forEach((row, i) => {
-      if (stored[i]) rollups.add(row.bedId, row.refId, row.value, Math.round(row.at));
-    });
-    await upsertRollups(tx, rollups.drain());
-    return stored;
+    const rollups = rollupsOf(rows.filter((_, i) => stored[i]));
+    await upsertRollups(tx, rollups);
+    return { stored, rollups };
   });
 }

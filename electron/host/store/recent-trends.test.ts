@@ -5,7 +5,6 @@ import { migrations } from './migrations/index';
 import { prepareBatch } from './prepared-batch';
 import { readTrend, type Trend } from './queries';
 import { RecentTrends } from './recent-trends';
-import { RollupAccumulator } from './rollups';
 import { insertPrepared } from './writes';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -44,14 +43,8 @@ describe('recent trends held in memory', () => {
   const trends = new RecentTrends(24 * 3_600_000, () => NOW);
 
   async function ingest(rows: ReturnType<typeof numerics>): Promise<void> {
-    const stored = await insertPrepared(
-      db,
-      'ws',
-      prepareBatch({ chunks: [], numerics: rows, alarmEvents: [] }),
-    );
-    const accumulator = new RollupAccumulator();
-    for (const n of stored) accumulator.add(n.bedId, n.refId, n.value, Math.round(n.at));
-    trends.apply(accumulator.drain());
+    const batch = prepareBatch({ chunks: [], numerics: rows, alarmEvents: [] });
+    trends.apply(await insertPrepared(db, 'ws', batch));
   }
 
   beforeAll(async () => {

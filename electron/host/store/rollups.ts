@@ -47,6 +47,15 @@ export class RollupAccumulator {
   }
 }
 
+/** The per-minute rollups of some numerics (times rounded to whole ms, as they are stored). */
+export function rollupsOf(
+  numerics: Iterable<{ bedId: string; refId: string; value: number; at: number }>,
+): RollupRow[] {
+  const accumulator = new RollupAccumulator();
+  for (const n of numerics) accumulator.add(n.bedId, n.refId, n.value, Math.round(n.at));
+  return accumulator.drain();
+}
+
 /** Merges rows into numeric_rollups; a minute already stored is combined, not replaced. */
 export async function upsertRollups(
   tx: Transaction | PGlite,

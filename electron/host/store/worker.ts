@@ -8,7 +8,6 @@ import type { StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protoc
 import { countRows, readSamples } from './reads';
 import { readWaveformWindow } from './queries';
 import { RecentTrends } from './recent-trends';
-import { RollupAccumulator, type RollupRow } from './rollups';
 import { pruneStep } from './retention';
 import {
   appendAnnotations,
@@ -37,14 +36,6 @@ const PRUNE_EVERY_MS = 60_000;
 
 /** The last 24 h of trends of the beds being looked at, kept in step with every commit. */
 const trends = new RecentTrends();
-
-function rollupsOf(
-  numerics: readonly { bedId: string; refId: string; value: number; at: number }[],
-): RollupRow[] {
-  const accumulator = new RollupAccumulator();
-  for (const n of numerics) accumulator.add(n.bedId, n.refId, n.value, Math.round(n.at));
-  return accumulator.drain();
-}
 
 /** The data directory cannot be opened as a database: the client keeps it aside. */
 class DamagedStoreError extends Error {}
@@ -145,6 +136,15 @@ async function checkpoint(db: PGlite, journal: Journal | null, wait: boolean): P
     );
 }
 
+/**
+ * Rows written straight to the database (not through the journal: a stethoscope recording,
+ * downloaded readings, annotations) are acknowledged only once on disk. PGlite's syncToFs does
+ * not fsync its files; a checkpoint does. These writes are rare, so its cost is fine.
+ */
+function makeDirectWriteDurable(db: PGlite, journal: Journal): Promise<void> {
+  return checkpoint(db, journal, true);
+}
+
 async function perform(
   { db, journal }: Opened,
   request: StoreRequest,
@@ -154,7 +154,7 @@ async function perform(
       // Journal first: once this request is answered, the batch survives the process dying.
       const batch = prepareBatch(request.batch);
       journal.append(serializeBatch(batch));
-      trends.apply(rollupsOf(await insertPrepared(db, workstationId, batch)));
+      trends.apply(await insertPrepared(db, workstationId, batch));
       return { result: undefined };
     }
     case 'flush':
@@ -178,6 +178,7 @@ async function perform(
       return { result: await readChannels(db, request.bedId) };
     case 'appendAnnotations':
       await appendAnnotations(db, workstationId, request.annotations);
+      await makeDirectWriteDurable(db, journal);
       return { result: undefined };
     case 'readAnnotations':
       return {
@@ -211,19 +212,13 @@ async function perform(
       return { result: undefined };
     case 'saveSoundRecording': {
       const saved = await insertSoundRecording(db, workstationId, request.recording);
-      await db.syncToFs();
+      await makeDirectWriteDurable(db, journal);
       return { result: saved };
     }
     case 'importNumerics': {
-      const stored = await importNumerics(db, workstationId, request.rows);
-      trends.apply(
-        rollupsOf(
-          request.rows
-            .filter((_, i) => stored[i])
-            .map((row) => ({ bedId: row.bedId, refId: row.refId, value: row.value, at: row.at })),
-        ),
-      );
-      await db.syncToFs();
+      const { stored, rollups } = await importNumerics(db, workstationId, request.rows);
+      trends.apply(rollups);
+      await makeDirectWriteDurable(db, journal);
       return { result: stored };
     }
     case 'listSoundRecordings':

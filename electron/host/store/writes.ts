@@ -2,7 +2,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { wholeMs, type PreparedBatch } from './prepared-batch';
 import { WAVEFORM_ENCODING } from './waveform-codec';
-import { RollupAccumulator, upsertRollups } from './rollups';
+import { rollupsOf, upsertRollups, type RollupRow } from './rollups';
 
 // PostgreSQL's wire protocol counts bind parameters in an unsigned 16-bit field.
 const MAX_BIND_PARAMETERS = 65_535;
@@ -53,15 +53,16 @@ export interface InsertOptions {
 }
 
 /**
- * Inserts one prepared batch in one transaction. Returns the numerics actually inserted (all of
- * them, unless replaying rows the database already holds), for the per-minute trends.
+ * Inserts one prepared batch in one transaction, with the per-minute rollups of the numerics
+ * actually inserted (all of them, unless replaying rows the database already holds). Returns
+ * those rollups, so what is held in memory can follow.
  */
 export async function insertPrepared(
   db: PGlite,
   workstationId: string,
   batch: PreparedBatch,
   { skipExisting = false }: InsertOptions = {},
-): Promise<PreparedBatch['numerics']> {
+): Promise<RollupRow[]> {
   const waveformRows = batch.chunks.map((chunk) => [
     chunk.id,
     workstationId,
@@ -107,10 +108,9 @@ export async function insertPrepared(
       ? batch.numerics.filter((row) => inserted.has(row.id))
       : batch.numerics;
     // In the same transaction: a replayed numeric is counted in its minute exactly once.
-    const rollups = new RollupAccumulator();
-    for (const row of stored) rollups.add(row.bedId, row.refId, row.value, wholeMs(row.at));
-    await upsertRollups(tx, rollups.drain());
-    return stored;
+    const rollups = rollupsOf(stored);
+    await upsertRollups(tx, rollups);
+    return rollups;
   });
 }
 
