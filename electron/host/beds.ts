@@ -1,20 +1,20 @@
 // The beds this workstation watches: which devices feed each, the latest numerics, the alarms.
 import type { Bed, Numeric } from '../../shared/model/schemas';
 import type { AlarmSettings } from './alarms/limits';
-import { BedAlarms } from './alarms/bed-alarms';
+import { AlarmSystem } from './alarms/alarm-system';
 import { uuidv7 } from '../../shared/ids';
 
 export class BedState {
   readonly deviceIds: string[] = [];
   readonly numerics = new Map<string, Numeric>();
-  readonly alarms: BedAlarms;
+  readonly alarms: AlarmSystem;
 
   constructor(
     readonly id: string,
     readonly label: string,
     settings: AlarmSettings,
   ) {
-    this.alarms = new BedAlarms(id, settings, () => uuidv7());
+    this.alarms = new AlarmSystem(id, settings, () => uuidv7());
   }
 
   snapshot(): Bed {
@@ -24,6 +24,9 @@ export class BedState {
       deviceIds: [...this.deviceIds],
       numerics: Object.fromEntries(this.numerics),
       alarms: this.alarms.list(),
+      alarmAudio: this.alarms.audio(),
+      alarmsOff: this.alarms.alarmsOff(),
+      alarmSettings: this.alarms.alarmSettings(),
     };
   }
 }

@@ -2,7 +2,7 @@
 // Dispatch is synchronous and in subscription order; a failing subscriber is logged and isolated
 // so one broken consumer cannot starve the store or the alarms.
 import type { Alarm, DeviceStatus, Numeric, SampleBlock } from '../../shared/model/schemas';
-import type { AlarmLogEntry } from './alarms/bed-alarms';
+import type { AlarmLogEntry } from './alarms/alarm-system';
 
 export interface BusTopics {
   samples: SampleBlock;

@@ -7,6 +7,7 @@ import { Bus } from './bus';
 import { BedState, bedIdFor } from './beds';
 import { Assignments, ASSIGNMENTS_FILE, workstationId } from './data-dir';
 import { ADULT_DEFAULTS, type AlarmSettings } from './alarms/limits';
+import { alarmEventRow } from './alarms/alarm-log';
 import { DeviceAcquisition } from './acquisition/device-acquisition';
 import { DeviceSession } from './devices/session';
 import { allDescriptors, findDriver, driverIds } from './devices/manifest';
@@ -144,22 +145,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     bed.alarms.observeDevice(device, driver.descriptor.deviceKind, Date.now());
     publishAlarms(bed);
   });
-  bus.on('alarms', ({ log: entries }) => {
-    for (const { event, alarm, actor, at } of entries) {
-      store.appendAlarmEvent({
-        bedId: alarm.bedId,
-        alarmId: alarm.id,
-        event,
-        kind: alarm.kind,
-        priority: alarm.priority,
-        code: alarm.code,
-        message: alarm.message,
-        value: alarm.value,
-        limit: alarm.limit,
-        actor,
-        at,
-      });
-    }
+  bus.on('alarms', ({ bedId, log: entries }) => {
+    for (const entry of entries) store.appendAlarmEvent(alarmEventRow(bedId, entry));
   });
 
   function publishAlarms(bed: BedState): void {

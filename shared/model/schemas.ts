@@ -1,6 +1,7 @@
 // The domain model as runtime schemas. Everything that crosses a process or network boundary is
 // one of these; the TypeScript types are inferred from them so the two never drift apart.
 import { z } from 'zod';
+import { AlarmAudio, AlarmOff, BedAlarmSettings } from './alarms';
 
 /** Wall-clock time, UTC milliseconds since the Unix epoch. */
 export const UtcMs = z.number().finite();
@@ -52,6 +53,8 @@ export const Alarm = z.object({
   limit: z.number().nullable(),
   /** Device id the condition comes from. */
   source: z.string(),
+  /** `device`: the device raised it and the workstation repeats it; `workstation`: our own. */
+  origin: z.enum(['workstation', 'device']),
 });
 export type Alarm = z.infer<typeof Alarm>;
 
@@ -86,6 +89,9 @@ export const Bed = z.object({
   /** Latest numerics keyed by MDC reference id. */
   numerics: z.record(z.string(), Numeric),
   alarms: z.array(Alarm),
+  alarmAudio: AlarmAudio,
+  alarmsOff: z.array(AlarmOff),
+  alarmSettings: BedAlarmSettings,
 });
 export type Bed = z.infer<typeof Bed>;
 

@@ -1,18 +1,58 @@
-// Default alarm limits and condition delays for an adult. Per-patient limits and the paediatric and
-// neonatal defaults come with the full alarm system; these follow common monitor factory settings.
+// The alarm system's condition delays and timings, and which numeric feeds which parameter. The
+// default limits by patient category live in shared/ (the limits editor shows them too).
+import type {
+  AlarmParameter,
+  LimitedParameter,
+  PatientCategory,
+} from '../../../shared/model/alarms';
+
+export { DEFAULT_LIMITS } from '../../../shared/model/alarm-defaults';
 
 export interface AlarmSettings {
-  heartRate: { low: number; high: number; extremeLow: number; extremeHigh: number };
-  spo2: { low: number; severeLow: number };
+  category: PatientCategory;
   /** How long a condition must persist before it alarms (IEC 60601-1-8 alarm condition delay). */
-  conditionDelayMs: { heartRate: number; spo2: number };
-  /** A device silent this long raises a technical alarm. */
-  silenceMs: number;
+  conditionDelayMs: Record<AlarmParameter, number>;
+  /** An audio pause lasts this long. */
+  audioPauseMs: number;
+  /** An acknowledged alarm whose condition persists reminds this often. */
+  reminderMs: number;
 }
 
-export const ADULT_DEFAULTS: AlarmSettings = {
-  heartRate: { low: 50, high: 120, extremeLow: 40, extremeHigh: 150 },
-  spo2: { low: 90, severeLow: 85 },
-  conditionDelayMs: { heartRate: 3000, spo2: 10_000 },
-  silenceMs: 2000,
+export const DEFAULT_CONDITION_DELAY_MS: Record<AlarmParameter, number> = {
+  hr: 3000,
+  pr: 5000,
+  spo2: 10_000,
+  rr: 10_000,
+  // One measurement is the whole condition: it alarms when it arrives.
+  nibpSys: 0,
+  nibpDia: 0,
+  nibpMean: 0,
+  temp: 10_000,
+  // The rhythm analyser has already watched the rhythm for its own window.
+  arrhythmia: 0,
+};
+
+export function defaultSettings(category: PatientCategory = 'adult'): AlarmSettings {
+  return {
+    category,
+    conditionDelayMs: { ...DEFAULT_CONDITION_DELAY_MS },
+    audioPauseMs: 120_000,
+    reminderMs: 180_000,
+  };
+}
+
+export const ADULT_DEFAULTS: AlarmSettings = defaultSettings('adult');
+
+/** Which parameter an MDC numeric feeds. */
+export const PARAMETER_OF_REF_ID: Readonly<Record<string, LimitedParameter>> = {
+  MDC_ECG_HEART_RATE: 'hr',
+  MDC_PULS_OXIM_PULS_RATE: 'pr',
+  MDC_PULS_OXIM_SAT_O2: 'spo2',
+  MDC_RESP_RATE: 'rr',
+  MDC_TTHOR_RESP_RATE: 'rr',
+  MDC_PRESS_BLD_NONINV_SYS: 'nibpSys',
+  MDC_PRESS_BLD_NONINV_DIA: 'nibpDia',
+  MDC_PRESS_BLD_NONINV_MEAN: 'nibpMean',
+  MDC_TEMP_BODY: 'temp',
+  MDC_TEMP: 'temp',
 };

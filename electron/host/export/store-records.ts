@@ -1,6 +1,7 @@
 // Between the store and the export formats: a bed's stored waveforms, channels and alarm log over a
 // time range become records a writer can write; a record read from a file becomes a bed's data.
 import type { Store } from '../store/client';
+import type { AlarmLogRecord } from '../store/records';
 import { bedIdFor } from '../beds';
 import type { ExportChannel, ExportRecord } from './record';
 
@@ -75,7 +76,7 @@ export async function recordsFromStore(store: Store, query: ExportQuery): Promis
     ...alarmLog.map((entry) => ({
       timeMs: entry.atMs - fromMs,
       code: entry.code.replace(/[^A-Z0-9_]/gi, '_').toUpperCase(),
-      text: `${entry.event} ${entry.priority}: ${entry.message} (${entry.actor})`,
+      text: alarmLogText(entry),
     })),
     ...(await store.readAnnotations(bedId, fromMs, toMs)).map((a) => ({
       timeMs: a.atMs - fromMs,
@@ -209,4 +210,11 @@ export async function importRecordAsBed(
   const bedId = bedIdFor(target.bedLabel);
   const stored = await storeRecord(store, record, { bedId, startMs: fromMs, actor: target.actor });
   return { bedId, fromMs, toMs: fromMs + durationMs, ...stored };
+}
+
+/** One alarm-log entry as an annotation's text: what happened, to what, by whom, and why. */
+function alarmLogText(entry: AlarmLogRecord): string {
+  const what = entry.priority === null ? entry.event : `${entry.event} ${entry.priority}`;
+  const why = entry.reason === null ? '' : ` — ${entry.reason}`;
+  return `${what}: ${entry.message} (${entry.actor})${why}`;
 }

@@ -26,11 +26,17 @@ export interface AnnotationRecord {
 export interface AlarmLogRecord {
   atMs: number;
   event: string;
-  kind: string;
-  priority: string;
+  /** Null, with alarmId and priority, for a change of the bed's alarm settings or audio. */
+  alarmId: string | null;
+  kind: string | null;
+  priority: string | null;
   code: string;
   message: string;
+  value: number | null;
+  limit: number | null;
   actor: string;
+  reason: string | null;
+  origin: string | null;
 }
 
 /** Records channels not recorded before (same bed, device, channel, rate and unit). */
@@ -124,15 +130,26 @@ export async function readAlarmLog(
   const { rows } = await db.query<{
     at_ms: number | bigint;
     event: string;
-    kind: string;
-    priority: string;
+    alarm_id: string | null;
+    kind: string | null;
+    priority: string | null;
     code: string;
     message: string;
+    value: number | null;
+    limit_value: number | null;
     actor: string;
+    reason: string | null;
+    origin: string | null;
   }>(
-    `SELECT at_ms, event, kind, priority, code, message, actor FROM alarm_events
-     WHERE bed_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY at_ms, id`,
+    `SELECT at_ms, event, alarm_id, kind, priority, code, message, value, limit_value, actor,
+            reason, origin
+     FROM alarm_events WHERE bed_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY at_ms, id`,
     [bedId, Math.floor(fromMs), Math.ceil(toMs)],
   );
-  return rows.map((row) => ({ ...row, atMs: Number(row.at_ms) }));
+  return rows.map(({ at_ms, alarm_id, limit_value, ...row }) => ({
+    ...row,
+    atMs: Number(at_ms),
+    alarmId: alarm_id,
+    limit: limit_value,
+  }));
 }

@@ -15,14 +15,30 @@ export const NumericToStore = z.object({
 });
 export type NumericToStore = z.infer<typeof NumericToStore>;
 
-export const AlarmEventName = z.enum(['raised', 'escalated', 'acknowledged', 'latched', 'ended']);
+export const AlarmEventName = z.enum([
+  'raised',
+  'escalated',
+  'acknowledged',
+  'latched',
+  'ended',
+  'reminded',
+  'held',
+  'audio-paused',
+  'audio-resumed',
+  'audio-off',
+  'audio-on',
+  'alarm-off',
+  'alarm-on',
+  'limits-changed',
+]);
 
 export const AlarmEventToStore = z.object({
   bedId: z.string(),
-  alarmId: z.string(),
+  /** Null, with kind and priority, for a change of the bed's alarm settings or audio. */
+  alarmId: z.string().nullable(),
   event: AlarmEventName,
-  kind: AlarmKind,
-  priority: AlarmPriority,
+  kind: AlarmKind.nullable(),
+  priority: AlarmPriority.nullable(),
   code: z.string(),
   message: z.string(),
   value: z.number().nullable(),
@@ -30,6 +46,9 @@ export const AlarmEventToStore = z.object({
   /** The user who acted, or the device whose condition raised or ended the alarm. */
   actor: z.string(),
   at: UtcMs,
+  /** Why a person switched something off, or why a condition was held. */
+  reason: z.string().nullable().optional(),
+  origin: z.enum(['workstation', 'device']).nullable().optional(),
 });
 export type AlarmEventToStore = z.infer<typeof AlarmEventToStore>;
 

@@ -45,6 +45,8 @@ const ALARM_EVENT_COLUMNS = [
   'limit_value',
   'actor',
   'at_ms',
+  'reason',
+  'origin',
 ];
 
 export interface InsertOptions {
@@ -99,6 +101,8 @@ export async function insertPrepared(
     row.limit,
     row.actor,
     wholeMs(row.at),
+    row.reason ?? null,
+    row.origin ?? null,
   ]);
   return db.transaction(async (tx) => {
     await insertRows(tx, 'waveform_chunks', WAVEFORM_COLUMNS, waveformRows, skipExisting);

@@ -10,6 +10,7 @@ const alarm = (fields: Partial<Alarm>): Alarm => ({
   priority: 'medium',
   code: 'HR_HIGH',
   message: 'Heart rate high',
+  origin: 'workstation',
   state: 'active',
   since: 0,
   value: null,

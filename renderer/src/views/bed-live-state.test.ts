@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Bed, DeviceStatus } from '../../../shared/model/schemas';
+import { quietBedAlarms } from '../../../shared/model/alarm-defaults';
 import { bedLiveReducer, initialBedLiveState } from './bed-live-state';
 
 const device = (state: DeviceStatus['state']): DeviceStatus => ({
@@ -19,6 +20,7 @@ const bed: Bed = {
   deviceIds: ['dev-1'],
   numerics: { MDC_ECG_HEART_RATE: { value: 72, unit: '/min', at: 1, source: 'dev-1' } },
   alarms: [],
+  ...quietBedAlarms(),
 };
 
 describe('bedLiveReducer', () => {

@@ -6,6 +6,7 @@ import soundRecordings from './003_sound_recordings.sql?raw';
 import clinicalRecord from './004_clinical_record.sql?raw';
 import outboxLookup from './005_outbox_lookup.sql?raw';
 import outboxPerStatement from './006_outbox_per_statement.sql?raw';
+import alarmSystemLog from './007_alarm_system_log.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'clinical_record', sql: clinicalRecord },
   { version: 5, name: 'outbox_lookup', sql: outboxLookup },
   { version: 6, name: 'outbox_per_statement', sql: outboxPerStatement },
+  { version: 7, name: 'alarm_system_log', sql: alarmSystemLog },
 ];

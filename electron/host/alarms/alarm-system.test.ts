@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '../../../shared/model/schemas';
-import { BedAlarms } from './bed-alarms';
+import { AlarmSystem } from './alarm-system';
 import { ADULT_DEFAULTS } from './limits';
 
 const SPO2 = 'MDC_PULS_OXIM_SAT_O2';
@@ -8,7 +8,7 @@ const HR = 'MDC_ECG_HEART_RATE';
 
 function bed() {
   let n = 0;
-  return new BedAlarms('bed-1', ADULT_DEFAULTS, () => `alarm-${++n}`);
+  return new AlarmSystem('bed-1', ADULT_DEFAULTS, () => `alarm-${++n}`);
 }
 
 function device(state: DeviceStatus['state']): DeviceStatus {
@@ -26,11 +26,11 @@ function device(state: DeviceStatus['state']): DeviceStatus {
 }
 
 /** Feeds one value per second from `from` for `seconds`. */
-function feed(alarms: BedAlarms, refId: string, value: number, from: number, seconds: number) {
+function feed(alarms: AlarmSystem, refId: string, value: number, from: number, seconds: number) {
   for (let s = 0; s <= seconds; s++) alarms.observeNumeric(refId, value, from + s * 1000, 'dev-1');
 }
 
-describe('BedAlarms', () => {
+describe('AlarmSystem: limits, latching, technical alarms', () => {
   it('waits for the SpO2 condition delay, then raises a medium alarm a nurse can read', () => {
     const alarms = bed();
     feed(alarms, SPO2, 88, 0, 9);

@@ -1,0 +1,86 @@
+// The alarm system's settings and signal states as they cross the api: per-patient limits, the
+// bed's audio state (on, paused, off) and the alarms switched off, each with who and why.
+import { z } from 'zod';
+
+export const PatientCategory = z.enum(['adult', 'paediatric', 'neonatal']);
+export type PatientCategory = z.infer<typeof PatientCategory>;
+
+/** Parameters with limits. `arrhythmia` covers the non-lethal rhythm alarms (pause, AF). */
+export const AlarmParameter = z.enum([
+  'hr',
+  'pr',
+  'spo2',
+  'rr',
+  'nibpSys',
+  'nibpDia',
+  'nibpMean',
+  'temp',
+  'arrhythmia',
+]);
+export type AlarmParameter = z.infer<typeof AlarmParameter>;
+
+/** Parameters that have numeric limits (every one but `arrhythmia`). */
+export const LimitedParameter = AlarmParameter.exclude(['arrhythmia']);
+export type LimitedParameter = z.infer<typeof LimitedParameter>;
+
+/**
+ * Limits of one parameter in its screen unit; null = that limit is off. Crossing low or high is
+ * a medium-priority alarm, crossing extremeLow or extremeHigh a high-priority one.
+ */
+export const ParameterLimits = z
+  .object({
+    extremeLow: z.number().finite().nullable(),
+    low: z.number().finite().nullable(),
+    high: z.number().finite().nullable(),
+    extremeHigh: z.number().finite().nullable(),
+  })
+  .strict()
+  .refine(
+    (l) => {
+      const set = [l.extremeLow, l.low, l.high, l.extremeHigh].filter((v) => v !== null);
+      return set.every((v, i) => i === 0 || set[i - 1]! < v);
+    },
+    { message: 'limits must rise from extreme low to low to high to extreme high' },
+  );
+export type ParameterLimits = z.infer<typeof ParameterLimits>;
+
+export const AlarmLimits = z
+  .object(
+    Object.fromEntries(LimitedParameter.options.map((p) => [p, ParameterLimits])) as Record<
+      LimitedParameter,
+      typeof ParameterLimits
+    >,
+  )
+  .strict();
+export type AlarmLimits = z.infer<typeof AlarmLimits>;
+
+export const AlarmAudio = z.object({
+  mode: z.enum(['on', 'paused', 'off']),
+  /** End of an audio pause. */
+  until: z.number().nullable(),
+  by: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** The priority whose sound plays now, or null for silence. */
+  sounding: z.enum(['high', 'medium', 'low']).nullable(),
+  /** Counts reminder signals for acknowledged alarms; each increase is one reminder to play. */
+  reminders: z.number().int().nonnegative(),
+  reminderPriority: z.enum(['high', 'medium', 'low']).nullable(),
+});
+export type AlarmAudio = z.infer<typeof AlarmAudio>;
+
+export const AlarmOff = z.object({
+  parameter: AlarmParameter,
+  by: z.string(),
+  reason: z.string(),
+  since: z.number(),
+});
+export type AlarmOff = z.infer<typeof AlarmOff>;
+
+export const BedAlarmSettings = z.object({
+  category: PatientCategory,
+  limits: AlarmLimits,
+  /** Who last changed the limits, and when; null while they are the category's defaults. */
+  changedBy: z.string().nullable(),
+  changedAt: z.number().nullable(),
+});
+export type BedAlarmSettings = z.infer<typeof BedAlarmSettings>;
