@@ -9,6 +9,8 @@ export interface BusTopics {
   /** `stored`: already in the store (a reading downloaded from a device's memory). */
   numeric: { bedId: string; deviceId: string; refId: string; numeric: Numeric; stored?: boolean };
   device: DeviceStatus;
+  /** The technical and alarm flags a device reports, when they change (all of them). */
+  flags: { bedId: string; deviceId: string; flags: string[]; at: number };
   /** The bed's whole current alarm list after any change, with the log entries that changed it. */
   alarms: { bedId: string; alarms: Alarm[]; log: AlarmLogEntry[] };
   /** A device joined or left the bed: its live views need a fresh snapshot. */

@@ -8,6 +8,7 @@ import { BedState, bedIdFor } from './beds';
 import { Assignments, ASSIGNMENTS_FILE, workstationId } from './data-dir';
 import { ADULT_DEFAULTS, type AlarmSettings } from './alarms/limits';
 import { alarmEventRow } from './alarms/alarm-log';
+import { BedSignals, computedSourceId } from './signals/bed-signals';
 import { DeviceAcquisition } from './acquisition/device-acquisition';
 import { DeviceSession } from './devices/session';
 import { allDescriptors, findDriver, driverIds } from './devices/manifest';
@@ -57,6 +58,8 @@ export interface Workstation {
 }
 
 const ALARM_TICK_MS = 200;
+/** A numeric the device reported this recently is shown rather than the workstation's own. */
+const DEVICE_NUMERIC_FRESH_MS = 5000;
 
 /** The workstation was asked for something it cannot be (an unknown driver, a device twice). */
 export class ConfigurationError extends Error {}
@@ -121,7 +124,41 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const drivers = new Map<string, Driver>();
   const configs = new Map<string, DeviceConfig>();
 
-  bus.on('samples', (block) => store.appendSamples(block));
+  // The workstation's own numerics, rhythms and signal quality, from the live waveforms.
+  const signals = new BedSignals({
+    numeric: ({ bedId, deviceId, refId, value, unit, at }) => {
+      const bed = beds.get(bedId);
+      const reported = bed?.numerics.get(refId);
+      // What the device reports itself comes first; ours fills in where it reports nothing.
+      if (!bed || (reported && !reported.computed && at - reported.at < DEVICE_NUMERIC_FRESH_MS))
+        return;
+      const numeric = { value, unit, at, source: deviceId, computed: true };
+      bus.emit('numeric', { bedId, deviceId: computedSourceId(deviceId), refId, numeric });
+    },
+    rhythm: (bedId, rhythm, active, at, value) => {
+      const bed = beds.get(bedId);
+      if (!bed) return;
+      bed.alarms.observeRhythm(rhythm, active, at, value, 'workstation');
+      publishAlarms(bed);
+    },
+    quality: (bedId, signal, state, at, deviceId) => {
+      const bed = beds.get(bedId);
+      if (!bed) return;
+      bed.alarms.observeSignalQuality(signal, state, at, deviceId);
+      publishAlarms(bed);
+    },
+  });
+  bus.on('samples', (block) => {
+    store.appendSamples(block);
+    signals.push(block);
+  });
+  bus.on('flags', ({ bedId, deviceId, flags, at }) => {
+    const bed = beds.get(bedId);
+    const driver = drivers.get(deviceId);
+    if (!bed || !driver) return;
+    bed.alarms.observeDeviceFlags(deviceId, driver.descriptor.deviceKind, flags, at);
+    publishAlarms(bed);
+  });
   bus.on('numeric', ({ bedId, deviceId, refId, numeric, stored }) => {
     if (!stored)
       store.appendNumeric({
@@ -135,7 +172,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     const bed = beds.get(bedId);
     if (!bed) return;
     bed.numerics.set(refId, numeric);
-    bed.alarms.observeNumeric(refId, numeric.value, numeric.at, deviceId);
+    bed.alarms.observeNumeric(refId, numeric.value, numeric.at, numeric.source);
     publishAlarms(bed);
   });
   bus.on('device', (device) => {
@@ -287,6 +324,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         if (numeric.source === deviceId) bed.numerics.delete(refId);
       }
       bed.alarms.removeDevice(deviceId, actor, Date.now());
+      signals.forgetDevice(bedId, deviceId);
       publishAlarms(bed);
       bus.emit('bed', { bedId });
     }

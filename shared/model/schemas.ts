@@ -29,6 +29,8 @@ export const Numeric = z.object({
   at: UtcMs,
   /** Id of the device that measured it: its state says whether the value is current. */
   source: z.string(),
+  /** Computed by the workstation from the device's waveform, not reported by the device. */
+  computed: z.boolean().optional(),
 });
 export type Numeric = z.infer<typeof Numeric>;
 

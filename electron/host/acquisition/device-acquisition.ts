@@ -11,6 +11,7 @@ const NUMERIC_REFRESH_MS = 1000;
 export class DeviceAcquisition {
   private clocks = new Map<string, SampleClock>();
   private lastNumeric = new Map<string, { value: number; at: number }>();
+  private lastFlags = '';
   private readonly channelRates: Map<string, number>;
   private readonly numericUnits: Map<string, string>;
 
@@ -29,7 +30,9 @@ export class DeviceAcquisition {
     if (frames.length === 0) return;
     const byChannel = new Map<string, number[]>();
     const numerics = new Map<string, number>();
+    const flags = new Set<string>();
     for (const frame of frames) {
+      for (const flag of frame.flags) flags.add(flag);
       for (const [channel, values] of Object.entries(frame.samples)) {
         if (values.length === 0) continue;
         const list = byChannel.get(channel);
@@ -40,12 +43,22 @@ export class DeviceAcquisition {
     }
     for (const [channel, values] of byChannel) this.publishSamples(channel, values, arrivalMs);
     for (const [refId, value] of numerics) this.publishNumeric(refId, value, arrivalMs);
+    this.publishFlags([...flags].sort(), arrivalMs);
   }
 
   /** The device went away: its next samples start a new timeline. */
   reset(): void {
     this.clocks.clear();
     this.lastNumeric.clear();
+    this.lastFlags = '';
+  }
+
+  /** The flags of one read (the union over its frames), published when they change. */
+  private publishFlags(flags: string[], at: number): void {
+    const key = flags.join('\n');
+    if (key === this.lastFlags) return;
+    this.lastFlags = key;
+    this.bus.emit('flags', { bedId: this.bedId, deviceId: this.deviceId, flags, at });
   }
 
   private publishSamples(channel: string, values: number[], arrivalMs: number): void {
