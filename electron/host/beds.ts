@@ -3,6 +3,7 @@ import type { Bed, Numeric } from '../../shared/model/schemas';
 import type { AlarmSettings } from './alarms/limits';
 import { AlarmSystem } from './alarms/alarm-system';
 import { uuidv7 } from '../../shared/ids';
+import type { Bus, BedAlarmView } from './bus';
 
 export class BedState {
   readonly deviceIds: string[] = [];
@@ -15,6 +16,21 @@ export class BedState {
     settings: AlarmSettings,
   ) {
     this.alarms = new AlarmSystem(id, settings, () => uuidv7());
+  }
+
+  alarmView(): BedAlarmView {
+    return {
+      alarms: this.alarms.list(),
+      audio: this.alarms.audio(),
+      off: this.alarms.alarmsOff(),
+      settings: this.alarms.alarmSettings(),
+    };
+  }
+
+  /** Sends what changed in the bed's alarms, if anything did, to the bus (and so the log). */
+  publishAlarms(bus: Bus): void {
+    const log = this.alarms.drainLog();
+    if (log.length > 0) bus.emit('alarms', { bedId: this.id, log, ...this.alarmView() });
   }
 
   snapshot(): Bed {

@@ -2,7 +2,15 @@
 // Dispatch is synchronous and in subscription order; a failing subscriber is logged and isolated
 // so one broken consumer cannot starve the store or the alarms.
 import type { Alarm, DeviceStatus, Numeric, SampleBlock } from '../../shared/model/schemas';
+import type { AlarmAudio, AlarmOff, BedAlarmSettings } from '../../shared/model/alarms';
 import type { AlarmLogEntry } from './alarms/alarm-system';
+
+export interface BedAlarmView {
+  alarms: Alarm[];
+  audio: AlarmAudio;
+  off: AlarmOff[];
+  settings: BedAlarmSettings;
+}
 
 export interface BusTopics {
   samples: SampleBlock;
@@ -11,8 +19,8 @@ export interface BusTopics {
   device: DeviceStatus;
   /** The technical and alarm flags a device reports, when they change (all of them). */
   flags: { bedId: string; deviceId: string; flags: string[]; at: number };
-  /** The bed's whole current alarm list after any change, with the log entries that changed it. */
-  alarms: { bedId: string; alarms: Alarm[]; log: AlarmLogEntry[] };
+  /** The bed's whole alarm state after any change, with the log entries that changed it. */
+  alarms: { bedId: string; log: AlarmLogEntry[] } & BedAlarmView;
   /** A device joined or left the bed: its live views need a fresh snapshot. */
   bed: { bedId: string };
 }

@@ -8,6 +8,7 @@ import { BedState, bedIdFor } from './beds';
 import { Assignments, ASSIGNMENTS_FILE, workstationId } from './data-dir';
 import { ADULT_DEFAULTS, type AlarmSettings } from './alarms/limits';
 import { alarmEventRow } from './alarms/alarm-log';
+import { wallClock, type AlarmClock } from './alarms/alarm-clock';
 import { BedSignals, computedSourceId } from './signals/bed-signals';
 import { DeviceAcquisition } from './acquisition/device-acquisition';
 import { DeviceSession } from './devices/session';
@@ -35,6 +36,8 @@ export interface WorkstationOptions {
   /** Opens a USB HID device (node-hid by default; tests and the demo inject a simulator). */
   openHid?: (descriptor: DriverDescriptor) => Promise<HidReportTransport>;
   log?: (message: string) => void;
+  /** The alarm system's clock: the wall clock unless a test moves it (`serve --test-clock`). */
+  alarmClock?: AlarmClock;
 }
 
 export interface Workstation {
@@ -88,6 +91,7 @@ function resolveDevice(config: DeviceConfig, serialOnly: boolean): ResolvedDevic
 export async function startWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const log = options.log ?? ((message: string) => console.log(message));
   const settings = options.alarmSettings ?? ADULT_DEFAULTS;
+  const alarmClock = options.alarmClock ?? wallClock;
   // Every configuration mistake is found before anything is opened.
   const serialOnly = options.openTransport === undefined;
   const resolved = options.devices.map((config) => resolveDevice(config, serialOnly));
@@ -179,22 +183,18 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     const bed = beds.get(device.bedId);
     const driver = drivers.get(device.id);
     if (!bed || !driver) return;
-    bed.alarms.observeDevice(device, driver.descriptor.deviceKind, Date.now());
+    bed.alarms.observeDevice(device, driver.descriptor.deviceKind, alarmClock.now());
     publishAlarms(bed);
   });
   bus.on('alarms', ({ bedId, log: entries }) => {
     for (const entry of entries) store.appendAlarmEvent(alarmEventRow(bedId, entry));
   });
 
-  function publishAlarms(bed: BedState): void {
-    const entries = bed.alarms.drainLog();
-    if (entries.length > 0)
-      bus.emit('alarms', { bedId: bed.id, alarms: bed.alarms.list(), log: entries });
-  }
+  const publishAlarms = (bed: BedState) => bed.publishAlarms(bus);
 
   const alarmTimer = setInterval(() => {
     for (const bed of beds.values()) {
-      bed.alarms.tick(Date.now());
+      bed.alarms.tick(alarmClock.now());
       publishAlarms(bed);
     }
   }, ALARM_TICK_MS);
@@ -323,7 +323,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       for (const [refId, numeric] of bed.numerics) {
         if (numeric.source === deviceId) bed.numerics.delete(refId);
       }
-      bed.alarms.removeDevice(deviceId, actor, Date.now());
+      bed.alarms.removeDevice(deviceId, actor, alarmClock.now());
       signals.forgetDevice(bedId, deviceId);
       publishAlarms(bed);
       bus.emit('bed', { bedId });
@@ -355,6 +355,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       notices: store.notices,
       history: store,
       log,
+      alarmClock,
       beds,
       sessions,
       channelsOfBed,

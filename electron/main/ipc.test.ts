@@ -8,6 +8,7 @@ import type { IpcMain } from 'electron';
 import { bindIpc, IPC_REQUEST, IPC_SUBSCRIBE } from './ipc';
 import { createRouter, type ApiHandlers } from '../host/api/router';
 import { ApiError } from '../../shared/api/errors';
+import { quietBedAlarms } from '../../shared/model/alarm-defaults';
 
 const TRUSTED = 'file:///app/out/renderer/index.html';
 
@@ -44,7 +45,14 @@ describe('desktop shell IPC binding', () => {
       } as unknown as ApiHandlers['requests'],
       streams: {
         bedLive: (_input, emit) => {
-          emit({ type: 'alarms', alarms: [] });
+          const { alarmAudio, alarmsOff, alarmSettings } = quietBedAlarms();
+          emit({
+            type: 'alarms',
+            alarms: [],
+            audio: alarmAudio,
+            off: alarmsOff,
+            settings: alarmSettings,
+          });
           return () => unsubscribed++;
         },
       },
@@ -87,7 +95,7 @@ describe('desktop shell IPC binding', () => {
     const { port1, port2 } = new MessageChannel();
     const first = nextMessage(port1);
     ipc.send(TRUSTED, { stream: 'bedLive', params: { bedId: 'bed-1' } }, port2);
-    expect(await first).toEqual({ type: 'event', event: { type: 'alarms', alarms: [] } });
+    expect(await first).toMatchObject({ type: 'event', event: { type: 'alarms', alarms: [] } });
     const before = unsubscribed;
     port1.close();
     await new Promise((resolve) => setTimeout(resolve, 50));

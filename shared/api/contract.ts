@@ -22,6 +22,33 @@ import {
   SoundRecordingMetadata,
   StethoscopeMode,
 } from '../model/sound-recording';
+import {
+  AlarmAudio,
+  AlarmLimits,
+  AlarmOff,
+  AlarmParameter,
+  BedAlarmSettings,
+  PatientCategory,
+} from '../model/alarms';
+
+const Reason = z.string().trim().max(200);
+
+/** One entry of a bed's alarm log, as the store keeps it. */
+export const AlarmLogItem = z.object({
+  atMs: z.number(),
+  event: z.string(),
+  alarmId: z.string().nullable(),
+  kind: z.string().nullable(),
+  priority: z.string().nullable(),
+  code: z.string(),
+  message: z.string(),
+  value: z.number().nullable(),
+  limit: z.number().nullable(),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  origin: z.string().nullable(),
+});
+export type AlarmLogItem = z.infer<typeof AlarmLogItem>;
 
 export const BedLiveEvent = z.discriminatedUnion('type', [
   z.object({
@@ -32,7 +59,13 @@ export const BedLiveEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('samples'), block: SampleBlock }),
   z.object({ type: z.literal('numeric'), refId: z.string(), numeric: Numeric }),
-  z.object({ type: z.literal('alarms'), alarms: z.array(Alarm) }),
+  z.object({
+    type: z.literal('alarms'),
+    alarms: z.array(Alarm),
+    audio: AlarmAudio,
+    off: z.array(AlarmOff),
+    settings: BedAlarmSettings,
+  }),
   z.object({ type: z.literal('device'), device: DeviceStatus }),
 ]);
 export type BedLiveEvent = z.infer<typeof BedLiveEvent>;
@@ -44,6 +77,67 @@ export const requests = {
   acknowledgeAlarm: {
     input: z.object({ bedId: z.string().min(1), alarmId: z.string().min(1) }).strict(),
     output: Alarm.nullable(),
+  },
+  /**
+   * The bed's alarm audio: `paused` for 2 min (only a new, higher-priority alarm sounds),
+   * `off` (needs a reason; stays shown), or `on` again (also ends a pause).
+   */
+  setAlarmAudio: {
+    input: z
+      .object({
+        bedId: z.string().min(1),
+        mode: z.enum(['on', 'paused', 'off']),
+        reason: Reason.optional(),
+      })
+      .strict(),
+    output: AlarmAudio,
+  },
+  /** Switches one parameter's alarms off (a reason is needed; it stays shown) or on again. */
+  setAlarmOff: {
+    input: z
+      .object({
+        bedId: z.string().min(1),
+        parameter: AlarmParameter,
+        off: z.boolean(),
+        reason: Reason.optional(),
+      })
+      .strict(),
+    output: z.array(AlarmOff),
+  },
+  /** The patient's alarm limits, confirmed on screen; every change is logged with its author. */
+  setAlarmLimits: {
+    input: z
+      .object({ bedId: z.string().min(1), category: PatientCategory, limits: AlarmLimits })
+      .strict(),
+    output: BedAlarmSettings,
+  },
+  /** The bed's alarm log, newest first: every state change, with who did it and why. */
+  getAlarmLog: {
+    input: z
+      .object({
+        bedId: z.string().min(1),
+        fromMs: z.number().optional(),
+        toMs: z.number().optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
+    output: z.array(AlarmLogItem),
+  },
+  /**
+   * Moves the alarm system's clock forward. Only a workstation started with a test clock
+   * (`serve --test-clock`, for end-to-end tests) accepts it.
+   */
+  advanceAlarmClock: {
+    input: z
+      .object({
+        ms: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 3_600_000),
+      })
+      .strict(),
+    output: z.object({ now: z.number() }),
   },
   /** Keeps a stethoscope recording (16-bit PCM WAV, base64) with the bed. */
   saveSoundRecording: {

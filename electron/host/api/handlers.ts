@@ -11,6 +11,8 @@ import { importRecordAsBed } from '../export/store-records';
 import { readWfdb } from '../export/wfdb';
 import type { ApiHandlers } from './router';
 import { soundRecordingHandlers, type SoundRecordingStore } from './sound-recordings';
+import { alarmHandlers } from './alarm-handlers';
+import type { AlarmClock } from '../alarms/alarm-clock';
 
 export interface HandlerServices {
   bus: Bus;
@@ -26,6 +28,8 @@ export interface HandlerServices {
   history: Store;
   /** Who exported what goes to the log (the audit trail comes with issue 6's users). */
   log?: (message: string) => void;
+  /** The alarm system's clock (a test clock in end-to-end tests). */
+  alarmClock: AlarmClock;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -51,6 +55,7 @@ export function createHandlers({
   notices,
   history,
   log,
+  alarmClock,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -61,6 +66,7 @@ export function createHandlers({
   return {
     requests: {
       ...soundRecordingHandlers(soundRecordings, bedOrThrow),
+      ...alarmHandlers(bus, beds, bedOrThrow, history, alarmClock),
 
       getStatus: () => ({
         devices: [...sessions.values()].map((session) => session.status()),
@@ -70,15 +76,14 @@ export function createHandlers({
 
       acknowledgeAlarm: ({ bedId, alarmId }, caller) => {
         const bed = bedOrThrow(bedId);
-        const alarm = bed.alarms.acknowledge(alarmId, caller.actor, Date.now());
+        const alarm = bed.alarms.acknowledge(alarmId, caller.actor, alarmClock.now());
         if (!alarm) {
           throw new ApiError(
             'not_found',
             'That alarm is no longer active; the alarm list has been refreshed.',
           );
         }
-        const log = bed.alarms.drainLog();
-        if (log.length > 0) bus.emit('alarms', { bedId, alarms: bed.alarms.list(), log });
+        bed.publishAlarms(bus);
         return alarm;
       },
 
@@ -193,7 +198,9 @@ export function createHandlers({
               send({ type: 'numeric', refId: event.refId, numeric: event.numeric });
           }),
           bus.on('alarms', (event) => {
-            if (event.bedId === bedId) send({ type: 'alarms', alarms: event.alarms });
+            if (event.bedId !== bedId) return;
+            const { alarms, audio, off, settings } = event;
+            send({ type: 'alarms', alarms, audio, off, settings });
           }),
           bus.on('device', (device) => {
             if (device.bedId === bedId) send({ type: 'device', device });

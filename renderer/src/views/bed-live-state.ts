@@ -8,6 +8,8 @@ import type {
   Numeric,
   WaveformChannel,
 } from '../../../shared/model/schemas';
+import type { AlarmAudio, AlarmOff, BedAlarmSettings } from '../../../shared/model/alarms';
+import { quietBedAlarms } from '../../../shared/model/alarm-defaults';
 
 export interface BedLiveState {
   bed: Bed | null;
@@ -15,6 +17,9 @@ export interface BedLiveState {
   channels: WaveformChannel[];
   numerics: Record<string, Numeric>;
   alarms: Alarm[];
+  alarmAudio: AlarmAudio;
+  alarmsOff: AlarmOff[];
+  alarmSettings: BedAlarmSettings | null;
   /** Why the stream is not delivering, in words for a person; null while all is well. */
   streamProblem: string | null;
 }
@@ -28,6 +33,9 @@ export const initialBedLiveState: BedLiveState = {
   channels: [],
   numerics: {},
   alarms: [],
+  alarmAudio: quietBedAlarms().alarmAudio,
+  alarmsOff: [],
+  alarmSettings: null,
   streamProblem: null,
 };
 
@@ -40,12 +48,21 @@ export function bedLiveReducer(state: BedLiveState, action: BedLiveAction): BedL
         channels: action.channels,
         numerics: action.bed.numerics,
         alarms: action.bed.alarms,
+        alarmAudio: action.bed.alarmAudio,
+        alarmsOff: action.bed.alarmsOff,
+        alarmSettings: action.bed.alarmSettings,
         streamProblem: null,
       };
     case 'numeric':
       return { ...state, numerics: { ...state.numerics, [action.refId]: action.numeric } };
     case 'alarms':
-      return { ...state, alarms: action.alarms };
+      return {
+        ...state,
+        alarms: action.alarms,
+        alarmAudio: action.audio,
+        alarmsOff: action.off,
+        alarmSettings: action.settings,
+      };
     case 'device': {
       const known = state.devices.some((d) => d.id === action.device.id);
       const devices = known
