@@ -7,6 +7,7 @@ import { runCapture } from './commands/capture';
 import { runPorts } from './commands/ports';
 import { runExport, runImport } from './commands/records';
 import { runBeats } from './commands/beats';
+import { runAlarms } from './commands/alarms';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -29,6 +30,8 @@ Commands:
              --data DIR --wfdb RECORD [--bed LABEL] [--start T] [--annotator atr]
   beats      Detect heartbeats in one lead of a WFDB record: one JSON object per beat
              --wfdb RECORD [--lead 0]
+  alarms     Replay a WFDB record through the signals and the alarm system (adult defaults):
+             one JSON object per alarm state change   --wfdb RECORD [--lead 0]
   ports      List serial ports with their USB ids and the drivers that could be behind each
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
@@ -44,6 +47,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   export: runExport,
   import: runImport,
   beats: runBeats,
+  alarms: runAlarms,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -152,3 +152,37 @@ describe.skipIf(!existsSync(`${MITBIH_101}.hea`))(
     });
   },
 );
+
+const MITBIH_207 = join(root, '..', 'shared', 'data', 'mitbih', '207');
+
+describe.skipIf(!existsSync(`${MITBIH_207}.hea`))(
+  'workstation alarms (skipped: ../shared/data/mitbih is absent)',
+  () => {
+    it('replays MIT-BIH 207 and alarms ventricular flutter within seconds of its (VFL episodes', () => {
+      const { code, stdout } = workstation(['alarms', '--wfdb', MITBIH_207]);
+      expect(code).toBe(0);
+      const changes = stdout
+        .trim()
+        .split('\n')
+        .map(
+          (line) =>
+            JSON.parse(line) as { time: number; event: string; code: string; priority?: string },
+        );
+      // 207's reference rhythm labels (.atr) start ventricular flutter at 40.8 s and 1540.9 s.
+      for (const onset of [40.8, 1540.9]) {
+        const vf = changes.find((c) => c.code === 'VFIB' && c.event === 'raised' && c.time > onset);
+        expect(vf).toMatchObject({ priority: 'high' });
+        expect(vf!.time - onset).toBeLessThan(8);
+      }
+      expect(changes.every((c, i) => i === 0 || c.time >= changes[i - 1]!.time)).toBe(true);
+      // With nobody to acknowledge them, high-priority alarms latch; none simply ends.
+      expect(changes.some((c) => c.priority === 'high' && c.event === 'ended')).toBe(false);
+    });
+
+    it('says what is wrong with a lead that does not exist', () => {
+      const { code, stderr } = workstation(['alarms', '--wfdb', MITBIH_207, '--lead', '5']);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/has 2 signals .* no lead 5/);
+    });
+  },
+);

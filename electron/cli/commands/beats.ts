@@ -1,10 +1,8 @@
 // `workstation beats`: the beat detector run over one lead of a WFDB record, one JSON object per
 // beat on stdout, so its output can be compared with the record's reference annotations.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { readWfdb } from '../../host/export/wfdb';
 import { BeatDetector } from '../../host/signals/beat-detector';
 import { CliError, parseOptions } from '../cli-error';
+import { leadArgument, readRecordArgument } from './wfdb-input';
 
 /** Samples handed to the detector at a time, as they would arrive from a device. */
 const BLOCK_SAMPLES = 4096;
@@ -15,24 +13,8 @@ export async function runBeats(args: string[]): Promise<number> {
     lead: { type: 'string' },
   });
   if (!options.wfdb) throw new CliError('beats needs --wfdb RECORD (the path without .hea).');
-  const lead = options.lead === undefined ? 0 : Number(options.lead);
-  if (!Number.isInteger(lead) || lead < 0) {
-    throw new CliError(`--lead needs a signal number (0, 1, …), got "${options.lead}".`);
-  }
-  // Read as `workstation import` reads a record: the header names its signal file.
-  const recordPath = resolve(options.wfdb.replace(/\.hea$/, ''));
-  const header = `${recordPath}.hea`;
-  if (!existsSync(header)) throw new CliError(`No WFDB header at ${header}.`);
-  const headerText = readFileSync(header, 'utf8');
-  const datName = /^\s*(\S+)\s+(?:16|212)/m.exec(headerText.split('\n').slice(1).join('\n'))?.[1];
-  const dat = join(dirname(recordPath), datName ?? `${basename(recordPath)}.dat`);
-  if (!existsSync(dat)) throw new CliError(`No signal file at ${dat}.`);
-  let record;
-  try {
-    record = readWfdb(headerText, readFileSync(dat));
-  } catch (error) {
-    throw new CliError(`${recordPath}: ${(error as Error).message}`);
-  }
+  const lead = leadArgument(options.lead);
+  const record = readRecordArgument(options.wfdb);
   const channel = record.channels[lead];
   if (!channel) {
     throw new CliError(

@@ -399,9 +399,15 @@ export class AlarmSystem {
       pending.condition = condition;
     }
     const tracked = this.alarms.get(condition.code);
+    // The shown value follows the latest; the words and limit stay those of the alarm's priority.
     if (tracked && tracked.condition.origin === condition.origin) {
-      tracked.condition = condition;
-      tracked.alarm = { ...tracked.alarm, value: condition.value, message: condition.message };
+      const same = rank[condition.priority] >= rank[tracked.alarm.priority];
+      if (same) tracked.condition = condition;
+      tracked.alarm = {
+        ...tracked.alarm,
+        value: condition.value,
+        ...(same ? { message: condition.message } : {}),
+      };
     }
   }
 
