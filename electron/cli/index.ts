@@ -17,10 +17,12 @@ Commands:
              --port N  --data DIR  [--device DRIVER:PATH[@BED]]...  [--auto]  [--demo]  [--token T]
              --auto connects devices found on plug-in (USB ids matched, generic chips probed)
              [--keep-waveforms-hours 72] [--keep-trends-days 30] how long data are kept
+             [--test-clock] lets end-to-end tests move the alarm clock forward (never in use)
   decode     Decode a device byte stream: one JSON object per frame, then a summary line
              --driver ID  [--input FILE|-]
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
-             --driver ID  --port PATH  [--hr 72 --spo2 98 --rr 16 --temp 36.5]
+             --driver ID  --port PATH  [--hr 72 --spo2 98 --rr 16 --temp 36.5] [--synthetic]
+             --synthetic: waveforms whose rates follow the vitals, instead of the recordings
              While running, type commands on stdin: "spo2 85", "hr 130", "pause", "resume".
   capture    Record a device's raw bytes to a file (replay it with decode --input FILE)
              --device DRIVER:PATH  --seconds N  --out FILE

@@ -12,6 +12,7 @@ import { startBrowserShell, type BrowserShell } from '../serve/server';
 import { Discovery, probePort } from '../../host/devices/discovery';
 import { serialOpener } from '../../host/devices/transports/serial';
 import { CliError, numberOption, parseOptions } from '../cli-error';
+import { testClock } from '../../host/alarms/alarm-clock';
 
 export function defaultDataDir(): string {
   const base = process.env.XDG_DATA_HOME ?? resolve(homedir(), '.local', 'share');
@@ -34,6 +35,7 @@ export async function runServe(args: string[]): Promise<number> {
     'keep-trends-days': { type: 'string' },
     auto: { type: 'boolean' },
     token: { type: 'string' },
+    'test-clock': { type: 'boolean' },
   });
   const port = numberOption('port', options.port, 4318);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -66,7 +68,12 @@ export async function runServe(args: string[]): Promise<number> {
       devices,
       retention: retentionOptions(options),
       ...(demo ? { openHid: demo.openHid } : {}),
+      // For end-to-end tests only: the api may move the alarm clock forward (and says so).
+      ...(options['test-clock'] ? { alarmClock: testClock() } : {}),
     });
+    if (options['test-clock']) {
+      console.log('Test clock: the alarm clock can be moved forward through the api.');
+    }
     shell = await startBrowserShell({
       router: workstation.router,
       rendererDir: rendererDir(),

@@ -21,6 +21,7 @@ export async function runSimulate(args: string[]): Promise<number> {
     spo2: { type: 'string' },
     rr: { type: 'string' },
     temp: { type: 'string' },
+    synthetic: { type: 'boolean' },
   });
   if (!options.driver || !simulatorIds().includes(options.driver)) {
     throw new CliError(`--driver must be one of: ${simulatorIds().join(', ')}.`);
@@ -34,11 +35,14 @@ export async function runSimulate(args: string[]): Promise<number> {
     tempC: numberOption('temp', options.temp, 36.5),
   };
 
+  // Synthetic waveforms follow the vitals typed on stdin; the recordings keep their own rates.
   let recordings: string | null = null;
-  try {
-    recordings = demoRecordingsDir();
-  } catch {
-    console.error('Demo recordings not found: simulating synthetic waveforms.');
+  if (!options.synthetic) {
+    try {
+      recordings = demoRecordingsDir();
+    } catch {
+      console.error('Demo recordings not found: simulating synthetic waveforms.');
+    }
   }
   const running = await runSimulatorOnPort(
     options.port,

@@ -41,6 +41,8 @@ export function encodeHealthypi5Frame(sample: Healthypi5Sample): Uint8Array {
 /** Waveform counts at 128 Hz; the simulator takes `bioz` from every other call (64 Hz). */
 export interface WaveformSource {
   next(): { ecg: number; ir: number; red: number; bioz: number };
+  /** A source that follows the vitals (a synthetic one) hears of every change. */
+  setVitals?(vitals: Vitals): void;
 }
 
 export interface Vitals {
@@ -116,6 +118,7 @@ export class Healthypi5Simulator {
   /** Changes the numerics carried by the frames sent from now on. */
   setVitals(partial: Partial<Vitals>): void {
     this.#vitals = { ...this.#vitals, ...partial };
+    this.#options.source.setVitals?.(this.#vitals);
   }
 
   #sendDueFrames(): void {
@@ -209,18 +212,27 @@ function bump(phase: number, centre: number, width: number): number {
   return Math.exp(-(((phase - centre) / width) ** 2));
 }
 
-/** Fallback when no recording is available: a QRS-and-T beat, a pulse wave and a breath. */
+/**
+ * Fallback when no recording is available, and the waveforms of a scripted scenario: a QRS-and-T
+ * beat, a pulse wave and a breath whose rates follow the simulator's vitals as they change, so
+ * the workstation's own HR, PR and RR agree with the numerics the device sends.
+ */
 export function syntheticSource({ hr, rr = 15 }: { hr: number; rr?: number }): WaveformSource {
-  let index = 0;
+  let rates = { hr, rr };
+  let beat = 0;
+  let breath = 0;
   return {
     next() {
-      const seconds = index++ / SOURCE_RATE_HZ;
-      const beat = (seconds * (hr / 60)) % 1;
+      beat = (beat + rates.hr / 60 / SOURCE_RATE_HZ) % 1;
+      breath = (breath + rates.rr / 60 / SOURCE_RATE_HZ) % 1;
       const mv =
         1.2 * bump(beat, 0.2, 0.015) - 0.15 * bump(beat, 0.23, 0.02) + 0.3 * bump(beat, 0.5, 0.06);
       const pleth = bump(beat, 0.35, 0.1) + 0.3 * bump(beat, 0.6, 0.08);
-      const resp = 0.5 + 0.5 * Math.sin(2 * Math.PI * seconds * (rr / 60));
+      const resp = 0.5 + 0.5 * Math.sin(2 * Math.PI * breath);
       return toCounts(mv, pleth, resp);
+    },
+    setVitals(vitals) {
+      rates = { hr: vitals.hr, rr: vitals.rr };
     },
   };
 }

@@ -27,7 +27,7 @@ const factories: Record<string, SimulatorFactory> = {
       ...options,
       source: recordingsDir
         ? recordingSource(await loadDemoRecordings(recordingsDir))
-        : syntheticSource({ hr: options.vitals.hr }),
+        : syntheticSource({ hr: options.vitals.hr, rr: options.vitals.rr }),
     }),
   healthypi4: (options) => createHealthypi4Simulator(options),
   'cms50-v7': (options) => createCms50Simulator('v7', options),
