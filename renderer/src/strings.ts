@@ -1,5 +1,6 @@
 // Every sentence a person reads on screen, in one place so the UI can be translated later.
 import type { AlarmPriority, AlarmState, DeviceState } from '../../shared/model/schemas';
+import type { AlarmParameter, PatientCategory } from '../../shared/model/alarms';
 
 export const strings = {
   appTitle: 'Clinical Workstation',
@@ -64,6 +65,113 @@ export const strings = {
   acknowledging: 'Acknowledging…',
   acknowledgeFailed: (reason: string) => `Could not acknowledge the alarm: ${reason}`,
   technicalTag: 'Technical',
+  deviceOriginTag: 'Repeated from device',
+
+  alarmAudio: {
+    pause: 'Pause audio 2:00',
+    paused: (remaining: string) => `Audio paused ${remaining}`,
+    resume: 'Resume audio',
+    off: 'Audio off…',
+    offState: (reason: string, by: string | null) =>
+      `Alarm audio OFF — ${reason}${by ? ` (by ${by})` : ''}`,
+    on: 'Audio on',
+    reason: 'Reason',
+    reasonPlaceholder: 'Why the alarm audio is switched off',
+    confirmOff: 'Switch audio off',
+    cancel: 'Cancel',
+    reasonRequired: 'A reason is required.',
+    failed: (reason: string) => `The alarm audio was not changed: ${reason}`,
+    parameterOff: (parameter: string, reason: string, by: string) =>
+      `${parameter} alarms off — ${reason} (by ${by})`,
+    switchOn: 'Switch on',
+    switchOnLabel: (parameter: string) => `Switch ${parameter} alarms on`,
+    controls: 'Alarm audio',
+  },
+  /** m:ss, for countdowns. */
+  countdown: (ms: number): string => {
+    const seconds = Math.max(0, Math.ceil(ms / 1000));
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  },
+  alarmParameter: {
+    hr: 'HR',
+    pr: 'PR',
+    spo2: 'SpO₂',
+    rr: 'RR',
+    nibpSys: 'NIBP sys',
+    nibpDia: 'NIBP dia',
+    nibpMean: 'NIBP mean',
+    temp: 'Temp',
+    arrhythmia: 'Arrhythmia',
+  } satisfies Record<AlarmParameter, string>,
+  alarmParameterUnit: {
+    hr: 'bpm',
+    pr: 'bpm',
+    spo2: '%',
+    rr: '/min',
+    nibpSys: 'mmHg',
+    nibpDia: 'mmHg',
+    nibpMean: 'mmHg',
+    temp: '°C',
+    arrhythmia: '',
+  } satisfies Record<AlarmParameter, string>,
+  limitsEditor: {
+    open: 'Limits…',
+    close: 'Close limits',
+    title: 'Alarm limits',
+    category: 'Patient category',
+    categories: {
+      adult: 'Adult',
+      paediatric: 'Paediatric',
+      neonatal: 'Neonatal',
+    } satisfies Record<PatientCategory, string>,
+    useDefaults: (category: string) => `Use the ${category} defaults`,
+    categoryHint: 'The category changes with the limits once confirmed.',
+    parameter: 'Parameter',
+    keys: {
+      extremeLow: 'Extreme low',
+      low: 'Low',
+      high: 'High',
+      extremeHigh: 'Extreme high',
+    },
+    key: { extremeLow: 'extreme low', low: 'low', high: 'high', extremeHigh: 'extreme high' },
+    emptyIsOff: 'An empty field switches that limit off.',
+    inputLabel: (parameter: string, key: string) => `${parameter} ${key}`,
+    notANumber: 'Enter numbers only.',
+    notRising: 'Limits must rise: extreme low < low < high < extreme high.',
+    review: 'Review changes',
+    noChanges: 'Nothing has changed.',
+    changesTitle: 'Confirm these changes',
+    change: (parameter: string, key: string, from: string, to: string, unit: string) =>
+      `${parameter} ${key} ${from} → ${to}${unit ? ` ${unit}` : ''}`,
+    categoryChange: (from: string, to: string) => `Patient category ${from} → ${to}`,
+    off: 'off',
+    confirm: 'Confirm changes',
+    saving: 'Saving…',
+    back: 'Back to editing',
+    failed: (reason: string) => `The limits were not changed: ${reason}`,
+    changedBy: (by: string, at: number) =>
+      `Limits changed by ${by} at ${new Date(at).toLocaleString()}`,
+    defaults: 'Limits are the category defaults.',
+    alarmsOff: 'Alarms off…',
+    alarmsOffFor: (parameter: string) => `Switch ${parameter} alarms off`,
+    offReason: (parameter: string) => `Reason for switching ${parameter} alarms off`,
+    confirmOff: 'Switch off',
+    offFailed: (reason: string) => `The alarms were not switched: ${reason}`,
+  },
+  alarmLog: {
+    open: 'Alarm log',
+    close: 'Close alarm log',
+    title: 'Alarm log',
+    time: 'Time',
+    event: 'Event',
+    priority: 'Priority',
+    message: 'Message',
+    by: 'By',
+    reason: 'Reason',
+    empty: 'Nothing logged yet.',
+    loading: 'Loading…',
+    failed: (reason: string) => `The alarm log could not be read: ${reason}`,
+  },
   alarmPriority: {
     high: 'High priority',
     medium: 'Medium priority',
@@ -77,7 +185,7 @@ export const strings = {
   alarmState: {
     active: 'Active',
     acknowledged: 'Acknowledged',
-    latched: 'Condition ended — review',
+    latched: '(condition ended)',
   } satisfies Record<AlarmState, string>,
   elapsed: (elapsedMs: number): string => {
     const seconds = Math.max(0, Math.floor(elapsedMs / 1000));

@@ -2,6 +2,7 @@
 // Priority and kind are also written out, so nothing is told by colour alone.
 import { useState } from 'react';
 import type { Alarm } from '../../../shared/model/schemas';
+import type { AlarmAudio } from '../../../shared/model/alarms';
 import { sortByUrgency } from '../clinical/alarm-urgency';
 import { useNow } from '../hooks/use-now';
 import { strings } from '../strings';
@@ -10,9 +11,11 @@ export interface AlarmBarProps {
   alarms: readonly Alarm[];
   /** Called when a person acknowledges; a rejection is shown as text in the bar. */
   onAcknowledge: (alarm: Alarm) => Promise<unknown>;
+  /** The bed's audio state: what sounds now is exposed as data-sounding (for tests). */
+  audio?: AlarmAudio;
 }
 
-export function AlarmBar({ alarms, onAcknowledge }: AlarmBarProps) {
+export function AlarmBar({ alarms, onAcknowledge, audio }: AlarmBarProps) {
   const now = useNow(1000);
   const [inFlight, setInFlight] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
@@ -38,6 +41,9 @@ export function AlarmBar({ alarms, onAcknowledge }: AlarmBarProps) {
     <section
       className={sorted.length > 0 ? 'alarm-bar' : 'alarm-bar alarm-bar--calm'}
       data-testid="alarm-bar"
+      data-sounding={audio?.sounding ?? 'none'}
+      data-reminders={audio?.reminders ?? 0}
+      data-audio={audio?.mode ?? 'on'}
       aria-label={strings.alarmsRegion}
     >
       {sorted.length === 0 ? (
@@ -81,12 +87,17 @@ function AlarmItem({ alarm, now, busy, onAcknowledge }: AlarmItemProps) {
       data-priority={alarm.priority}
       data-state={alarm.state}
       data-kind={alarm.kind}
+      data-origin={alarm.origin}
+      data-since={alarm.since}
     >
       <span className="alarm__mark" title={strings.alarmPriority[alarm.priority]}>
         {strings.alarmPriorityMark[alarm.priority]}
       </span>
       <span className="visually-hidden">{strings.alarmPriority[alarm.priority]}</span>
       {alarm.kind === 'technical' && <span className="alarm__tag">{strings.technicalTag}</span>}
+      {alarm.origin === 'device' && (
+        <span className="alarm__tag alarm__tag--origin">{strings.deviceOriginTag}</span>
+      )}
       <span className="alarm__message">{alarm.message}</span>
       <span className="alarm__since">{strings.elapsed(now - alarm.since)}</span>
       {alarm.state !== 'active' && (

@@ -12,6 +12,10 @@ import {
   waveformColour,
 } from '../clinical/parameters';
 import { AlarmBar } from '../components/AlarmBar';
+import { AlarmControls } from '../components/alarms/AlarmControls';
+import { AlarmLog } from '../components/alarms/AlarmLog';
+import { LimitsEditor } from '../components/alarms/LimitsEditor';
+import { useAlarmSound } from '../components/alarms/useAlarmSound';
 import { Clock } from '../components/Clock';
 import { DevicePanel } from '../components/DevicePanel';
 import { DeviceState } from '../components/DeviceState';
@@ -36,6 +40,8 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
   const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
   const [showDevices, setShowDevices] = useState(false);
   const [showStethoscope, setShowStethoscope] = useState(false);
+  const [showLimits, setShowLimits] = useState(false);
+  const [showLog, setShowLog] = useState(false);
   const feedsRef = useRef<WaveformFeeds | null>(null);
   feedsRef.current ??= new WaveformFeeds();
   const feeds = feedsRef.current;
@@ -66,6 +72,8 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
   );
 
   const { bed, devices, channels, numerics, alarms, streamProblem } = state;
+  const { alarmAudio, alarmsOff, alarmSettings } = state;
+  useAlarmSound(alarmAudio);
   // A value is current only while the device that measured it is connected. With the
   // workstation itself out of reach, nothing on screen is known to be current.
   const connected = new Set(devices.filter((d) => d.state === 'connected').map((d) => d.id));
@@ -102,6 +110,24 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
         >
           {strings.stethoscope.open}
         </button>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={showLimits}
+          onClick={() => setShowLimits((shown) => !shown)}
+          data-testid="open-limits"
+        >
+          {showLimits ? strings.limitsEditor.close : strings.limitsEditor.open}
+        </button>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={showLog}
+          onClick={() => setShowLog((shown) => !shown)}
+          data-testid="open-alarm-log"
+        >
+          {showLog ? strings.alarmLog.close : strings.alarmLog.open}
+        </button>
         <Clock />
       </header>
       {notices.map((notice) => (
@@ -114,7 +140,8 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
           {streamProblem}
         </p>
       )}
-      <AlarmBar alarms={alarms} onAcknowledge={acknowledge} />
+      <AlarmBar alarms={alarms} onAcknowledge={acknowledge} audio={alarmAudio} />
+      <AlarmControls client={client} bedId={bedId} audio={alarmAudio} alarmsOff={alarmsOff} />
       {bed === null ? (
         <p className="bedside__waiting" role="status">
           {strings.waitingForBed}
@@ -133,13 +160,22 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
                 />
               ))}
             </section>
-            {(showDevices || showStethoscope) && (
+            {(showDevices || showStethoscope || showLimits || showLog) && (
               // Over the waveforms only: the alarms and the numerics stay in view.
               <div className="bedside__sheet">
                 {showDevices && (
                   <DevicePanel client={client} bedLabel={bed.label} devices={devices} />
                 )}
                 {showStethoscope && <StethoscopePanel client={client} bedId={bedId} />}
+                {showLimits && alarmSettings && (
+                  <LimitsEditor
+                    client={client}
+                    bedId={bedId}
+                    settings={alarmSettings}
+                    alarmsOff={alarmsOff}
+                  />
+                )}
+                {showLog && <AlarmLog client={client} bedId={bedId} refreshKey={alarms} />}
               </div>
             )}
           </div>

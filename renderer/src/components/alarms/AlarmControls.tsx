@@ -1,0 +1,201 @@
+// The bed's alarm audio controls under the alarm bar: pause for 2 minutes (with its countdown),
+// switch audio off with a reason (shown for as long as it is off), and the parameters whose alarms
+// are switched off, each with a way to switch them on again.
+import { useState, type FormEvent } from 'react';
+import type { WorkstationClient } from '../../../../shared/api/client';
+import type { AlarmAudio, AlarmOff, AlarmParameter } from '../../../../shared/model/alarms';
+import { useNow } from '../../hooks/use-now';
+import { strings } from '../../strings';
+
+export interface AlarmControlsProps {
+  client: WorkstationClient;
+  bedId: string;
+  audio: AlarmAudio;
+  alarmsOff: readonly AlarmOff[];
+}
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControlsProps) {
+  const now = useNow(500);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [askingReason, setAskingReason] = useState(false);
+  const [reason, setReason] = useState('');
+  const [reasonMissing, setReasonMissing] = useState(false);
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setError(strings.alarmAudio.failed(describe(err)));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const setMode = (mode: 'on' | 'paused' | 'off', why?: string) =>
+    run(() =>
+      client.request('setAlarmAudio', why ? { bedId, mode, reason: why } : { bedId, mode }),
+    );
+
+  const switchOn = (parameter: AlarmParameter) =>
+    void run(() => client.request('setAlarmOff', { bedId, parameter, off: false }));
+
+  const confirmOff = async (event: FormEvent) => {
+    event.preventDefault();
+    const why = reason.trim();
+    if (!why) {
+      setReasonMissing(true);
+      return;
+    }
+    if (await setMode('off', why)) {
+      setAskingReason(false);
+      setReason('');
+      setReasonMissing(false);
+    }
+  };
+
+  const remaining = audio.until === null ? 0 : audio.until - now;
+  return (
+    <section
+      className="alarm-controls"
+      aria-label={strings.alarmAudio.controls}
+      data-testid="alarm-controls"
+      data-mode={audio.mode}
+    >
+      <div className="alarm-controls__row">
+        {audio.mode === 'paused' && (
+          <p className="alarm-controls__state" data-testid="alarm-audio-state" role="status">
+            {strings.alarmAudio.paused(strings.countdown(remaining))}
+          </p>
+        )}
+        {audio.mode === 'off' && (
+          <p
+            className="alarm-controls__state alarm-controls__state--off"
+            data-testid="alarm-audio-state"
+            role="status"
+          >
+            {strings.alarmAudio.offState(audio.reason ?? '', audio.by)}
+          </p>
+        )}
+        {audio.mode === 'on' && (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void setMode('paused')}
+            data-testid="alarm-audio-pause"
+          >
+            {strings.alarmAudio.pause}
+          </button>
+        )}
+        {audio.mode === 'paused' && (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void setMode('on')}
+            data-testid="alarm-audio-resume"
+          >
+            {strings.alarmAudio.resume}
+          </button>
+        )}
+        {audio.mode === 'off' ? (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void setMode('on')}
+            data-testid="alarm-audio-on"
+          >
+            {strings.alarmAudio.on}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button"
+            aria-expanded={askingReason}
+            disabled={busy}
+            onClick={() => {
+              setAskingReason((asking) => !asking);
+              setReasonMissing(false);
+            }}
+            data-testid="alarm-audio-off"
+          >
+            {strings.alarmAudio.off}
+          </button>
+        )}
+        {alarmsOff.map((off) => {
+          const label = strings.alarmParameter[off.parameter];
+          return (
+            <span
+              key={off.parameter}
+              className="alarm-controls__off"
+              data-testid="alarm-off"
+              data-parameter={off.parameter}
+            >
+              {strings.alarmAudio.parameterOff(label, off.reason, off.by)}
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => switchOn(off.parameter)}
+                aria-label={strings.alarmAudio.switchOnLabel(label)}
+                data-testid="alarm-off-switch-on"
+              >
+                {strings.alarmAudio.switchOn}
+              </button>
+            </span>
+          );
+        })}
+      </div>
+      {askingReason && audio.mode !== 'off' && (
+        <form className="alarm-controls__form" noValidate onSubmit={(e) => void confirmOff(e)}>
+          <label>
+            {strings.alarmAudio.reason}
+            <input
+              type="text"
+              value={reason}
+              required
+              maxLength={200}
+              autoFocus
+              placeholder={strings.alarmAudio.reasonPlaceholder}
+              aria-invalid={reasonMissing}
+              onChange={(e) => {
+                setReason(e.target.value);
+                setReasonMissing(false);
+              }}
+              data-testid="alarm-reason"
+            />
+          </label>
+          <button
+            type="submit"
+            className="button button--danger"
+            disabled={busy}
+            data-testid="alarm-reason-confirm"
+          >
+            {strings.alarmAudio.confirmOff}
+          </button>
+          <button type="button" className="button" onClick={() => setAskingReason(false)}>
+            {strings.alarmAudio.cancel}
+          </button>
+          {reasonMissing && (
+            <span className="alarm-controls__problem" role="alert">
+              {strings.alarmAudio.reasonRequired}
+            </span>
+          )}
+        </form>
+      )}
+      {error && (
+        <p className="alarm-controls__problem" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,284 @@
+// The patient's alarm limits: category, and per parameter extreme low / low / high / extreme high
+// (an empty field = that limit off). Nothing is sent until the person has reviewed the list of
+// changes and confirmed it; the host logs every change with its author.
+import { useState, type FormEvent } from 'react';
+import type { WorkstationClient } from '../../../../shared/api/client';
+import {
+  PatientCategory,
+  type AlarmOff,
+  type BedAlarmSettings,
+  type LimitedParameter,
+} from '../../../../shared/model/alarms';
+import { DEFAULT_LIMITS } from '../../../../shared/model/alarm-defaults';
+import {
+  LIMIT_KEYS,
+  LIMITED_PARAMETERS,
+  diffLimits,
+  fromDraft,
+  toDraft,
+  validateDraft,
+  type LimitKey,
+  type LimitsDraft,
+} from '../../clinical/alarm-limits';
+import { strings } from '../../strings';
+
+export interface LimitsEditorProps {
+  client: WorkstationClient;
+  bedId: string;
+  settings: BedAlarmSettings;
+  alarmsOff: readonly AlarmOff[];
+}
+
+const t = strings.limitsEditor;
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const shown = (v: number | null) => (v === null ? t.off : String(v));
+
+export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEditorProps) {
+  const [category, setCategory] = useState<PatientCategory>(settings.category);
+  const [draft, setDraft] = useState<LimitsDraft>(() => toDraft(settings.limits));
+  const [reviewing, setReviewing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [offFor, setOffFor] = useState<LimitedParameter | null>(null);
+  const [offReason, setOffReason] = useState('');
+
+  const problems = validateDraft(draft);
+  const valid = Object.keys(problems).length === 0;
+  const changes = valid ? diffLimits(settings.limits, fromDraft(draft)) : [];
+  const categoryChanged = category !== settings.category;
+  const nothingChanged = valid && changes.length === 0 && !categoryChanged;
+
+  const edit = (parameter: LimitedParameter, key: LimitKey, value: string) => {
+    setReviewing(false);
+    setDraft((d) => ({ ...d, [parameter]: { ...d[parameter], [key]: value } }));
+  };
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await client.request('setAlarmLimits', {
+        bedId,
+        category,
+        limits: fromDraft(draft),
+      });
+      setCategory(saved.category);
+      setDraft(toDraft(saved.limits));
+      setReviewing(false);
+    } catch (err) {
+      setError(t.failed(describe(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const switchOff = async (event: FormEvent) => {
+    event.preventDefault();
+    const reason = offReason.trim();
+    if (!offFor || !reason) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await client.request('setAlarmOff', { bedId, parameter: offFor, off: true, reason });
+      setOffFor(null);
+      setOffReason('');
+    } catch (err) {
+      setError(t.offFailed(describe(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section
+      className="device-panel limits-editor"
+      aria-label={t.title}
+      data-testid="limits-editor"
+    >
+      <h2 className="device-panel__title">{t.title}</h2>
+      <div className="device-panel__form">
+        <label>
+          {t.category}
+          <select
+            value={category}
+            onChange={(e) => {
+              setCategory(e.target.value as PatientCategory);
+              setReviewing(false);
+            }}
+            data-testid="limits-category"
+          >
+            {PatientCategory.options.map((c) => (
+              <option key={c} value={c}>
+                {t.categories[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setDraft(toDraft(DEFAULT_LIMITS[category]));
+            setReviewing(false);
+          }}
+          data-testid="limits-defaults"
+        >
+          {t.useDefaults(t.categories[category])}
+        </button>
+      </div>
+      <p className="device-panel__hint">
+        <span data-testid="limits-changed-by">
+          {settings.changedBy !== null && settings.changedAt !== null
+            ? t.changedBy(settings.changedBy, settings.changedAt)
+            : t.defaults}
+        </span>{' '}
+        {t.emptyIsOff}
+      </p>
+      <table className="limits-editor__table">
+        <thead>
+          <tr>
+            <th scope="col">{t.parameter}</th>
+            {LIMIT_KEYS.map((key) => (
+              <th key={key} scope="col">
+                {t.keys[key]}
+              </th>
+            ))}
+            <th scope="col">
+              <span className="visually-hidden">{t.alarmsOff}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {LIMITED_PARAMETERS.map((p) => {
+            const label = strings.alarmParameter[p];
+            const problem = problems[p];
+            const isOff = alarmsOff.some((o) => o.parameter === p);
+            return (
+              <tr key={p} data-parameter={p} aria-invalid={problem !== undefined}>
+                <th scope="row">
+                  {label} <span className="bedside__muted">{strings.alarmParameterUnit[p]}</span>
+                  {problem && (
+                    <span className="limits-editor__problem" role="alert">
+                      {problem === 'notRising' ? t.notRising : t.notANumber}
+                    </span>
+                  )}
+                </th>
+                {LIMIT_KEYS.map((key) => (
+                  <td key={key}>
+                    <input
+                      type="number"
+                      inputMode="decimal"
+                      step="any"
+                      value={draft[p][key]}
+                      aria-label={t.inputLabel(label, t.key[key])}
+                      onChange={(e) => edit(p, key, e.target.value)}
+                      data-testid={`limit-${p}-${key}`}
+                    />
+                  </td>
+                ))}
+                <td>
+                  {!isOff && (
+                    <button
+                      type="button"
+                      className="button"
+                      aria-expanded={offFor === p}
+                      aria-label={t.alarmsOffFor(label)}
+                      onClick={() => setOffFor(offFor === p ? null : p)}
+                      data-testid={`limits-off-${p}`}
+                    >
+                      {t.alarmsOff}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {offFor && (
+        <form className="device-panel__form" onSubmit={(e) => void switchOff(e)}>
+          <label>
+            {t.offReason(strings.alarmParameter[offFor])}
+            <input
+              type="text"
+              value={offReason}
+              required
+              maxLength={200}
+              onChange={(e) => setOffReason(e.target.value)}
+              data-testid="limits-off-reason"
+            />
+          </label>
+          <button
+            type="submit"
+            className="button button--danger"
+            disabled={busy || offReason.trim() === ''}
+            data-testid="limits-off-confirm"
+          >
+            {t.confirmOff}
+          </button>
+          <button type="button" className="button" onClick={() => setOffFor(null)}>
+            {strings.alarmAudio.cancel}
+          </button>
+        </form>
+      )}
+      {!reviewing ? (
+        <div className="device-panel__download">
+          <button
+            type="button"
+            className="button"
+            disabled={!valid}
+            onClick={() => setReviewing(true)}
+            data-testid="limits-review"
+          >
+            {t.review}
+          </button>
+        </div>
+      ) : nothingChanged ? (
+        <p className="device-panel__hint" role="status" data-testid="limits-changes">
+          {t.noChanges}
+        </p>
+      ) : (
+        <div className="limits-editor__review" data-testid="limits-changes">
+          <h3 className="device-panel__title">{t.changesTitle}</h3>
+          <ul>
+            {categoryChanged && (
+              <li data-testid="limits-change">
+                {t.categoryChange(t.categories[settings.category], t.categories[category])}
+              </li>
+            )}
+            {changes.map((c) => (
+              <li key={`${c.parameter}-${c.key}`} data-testid="limits-change">
+                {t.change(
+                  strings.alarmParameter[c.parameter],
+                  t.key[c.key],
+                  shown(c.from),
+                  shown(c.to),
+                  strings.alarmParameterUnit[c.parameter],
+                )}
+              </li>
+            ))}
+          </ul>
+          <div className="device-panel__download">
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={busy}
+              onClick={() => void confirm()}
+              data-testid="limits-confirm"
+            >
+              {busy ? t.saving : t.confirm}
+            </button>
+            <button type="button" className="button" onClick={() => setReviewing(false)}>
+              {t.back}
+            </button>
+          </div>
+        </div>
+      )}
+      {error && (
+        <p className="device-panel__problem" role="alert" data-testid="limits-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
