@@ -267,14 +267,19 @@ export class AlarmSystem {
     }
     for (const pending of this.pending.values()) this.mature(pending, now);
     if (audio.mode !== 'on') return;
+    // One reminder signal for the bed, at the priority of the most urgent alarm that is due.
+    let due: AlarmPriority | null = null;
     for (const tracked of this.alarms.values()) {
       const { alarm } = tracked;
       if (alarm.state !== 'acknowledged' || !tracked.present) continue;
       if (now - tracked.remindedAt < this.settings.reminderMs) continue;
       tracked.remindedAt = now;
-      this.reminders += 1;
-      this.reminderPriority = alarm.priority;
+      if (due === null || rank[alarm.priority] > rank[due]) due = alarm.priority;
       this.record('reminded', alarm, 'workstation', now);
+    }
+    if (due !== null) {
+      this.reminders += 1;
+      this.reminderPriority = due;
     }
   }
 
