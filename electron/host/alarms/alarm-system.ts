@@ -34,7 +34,6 @@ import {
   deviceFlagConditions,
   PARAMETER_NAMES,
   rank,
-  RHYTHM_ALARMS,
   rhythmCondition,
   signalCondition,
   type Condition,
@@ -591,8 +590,3 @@ function requireReason(reason: string, what: string): string {
   if (trimmed.length === 0) throw new AlarmActionError(`A reason is needed for ${what}.`);
   return trimmed;
 }
-
-/** Lethal rhythms, which alarm at once and cannot be switched off. */
-export const LETHAL_RHYTHMS = (Object.keys(RHYTHM_ALARMS) as Rhythm[]).filter(
-  (r) => RHYTHM_ALARMS[r].lethal,
-);

@@ -66,6 +66,9 @@ interface Processor {
   lastPublishMs: number;
   quality: SignalQuality;
   qualityState: SignalState;
+  /** Beats the rhythm analyser's detector reported during the current push. */
+  detected: number[];
+  /** Only below the rhythm analyser's lowest rate: beats for the heart rate alone. */
   beats?: BeatDetector;
   heartRate?: HeartRateFromBeats;
   rhythm?: RhythmAnalyzer;
@@ -113,20 +116,22 @@ export class BedSignals {
       this.sink.quality(bedId, p.kind, change.state, timeOf(change.since), p.deviceId);
     }
     let rate: { refId: string; unit: string; value: number; sample: number } | null = null;
-    if (p.beats && p.heartRate) {
-      for (const beat of p.beats.push(values)) {
-        const reading = p.heartRate.beat(beat.sample);
-        if (reading) {
-          const value = reading.averageBpm;
-          rate = { refId: 'MDC_ECG_HEART_RATE', unit: '/min', value, sample: beat.sample };
-        }
-      }
-    }
     if (p.rhythm) {
+      p.detected.length = 0;
       for (const change of p.rhythm.push(values)) {
         if (!ALARMED_RHYTHMS.has(change.condition)) continue;
         const rhythm = change.condition as Rhythm;
         this.sink.rhythm(bedId, rhythm, change.active, timeOf(change.sample), change.value);
+      }
+    }
+    if (p.heartRate) {
+      const beats = p.beats ? p.beats.push(values).map((beat) => beat.sample) : p.detected;
+      for (const sample of beats) {
+        const reading = p.heartRate.beat(sample);
+        if (reading) {
+          const value = reading.averageBpm;
+          rate = { refId: 'MDC_ECG_HEART_RATE', unit: '/min', value, sample };
+        }
       }
     }
     if (p.pulses) {
@@ -172,12 +177,17 @@ function start(kind: SignalKind, block: SampleBlock): Processor {
     lastPublishMs: -Infinity,
     quality: new SignalQuality(rateHz),
     qualityState: 'good',
+    detected: [],
   };
   try {
     if (kind === 'ecg') {
-      processor.beats = new BeatDetector(rateHz);
       processor.heartRate = new HeartRateFromBeats(rateHz);
-      processor.rhythm = new RhythmAnalyzer(rateHz);
+      try {
+        // One QRS detector per ECG: the analyser's, whose beats also make the heart rate.
+        processor.rhythm = new RhythmAnalyzer(rateHz, {}, (s) => processor.detected.push(s));
+      } catch {
+        processor.beats = new BeatDetector(rateHz);
+      }
     } else if (kind === 'pleth') {
       processor.pulses = new PulseDetector(rateHz);
     } else {

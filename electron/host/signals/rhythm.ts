@@ -438,7 +438,15 @@ export class RhythmAnalyzer {
   private readonly active = new Map<RhythmCondition, boolean>();
   private out: RhythmChange[] = [];
 
-  constructor(rateHz: number, options: RhythmOptions = {}) {
+  /**
+   * `onBeat` hears every beat the QRS detector reports (sample index), before the amplitude check
+   * the rhythm judgements apply: a caller that wants the heart rate needs no detector of its own.
+   */
+  constructor(
+    rateHz: number,
+    options: RhythmOptions = {},
+    private readonly onDetectedBeat?: (sample: number) => void,
+  ) {
     if (!(rateHz >= MIN_RATE_HZ && Number.isFinite(rateHz))) {
       throw new Error(
         `rhythm analysis needs a sampling rate of at least ${MIN_RATE_HZ} Hz, not ${rateHz} Hz`,
@@ -498,7 +506,10 @@ export class RhythmAnalyzer {
     this.morph[n & this.mask] = this.morphFilter.step(x);
     this.feedVf(this.vfFilter.step(x));
     this.one[0] = input;
-    for (const beat of this.detector.push(this.one)) this.onBeat(beat.sample);
+    for (const beat of this.detector.push(this.one)) {
+      this.onDetectedBeat?.(beat.sample);
+      this.onBeat(beat.sample);
+    }
     this.checkSilence();
     if ((n + 1) % this.vfJudge === 0 && this.vfGridN >= this.vfRing.length) this.judgeVf();
     this.n = n + 1;
