@@ -4,71 +4,32 @@
 // test clock (`serve --test-clock`), so the 2-minute audio pause and the 3-minute reminders are
 // checked by moving the alarm clock forward through the api instead of waiting.
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { WebSocket } from 'ws';
-import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
-import { runCli, type RunningCommand } from '../support/processes';
+import { apiRequest, startSimulatedBed, type SimulatedBed } from '../support/simulated-bed';
 
 const TOKEN = 'e2e-alarms';
-let dir: string;
-let pair: PtyPair;
-let serve: RunningCommand;
-let simulator: RunningCommand;
+let rig: SimulatedBed;
 let url: string;
+let simulator: SimulatedBed['simulator'];
 
 test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ws-e2e-alarms-'));
-  pair = await openPtyPair(dir, 'hp5');
-  serve = runCli([
-    'serve',
-    '--port',
-    '0',
-    '--data',
-    join(dir, 'data'),
-    '--device',
-    `healthypi5:${pair.devicePath}@Bed 1`,
-    '--token',
-    TOKEN,
-    '--test-clock',
-  ]);
-  url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/))[1]!;
-  await new Promise((r) => setTimeout(r, 500));
-  simulator = runCli([
-    'simulate',
-    '--driver',
-    'healthypi5',
-    '--port',
-    pair.simulatorPath,
-    '--synthetic',
-    '--hr',
-    '75',
-    '--spo2',
-    '97',
-  ]);
-  await simulator.waitForLine(/Simulating healthypi5/);
+  rig = await startSimulatedBed({
+    name: 'alarms',
+    token: TOKEN,
+    bed: '@Bed 1',
+    serveArgs: ['--test-clock'],
+    simulatorArgs: ['--synthetic', '--hr', '75', '--spo2', '97'],
+  });
+  ({ url, simulator } = rig);
 });
 
 test.afterAll(async () => {
-  await simulator?.stop();
-  await serve?.stop();
-  await pair?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 /** Moves the workstation's alarm clock forward (only a --test-clock workstation accepts it). */
 async function advanceAlarmClock(ms: number): Promise<void> {
-  const { port } = new URL(url);
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${TOKEN}`);
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const reply = new Promise<Record<string, unknown>>((resolve) =>
-    ws.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)),
-  );
-  ws.send(JSON.stringify({ type: 'request', id: 1, method: 'advanceAlarmClock', params: { ms } }));
-  const message = await reply;
-  ws.close();
-  expect(message).toMatchObject({ type: 'response', id: 1 });
+  const reply = await apiRequest(url, TOKEN, 'advanceAlarmClock', { ms });
+  expect(reply).toMatchObject({ type: 'response', id: 1 });
 }
 
 const bar = (page: Page) => page.getByTestId('alarm-bar');

@@ -1,58 +1,24 @@
 // The path a nurse takes at the bedside, in Debian's Chromium against the browser shell, with the
 // HealthyPi 5 simulator on a real pseudo-terminal pair. Only the device is simulated.
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
-import { runCli, type RunningCommand } from '../support/processes';
+import { startSimulatedBed, type SimulatedBed } from '../support/simulated-bed';
 
-let dir: string;
-let pair: PtyPair;
-let serve: RunningCommand;
-let simulator: RunningCommand;
+let rig: SimulatedBed;
 let url: string;
+let simulator: SimulatedBed['simulator'];
+let pair: SimulatedBed['pair'];
 
 test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ws-e2e-'));
-  pair = await openPtyPair(dir, 'hp5');
-  serve = runCli([
-    'serve',
-    '--port',
-    '0',
-    '--data',
-    join(dir, 'data'),
-    '--device',
-    `healthypi5:${pair.devicePath}`,
-    '--token',
-    'e2e-token',
-  ]);
-  url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/))[1]!;
-  // Let the host open its end first, as a device plugged into a running workstation would.
-  await new Promise((r) => setTimeout(r, 500));
-  simulator = runCli([
-    'simulate',
-    '--driver',
-    'healthypi5',
-    '--port',
-    pair.simulatorPath,
-    '--hr',
-    '72',
-    '--spo2',
-    '98',
-    '--rr',
-    '16',
-    '--temp',
-    '36.5',
-  ]);
-  await simulator.waitForLine(/Simulating healthypi5/);
+  rig = await startSimulatedBed({
+    name: 'bedside',
+    token: 'e2e-token',
+    simulatorArgs: ['--hr', '72', '--spo2', '98', '--rr', '16', '--temp', '36.5'],
+  });
+  ({ url, simulator, pair } = rig);
 });
 
 test.afterAll(async () => {
-  await simulator?.stop();
-  await serve?.stop();
-  await pair?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 /** How many pixels of the waveform canvases are not background, and a fingerprint of them. */
