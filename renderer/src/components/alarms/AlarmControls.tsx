@@ -1,11 +1,12 @@
 // The bed's alarm audio controls under the alarm bar: pause for 2 minutes (with its countdown),
 // switch audio off with a reason (shown for as long as it is off), and the parameters whose alarms
 // are switched off, each with a way to switch them on again.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { AlarmAudio, AlarmOff, AlarmParameter } from '../../../../shared/model/alarms';
 import { useNow } from '../../hooks/use-now';
 import { strings } from '../../strings';
+import { ReasonForm } from './ReasonForm';
 
 export interface AlarmControlsProps {
   client: WorkstationClient;
@@ -21,8 +22,6 @@ export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControls
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [askingReason, setAskingReason] = useState(false);
-  const [reason, setReason] = useState('');
-  const [reasonMissing, setReasonMissing] = useState(false);
 
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -46,18 +45,10 @@ export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControls
   const switchOn = (parameter: AlarmParameter) =>
     void run(() => client.request('setAlarmOff', { bedId, parameter, off: false }));
 
-  const confirmOff = async (event: FormEvent) => {
-    event.preventDefault();
-    const why = reason.trim();
-    if (!why) {
-      setReasonMissing(true);
-      return;
-    }
-    if (await setMode('off', why)) {
-      setAskingReason(false);
-      setReason('');
-      setReasonMissing(false);
-    }
+  const confirmOff = async (why: string) => {
+    const done = await setMode('off', why);
+    if (done) setAskingReason(false);
+    return done;
   };
 
   const remaining = audio.until === null ? 0 : audio.until - now;
@@ -121,10 +112,7 @@ export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControls
             className="button"
             aria-expanded={askingReason}
             disabled={busy}
-            onClick={() => {
-              setAskingReason((asking) => !asking);
-              setReasonMissing(false);
-            }}
+            onClick={() => setAskingReason((asking) => !asking)}
             data-testid="alarm-audio-off"
           >
             {strings.alarmAudio.off}
@@ -155,41 +143,16 @@ export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControls
         })}
       </div>
       {askingReason && audio.mode !== 'off' && (
-        <form className="alarm-controls__form" noValidate onSubmit={(e) => void confirmOff(e)}>
-          <label>
-            {strings.alarmAudio.reason}
-            <input
-              type="text"
-              value={reason}
-              required
-              maxLength={200}
-              autoFocus
-              placeholder={strings.alarmAudio.reasonPlaceholder}
-              aria-invalid={reasonMissing}
-              onChange={(e) => {
-                setReason(e.target.value);
-                setReasonMissing(false);
-              }}
-              data-testid="alarm-reason"
-            />
-          </label>
-          <button
-            type="submit"
-            className="button button--danger"
-            disabled={busy}
-            data-testid="alarm-reason-confirm"
-          >
-            {strings.alarmAudio.confirmOff}
-          </button>
-          <button type="button" className="button" onClick={() => setAskingReason(false)}>
-            {strings.alarmAudio.cancel}
-          </button>
-          {reasonMissing && (
-            <span className="alarm-controls__problem" role="alert">
-              {strings.alarmAudio.reasonRequired}
-            </span>
-          )}
-        </form>
+        <ReasonForm
+          className="alarm-controls__form"
+          label={strings.alarmAudio.reason}
+          confirmLabel={strings.alarmAudio.confirmOff}
+          busy={busy}
+          inputTestId="alarm-reason"
+          confirmTestId="alarm-reason-confirm"
+          onConfirm={confirmOff}
+          onCancel={() => setAskingReason(false)}
+        />
       )}
       {error && (
         <p className="alarm-controls__problem" role="alert">

@@ -1,7 +1,7 @@
 // The patient's alarm limits: category, and per parameter extreme low / low / high / extreme high
 // (an empty field = that limit off). Nothing is sent until the person has reviewed the list of
 // changes and confirmed it; the host logs every change with its author.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import {
   PatientCategory,
@@ -21,6 +21,7 @@ import {
   type LimitsDraft,
 } from '../../clinical/alarm-limits';
 import { strings } from '../../strings';
+import { ReasonForm } from './ReasonForm';
 
 export interface LimitsEditorProps {
   client: WorkstationClient;
@@ -40,7 +41,6 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [offFor, setOffFor] = useState<LimitedParameter | null>(null);
-  const [offReason, setOffReason] = useState('');
 
   const problems = validateDraft(draft);
   const valid = Object.keys(problems).length === 0;
@@ -72,18 +72,17 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
     }
   };
 
-  const switchOff = async (event: FormEvent) => {
-    event.preventDefault();
-    const reason = offReason.trim();
-    if (!offFor || !reason) return;
+  const switchOff = async (reason: string) => {
+    if (!offFor) return false;
     setBusy(true);
     setError(null);
     try {
       await client.request('setAlarmOff', { bedId, parameter: offFor, off: true, reason });
       setOffFor(null);
-      setOffReason('');
+      return true;
     } catch (err) {
       setError(t.offFailed(describe(err)));
+      return false;
     } finally {
       setBusy(false);
     }
@@ -196,30 +195,17 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
         </tbody>
       </table>
       {offFor && (
-        <form className="device-panel__form" onSubmit={(e) => void switchOff(e)}>
-          <label>
-            {t.offReason(strings.alarmParameter[offFor])}
-            <input
-              type="text"
-              value={offReason}
-              required
-              maxLength={200}
-              onChange={(e) => setOffReason(e.target.value)}
-              data-testid="limits-off-reason"
-            />
-          </label>
-          <button
-            type="submit"
-            className="button button--danger"
-            disabled={busy || offReason.trim() === ''}
-            data-testid="limits-off-confirm"
-          >
-            {t.confirmOff}
-          </button>
-          <button type="button" className="button" onClick={() => setOffFor(null)}>
-            {strings.alarmAudio.cancel}
-          </button>
-        </form>
+        <ReasonForm
+          key={offFor}
+          className="device-panel__form"
+          label={t.offReason(strings.alarmParameter[offFor])}
+          confirmLabel={t.confirmOff}
+          busy={busy}
+          inputTestId="limits-off-reason"
+          confirmTestId="limits-off-confirm"
+          onConfirm={switchOff}
+          onCancel={() => setOffFor(null)}
+        />
       )}
       {!reviewing ? (
         <div className="device-panel__download">
