@@ -66,7 +66,7 @@ export function createHandlers({
   return {
     requests: {
       ...soundRecordingHandlers(soundRecordings, bedOrThrow),
-      ...alarmHandlers(bus, beds, bedOrThrow, history, alarmClock),
+      ...alarmHandlers(bus, bedOrThrow, history, alarmClock),
 
       getStatus: () => ({
         devices: [...sessions.values()].map((session) => session.status()),
