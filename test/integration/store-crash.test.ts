@@ -1,7 +1,8 @@
 // What the store acknowledged survives kill -9 at any moment, exactly once. A child process
-// ingests at full rate and prints each acknowledgement; the test kills it with SIGKILL at random
-// moments, ten times on the same data directory, then checks every acknowledged block is there
-// once. The real PGlite on disk, the real journal, a real SIGKILL.
+// ingests samples, numerics and alarm-log entries at full rate and prints each acknowledgement;
+// the test kills it with SIGKILL at random moments, ten times on the same data directory, then
+// checks every acknowledged block and alarm-log entry is there once. The real PGlite on disk,
+// the real journal, a real SIGKILL.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { openStore } from '../../electron/host/store/client';
 const CHILD = join(import.meta.dirname, '..', 'support', 'crash-ingest.ts');
 const SAMPLES_PER_BLOCK = 50;
 const RUNS = 10;
+const T0 = 1_700_000_000_000;
 
 /** Runs the child until it has acknowledged something, then kills it after a random delay. */
 function ingestAndKill(dataDir: string, firstSeq: number, killAfterMs: number) {
@@ -96,6 +98,25 @@ describe('the store after kill -9', () => {
             if (value % 1000 !== 0) expect(value).toBe(previous + 1);
           }
         }
+        // The alarm log too: every acknowledged block with seq % 5 === 0 wrote one entry.
+        const log = await store.readAlarmLog('bed-1', T0, T0 + 10_000_000);
+        const entries = new Map<number, number>();
+        for (const entry of log) entries.set(entry.value!, (entries.get(entry.value!) ?? 0) + 1);
+        const lostEntries: number[] = [];
+        const repeatedEntries: number[] = [];
+        for (const [from, to] of acknowledged) {
+          for (let seq = from; seq <= to; seq++) {
+            if (seq % 5 !== 0) continue;
+            const times = entries.get(seq) ?? 0;
+            if (times === 0) lostEntries.push(seq);
+            if (times > 1) repeatedEntries.push(seq);
+          }
+        }
+        expect(log.length).toBeGreaterThan(0);
+        expect({ lost: lostEntries.slice(0, 10), repeated: repeatedEntries.slice(0, 10) }).toEqual({
+          lost: [],
+          repeated: [],
+        });
         const ackedBlocks = acknowledged.reduce((n, [from, to]) => n + to - from + 1, 0);
         expect((await store.counts()).samples).toBeGreaterThanOrEqual(
           ackedBlocks * SAMPLES_PER_BLOCK,

@@ -1,6 +1,6 @@
 // A child process for the crash test: ingests into the store at full rate and prints what the
 // store acknowledged. `ack N` means every block with a sequence number ≤ N has been flushed (and
-// so journaled): it must survive this process being killed at any moment.
+// so journaled), and so has every alarm-log entry written with those blocks: it must survive this process being killed at any moment.
 // Usage: node --import tsx crash-ingest.ts DATA_DIR FIRST_SEQ
 import { openStore } from '../../electron/host/store/client';
 
@@ -40,6 +40,25 @@ async function main(): Promise<void> {
       unit: '/min',
       at: T0 + seq,
     });
+    // Every fifth block also changes an alarm's state, as a live bed does: the alarm log takes
+    // the same journal path as samples and must survive the same kill.
+    if (seq % 5 === 0) {
+      store.appendAlarmEvent({
+        bedId: 'bed-1',
+        alarmId: `alarm-${seq}`,
+        event: 'raised',
+        kind: 'physiological',
+        priority: 'high',
+        code: 'MDC_EVT_HI',
+        message: `HR ${seq} high`,
+        value: seq,
+        limit: 120,
+        actor: 'workstation',
+        at: T0 + seq,
+        reason: null,
+        origin: 'workstation',
+      });
+    }
     if (seq % 20 === 19) {
       await store.flush();
       console.log(`ack ${seq}`);
