@@ -1,15 +1,23 @@
-// Connects to the workstation, finds its beds and shows one at the bedside. Until there is a bed
-// to show, the whole screen says plainly what is going on.
+// Connects to the workstation, reads its beds and shows the view the address names: the central
+// station first. Until there is a bed to show, the whole screen says plainly what is going on.
 import { useEffect, useState, type ReactNode } from 'react';
 import type { WorkstationClient } from '../../shared/api/client';
 import type { Status } from '../../shared/model/schemas';
 import { strings } from './strings';
 import { DevicePanel } from './components/DevicePanel';
 import { Bedside } from './views/Bedside';
+import { CentralStation } from './views/CentralStation';
+import { Devices } from './views/Devices';
+import { Patients } from './views/Patients';
+import { Review } from './views/Review';
+import { Trends } from './views/Trends';
+import { BedViews, NavBar } from './components/NavBar';
+import { navigate, routeHref, useRoute, type Route } from './navigation';
 
 const RETRY_AFTER_MS = 3000;
 /** With no beds yet, look again now and then: one may be configured while this screen waits. */
 const RECHECK_EMPTY_AFTER_MS = 5000;
+const RECHECK_AFTER_MS = 10_000;
 
 type Phase =
   | { kind: 'connecting' }
@@ -19,7 +27,7 @@ type Phase =
 export function App({ client }: { client: WorkstationClient }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'connecting' });
   const [attempt, setAttempt] = useState(0);
-  const [chosenBedId, setChosenBedId] = useState<string | null>(null);
+  const route = useRoute();
 
   useEffect(() => {
     let cancelled = false;
@@ -34,14 +42,19 @@ export function App({ client }: { client: WorkstationClient }) {
     };
   }, [client, attempt]);
 
-  const waitingForRetry =
-    phase.kind === 'unreachable' || (phase.kind === 'ready' && phase.status.beds.length === 0);
+  // Look again now and then: a bed, a patient or a device may change from another screen.
+  const noBeds = phase.kind === 'ready' && phase.status.beds.length === 0;
   useEffect(() => {
-    if (!waitingForRetry) return;
-    const delay = phase.kind === 'unreachable' ? RETRY_AFTER_MS : RECHECK_EMPTY_AFTER_MS;
+    if (phase.kind === 'connecting') return;
+    const delay =
+      phase.kind === 'unreachable'
+        ? RETRY_AFTER_MS
+        : noBeds
+          ? RECHECK_EMPTY_AFTER_MS
+          : RECHECK_AFTER_MS;
     const timer = setTimeout(() => setAttempt((n) => n + 1), delay);
     return () => clearTimeout(timer);
-  }, [waitingForRetry, phase.kind, attempt]);
+  }, [phase.kind, noBeds, attempt]);
 
   if (phase.kind === 'connecting') {
     return <FullScreenMessage title={strings.connecting} busy />;
@@ -59,8 +72,7 @@ export function App({ client }: { client: WorkstationClient }) {
   }
 
   const { beds } = phase.status;
-  const bed = beds.find((b) => b.id === chosenBedId) ?? beds[0];
-  if (!bed) {
+  if (beds.length === 0 && route.view !== 'patients' && route.view !== 'devices') {
     return (
       <FullScreenMessage title={strings.noBedsTitle}>
         <p>{strings.noBedsHint}</p>
@@ -69,7 +81,7 @@ export function App({ client }: { client: WorkstationClient }) {
           bedLabel="Bed 1"
           editableBed
           onConnected={(bedId) => {
-            setChosenBedId(bedId);
+            navigate({ view: 'bed', bedId });
             setAttempt((n) => n + 1);
           }}
         />
@@ -77,33 +89,66 @@ export function App({ client }: { client: WorkstationClient }) {
     );
   }
 
-  const chooser =
-    beds.length > 1 ? (
-      <nav className="bed-chooser" aria-label={strings.bedChooser}>
-        {beds.map((b) => (
-          <button
-            key={b.id}
-            type="button"
-            className="bed-chooser__bed"
-            aria-pressed={b.id === bed.id}
-            onClick={() => setChosenBedId(b.id)}
-          >
-            {b.label}
-          </button>
-        ))}
-      </nav>
-    ) : undefined;
-
-  // Keyed by bed so switching beds starts from that bed's snapshot, not the last bed's traces.
   return (
-    <Bedside
-      key={bed.id}
-      client={client}
-      bedId={bed.id}
-      headerExtra={chooser}
-      notices={phase.status.notices}
-    />
+    <div className="app">
+      <NavBar route={route} />
+      <div className="app__view">
+        <RoutedView
+          route={route}
+          client={client}
+          status={phase.status}
+          onStatusChanged={() => setAttempt((n) => n + 1)}
+        />
+      </div>
+    </div>
   );
+}
+
+interface RoutedViewProps {
+  route: Route;
+  client: WorkstationClient;
+  status: Status;
+  /** Beds, patients or devices changed: read the status again. */
+  onStatusChanged: () => void;
+}
+
+function RoutedView({ route, client, status, onStatusChanged }: RoutedViewProps) {
+  switch (route.view) {
+    case 'central':
+      return <CentralStation client={client} beds={status.beds} />;
+    case 'patients':
+      return <Patients client={client} status={status} onChanged={onStatusChanged} />;
+    case 'devices':
+      return <Devices client={client} status={status} onChanged={onStatusChanged} />;
+    case 'bed':
+    case 'trends':
+    case 'review': {
+      const bed = status.beds.find((b) => b.id === route.bedId);
+      if (!bed) {
+        return (
+          <FullScreenMessage title={strings.unknownBed(route.bedId)}>
+            <a className="button" href={routeHref({ view: 'central' })}>
+              {strings.nav.central}
+            </a>
+          </FullScreenMessage>
+        );
+      }
+      // Keyed by bed so switching beds starts from that bed's snapshot, not the last bed's.
+      if (route.view === 'trends') return <Trends key={bed.id} client={client} bed={bed} />;
+      if (route.view === 'review') {
+        return <Review key={bed.id} client={client} bed={bed} atMs={route.atMs} />;
+      }
+      return (
+        <Bedside
+          key={bed.id}
+          client={client}
+          bedId={bed.id}
+          headerExtra={<BedViews bedId={bed.id} current="bed" />}
+          notices={status.notices}
+        />
+      );
+    }
+  }
 }
 
 interface FullScreenMessageProps {

@@ -1,6 +1,12 @@
 // Every sentence a person reads on screen, in one place so the UI can be translated later.
 import type { AlarmPriority, AlarmState, DeviceState } from '../../shared/model/schemas';
 import type { AlarmParameter, PatientCategory } from '../../shared/model/alarms';
+import { centralStrings } from './strings/central';
+import { devicesStrings } from './strings/devices';
+import { patientsStrings } from './strings/patients';
+import { reviewStrings } from './strings/review';
+import { stripsStrings } from './strings/strips';
+import { trendsStrings } from './strings/trends';
 
 export const strings = {
   appTitle: 'Clinical Workstation',
@@ -11,7 +17,27 @@ export const strings = {
   retryNow: 'Try again now',
   noBedsTitle: 'No beds configured',
   noBedsHint: 'Connect a device below, or start with --demo or --device healthypi5:/dev/ttyACM0',
-  bedChooser: 'Bed',
+  unknownBed: (bedId: string) => `There is no bed “${bedId}” on this workstation`,
+  nav: {
+    label: 'Views',
+    central: 'Central station',
+    patients: 'Patients',
+    devices: 'Devices',
+    day: 'Day',
+    night: 'Night',
+    toDay: 'Switch to the day theme',
+    toNight: 'Switch to the night theme',
+    bedViews: 'Views of this bed',
+    live: 'Live',
+    trends: 'Trends',
+    review: 'Review',
+  },
+  central: centralStrings,
+  trends: trendsStrings,
+  review: reviewStrings,
+  patients: patientsStrings,
+  strips: stripsStrings,
+  devices: devicesStrings,
   waitingForBed: 'Waiting for the bed’s data…',
 
   stethoscope: {

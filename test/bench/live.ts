@@ -14,6 +14,7 @@ import { startBrowserShell } from '../../electron/cli/serve/server';
 import { rendererDir } from '../../electron/host/locate';
 import { quantile } from './stats';
 import { CHROMIUM_LAUNCH } from '../support/chromium';
+import { openBed } from '../support/simulated-bed';
 
 const LAG_RESOLUTION_MS = 2;
 
@@ -42,7 +43,7 @@ export async function liveRun(seconds: number): Promise<LiveResult> {
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${shell.url}&metrics=1`);
+    await openBed(page, `${shell.url}&metrics=1`);
     await page.getByTestId('waveform-MDC_ECG_ELEC_POTL').waitFor();
     await new Promise((resolve) => setTimeout(resolve, 300));
 

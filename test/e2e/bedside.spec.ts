@@ -1,7 +1,7 @@
 // The path a nurse takes at the bedside, in Debian's Chromium against the browser shell, with the
 // HealthyPi 5 simulator on a real pseudo-terminal pair. Only the device is simulated.
 import { expect, test, type Page } from '@playwright/test';
-import { startSimulatedBed, type SimulatedBed } from '../support/simulated-bed';
+import { startSimulatedBed, type SimulatedBed, openBed } from '../support/simulated-bed';
 
 let rig: SimulatedBed;
 let url: string;
@@ -50,7 +50,7 @@ test('a nurse watches the bed, gets a desaturation alarm, acknowledges it, and s
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
   });
-  await page.goto(url);
+  await openBed(page, url);
 
   // Numerics show what the device sends, with units.
   const value = (refId: string) =>

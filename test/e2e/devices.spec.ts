@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
 import { runCli, type RunningCommand } from '../support/processes';
+import { openBed } from '../support/simulated-bed';
 
 let dir: string;
 const running: RunningCommand[] = [];
@@ -83,7 +84,7 @@ test('a nurse connects an oximeter to a new bed from the first screen, then disc
 
 test('a clinician downloads the blood-pressure monitor into the demo bed', async ({ page }) => {
   const url = await serve('demo', ['--demo']);
-  await page.goto(url);
+  await openBed(page, url, 'Bed 1 (demo)');
   await expect(page.getByRole('heading', { name: 'Bed 1 (demo)' })).toBeVisible();
   await expect(page.getByTestId('nibp')).toHaveCount(0);
 

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { decodeWav, encodeWav } from '../../shared/audio/wav';
 import { CHROMIUM_LAUNCH } from '../support/chromium';
 import { runCli, type RunningCommand } from '../support/processes';
+import { openBed } from '../support/simulated-bed';
 
 const HEART_SOUND = resolve(import.meta.dirname, '../fixtures/heart-sounds/a0007.wav');
 const SCREENSHOT = resolve(import.meta.dirname, '../../test-results/screenshots/stethoscope.png');
@@ -85,7 +86,7 @@ test('a clinician records heart sounds at the bedside, plays them back and expor
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
   });
-  await page.goto(url);
+  await openBed(page, url);
   await expect(page.getByTestId('bedside')).toBeVisible();
 
   // The panel opens from the bedside header, by keyboard.

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import type { Page } from '@playwright/test';
 import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
 import { runCli, type RunningCommand } from './processes';
 
@@ -77,4 +78,12 @@ export async function apiRequest(
   } finally {
     ws.close();
   }
+}
+
+/** Opens the browser shell at the central station and, as a nurse would, the bed's tile. */
+export async function openBed(page: Page, url: string, label?: string): Promise<void> {
+  await page.goto(url);
+  const tiles = page.locator('[data-bed-id]');
+  const tile = label === undefined ? tiles.first() : tiles.filter({ hasText: label });
+  await tile.getByTestId('open-bed').click();
 }

@@ -16,7 +16,6 @@ import { AlarmControls } from '../components/alarms/AlarmControls';
 import { AlarmLog } from '../components/alarms/AlarmLog';
 import { LimitsEditor } from '../components/alarms/LimitsEditor';
 import { useAlarmSound } from '../components/alarms/useAlarmSound';
-import { Clock } from '../components/Clock';
 import { DevicePanel } from '../components/DevicePanel';
 import { DeviceState } from '../components/DeviceState';
 import { NibpTile, NIBP_REF_IDS } from '../components/NibpTile';
@@ -128,7 +127,6 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
         >
           {showLog ? strings.alarmLog.close : strings.alarmLog.open}
         </button>
-        <Clock />
       </header>
       {notices.map((notice) => (
         <p key={notice} className="bedside__problem" role="alert" data-testid="store-notice">
