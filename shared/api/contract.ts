@@ -30,6 +30,9 @@ import {
   BedAlarmSettings,
   PatientCategory,
 } from '../model/alarms';
+import { devicesRequests } from './contract-devices';
+import { patientsRequests } from './contract-patients';
+import { stripsRequests } from './contract-strips';
 
 const Reason = z.string().trim().max(200);
 
@@ -71,6 +74,9 @@ export const BedLiveEvent = z.discriminatedUnion('type', [
 export type BedLiveEvent = z.infer<typeof BedLiveEvent>;
 
 export const requests = {
+  ...patientsRequests,
+  ...stripsRequests,
+  ...devicesRequests,
   /** Devices and beds with their latest numerics and alarms. */
   getStatus: { input: z.object({}).strict(), output: Status },
   /** A person acknowledges an alarm: its sound stops, it stays visible while the condition lasts. */

@@ -1,0 +1,2 @@
+// The patients requests of the contract (spread into `requests` in contract.ts).
+export const patientsRequests = {} as const;

@@ -1,0 +1,2 @@
+// The strips requests of the contract (spread into `requests` in contract.ts).
+export const stripsRequests = {} as const;
