@@ -14,7 +14,7 @@ const USAGE = `Usage: workstation <command> [options]
 
 Commands:
   serve      Start the workstation with the browser shell (HTTP + WebSocket on 127.0.0.1)
-             --port N  --data DIR  [--device DRIVER:PATH[@BED]]...  [--auto]  [--demo]  [--token T]
+             --port N  --data DIR  [--device DRIVER:PATH[@BED]]...  [--auto]  [--demo [N]]  [--token T]
              --auto connects devices found on plug-in (USB ids matched, generic chips probed)
              [--keep-waveforms-hours 72] [--keep-trends-days 30] how long data are kept
              [--test-clock] lets end-to-end tests move the alarm clock forward (never in use)

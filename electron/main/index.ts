@@ -54,7 +54,7 @@ async function start(): Promise<void> {
   const devices = devicesFromArgv(process.argv);
   if (process.argv.includes('--demo')) {
     demo = await startDemo();
-    devices.push({ driver: 'healthypi5', path: demo.devicePath, bed: 'Bed 1 (demo)' });
+    devices.push(...demo.beds.flatMap((bed) => bed.devices));
   }
   workstation = await startWorkstation({ dataDir: join(app.getPath('userData'), 'data'), devices });
   bindIpc(ipcMain, workstation.router, (url) => trustedSenderUrl(url, rendererIndexUrl));

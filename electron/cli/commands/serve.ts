@@ -6,7 +6,7 @@ import { ConfigurationError, startWorkstation, type Workstation } from '../../ho
 import { StoreLockedError } from '../../host/store/data-lock';
 import type { RetentionPolicy } from '../../host/store/retention';
 import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-config';
-import { startDemo, type Demo } from '../../host/demo';
+import { MAX_DEMO_BEDS, startDemo, type Demo } from '../../host/demo';
 import { rendererDir } from '../../host/locate';
 import { startBrowserShell, type BrowserShell } from '../serve/server';
 import { Discovery, probePort } from '../../host/devices/discovery';
@@ -25,12 +25,36 @@ function parseDeviceOption(value: string): DeviceConfig {
   return parsed;
 }
 
-export async function runServe(args: string[]): Promise<number> {
+/** `--demo` alone is one bed; `--demo N` (or `--demo=N`) is N beds. */
+export function demoBedsOption(args: readonly string[]): { beds: number; rest: string[] } {
+  const rest: string[] = [];
+  let beds = 0;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const inline = /^--demo=(.*)$/.exec(arg);
+    if (arg !== '--demo' && !inline) {
+      rest.push(arg);
+      continue;
+    }
+    const next = args[i + 1];
+    const value = inline ? inline[1]! : next !== undefined && /^\d+$/.test(next) ? next : null;
+    if (!inline && value !== null) i++;
+    beds = value === null ? 1 : Number(value);
+    if (!Number.isInteger(beds) || beds < 1 || beds > MAX_DEMO_BEDS) {
+      throw new CliError(
+        `--demo takes a number of beds from 1 to ${MAX_DEMO_BEDS}, got "${value}".`,
+      );
+    }
+  }
+  return { beds, rest };
+}
+
+export async function runServe(allArgs: string[]): Promise<number> {
+  const { beds: demoBeds, rest: args } = demoBedsOption(allArgs);
   const options = parseOptions(args, {
     port: { type: 'string' },
     data: { type: 'string' },
     device: { type: 'string', multiple: true },
-    demo: { type: 'boolean' },
     'keep-waveforms-hours': { type: 'string' },
     'keep-trends-days': { type: 'string' },
     auto: { type: 'boolean' },
@@ -54,13 +78,13 @@ export async function runServe(args: string[]): Promise<number> {
     await demo?.stop();
   };
   try {
-    if (options.demo) {
-      demo = await startDemo();
-      devices.push({ driver: 'healthypi5', path: demo.devicePath, bed: 'Bed 1 (demo)' });
+    if (demoBeds > 0) {
+      demo = await startDemo(demoBeds);
+      devices.push(...demo.beds.flatMap((bed) => bed.devices));
     }
     if (devices.length === 0) {
       console.log(
-        'No devices given: add --device healthypi5:/dev/ttyACM0, or --demo for a simulated bed.',
+        'No devices given: add --device healthypi5:/dev/ttyACM0, or --demo [N] for N simulated beds.',
       );
     }
     workstation = await startWorkstation({

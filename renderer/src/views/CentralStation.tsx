@@ -1,24 +1,99 @@
-// Placeholder until the central station lands.
+// The central station: every bed on one screen (16 on 1920 × 1080, 32 on a larger one), the most
+// urgent bed named at the top, and the most urgent sound of all beds. The first view of the app.
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
-import type { Bed } from '../../../shared/model/schemas';
+import type { Alarm, Bed } from '../../../shared/model/schemas';
+import type { AlarmAudio } from '../../../shared/model/alarms';
+import { quietBedAlarms } from '../../../shared/model/alarm-defaults';
+import { sortByUrgency } from '../clinical/alarm-urgency';
+import { mostUrgentBed, tileGrid, type BedAlarmSummary } from '../clinical/central-layout';
+import { BedTile } from '../components/central/BedTile';
+import { useAlarmSound } from '../components/alarms/useAlarmSound';
 import { routeHref } from '../navigation';
 import { strings } from '../strings';
+import '../components/central/central.css';
 
-export function CentralStation({ beds }: { client: WorkstationClient; beds: readonly Bed[] }) {
+interface BedAlarms {
+  alarms: readonly Alarm[];
+  audio: AlarmAudio;
+}
+
+const soundRank = { high: 3, medium: 2, low: 1 } as const;
+
+export function CentralStation({
+  client,
+  beds,
+}: {
+  client: WorkstationClient;
+  beds: readonly Bed[];
+}) {
+  const [alarmsByBed, setAlarmsByBed] = useState<ReadonlyMap<string, BedAlarms>>(new Map());
+  const [reminders, setReminders] = useState(0);
+  const remindersByBed = useRef(new Map<string, number>());
+  const onAlarms = useCallback((bedId: string, alarms: readonly Alarm[], audio: AlarmAudio) => {
+    // A reminder is a bed's count going up, not a tile reporting its count for the first time.
+    const before = remindersByBed.current.get(bedId);
+    remindersByBed.current.set(bedId, audio.reminders);
+    if (before !== undefined && audio.reminders > before) setReminders((n) => n + 1);
+    setAlarmsByBed((previous) => new Map(previous).set(bedId, { alarms, audio }));
+  }, []);
+
+  const summaries: BedAlarmSummary[] = beds.map((bed) => ({
+    bedId: bed.id,
+    label: bed.label,
+    top: sortByUrgency(alarmsByBed.get(bed.id)?.alarms ?? [])[0] ?? null,
+  }));
+  const urgent = mostUrgentBed(summaries);
+  useAlarmSound(
+    useMemo(() => ({ ...loudest([...alarmsByBed.values()]), reminders }), [alarmsByBed, reminders]),
+  );
+
+  const { columns, rows } = tileGrid(beds.length);
   return (
-    <main className="view" data-testid="central-station">
+    <main className="central" data-testid="central-station">
       <h1 className="visually-hidden">{strings.central.title}</h1>
-      {beds.map((bed) => (
-        <div key={bed.id} data-bed-id={bed.id}>
+      <p
+        className="central__urgent"
+        data-testid="most-urgent"
+        data-priority={urgent?.top?.priority ?? 'none'}
+        data-state={urgent?.top?.state ?? 'none'}
+        aria-live="polite"
+      >
+        {urgent?.top ? (
           <a
-            className="button"
-            href={routeHref({ view: 'bed', bedId: bed.id })}
-            data-testid="open-bed"
+            className="central__urgent-link"
+            href={routeHref({ view: 'bed', bedId: urgent.bedId })}
           >
-            {bed.label}
+            <span className="central__urgent-tag">{strings.central.urgent}</span>
+            {strings.central.urgentOpen(urgent.label, urgent.top.message)}
           </a>
-        </div>
-      ))}
+        ) : (
+          strings.central.allQuiet
+        )}
+      </p>
+      <section
+        className="central__beds"
+        aria-label={strings.central.bedsRegion}
+        style={{
+          gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+          gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))`,
+        }}
+      >
+        {beds.map((bed) => (
+          <BedTile key={bed.id} client={client} bed={bed} onAlarms={onAlarms} />
+        ))}
+      </section>
     </main>
   );
+}
+
+/** One sound for the station: the loudest bed's. */
+function loudest(beds: readonly BedAlarms[]): AlarmAudio {
+  let audio = quietBedAlarms().alarmAudio;
+  for (const bed of beds) {
+    const rank = bed.audio.sounding ? soundRank[bed.audio.sounding] : 0;
+    const current = audio.sounding ? soundRank[audio.sounding] : 0;
+    if (rank > current) audio = bed.audio;
+  }
+  return audio;
 }

@@ -77,3 +77,27 @@ export async function loadDemoRecordings(dir: string): Promise<DemoRecordings> {
     resp: { rateHz: BIDMC_RATE_HZ, values: plethResp.resp },
   };
 }
+
+/** The same recordings played from `seconds` in (each signal rotated; the loop is unchanged). */
+export function startingAt(recordings: DemoRecordings, seconds: number): DemoRecordings {
+  if (seconds === 0) return recordings;
+  const rotate = (values: Float32Array, rateHz: number): Float32Array => {
+    const shift = Math.round(seconds * rateHz) % values.length;
+    if (shift === 0) return values;
+    const out = new Float32Array(values.length);
+    out.set(values.subarray(shift));
+    out.set(values.subarray(0, shift), values.length - shift);
+    return out;
+  };
+  return {
+    ecg: { rateHz: recordings.ecg.rateHz, mv: rotate(recordings.ecg.mv, recordings.ecg.rateHz) },
+    pleth: {
+      rateHz: recordings.pleth.rateHz,
+      values: rotate(recordings.pleth.values, recordings.pleth.rateHz),
+    },
+    resp: {
+      rateHz: recordings.resp.rateHz,
+      values: rotate(recordings.resp.values, recordings.resp.rateHz),
+    },
+  };
+}

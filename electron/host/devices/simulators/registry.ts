@@ -1,7 +1,7 @@
 // Every device simulator, by driver id: what `workstation simulate` and the demo can play.
 import type { DeviceSimulator, SimulatorOptions } from '../simulator';
 import { Healthypi5Simulator, recordingSource, syntheticSource } from './healthypi5';
-import { loadDemoRecordings } from './recordings';
+import { loadDemoRecordings, startingAt } from './recordings';
 import { createHealthypi4Simulator } from './healthypi4';
 import { createCms50Simulator } from './cms50';
 import { createOpenbciSimulator } from './openbci';
@@ -14,6 +14,14 @@ import { createDatexSimulator, recordedDatexWaves } from './datex';
 export interface SimulatorContext {
   /** The shipped demo recordings, or null where they are missing (synthetic shapes instead). */
   recordingsDir: string | null;
+  /** Where in the recordings playback starts (s), so that several demo beds differ. */
+  startAtS?: number;
+}
+
+/** The demo recordings, played from `startAtS` on. */
+async function recordingsFor({ recordingsDir, startAtS = 0 }: SimulatorContext) {
+  if (!recordingsDir) return null;
+  return startingAt(await loadDemoRecordings(recordingsDir), startAtS);
 }
 
 type SimulatorFactory = (
@@ -22,13 +30,15 @@ type SimulatorFactory = (
 ) => DeviceSimulator | Promise<DeviceSimulator>;
 
 const factories: Record<string, SimulatorFactory> = {
-  healthypi5: async (options, { recordingsDir }) =>
-    new Healthypi5Simulator({
+  healthypi5: async (options, context) => {
+    const recordings = await recordingsFor(context);
+    return new Healthypi5Simulator({
       ...options,
-      source: recordingsDir
-        ? recordingSource(await loadDemoRecordings(recordingsDir))
+      source: recordings
+        ? recordingSource(recordings)
         : syntheticSource({ hr: options.vitals.hr, rr: options.vitals.rr }),
-    }),
+    });
+  },
   healthypi4: (options) => createHealthypi4Simulator(options),
   'cms50-v7': (options) => createCms50Simulator('v7', options),
   'cms50-v5': (options) => createCms50Simulator('v5', options),
@@ -37,15 +47,15 @@ const factories: Record<string, SimulatorFactory> = {
   'nonin-2': (options) => createNoninSimulator(2, options),
   'nonin-7': (options) => createNoninSimulator(7, options),
   'nonin-8': (options) => createNoninSimulator(8, options),
-  'intellivue-mib': async (options, { recordingsDir }) =>
-    createIntellivueSimulator({
+  'intellivue-mib': async (options, context) => {
+    const recordings = await recordingsFor(context);
+    return createIntellivueSimulator({
       ...options,
-      ...(recordingsDir
-        ? { waveSource: recordingWaveSource(await loadDemoRecordings(recordingsDir)) }
-        : {}),
-    }),
-  'datex-s5': async (options, { recordingsDir }) => {
-    const recordings = recordingsDir ? await loadDemoRecordings(recordingsDir) : null;
+      ...(recordings ? { waveSource: recordingWaveSource(recordings) } : {}),
+    });
+  },
+  'datex-s5': async (options, context) => {
+    const recordings = await recordingsFor(context);
     return createDatexSimulator({
       ...options,
       waveSource: recordings ? (vitals) => recordedDatexWaves(recordings, vitals) : undefined,

@@ -5,7 +5,7 @@ import type { WaveformFeed } from './waveform-feed';
 
 /** Standard paper speed of a bedside ECG display. */
 export const SWEEP_MM_PER_S = 25;
-const CSS_PX_PER_MM = 96 / 25.4;
+export const CSS_PX_PER_MM = 96 / 25.4;
 const ERASE_GAP_SECONDS = 0.2;
 
 /** Seconds a sweep of `widthPx` CSS pixels shows at `mmPerS`. */

@@ -1,0 +1,139 @@
+// One bed on the central station: bed and patient, an ECG sweep (pleth where there is no ECG),
+// the key numerics, and the bed's most urgent alarm in its priority colour, flashing while it
+// sounds. One click (or Enter) opens the bed. The tile follows the bed's own live stream.
+import { memo, useEffect, useReducer, useRef } from 'react';
+import type { WorkstationClient } from '../../../../shared/api/client';
+import type { Alarm, Bed } from '../../../../shared/model/schemas';
+import type { AlarmAudio } from '../../../../shared/model/alarms';
+import {
+  BEDSIDE_NUMERICS,
+  alarmPriorityFor,
+  orderWaveforms,
+  shownParameter,
+  waveformColour,
+} from '../../clinical/parameters';
+import { sortByUrgency } from '../../clinical/alarm-urgency';
+import { tilePriority } from '../../clinical/central-layout';
+import { navigate, routeHref } from '../../navigation';
+import { strings } from '../../strings';
+import { bedLiveReducer, initialBedLiveState } from '../../views/bed-live-state';
+import { NumericTile } from '../NumericTile';
+import { NibpTile, NIBP_REF_IDS } from '../NibpTile';
+import { SweepTrace } from '../waveform/SweepTrace';
+import { WaveformFeeds } from '../waveform/waveform-feed';
+
+export interface BedTileProps {
+  client: WorkstationClient;
+  bed: Bed;
+  /** The tile's alarms and audio changed: the station ranks beds and sounds the most urgent. */
+  onAlarms: (bedId: string, alarms: readonly Alarm[], audio: AlarmAudio) => void;
+}
+
+/** HR (or PR), SpO₂, RR: what a tile has room for; NIBP joins when the bed has one. */
+const TILE_NUMERICS = BEDSIDE_NUMERICS.slice(0, 3);
+
+export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: BedTileProps) {
+  const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
+  const feedsRef = useRef<WaveformFeeds | null>(null);
+  feedsRef.current ??= new WaveformFeeds();
+  const feeds = feedsRef.current;
+  const bedId = listed.id;
+
+  useEffect(() => {
+    return client.subscribe(
+      'bedLive',
+      { bedId },
+      (event) => {
+        if (event.type === 'samples') {
+          feeds.get(event.block.deviceId, event.block.channel)?.push(event.block);
+          return;
+        }
+        dispatch(event);
+      },
+      (error) => dispatch({ type: 'streamProblem', message: error.message }),
+    );
+  }, [client, bedId, feeds]);
+
+  const { bed, channels, numerics, alarms, devices, alarmAudio, streamProblem } = state;
+  useEffect(() => onAlarms(bedId, alarms, alarmAudio), [onAlarms, bedId, alarms, alarmAudio]);
+
+  // The trace: the first ECG, else whatever comes first in monitor order (pleth, resp).
+  const channel = orderWaveforms(channels)[0];
+  const feed = channel ? feeds.ensure(channel.deviceId, channel.refId, channel.rateHz) : null;
+  const ordered = sortByUrgency(alarms);
+  const top = ordered[0] ?? null;
+  const patient = (bed ?? listed).patient;
+  const label = (bed ?? listed).label;
+  const connected = new Set(devices.filter((d) => d.state === 'connected').map((d) => d.id));
+  const isCurrent = (source: string | undefined) =>
+    streamProblem === null && source !== undefined && connected.has(source);
+  const href = routeHref({ view: 'bed', bedId });
+
+  return (
+    <article
+      className="tile"
+      data-bed-id={bedId}
+      data-priority={tilePriority(top)}
+      data-state={top?.state ?? 'none'}
+      data-kind={top?.kind ?? 'none'}
+      aria-label={label}
+      onClick={(event) => {
+        // A click anywhere on the tile opens the bed, as one click on a central station does.
+        if (!(event.target as HTMLElement).closest('a')) navigate({ view: 'bed', bedId });
+      }}
+    >
+      <header className="tile__header">
+        <a
+          className="tile__bed"
+          href={href}
+          data-testid="open-bed"
+          title={strings.central.open(label)}
+        >
+          {label}
+        </a>
+        <span className="tile__patient" data-testid="tile-patient">
+          {patient
+            ? strings.central.patient(patient.familyName, patient.givenName)
+            : strings.central.emptyBed}
+        </span>
+      </header>
+      <p
+        className="tile__alarm"
+        data-testid="tile-alarm"
+        role={top?.state === 'active' ? 'alert' : undefined}
+      >
+        {streamProblem ??
+          (top
+            ? `${top.message}${top.state === 'acknowledged' ? ` (${strings.central.acknowledged})` : ''}` +
+              (ordered.length > 1 ? ` · ${strings.central.alarmCount(ordered.length)}` : '')
+            : strings.central.noAlarms)}
+      </p>
+      <div className="tile__body">
+        {feed && channel ? (
+          <SweepTrace className="tile__trace" feed={feed} color={waveformColour(channel.refId)} />
+        ) : (
+          <p className="tile__no-trace">{strings.central.noWaveform}</p>
+        )}
+        <div className="tile__numerics">
+          {TILE_NUMERICS.map((parameter) => {
+            const shown = shownParameter(parameter, numerics);
+            return (
+              <NumericTile
+                key={parameter.refId}
+                refId={parameter.refId}
+                label={shown.label}
+                unit={shown.unit}
+                color={parameter.color}
+                decimals={parameter.decimals}
+                numeric={numerics[shown.refId]}
+                alarmPriority={alarmPriorityFor(parameter, alarms)}
+                sourceLive={isCurrent(numerics[shown.refId]?.source)}
+              />
+            );
+          })}
+          {numerics[NIBP_REF_IDS.systolic] && <NibpTile numerics={numerics} color="var(--text)" />}
+        </div>
+      </div>
+    </article>
+  );
+});
