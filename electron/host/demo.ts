@@ -112,8 +112,14 @@ function demoBloodPressureMonitor(now: number): HidReportTransport {
   });
 }
 
-/** Starts `beds` simulated beds (1 to MAX_DEMO_BEDS), each device on a pty pair of its own. */
-export async function startDemo(beds = 1): Promise<Demo> {
+/**
+ * Starts `beds` simulated beds (1 to MAX_DEMO_BEDS), each device on a pty pair of its own.
+ * `mix` replaces the device mix (benchmarks: every bed an IntelliVue with ECG at 500 Hz).
+ */
+export async function startDemo(
+  beds = 1,
+  mix: readonly (readonly string[])[] = DEVICE_MIX,
+): Promise<Demo> {
   if (!Number.isInteger(beds) || beds < 1 || beds > MAX_DEMO_BEDS) {
     throw new RangeError(`A demo has 1 to ${MAX_DEMO_BEDS} beds, not ${beds}.`);
   }
@@ -129,7 +135,7 @@ export async function startDemo(beds = 1): Promise<Demo> {
   const demoBeds: DemoBed[] = [];
   try {
     for (let n = 0; n < beds; n++) {
-      const drivers = DEVICE_MIX[n % DEVICE_MIX.length]!;
+      const drivers = mix[n % mix.length]!;
       const label = `Bed ${n + 1} (demo)`;
       const devices: DeviceConfig[] = [];
       for (const driver of drivers) {

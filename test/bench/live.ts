@@ -26,7 +26,11 @@ export interface LiveResult {
   storedSamples: number;
 }
 
-export async function liveRun(seconds: number): Promise<LiveResult> {
+/** `central`: the tile of the central station draws the trace; `bedside`: the bed's own view. */
+export async function liveRun(
+  seconds: number,
+  view: 'bedside' | 'central' = 'bedside',
+): Promise<LiveResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ws-bench-live-'));
   const pair = await openPtyPair(dir, 'hp5');
   const workstation = await startWorkstation({
@@ -43,8 +47,13 @@ export async function liveRun(seconds: number): Promise<LiveResult> {
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await openBed(page, `${shell.url}&metrics=1`);
-    await page.getByTestId('waveform-MDC_ECG_ELEC_POTL').waitFor();
+    if (view === 'bedside') {
+      await openBed(page, `${shell.url}&metrics=1`);
+      await page.getByTestId('waveform-MDC_ECG_ELEC_POTL').waitFor();
+    } else {
+      await page.goto(`${shell.url}&metrics=1`);
+      await page.locator('[data-bed-id] canvas').first().waitFor();
+    }
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const simulator = spawn(

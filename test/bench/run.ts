@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { ingestWithQueries, storeIngest, storeOpen } from './store-ingest';
 import { liveRun } from './live';
+import { centralRun } from './central';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
 import { codecBench } from './codec';
@@ -90,5 +91,43 @@ report({
   unit: 'ms',
   p99Median: round(median(live.map((r) => r.eventLoopLagP99Ms))),
   runsP99: live.map((r) => round(r.eventLoopLagP99Ms)),
+  machine,
+});
+
+const liveCentral = await repeat(RUNS, () => liveRun(15, 'central'));
+report({
+  bench: 'live.byte-to-pixel-central',
+  what: 'the same path drawn by the central station tile (incremental canvas sweep), ECG 128 Hz',
+  unit: 'ms',
+  p95Median: round(median(liveCentral.map((r) => r.latencyP95Ms))),
+  p50Median: round(median(liveCentral.map((r) => r.latencyP50Ms))),
+  runsP95: liveCentral.map((r) => round(r.latencyP95Ms)),
+  machine,
+});
+
+// BENCH_CENTRAL_SOAK_S=3600 for the one-hour heap figure; by default a short soak.
+const soakSeconds = Number(process.env.BENCH_CENTRAL_SOAK_S ?? 30);
+const central = await repeat(RUNS, () => centralRun(10, soakSeconds));
+report({
+  bench: 'central.frame-time',
+  what: '1920×1080 central station, 16 IntelliVue simulators streaming ECG 500 Hz + pleth + resp through ptys, requestAnimationFrame intervals; the same run draws a plain uPlot page of 16 charts with the same points per frame',
+  unit: 'ms',
+  p95Median: round(median(central.map((r) => r.centralFrameP95Ms))),
+  p50Median: round(median(central.map((r) => r.centralFrameP50Ms))),
+  runsP95: central.map((r) => round(r.centralFrameP95Ms)),
+  droppedShareMedian: round(median(central.map((r) => r.centralDroppedShare)), 4),
+  uplotP95Median: round(median(central.map((r) => r.uplotFrameP95Ms))),
+  ratioToUplotMedian: round(median(central.map((r) => r.ratioToUplot))),
+  bedsideThreeWavesP95Median: round(median(central.map((r) => r.bedsideFrameP95Ms))),
+  machine,
+});
+report({
+  bench: 'central.heap-growth',
+  what: `renderer JS heap after GC, central station with 16 beds streaming, over ${soakSeconds} s, scaled to an hour`,
+  unit: 'MB/h',
+  median: round(median(central.map((r) => r.heapGrowthMbPerHour))),
+  runs: central.map((r) => round(r.heapGrowthMbPerHour)),
+  heapStartMb: central.map((r) => round(r.heapStartMb)),
+  heapEndMb: central.map((r) => round(r.heapEndMb)),
   machine,
 });
