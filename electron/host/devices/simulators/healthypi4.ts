@@ -88,7 +88,12 @@ export function createHealthypi4Simulator(options: Healthypi4SimulatorOptions): 
       1.2 * bump(beatPhase, 0.2, 0.015) -
       0.15 * bump(beatPhase, 0.23, 0.02) +
       0.3 * bump(beatPhase, 0.5, 0.06);
-    const pleth = bump(beatPhase, 0.35, 0.1) + 0.3 * bump(beatPhase, 0.6, 0.08);
+    // Breathing moves the pleth baseline, as in a real finger: without it the trace would rest
+    // on exactly one value between beats, which the signal-quality check rightly calls clipped.
+    const pleth =
+      bump(beatPhase, 0.35, 0.1) +
+      0.3 * bump(beatPhase, 0.6, 0.08) +
+      0.06 * Math.sin(2 * Math.PI * breathPhase);
     return {
       ecg: count(mv * ECG_COUNTS_PER_MV),
       resp: count(RESP_COUNTS * Math.sin(2 * Math.PI * breathPhase)),
