@@ -17,6 +17,11 @@ export const strings = {
   retryNow: 'Try again now',
   noBedsTitle: 'No beds configured',
   noBedsHint: 'Connect a device below, or start with --demo or --device healthypi5:/dev/ttyACM0',
+  waveformSpeed: (label: string) => `${label} paper speed`,
+  waveformGain: (label: string) => `${label} gain`,
+  mmPerS: (speed: number) => `${speed} mm/s`,
+  mmPerMv: (mm: number) => `${mm} mm/mV`,
+  gainFit: 'Fit',
   unknownBed: (bedId: string) => `There is no bed “${bedId}” on this workstation`,
   nav: {
     label: 'Views',

@@ -1,14 +1,22 @@
-// A live sweeping waveform (bedside-monitor style) for one channel. Samples never pass through
-// React: the parent pushes blocks into a WaveformFeed and this component draws from it.
-import { memo, useEffect, useRef, useState } from 'react';
-import 'uplot/dist/uPlot.min.css';
+// A live sweeping waveform (bedside-monitor style) for one channel, with its paper speed
+// (12.5, 25, 50 mm/s) and, for a calibrated ECG, its gain (5, 10, 20 mm/mV; or fitted to the
+// band). Samples never pass through React: the parent pushes blocks into a WaveformFeed and the
+// sweep draws what is new each frame.
+import { memo, useEffect, useId, useRef, useState } from 'react';
 import { strings } from '../strings';
-import { SweepPlot } from './waveform/sweep-plot';
+import { SweepCanvas, type SweepGain } from './waveform/sweep-canvas';
+import { SWEEP_MM_PER_S } from './waveform/sweep-display';
 import type { WaveformFeed } from './waveform/waveform-feed';
 
 /** Without data for this long, the trace must not look live. */
 export const NO_SIGNAL_AFTER_MS = 2000;
 const LIVENESS_CHECK_MS = 250;
+
+export const SWEEP_SPEEDS = [12.5, 25, 50] as const;
+export const ECG_GAINS = [5, 10, 20] as const;
+
+/** Millivolts per unit of the channel's physical unit, where a gain in mm/mV makes sense. */
+const MV_PER_UNIT: Record<string, number> = { mV: 1, uV: 0.001, µV: 0.001 };
 
 export interface WaveformProps {
   feed: WaveformFeed;
@@ -18,25 +26,59 @@ export interface WaveformProps {
   color: string;
   /** Physical units per raw count from the channel spec; null shows an "uncalibrated" tag. */
   scale: number | null;
+  /** The channel's physical unit (UCUM), for the gain in mm/mV. */
+  unit?: string;
 }
 
 // Memoised: the parent re-renders on every numeric; the trace has nothing to re-render for.
-export const Waveform = memo(function Waveform({ feed, label, color, scale }: WaveformProps) {
+export const Waveform = memo(function Waveform({
+  feed,
+  label,
+  color,
+  scale,
+  unit = '',
+}: WaveformProps) {
   const plotRef = useRef<HTMLDivElement>(null);
+  const sweepRef = useRef<SweepCanvas | null>(null);
   const live = useFeedLiveness(feed);
+  const [mmPerS, setMmPerS] = useState<number>(SWEEP_MM_PER_S);
+  const mvPerUnit = MV_PER_UNIT[unit];
+  const canGain = scale !== null && mvPerUnit !== undefined;
+  // 10 mm/mV is the standard ECG gain; 0 means "fit to the band".
+  const [mmPerMv, setMmPerMv] = useState<number>(canGain ? 10 : 0);
+  const gain: SweepGain | null =
+    canGain && mmPerMv > 0 ? { mmPerUnit: mmPerMv * mvPerUnit, unitsPerCount: scale } : null;
+  const speedId = useId();
+  const gainId = useId();
 
   useEffect(() => {
     const container = plotRef.current;
     if (!container) return;
-    const plot = new SweepPlot(container, feed, color);
-    return () => plot.destroy();
+    const sweep = new SweepCanvas(container, feed, { color });
+    sweepRef.current = sweep;
+    return () => {
+      sweep.destroy();
+      sweepRef.current = null;
+    };
   }, [feed, color]);
+  useEffect(() => sweepRef.current?.setSpeed(mmPerS), [mmPerS, feed, color]);
+  const gainMm = gain?.mmPerUnit;
+  const gainScale = gain?.unitsPerCount;
+  useEffect(() => {
+    sweepRef.current?.setGain(
+      gainMm !== undefined && gainScale !== undefined
+        ? { mmPerUnit: gainMm, unitsPerCount: gainScale }
+        : null,
+    );
+  }, [gainMm, gainScale, feed, color]);
 
   return (
     <figure
       className={live ? 'waveform' : 'waveform waveform--no-signal'}
       data-testid={`waveform-${feed.channel}`}
       data-live={live}
+      data-speed={mmPerS}
+      data-gain={gain ? mmPerMv : 'fit'}
     >
       <figcaption className="waveform__caption">
         <span className="waveform__label" style={{ color }}>
@@ -46,6 +88,41 @@ export const Waveform = memo(function Waveform({ feed, label, color, scale }: Wa
           <span className="waveform__tag" title={strings.uncalibratedHint}>
             {strings.uncalibrated}
           </span>
+        )}
+        <label className="waveform__setting" htmlFor={speedId}>
+          <span className="visually-hidden">{strings.waveformSpeed(label)}</span>
+          <select
+            id={speedId}
+            className="waveform__select"
+            value={mmPerS}
+            onChange={(event) => setMmPerS(Number(event.target.value))}
+            data-testid="waveform-speed"
+          >
+            {SWEEP_SPEEDS.map((speed) => (
+              <option key={speed} value={speed}>
+                {strings.mmPerS(speed)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {canGain && (
+          <label className="waveform__setting" htmlFor={gainId}>
+            <span className="visually-hidden">{strings.waveformGain(label)}</span>
+            <select
+              id={gainId}
+              className="waveform__select"
+              value={mmPerMv}
+              onChange={(event) => setMmPerMv(Number(event.target.value))}
+              data-testid="waveform-gain"
+            >
+              {ECG_GAINS.map((mm) => (
+                <option key={mm} value={mm}>
+                  {strings.mmPerMv(mm)}
+                </option>
+              ))}
+              <option value={0}>{strings.gainFit}</option>
+            </select>
+          </label>
         )}
       </figcaption>
       <div className="waveform__plot" ref={plotRef} aria-hidden="true" />

@@ -14,10 +14,19 @@ const RETARGET_EVERY_MS = 500;
 const REDRAW_ON_RESCALE = 0.08;
 const MAX_SCALE_SAMPLES = 512;
 
+/** A fixed gain for a calibrated trace: millimetres per physical unit (10 mm/mV for ECG). */
+export interface SweepGain {
+  mmPerUnit: number;
+  /** Physical units per raw count (the channel's scale). */
+  unitsPerCount: number;
+}
+
 export interface SweepCanvasOptions {
   color: string;
   /** Paper speed; 25 mm/s unless chosen otherwise. */
   mmPerS?: number;
+  /** Fixed gain; without it the trace is scaled to fit its band. */
+  gain?: SweepGain | null;
   lineWidthPx?: number;
 }
 
@@ -40,6 +49,7 @@ export class SweepCanvas {
   private drawnMin = 0;
   private drawnMax = 0;
   private mmPerS: number;
+  private gain: SweepGain | null;
 
   constructor(
     container: HTMLElement,
@@ -47,6 +57,7 @@ export class SweepCanvas {
     private readonly options: SweepCanvasOptions,
   ) {
     this.mmPerS = options.mmPerS ?? SWEEP_MM_PER_S;
+    this.gain = options.gain ?? null;
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'sweep-canvas';
     this.canvas.style.width = '100%';
@@ -66,6 +77,17 @@ export class SweepCanvas {
   setSpeed(mmPerS: number): void {
     if (mmPerS === this.mmPerS) return;
     this.mmPerS = mmPerS;
+    this.redrawAll();
+  }
+
+  /** Changes the gain (null: fit to the band); the screen is redrawn at the new gain. */
+  setGain(gain: SweepGain | null): void {
+    if (
+      gain?.mmPerUnit === this.gain?.mmPerUnit &&
+      gain?.unitsPerCount === this.gain?.unitsPerCount
+    )
+      return;
+    this.gain = gain;
     this.redrawAll();
   }
 
@@ -108,6 +130,8 @@ export class SweepCanvas {
     this.drawnUpTo = Math.max(0, this.feed.written - this.samplesPerScreen);
     this.epoch = this.feed.epoch;
     this.lastRetargetAt = -Infinity;
+    this.drawnMin = 0;
+    this.drawnMax = 0;
     this.requestDraw();
   }
 
@@ -118,12 +142,12 @@ export class SweepCanvas {
     if (feed.epoch !== this.epoch) return this.redrawAll();
     if (now - this.lastRetargetAt >= RETARGET_EVERY_MS && this.retarget()) {
       this.lastRetargetAt = now;
+      const [min, max] = this.shownRange();
       const span = this.drawnMax - this.drawnMin;
-      const moved =
-        Math.abs(this.scale.min - this.drawnMin) + Math.abs(this.scale.max - this.drawnMax);
+      const moved = Math.abs(min - this.drawnMin) + Math.abs(max - this.drawnMax);
       if (span <= 0 || moved > span * REDRAW_ON_RESCALE) {
-        this.drawnMin = this.scale.min;
-        this.drawnMax = this.scale.max;
+        this.drawnMin = min;
+        this.drawnMax = max;
         if (span > 0) {
           // The whole screen again at the new scale, so old and new beats compare.
           this.context.clearRect(0, 0, this.widthPx, this.heightPx);
@@ -136,6 +160,19 @@ export class SweepCanvas {
     this.drawSamples(Math.max(this.drawnUpTo, end - this.samplesPerScreen), end);
     this.drawnUpTo = end;
     recordWaveformDraw(feed.channel, feed.lastValue);
+  }
+
+  /**
+   * The range of raw values the band shows: what is on screen, or with a fixed gain the span the
+   * band's height holds at that gain, centred on what is on screen.
+   */
+  private shownRange(): [number, number] {
+    const { min, max } = this.scale;
+    if (!this.gain) return [min, max];
+    const countsPerPx = 1 / (this.gain.mmPerUnit * CSS_PX_PER_MM * this.gain.unitsPerCount);
+    const half = (this.heightPx * countsPerPx) / 2;
+    const mid = (min + max) / 2;
+    return [mid - half, mid + half];
   }
 
   /** Re-reads the range of what is on screen; false when there is nothing yet. */
