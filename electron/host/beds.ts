@@ -1,5 +1,5 @@
 // The beds this workstation watches: which devices feed each, the latest numerics, the alarms.
-import type { Bed, Numeric } from '../../shared/model/schemas';
+import type { Bed, Numeric, Patient } from '../../shared/model/schemas';
 import type { AlarmSettings } from './alarms/limits';
 import { AlarmSystem } from './alarms/alarm-system';
 import { uuidv7 } from '../../shared/ids';
@@ -9,6 +9,8 @@ export class BedState {
   readonly deviceIds: string[] = [];
   readonly numerics = new Map<string, Numeric>();
   readonly alarms: AlarmSystem;
+  /** Who is in the bed now (admissions set it; see admissions.ts); null for an empty bed. */
+  patient: Patient | null = null;
 
   constructor(
     readonly id: string,
@@ -43,6 +45,7 @@ export class BedState {
       alarmAudio: this.alarms.audio(),
       alarmsOff: this.alarms.alarmsOff(),
       alarmSettings: this.alarms.alarmSettings(),
+      patient: this.patient,
     };
   }
 }

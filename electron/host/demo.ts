@@ -11,6 +11,7 @@ import {
   type Vitals,
 } from './devices/simulators/on-port';
 import type { DeviceConfig } from './devices/device-config';
+import type { Workstation } from './workstation';
 import { demoRecordingsDir } from './locate';
 import { OmronHem790itSimulator } from './devices/simulators/omron-hem790it';
 import type { HidReportTransport } from './devices/transports/hid';
@@ -165,4 +166,19 @@ export async function startDemo(
     openHid: () => Promise.resolve(demoBloodPressureMonitor(startedAt)),
     stop,
   };
+}
+
+/** Each demo bed gets its fictional patient, unless the bed (from an earlier run) has one. */
+export async function admitDemoPatients(
+  workstation: Pick<Workstation, 'admitPatient'>,
+  demo: Demo,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const bed of demo.beds) {
+    try {
+      await workstation.admitPatient({ ...bed.patient, bedLabel: bed.label }, 'demo');
+    } catch (error) {
+      log(`Demo: ${bed.label} keeps the patient it has (${(error as Error).message})`);
+    }
+  }
 }

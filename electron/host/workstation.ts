@@ -24,6 +24,10 @@ import { serialOpener } from './devices/transports/serial';
 import { openStore, type RetentionPolicy, type Store } from './store/client';
 import { createRouter, type ApiRouter } from './api/router';
 import { createHandlers } from './api/handlers';
+import { workstationAlarmStrips } from './strips/alarm-strips';
+import { Admissions, type BedChoice } from './admissions';
+import { PatientDetails } from '../../shared/api/contract-patients';
+import type { Patient } from '../../shared/model/schemas';
 
 export interface WorkstationOptions {
   dataDir: string;
@@ -55,6 +59,11 @@ export interface Workstation {
   addDevice(config: DeviceConfig, options?: { remember?: boolean }): string;
   /** Downloads the blood-pressure monitor's stored readings into the bed with this label. */
   importBloodPressure(bedLabel: string): Promise<BpImportResult & { bedId: string }>;
+  /**
+   * Admits a patient as the `admitPatient` request does (same checks, logged with the actor); a
+   * bed given by label is made when there is none. For the demo's fictional patients.
+   */
+  admitPatient(details: PatientDetails & BedChoice, actor: string): Promise<Patient>;
   /** Takes a device off its bed on purpose (its technical alarms end); false if unknown. */
   removeDevice(deviceId: string, actor: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -189,6 +198,9 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   bus.on('alarms', ({ bedId, log: entries }) => {
     for (const entry of entries) store.appendAlarmEvent(alarmEventRow(bedId, entry));
   });
+  // A strip of 10 s before and 10 s after every high-priority alarm, once those 10 s are stored.
+  const alarmStrips = workstationAlarmStrips(beds, store, log);
+  bus.on('alarms', ({ bedId, log: entries }) => alarmStrips.observe(bedId, entries));
 
   const publishAlarms = (bed: BedState) => bed.publishAlarms(bus);
 
@@ -249,6 +261,19 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     );
   }
   resolved.forEach(addResolved);
+
+  // Beds get their patients back; a bed with a patient and no device left comes back too.
+  const admissions = new Admissions({
+    beds,
+    bedForLabel: bedFor,
+    store,
+    bus,
+    now: () => alarmClock.now(),
+    emptyBedCategory: settings.category,
+  });
+  await admissions.restore().catch((error: unknown) => {
+    log(`store: the patients in beds could not be read back: ${String(error)}`);
+  });
 
   /** A device found while running (plug-in discovery) or assigned from the UI. */
   function addDevice(config: DeviceConfig, { remember = false } = {}): string {
@@ -356,6 +381,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       history: store,
       log,
       alarmClock,
+      admissions,
       beds,
       sessions,
       channelsOfBed,
@@ -401,10 +427,14 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     addDevice,
     removeDevice,
     importBloodPressure,
+    // Checked as the request's input is (names trimmed, a YYYY-MM-DD date), then admitted.
+    admitPatient: (details, actor) =>
+      admissions.admit({ ...details, ...PatientDetails.parse(details) }, actor),
     stop() {
       stopping ??= (async () => {
         clearInterval(alarmTimer);
         await Promise.all([...sessions.values()].map((session) => session.stop()));
+        await alarmStrips.stop();
         await store.close();
       })();
       return stopping;

@@ -5,7 +5,7 @@ import electronUpdater from 'electron-updater';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startWorkstation, type Workstation } from '../host/workstation';
-import { startDemo, type Demo } from '../host/demo';
+import { admitDemoPatients, startDemo, type Demo } from '../host/demo';
 import { parseDeviceSpec, type DeviceConfig } from '../host/devices/device-config';
 import { bindIpc } from './ipc';
 import {
@@ -57,6 +57,7 @@ async function start(): Promise<void> {
     devices.push(...demo.beds.flatMap((bed) => bed.devices));
   }
   workstation = await startWorkstation({ dataDir: join(app.getPath('userData'), 'data'), devices });
+  if (demo) await admitDemoPatients(workstation, demo, console.log);
   bindIpc(ipcMain, workstation.router, (url) => trustedSenderUrl(url, rendererIndexUrl));
 
   window = new BrowserWindow(secureWindowOptions(preloadPath));

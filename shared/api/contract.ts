@@ -223,6 +223,11 @@ export const requests = {
         rateHz: z.number(),
         t0Ms: z.number(),
         values: z.array(z.number()),
+        /** As the channel was recorded (absent when the store has no record of it). */
+        label: z.string().optional(),
+        unit: z.string().optional(),
+        /** Physical units per raw count; null when the device's scale is not public. */
+        scale: z.number().nullable().optional(),
       }),
     ),
   },

@@ -1,7 +1,7 @@
 // The domain model as runtime schemas. Everything that crosses a process or network boundary is
 // one of these; the TypeScript types are inferred from them so the two never drift apart.
 import { z } from 'zod';
-import { AlarmAudio, AlarmOff, BedAlarmSettings } from './alarms';
+import { AlarmAudio, AlarmOff, BedAlarmSettings, PatientCategory } from './alarms';
 
 /** Wall-clock time, UTC milliseconds since the Unix epoch. */
 export const UtcMs = z.number().finite();
@@ -84,6 +84,23 @@ export const SampleBlock = z.object({
 });
 export type SampleBlock = z.infer<typeof SampleBlock>;
 
+/** A calendar date, YYYY-MM-DD (a date of birth has no time of day and no time zone). */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date is written YYYY-MM-DD, for example 1984-03-21.');
+
+/** A patient as the workstation knows them; `id` names the stored record. */
+export const Patient = z.object({
+  id: z.string(),
+  /** Medical record number, as the hospital writes it. */
+  mrn: z.string(),
+  familyName: z.string(),
+  givenName: z.string(),
+  birthDate: CalendarDate,
+  category: PatientCategory,
+});
+export type Patient = z.infer<typeof Patient>;
+
 export const Bed = z.object({
   id: z.string(),
   label: z.string(),
@@ -94,6 +111,8 @@ export const Bed = z.object({
   alarmAudio: AlarmAudio,
   alarmsOff: z.array(AlarmOff),
   alarmSettings: BedAlarmSettings,
+  /** Who is in the bed now; null for an empty bed. */
+  patient: Patient.nullable(),
 });
 export type Bed = z.infer<typeof Bed>;
 

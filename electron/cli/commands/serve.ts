@@ -6,7 +6,7 @@ import { ConfigurationError, startWorkstation, type Workstation } from '../../ho
 import { StoreLockedError } from '../../host/store/data-lock';
 import type { RetentionPolicy } from '../../host/store/retention';
 import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-config';
-import { MAX_DEMO_BEDS, startDemo, type Demo } from '../../host/demo';
+import { MAX_DEMO_BEDS, admitDemoPatients, startDemo, type Demo } from '../../host/demo';
 import { rendererDir } from '../../host/locate';
 import { startBrowserShell, type BrowserShell } from '../serve/server';
 import { Discovery, probePort } from '../../host/devices/discovery';
@@ -108,6 +108,7 @@ export async function runServe(allArgs: string[]): Promise<number> {
     await stopAll();
     throw startupError(error, port);
   }
+  if (demo) await admitDemoPatients(workstation, demo, console.log);
   for (const notice of workstation.store.notices) console.log(`Data store: ${notice}`);
   console.log(`Workstation ready at ${shell.url}`);
   if (options.auto) discovery = startDiscovery(workstation);

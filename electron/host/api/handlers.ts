@@ -12,7 +12,11 @@ import { readWfdb } from '../export/wfdb';
 import type { ApiHandlers } from './router';
 import { soundRecordingHandlers, type SoundRecordingStore } from './sound-recordings';
 import { alarmHandlers } from './alarm-handlers';
+import { deviceHandlers } from './device-handlers';
+import { stripBedOf, stripHandlers } from './strip-handlers';
 import type { AlarmClock } from '../alarms/alarm-clock';
+import { patientHandlers } from './patient-handlers';
+import type { Admissions } from '../admissions';
 
 export interface HandlerServices {
   bus: Bus;
@@ -30,6 +34,8 @@ export interface HandlerServices {
   log?: (message: string) => void;
   /** The alarm system's clock (a test clock in end-to-end tests). */
   alarmClock: AlarmClock;
+  /** Who is in which bed: admit, discharge, transfer, search. */
+  admissions: Admissions;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -56,6 +62,7 @@ export function createHandlers({
   history,
   log,
   alarmClock,
+  admissions,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -67,6 +74,9 @@ export function createHandlers({
     requests: {
       ...soundRecordingHandlers(soundRecordings, bedOrThrow),
       ...alarmHandlers(bus, bedOrThrow, history, alarmClock),
+      ...deviceHandlers(sessions, log ? { log } : {}),
+      ...stripHandlers(history, stripBedOf(beds, history)),
+      ...patientHandlers(admissions),
 
       getStatus: () => ({
         devices: [...sessions.values()].map((session) => session.status()),
@@ -89,11 +99,26 @@ export function createHandlers({
 
       getTrend: (query) => history.readTrend(query),
 
-      getWaveformWindow: async (query) =>
-        (await history.readWaveformWindow(query)).map((segment) => ({
-          ...segment,
-          values: Array.from(segment.values),
-        })),
+      getWaveformWindow: async (query) => {
+        const [segments, channels] = await Promise.all([
+          history.readWaveformWindow(query),
+          history.readChannels(query.bedId),
+        ]);
+        return segments.map((segment) => {
+          // The channel as recorded, so a review can scale signals of devices since removed.
+          const known = channels.find(
+            (c) =>
+              c.deviceId === segment.deviceId &&
+              c.channel === segment.channel &&
+              c.rateHz === segment.rateHz,
+          );
+          return {
+            ...segment,
+            values: Array.from(segment.values),
+            ...(known ? { label: known.label, unit: known.unit, scale: known.scale } : {}),
+          };
+        });
+      },
 
       exportRecord: async (query, caller) => {
         let result;

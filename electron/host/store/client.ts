@@ -15,12 +15,21 @@ import type {
   StoreCounts,
   StoredSoundRecording,
   StoredSoundRecordingWithWav,
+  StoredStrip,
+  StoredStripWithPdf,
+  StripToStore,
 } from './protocol';
 import { AlarmEventToStore, NumericToStore, rowProblem, sampleBlockProblem } from './store-input';
 import { StoreStartError, StoreWorkerConnection } from './worker-connection';
 import { acquireDataLock, type DataLock } from './data-lock';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 import type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
+import type {
+  AdmissionEventToStore,
+  AdmissionToStore,
+  PatientPlace,
+  StoredPatient,
+} from './patients';
 import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 import { existsSync, renameSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -34,11 +43,20 @@ export type {
   StoreCounts,
   StoredSoundRecording,
   StoredSoundRecordingWithWav,
+  StoredStrip,
+  StoredStripWithPdf,
+  StripToStore,
 } from './protocol';
 export type { StoreWorkerScript } from './worker-script';
 export type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 export type { RetentionPolicy } from './retention';
 export type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
+export type {
+  AdmissionEventToStore,
+  AdmissionToStore,
+  PatientPlace,
+  StoredPatient,
+} from './patients';
 export type StoredSampleBlock = SampleBlock;
 
 export interface StoredSamples {
@@ -87,6 +105,20 @@ export interface Store {
   listSoundRecordings(bedId: string): Promise<StoredSoundRecording[]>;
   /** One recording with its WAV, or null when there is none with that id. */
   readSoundRecording(id: string): Promise<StoredSoundRecordingWithWav | null>;
+  /** Resolves once the strip is on disk; null when that alarm has its strip already. */
+  saveStrip(strip: StripToStore): Promise<StoredStrip | null>;
+  /** The bed's ECG strips, newest first, without their PDF. */
+  listStrips(bedId: string): Promise<StoredStrip[]>;
+  /** One strip with its PDF, or null when there is none with that id. */
+  readStrip(id: string): Promise<StoredStripWithPdf | null>;
+  /** Admits a patient to a bed (on disk once resolved); rejects an MRN that is in a bed now. */
+  admitPatient(admission: AdmissionToStore): Promise<StoredPatient>;
+  /** A transfer or a discharge (on disk once resolved), with its audit event. */
+  recordAdmissionEvent(event: AdmissionEventToStore): Promise<void>;
+  /** Every patient in a bed now, with the bed. */
+  readCurrentAdmissions(): Promise<PatientPlace[]>;
+  /** Patients whose name or MRN contains the text (any case), most recently seen first. */
+  searchPatients(text: string, limit: number): Promise<PatientPlace[]>;
   /** Flushes, then closes the database so its files are consistent. Idempotent. */
   close(): Promise<void>;
 }
@@ -352,6 +384,35 @@ class QueuedStore implements Store {
 
   readSoundRecording(id: string): Promise<StoredSoundRecordingWithWav | null> {
     return this.#ask('readSoundRecording', { recordingId: id }, `read sound recording ${id}`);
+  }
+
+  saveStrip(strip: StripToStore): Promise<StoredStrip | null> {
+    const what = `store the ${strip.kind} strip of bed ${strip.bedId}`;
+    return this.#ask('saveStrip', { strip }, what);
+  }
+
+  listStrips(bedId: string): Promise<StoredStrip[]> {
+    return this.#ask('listStrips', { bedId }, `list the strips of bed ${bedId}`);
+  }
+
+  readStrip(id: string): Promise<StoredStripWithPdf | null> {
+    return this.#ask('readStrip', { stripId: id }, `read strip ${id}`);
+  }
+
+  admitPatient(admission: AdmissionToStore): Promise<StoredPatient> {
+    return this.#ask('admitPatient', { admission }, `admit the patient to ${admission.bedLabel}`);
+  }
+
+  recordAdmissionEvent(event: AdmissionEventToStore): Promise<void> {
+    return this.#ask('recordAdmissionEvent', { event }, `record the ${event.event} patient`);
+  }
+
+  readCurrentAdmissions(): Promise<PatientPlace[]> {
+    return this.#ask('readCurrentAdmissions', {}, 'read the patients in beds');
+  }
+
+  searchPatients(text: string, limit: number): Promise<PatientPlace[]> {
+    return this.#ask('searchPatients', { text, limit }, 'search the patients');
   }
 
   close(): Promise<void> {

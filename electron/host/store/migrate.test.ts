@@ -23,6 +23,7 @@ const TABLES = [
   'patients',
   'schema_migrations',
   'sound_recordings',
+  'strips',
   'sync_outbox',
   'waveform_chunks',
 ];

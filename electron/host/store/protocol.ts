@@ -4,6 +4,12 @@ import type { AlarmEventToStore, NumericToStore } from './store-input';
 import type { RetentionPolicy } from './retention';
 import type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
 import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
+import type {
+  AdmissionEventToStore,
+  AdmissionToStore,
+  PatientPlace,
+  StoredPatient,
+} from './patients';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -65,6 +71,22 @@ export interface SoundRecordingToStore {
 export type StoredSoundRecording = Omit<SoundRecordingToStore, 'wav'> & { id: string };
 export type StoredSoundRecordingWithWav = StoredSoundRecording & { wav: Uint8Array };
 
+/** An ECG strip as printed (PDF): 'alarm' strips name their alarm, 'manual' ones do not. */
+export interface StripToStore {
+  bedId: string;
+  kind: 'alarm' | 'manual';
+  alarmId: string | null;
+  alarmMessage: string | null;
+  fromMs: number;
+  toMs: number;
+  createdAtMs: number;
+  actor: string;
+  pdf: Uint8Array;
+}
+
+export type StoredStrip = Omit<StripToStore, 'pdf'> & { id: string };
+export type StoredStripWithPdf = StoredStrip & { pdf: Uint8Array };
+
 /** A numeric read from a device's memory; `sourceKey` names the reading it belongs to. */
 export interface ImportedNumericToStore {
   bedId: string;
@@ -111,6 +133,15 @@ export interface StoreOperations {
     params: { recordingId: string };
     result: StoredSoundRecordingWithWav | null;
   };
+  /** Inserts and syncs to disk; null when that alarm has its strip already. */
+  saveStrip: { params: { strip: StripToStore }; result: StoredStrip | null };
+  listStrips: { params: { bedId: string }; result: StoredStrip[] };
+  readStrip: { params: { stripId: string }; result: StoredStripWithPdf | null };
+  /** Patients and admissions (patients.ts); writes are on disk before the answer. */
+  admitPatient: { params: { admission: AdmissionToStore }; result: StoredPatient };
+  recordAdmissionEvent: { params: { event: AdmissionEventToStore }; result: void };
+  readCurrentAdmissions: { params: Record<string, never>; result: PatientPlace[] };
+  searchPatients: { params: { text: string; limit: number }; result: PatientPlace[] };
 }
 export type StoreOperation = keyof StoreOperations;
 

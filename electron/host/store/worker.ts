@@ -22,6 +22,13 @@ import { deserializeBatch, prepareBatch, serializeBatch } from './prepared-batch
 import { makeDurable } from './durable-sync';
 import { importNumerics } from './imports';
 import { insertSoundRecording, listSoundRecordings, readSoundRecording } from './sound-recordings';
+import { insertStrip, listStrips, readStrip } from './strips';
+import {
+  admitPatient,
+  readCurrentAdmissions,
+  recordAdmissionEvent,
+  searchPatients,
+} from './patients';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
@@ -230,6 +237,30 @@ async function perform(
         transfer: recording ? [recording.wav.buffer as ArrayBuffer] : [],
       };
     }
+    case 'saveStrip': {
+      const saved = await insertStrip(db, workstationId, request.strip);
+      await makeDirectWriteDurable(db, journal);
+      return { result: saved };
+    }
+    case 'listStrips':
+      return { result: await listStrips(db, request.bedId) };
+    case 'readStrip': {
+      const strip = await readStrip(db, request.stripId);
+      return { result: strip, transfer: strip ? [strip.pdf.buffer as ArrayBuffer] : [] };
+    }
+    case 'admitPatient': {
+      const patient = await admitPatient(db, workstationId, request.admission);
+      await makeDirectWriteDurable(db, journal);
+      return { result: patient };
+    }
+    case 'recordAdmissionEvent':
+      await recordAdmissionEvent(db, workstationId, request.event);
+      await makeDirectWriteDurable(db, journal);
+      return { result: undefined };
+    case 'readCurrentAdmissions':
+      return { result: await readCurrentAdmissions(db) };
+    case 'searchPatients':
+      return { result: await searchPatients(db, request.text, request.limit) };
   }
 }
 

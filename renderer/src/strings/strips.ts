@@ -1,4 +1,23 @@
 // The words of the strips view (part of strings.ts: every sentence a person reads, in one place).
 export const stripsStrings = {
   title: 'Strips',
+  open: 'Strips',
+  close: 'Close strips',
+  print: 'Print strip (20 s)',
+  printing: 'Printing…',
+  loading: 'Reading the strips…',
+  empty: 'No strips yet. A strip is made for every high-priority alarm, or print one now.',
+  listLabel: 'Strips of this bed, newest first',
+  alarmKind: 'Alarm strip',
+  manualKind: 'Manual strip',
+  openPdf: 'Open PDF',
+  opening: 'Opening…',
+  view: 'View in a new tab',
+  save: (fileName: string) => `Save ${fileName}`,
+  span: (from: string, to: string) => `${from} to ${to}`,
+  by: (actor: string) => `by ${actor}`,
+  printed: 'Strip printed; it is at the top of the list.',
+  printFailed: (reason: string) => `The strip could not be printed: ${reason}`,
+  listFailed: (reason: string) => `The strips could not be read: ${reason}`,
+  openFailed: (reason: string) => `The strip could not be opened: ${reason}`,
 };

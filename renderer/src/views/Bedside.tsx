@@ -18,9 +18,11 @@ import { LimitsEditor } from '../components/alarms/LimitsEditor';
 import { useAlarmSound } from '../components/alarms/useAlarmSound';
 import { DevicePanel } from '../components/DevicePanel';
 import { DeviceState } from '../components/DeviceState';
+import { PatientBadge } from '../components/patients/PatientBadge';
 import { NibpTile, NIBP_REF_IDS } from '../components/NibpTile';
 import { NumericTile } from '../components/NumericTile';
 import { StethoscopePanel } from '../components/stethoscope/StethoscopePanel';
+import { StripsPanel } from '../components/strips/StripsPanel';
 import { Waveform } from '../components/Waveform';
 import { WaveformFeeds } from '../components/waveform/waveform-feed';
 import { strings } from '../strings';
@@ -41,6 +43,7 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
   const [showStethoscope, setShowStethoscope] = useState(false);
   const [showLimits, setShowLimits] = useState(false);
   const [showLog, setShowLog] = useState(false);
+  const [showStrips, setShowStrips] = useState(false);
   const feedsRef = useRef<WaveformFeeds | null>(null);
   feedsRef.current ??= new WaveformFeeds();
   const feeds = feedsRef.current;
@@ -82,6 +85,7 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
     <div className="bedside" data-testid="bedside" data-bed-id={bedId}>
       <header className="bedside__header">
         <h1 className="bedside__bed">{bed?.label ?? bedId}</h1>
+        <PatientBadge patient={bed?.patient} />
         {headerExtra}
         <div className="bedside__devices" aria-label={strings.deviceRegion} role="group">
           {devices.length === 0 && bed && (
@@ -127,6 +131,15 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
         >
           {showLog ? strings.alarmLog.close : strings.alarmLog.open}
         </button>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={showStrips}
+          onClick={() => setShowStrips((shown) => !shown)}
+          data-testid="open-strips"
+        >
+          {showStrips ? strings.strips.close : strings.strips.open}
+        </button>
       </header>
       {notices.map((notice) => (
         <p key={notice} className="bedside__problem" role="alert" data-testid="store-notice">
@@ -155,10 +168,11 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
                   label={channel.label}
                   color={waveformColour(channel.refId)}
                   scale={channel.scale}
+                  unit={channel.unit}
                 />
               ))}
             </section>
-            {(showDevices || showStethoscope || showLimits || showLog) && (
+            {(showDevices || showStethoscope || showLimits || showLog || showStrips) && (
               // Over the waveforms only: the alarms and the numerics stay in view.
               <div className="bedside__sheet">
                 {showDevices && (
@@ -174,6 +188,7 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
                   />
                 )}
                 {showLog && <AlarmLog client={client} bedId={bedId} refreshKey={alarms} />}
+                {showStrips && <StripsPanel client={client} bedId={bedId} bedLabel={bed.label} />}
               </div>
             )}
           </div>

@@ -21,6 +21,7 @@ const bed: Bed = {
   numerics: { MDC_ECG_HEART_RATE: { value: 72, unit: '/min', at: 1, source: 'dev-1' } },
   alarms: [],
   ...quietBedAlarms(),
+  patient: null,
 };
 
 describe('bedLiveReducer', () => {

@@ -7,6 +7,8 @@ import clinicalRecord from './004_clinical_record.sql?raw';
 import outboxLookup from './005_outbox_lookup.sql?raw';
 import outboxPerStatement from './006_outbox_per_statement.sql?raw';
 import alarmSystemLog from './007_alarm_system_log.sql?raw';
+import strips from './008_strips.sql?raw';
+import admissionBedLabel from './009_admission_bed_label.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -23,4 +25,6 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'outbox_lookup', sql: outboxLookup },
   { version: 6, name: 'outbox_per_statement', sql: outboxPerStatement },
   { version: 7, name: 'alarm_system_log', sql: alarmSystemLog },
+  { version: 8, name: 'strips', sql: strips },
+  { version: 9, name: 'admission_bed_label', sql: admissionBedLabel },
 ];

@@ -1,0 +1,135 @@
+// Patients and beds, in Debian's Chromium against the browser shell: a HealthyPi 5 simulated on a
+// real pseudo-terminal feeds Bed 1; Bed 2 has an oximeter configured on a port that does not
+// exist (an empty bed to transfer to; its device simply stays disconnected). A nurse admits a
+// fictional patient with the keyboard, sees a refusal next to the form, sees the patient in the
+// bedside header, transfers them, admits and discharges a second one, and finds both by search.
+import { expect, test, type Page } from '@playwright/test';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openBed, startSimulatedBed, type SimulatedBed } from '../support/simulated-bed';
+
+let rig: SimulatedBed;
+
+test.beforeAll(async () => {
+  rig = await startSimulatedBed({
+    name: 'patients',
+    token: 'e2e-token',
+    bed: '@Bed 1',
+    serveArgs: ['--device', `cms50-v7:${join(tmpdir(), 'no-such-port-for-bed-2')}@Bed 2`],
+    simulatorArgs: ['--hr', '72', '--spo2', '98'],
+  });
+});
+
+test.afterAll(async () => {
+  await rig?.close();
+});
+
+const bedRow = (page: Page, label: string) =>
+  page.getByTestId('patient-bed').filter({ has: page.getByRole('rowheader', { name: label }) });
+
+async function openPatients(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Patients' }).click();
+  await expect(page.getByRole('heading', { name: 'Patients and beds' })).toBeVisible();
+}
+
+test('a nurse admits, transfers, discharges and finds fictional patients', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto(rig.url);
+  await openPatients(page);
+  await expect(bedRow(page, 'Bed 1')).toContainText('Empty');
+  await expect(bedRow(page, 'Bed 2')).toContainText('Empty');
+
+  // Admit with the keyboard only: the form opens on its first input, Tab moves, Enter admits.
+  await page.getByRole('button', { name: 'Admit a patient to Bed 1' }).focus();
+  await page.keyboard.press('Enter');
+  const form = page.getByTestId('admit-form');
+  await expect(page.getByLabel('Family name')).toBeFocused();
+  await page.keyboard.type('Test');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Alice');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('FICT-E2E-1');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('05042019'); // month, day, year: the en-US order of the date field
+  await expect(form.getByLabel('Date of birth')).toHaveValue('2019-05-04');
+  // Chromium's date field keeps the focus for one more Tab before the category gets it.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(form.getByLabel('Category')).toBeFocused();
+  await page.keyboard.press('ArrowDown'); // Adult → Paediatric
+  await expect(form.getByLabel('Category')).toHaveValue('paediatric');
+  await page.keyboard.press('Tab');
+  await expect(form.getByRole('button', { name: 'Admit', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('patients-notice')).toHaveText('Test, Alice admitted to Bed 1.');
+  await expect(bedRow(page, 'Bed 1')).toContainText('Test, Alice');
+  await expect(bedRow(page, 'Bed 1')).toContainText('Paediatric');
+
+  // The same MRN in another bed is refused, next to the form, and what was typed stays.
+  await page.getByRole('button', { name: 'Admit a patient to Bed 2' }).click();
+  await form.getByLabel('Family name').fill('Test');
+  await form.getByLabel('Given name').fill('Duplicate');
+  await form.getByLabel('Medical record number (MRN)').fill('FICT-E2E-1');
+  await form.getByLabel('Date of birth').fill('1980-01-01');
+  await form.getByRole('button', { name: 'Admit', exact: true }).click();
+  await expect(form.getByRole('alert')).toHaveText(
+    'Not admitted: MRN FICT-E2E-1 is already admitted in Bed 1 (Test, Alice (MRN FICT-E2E-1)).',
+  );
+  await expect(form.getByLabel('Given name')).toHaveValue('Duplicate');
+  await form.getByLabel('Given name').press('Escape');
+  await expect(form).toHaveCount(0);
+
+  // The bedside header names the patient, with MRN and age; the limits are paediatric.
+  await openBed(page, rig.url, 'Bed 1');
+  const header = page.getByTestId('bed-patient');
+  await expect(header).toContainText('Test, Alice');
+  await expect(header).toContainText('MRN FICT-E2E-1');
+  await expect(header).toContainText(/\d+ y/);
+  await page.screenshot({ path: 'test-results/screenshots/patients-bedside.png' });
+
+  // Transfer to the empty Bed 2.
+  await openPatients(page);
+  await bedRow(page, 'Bed 1')
+    .getByRole('button', { name: 'Transfer the patient in Bed 1' })
+    .click();
+  const transfer = page.getByTestId('transfer-form');
+  await expect(transfer.getByLabel('To the empty bed')).toHaveValue('bed-2');
+  await transfer.getByRole('button', { name: 'Transfer', exact: true }).click();
+  await expect(page.getByTestId('patients-notice')).toHaveText('Test, Alice transferred to Bed 2.');
+  await expect(bedRow(page, 'Bed 2')).toContainText('Test, Alice');
+  await expect(bedRow(page, 'Bed 1')).toContainText('Empty');
+
+  // A second fictional patient in Bed 1, then discharged after a confirmation.
+  await page.getByRole('button', { name: 'Admit a patient to Bed 1' }).click();
+  await form.getByLabel('Family name').fill('Test');
+  await form.getByLabel('Given name').fill('Bob');
+  await form.getByLabel('Medical record number (MRN)').fill('FICT-E2E-2');
+  await form.getByLabel('Date of birth').fill('1950-01-31');
+  await form.getByRole('button', { name: 'Admit', exact: true }).click();
+  await expect(bedRow(page, 'Bed 1')).toContainText('Test, Bob');
+  await bedRow(page, 'Bed 1')
+    .getByRole('button', { name: 'Discharge the patient in Bed 1' })
+    .click();
+  const confirm = page.getByTestId('discharge-confirm');
+  await expect(confirm).toContainText('Discharge Test, Bob from Bed 1?');
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Discharge', exact: true }).click();
+  await expect(page.getByTestId('patients-notice')).toHaveText('Test, Bob discharged from Bed 1.');
+  await expect(bedRow(page, 'Bed 1')).toContainText('Empty');
+
+  // Search finds both, in any case, with where they are now.
+  await page.getByRole('searchbox', { name: 'Name or MRN' }).fill('TEST');
+  await page.getByRole('searchbox', { name: 'Name or MRN' }).press('Enter');
+  const results = page.getByTestId('patient-search-results');
+  await expect(results.getByRole('row', { name: /Test, Alice/ })).toContainText('In Bed 2');
+  await expect(results.getByRole('row', { name: /Test, Bob/ })).toContainText('Discharged');
+
+  await page.screenshot({ path: 'test-results/screenshots/patients.png', fullPage: true });
+  mkdirSync('docs/screenshots', { recursive: true });
+  copyFileSync('test-results/screenshots/patients.png', 'docs/screenshots/patients.png');
+  expect(problems).toEqual([]);
+});
