@@ -1,14 +1,14 @@
 // What the bedside view shows, in which order and colour. Colours follow monitor convention and
-// stay clear of red, yellow and cyan, which mean alarms.
+// stay clear of red, yellow and cyan, which mean alarms. Each theme defines them (styles.css).
 import { MDC, type MdcRefId } from '../../../shared/codes/mdc';
 import type { Alarm, AlarmPriority, WaveformChannel } from '../../../shared/model/schemas';
 
 export const PARAMETER_COLOURS = {
-  ecg: '#4be08a',
-  pleth: '#8cb8ff',
-  resp: '#d2c4ff',
-  temp: '#f2f4f7',
-  other: '#c9d1d9',
+  ecg: 'var(--param-ecg)',
+  pleth: 'var(--param-pleth)',
+  resp: 'var(--param-resp)',
+  temp: 'var(--param-temp)',
+  other: 'var(--param-other)',
 } as const;
 
 export interface NumericParameter {

@@ -28,6 +28,7 @@ import {
 import { useReviewSignal, useStoredExtent } from '../components/review/use-review-signal';
 import '../components/review/review.css';
 import { strings } from '../strings';
+import { useThemeName } from '../theme';
 
 const t = strings.review;
 const EVENT_LIMIT = 5000;
@@ -50,17 +51,6 @@ function usePaperSize() {
     return () => observer.disconnect();
   }, []);
   return [ref, widthPx, heightPx] as const;
-}
-
-/** The theme's name (night / day), so the canvas is drawn again when it changes. */
-function useThemeName() {
-  const [theme, setTheme] = useState(document.documentElement.dataset.theme);
-  useEffect(() => {
-    const observer = new MutationObserver(() => setTheme(document.documentElement.dataset.theme));
-    observer.observe(document.documentElement, { attributeFilter: ['data-theme'] });
-    return () => observer.disconnect();
-  }, []);
-  return theme;
 }
 
 function useAlarmEvents(client: WorkstationClient, bedId: string) {

@@ -4,6 +4,7 @@
 // central station draws 16 or 32 of these at once; uPlot redrawing every point each frame would
 // not keep up (see `npm run bench`, central.*).
 import { recordWaveformDraw } from '../../metrics';
+import { onThemeChange, themeColour } from '../../theme';
 import { RobustScale } from './robust-scale';
 import { CSS_PX_PER_MM, SWEEP_MM_PER_S } from './sweep-display';
 import type { WaveformFeed } from './waveform-feed';
@@ -37,6 +38,9 @@ export class SweepCanvas {
   private readonly scratch = new Float64Array(MAX_SCALE_SAMPLES);
   private readonly resizeObserver: ResizeObserver;
   private readonly unsubscribe: () => void;
+  private readonly stopFollowingTheme: () => void;
+  /** The trace colour as the current theme defines it. */
+  private stroke: string;
   private widthPx = 0;
   private heightPx = 0;
   private ratio = 1;
@@ -70,6 +74,11 @@ export class SweepCanvas {
     this.resizeObserver = new ResizeObserver(() => this.resize(container));
     this.resizeObserver.observe(container);
     this.unsubscribe = feed.subscribe(() => this.requestDraw());
+    this.stroke = themeColour(options.color);
+    this.stopFollowingTheme = onThemeChange(() => {
+      this.stroke = themeColour(options.color);
+      this.redrawAll();
+    });
     this.resize(container);
   }
 
@@ -94,6 +103,7 @@ export class SweepCanvas {
   destroy(): void {
     cancelAnimationFrame(this.frame);
     this.unsubscribe();
+    this.stopFollowingTheme();
     this.resizeObserver.disconnect();
     this.canvas.remove();
   }
@@ -213,7 +223,7 @@ export class SweepCanvas {
       context.clearRect(0, 0, (eraseTo % widthPx) + 1, heightPx);
     }
 
-    context.strokeStyle = this.options.color;
+    context.strokeStyle = this.stroke;
     context.lineWidth = this.options.lineWidthPx ?? 1.5;
     context.lineJoin = 'round';
     context.beginPath();
