@@ -33,4 +33,15 @@ describe('RawByteRing', () => {
       expect([...ring.snapshot()]).toEqual(all.slice(-100));
     }
   });
+
+  it('gives the bytes after a mark, and counts those already overwritten', () => {
+    const ring = new RawByteRing(4);
+    ring.append(Uint8Array.from([1, 2]));
+    const mark = ring.position;
+    expect(ring.since(mark)).toEqual({ bytes: new Uint8Array(), lost: 0 });
+    ring.append(Uint8Array.from([3]));
+    expect(ring.since(mark)).toEqual({ bytes: Uint8Array.from([3]), lost: 0 });
+    ring.append(Uint8Array.from([4, 5, 6, 7, 8]));
+    expect(ring.since(mark)).toEqual({ bytes: Uint8Array.from([5, 6, 7, 8]), lost: 2 });
+  });
 });

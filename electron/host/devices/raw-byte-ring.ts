@@ -20,6 +20,19 @@ export class RawByteRing {
     this.written += bytes.length;
   }
 
+  /** How many bytes were ever appended: a mark to read what arrives after it (`since`). */
+  get position(): number {
+    return this.written;
+  }
+
+  /** The bytes appended after `position`, oldest first; `lost` counts those already overwritten. */
+  since(position: number): { bytes: Uint8Array; lost: number } {
+    const wanted = Math.max(0, this.written - position);
+    const kept = Math.min(wanted, this.capacity);
+    const all = this.snapshot();
+    return { bytes: all.slice(all.length - kept), lost: wanted - kept };
+  }
+
   /** The bytes kept, oldest first. */
   snapshot(): Uint8Array {
     if (this.written <= this.capacity) return this.buffer.slice(0, this.written);

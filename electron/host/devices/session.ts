@@ -77,6 +77,16 @@ export class DeviceSession {
     return this.raw.snapshot();
   }
 
+  /** A mark in the raw byte stream, for `rawBytesSince` (a capture of the next seconds). */
+  rawBytePosition(): number {
+    return this.raw.position;
+  }
+
+  /** The raw bytes received after a mark; `lost` counts those beyond the 1 MiB kept. */
+  rawBytesSince(position: number): { bytes: Uint8Array; lost: number } {
+    return this.raw.since(position);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.watchTimer);

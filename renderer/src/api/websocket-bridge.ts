@@ -5,6 +5,7 @@
 import type { StreamHandlers, WorkstationBridge } from '../../../shared/api/bridge';
 import type { ApiErrorShape } from '../../../shared/api/errors';
 import { ServerMessage, type ClientMessage } from '../../../shared/api/wire';
+import { MAX_RAW_CAPTURE_SECONDS } from '../../../shared/api/contract-devices';
 import { strings } from '../strings';
 
 /** The part of the DOM WebSocket the bridge uses, so tests can hand in a fake. */
@@ -159,10 +160,12 @@ export function createWebSocketBridge(
       return new Promise<unknown>((resolve, reject) => {
         const id = nextId++;
         const message: ClientMessage = { type: 'request', id, method, params };
+        // A raw capture answers only after the seconds it records.
+        const recordingMs = method === 'captureRawBytes' ? MAX_RAW_CAPTURE_SECONDS * 1000 : 0;
         const timer = setTimeout(() => {
           if (!pending.delete(id)) return;
           reject({ code: 'internal', message: strings.requestTimedOut } satisfies ApiErrorShape);
-        }, requestTimeoutMs);
+        }, requestTimeoutMs + recordingMs);
         pending.set(id, { message, resolve, reject, timer });
         send(message);
       });

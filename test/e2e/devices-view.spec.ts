@@ -1,0 +1,108 @@
+// The Devices view as a biomedical engineer uses it, in Chromium against the browser shell:
+// `serve --demo 4` (four simulated beds: two HealthyPi 5, an IntelliVue, a Datex S/5, each on a
+// real pseudo-terminal pair), the view opened from the navigation bar, a CMS50 oximeter connected
+// to a bed from the view itself, all five devices connected with their frames counting, then 2 s
+// of one device's raw bytes captured, downloaded, and decoded again by `workstation decode`;
+// last, the oximeter disconnected (with its confirmation). Only the devices are simulated.
+import { expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
+import { runCli, type RunningCommand } from '../support/processes';
+
+let dir: string;
+const running: RunningCommand[] = [];
+let pair: PtyPair | null = null;
+
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ws-e2e-devices-view-'));
+});
+
+test.afterAll(async () => {
+  await Promise.all(running.splice(0).map((command) => command.stop()));
+  await pair?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a biomed sees every device, its frames counting, and captures raw bytes that decode', async ({
+  page,
+}) => {
+  const serve = runCli([
+    'serve',
+    ...['--port', '0', '--data', join(dir, 'data'), '--token', 'e2e-token', '--demo', '4'],
+  ]);
+  running.push(serve);
+  const url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/, 40_000))[1]!;
+
+  await page.goto(url);
+  await page.getByTestId('nav-devices').click();
+  const view = page.getByTestId('devices-view');
+  await expect(view.getByRole('heading', { name: 'Devices', level: 1 })).toBeVisible();
+
+  const rows = view.getByTestId('device-row');
+  await expect(rows).toHaveCount(4);
+
+  // A fifth device, an oximeter on a port of its own, connected to bed 2 from this view.
+  pair = await openPtyPair(dir, 'cms50');
+  const oximeter = runCli(['simulate', '--driver', 'cms50-v7', '--port', pair.simulatorPath]);
+  running.push(oximeter);
+  await oximeter.waitForLine(/Simulating cms50-v7/);
+  const panel = view.getByTestId('device-panel');
+  await panel.getByTestId('device-panel-bed').fill('Bed 2 (demo)');
+  await panel.getByTestId('device-panel-port').fill(pair.devicePath);
+  await panel.getByTestId('device-panel-driver').selectOption('cms50-v7');
+  await panel.getByRole('button', { name: 'Connect to this bed' }).click();
+  await expect(rows).toHaveCount(5);
+  await expect(view.locator('[data-testid="device-row"][data-state="connected"]')).toHaveCount(5);
+  await expect(view.getByTestId('devices-summary')).toHaveText('5 devices, 5 connected');
+  // Sorted by bed, each bed a link to its bedside.
+  const beds = await rows.locator('td a').allTextContents();
+  expect(beds).toEqual([...beds].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })));
+  expect(beds[0]).toBe('Bed 1 (demo)');
+
+  const first = rows.first();
+  await expect(first.getByRole('rowheader')).toContainText('HealthyPi 5');
+  await expect(first.getByTestId('last-frame')).toHaveText(/^\d+\.\d s ago$/);
+  const framesOk = async () =>
+    Number((await first.getByTestId('frames-ok').textContent())!.replace(/,/g, ''));
+  const before = await framesOk();
+  expect(before).toBeGreaterThan(0);
+  await expect.poll(framesOk, { timeout: 5000 }).toBeGreaterThan(before);
+  await expect(first.getByTestId('frames-bad')).toHaveText('0');
+  const deviceId = (await first.getAttribute('data-device-id'))!;
+  const driver = deviceId.split('@')[0]!;
+
+  await first.getByRole('button', { name: 'Raw capture…' }).click();
+  const capture = page.getByTestId('raw-capture');
+  await expect(capture).toHaveAttribute('data-device-id', deviceId);
+  await capture.getByTestId('raw-capture-seconds').fill('2');
+  await capture.getByRole('button', { name: 'Start capture' }).click();
+  await expect(capture.getByTestId('raw-capture-status')).toHaveText('Recording 2 s of raw bytes…');
+  const link = capture.getByTestId('raw-capture-download');
+  await expect(link).toBeVisible({ timeout: 10_000 });
+  await expect(capture.getByTestId('raw-capture-command')).toHaveText(
+    new RegExp(`^workstation decode --driver ${driver} --input ${driver}-\\d{8}-\\d{6}\\.bin$`),
+  );
+  await page.screenshot({ path: 'test-results/screenshots/devices-view.png' });
+
+  const downloading = page.waitForEvent('download');
+  await link.click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^${driver}-\\d{8}-\\d{6}\\.bin$`));
+  const file = join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  expect(statSync(file).size).toBeGreaterThan(0);
+
+  const decode = runCli(['decode', '--driver', driver, '--input', file]);
+  running.push(decode);
+  const summary = await decode.waitForLine(/\{"summary":\{"framesOk":(\d+),"framesBad":(\d+)/);
+  expect(Number(summary[1])).toBeGreaterThan(0);
+
+  // Taking the oximeter off its bed asks first.
+  const oximeterRow = rows.filter({ hasText: 'cms50-v7' });
+  await oximeterRow.getByRole('button', { name: 'Disconnect…' }).click();
+  await oximeterRow.getByRole('button', { name: 'Disconnect: its alarms stop' }).click();
+  await expect(rows).toHaveCount(4);
+  await expect(view.getByTestId('devices-summary')).toHaveText('4 devices, 4 connected');
+});
