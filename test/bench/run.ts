@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { ingestWithQueries, storeIngest, storeOpen } from './store-ingest';
 import { liveRun } from './live';
 import { centralRun } from './central';
+import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
 import { codecBench } from './codec';
@@ -129,5 +130,19 @@ report({
   runs: central.map((r) => round(r.heapGrowthMbPerHour)),
   heapStartMb: central.map((r) => round(r.heapStartMb)),
   heapEndMb: central.map((r) => round(r.heapEndMb)),
+  machine,
+});
+
+// Each run seeds its own 72 h store and opens 20 random 10 s windows; the median of the runs'
+// medians and p95s is reported, with every run.
+const reviews = await repeat(RUNS, () => reviewOpenBench());
+report({
+  bench: 'review.open-10s',
+  what: reviews[0]!.what,
+  unit: 'ms',
+  median: round(median(reviews.map((r) => r.median))),
+  p95Median: round(median(reviews.map((r) => r.p95))),
+  runsP95: reviews.map((r) => round(r.p95)),
+  seedS: reviews.map((r) => round(r.seedS, 1)),
   machine,
 });

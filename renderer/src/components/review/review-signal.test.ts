@@ -58,12 +58,23 @@ describe('review signal', () => {
     await cache.window({ fromMs: 0, toMs: 15_000 });
     expect(asked).toHaveLength(2);
     expect(cache.windowIfLoaded({ fromMs: 2_000, toMs: 12_000 })).toHaveLength(1);
-    cache.prefetch([10_000, 20_000]);
+    void cache.prefetch([10_000, 20_000]);
     await cache.window({ fromMs: 20_000, toMs: 29_000 });
     expect(asked).toHaveLength(3);
     // Capacity 4: the oldest blocks are dropped and fetched again when needed.
     await cache.window({ fromMs: 30_000, toMs: 59_000 });
     expect(cache.windowIfLoaded({ fromMs: 0, toMs: 5_000 })).toBeUndefined();
+  });
+
+  it('prefetches one block at a time and stops once the view has moved on', async () => {
+    const { fetchWindow, asked } = storeWith([[0, 100_000]]);
+    const cache = new ReviewSignalCache(fetchWindow, 10);
+    let wanted = true;
+    const prefetching = cache.prefetch([0, 10_000, 20_000, 30_000], () => wanted);
+    expect(asked).toHaveLength(1);
+    wanted = false;
+    await prefetching;
+    expect(asked).toHaveLength(1);
   });
 
   it('orders ECG rows first', () => {

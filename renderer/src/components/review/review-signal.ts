@@ -158,10 +158,18 @@ export class ReviewSignalCache {
     );
   }
 
-  /** Fetches blocks ahead of need; failures wait until the block is really needed. */
-  prefetch(starts: readonly number[]): void {
+  /**
+   * Fetches blocks ahead of need, one at a time, while `stillWanted()`: a jump elsewhere then
+   * waits for at most one block fetched for nothing. Failures wait until the block is needed.
+   */
+  async prefetch(
+    starts: readonly number[],
+    stillWanted: () => boolean = () => true,
+  ): Promise<void> {
     for (const at of starts) {
-      if (!this.#blocks.has(at)) this.block(at).catch(() => {});
+      if (!stillWanted()) return;
+      if (this.#blocks.has(at)) continue;
+      await this.block(at).catch(() => {});
     }
   }
 }

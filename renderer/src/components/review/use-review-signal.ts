@@ -73,7 +73,7 @@ export function useReviewSignal(
     const cached = cache.windowIfLoaded(shown);
     if (cached) {
       setState({ status: 'ready', window: shown, channels: cached });
-      cache.prefetch(neighbourBlocks(shown));
+      void cache.prefetch(neighbourBlocks(shown), () => current);
     } else {
       setState((before) =>
         // The last drawing stays while the next loads, so scrolling does not flash.
@@ -84,7 +84,7 @@ export function useReviewSignal(
           if (!current) return;
           setState({ status: 'ready', window: shown, channels });
           // Only after the screen asked for: the store answers one request at a time.
-          cache.prefetch(neighbourBlocks(shown));
+          void cache.prefetch(neighbourBlocks(shown), () => current);
         },
         (error: unknown) =>
           current && setState({ status: 'failed', window: shown, reason: reasonOf(error) }),
