@@ -83,6 +83,15 @@ export const strings = {
     player: (what: string) => `Playback of ${what}`,
     exportWav: 'Export WAV',
     loadFailed: (reason: string) => `The recording could not be opened: ${reason}`,
+    heartRate: (bpm: number) => `HR ${Math.round(bpm)} /min from heart sounds`,
+    noHeartRate: 'no rate found',
+    findingHeartRate: 'HR: listening for a rate…',
+    liveNoHeartRate: (seconds: number) => `HR: no rate found in the last ${seconds} s`,
+    patient: (p: { familyName: string; givenName: string; mrn: string }) =>
+      `${p.familyName}, ${p.givenName} · MRN ${p.mrn}`,
+    noPatient: 'No patient in the bed',
+    playbackTraceLabel: (what: string) =>
+      `Phonocardiogram of ${what}; the line marks the playback position. Click or use the arrow keys to move it.`,
   },
 
   connectionLost: 'Connection to the workstation lost. Reconnecting…',

@@ -1,5 +1,5 @@
 // Stethoscope recordings: heart and lung sounds captured at the audio input's own rate and kept
-// with the bed (and later the patient) as 16-bit PCM WAV.
+// with the bed and the patient in it, as 16-bit PCM WAV, with the heart rate found in them.
 import { z } from 'zod';
 import { base64Length } from '../audio/base64';
 
@@ -22,9 +22,20 @@ export type StethoscopeMode = z.infer<typeof StethoscopeMode>;
 /** Where the chest piece was: 'heart', 'lung', or a short free text such as 'lung left base'. */
 export const AuscultationSite = z.string().trim().min(1).max(40);
 
+/** The patient in the bed when a recording was kept, as their record named them then. */
+export const SoundRecordingPatient = z.object({
+  id: z.string(),
+  mrn: z.string(),
+  familyName: z.string(),
+  givenName: z.string(),
+});
+export type SoundRecordingPatient = z.infer<typeof SoundRecordingPatient>;
+
 export const SoundRecordingMetadata = z.object({
   id: z.string(),
   bedId: z.string(),
+  /** Who was in the bed when it was saved; null for an empty bed. */
+  patient: SoundRecordingPatient.nullable(),
   /** UTC ms of the first sample. */
   startedAt: z.number(),
   durationS: z.number().nonnegative(),
@@ -32,6 +43,8 @@ export const SoundRecordingMetadata = z.object({
   site: z.string().nullable(),
   mode: StethoscopeMode.nullable(),
   label: z.string().nullable(),
+  /** The heart rate found in the heart sounds when it was saved; null when none was found. */
+  heartRateBpm: z.number().nullable(),
 });
 export type SoundRecordingMetadata = z.infer<typeof SoundRecordingMetadata>;
 

@@ -18,7 +18,9 @@ function memoryStore(): SoundRecordingStore & { rows: StoredSoundRecordingWithWa
   return {
     rows,
     async saveSoundRecording(recording) {
-      const row = { ...recording, id: `0190000${rows.length}-0000-7000-8000-000000000000` };
+      const id = `0190000${rows.length}-0000-7000-8000-000000000000`;
+      const patient = recording.patientId === ALICE.id ? ALICE : null;
+      const row = { ...recording, id, patient };
       rows.push(row);
       const { wav: _wav, ...metadata } = row;
       return metadata;
@@ -32,9 +34,20 @@ function memoryStore(): SoundRecordingStore & { rows: StoredSoundRecordingWithWa
   };
 }
 
+const ALICE = {
+  id: '01900000-0000-7000-8000-0000000000a1',
+  mrn: 'T-0001',
+  familyName: 'Test',
+  givenName: 'Alice',
+};
+
 function routerWith(store: SoundRecordingStore) {
   const bedOrThrow = (bedId: string) => {
-    if (bedId !== 'bed-1') throw new ApiError('not_found', `There is no bed "${bedId}".`);
+    if (bedId === 'bed-1') return { patient: null };
+    if (bedId === 'bed-2') {
+      return { patient: { ...ALICE, birthDate: '1980-02-03', category: 'adult' as const } };
+    }
+    throw new ApiError('not_found', `There is no bed "${bedId}".`);
   };
   const handlers = {
     requests: soundRecordingHandlers(store, bedOrThrow),
@@ -70,9 +83,14 @@ describe('stethoscope requests', () => {
       mode: 'bell',
       label: 'apex',
       startedAt: 1_700_000_000_000,
+      patient: null,
     });
     expect((saved as { durationS: number }).durationS).toBeCloseTo(71332 / 2000, 6);
     expect(store.rows[0]).toMatchObject({ patientId: null, sampleCount: 71332 });
+    // a0007's beats, counted by hand from its envelope: 71.7 /min (shared/audio/heart-sound-rate.test.ts).
+    const { heartRateBpm } = saved as { heartRateBpm: number };
+    expect(heartRateBpm).toBeGreaterThan(69.7);
+    expect(heartRateBpm).toBeLessThan(73.7);
 
     const listed = await router.request('listSoundRecordings', { bedId: 'bed-1' }, caller);
     expect(listed).toEqual([saved]);
@@ -84,6 +102,19 @@ describe('stethoscope requests', () => {
     )) as { wavBase64: string };
     expect(fetched.wavBase64).toBe(bytesToBase64(wav));
     expect(decodeWav(wav).rateHz).toBe(2000);
+  });
+
+  it('keeps a recording with the patient in the bed, and says when no heart rate is found', async () => {
+    const store = memoryStore();
+    const router = routerWith(store);
+    const silence = encodeWav(new Int16Array(2000 * 10), 2000);
+    const saved = await router.request(
+      'saveSoundRecording',
+      { bedId: 'bed-2', rateHz: 2000, startedAt: 0, wavBase64: bytesToBase64(silence) },
+      caller,
+    );
+    expect(saved).toMatchObject({ bedId: 'bed-2', patient: ALICE, heartRateBpm: null });
+    expect(store.rows[0]).toMatchObject({ patientId: ALICE.id, heartRateBpm: null });
   });
 
   it.each([

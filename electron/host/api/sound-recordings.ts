@@ -1,8 +1,11 @@
 // The contract's stethoscope requests: recordings arrive as base64 WAV, are checked to be 16-bit
-// PCM of the stated rate and length, and are kept with the bed.
+// PCM of the stated rate and length, and are kept with the bed, the patient in it, and the heart
+// rate found in the heart sounds.
 import { ApiError } from '../../../shared/api/errors';
 import { base64ToBytes, bytesToBase64 } from '../../../shared/audio/base64';
+import { heartSoundRate } from '../../../shared/audio/heart-sound-rate';
 import { decodeWav, WavFormatError } from '../../../shared/audio/wav';
+import type { Patient } from '../../../shared/model/schemas';
 import {
   MAX_SOUND_RECORDING_S,
   StethoscopeMode,
@@ -21,13 +24,18 @@ type SoundRecordingRequests = Pick<
   'saveSoundRecording' | 'listSoundRecordings' | 'getSoundRecording'
 >;
 
+/** What a recording needs of its bed: who is in it now. */
+export interface RecordingBed {
+  patient: Patient | null;
+}
+
 export function soundRecordingHandlers(
   store: SoundRecordingStore,
-  bedOrThrow: (bedId: string) => unknown,
+  bedOrThrow: (bedId: string) => RecordingBed,
 ): SoundRecordingRequests {
   return {
     saveSoundRecording: async ({ bedId, label, site, mode, rateHz, startedAt, wavBase64 }) => {
-      bedOrThrow(bedId);
+      const bed = bedOrThrow(bedId);
       const wav = wavBytes(wavBase64);
       const { samples, rateHz: fileRateHz } = readWav(wav);
       if (fileRateHz !== rateHz) {
@@ -46,15 +54,17 @@ export function soundRecordingHandlers(
           `The recording is ${Math.ceil(durationS)} s long; at most ${MAX_SOUND_RECORDING_S / 60} minutes can be kept. Record a shorter one.`,
         );
       }
+      const heartRate = heartSoundRate(samples, rateHz);
       const saved = await store.saveSoundRecording({
         bedId,
-        patientId: null,
+        patientId: bed.patient?.id ?? null,
         startedAtMs: startedAt,
         rateHz,
         sampleCount: samples.length,
         site: site || null,
         mode: mode ?? null,
         label: label || null,
+        heartRateBpm: heartRate ? Math.round(heartRate.bpm * 10) / 10 : null,
         wav,
       });
       return metadataOf(saved);
@@ -104,5 +114,7 @@ function metadataOf(stored: StoredSoundRecording): SoundRecordingMetadata {
     site: stored.site,
     mode: StethoscopeMode.safeParse(stored.mode).data ?? null,
     label: stored.label,
+    heartRateBpm: stored.heartRateBpm,
+    patient: stored.patient,
   };
 }

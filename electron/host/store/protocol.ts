@@ -4,6 +4,7 @@ import type { AlarmEventToStore, NumericToStore } from './store-input';
 import type { RetentionPolicy } from './retention';
 import type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
 import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
+import type { SoundRecordingPatient } from '../../../shared/model/sound-recording';
 import type {
   AdmissionEventToStore,
   AdmissionToStore,
@@ -65,10 +66,16 @@ export interface SoundRecordingToStore {
   site: string | null;
   mode: string | null;
   label: string | null;
+  /** Found in the heart sounds on saving; null when none was. */
+  heartRateBpm: number | null;
   wav: Uint8Array;
 }
 
-export type StoredSoundRecording = Omit<SoundRecordingToStore, 'wav'> & { id: string };
+/** As listed: with the patient's name and MRN as their record was when the recording was kept. */
+export type StoredSoundRecording = Omit<SoundRecordingToStore, 'wav'> & {
+  id: string;
+  patient: SoundRecordingPatient | null;
+};
 export type StoredSoundRecordingWithWav = StoredSoundRecording & { wav: Uint8Array };
 
 /** An ECG strip as printed (PDF): 'alarm' strips name their alarm, 'manual' ones do not. */

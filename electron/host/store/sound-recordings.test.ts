@@ -17,6 +17,7 @@ function recording(bedId: string, startedAtMs: number): SoundRecordingToStore {
     site: 'heart',
     mode: 'bell',
     label: 'apex',
+    heartRateBpm: 71.5,
     wav: encodeWav(samples, 4000),
   };
 }
@@ -53,6 +54,8 @@ describe('sound recordings in the store', () => {
       site: 'heart',
       mode: 'bell',
       label: 'apex',
+      heartRateBpm: 71.5,
+      patient: null,
     });
     expect(saved.id).toMatch(/^[0-9a-f-]{36}$/);
     const later = await store.saveSoundRecording(recording('bed-1', STARTED_AT + 60_000));
@@ -65,6 +68,33 @@ describe('sound recordings in the store', () => {
     const read = await store.readSoundRecording(saved.id);
     expect(read?.wav).toEqual(wav);
     expect(read).toMatchObject({ id: saved.id, bedId: 'bed-1', sampleCount: 4000 });
+  });
+
+  it('keeps a recording with the patient in the bed and lists it with their name and MRN', async () => {
+    const store = await open();
+    const patient = await store.admitPatient({
+      bedId: 'bed-1',
+      bedLabel: 'Bed 1',
+      atMs: STARTED_AT,
+      actor: 'nurse',
+      detail: 'admitted Test, Alice',
+      patient: {
+        mrn: 'T-0042',
+        familyName: 'Test',
+        givenName: 'Alice',
+        birthDate: '1980-02-03',
+        category: 'adult',
+      },
+    });
+    const saved = await store.saveSoundRecording({
+      ...recording('bed-1', STARTED_AT),
+      patientId: patient.id,
+      heartRateBpm: null,
+    });
+    const expected = { id: patient.id, mrn: 'T-0042', familyName: 'Test', givenName: 'Alice' };
+    expect(saved).toMatchObject({ patientId: patient.id, patient: expected, heartRateBpm: null });
+    expect((await store.listSoundRecordings('bed-1'))[0]).toMatchObject({ patient: expected });
+    expect(await store.readSoundRecording(saved.id)).toMatchObject({ patient: expected });
   });
 
   it('still has an acknowledged recording after the store is reopened', async () => {

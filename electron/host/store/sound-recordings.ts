@@ -1,4 +1,5 @@
-// Stethoscope recordings in the store worker: one row per recording, its WAV kept as it came.
+// Stethoscope recordings in the store worker: one row per recording, its WAV kept as it came, read
+// back with the name and MRN of the patient it was kept with.
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type {
@@ -17,10 +18,15 @@ interface SoundRecordingRow {
   site: string | null;
   mode: string | null;
   label: string | null;
+  heart_rate_bpm: number | null;
+  mrn: string | null;
+  family_name: string | null;
+  given_name: string | null;
 }
 
-const METADATA_COLUMNS =
-  'id, bed_id, patient_id, started_at_ms, rate_hz, sample_count, site, mode, label';
+const METADATA_COLUMNS = `r.id, r.bed_id, r.patient_id, r.started_at_ms, r.rate_hz, r.sample_count,
+  r.site, r.mode, r.label, r.heart_rate_bpm, p.mrn, p.family_name, p.given_name`;
+const WITH_PATIENT = 'sound_recordings r LEFT JOIN patients p ON p.id = r.patient_id';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function insertSoundRecording(
@@ -32,8 +38,8 @@ export async function insertSoundRecording(
   const startedAtMs = Math.round(recording.startedAtMs);
   await db.query(
     `INSERT INTO sound_recordings (id, workstation_id, bed_id, patient_id, started_at_ms, rate_hz,
-       sample_count, site, mode, label, wav)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       sample_count, site, mode, label, heart_rate_bpm, wav)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       id,
       workstationId,
@@ -45,11 +51,15 @@ export async function insertSoundRecording(
       recording.site,
       recording.mode,
       recording.label,
+      recording.heartRateBpm,
       recording.wav,
     ],
   );
-  const { wav: _wav, ...metadata } = recording;
-  return { ...metadata, id, startedAtMs };
+  const { rows } = await db.query<SoundRecordingRow>(
+    `SELECT ${METADATA_COLUMNS} FROM ${WITH_PATIENT} WHERE r.id = $1`,
+    [id],
+  );
+  return metadataOf(rows[0]!);
 }
 
 /** The bed's recordings, newest first, without their sound. */
@@ -58,8 +68,8 @@ export async function listSoundRecordings(
   bedId: string,
 ): Promise<StoredSoundRecording[]> {
   const { rows } = await db.query<SoundRecordingRow>(
-    `SELECT ${METADATA_COLUMNS} FROM sound_recordings WHERE bed_id = $1
-     ORDER BY started_at_ms DESC, id DESC`,
+    `SELECT ${METADATA_COLUMNS} FROM ${WITH_PATIENT} WHERE r.bed_id = $1
+     ORDER BY r.started_at_ms DESC, r.id DESC`,
     [bedId],
   );
   return rows.map(metadataOf);
@@ -72,7 +82,7 @@ export async function readSoundRecording(
 ): Promise<StoredSoundRecordingWithWav | null> {
   if (!UUID.test(id)) return null;
   const { rows } = await db.query<SoundRecordingRow & { wav: Uint8Array }>(
-    `SELECT ${METADATA_COLUMNS}, wav FROM sound_recordings WHERE id = $1`,
+    `SELECT ${METADATA_COLUMNS}, r.wav FROM ${WITH_PATIENT} WHERE r.id = $1`,
     [id],
   );
   const row = rows[0];
@@ -91,5 +101,15 @@ function metadataOf(row: SoundRecordingRow): StoredSoundRecording {
     site: row.site,
     mode: row.mode,
     label: row.label,
+    heartRateBpm: row.heart_rate_bpm,
+    patient:
+      row.patient_id && row.mrn !== null
+        ? {
+            id: row.patient_id,
+            mrn: row.mrn,
+            familyName: row.family_name ?? '',
+            givenName: row.given_name ?? '',
+          }
+        : null,
   };
 }

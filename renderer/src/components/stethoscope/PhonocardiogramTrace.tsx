@@ -2,23 +2,27 @@
 // animation frame), scrolling right to left, drawn on a canvas outside React's render.
 import { useEffect, useRef } from 'react';
 import { strings } from '../../strings';
+import { themeColour, useThemeName } from '../../theme';
 
-const TRACE_COLOUR = '#7ee787';
-const BASELINE_COLOUR = '#1f2731';
+const TRACE_COLOUR = 'var(--param-other)';
+const BASELINE_COLOUR = 'var(--border)';
 
 export function PhonocardiogramTrace({ analyser }: { analyser: AnalyserNode | null }) {
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const theme = useThemeName();
 
   useEffect(() => {
     const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
     // Without a capture the last trace stays on screen, to be looked at after stopping.
     if (!canvas || !context || !analyser) return;
+    const traceColour = themeColour(TRACE_COLOUR);
+    const baselineColour = themeColour(BASELINE_COLOUR);
     const width = (canvas.width = Math.round(canvas.clientWidth * devicePixelRatio) || 600);
     const height = (canvas.height = Math.round(canvas.clientHeight * devicePixelRatio) || 160);
     const mid = height / 2;
     context.clearRect(0, 0, width, height);
-    context.fillStyle = BASELINE_COLOUR;
+    context.fillStyle = baselineColour;
     context.fillRect(0, mid, width, 1);
 
     const buffer = new Float32Array(analyser.fftSize);
@@ -40,9 +44,9 @@ export function PhonocardiogramTrace({ analyser }: { analyser: AnalyserNode | nu
       context.drawImage(canvas, -column, 0);
       context.globalCompositeOperation = 'source-over';
       context.clearRect(width - column, 0, column, height);
-      context.fillStyle = BASELINE_COLOUR;
+      context.fillStyle = baselineColour;
       context.fillRect(width - column, mid, column, 1);
-      context.fillStyle = TRACE_COLOUR;
+      context.fillStyle = traceColour;
       const top = mid - (high / peak) * (mid - 2);
       const bottom = mid - (low / peak) * (mid - 2);
       context.fillRect(width - column, top, column, Math.max(1, bottom - top));
@@ -50,7 +54,7 @@ export function PhonocardiogramTrace({ analyser }: { analyser: AnalyserNode | nu
     };
     frame = requestAnimationFrame(draw);
     return () => cancelAnimationFrame(frame);
-  }, [analyser]);
+  }, [analyser, theme]);
 
   return (
     <canvas

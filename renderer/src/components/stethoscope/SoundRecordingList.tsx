@@ -1,15 +1,20 @@
-// The bed's stethoscope recordings: newest first, each playable and exportable as a WAV file.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// The bed's stethoscope recordings: newest first, each with the patient it was kept with and the
+// heart rate found in it, playable along its phonocardiogram, and exportable as a WAV file.
+import { useCallback, useEffect, useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import { base64ToBytes } from '../../../../shared/audio/base64';
+import { decodeWav } from '../../../../shared/audio/wav';
 import type { SoundRecordingMetadata } from '../../../../shared/model/sound-recording';
 import { strings } from '../../strings';
+import { RecordingTrace } from './RecordingTrace';
 
 interface OpenRecording {
   id: string;
   url: string;
   fileName: string;
   title: string;
+  samples: Int16Array;
+  rateHz: number;
 }
 
 export function SoundRecordingList(props: {
@@ -23,7 +28,7 @@ export function SoundRecordingList(props: {
   const [problem, setProblem] = useState<string | null>(null);
   const [loadingId, setLoadingId] = useState<string | null>(null);
   const [open, setOpen] = useState<OpenRecording | null>(null);
-  const audioRef = useRef<HTMLAudioElement | null>(null);
+  const [audio, setAudio] = useState<HTMLAudioElement | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -43,9 +48,11 @@ export function SoundRecordingList(props: {
   // Each blob: URL lives as long as its recording is open.
   useEffect(() => {
     if (!open) return;
-    void audioRef.current?.play().catch(() => undefined);
     return () => URL.revokeObjectURL(open.url);
   }, [open]);
+  useEffect(() => {
+    if (open) void audio?.play().catch(() => undefined);
+  }, [open, audio]);
 
   const play = useCallback(
     async (recording: SoundRecordingMetadata) => {
@@ -53,12 +60,15 @@ export function SoundRecordingList(props: {
       try {
         const { wavBase64 } = await client.request('getSoundRecording', { id: recording.id });
         const bytes = base64ToBytes(wavBase64);
+        const { samples, rateHz } = decodeWav(bytes);
         const url = URL.createObjectURL(new Blob([bytes.slice().buffer], { type: 'audio/wav' }));
         setOpen({
           id: recording.id,
           url,
           fileName: fileNameOf(recording),
           title: describe(recording),
+          samples,
+          rateHz,
         });
         setProblem(null);
       } catch (error) {
@@ -96,9 +106,23 @@ export function SoundRecordingList(props: {
             data-recording-id={recording.id}
             data-duration-s={recording.durationS.toFixed(3)}
             data-rate-hz={recording.rateHz}
+            data-heart-rate-bpm={recording.heartRateBpm ?? undefined}
+            data-patient-id={recording.patient?.id}
             aria-current={open?.id === recording.id ? 'true' : undefined}
           >
-            <span className="stethoscope__item-title">{describe(recording)}</span>
+            <span className="stethoscope__item-title">
+              {describe(recording)}
+              <span className="stethoscope__muted" data-testid="sound-recording-patient">
+                {recording.patient
+                  ? strings.stethoscope.patient(recording.patient)
+                  : strings.stethoscope.noPatient}
+              </span>
+            </span>
+            <span data-testid="sound-recording-heart-rate">
+              {recording.heartRateBpm === null
+                ? strings.stethoscope.noHeartRate
+                : strings.stethoscope.heartRate(recording.heartRateBpm)}
+            </span>
             <span className="stethoscope__muted">
               {strings.stethoscope.summary(recording.durationS, recording.rateHz)}
             </span>
@@ -117,8 +141,14 @@ export function SoundRecordingList(props: {
       </ul>
       {open && (
         <div className="stethoscope__player" data-testid="sound-recording-player">
+          <RecordingTrace
+            samples={open.samples}
+            rateHz={open.rateHz}
+            audio={audio}
+            title={open.title}
+          />
           <audio
-            ref={audioRef}
+            ref={setAudio}
             controls
             src={open.url}
             aria-label={strings.stethoscope.player(open.title)}

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import { bytesToBase64 } from '../../../../shared/audio/base64';
+import { heartSoundRate, WINDOW_S, WINDOW_STEP_S } from '../../../../shared/audio/heart-sound-rate';
 import { encodeWav } from '../../../../shared/audio/wav';
 import {
   MAX_SOUND_RECORDING_S,
@@ -19,6 +20,8 @@ type Site = 'heart' | 'lung';
 const MODES: StethoscopeMode[] = ['bell', 'diaphragm', 'raw'];
 const SITES: Site[] = ['heart', 'lung'];
 const ELAPSED_TICK_MS = 100;
+/** A live rate: 'pending' until a first window of sound is in, then the rate or null. */
+type LiveRate = 'pending' | { bpm: number } | null;
 
 export function StethoscopePanel({ client, bedId }: { client: WorkstationClient; bedId: string }) {
   const ids = useId();
@@ -34,6 +37,7 @@ export function StethoscopePanel({ client, bedId }: { client: WorkstationClient;
   const [elapsedS, setElapsedS] = useState(0);
   const [message, setMessage] = useState<{ text: string; isProblem: boolean } | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
+  const [liveRate, setLiveRate] = useState<LiveRate>('pending');
   const captureRef = useRef<StethoscopeCapture | null>(null);
   const canCapture = typeof navigator.mediaDevices?.getUserMedia === 'function';
 
@@ -103,6 +107,19 @@ export function StethoscopePanel({ client, bedId }: { client: WorkstationClient;
     }, ELAPSED_TICK_MS);
     return () => clearInterval(timer);
   }, [capture, stopAndSave]);
+
+  // The heart rate while recording: every 2 s, over the last 8 s of raw sound.
+  useEffect(() => {
+    if (!capture) return;
+    setLiveRate('pending');
+    const timer = setInterval(() => {
+      const samples = capture.recentSamples(WINDOW_S);
+      if (samples.length < (WINDOW_S / 2) * capture.rateHz) return;
+      const rate = heartSoundRate(samples, capture.rateHz);
+      setLiveRate(rate ? { bpm: rate.bpm } : null);
+    }, WINDOW_STEP_S * 1000);
+    return () => clearInterval(timer);
+  }, [capture]);
 
   const record = async () => {
     setPhase('starting');
@@ -235,6 +252,19 @@ export function StethoscopePanel({ client, bedId }: { client: WorkstationClient;
         <span role="timer" aria-live="off" data-testid="stethoscope-elapsed">
           {phase === 'recording' ? strings.stethoscope.recording(elapsedS) : ''}
         </span>
+        {phase === 'recording' && (
+          <span
+            className="stethoscope__live-rate"
+            data-testid="stethoscope-live-rate"
+            data-bpm={liveRate && liveRate !== 'pending' ? liveRate.bpm.toFixed(1) : undefined}
+          >
+            {liveRate === 'pending'
+              ? strings.stethoscope.findingHeartRate
+              : liveRate
+                ? strings.stethoscope.heartRate(liveRate.bpm)
+                : strings.stethoscope.liveNoHeartRate(WINDOW_S)}
+          </span>
+        )}
         <span role="status" data-testid="stethoscope-message">
           {!canCapture
             ? strings.stethoscope.noCapture

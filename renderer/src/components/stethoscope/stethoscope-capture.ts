@@ -22,6 +22,8 @@ export interface StethoscopeCapture {
   /** How the raw samples are taken: 'worklet' normally, 'script-processor' if worklets fail. */
   readonly captureMethod: 'worklet' | 'script-processor';
   capturedFrames(): number;
+  /** The last raw samples taken, up to `seconds` of them (for the live heart rate). */
+  recentSamples(seconds: number): Float32Array;
   setMode(mode: StethoscopeMode): void;
   setListening(listening: boolean): void;
   /** Ends the capture and returns every raw sample taken. */
@@ -137,6 +139,7 @@ async function buildGraph(
     analyser,
     captureMethod,
     capturedFrames: () => frames,
+    recentSamples: (seconds) => lastSamples(chunks, Math.round(seconds * context.sampleRate)),
     setMode,
     setListening: (listening) => {
       monitor.gain.setTargetAtTime(listening ? 1 : 0, context.currentTime, 0.02);
@@ -155,4 +158,24 @@ async function buildGraph(
         return samples;
       })()),
   };
+}
+
+/** The newest `count` samples across the captured chunks, oldest first. */
+function lastSamples(chunks: readonly Float32Array[], count: number): Float32Array {
+  const taken: Float32Array[] = [];
+  let total = 0;
+  for (let i = chunks.length - 1; i >= 0 && total < count; i--) {
+    const chunk = chunks[i]!;
+    const part =
+      chunk.length > count - total ? chunk.subarray(chunk.length - (count - total)) : chunk;
+    taken.push(part);
+    total += part.length;
+  }
+  const samples = new Float32Array(total);
+  let at = 0;
+  for (const part of taken.reverse()) {
+    samples.set(part, at);
+    at += part.length;
+  }
+  return samples;
 }
