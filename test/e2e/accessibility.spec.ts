@@ -55,6 +55,9 @@ for (const theme of ['night', 'day'] as const) {
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
       await page.waitForTimeout(1500);
       const violations = await seriousViolations(page);
+      if (theme === 'day') {
+        await page.screenshot({ path: `test-results/screenshots/day-${view.ready}.png` });
+      }
       if (violations.length > 0) found[view.name] = violations;
     }
     expect(found).toEqual({});
