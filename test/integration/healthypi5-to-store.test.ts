@@ -86,9 +86,12 @@ describe('HealthyPi 5 over a pseudo-terminal into the store', () => {
 
   it('stores every sample the simulator sent, bit-exact, in order, on the simulator clock', async () => {
     // The host must hold the port open before the first frame, or the pty would drop it.
+    // The session may have said so before this test listened: its status says it as well.
     await waitFor(
       'the host to open the port',
-      () => deviceEvents.find((e) => e.state === 'connecting'),
+      () =>
+        deviceEvents.find((e) => e.state === 'connecting') ??
+        [...workstation.sessions.values()].find((s) => s.status().state === 'connecting'),
       5000,
     );
     const run = await runSimulator(pair.simulatorPath);
