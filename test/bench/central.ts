@@ -2,16 +2,13 @@
 // at 500 Hz (plus pleth and respiration) through a pty into the workstation core in this process.
 // Reports the frame time of the central station, of a bedside with three waves, and of a plain
 // uPlot page drawing the same number of points in the same run, and the renderer heap's growth.
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo } from '../../electron/host/demo';
-import { startWorkstation } from '../../electron/host/workstation';
-import { startBrowserShell } from '../../electron/cli/serve/server';
-import { rendererDir } from '../../electron/host/locate';
-import { CHROMIUM_LAUNCH } from '../support/chromium';
+import { startBrowserRig } from './browser-rig';
 import { quantile } from './stats';
 
 export interface CentralResult {
@@ -100,18 +97,10 @@ export async function centralRun(
 ): Promise<CentralResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ws-bench-central-'));
   const demo = await startDemo(16, [['intellivue-mib']]);
-  const workstation = await startWorkstation({
-    dataDir: join(dir, 'data'),
-    devices: demo.beds.flatMap((bed) => bed.devices),
-    log: () => {},
-  });
-  const shell = await startBrowserShell({
-    router: workstation.router,
-    rendererDir: rendererDir(),
-    port: 0,
-    token: 'bench',
-  });
-  const browser = await chromium.launch(CHROMIUM_LAUNCH);
+  const { shell, browser, close } = await startBrowserRig(
+    join(dir, 'data'),
+    demo.beds.flatMap((bed) => bed.devices),
+  );
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.goto(shell.url);
@@ -154,9 +143,7 @@ export async function centralRun(
       soakSeconds: soaked,
     };
   } finally {
-    await browser.close();
-    await shell.close();
-    await workstation.stop();
+    await close();
     await demo.stop();
     rmSync(dir, { recursive: true, force: true });
   }

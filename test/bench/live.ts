@@ -7,13 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { chromium } from '@playwright/test';
 import { openPtyPair } from '../../electron/host/devices/simulators/pty-pair';
-import { startWorkstation } from '../../electron/host/workstation';
-import { startBrowserShell } from '../../electron/cli/serve/server';
-import { rendererDir } from '../../electron/host/locate';
 import { quantile } from './stats';
-import { CHROMIUM_LAUNCH } from '../support/chromium';
+import { startBrowserRig } from './browser-rig';
 import { openBed } from '../support/simulated-bed';
 
 const LAG_RESOLUTION_MS = 2;
@@ -33,18 +29,9 @@ export async function liveRun(
 ): Promise<LiveResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ws-bench-live-'));
   const pair = await openPtyPair(dir, 'hp5');
-  const workstation = await startWorkstation({
-    dataDir: join(dir, 'data'),
-    devices: [{ driver: 'healthypi5', path: pair.devicePath }],
-    log: () => {},
-  });
-  const shell = await startBrowserShell({
-    router: workstation.router,
-    rendererDir: rendererDir(),
-    port: 0,
-    token: 'bench',
-  });
-  const browser = await chromium.launch(CHROMIUM_LAUNCH);
+  const { workstation, shell, browser, close } = await startBrowserRig(join(dir, 'data'), [
+    { driver: 'healthypi5', path: pair.devicePath },
+  ]);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     if (view === 'bedside') {
@@ -103,9 +90,7 @@ export async function liveRun(
       storedSamples: counts.samples,
     };
   } finally {
-    await browser.close();
-    await shell.close();
-    await workstation.stop();
+    await close();
     await pair.close();
     rmSync(dir, { recursive: true, force: true });
   }

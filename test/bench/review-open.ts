@@ -8,15 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { chromium } from '@playwright/test';
 import { openPtyPair } from '../../electron/host/devices/simulators/pty-pair';
-import { startWorkstation } from '../../electron/host/workstation';
-import { startBrowserShell } from '../../electron/cli/serve/server';
-import { rendererDir } from '../../electron/host/locate';
 import { applyMigrations } from '../../electron/host/store/migrate';
 import { migrations } from '../../electron/host/store/migrations/index';
 import { encodeStoredChunk, WAVEFORM_ENCODING } from '../../electron/host/store/waveform-codec';
-import { CHROMIUM_LAUNCH } from '../support/chromium';
+import { startBrowserRig } from './browser-rig';
 import { median, quantile, round } from './stats';
 
 const HOURS = 72;
@@ -79,18 +75,9 @@ export async function reviewOpenBench(): Promise<ReviewOpenResult> {
   const seedS = (performance.now() - seedStart) / 1000;
   // The bed exists because a device is assigned to it; the device stays silent.
   const pair = await openPtyPair(dir, 'hp5');
-  const workstation = await startWorkstation({
-    dataDir: join(dir, 'data'),
-    devices: [{ driver: 'healthypi5', path: pair.devicePath, bed: BED_LABEL }],
-    log: () => {},
-  });
-  const shell = await startBrowserShell({
-    router: workstation.router,
-    rendererDir: rendererDir(),
-    port: 0,
-    token: 'bench',
-  });
-  const browser = await chromium.launch(CHROMIUM_LAUNCH);
+  const { shell, browser, close } = await startBrowserRig(join(dir, 'data'), [
+    { driver: 'healthypi5', path: pair.devicePath, bed: BED_LABEL },
+  ]);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const startMs = endMs - HOURS * 3_600_000;
@@ -112,9 +99,7 @@ export async function reviewOpenBench(): Promise<ReviewOpenResult> {
       seedS: round(seedS, 1),
     };
   } finally {
-    await browser.close();
-    await shell.close();
-    await workstation.stop();
+    await close();
     await pair.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,8 @@
 // sweep draws what is new each frame.
 import { memo, useEffect, useId, useRef, useState } from 'react';
 import { strings } from '../strings';
-import { SweepCanvas, type SweepGain } from './waveform/sweep-canvas';
+import type { SweepGain } from './waveform/sweep-canvas';
+import { SweepTrace } from './waveform/SweepTrace';
 import { SWEEP_MM_PER_S } from './waveform/sweep-display';
 import type { WaveformFeed } from './waveform/waveform-feed';
 
@@ -38,8 +39,6 @@ export const Waveform = memo(function Waveform({
   scale,
   unit = '',
 }: WaveformProps) {
-  const plotRef = useRef<HTMLDivElement>(null);
-  const sweepRef = useRef<SweepCanvas | null>(null);
   const live = useFeedLiveness(feed);
   const [mmPerS, setMmPerS] = useState<number>(SWEEP_MM_PER_S);
   const mvPerUnit = MV_PER_UNIT[unit];
@@ -50,27 +49,6 @@ export const Waveform = memo(function Waveform({
     canGain && mmPerMv > 0 ? { mmPerUnit: mmPerMv * mvPerUnit, unitsPerCount: scale } : null;
   const speedId = useId();
   const gainId = useId();
-
-  useEffect(() => {
-    const container = plotRef.current;
-    if (!container) return;
-    const sweep = new SweepCanvas(container, feed, { color });
-    sweepRef.current = sweep;
-    return () => {
-      sweep.destroy();
-      sweepRef.current = null;
-    };
-  }, [feed, color]);
-  useEffect(() => sweepRef.current?.setSpeed(mmPerS), [mmPerS, feed, color]);
-  const gainMm = gain?.mmPerUnit;
-  const gainScale = gain?.unitsPerCount;
-  useEffect(() => {
-    sweepRef.current?.setGain(
-      gainMm !== undefined && gainScale !== undefined
-        ? { mmPerUnit: gainMm, unitsPerCount: gainScale }
-        : null,
-    );
-  }, [gainMm, gainScale, feed, color]);
 
   return (
     <figure
@@ -125,7 +103,13 @@ export const Waveform = memo(function Waveform({
           </label>
         )}
       </figcaption>
-      <div className="waveform__plot" ref={plotRef} aria-hidden="true" />
+      <SweepTrace
+        className="waveform__plot"
+        feed={feed}
+        color={color}
+        mmPerS={mmPerS}
+        gain={gain}
+      />
       {!live && (
         <p className="waveform__no-signal" role="status">
           {strings.noSignal}

@@ -1,16 +1,9 @@
 // One bed as a bedside monitor shows it: header (bed, devices, clock), alarms on top, waveforms
 // on the left, numerics on the right. Everything comes from the bed's bedLive stream.
-import { useCallback, useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
 import type { Alarm } from '../../../shared/model/schemas';
-import {
-  BEDSIDE_NUMERICS,
-  PARAMETER_COLOURS,
-  alarmPriorityFor,
-  shownParameter,
-  orderWaveforms,
-  waveformColour,
-} from '../clinical/parameters';
+import { BEDSIDE_NUMERICS, orderWaveforms, waveformColour } from '../clinical/parameters';
 import { AlarmBar } from '../components/AlarmBar';
 import { AlarmControls } from '../components/alarms/AlarmControls';
 import { AlarmLog } from '../components/alarms/AlarmLog';
@@ -19,14 +12,12 @@ import { useAlarmSound } from '../components/alarms/useAlarmSound';
 import { DevicePanel } from '../components/DevicePanel';
 import { DeviceState } from '../components/DeviceState';
 import { PatientBadge } from '../components/patients/PatientBadge';
-import { NibpTile, NIBP_REF_IDS } from '../components/NibpTile';
-import { NumericTile } from '../components/NumericTile';
 import { StethoscopePanel } from '../components/stethoscope/StethoscopePanel';
 import { StripsPanel } from '../components/strips/StripsPanel';
 import { Waveform } from '../components/Waveform';
-import { WaveformFeeds } from '../components/waveform/waveform-feed';
 import { strings } from '../strings';
-import { bedLiveReducer, initialBedLiveState } from './bed-live-state';
+import { useBedLive } from './use-bed-live';
+import { BedNumerics } from '../components/BedNumerics';
 
 export interface BedsideProps {
   client: WorkstationClient;
@@ -38,36 +29,12 @@ export interface BedsideProps {
 }
 
 export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsideProps) {
-  const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
+  const { state, feeds, isCurrent } = useBedLive(client, bedId);
   const [showDevices, setShowDevices] = useState(false);
   const [showStethoscope, setShowStethoscope] = useState(false);
   const [showLimits, setShowLimits] = useState(false);
   const [showLog, setShowLog] = useState(false);
   const [showStrips, setShowStrips] = useState(false);
-  const feedsRef = useRef<WaveformFeeds | null>(null);
-  feedsRef.current ??= new WaveformFeeds();
-  const feeds = feedsRef.current;
-
-  useEffect(() => {
-    return client.subscribe(
-      'bedLive',
-      { bedId },
-      (event) => {
-        if (event.type === 'samples') {
-          // ~50 blocks a second per channel: straight into the feed, never into React state.
-          const { block } = event;
-          feeds.get(block.deviceId, block.channel)?.push(block);
-          return;
-        }
-        if (event.type === 'snapshot') {
-          for (const c of event.channels) feeds.ensure(c.deviceId, c.refId, c.rateHz);
-        }
-        dispatch(event);
-      },
-      (error) => dispatch({ type: 'streamProblem', message: error.message }),
-    );
-  }, [client, bedId, feeds]);
-
   const acknowledge = useCallback(
     (alarm: Alarm) => client.request('acknowledgeAlarm', { bedId, alarmId: alarm.id }),
     [client, bedId],
@@ -76,11 +43,6 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
   const { bed, devices, channels, numerics, alarms, streamProblem } = state;
   const { alarmAudio, alarmsOff, alarmSettings } = state;
   useAlarmSound(alarmAudio);
-  // A value is current only while the device that measured it is connected. With the
-  // workstation itself out of reach, nothing on screen is known to be current.
-  const connected = new Set(devices.filter((d) => d.state === 'connected').map((d) => d.id));
-  const isCurrent = (source: string | undefined) =>
-    streamProblem === null && source !== undefined && connected.has(source);
   return (
     <div className="bedside" data-testid="bedside" data-bed-id={bedId}>
       <header className="bedside__header">
@@ -193,25 +155,12 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
             )}
           </div>
           <section className="bedside__numerics" aria-label={strings.numericsRegion}>
-            {BEDSIDE_NUMERICS.map((parameter) => {
-              const shown = shownParameter(parameter, numerics);
-              return (
-                <NumericTile
-                  key={parameter.refId}
-                  refId={parameter.refId}
-                  label={shown.label}
-                  unit={shown.unit}
-                  color={parameter.color}
-                  decimals={parameter.decimals}
-                  numeric={numerics[shown.refId]}
-                  alarmPriority={alarmPriorityFor(parameter, alarms)}
-                  sourceLive={isCurrent(numerics[shown.refId]?.source)}
-                />
-              );
-            })}
-            {numerics[NIBP_REF_IDS.systolic] && (
-              <NibpTile numerics={numerics} color={PARAMETER_COLOURS.other} />
-            )}
+            <BedNumerics
+              parameters={BEDSIDE_NUMERICS}
+              numerics={numerics}
+              alarms={alarms}
+              isCurrent={isCurrent}
+            />
           </section>
         </main>
       )}

@@ -1,26 +1,18 @@
 // One bed on the central station: bed and patient, an ECG sweep (pleth where there is no ECG),
 // the key numerics, and the bed's most urgent alarm in its priority colour, flashing while it
 // sounds. One click (or Enter) opens the bed. The tile follows the bed's own live stream.
-import { memo, useEffect, useReducer, useRef } from 'react';
+import { memo, useEffect } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { Alarm, Bed } from '../../../../shared/model/schemas';
 import type { AlarmAudio } from '../../../../shared/model/alarms';
-import {
-  BEDSIDE_NUMERICS,
-  alarmPriorityFor,
-  orderWaveforms,
-  shownParameter,
-  waveformColour,
-} from '../../clinical/parameters';
+import { BEDSIDE_NUMERICS, orderWaveforms, waveformColour } from '../../clinical/parameters';
 import { sortByUrgency } from '../../clinical/alarm-urgency';
 import { tilePriority } from '../../clinical/central-layout';
 import { navigate, routeHref } from '../../navigation';
 import { strings } from '../../strings';
-import { bedLiveReducer, initialBedLiveState } from '../../views/bed-live-state';
-import { NumericTile } from '../NumericTile';
-import { NibpTile, NIBP_REF_IDS } from '../NibpTile';
+import { useBedLive } from '../../views/use-bed-live';
 import { SweepTrace } from '../waveform/SweepTrace';
-import { WaveformFeeds } from '../waveform/waveform-feed';
+import { BedNumerics } from '../BedNumerics';
 
 export interface BedTileProps {
   client: WorkstationClient;
@@ -33,28 +25,9 @@ export interface BedTileProps {
 const TILE_NUMERICS = BEDSIDE_NUMERICS.slice(0, 3);
 
 export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: BedTileProps) {
-  const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
-  const feedsRef = useRef<WaveformFeeds | null>(null);
-  feedsRef.current ??= new WaveformFeeds();
-  const feeds = feedsRef.current;
   const bedId = listed.id;
-
-  useEffect(() => {
-    return client.subscribe(
-      'bedLive',
-      { bedId },
-      (event) => {
-        if (event.type === 'samples') {
-          feeds.get(event.block.deviceId, event.block.channel)?.push(event.block);
-          return;
-        }
-        dispatch(event);
-      },
-      (error) => dispatch({ type: 'streamProblem', message: error.message }),
-    );
-  }, [client, bedId, feeds]);
-
-  const { bed, channels, numerics, alarms, devices, alarmAudio, streamProblem } = state;
+  const { state, feeds, isCurrent } = useBedLive(client, bedId);
+  const { bed, channels, numerics, alarms, alarmAudio, streamProblem } = state;
   useEffect(() => onAlarms(bedId, alarms, alarmAudio), [onAlarms, bedId, alarms, alarmAudio]);
 
   // The trace: the first ECG, else whatever comes first in monitor order (pleth, resp).
@@ -64,9 +37,6 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
   const top = ordered[0] ?? null;
   const patient = (bed ?? listed).patient;
   const label = (bed ?? listed).label;
-  const connected = new Set(devices.filter((d) => d.state === 'connected').map((d) => d.id));
-  const isCurrent = (source: string | undefined) =>
-    streamProblem === null && source !== undefined && connected.has(source);
   const href = routeHref({ view: 'bed', bedId });
 
   return (
@@ -115,23 +85,12 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
           <p className="tile__no-trace">{strings.central.noWaveform}</p>
         )}
         <div className="tile__numerics">
-          {TILE_NUMERICS.map((parameter) => {
-            const shown = shownParameter(parameter, numerics);
-            return (
-              <NumericTile
-                key={parameter.refId}
-                refId={parameter.refId}
-                label={shown.label}
-                unit={shown.unit}
-                color={parameter.color}
-                decimals={parameter.decimals}
-                numeric={numerics[shown.refId]}
-                alarmPriority={alarmPriorityFor(parameter, alarms)}
-                sourceLive={isCurrent(numerics[shown.refId]?.source)}
-              />
-            );
-          })}
-          {numerics[NIBP_REF_IDS.systolic] && <NibpTile numerics={numerics} color="var(--text)" />}
+          <BedNumerics
+            parameters={TILE_NUMERICS}
+            numerics={numerics}
+            alarms={alarms}
+            isCurrent={isCurrent}
+          />
         </div>
       </div>
     </article>
