@@ -133,6 +133,20 @@ describe('pruneStep', () => {
     expect((await pruneStep(db, DEFAULT_RETENTION, NOW)).deleted.alarm_events).toBe(1);
   });
 
+  it('deletes printed strips with the events they document', async () => {
+    const old = NOW - DEFAULT_RETENTION.eventsMs;
+    const strip = (toMs: number) =>
+      db.query(
+        `INSERT INTO strips (id, workstation_id, bed_id, kind, from_ms, to_ms, created_at_ms,
+           actor, pdf) VALUES ($1, 'ws', 'bed-1', 'manual', $2, $3, $3, 'rn', '\\x25504446')`,
+        [uuid(), toMs - 20_000, toMs],
+      );
+    await strip(old - 1);
+    await strip(old + 1);
+    expect((await pruneStep(db, DEFAULT_RETENTION, NOW)).deleted.strips).toBe(1);
+    expect(await count('strips')).toBe(1);
+  });
+
   it('reports every table, with zero on an empty store', async () => {
     expect(await pruneStep(db, DEFAULT_RETENTION, NOW)).toEqual({
       deleted: {
@@ -142,6 +156,7 @@ describe('pruneStep', () => {
         alarm_events: 0,
         annotations: 0,
         audit_events: 0,
+        strips: 0,
       },
       more: false,
     });

@@ -52,6 +52,16 @@ const PRUNED_TABLES: readonly PrunedTable[] = [
   eventTable('alarm_events'),
   eventTable('annotations'),
   eventTable('audit_events'),
+  // Printed strips go with the events they document (they do not sync yet).
+  {
+    table: 'strips',
+    timeColumn: 'to_ms',
+    groupColumns: [],
+    keyColumns: ['id'],
+    keepFor: 'eventsMs',
+    waitForSync: false,
+    synced: false,
+  },
 ];
 
 /**
