@@ -20,6 +20,10 @@ export interface CentralResult {
   bedsideFrameP95Ms: number;
   /** central p95 / uPlot p95 in the same run: below 1 is faster than plain uPlot. */
   ratioToUplot: number;
+  /** Share of the time the renderer's main thread was busy (CDP TaskDuration), central. */
+  centralMainThreadBusy: number;
+  /** The same for the plain uPlot page. */
+  uplotMainThreadBusy: number;
   heapStartMb: number;
   heapEndMb: number;
   heapGrowthMbPerHour: number;
@@ -44,7 +48,26 @@ function frameTimes(page: Page, ms: number): Promise<number[]> {
   })`);
 }
 
-async function usedHeapMb(page: Page): Promise<number> {
+/** Frame intervals over `ms`, and the share of that time the page's main thread was busy. */
+async function measureFrames(page: Page, ms: number): Promise<{ frames: number[]; busy: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskSeconds = async () => {
+    const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+      metrics: { name: string; value: number }[];
+    };
+    return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+  };
+  const before = await taskSeconds();
+  const startedAt = performance.now();
+  const frames = await frameTimes(page, ms);
+  const busy = (await taskSeconds()) - before;
+  const elapsedS = (performance.now() - startedAt) / 1000;
+  await cdp.detach();
+  return { frames, busy: busy / elapsedS };
+}
+
+export async function usedHeapMb(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
@@ -108,7 +131,7 @@ export async function centralRun(
     // Every tile drawing (the IntelliVue association takes a few seconds) before measuring.
     await page.waitForTimeout(8000);
     const heapStartMb = await usedHeapMb(page);
-    const central = await frameTimes(page, measureSeconds * 1000);
+    const { frames: central, busy: centralBusy } = await measureFrames(page, measureSeconds * 1000);
     const trace = await page.locator('.tile__trace').first().boundingBox();
     if (soakSeconds > measureSeconds) {
       await page.waitForTimeout((soakSeconds - measureSeconds) * 1000);
@@ -125,7 +148,7 @@ export async function centralRun(
       uplotPage(Math.round(trace?.width ?? 300), Math.round(trace?.height ?? 150)),
     );
     await page.waitForTimeout(2000);
-    const uplot = await frameTimes(page, measureSeconds * 1000);
+    const { frames: uplot, busy: uplotBusy } = await measureFrames(page, measureSeconds * 1000);
 
     const centralP95 = quantile(central, 0.95);
     const uplotP95 = quantile(uplot, 0.95);
@@ -137,6 +160,8 @@ export async function centralRun(
       uplotFrameP95Ms: uplotP95,
       bedsideFrameP95Ms: quantile(bedside, 0.95),
       ratioToUplot: centralP95 / uplotP95,
+      centralMainThreadBusy: centralBusy,
+      uplotMainThreadBusy: uplotBusy,
       heapStartMb,
       heapEndMb,
       heapGrowthMbPerHour: ((heapEndMb - heapStartMb) * 3600) / soaked,

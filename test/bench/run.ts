@@ -119,6 +119,8 @@ report({
   droppedShareMedian: round(median(central.map((r) => r.centralDroppedShare)), 4),
   uplotP95Median: round(median(central.map((r) => r.uplotFrameP95Ms))),
   ratioToUplotMedian: round(median(central.map((r) => r.ratioToUplot))),
+  mainThreadBusyMedian: round(median(central.map((r) => r.centralMainThreadBusy)), 3),
+  uplotMainThreadBusyMedian: round(median(central.map((r) => r.uplotMainThreadBusy)), 3),
   bedsideThreeWavesP95Median: round(median(central.map((r) => r.bedsideFrameP95Ms))),
   machine,
 });
