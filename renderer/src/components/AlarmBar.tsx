@@ -6,6 +6,7 @@ import type { AlarmAudio } from '../../../shared/model/alarms';
 import { sortByUrgency } from '../clinical/alarm-urgency';
 import { useNow } from '../hooks/use-now';
 import { strings } from '../strings';
+import { reasonOf } from '../api/reason';
 
 export interface AlarmBarProps {
   alarms: readonly Alarm[];
@@ -26,7 +27,7 @@ export function AlarmBar({ alarms, onAcknowledge, audio }: AlarmBarProps) {
     try {
       await onAcknowledge(alarm);
     } catch (err) {
-      setError(strings.acknowledgeFailed(err instanceof Error ? err.message : String(err)));
+      setError(strings.acknowledgeFailed(reasonOf(err)));
     } finally {
       setInFlight((ids) => {
         const next = new Set(ids);

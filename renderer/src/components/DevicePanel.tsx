@@ -5,6 +5,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
 import type { DeviceStatus, DriverInfo, PortInfo } from '../../../shared/model/schemas';
 import { strings } from '../strings';
+import { reasonOf } from '../api/reason';
 
 export interface DevicePanelProps {
   client: WorkstationClient;
@@ -17,10 +18,6 @@ export interface DevicePanelProps {
 }
 
 type Listing = { ports: PortInfo[]; drivers: DriverInfo[]; hidPresent: string[] };
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export function DevicePanel({
   client,
@@ -45,7 +42,7 @@ export function DevicePanel({
         setListing(result);
         setDriver((current) => current || (result.drivers[0]?.id ?? ''));
       },
-      (error: unknown) => setProblem(strings.devicePanel.listFailed(reason(error))),
+      (error: unknown) => setProblem(strings.devicePanel.listFailed(reasonOf(error))),
     );
   }, [client]);
   useEffect(refresh, [refresh]);
@@ -69,7 +66,7 @@ export function DevicePanel({
       },
       (error: unknown) => {
         setBusy(false);
-        setProblem(strings.devicePanel.connectFailed(reason(error)));
+        setProblem(strings.devicePanel.connectFailed(reasonOf(error)));
       },
     );
   };
@@ -86,7 +83,7 @@ export function DevicePanel({
       },
       (error: unknown) => {
         setBusy(false);
-        setProblem(strings.devicePanel.bpFailed(reason(error)));
+        setProblem(strings.devicePanel.bpFailed(reasonOf(error)));
       },
     );
   };
@@ -97,7 +94,7 @@ export function DevicePanel({
     client
       .request('disconnectDevice', { deviceId })
       .then(refresh, (error: unknown) =>
-        setProblem(strings.devicePanel.disconnectFailed(reason(error))),
+        setProblem(strings.devicePanel.disconnectFailed(reasonOf(error))),
       );
   };
 

@@ -10,10 +10,9 @@ import { RawCapture } from '../components/devices/RawCapture';
 import { deviceRows } from '../components/devices/device-rows';
 import { strings } from '../strings';
 import '../components/devices/devices.css';
+import { reasonOf } from '../api/reason';
 
 const REFRESH_EVERY_MS = 1000;
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function Devices({
   client,
@@ -41,7 +40,7 @@ export function Devices({
         setNowMs(Date.now());
         setProblem(null);
       },
-      (error: unknown) => setProblem(s.statusFailed(reason(error))),
+      (error: unknown) => setProblem(s.statusFailed(reasonOf(error))),
     );
   }, [client, s]);
 
@@ -70,7 +69,7 @@ export function Devices({
     if (capturing === deviceId) setCapturing(null);
     client
       .request('disconnectDevice', { deviceId })
-      .then(changed, (error: unknown) => setProblem(s.disconnectFailed(reason(error))));
+      .then(changed, (error: unknown) => setProblem(s.disconnectFailed(reasonOf(error))));
   };
 
   const rows = deviceRows(live.devices, live.beds, drivers, nowMs);

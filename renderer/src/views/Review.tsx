@@ -29,6 +29,7 @@ import { useReviewSignal, useStoredExtent } from '../components/review/use-revie
 import '../components/review/review.css';
 import { strings } from '../strings';
 import { useThemeName } from '../theme';
+import { reasonOf } from '../api/reason';
 
 const t = strings.review;
 const EVENT_LIMIT = 5000;
@@ -62,7 +63,7 @@ function useAlarmEvents(client: WorkstationClient, bedId: string) {
       .request('getAlarmLog', { bedId, fromMs: Date.now() - RETENTION_MS, limit: EVENT_LIMIT })
       .then(
         (log) => current && setEvents(log),
-        (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),
+        (err: unknown) => current && setError(reasonOf(err)),
       );
     return () => {
       current = false;

@@ -7,6 +7,7 @@ import type { AlarmAudio, AlarmOff, AlarmParameter } from '../../../../shared/mo
 import { useNow } from '../../hooks/use-now';
 import { strings } from '../../strings';
 import { ReasonForm } from './ReasonForm';
+import { reasonOf } from '../../api/reason';
 
 export interface AlarmControlsProps {
   client: WorkstationClient;
@@ -14,8 +15,6 @@ export interface AlarmControlsProps {
   audio: AlarmAudio;
   alarmsOff: readonly AlarmOff[];
 }
-
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControlsProps) {
   const now = useNow(500);
@@ -30,7 +29,7 @@ export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControls
       await action();
       return true;
     } catch (err) {
-      setError(strings.alarmAudio.failed(describe(err)));
+      setError(strings.alarmAudio.failed(reasonOf(err)));
       return false;
     } finally {
       setBusy(false);

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { AlarmLogItem } from '../../../../shared/api/contract';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import { strings } from '../../strings';
+import { reasonOf } from '../../api/reason';
 
 export interface AlarmLogProps {
   client: WorkstationClient;
@@ -28,7 +29,7 @@ export function AlarmLog({ client, bedId, refreshKey }: AlarmLogProps) {
         setError(null);
       },
       (err: unknown) => {
-        if (current) setError(t.failed(err instanceof Error ? err.message : String(err)));
+        if (current) setError(t.failed(reasonOf(err)));
       },
     );
     return () => {

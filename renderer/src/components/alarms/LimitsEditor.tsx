@@ -22,6 +22,7 @@ import {
 } from '../../clinical/alarm-limits';
 import { strings } from '../../strings';
 import { ReasonForm } from './ReasonForm';
+import { reasonOf } from '../../api/reason';
 
 export interface LimitsEditorProps {
   client: WorkstationClient;
@@ -31,7 +32,6 @@ export interface LimitsEditorProps {
 }
 
 const t = strings.limitsEditor;
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const shown = (v: number | null) => (v === null ? t.off : String(v));
 
 export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEditorProps) {
@@ -66,7 +66,7 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
       setDraft(toDraft(saved.limits));
       setReviewing(false);
     } catch (err) {
-      setError(t.failed(describe(err)));
+      setError(t.failed(reasonOf(err)));
     } finally {
       setBusy(false);
     }
@@ -81,7 +81,7 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
       setOffFor(null);
       return true;
     } catch (err) {
-      setError(t.offFailed(describe(err)));
+      setError(t.offFailed(reasonOf(err)));
       return false;
     } finally {
       setBusy(false);

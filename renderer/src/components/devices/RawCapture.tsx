@@ -6,6 +6,7 @@ import type { RequestOutput } from '../../../../shared/api/contract';
 import { MAX_RAW_CAPTURE_SECONDS } from '../../../../shared/api/contract-devices';
 import { strings } from '../../strings';
 import { captureFileName } from './device-rows';
+import { reasonOf } from '../../api/reason';
 
 type Captured = RequestOutput<'captureRawBytes'> & { url: string; fileName: string };
 type Phase =
@@ -53,7 +54,7 @@ export function RawCapture({ client, deviceId, deviceName, onClose }: RawCapture
       (error: unknown) =>
         setPhase({
           kind: 'failed',
-          message: s.failed(error instanceof Error ? error.message : String(error)),
+          message: s.failed(reasonOf(error)),
         }),
     );
   };

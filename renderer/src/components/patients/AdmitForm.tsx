@@ -6,8 +6,8 @@ import type { WorkstationClient } from '../../../../shared/api/client';
 import { PatientCategory } from '../../../../shared/model/alarms';
 import type { Bed, Patient } from '../../../../shared/model/schemas';
 import { strings } from '../../strings';
-import { reasonOf } from './reason';
 import './patients.css';
+import { reasonOf } from '../../api/reason';
 
 export interface AdmitFormProps {
   client: WorkstationClient;

@@ -5,8 +5,8 @@ import { useId, useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { Bed, Patient } from '../../../../shared/model/schemas';
 import { strings } from '../../strings';
-import { reasonOf } from './reason';
 import './patients.css';
+import { reasonOf } from '../../api/reason';
 
 export interface BedChangeProps {
   client: WorkstationClient;

@@ -5,8 +5,8 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { PatientWhereabouts } from '../../../../shared/api/contract-patients';
 import { strings } from '../../strings';
-import { reasonOf } from './reason';
 import './patients.css';
+import { reasonOf } from '../../api/reason';
 
 function whereNow(found: PatientWhereabouts): string {
   const s = strings.patients;

@@ -5,6 +5,7 @@ import type { WorkstationClient } from '../../../../shared/api/client';
 import { ReviewSignalCache, type FetchWindow, type ReviewChannel } from './review-signal';
 import { neighbourBlocks, type StoredExtent, type TimeWindow } from './review-window';
 import { findStoredExtent } from './stored-extent';
+import { reasonOf } from '../../api/reason';
 
 export type ExtentState =
   | { status: 'finding' }
@@ -16,8 +17,6 @@ export type SignalState =
   | { status: 'loading'; window: TimeWindow }
   | { status: 'ready'; window: TimeWindow; channels: ReviewChannel[] }
   | { status: 'failed'; window: TimeWindow; reason: string };
-
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function fetcherFor(client: WorkstationClient, bedId: string): FetchWindow {
   return (window) => client.request('getWaveformWindow', { bedId, ...window });

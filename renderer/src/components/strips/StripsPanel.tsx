@@ -6,6 +6,7 @@ import type { WorkstationClient } from '../../../../shared/api/client';
 import { base64ToBytes } from '../../../../shared/audio/base64';
 import { strings } from '../../strings';
 import './strips.css';
+import { reasonOf } from '../../api/reason';
 
 export interface StripsPanelProps {
   client: WorkstationClient;
@@ -35,7 +36,7 @@ export function StripsPanel({ client, bedId, bedLabel }: StripsPanelProps) {
     try {
       setStrips(await client.request('listStrips', { bedId }));
     } catch (error) {
-      setProblem(t.listFailed(messageOf(error)));
+      setProblem(t.listFailed(reasonOf(error)));
     }
   }, [client, bedId]);
 
@@ -57,7 +58,7 @@ export function StripsPanel({ client, bedId, bedLabel }: StripsPanelProps) {
       setStatus(t.printed);
       await refresh();
     } catch (error) {
-      setProblem(t.printFailed(messageOf(error)));
+      setProblem(t.printFailed(reasonOf(error)));
     } finally {
       setPrinting(false);
     }
@@ -74,7 +75,7 @@ export function StripsPanel({ client, bedId, bedLabel }: StripsPanelProps) {
       );
       setOpen({ id: strip.id, url, fileName: fileNameOf(bedLabel, strip) });
     } catch (error) {
-      setProblem(t.openFailed(messageOf(error)));
+      setProblem(t.openFailed(reasonOf(error)));
     } finally {
       setOpening(null);
     }
@@ -183,8 +184,4 @@ export function fileNameOf(
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '') || 'bed';
   return `${strip.kind}-strip-${bed}-${stamp}.pdf`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,6 +5,7 @@ import type { WorkstationClient } from '../../../../shared/api/client';
 import { alarmMarks, type AlarmMark } from './alarm-marks';
 import { TREND_CODES } from './trend-groups';
 import { MINUTE_MS, trendGrid, type TrendGrid } from './trend-grid';
+import { reasonOf } from '../../api/reason';
 
 /** 72 h is 4320 minutes: within one request at one-minute resolution. */
 const MAX_POINTS = 5000;
@@ -51,7 +52,7 @@ export function useTrendData(
         if (!current) return;
         setData({
           state: 'error',
-          message: error instanceof Error ? error.message : String(error),
+          message: reasonOf(error),
         });
       },
     );
