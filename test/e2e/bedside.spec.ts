@@ -58,6 +58,9 @@ test('a nurse watches the bed, gets a desaturation alarm, acknowledges it, and s
   await expect(value('MDC_ECG_HEART_RATE')).toHaveText('72');
   await expect(value('MDC_PULS_OXIM_SAT_O2')).toHaveText('98');
   await expect(value('MDC_RESP_RATE')).toHaveText('16');
+  // With their alarm limits (the adult defaults): HR ↑ 120 ↓ 50.
+  await expect(page.getByTestId('numeric-MDC_ECG_HEART_RATE')).toContainText('↑ 120');
+  await expect(page.getByTestId('numeric-MDC_ECG_HEART_RATE')).toContainText('↓ 50');
   await expect(value('MDC_TEMP_BODY')).toHaveText('36.5');
   await expect(page.getByTestId('device-state')).toHaveAttribute('data-state', 'connected');
 

@@ -2,6 +2,7 @@
 // stay clear of red, yellow and cyan, which mean alarms. Each theme defines them (styles.css).
 import { MDC, type MdcRefId } from '../../../shared/codes/mdc';
 import type { Alarm, AlarmPriority, WaveformChannel } from '../../../shared/model/schemas';
+import type { LimitedParameter } from '../../../shared/model/alarms';
 
 export const PARAMETER_COLOURS = {
   ecg: 'var(--param-ecg)',
@@ -22,6 +23,15 @@ export interface NumericParameter {
   /** Shown instead when the bed has no value of its own (an oximeter's pulse rate for HR). */
   fallback?: MdcRefId;
 }
+
+/** The alarm limits that apply to a numeric shown under this reference id. */
+export const LIMITS_OF_REF_ID: Partial<Record<MdcRefId, LimitedParameter>> = {
+  MDC_ECG_HEART_RATE: 'hr',
+  MDC_PULS_OXIM_PULS_RATE: 'pr',
+  MDC_PULS_OXIM_SAT_O2: 'spo2',
+  MDC_RESP_RATE: 'rr',
+  MDC_TEMP_BODY: 'temp',
+};
 
 function numeric(
   refId: MdcRefId,

@@ -160,6 +160,7 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
               numerics={numerics}
               alarms={alarms}
               isCurrent={isCurrent}
+              limits={alarmSettings?.limits}
             />
           </section>
         </main>
