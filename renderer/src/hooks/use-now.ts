@@ -1,11 +1,54 @@
-import { useEffect, useState } from 'react';
+// The wall-clock time for clocks, "time since" and staleness. Every component asking for the same
+// interval shares one timer, so the 48 numerics of a full central station refresh in one render a
+// second rather than 48 separate ones.
+import { useSyncExternalStore } from 'react';
 
-/** The wall-clock time, refreshed every `intervalMs`: for clocks, "time since" and staleness. */
+interface Ticker {
+  now: number;
+  listeners: Set<() => void>;
+  timer: ReturnType<typeof setInterval> | null;
+  /** Stable per interval, so React does not subscribe again on every render. */
+  subscribe: (listener: () => void) => () => void;
+  snapshot: () => number;
+}
+
+const tickers = new Map<number, Ticker>();
+
+function tickerFor(intervalMs: number): Ticker {
+  let ticker = tickers.get(intervalMs);
+  if (!ticker) {
+    const created: Ticker = {
+      now: Date.now(),
+      listeners: new Set(),
+      timer: null,
+      subscribe: (listener) => subscribe(created, intervalMs, listener),
+      snapshot: () => created.now,
+    };
+    tickers.set(intervalMs, (ticker = created));
+  }
+  return ticker;
+}
+
+function subscribe(ticker: Ticker, intervalMs: number, listener: () => void): () => void {
+  ticker.listeners.add(listener);
+  if (ticker.timer === null) {
+    ticker.now = Date.now();
+    ticker.timer = setInterval(() => {
+      ticker.now = Date.now();
+      for (const notify of ticker.listeners) notify();
+    }, intervalMs);
+  }
+  return () => {
+    ticker.listeners.delete(listener);
+    if (ticker.listeners.size === 0 && ticker.timer !== null) {
+      clearInterval(ticker.timer);
+      ticker.timer = null;
+    }
+  };
+}
+
+/** The wall-clock time, refreshed every `intervalMs` (one shared timer per interval). */
 export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
+  const ticker = tickerFor(intervalMs);
+  return useSyncExternalStore(ticker.subscribe, ticker.snapshot);
 }
