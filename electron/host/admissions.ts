@@ -27,12 +27,19 @@ export interface AdmissionServices {
   bedForLabel(label: string): BedState;
   store: Pick<
     Store,
-    'admitPatient' | 'recordAdmissionEvent' | 'readCurrentAdmissions' | 'searchPatients'
+    | 'admitPatient'
+    | 'recordAdmissionEvent'
+    | 'readCurrentAdmissions'
+    | 'searchPatients'
+    | 'recordAlarmSettings'
+    | 'readLatestAlarmSettings'
   >;
   bus: Bus;
   now(): number;
   /** The category of an empty bed's limits (the workstation's default). */
   emptyBedCategory: PatientCategory;
+  /** Where a failure to keep limits is said (the limits still apply until a restart). */
+  log?: (message: string) => void;
 }
 
 export type BedChoice = { bedId: string } | { bedLabel: string };
@@ -63,21 +70,64 @@ export function checkBirthDate(birthDate: string, now: number): void {
   }
 }
 
+/** Keeps the bed's limits as they are now, for its patient or as an empty bed's. */
+export async function keepAlarmSettings(
+  services: Pick<AdmissionServices, 'store' | 'log'>,
+  bed: BedState,
+  actor: string,
+  atMs: number,
+): Promise<void> {
+  const { category, limits } = bed.alarms.alarmSettings();
+  try {
+    await services.store.recordAlarmSettings({
+      bedId: bed.id,
+      patientId: bed.patient?.id ?? null,
+      category,
+      limits,
+      actor,
+      atMs,
+    });
+  } catch (error) {
+    services.log?.(
+      `The alarm limits of ${bed.label} apply but were not kept (${(error as Error).message}): a restart would bring back the last ones kept.`,
+    );
+  }
+}
+
 export class Admissions {
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly services: AdmissionServices) {}
 
-  /** At start: every bed gets its current patient (and that category's limits) back. */
+  /**
+   * At start: every bed gets its current patient back, with the limits last confirmed for them
+   * (or their category's defaults), and an empty bed the limits last confirmed for it.
+   */
   async restore(): Promise<number> {
     const { beds, bedForLabel, store, bus, now } = this.services;
-    const places = await store.readCurrentAdmissions();
+    const [places, saved] = await Promise.all([
+      store.readCurrentAdmissions(),
+      store.readLatestAlarmSettings(),
+    ]);
+    const byPatient = new Map(saved.flatMap((s) => (s.patientId ? [[s.patientId, s]] : [])));
     for (const place of places) {
       if (!place.bedId) continue;
       const bed = beds.get(place.bedId) ?? bedForLabel(place.bedLabel ?? place.bedId);
       bed.patient = place.patient;
       const { category } = place.patient;
-      bed.alarms.setLimits(category, DEFAULT_LIMITS[category], 'workstation', now());
+      const kept = byPatient.get(place.patient.id);
+      bed.alarms.setLimits(
+        kept?.category ?? category,
+        kept?.limits ?? DEFAULT_LIMITS[category],
+        'workstation',
+        now(),
+      );
+      bed.publishAlarms(bus);
+    }
+    for (const kept of saved) {
+      const bed = kept.patientId === null ? beds.get(kept.bedId) : undefined;
+      if (!bed || bed.patient) continue;
+      bed.alarms.setLimits(kept.category, kept.limits, 'workstation', now());
       bed.publishAlarms(bus);
     }
     return places.length;
@@ -110,7 +160,7 @@ export class Admissions {
         detail: `${patientName(details)} admitted to ${bed.label} as ${category}`,
       });
       bed.patient = patient;
-      this.#setLimits(bed, category, DEFAULT_LIMITS[category], actor, at);
+      await this.#setLimits(bed, category, DEFAULT_LIMITS[category], actor, at);
       return patient;
     });
   }
@@ -131,7 +181,7 @@ export class Admissions {
         detail: `${patientName(patient)} discharged from ${bed.label}`,
       });
       bed.patient = null;
-      this.#resetEmptyBed(bed, actor, at);
+      await this.#resetEmptyBed(bed, actor, at);
       return patient;
     });
   }
@@ -162,8 +212,8 @@ export class Admissions {
       });
       from.patient = null;
       to.patient = patient;
-      this.#setLimits(to, category, limits, actor, at);
-      this.#resetEmptyBed(from, actor, at);
+      await this.#setLimits(to, category, limits, actor, at);
+      await this.#resetEmptyBed(from, actor, at);
       return patient;
     });
   }
@@ -179,22 +229,26 @@ export class Admissions {
     return bed;
   }
 
-  #resetEmptyBed(bed: BedState, actor: string, at: number): void {
+  #resetEmptyBed(bed: BedState, actor: string, at: number): Promise<void> {
     const category = this.services.emptyBedCategory;
-    this.#setLimits(bed, category, DEFAULT_LIMITS[category], actor, at);
+    return this.#setLimits(bed, category, DEFAULT_LIMITS[category], actor, at);
   }
 
-  /** New limits on the bed (logged by its alarm system), and every live view told. */
-  #setLimits(
+  /**
+   * New limits on the bed (logged by its alarm system), every live view told, and kept for the
+   * bed's patient (or the empty bed) so a restart finds them.
+   */
+  async #setLimits(
     bed: BedState,
     category: PatientCategory,
     limits: (typeof DEFAULT_LIMITS)[PatientCategory],
     actor: string,
     at: number,
-  ): void {
+  ): Promise<void> {
     bed.alarms.setLimits(category, limits, actor, at);
     bed.publishAlarms(this.services.bus);
     this.services.bus.emit('bed', { bedId: bed.id });
+    await keepAlarmSettings(this.services, bed, actor, at);
   }
 
   #oneAtATime<T>(change: () => Promise<T>): Promise<T> {

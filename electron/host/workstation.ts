@@ -270,6 +270,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     bus,
     now: () => alarmClock.now(),
     emptyBedCategory: settings.category,
+    log,
   });
   await admissions.restore().catch((error: unknown) => {
     log(`store: the patients in beds could not be read back: ${String(error)}`);

@@ -121,7 +121,7 @@ describe('patients and beds', () => {
     expect(found.map((f) => [f.patient.givenName, f.bedLabel])).toEqual([['Robert', 'Bed 1']]);
   });
 
-  it('puts every patient back in their bed after a restart, a bed with no device too', async () => {
+  it('puts every patient back in their bed after a restart, with their limits, a bed with no device too', async () => {
     await workstation.stop();
     await start();
     const [bed1, bed2] = [await bed('Bed 1'), await bed('Bed 2')];
@@ -129,6 +129,9 @@ describe('patients and beds', () => {
     expect(bed2.patient).toMatchObject(alice);
     expect(bed2.id).toBe('bed-2');
     expect(bed2.alarmSettings.category).toBe('paediatric');
+    // The limits a nurse tuned for Alice came back with her; Robert has his category's defaults.
+    expect(bed2.alarmSettings.limits.hr.high).toBe(150);
+    expect(bed1.alarmSettings.limits).toEqual(DEFAULT_LIMITS.paediatric);
     await request('dischargePatient', { bedId: 'bed-2' });
   });
 

@@ -19,7 +19,7 @@ const DEFAULT_LOG_ENTRIES = 1000;
 export function alarmHandlers(
   bus: Bus,
   bedOrThrow: (bedId: string) => BedState,
-  history: Pick<Store, 'readAlarmLog'>,
+  history: Pick<Store, 'readAlarmLog' | 'recordAlarmSettings'>,
   clock: AlarmClock,
 ): AlarmRequests {
   /** Runs a person's action on the bed's alarm system and publishes what it changed. */
@@ -54,11 +54,30 @@ export function alarmHandlers(
         return bed.alarms.alarmsOff();
       }),
 
-    setAlarmLimits: ({ bedId, category, limits }, caller) =>
-      act(bedId, (bed, now) => {
+    // Kept in the store for the bed's patient (or the empty bed) before the answer, so the
+    // limits a person confirmed outlive a restart.
+    setAlarmLimits: async ({ bedId, category, limits }, caller) => {
+      const { settings, bed, at } = act(bedId, (bed, now) => {
         bed.alarms.setLimits(category, limits, caller.actor, now);
-        return bed.alarms.alarmSettings();
-      }),
+        return { settings: bed.alarms.alarmSettings(), bed, at: now };
+      });
+      try {
+        await history.recordAlarmSettings({
+          bedId,
+          patientId: bed.patient?.id ?? null,
+          category,
+          limits,
+          actor: caller.actor,
+          atMs: at,
+        });
+      } catch (error) {
+        throw new ApiError(
+          'internal',
+          `The new limits apply on ${bed.label} now, but could not be kept (${(error as Error).message}): a restart would bring back the last limits kept.`,
+        );
+      }
+      return settings;
+    },
 
     getAlarmLog: async ({ bedId, fromMs, toMs, limit }) => {
       bedOrThrow(bedId);

@@ -34,6 +34,7 @@ import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './
 import { existsSync, renameSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { locateStoreWorker, type StoreWorkerScript } from './worker-script';
+import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 
 export type { AlarmEventToStore, NumericToStore } from './store-input';
 export type {
@@ -119,6 +120,10 @@ export interface Store {
   readCurrentAdmissions(): Promise<PatientPlace[]>;
   /** Patients whose name or MRN contains the text (any case), most recently seen first. */
   searchPatients(text: string, limit: number): Promise<PatientPlace[]>;
+  /** Alarm limits a person confirmed (on disk once resolved). */
+  recordAlarmSettings(settings: AlarmSettingsToStore): Promise<void>;
+  /** The newest confirmed limits of every patient, and of every bed without one. */
+  readLatestAlarmSettings(): Promise<StoredAlarmSettings[]>;
   /** Flushes, then closes the database so its files are consistent. Idempotent. */
   close(): Promise<void>;
 }
@@ -409,6 +414,18 @@ class QueuedStore implements Store {
 
   readCurrentAdmissions(): Promise<PatientPlace[]> {
     return this.#ask('readCurrentAdmissions', {}, 'read the patients in beds');
+  }
+
+  recordAlarmSettings(settings: AlarmSettingsToStore): Promise<void> {
+    return this.#ask(
+      'recordAlarmSettings',
+      { settings },
+      `keep the alarm limits of ${settings.bedId}`,
+    );
+  }
+
+  readLatestAlarmSettings(): Promise<StoredAlarmSettings[]> {
+    return this.#ask('readLatestAlarmSettings', {}, 'read the alarm limits');
   }
 
   searchPatients(text: string, limit: number): Promise<PatientPlace[]> {

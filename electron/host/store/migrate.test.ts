@@ -12,6 +12,7 @@ const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations
 const TABLES = [
   'admissions',
   'alarm_events',
+  'alarm_settings',
   'annotations',
   'audit_events',
   'beds',

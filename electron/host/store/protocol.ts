@@ -11,6 +11,7 @@ import type {
   PatientPlace,
   StoredPatient,
 } from './patients';
+import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -149,6 +150,9 @@ export interface StoreOperations {
   recordAdmissionEvent: { params: { event: AdmissionEventToStore }; result: void };
   readCurrentAdmissions: { params: Record<string, never>; result: PatientPlace[] };
   searchPatients: { params: { text: string; limit: number }; result: PatientPlace[] };
+  /** Confirmed alarm limits (alarm-settings.ts); on disk before the answer. */
+  recordAlarmSettings: { params: { settings: AlarmSettingsToStore }; result: void };
+  readLatestAlarmSettings: { params: Record<string, never>; result: StoredAlarmSettings[] };
 }
 export type StoreOperation = keyof StoreOperations;
 

@@ -29,6 +29,7 @@ import {
   recordAdmissionEvent,
   searchPatients,
 } from './patients';
+import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
@@ -261,6 +262,12 @@ async function perform(
       return { result: await readCurrentAdmissions(db) };
     case 'searchPatients':
       return { result: await searchPatients(db, request.text, request.limit) };
+    case 'recordAlarmSettings':
+      await recordAlarmSettings(db, workstationId, request.settings);
+      await makeDirectWriteDurable(db, journal);
+      return { result: undefined };
+    case 'readLatestAlarmSettings':
+      return { result: await readLatestAlarmSettings(db) };
   }
 }
 

@@ -10,6 +10,7 @@ import alarmSystemLog from './007_alarm_system_log.sql?raw';
 import strips from './008_strips.sql?raw';
 import admissionBedLabel from './009_admission_bed_label.sql?raw';
 import soundRecordingHeartRate from './010_sound_recording_heart_rate.sql?raw';
+import alarmSettings from './011_alarm_settings.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'strips', sql: strips },
   { version: 9, name: 'admission_bed_label', sql: admissionBedLabel },
   { version: 10, name: 'sound_recording_heart_rate', sql: soundRecordingHeartRate },
+  { version: 11, name: 'alarm_settings', sql: alarmSettings },
 ];
