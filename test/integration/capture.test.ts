@@ -16,9 +16,13 @@ import {
 
 const root = join(import.meta.dirname, '..', '..');
 
-function runWorkstation(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface Run {
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Resolves once stderr has shown a line matching the pattern. */
+  said(pattern: RegExp): Promise<void>;
+}
+
+function runWorkstation(args: string[]): Run {
   const child = spawn(
     process.execPath,
     [
@@ -35,7 +39,19 @@ function runWorkstation(
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  return {
+    done: new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr }))),
+    said: (pattern) =>
+      new Promise((resolve) => {
+        const check = () => {
+          if (!pattern.test(stderr)) return;
+          child.stderr.off('data', check);
+          resolve();
+        };
+        child.stderr.on('data', check);
+        check();
+      }),
+  };
 }
 
 describe('workstation capture', () => {
@@ -63,7 +79,7 @@ describe('workstation capture', () => {
       '--out',
       out,
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 1200)); // the capture holds the port open first
+    await capturing.said(/Capturing/); // the capture holds the port open first
     const sent: Uint8Array[] = [];
     const port = await openSerial(pair.simulatorPath, healthypi5.descriptor.serial!, {
       onData: () => {},
@@ -80,7 +96,7 @@ describe('workstation capture', () => {
     simulator.stop();
     await port.close();
 
-    const { code, stdout } = await capturing;
+    const { code, stdout } = await capturing.done;
     expect(code).toBe(0);
     const expected = Buffer.concat(sent);
     expect(readFileSync(out).equals(expected)).toBe(true);
@@ -90,7 +106,7 @@ describe('workstation capture', () => {
       framesBad: 0,
     });
 
-    const replay = await runWorkstation(['decode', '--driver', 'healthypi5', '--input', out]);
+    const replay = await runWorkstation(['decode', '--driver', 'healthypi5', '--input', out]).done;
     const lines = replay.stdout.trim().split('\n');
     expect(lines).toHaveLength(sent.length + 1);
     expect(JSON.parse(lines[0]!).numerics).toMatchObject({

@@ -41,6 +41,7 @@ export async function runCapture(args: string[]): Promise<number> {
   }).catch((error: Error) => {
     throw new CliError(error.message);
   });
+  console.error(`Capturing ${driver.descriptor.displayName} on ${spec.path} for ${seconds} s…`);
   const { start, keepAlive, stop } = driver.commands;
   if (start) await port.write(start);
   const keepAliveTimer = keepAlive
