@@ -70,16 +70,19 @@ export function checkBirthDate(birthDate: string, now: number): void {
   }
 }
 
-/** Keeps the bed's limits as they are now, for its patient or as an empty bed's. */
+/**
+ * Keeps the bed's limits as they are now, for its patient or as an empty bed's. When the store
+ * cannot, the error's sentence says the limits apply but a restart would lose them.
+ */
 export async function keepAlarmSettings(
-  services: Pick<AdmissionServices, 'store' | 'log'>,
+  store: Pick<Store, 'recordAlarmSettings'>,
   bed: BedState,
   actor: string,
   atMs: number,
 ): Promise<void> {
   const { category, limits } = bed.alarms.alarmSettings();
   try {
-    await services.store.recordAlarmSettings({
+    await store.recordAlarmSettings({
       bedId: bed.id,
       patientId: bed.patient?.id ?? null,
       category,
@@ -88,8 +91,9 @@ export async function keepAlarmSettings(
       atMs,
     });
   } catch (error) {
-    services.log?.(
-      `The alarm limits of ${bed.label} apply but were not kept (${(error as Error).message}): a restart would bring back the last ones kept.`,
+    throw new Error(
+      `The alarm limits of ${bed.label} apply now but could not be kept (${(error as Error).message}): a restart would bring back the last ones kept.`,
+      { cause: error },
     );
   }
 }
@@ -248,7 +252,9 @@ export class Admissions {
     bed.alarms.setLimits(category, limits, actor, at);
     bed.publishAlarms(this.services.bus);
     this.services.bus.emit('bed', { bedId: bed.id });
-    await keepAlarmSettings(this.services, bed, actor, at);
+    await keepAlarmSettings(this.services.store, bed, actor, at).catch((error: Error) =>
+      this.services.log?.(error.message),
+    );
   }
 
   #oneAtATime<T>(change: () => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import type { Bus } from '../bus';
 import type { BedState } from '../beds';
 import type { Store } from '../store/client';
 import { AlarmActionError } from '../alarms/alarm-system';
+import { keepAlarmSettings } from '../admissions';
 import type { AlarmClock } from '../alarms/alarm-clock';
 
 type AlarmRequests = Pick<
@@ -61,21 +62,9 @@ export function alarmHandlers(
         bed.alarms.setLimits(category, limits, caller.actor, now);
         return { settings: bed.alarms.alarmSettings(), bed, at: now };
       });
-      try {
-        await history.recordAlarmSettings({
-          bedId,
-          patientId: bed.patient?.id ?? null,
-          category,
-          limits,
-          actor: caller.actor,
-          atMs: at,
-        });
-      } catch (error) {
-        throw new ApiError(
-          'internal',
-          `The new limits apply on ${bed.label} now, but could not be kept (${(error as Error).message}): a restart would bring back the last limits kept.`,
-        );
-      }
+      await keepAlarmSettings(history, bed, caller.actor, at).catch((error: Error) => {
+        throw new ApiError('internal', error.message);
+      });
       return settings;
     },
 

@@ -3,6 +3,7 @@
 // through React), and whether a value's source is current. The bedside and a central tile.
 import { useEffect, useReducer, useRef } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
+import type { WaveformChannel } from '../../../shared/model/schemas';
 import { WaveformFeeds } from '../components/waveform/waveform-feed';
 import { bedLiveReducer, initialBedLiveState, type BedLiveState } from './bed-live-state';
 
@@ -16,7 +17,18 @@ export interface BedLive {
   isCurrent: (source: string | undefined) => boolean;
 }
 
-export function useBedLive(client: WorkstationClient, bedId: string): BedLive {
+/** Every channel of the bed is drawn (the bedside). */
+const allChannels = (channels: WaveformChannel[]) => channels;
+
+/**
+ * `drawn` picks the channels whose samples are kept (a central tile draws one): blocks of the
+ * others are dropped on arrival instead of filling feeds nothing reads. Give a stable function.
+ */
+export function useBedLive(
+  client: WorkstationClient,
+  bedId: string,
+  drawn: (channels: WaveformChannel[]) => WaveformChannel[] = allChannels,
+): BedLive {
   const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
   const feedsRef = useRef<WaveformFeeds | null>(null);
   feedsRef.current ??= new WaveformFeeds();
@@ -32,13 +44,13 @@ export function useBedLive(client: WorkstationClient, bedId: string): BedLive {
           return;
         }
         if (event.type === 'snapshot') {
-          for (const c of event.channels) feeds.ensure(c.deviceId, c.refId, c.rateHz);
+          for (const c of drawn(event.channels)) feeds.ensure(c.deviceId, c.refId, c.rateHz);
         }
         dispatch(event);
       },
       (error) => dispatch({ type: 'streamProblem', message: error.message }),
     );
-  }, [client, bedId, feeds]);
+  }, [client, bedId, feeds, drawn]);
 
   const { devices, streamProblem } = state;
   const connected = new Set(devices.filter((d) => d.state === 'connected').map((d) => d.id));

@@ -3,7 +3,7 @@
 // sounds. One click (or Enter) opens the bed. The tile follows the bed's own live stream.
 import { memo, useEffect } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
-import type { Alarm, Bed } from '../../../../shared/model/schemas';
+import type { Alarm, Bed, WaveformChannel } from '../../../../shared/model/schemas';
 import type { AlarmAudio } from '../../../../shared/model/alarms';
 import { BEDSIDE_NUMERICS, orderWaveforms, waveformColour } from '../../clinical/parameters';
 import { sortByUrgency } from '../../clinical/alarm-urgency';
@@ -21,17 +21,19 @@ export interface BedTileProps {
   onAlarms: (bedId: string, alarms: readonly Alarm[], audio: AlarmAudio) => void;
 }
 
+/** The trace a tile draws: the first ECG, else whatever comes first in monitor order. */
+const firstWaveform = (channels: WaveformChannel[]) => orderWaveforms(channels).slice(0, 1);
+
 /** HR (or PR), SpO₂, RR: what a tile has room for; NIBP joins when the bed has one. */
 const TILE_NUMERICS = BEDSIDE_NUMERICS.slice(0, 3);
 
 export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: BedTileProps) {
   const bedId = listed.id;
-  const { state, feeds, isCurrent } = useBedLive(client, bedId);
+  const { state, feeds, isCurrent } = useBedLive(client, bedId, firstWaveform);
   const { bed, channels, numerics, alarms, alarmAudio, streamProblem } = state;
   useEffect(() => onAlarms(bedId, alarms, alarmAudio), [onAlarms, bedId, alarms, alarmAudio]);
 
-  // The trace: the first ECG, else whatever comes first in monitor order (pleth, resp).
-  const channel = orderWaveforms(channels)[0];
+  const channel = firstWaveform(channels)[0];
   const feed = channel ? feeds.ensure(channel.deviceId, channel.refId, channel.rateHz) : null;
   const ordered = sortByUrgency(alarms);
   const top = ordered[0] ?? null;
