@@ -1,7 +1,7 @@
 // Beat detection on MIT-BIH DS1 (22 records, lead 0, 30 min at 360 Hz): Se and +P per record and
 // in aggregate, judged beat by beat as ANSI/AAMI EC57 does, and the detector's speed.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { referenceData } from '../support/reference-data';
 import { readWfdb } from '../../electron/host/export/wfdb';
 import { detectBeats } from '../../electron/host/signals/beat-detector';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../../electron/host/signals/evaluate';
 import { median, round } from './stats';
 
-const MITBIH_DIR = fileURLToPath(new URL('../../../shared/data/mitbih', import.meta.url));
+const MITBIH_DIR = referenceData('mitbih');
 const DS1 =
   '101 106 108 109 112 114 115 116 118 119 122 124 201 203 205 207 208 209 215 220 223 230'.split(
     ' ',

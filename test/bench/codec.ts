@@ -1,12 +1,12 @@
 // Waveform chunk codec on MIT-BIH DS1 (22 records × 2 leads × 30 min, 360 Hz): bytes per sample
 // against WFDB format 212's 1.5, and encode/decode speed, in 10 s chunks per channel as stored.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { referenceData } from '../support/reference-data';
 import { decodeChunk, encodeChunk } from '../../electron/host/store/codec/chunk-codec';
 import { decodeFormat212, readWfdbHeader } from '../../electron/host/devices/simulators/wfdb';
 import { median, round } from './stats';
 
-const MITBIH_DIR = fileURLToPath(new URL('../../../shared/data/mitbih', import.meta.url));
+const MITBIH_DIR = referenceData('mitbih');
 const DS1 =
   '101 106 108 109 112 114 115 116 118 119 122 124 201 203 205 207 208 209 215 220 223 230'.split(
     ' ',

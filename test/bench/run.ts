@@ -7,6 +7,7 @@ import { centralRun } from './central';
 import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
+import { disconnectLatency, sampleClockError } from './device-timing';
 import { codecBench } from './codec';
 import { beatsBench } from './beats';
 import { stripBench, trendBench } from './store-queries';
@@ -34,6 +35,28 @@ for (const driverId of simulatorIds()) {
     machine,
   });
 }
+
+// The typical figures behind the device tests' loose bounds (a loaded machine delays frames).
+const clock = await repeat(Math.max(5, RUNS), () => sampleClockError(3));
+report({
+  bench: 'devices.sample-clock',
+  what: 'worst and 95th-percentile distance between a stored ECG sample time and the HealthyPi 5 simulator clock, 3 s through a pty (the test allows 2 sample periods, 15.6 ms)',
+  unit: 'ms',
+  worstMedian: round(median(clock.map((r) => r.worstMs))),
+  p95Median: round(median(clock.map((r) => r.p95Ms))),
+  runsWorst: clock.map((r) => round(r.worstMs)),
+  machine,
+});
+const unplug = await repeat(Math.max(10, RUNS), () => disconnectLatency());
+report({
+  bench: 'devices.unplug-to-alarm',
+  what: 'from the pty pair removed (cable pulled) to the session reporting the device disconnected (the test allows 250 ms)',
+  unit: 'ms',
+  median: round(median(unplug)),
+  max: round(Math.max(...unplug)),
+  runs: unplug.map((ms) => round(ms)),
+  machine,
+});
 
 for (const record of codecBench(RUNS, machine)) report(record);
 for (const record of beatsBench(RUNS, machine)) report(record);

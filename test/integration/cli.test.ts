@@ -2,10 +2,16 @@
 // exit codes. Run from the TypeScript sources (tsx) so this suite does not depend on a build.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HEALTHYPI5_WORKED_EXAMPLE } from '../support/healthypi5-example';
+import {
+  FROM_SHARED_DATA,
+  describeWhere,
+  missingFiles,
+  referenceData,
+} from '../support/requirements';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -134,55 +140,49 @@ describe('workstation devices', () => {
   });
 });
 
-const MITBIH_101 = join(root, '..', 'shared', 'data', 'mitbih', '101');
+const MITBIH_101 = referenceData('mitbih', '101');
 
-describe.skipIf(!existsSync(`${MITBIH_101}.hea`))(
-  'workstation beats (skipped: ../shared/data/mitbih is absent)',
-  () => {
-    it('prints one JSON object per beat of MIT-BIH 101, close to its 1865 reference beats', () => {
-      const { code, stdout } = workstation(['beats', '--wfdb', MITBIH_101]);
-      expect(code).toBe(0);
-      const beats = stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { sample: number; time: number });
-      expect(beats[0]).toEqual({ sample: 82, time: expect.closeTo(82 / 360, 3) });
-      expect(Math.abs(beats.length - 1865)).toBeLessThan(10);
-      expect(beats.every((b, i) => i === 0 || b.sample > beats[i - 1]!.sample)).toBe(true);
-    });
-  },
-);
+describeWhere(missingFiles([`${MITBIH_101}.hea`], FROM_SHARED_DATA), 'workstation beats', () => {
+  it('prints one JSON object per beat of MIT-BIH 101, close to its 1865 reference beats', () => {
+    const { code, stdout } = workstation(['beats', '--wfdb', MITBIH_101]);
+    expect(code).toBe(0);
+    const beats = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { sample: number; time: number });
+    expect(beats[0]).toEqual({ sample: 82, time: expect.closeTo(82 / 360, 3) });
+    expect(Math.abs(beats.length - 1865)).toBeLessThan(10);
+    expect(beats.every((b, i) => i === 0 || b.sample > beats[i - 1]!.sample)).toBe(true);
+  });
+});
 
-const MITBIH_207 = join(root, '..', 'shared', 'data', 'mitbih', '207');
+const MITBIH_207 = referenceData('mitbih', '207');
 
-describe.skipIf(!existsSync(`${MITBIH_207}.hea`))(
-  'workstation alarms (skipped: ../shared/data/mitbih is absent)',
-  () => {
-    it('replays MIT-BIH 207 and alarms ventricular flutter within seconds of its (VFL episodes', () => {
-      const { code, stdout } = workstation(['alarms', '--wfdb', MITBIH_207]);
-      expect(code).toBe(0);
-      const changes = stdout
-        .trim()
-        .split('\n')
-        .map(
-          (line) =>
-            JSON.parse(line) as { time: number; event: string; code: string; priority?: string },
-        );
-      // 207's reference rhythm labels (.atr) start ventricular flutter at 40.8 s and 1540.9 s.
-      for (const onset of [40.8, 1540.9]) {
-        const vf = changes.find((c) => c.code === 'VFIB' && c.event === 'raised' && c.time > onset);
-        expect(vf).toMatchObject({ priority: 'high' });
-        expect(vf!.time - onset).toBeLessThan(8);
-      }
-      expect(changes.every((c, i) => i === 0 || c.time >= changes[i - 1]!.time)).toBe(true);
-      // With nobody to acknowledge them, high-priority alarms latch; none simply ends.
-      expect(changes.some((c) => c.priority === 'high' && c.event === 'ended')).toBe(false);
-    });
+describeWhere(missingFiles([`${MITBIH_207}.hea`], FROM_SHARED_DATA), 'workstation alarms', () => {
+  it('replays MIT-BIH 207 and alarms ventricular flutter within seconds of its (VFL episodes', () => {
+    const { code, stdout } = workstation(['alarms', '--wfdb', MITBIH_207]);
+    expect(code).toBe(0);
+    const changes = stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as { time: number; event: string; code: string; priority?: string },
+      );
+    // 207's reference rhythm labels (.atr) start ventricular flutter at 40.8 s and 1540.9 s.
+    for (const onset of [40.8, 1540.9]) {
+      const vf = changes.find((c) => c.code === 'VFIB' && c.event === 'raised' && c.time > onset);
+      expect(vf).toMatchObject({ priority: 'high' });
+      expect(vf!.time - onset).toBeLessThan(8);
+    }
+    expect(changes.every((c, i) => i === 0 || c.time >= changes[i - 1]!.time)).toBe(true);
+    // With nobody to acknowledge them, high-priority alarms latch; none simply ends.
+    expect(changes.some((c) => c.priority === 'high' && c.event === 'ended')).toBe(false);
+  });
 
-    it('says what is wrong with a lead that does not exist', () => {
-      const { code, stderr } = workstation(['alarms', '--wfdb', MITBIH_207, '--lead', '5']);
-      expect(code).not.toBe(0);
-      expect(stderr).toMatch(/has 2 signals .* no lead 5/);
-    });
-  },
-);
+  it('says what is wrong with a lead that does not exist', () => {
+    const { code, stderr } = workstation(['alarms', '--wfdb', MITBIH_207, '--lead', '5']);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/has 2 signals .* no lead 5/);
+  });
+});

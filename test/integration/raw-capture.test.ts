@@ -93,6 +93,6 @@ describe('captureRawBytes', () => {
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ApiError);
     expect(refusal).toMatchObject({ code: 'invalid_request' });
-    expect((refusal as ApiError).message).toMatch(/seconds/);
+    expect((refusal as ApiError).message).toMatch(/seconds/i);
   });
 });

@@ -73,12 +73,23 @@ export interface DecoderStats {
 export interface FrameDecoder {
   push(bytes: Uint8Array): DecodedFrame[];
   readonly stats: Readonly<DecoderStats>;
+  /**
+   * Bytes held for a frame not yet complete (after unescaping, where the protocol escapes): never
+   * more than the protocol's longest frame, whatever arrives, so memory stays bounded.
+   */
+  readonly pendingBytes: number;
   /** Polled protocols: bytes the host must send now in answer to what was decoded (in order). */
   takeReplies?(): Uint8Array[];
 }
 
 export interface DeviceCommands {
   start?: Uint8Array;
+  /**
+   * A device switched on after its cable was connected, or one that restarted, waits for the
+   * host's start: while no frame has come for `afterSilenceMs` (the protocol's pace), the session
+   * sends `bytes` (the start command unless given) again, once per `afterSilenceMs`.
+   */
+  startAgain?: { afterSilenceMs: number; bytes?: Uint8Array };
   keepAlive?: { bytes: Uint8Array; everyMs: number };
   stop?: Uint8Array;
 }

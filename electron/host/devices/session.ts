@@ -5,6 +5,7 @@ import type { DeviceStatus } from '../../../shared/model/schemas';
 import type { DecodedFrame, DecoderStats, Driver, FrameDecoder } from './driver';
 import type { ByteTransport, OpenTransport } from './transports/byte-transport';
 import { RawByteRing } from './raw-byte-ring';
+import { startAgainDue } from './start-again';
 
 export interface DeviceSessionOptions {
   id: string;
@@ -37,6 +38,9 @@ export class DeviceSession {
   private lastFrameAt: number | null = null;
   private openedAt = 0;
   private framesThisConnection = 0;
+  private lastStartAgainAt = 0;
+  /** The start is being sent again into a silence already logged: log it once per silence. */
+  private startAgainLogged = false;
   private attempt = 0;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -113,6 +117,7 @@ export class DeviceSession {
       this.attempt = 0;
       this.openedAt = this.now();
       this.framesThisConnection = 0;
+      this.lastStartAgainAt = 0;
       this.finishedStats = this.totals();
       this.decoder = driver.createDecoder();
       this.options.onConnectionStart?.();
@@ -146,6 +151,7 @@ export class DeviceSession {
     if (frames.length === 0) return;
     this.lastFrameAt = arrivalMs;
     this.framesThisConnection += frames.length;
+    this.startAgainLogged = false;
     if (this.state !== 'connected') this.setState('connected', null);
     this.options.onFrames(frames, arrivalMs);
   }
@@ -174,8 +180,34 @@ export class DeviceSession {
     }, delay);
   }
 
+  /** A device switched on late, or restarted, is commanded again at its protocol's pace. */
+  private startAgainIfSilent(now: number): void {
+    const { start, startAgain } = this.options.driver.commands;
+    const bytes = startAgain?.bytes ?? start;
+    if (!this.transport || !startAgain || !bytes) return;
+    const quiet = {
+      openedAtMs: this.openedAt,
+      lastFrameAtMs: this.lastFrameAt,
+      lastStartAgainAtMs: this.lastStartAgainAt,
+    };
+    if (!startAgainDue(now, startAgain.afterSilenceMs, quiet)) return;
+    this.lastStartAgainAt = now;
+    if (!this.startAgainLogged) {
+      this.startAgainLogged = true;
+      this.log(
+        `${this.options.id}: nothing decoded for ${startAgain.afterSilenceMs} ms: sending the start command again every ${startAgain.afterSilenceMs} ms until it answers`,
+      );
+    }
+    void this.transport
+      .write(bytes)
+      .catch((error: Error) =>
+        this.log(`${this.options.id}: start command not sent: ${error.message}`),
+      );
+  }
+
   private watch(): void {
     const now = this.now();
+    this.startAgainIfSilent(now);
     if (this.transport) {
       const staleAfterMs =
         this.options.staleAfterMs ?? this.options.driver.descriptor.staleAfterMs ?? 2000;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,12 @@ import { readEdf } from './edf-read';
 import { edfNumber, writeEdf } from './edf';
 import type { ExportRecord } from './record';
 import { channel, multiRateRecord, randomSamples, seededRandom } from './test-records';
+import {
+  describeWhere,
+  firstMissing,
+  missingCommand,
+  missingFiles,
+} from '../../../test/support/requirements';
 
 function edfBytes(record: ExportRecord): Uint8Array {
   const file = writeEdf(record).files[0];
@@ -172,7 +178,16 @@ int main(int argc, char **argv) {
 }
 `;
 
-describe.skipIf(!existsSync('/usr/include/edflib.h'))('EDFlib (libedf-dev not installed)', () => {
+// EDFlib (Teunis van Beelen's reference C library) reads our files: .ci/run installs libedf-dev.
+const EDFLIB_MISSING = firstMissing(
+  missingFiles(
+    ['/usr/include/edflib.h'],
+    'install libedf-dev (Debian: apt-get install libedf-dev)',
+  ),
+  missingCommand('cc', 'install a C compiler (Debian: apt-get install gcc libc6-dev)'),
+);
+
+describeWhere(EDFLIB_MISSING, 'EDFlib', () => {
   it('reads what we write as EDF+ with the same samples, start and annotations', () => {
     const folder = mkdtempSync(join(tmpdir(), 'edflib-'));
     writeFileSync(join(folder, 'check.c'), EDFLIB_CHECK);

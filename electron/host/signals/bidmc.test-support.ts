@@ -2,9 +2,10 @@
 // naming its columns, e.g. "Time [s], RESP, PLETH, V, AVR, II".
 
 import { readFileSync } from 'node:fs';
+import { referenceData } from '../../../test/support/requirements';
 
 export const BIDMC_RATE_HZ = 125;
-export const BIDMC_01 = '/work/shared/data/bidmc/bidmc_01_Signals.csv';
+export const BIDMC_01 = referenceData('bidmc', 'bidmc_01_Signals.csv');
 
 /** One column of a BIDMC signals file, by its header name. */
 export function bidmcColumn(path: string, name: string): Float64Array {

@@ -1,31 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { DecodedFrame, Driver, FrameDecoder } from '../driver';
 import {
-  CMS50V5_FRAME_BYTES,
-  CMS50V7_PACKET_BYTES,
   cms50v5,
   cms50v7,
-  pendingBytes,
   readCms50v5Frame,
   readCms50v7Realtime,
   unpackCms50v7Data,
 } from './cms50';
-import { mulberry32, randomBytes, pushInChunks } from '../testing/fuzz';
-import { hex, ascii, join } from '../testing/bytes';
+import { hex, join } from '../testing/bytes';
+import { CMS50_V5_EXAMPLE, CMS50_V7_EXAMPLE } from '../testing/worked-examples';
 
-// Worked examples from ../shared/protocols/README.md §1.
-const V5_EXAMPLE = hex('C5 3A 06 48 62');
-const V5_EXAMPLE_DECODED: DecodedFrame = {
-  samples: { MDC_PULS_OXIM_PLETH: [58] },
-  numerics: { MDC_PULS_OXIM_SAT_O2: 98, MDC_PULS_OXIM_PULS_RATE: 72 },
-  flags: [],
-};
-const V7_EXAMPLE = hex('01 A0 C5 BA 96 C8 E2 C8 80');
-const V7_EXAMPLE_DECODED: DecodedFrame = {
-  samples: { MDC_PULS_OXIM_PLETH: [58] },
-  numerics: { MDC_PULS_OXIM_SAT_O2: 98, MDC_PULS_OXIM_PULS_RATE: 72, CMS50_PI_RAW: 200 },
-  flags: [],
-};
+// Worked examples, resync, truncation, fuzz and chunking: decoder-conformance.test.ts.
+const V5_EXAMPLE = CMS50_V5_EXAMPLE.bytes;
+const V5_EXAMPLE_DECODED = CMS50_V5_EXAMPLE.frames[0]!;
+const V7_EXAMPLE = CMS50_V7_EXAMPLE.bytes;
+const V7_EXAMPLE_DECODED = CMS50_V7_EXAMPLE.frames[0]!;
 
 /** A v5 frame from raw byte values (the sync bit is added, other bits 7 cleared). */
 function v5(b0: number, pleth: number, b2: number, pr: number, spo2: number): Uint8Array {
@@ -57,9 +45,6 @@ const PROTOCOLS = [
   { name: 'v5', driver: cms50v5, example: V5_EXAMPLE, decoded: V5_EXAMPLE_DECODED },
   { name: 'v7', driver: cms50v7, example: V7_EXAMPLE, decoded: V7_EXAMPLE_DECODED },
 ] as const;
-
-const frameBytesOf = (driver: Driver): number =>
-  driver === cms50v5 ? CMS50V5_FRAME_BYTES : CMS50V7_PACKET_BYTES;
 
 describe('cms50 worked examples', () => {
   it('reads every field of the v5 example', () => {
@@ -95,27 +80,6 @@ describe('cms50 worked examples', () => {
       perfusionIndexRaw: 200,
     });
   });
-
-  for (const { name, driver, example, decoded } of PROTOCOLS) {
-    it(`${name}: decodes the example exactly, split at every byte and one byte at a time`, () => {
-      const whole = driver.createDecoder();
-      expect(whole.push(example)).toEqual([decoded]);
-      expect(whole.stats).toEqual({ framesOk: 1, framesBad: 0, bytesSkipped: 0 });
-      for (let split = 0; split <= example.length; split++) {
-        const decoder = driver.createDecoder();
-        const frames = [
-          ...decoder.push(example.subarray(0, split)),
-          ...decoder.push(example.subarray(split)),
-        ];
-        expect(frames, `split at ${split}`).toEqual([decoded]);
-        expect(pendingBytes(decoder)).toBe(0);
-      }
-      const bytewise = driver.createDecoder();
-      expect(Array.from(example).flatMap((b) => bytewise.push(Uint8Array.of(b)))).toEqual([
-        decoded,
-      ]);
-    });
-  }
 });
 
 describe('cms50 v5 decoder', () => {
@@ -204,47 +168,7 @@ describe('cms50 v7 decoder', () => {
   });
 });
 
-describe('cms50 resync and bad frames', () => {
-  for (const { name, driver, example, decoded } of PROTOCOLS) {
-    const frameBytes = example.length;
-
-    it(`${name}: skips ASCII text and garbage between frames, counting every skipped byte`, () => {
-      const random = mulberry32(1);
-      const text = ascii('CMS50 boot\r\n');
-      const garbage = randomBytes(random, 500);
-      const decoder = driver.createDecoder();
-      const frames = decoder.push(join(text, example, garbage, example, text, example));
-      expect(frames.slice(0, 1)).toEqual([decoded]);
-      expect(frames.at(-1)).toEqual(decoded);
-      // Random garbage may itself frame correctly; every byte is either decoded or skipped.
-      expect(frames.length * frameBytes + decoder.stats.bytesSkipped).toBe(
-        2 * text.length + garbage.length + 3 * frameBytes,
-      );
-    });
-
-    it(`${name}: drops a truncated frame and still decodes the whole frame after it`, () => {
-      for (let cut = 1; cut < frameBytes; cut++) {
-        const decoder = driver.createDecoder();
-        const frames = decoder.push(join(example.subarray(0, cut), example));
-        expect(frames, `truncated after ${cut} bytes`).toEqual([decoded]);
-        expect(decoder.stats).toEqual({
-          framesOk: 1,
-          framesBad: cut > 1 ? 1 : 0,
-          bytesSkipped: cut,
-        });
-      }
-    });
-
-    it(`${name}: finds every frame among arbitrary random garbage`, () => {
-      const random = mulberry32(2);
-      const parts: Uint8Array[] = [];
-      for (let i = 0; i < 200; i++) parts.push(randomBytes(random, 50), example);
-      const frames = pushInChunks(driver.createDecoder(), join(...parts), random);
-      const found = frames.filter((f) => JSON.stringify(f) === JSON.stringify(decoded));
-      expect(found.length).toBeGreaterThanOrEqual(200);
-    });
-  }
-
+describe('cms50 bad frames', () => {
   it('v5: a frame whose body has a bit-7 byte is bad, and that byte starts the next frame', () => {
     const decoder = cms50v5.createDecoder();
     const frames = decoder.push(join(hex('C5 3A 86'), hex('48 62'), V5_EXAMPLE));
@@ -259,88 +183,6 @@ describe('cms50 resync and bad frames', () => {
     expect(frames).toEqual([V7_EXAMPLE_DECODED]);
     expect(decoder.stats).toEqual({ framesOk: 1, framesBad: 1, bytesSkipped: 4 });
   });
-});
-
-describe('cms50 decoder fuzz', () => {
-  const MEGABYTE = 1 << 20;
-
-  function expectAccounted(driver: Driver, decoder: FrameDecoder, fed: number, n: number) {
-    const decodedBytes = n * frameBytesOf(driver);
-    expect(decodedBytes + decoder.stats.bytesSkipped + pendingBytes(decoder)).toBe(fed);
-    expect(decoder.stats.framesOk).toBe(n);
-  }
-
-  function mutate(stream: Uint8Array, random: () => number): Uint8Array {
-    const mutated: number[] = [];
-    for (const byte of stream) {
-      const pick = random();
-      if (pick < 0.002) mutated.push(byte ^ (1 << Math.floor(random() * 8)));
-      else if (pick < 0.004) mutated.push(byte, Math.floor(random() * 256));
-      else if (pick < 0.006) continue;
-      else mutated.push(byte);
-    }
-    return Uint8Array.from(mutated);
-  }
-
-  function validStream(driver: Driver, random: () => number, count: number): Uint8Array {
-    const parts: Uint8Array[] = [];
-    for (let i = 0; i < count; i++) {
-      const r = () => Math.floor(random() * 256);
-      if (driver === cms50v5) parts.push(v5(r(), r(), r(), r(), r()));
-      else if (random() < 0.99) parts.push(v7(0x01, [r(), r(), r(), r(), r(), r(), r()]));
-      else parts.push(v7(0x0d, [0, 0, 0, 0, 0, 0, 0]));
-    }
-    return join(...parts);
-  }
-
-  for (const { name, driver } of PROTOCOLS) {
-    const frameBytes = frameBytesOf(driver);
-
-    it(`${name}: survives 1 MB of random bytes in random chunks, memory bounded`, () => {
-      const random = mulberry32(0x5eed);
-      const noise = randomBytes(random, MEGABYTE);
-      const decoder = driver.createDecoder();
-      let maxPending = 0;
-      const frames = pushInChunks(decoder, noise, random, () => {
-        maxPending = Math.max(maxPending, pendingBytes(decoder));
-      });
-      expect(maxPending).toBeLessThan(frameBytes);
-      expect(decoder.stats.framesBad).toBeGreaterThan(0);
-      expectAccounted(driver, decoder, noise.length, frames.length);
-    });
-
-    it(`${name}: survives mutated valid streams (bit flips, inserted and deleted bytes)`, () => {
-      for (const seed of [11, 12, 13, 14]) {
-        const random = mulberry32(seed);
-        const count = 20000;
-        const stream = mutate(validStream(driver, random, count), random);
-        const decoder = driver.createDecoder();
-        let maxPending = 0;
-        const frames = pushInChunks(decoder, stream, random, () => {
-          maxPending = Math.max(maxPending, pendingBytes(decoder));
-        });
-        expect(maxPending, `seed ${seed}`).toBeLessThan(frameBytes);
-        expect(decoder.stats.framesBad, `seed ${seed}`).toBeGreaterThan(0);
-        // At most ~6 bytes in 1000 are hit, each costing at most two frames.
-        expect(frames.length, `seed ${seed}`).toBeGreaterThan(count * 0.85);
-        expectAccounted(driver, decoder, stream.length, frames.length);
-      }
-    });
-
-    it(`${name}: gives the same frames and stats one byte at a time as in one chunk`, () => {
-      const random = mulberry32(99);
-      const stream = mutate(
-        join(validStream(driver, random, 500), randomBytes(random, 4000)),
-        random,
-      );
-      const whole = driver.createDecoder();
-      const wholeFrames = whole.push(stream);
-      const bytewise = driver.createDecoder();
-      const bytewiseFrames = Array.from(stream).flatMap((b) => bytewise.push(Uint8Array.of(b)));
-      expect(bytewiseFrames).toEqual(wholeFrames);
-      expect(bytewise.stats).toEqual(whole.stats);
-    });
-  }
 });
 
 describe('cms50 descriptors and commands', () => {
@@ -391,5 +233,7 @@ describe('cms50 descriptors and commands', () => {
     expect(start).toEqual(hex('7D 81 A1 80 80 80 80 80 80'));
     expect(keepAlive).toEqual({ bytes: hex('7D 81 AF 80 80 80 80 80 80'), everyMs: 5000 });
     expect(stop).toEqual(hex('7D 81 A2 80 80 80 80 80 80'));
+    // An oximeter switched on or restarted after the port opened waits for a new start.
+    expect(cms50v7.commands.startAgain).toEqual({ afterSilenceMs: 1000 });
   });
 });

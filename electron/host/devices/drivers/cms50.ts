@@ -4,6 +4,7 @@
 // clear and bytes 1..8 have it set). Neither has a checksum, so framing bits are all we can check.
 
 import type { DecodedFrame, DecoderStats, Driver, DriverDescriptor, FrameDecoder } from '../driver';
+import { HeldBytes } from './held-bytes';
 
 // Keys shared by the decoder, the descriptors and the simulator.
 export const CMS50_PLETH = 'MDC_PULS_OXIM_PLETH';
@@ -185,24 +186,10 @@ const V7_FRAMING: Framing = {
   decode: decodeV7Packet,
 };
 
-function concat(head: Uint8Array, tail: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(head.length + tail.length);
-  joined.set(head);
-  joined.set(tail, head.length);
-  return joined;
-}
-
-let readPendingBytes: (decoder: Cms50Decoder) => number;
-
 class Cms50Decoder implements FrameDecoder {
   readonly #framing: Framing;
   readonly #stats: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
-  /** Start of a frame still waiting for its remaining bytes; shorter than one frame. */
-  #pending: Uint8Array = new Uint8Array(0);
-
-  static {
-    readPendingBytes = (decoder) => decoder.#pending.length;
-  }
+  readonly #held = new HeldBytes();
 
   constructor(framing: Framing) {
     this.#framing = framing;
@@ -212,8 +199,12 @@ class Cms50Decoder implements FrameDecoder {
     return this.#stats;
   }
 
+  get pendingBytes(): number {
+    return this.#held.length;
+  }
+
   push(chunk: Uint8Array): DecodedFrame[] {
-    const bytes = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
+    const bytes = this.#held.before(chunk);
     const { frameBytes, startBit7, decode } = this.#framing;
     const isStart = (at: number): boolean => (((bytes[at] ?? 0) & BIT7) !== 0) === startBit7;
     const frames: DecodedFrame[] = [];
@@ -245,15 +236,9 @@ class Cms50Decoder implements FrameDecoder {
         at += length;
       }
     }
-    // Copy: the caller may reuse its chunk buffer (serialport pools them).
-    this.#pending = new Uint8Array(bytes.subarray(at));
+    this.#held.keep(bytes, at);
     return frames;
   }
-}
-
-/** Test seam: bytes a CMS50 decoder holds back (always fewer than one frame). */
-export function pendingBytes(decoder: FrameDecoder): number {
-  return decoder instanceof Cms50Decoder ? readPendingBytes(decoder) : 0;
 }
 
 function v7Command(command: number): Uint8Array {
@@ -332,6 +317,8 @@ export const cms50v7: Driver = {
   createDecoder: () => new Cms50Decoder(V7_FRAMING),
   commands: {
     start: v7Command(CMS50V7_COMMAND_START),
+    // Frames come 60 times a second: a second of silence means it is off or was restarted.
+    startAgain: { afterSilenceMs: 1000 },
     keepAlive: { bytes: v7Command(CMS50V7_COMMAND_KEEP_ALIVE), everyMs: 5000 },
     stop: v7Command(CMS50V7_COMMAND_STOP),
   },

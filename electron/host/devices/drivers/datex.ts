@@ -170,18 +170,16 @@ function decodePhysiological(record: Uint8Array): DecodedFrame | null {
   return numerics === null ? null : { samples: {}, numerics, flags: [] };
 }
 
-let readPending: (decoder: DatexDecoder) => number;
-
 class DatexDecoder implements FrameDecoder {
   readonly #stats: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
   readonly #reader = new DatexFrameReader(this.#stats);
 
-  static {
-    readPending = (decoder) => decoder.#reader.pendingBytes;
-  }
-
   get stats(): Readonly<DecoderStats> {
     return this.#stats;
+  }
+
+  get pendingBytes(): number {
+    return this.#reader.pendingBytes;
   }
 
   push(chunk: Uint8Array): DecodedFrame[] {
@@ -205,11 +203,6 @@ class DatexDecoder implements FrameDecoder {
     }
     return frames;
   }
-}
-
-/** Test seam: unescaped bytes a Datex decoder holds for an unfinished frame. */
-export function datexPendingBytes(decoder: FrameDecoder): number {
-  return decoder instanceof DatexDecoder ? readPending(decoder) : 0;
 }
 
 export const datexS5: Driver = {
@@ -262,7 +255,9 @@ export const datexS5: Driver = {
       ),
     ),
     // No keep-alive: both requests hold until a stop, and the spec names no host timeout. A
-    // restarted monitor needs a new start.
+    // monitor switched on late or restarted has forgotten them: asked again after one silent
+    // displayed-values interval.
+    startAgain: { afterSilenceMs: DATEX_DISPLAYED_INTERVAL_S * 1000 },
     stop: concatBytes(displayedValuesRequest(0), waveRequest(DATEX_WAVE_STOP, [0])),
   },
 };

@@ -9,8 +9,6 @@ import {
   ProtocentralFrameDecoder,
 } from './protocentral-frames';
 
-export { pendingBytes } from './protocentral-frames';
-
 const HEADER_BYTES = PROTOCENTRAL_HEADER_BYTES;
 const FOOTER_BYTES = PROTOCENTRAL_FOOTER_BYTES;
 

@@ -67,6 +67,11 @@ export class IntellivueDeframer {
   #escaped = false;
   #rawLength = 0;
 
+  /** Unescaped bytes of the unfinished frame (never more than INTELLIVUE_MAX_FRAME_BYTES). */
+  get pendingBytes(): number {
+    return this.#frame?.length ?? 0;
+  }
+
   /** Returns the user data of every complete, valid frame in order. */
   push(chunk: Uint8Array): Uint8Array[] {
     const messages: Uint8Array[] = [];

@@ -8,6 +8,8 @@ import {
 import {
   FLAG_ASSOCIATION_ABORTED,
   FLAG_ASSOCIATION_REFUSED,
+  INTELLIVUE_ABORT,
+  INTELLIVUE_ASSOCIATION_REQUEST,
   INTELLIVUE_NUMERICS_POLL,
   INTELLIVUE_PHYSIO_TO_REF_ID,
   createIntellivueDecoder,
@@ -27,6 +29,8 @@ import {
 } from './intellivue-waves';
 import { mdsCreateEventReport, numericsPollResult } from '../simulators/intellivue';
 import { SIMULATED_WAVES, wavePollResult } from '../simulators/intellivue-waves';
+import { mulberry32 } from '../testing/fuzz';
+import { INTELLIVUE_WAVE_EXAMPLE, INTELLIVUE_WAVE_REPLY } from '../testing/worked-examples';
 
 const hex = (text: string): Uint8Array =>
   Uint8Array.from(text.trim().split(/\s+/), (byte) => parseInt(byte, 16));
@@ -176,6 +180,17 @@ describe('IntelliVue numerics decoder', () => {
     expect(decoder.takeReplies()).toEqual([]);
   });
 
+  it('ends any old association and asks for a new one, again after two unanswered polls', () => {
+    expect(intellivueMib.commands.start).toEqual(
+      Uint8Array.from([
+        ...encodeIntellivueFrame(INTELLIVUE_ABORT),
+        ...encodeIntellivueFrame(INTELLIVUE_ASSOCIATION_REQUEST),
+      ]),
+    );
+    // A monitor switched on late or restarted holds no association and answers no poll.
+    expect(intellivueMib.commands.startAgain).toEqual({ afterSilenceMs: 10_000 });
+  });
+
   it('flags a refused or aborted association', () => {
     const decoder = createIntellivueDecoder();
     const frames = decoder.push(
@@ -190,47 +205,28 @@ describe('IntelliVue numerics decoder', () => {
     ]);
   });
 
-  it('never throws on ≥ 1 MB of random and mutated input and keeps memory bounded', () => {
-    let seed = 0x12345678;
-    const random = (): number => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) / 0x100000000;
-    };
+  it('reads mutated PDUs that pass the FCS (a wrong length inside) without throwing or trusting them', () => {
+    // Random and mutated bytes on the wire are the conformance suite's; these PDUs get past the
+    // FCS because it is computed after the damage, so the PDU reader itself must hold.
+    const random = mulberry32(0x12345678);
+    const valid = [specExampleResult(), INTELLIVUE_WAVE_REPLY];
     const decoder = createIntellivueDecoder();
-    const valid = encodeIntellivueFrame(specExampleResult());
-    const validWave = encodeIntellivueFrame(WORKED_WAVE_REPLY);
-    let total = 0;
-    let mutatedFrames = 0;
-    while (total < 1_200_000) {
-      const chunk = new Uint8Array(1 + Math.floor(random() * 4096));
-      for (let i = 0; i < chunk.length; i++) chunk[i] = Math.floor(random() * 256);
-      expect(() => decoder.push(chunk)).not.toThrow();
-      total += chunk.length;
-      const mutated = (mutatedFrames % 2 === 0 ? valid : validWave).slice();
+    for (let n = 0; n < 20_000; n++) {
+      const mutated = valid[n % 2]!.slice();
       const flips = 1 + Math.floor(random() * 3);
       for (let f = 0; f < flips; f++) {
-        const at = 1 + Math.floor(random() * (mutated.length - 2));
-        mutated[at] = Math.floor(random() * 256);
+        mutated[Math.floor(random() * mutated.length)] = Math.floor(random() * 256);
       }
-      expect(() => decoder.push(mutated)).not.toThrow();
-      // Mutations that corrupt a PDU length but keep the FCS right are read, never trusted.
-      expect(() => readPollResult(mutated.subarray(5, mutated.length - 3))).not.toThrow();
-      mutatedFrames++;
-      total += mutated.length;
+      expect(() => readPollResult(mutated)).not.toThrow();
+      expect(() => decoder.push(encodeIntellivueFrame(mutated))).not.toThrow();
       expect(decoder.takeReplies().length).toBeLessThanOrEqual(16);
     }
-    const { framesOk, framesBad, bytesSkipped } = decoder.stats;
-    expect(framesBad).toBeGreaterThan(mutatedFrames / 2);
-    expect(framesOk + framesBad).toBeGreaterThan(0);
-    expect(bytesSkipped).toBeGreaterThan(0);
-    // A clean frame after all that still decodes: no state leaked from the noise.
-    decoder.push(Uint8Array.of(0xc0));
-    expect(decoder.push(valid)).toEqual([
+    expect(decoder.stats.framesBad).toBe(0);
+    // A clean frame after all that still decodes: no state leaked from the damaged ones.
+    expect(decoder.push(encodeIntellivueFrame(specExampleResult()))).toEqual([
       { samples: {}, numerics: { MDC_PULS_OXIM_SAT_O2: 98 }, flags: [] },
     ]);
-    expect(decoder.push(validWave)).toEqual([WORKED_WAVE_FRAME]);
+    expect(decoder.push(INTELLIVUE_WAVE_EXAMPLE.bytes)).toEqual(INTELLIVUE_WAVE_EXAMPLE.frames);
   });
 
   it('drops a frame that grows past the size cap', () => {
@@ -242,51 +238,6 @@ describe('IntelliVue numerics decoder', () => {
     expect(deframer.push(encodeIntellivueFrame(Uint8Array.of(7)))).toEqual([Uint8Array.of(7)]);
   });
 });
-
-// A wave poll result built by hand from VSCaptureMP's PDU layouts (header, linked result, poll reply,
-// attribute list) and the sample-array attributes: one ECG II object with its full context.
-const WORKED_WAVE_REPLY = hex(
-  [
-    'E1 00', // session id (data export)
-    '00 02', // presentation context id
-    '00 05', // RORLS: linked result
-    '00 6C', // length: 108 bytes follow
-    '01 01', // linked id: state 1 (first), count 1
-    '00 01', // invoke id
-    '00 07', // confirmed action
-    '00 64', // length: 100
-    '00 21 00 00 00 00', // managed object: the MDS
-    'F1 3B', // action: extended poll
-    '00 5A', // length: 90
-    '00 02', // poll number
-    '00 00', // sequence number
-    '00 00 1F 40', // relative time 8000 × 1/8 ms = 1 s
-    'FF FF FF FF FF FF FF FF', // absolute time not set
-    '00 01 00 09', // polled type: partition 1, class 0x0009 (real-time sample array)
-    '00 00', // attribute group
-    '00 01 00 40', // one context, 64 bytes
-    '00 00', // context id
-    '00 01 00 3A', // one object, 58 bytes
-    '00 10', // object handle 0x0010
-    '00 04 00 34', // four attributes, 52 bytes
-    // 0x096D sample array spec: 4 samples of 16 bits, 14 significant, flags 0x3000
-    '09 6D 00 06 00 04 10 0E 30 00',
-    // 0x096F scale: FLOAT 0 .. FLOAT 1 (mV) over scaled 8192 .. 8392
-    '09 6F 00 0C 00 00 00 00 00 00 00 01 20 00 20 C8',
-    // 0x098D sample period: 16 × 1/8 ms = 2 ms, 500 Hz
-    '09 8D 00 04 00 00 00 10',
-    // 0x096E observed value: ECG II (0x0102), state 0, 8 bytes of samples
-    '09 6E 00 0E 01 02 00 00 00 08',
-    // 8192 → 0, 8392 → 1, 8092 → −0.5, 0xE064 less its two mark bits = 8292 → 0.5
-    '20 00 20 C8 1F 9C E0 64',
-  ].join(' '),
-);
-
-const WORKED_WAVE_FRAME = {
-  samples: { MDC_ECG_ELEC_POTL_II: [0, 1000, -500, 500] }, // µV
-  numerics: {},
-  flags: [],
-};
 
 describe('IntelliVue wave decoder', () => {
   it("sends VSCapture's wave poll and RTSA priority SET byte for byte", () => {
@@ -306,13 +257,6 @@ describe('IntelliVue wave decoder', () => {
     expect(INTELLIVUE_WAVE_SELECTION.subarray(34)).toEqual(
       hex('00 03 00 0C 00 02 01 02 00 02 4B B4 00 02 50 00'),
     );
-  });
-
-  it('decodes the worked wave reply exactly', () => {
-    expect(WORKED_WAVE_REPLY.length).toBe(8 + 0x6c);
-    expect(createIntellivueDecoder().push(encodeIntellivueFrame(WORKED_WAVE_REPLY))).toEqual([
-      WORKED_WAVE_FRAME,
-    ]);
   });
 
   it('keeps the context of a handle for later replies and raw counts while no scale is known', () => {

@@ -144,6 +144,8 @@ export interface ReplyingDecoder extends FrameDecoder {
 }
 
 const MAX_QUEUED_REPLIES = 16;
+/** Numerics are polled this often; each poll also keeps the association alive. */
+const NUMERICS_POLL_EVERY_MS = 5000;
 
 class IntellivueDecoder implements ReplyingDecoder {
   readonly #deframer = new IntellivueDeframer();
@@ -152,6 +154,10 @@ class IntellivueDecoder implements ReplyingDecoder {
 
   get stats(): Readonly<DecoderStats> {
     return this.#deframer.stats;
+  }
+
+  get pendingBytes(): number {
+    return this.#deframer.pendingBytes;
   }
 
   takeReplies(): Uint8Array[] {
@@ -276,8 +282,19 @@ export const intellivueMib: Driver = {
   },
   createDecoder: createIntellivueDecoder,
   commands: {
-    start: encodeIntellivueFrame(INTELLIVUE_ASSOCIATION_REQUEST),
-    keepAlive: { bytes: encodeIntellivueFrame(INTELLIVUE_NUMERICS_POLL), everyMs: 5000 },
+    // An association the monitor may still hold (from before a replug, or one the workstation
+    // lost track of) is aborted first; a monitor holding none ignores the abort.
+    start: Uint8Array.from([
+      ...encodeIntellivueFrame(INTELLIVUE_ABORT),
+      ...encodeIntellivueFrame(INTELLIVUE_ASSOCIATION_REQUEST),
+    ]),
+    // A monitor switched on late or restarted holds no association and answers no poll: after two
+    // unanswered numerics polls, associate again.
+    startAgain: { afterSilenceMs: 2 * NUMERICS_POLL_EVERY_MS },
+    keepAlive: {
+      bytes: encodeIntellivueFrame(INTELLIVUE_NUMERICS_POLL),
+      everyMs: NUMERICS_POLL_EVERY_MS,
+    },
     stop: encodeIntellivueFrame(INTELLIVUE_RELEASE_REQUEST),
   },
 };

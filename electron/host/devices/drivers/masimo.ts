@@ -112,8 +112,6 @@ export function decodeMasimoLine(line: string): DecodedFrame | null {
   return recognised > 0 ? frame : null;
 }
 
-let readPendingBytes: (decoder: MasimoAsciiDecoder) => number;
-
 class MasimoAsciiDecoder implements FrameDecoder {
   readonly #stats: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
   readonly #line = new Uint8Array(MASIMO_MAX_LINE_BYTES);
@@ -121,12 +119,13 @@ class MasimoAsciiDecoder implements FrameDecoder {
   /** Inside a line that grew too long: everything up to the next LF is thrown away. */
   #discarding = false;
 
-  static {
-    readPendingBytes = (decoder) => decoder.#lineBytes;
-  }
-
   get stats(): Readonly<DecoderStats> {
     return this.#stats;
+  }
+
+  /** Bytes of an unfinished line (never more than the line limit). */
+  get pendingBytes(): number {
+    return this.#lineBytes;
   }
 
   push(chunk: Uint8Array): DecodedFrame[] {
@@ -174,11 +173,6 @@ class MasimoAsciiDecoder implements FrameDecoder {
     }
     return frame;
   }
-}
-
-/** Test seam: bytes of an unfinished line the decoder holds (never more than the line limit). */
-export function pendingBytes(decoder: FrameDecoder): number {
-  return decoder instanceof MasimoAsciiDecoder ? readPendingBytes(decoder) : 0;
 }
 
 export const masimoAscii: Driver = {

@@ -3,6 +3,7 @@
 // 25 (sync bit in frame 1, per-frame checksum); format 8 sends 4 bytes once per second, unchecked.
 
 import type { DecodedFrame, DecoderStats, Driver, DriverDescriptor, FrameDecoder } from '../driver';
+import { HeldBytes } from './held-bytes';
 
 export const NONIN_PLETH = 'MDC_PULS_OXIM_PLETH';
 export const NONIN_PULSE_RATE = 'MDC_PULS_OXIM_PULS_RATE';
@@ -50,13 +51,6 @@ interface FixedFrameFormat {
   isValid(bytes: Bytes, at: number): boolean;
 }
 
-function concat(head: Bytes, tail: Bytes): Bytes {
-  const joined = new Uint8Array(head.length + tail.length);
-  joined.set(head);
-  joined.set(tail, head.length);
-  return joined;
-}
-
 function byteAt(bytes: Bytes, at: number): number {
   return bytes[at] ?? 0;
 }
@@ -67,19 +61,13 @@ function checksumOk(bytes: Bytes, at: number): boolean {
   return (sum & 0xff) === byteAt(bytes, at + 4);
 }
 
-let readPendingBytes: (decoder: FixedFrameDecoder) => number;
-
 /**
  * Finds fixed-size frames in a byte stream. Every decision looks at one whole frame-sized window,
  * so the result does not depend on how the stream is chunked; fewer bytes than a frame are held.
  */
 abstract class FixedFrameDecoder implements FrameDecoder {
   protected readonly statsValue: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
-  #pending: Bytes = new Uint8Array(0);
-
-  static {
-    readPendingBytes = (decoder) => decoder.#pending.length;
-  }
+  readonly #held = new HeldBytes();
 
   constructor(private readonly format: FixedFrameFormat) {}
 
@@ -87,8 +75,12 @@ abstract class FixedFrameDecoder implements FrameDecoder {
     return this.statsValue;
   }
 
+  get pendingBytes(): number {
+    return this.#held.length;
+  }
+
   push(chunk: Uint8Array): DecodedFrame[] {
-    const bytes = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
+    const bytes = this.#held.before(chunk);
     const { frameBytes } = this.format;
     const frames: DecodedFrame[] = [];
     let at = 0;
@@ -104,8 +96,7 @@ abstract class FixedFrameDecoder implements FrameDecoder {
       this.lostSync();
       at++;
     }
-    // Copy: the caller may reuse its chunk buffer (serialport pools them).
-    this.#pending = new Uint8Array(bytes.subarray(at));
+    this.#held.keep(bytes, at);
     return frames;
   }
 
@@ -113,11 +104,6 @@ abstract class FixedFrameDecoder implements FrameDecoder {
 
   /** A byte was skipped: whatever was being assembled across frames can no longer be trusted. */
   protected lostSync(): void {}
-}
-
-/** Test seam: bytes a Nonin decoder holds back (always fewer than one frame). */
-export function pendingBytes(decoder: FrameDecoder): number {
-  return decoder instanceof FixedFrameDecoder ? readPendingBytes(decoder) : 0;
 }
 
 function statusFlags(status: number): string[] {

@@ -3,6 +3,7 @@
 // 8 × i24 BE | 6 aux bytes | footer Cx. No checksum, so a frame is an A0 with a Cx 32 bytes later.
 
 import type { ChannelSpec, DecodedFrame, DecoderStats, Driver, FrameDecoder } from '../driver';
+import { HeldBytes } from './held-bytes';
 
 const HEADER = 0xa0;
 const FOOTER_MASK = 0xf0;
@@ -40,31 +41,21 @@ function int24(bytes: Uint8Array, at: number): number {
   return unsigned & 0x800000 ? unsigned - 0x1000000 : unsigned;
 }
 
-function concat(head: Uint8Array, tail: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(head.length + tail.length);
-  joined.set(head);
-  joined.set(tail, head.length);
-  return joined;
-}
-
-let readPendingBytes: (decoder: OpenbciCytonDecoder) => number;
-
 class OpenbciCytonDecoder implements FrameDecoder {
   readonly #stats: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
-  /** Start of a frame still waiting for its remaining bytes; shorter than one frame. */
-  #pending: Uint8Array = new Uint8Array(0);
+  readonly #held = new HeldBytes();
   #lastSampleNumber: number | null = null;
-
-  static {
-    readPendingBytes = (decoder) => decoder.#pending.length;
-  }
 
   get stats(): Readonly<DecoderStats> {
     return this.#stats;
   }
 
+  get pendingBytes(): number {
+    return this.#held.length;
+  }
+
   push(chunk: Uint8Array): DecodedFrame[] {
-    const bytes = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
+    const bytes = this.#held.before(chunk);
     const frames: DecodedFrame[] = [];
     let at = 0;
     while (at < bytes.length) {
@@ -84,8 +75,7 @@ class OpenbciCytonDecoder implements FrameDecoder {
       this.#stats.framesOk++;
       at += FRAME_BYTES;
     }
-    // Copy: the caller may reuse its chunk buffer (serialport pools them).
-    this.#pending = new Uint8Array(bytes.subarray(at));
+    this.#held.keep(bytes, at);
     return frames;
   }
 
@@ -107,11 +97,6 @@ class OpenbciCytonDecoder implements FrameDecoder {
     this.#lastSampleNumber = sampleNumber;
     return { samples, numerics: {}, flags };
   }
-}
-
-/** Test seam: bytes an OpenBCI decoder holds back (always fewer than one frame). */
-export function pendingBytes(decoder: FrameDecoder): number {
-  return decoder instanceof OpenbciCytonDecoder ? readPendingBytes(decoder) : 0;
 }
 
 export const OPENBCI_FRAME_BYTES = FRAME_BYTES;
@@ -161,5 +146,10 @@ export const openbciCyton: Driver = {
     ],
   },
   createDecoder: () => new OpenbciCytonDecoder(),
-  commands: { start: ascii('b'), stop: ascii('s') },
+  commands: {
+    start: ascii('b'),
+    // Frames come 250 times a second: a second of silence means it is off or was reset.
+    startAgain: { afterSilenceMs: 1000 },
+    stop: ascii('s'),
+  },
 };

@@ -2,6 +2,7 @@
 // `0A FA | len_lo len_hi | type | payload(len) | 00 0B`, no checksum (../shared/protocols §2).
 // Each board says which types it sends, with each type's one payload length, and how to read them.
 import type { DecodedFrame, DecoderStats, FrameDecoder } from '../driver';
+import { HeldBytes } from './held-bytes';
 
 const SYNC_FIRST = 0x0a;
 const SYNC_SECOND = 0xfa;
@@ -27,23 +28,9 @@ function findSync(bytes: Uint8Array, from: number): number {
   return bytes.length;
 }
 
-function concat(head: Uint8Array, tail: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(head.length + tail.length);
-  joined.set(head);
-  joined.set(tail, head.length);
-  return joined;
-}
-
-let readPendingBytes: (decoder: ProtocentralFrameDecoder) => number;
-
 export class ProtocentralFrameDecoder implements FrameDecoder {
   readonly #stats: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
-  /** Start of a frame still waiting for its remaining bytes; shorter than one frame. */
-  #pending: Uint8Array = new Uint8Array(0);
-
-  static {
-    readPendingBytes = (decoder) => decoder.#pending.length;
-  }
+  readonly #held = new HeldBytes();
 
   constructor(private readonly layout: ProtocentralLayout) {}
 
@@ -51,8 +38,12 @@ export class ProtocentralFrameDecoder implements FrameDecoder {
     return this.#stats;
   }
 
+  get pendingBytes(): number {
+    return this.#held.length;
+  }
+
   push(chunk: Uint8Array): DecodedFrame[] {
-    const bytes = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
+    const bytes = this.#held.before(chunk);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const frames: DecodedFrame[] = [];
     let at = 0;
@@ -79,8 +70,7 @@ export class ProtocentralFrameDecoder implements FrameDecoder {
       this.#stats.framesOk++;
       at += frameBytes;
     }
-    // Copy: the caller may reuse its chunk buffer (serialport pools them).
-    this.#pending = new Uint8Array(bytes.subarray(at));
+    this.#held.keep(bytes, at);
     return frames;
   }
 
@@ -90,9 +80,4 @@ export class ProtocentralFrameDecoder implements FrameDecoder {
     this.#stats.bytesSkipped++;
     return at + 1;
   }
-}
-
-/** Test seam: bytes a HealthyPi decoder holds back (always fewer than one max-size frame). */
-export function pendingBytes(decoder: FrameDecoder): number {
-  return decoder instanceof ProtocentralFrameDecoder ? readPendingBytes(decoder) : 0;
 }

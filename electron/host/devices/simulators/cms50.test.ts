@@ -10,7 +10,11 @@ import {
   type Cms50Sample,
   type Cms50SimulatorOptions,
 } from './cms50';
-import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
+import {
+  decodeCleanly,
+  recordingSimulator,
+  useFakeTimersInEachTest,
+} from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 const { start: START, stop: STOP, keepAlive } = cms50v7.commands;
@@ -41,26 +45,15 @@ function expectedFrame(sample: Cms50Sample): DecodedFrame {
 
 /** A simulator on a hand-driven clock that records every write and every frame. */
 function harness(protocol: Cms50Protocol, overrides: Partial<Cms50SimulatorOptions> = {}) {
-  const clock = { ms: 1_000_000 };
-  const writes: Uint8Array[] = [];
-  const sent: Cms50Sample[] = [];
-  const indices: number[] = [];
-  const simulator = createCms50Simulator(protocol, {
-    write: (bytes) => writes.push(bytes),
-    vitals: VITALS,
-    now: () => clock.ms,
-    onFrame: (index, sample) => {
-      indices.push(index);
-      sent.push(sample);
-    },
-    ...overrides,
-  });
-  const advance = advancer(clock);
+  const recorded = recordingSimulator<Cms50Sample, ReturnType<typeof createCms50Simulator>>(
+    (options) => createCms50Simulator(protocol, { ...options, ...overrides }),
+    VITALS,
+  );
   /** Lets time pass as it does: the clock and the timer in 10 ms steps. */
   const run = (ms: number) => {
-    for (let elapsed = 0; elapsed < ms; elapsed += 10) advance(10);
+    for (let elapsed = 0; elapsed < ms; elapsed += 10) recorded.advance(10);
   };
-  return { clock, writes, sent, indices, simulator, advance, run };
+  return { ...recorded, run };
 }
 
 const decodeAll = (protocol: Cms50Protocol, writes: Uint8Array[]) =>

@@ -4,6 +4,7 @@ import { datexS5, displayedValuesRequest } from '../drivers/datex';
 import { waveRequest } from '../drivers/datex-waves';
 import { encodeDatexFrame } from '../drivers/datex-framing';
 import { createDatexSimulator, syntheticDatexWaves, type DatexSimulatorOptions } from './datex';
+import { DATEX_TYPICAL_NUMERICS } from '../testing/worked-examples';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 const START = datexS5.commands.start ?? new Uint8Array(0);
@@ -54,16 +55,8 @@ const WAVE_KEYS = {
   15: 'MDC_IMPED_TTHOR',
 } as const;
 
-const EXPECTED = {
-  MDC_ECG_HEART_RATE: 72,
-  MDC_PRESS_BLD_NONINV_SYS: 120,
-  MDC_PRESS_BLD_NONINV_DIA: 80,
-  MDC_PRESS_BLD_NONINV_MEAN: 93,
-  MDC_TEMP_BODY: 36.5,
-  MDC_PULS_OXIM_SAT_O2: 98,
-  MDC_PULS_OXIM_PULS_RATE: 72,
-  MDC_AWAY_CO2_ET: 38,
-};
+// The simulator reports its pulse rate as the heart rate.
+const EXPECTED = { ...DATEX_TYPICAL_NUMERICS, MDC_PULS_OXIM_PULS_RATE: 72 };
 
 describe('datex simulator', () => {
   beforeEach(() => {
@@ -231,6 +224,27 @@ describe('datex simulator', () => {
       expect(bytes.at(-1)).toBe(0x7e);
       expect(bytes.length).toBeLessThan(encodeDatexFrame(new Uint8Array(1490)).length);
     }
+    simulator.stop();
+  });
+
+  it('restarted, forgets the requests and stays silent until asked again', () => {
+    const { simulator, all, advance } = harness();
+    simulator.start();
+    simulator.receive(START);
+    advance(1000);
+    // Half a request before the restart is forgotten too: its rest alone asks for nothing.
+    const request = displayedValuesRequest(5);
+    simulator.receive(request.subarray(0, 20));
+    simulator.stop();
+    simulator.start();
+    simulator.receive(request.subarray(20));
+    const before = all.length;
+    advance(10_000);
+    expect(all.length).toBe(before);
+    expect(simulator.intervalS).toBe(0);
+    simulator.receive(START);
+    advance(1000);
+    expect(all.length).toBeGreaterThan(before);
     simulator.stop();
   });
 

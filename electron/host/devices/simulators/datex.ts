@@ -207,7 +207,7 @@ class DatexDeviceSimulator implements DatexSimulator {
   readonly #options: DatexSimulatorOptions;
   readonly #now: () => number;
   readonly #hostStats: DecoderStats = { framesOk: 0, framesBad: 0, bytesSkipped: 0 };
-  readonly #hostFrames = new DatexFrameReader(this.#hostStats);
+  #hostFrames = new DatexFrameReader(this.#hostStats);
   #vitals: SimulatedVitals;
   #timer: ReturnType<typeof setInterval> | undefined;
   #intervalS = 0;
@@ -249,8 +249,10 @@ class DatexDeviceSimulator implements DatexSimulator {
   stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    // Switched off, the monitor forgets the requests and any half-received one.
     this.#intervalS = 0;
     this.#waves = [];
+    this.#hostFrames = new DatexFrameReader(this.#hostStats);
   }
 
   setVitals(partial: Partial<SimulatedVitals>): void {

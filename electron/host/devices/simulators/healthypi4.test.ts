@@ -7,7 +7,11 @@ import {
   type Healthypi4Sample,
   type Healthypi4SimulatorOptions,
 } from './healthypi4';
-import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
+import {
+  decodeCleanly,
+  recordingSimulator,
+  useFakeTimersInEachTest,
+} from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 const FRAME_BYTES = 27;
@@ -32,24 +36,11 @@ function expectedFrame(sample: Healthypi4Sample): DecodedFrame {
 }
 
 /** A simulator on a hand-driven clock that records every write and every frame. */
-function harness(overrides: Partial<Healthypi4SimulatorOptions> = {}) {
-  const clock = { ms: 1_000_000 };
-  const writes: Uint8Array[] = [];
-  const sent: Healthypi4Sample[] = [];
-  const indices: number[] = [];
-  const simulator = createHealthypi4Simulator({
-    write: (bytes) => writes.push(bytes),
-    vitals: VITALS,
-    now: () => clock.ms,
-    onFrame: (index, sample) => {
-      indices.push(index);
-      sent.push(sample);
-    },
-    ...overrides,
-  });
-  const advance = advancer(clock);
-  return { clock, writes, sent, indices, simulator, advance };
-}
+const harness = (overrides: Partial<Healthypi4SimulatorOptions> = {}) =>
+  recordingSimulator<Healthypi4Sample, ReturnType<typeof createHealthypi4Simulator>>(
+    (options) => createHealthypi4Simulator({ ...options, ...overrides }),
+    VITALS,
+  );
 
 const decodeAll = (writes: Uint8Array[]) => decodeCleanly(healthypi4, writes);
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import type { DecodedFrame } from '../driver';
 import { healthypi5 } from '../drivers/healthypi5';
+import { SignalQuality } from '../../signals/signal-quality';
 import {
   encodeHealthypi5Frame,
   Healthypi5Simulator,
@@ -11,7 +12,11 @@ import {
   type Healthypi5SimulatorOptions,
 } from './healthypi5';
 import type { DemoRecordings } from './recordings';
-import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
+import {
+  decodeCleanly,
+  recordingSimulator,
+  useFakeTimersInEachTest,
+} from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 
@@ -35,25 +40,12 @@ function expectedFrame(sample: Healthypi5Sample): DecodedFrame {
 }
 
 /** A simulator on a hand-driven clock that records every write and every frame. */
-function harness(overrides: Partial<Healthypi5SimulatorOptions> = {}) {
-  const clock = { ms: 1_000_000 };
-  const writes: Uint8Array[] = [];
-  const sent: Healthypi5Sample[] = [];
-  const indices: number[] = [];
-  const simulator = new Healthypi5Simulator({
-    write: (bytes) => writes.push(bytes),
-    source: syntheticSource({ hr: 72 }),
-    vitals: VITALS,
-    now: () => clock.ms,
-    onFrame: (index, sample) => {
-      indices.push(index);
-      sent.push(sample);
-    },
-    ...overrides,
-  });
-  const advance = advancer(clock);
-  return { clock, writes, sent, indices, simulator, advance };
-}
+const harness = (overrides: Partial<Healthypi5SimulatorOptions> = {}) =>
+  recordingSimulator<Healthypi5Sample, Healthypi5Simulator>(
+    (options) =>
+      new Healthypi5Simulator({ ...options, source: syntheticSource({ hr: 72 }), ...overrides }),
+    VITALS,
+  );
 
 const decodeAll = (writes: Uint8Array[]) => decodeCleanly(healthypi5, writes);
 
@@ -214,6 +206,21 @@ describe('waveform sources', () => {
     expect(ecg.every(Number.isInteger)).toBe(true);
     const rWaves = ecg.filter((v, i) => v > 800 && v >= (ecg[i - 1] ?? 0) && v > (ecg[i + 1] ?? 0));
     expect(rWaves).toHaveLength(4);
+  });
+
+  it('synthesises an ECG of good quality at any rate a scenario asks for (40–180 /min)', () => {
+    for (const hr of [40, 75, 135, 180]) {
+      const source = syntheticSource({ hr, rr: 15 });
+      const ecg = Array.from({ length: 128 * 30 }, () => source.next().ecg);
+      expect(new SignalQuality(128).push(ecg).map((c) => c.state)).toEqual(['good']);
+    }
+  });
+
+  it('synthesises a pleth the workstation does not take for a clipped signal', () => {
+    const source = syntheticSource({ hr: 75, rr: 16 });
+    const quality = new SignalQuality(128);
+    const ir = Array.from({ length: 128 * 60 }, () => source.next().ir);
+    expect(quality.push(ir).map((change) => change.state)).not.toContain('saturated');
   });
 });
 

@@ -225,10 +225,18 @@ export function syntheticSource({ hr, rr = 15 }: { hr: number; rr?: number }): W
     next() {
       beat = (beat + rates.hr / 60 / SOURCE_RATE_HZ) % 1;
       breath = (breath + rates.rr / 60 / SOURCE_RATE_HZ) % 1;
+      // Widths in seconds, not in parts of a beat: a QRS does not narrow as the heart speeds up
+      // (one that did would read as high-frequency noise at 135 /min).
+      const width = (seconds: number) => (seconds * rates.hr) / 60;
       const mv =
-        1.2 * bump(beat, 0.2, 0.015) - 0.15 * bump(beat, 0.23, 0.02) + 0.3 * bump(beat, 0.5, 0.06);
-      const pleth = bump(beat, 0.35, 0.1) + 0.3 * bump(beat, 0.6, 0.08);
+        1.2 * bump(beat, 0.2, width(0.012)) -
+        0.15 * bump(beat, 0.23, width(0.016)) +
+        0.3 * bump(beat, 0.5, width(0.048));
       const resp = 0.5 + 0.5 * Math.sin(2 * Math.PI * breath);
+      // A real pleth's baseline moves with breathing; a flat one sits at the window's minimum
+      // for most of each beat, which the workstation rightly reads as a clipped signal.
+      const pleth =
+        bump(beat, 0.35, 0.1) + 0.3 * bump(beat, 0.6, 0.08) + 0.06 * Math.sin(2 * Math.PI * breath);
       return toCounts(mv, pleth, resp);
     },
     setVitals(vitals) {

@@ -69,7 +69,12 @@ afterEach(() => {
 describe('IntelliVue simulator', () => {
   it('sends only well-framed messages: association request body has its stated length', () => {
     expect(INTELLIVUE_ASSOCIATION_REQUEST.length).toBe(4 + 0x0128);
-    expect(START).toEqual(encodeIntellivueFrame(INTELLIVUE_ASSOCIATION_REQUEST));
+    expect(START).toEqual(
+      Uint8Array.from([
+        ...encodeIntellivueFrame(INTELLIVUE_ABORT),
+        ...encodeIntellivueFrame(INTELLIVUE_ASSOCIATION_REQUEST),
+      ]),
+    );
   });
 
   it('runs a session through the decoder and yields the vitals', () => {
@@ -206,6 +211,46 @@ describe('IntelliVue simulator', () => {
     expect(frames.at(-1)?.flags).toEqual([FLAG_ASSOCIATION_RELEASED]);
     simulator.receive(KEEP_ALIVE);
     expect(fromDevice).toEqual([]);
+  });
+
+  it('restarted, holds no association and answers no poll until associated again', () => {
+    const { simulator, frames, fromDevice, hostWrite, advance } = session();
+    simulator.start();
+    hostWrite(START);
+    simulator.stop();
+    simulator.start();
+    expect(simulator.state).toBe('idle');
+    advance(1000);
+    simulator.receive(KEEP_ALIVE);
+    expect(fromDevice).toEqual([]);
+    const before = numericFrames(frames).length;
+    hostWrite(START);
+    expect(simulator.state).toBe('associated');
+    expect(numericFrames(frames).length).toBe(before + 1);
+  });
+
+  it('ignores a second association request while one holds, and takes one after an abort', () => {
+    const { simulator, fromDevice, hostWrite } = session();
+    simulator.start();
+    hostWrite(START);
+    simulator.receive(encodeIntellivueFrame(INTELLIVUE_ASSOCIATION_REQUEST));
+    expect(fromDevice).toEqual([]);
+    hostWrite(encodeIntellivueFrame(INTELLIVUE_ABORT));
+    hostWrite(encodeIntellivueFrame(INTELLIVUE_ASSOCIATION_REQUEST));
+    expect(simulator.state).toBe('associated');
+    expect(simulator.pollsAnswered).toBe(2);
+  });
+
+  it('associates again at once with a host that reconnects while the old association holds', () => {
+    // The adapter was unplugged and replugged: the monitor never noticed, the host starts over.
+    const { simulator, fromDevice, hostWrite } = session();
+    simulator.start();
+    hostWrite(START);
+    simulator.receive(START);
+    const deframer = new IntellivueDeframer();
+    const answers = fromDevice.flatMap((chunk) => deframer.push(chunk));
+    expect(answers.map((message) => message[0])).toEqual([0x0e, 0xe1]);
+    expect(simulator.state).toBe('associated');
   });
 
   it('ignores the host while off and before association', () => {

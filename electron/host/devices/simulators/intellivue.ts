@@ -2,7 +2,8 @@
 // (../shared/protocols/README.md §5): answers an association request (accepted `0E…` or refused
 // `0C…`), sends an MDS Create Event Report, answers numerics polls with the vitals, streams wave poll
 // results (ECG II, pleth, respiration; see intellivue-waves.ts) in real time for the poll's period, and goes
-// silent after an abort or release. The association response bodies are not a real monitor's bytes (no
+// silent after an abort or release. Switched on (start) or restarted (stop, start) it holds no
+// association and answers nothing until it is asked for one. The association response bodies are not a real monitor's bytes (no
 // public capture was at hand): only their first byte, the SPDU type, is meaningful.
 
 import {
@@ -291,7 +292,9 @@ class IntellivueDeviceSimulator implements IntellivueSimulator {
 
   #handle(message: Uint8Array): void {
     const type = message[0];
-    if (type === SPDU_ASSOC_REQUEST) {
+    // The notes name no answer to a second request while an association holds: it is ignored,
+    // so a host that lost track must end the old association first.
+    if (type === SPDU_ASSOC_REQUEST && this.#state !== 'associated') {
       if (this.#options.refuseAssociation) {
         this.#send(ASSOCIATION_REFUSE);
         this.#state = 'closed';

@@ -6,29 +6,23 @@ import {
   formatMasimoTimestamp,
   type MasimoSimulatorOptions,
 } from './masimo';
-import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
+import {
+  decodeCleanly,
+  recordingSimulator,
+  useFakeTimersInEachTest,
+} from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 // Built from local-time parts, so the stamp reads the same in every time zone.
 const EXAMPLE_TIME = new Date(2005, 11, 1, 11, 56, 29);
 
 function harness(overrides: Partial<MasimoSimulatorOptions> = {}) {
-  const clock = { ms: EXAMPLE_TIME.getTime() };
-  const writes: Uint8Array[] = [];
-  const lines: string[] = [];
-  const indices: number[] = [];
-  const simulator = createMasimoSimulator({
-    write: (bytes) => writes.push(bytes),
-    vitals: VITALS,
-    now: () => clock.ms,
-    onLine: (index, line) => {
-      indices.push(index);
-      lines.push(line);
-    },
-    ...overrides,
-  });
-  const advance = advancer(clock);
-  return { clock, writes, lines, indices, simulator, advance };
+  const recorded = recordingSimulator<string, ReturnType<typeof createMasimoSimulator>>(
+    (options) => createMasimoSimulator({ ...options, onLine: options.onFrame, ...overrides }),
+    VITALS,
+    EXAMPLE_TIME.getTime(),
+  );
+  return { ...recorded, lines: recorded.sent };
 }
 
 const decodeAll = (writes: Uint8Array[]) => decodeCleanly(masimoAscii, writes);

@@ -9,7 +9,11 @@ import {
   noninPacketDataByte,
   type NoninSimulatorOptions,
 } from './nonin';
-import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
+import {
+  decodeCleanly,
+  recordingSimulator,
+  useFakeTimersInEachTest,
+} from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 97, rr: 16, tempC: 36.5 };
 const DRIVERS: Record<2 | 7 | 8, Driver> = { 2: nonin2, 7: nonin7, 8: nonin8 };
@@ -17,24 +21,12 @@ const DRIVERS: Record<2 | 7 | 8, Driver> = { 2: nonin2, 7: nonin7, 8: nonin8 };
 const toHex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 
-function harness(format: 2 | 7 | 8, overrides: Partial<NoninSimulatorOptions> = {}) {
-  const clock = { ms: 1_000_000 };
-  const writes: Uint8Array[] = [];
-  const sent: Uint8Array[] = [];
-  const indices: number[] = [];
-  const simulator = createNoninSimulator(format, {
-    write: (bytes) => writes.push(bytes),
-    vitals: VITALS,
-    now: () => clock.ms,
-    onFrame: (index, frame) => {
-      indices.push(index);
-      sent.push(frame);
-    },
-    ...overrides,
-  });
-  const advance = advancer(clock);
-  return { clock, writes, sent, indices, simulator, advance };
-}
+/** A simulator on a hand-driven clock that records every write and every frame. */
+const harness = (format: 2 | 7 | 8, overrides: Partial<NoninSimulatorOptions> = {}) =>
+  recordingSimulator<Uint8Array, ReturnType<typeof createNoninSimulator>>(
+    (options) => createNoninSimulator(format, { ...options, ...overrides }),
+    VITALS,
+  );
 
 const decodeAll = decodeCleanly;
 

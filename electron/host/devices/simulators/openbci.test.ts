@@ -7,7 +7,11 @@ import {
   type OpenbciSample,
   type OpenbciSimulatorOptions,
 } from './openbci';
-import { advancer, decodeCleanly, useFakeTimersInEachTest } from '../testing/simulator-harness';
+import {
+  decodeCleanly,
+  recordingSimulator,
+  useFakeTimersInEachTest,
+} from '../testing/simulator-harness';
 
 const VITALS = { hr: 72, spo2: 98, rr: 16, tempC: 36.5 };
 const FRAME_BYTES = 33;
@@ -26,24 +30,11 @@ function expectedSamples(sample: OpenbciSample): DecodedFrame['samples'] {
 }
 
 /** A simulator on a hand-driven clock that records every write and every frame. */
-function harness(overrides: Partial<OpenbciSimulatorOptions> = {}) {
-  const clock = { ms: 1_000_000 };
-  const writes: Uint8Array[] = [];
-  const sent: OpenbciSample[] = [];
-  const indices: number[] = [];
-  const simulator = createOpenbciSimulator({
-    write: (bytes) => writes.push(bytes),
-    vitals: VITALS,
-    now: () => clock.ms,
-    onFrame: (index, sample) => {
-      indices.push(index);
-      sent.push(sample);
-    },
-    ...overrides,
-  });
-  const advance = advancer(clock);
-  return { clock, writes, sent, indices, simulator, advance };
-}
+const harness = (overrides: Partial<OpenbciSimulatorOptions> = {}) =>
+  recordingSimulator<OpenbciSample, ReturnType<typeof createOpenbciSimulator>>(
+    (options) => createOpenbciSimulator({ ...options, ...overrides }),
+    VITALS,
+  );
 
 const decodeAll = (writes: Uint8Array[]) => decodeCleanly(openbciCyton, writes);
 

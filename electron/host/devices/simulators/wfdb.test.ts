@@ -1,9 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeFormat212, readWfdbHeader, wfdbChecksum, type WfdbHeader } from './wfdb';
+import {
+  FROM_SHARED_DATA,
+  itWhere,
+  missingFiles,
+  referenceData,
+} from '../../../../test/support/requirements';
 
-const MITBIH_101 = fileURLToPath(new URL('../../../../../shared/data/mitbih/101', import.meta.url));
+const MITBIH_101 = referenceData('mitbih', '101');
 const DEMO_CUT = fileURLToPath(
   new URL('../../../../resources/demo/mitbih-101-5min', import.meta.url),
 );
@@ -73,10 +79,9 @@ describe('readWfdbHeader', () => {
 });
 
 describe('real records', () => {
-  const missing = !existsSync(`${MITBIH_101}.hea`);
-  const why = missing ? ` (skipped: ${MITBIH_101}.hea is missing)` : '';
+  const missing = missingFiles([`${MITBIH_101}.hea`, `${MITBIH_101}.dat`], FROM_SHARED_DATA);
 
-  it.skipIf(missing)(`MIT-BIH 101 decodes to its header's first values and checksums${why}`, () => {
+  itWhere(missing, "MIT-BIH 101 decodes to its header's first values and checksums", () => {
     const record = readRecord(MITBIH_101);
     expect(record.header).toMatchObject({
       recordName: '101',
@@ -96,7 +101,7 @@ describe('real records', () => {
     expectMatchesHeader(record);
   });
 
-  it.skipIf(missing)(`the demo cut is exactly the first 5 minutes of MIT-BIH 101${why}`, () => {
+  itWhere(missing, 'the demo cut is exactly the first 5 minutes of MIT-BIH 101', () => {
     const original = readRecord(MITBIH_101);
     const cut = readRecord(DEMO_CUT);
     cut.signals.forEach((samples, i) => {

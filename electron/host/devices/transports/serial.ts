@@ -4,7 +4,8 @@ import { SerialPort } from 'serialport';
 import type { SerialSettings } from '../driver';
 import type { ByteTransport, OpenTransport, TransportEvents } from './byte-transport';
 
-const PRESENCE_CHECK_MS = 250;
+// Well inside the quarter of a second within which a pulled cable must raise its alarm.
+const PRESENCE_CHECK_MS = 100;
 
 export function serialOpener(
   settings: SerialSettings,
