@@ -1,11 +1,33 @@
 // A child process for the crash test: ingests into the store at full rate and prints what the
 // store acknowledged. `ack N` means every block with a sequence number ≤ N has been flushed (and
 // so journaled), and so has every alarm-log entry written with those blocks: it must survive this process being killed at any moment.
-// Usage: node --import tsx crash-ingest.ts DATA_DIR FIRST_SEQ
-import { openStore } from '../../electron/host/store/client';
+// Usage: node --import tsx crash-ingest.ts DATA_DIR FIRST_SEQ [PHASE [DELAY_MS]]
+// With PHASE, checkpoints run every 200 ms and the child kills itself with SIGKILL at the first
+// checkpoint phase of that name once something was acknowledged (`open:PHASE`: at the checkpoint
+// that opening makes after replaying the journal), DELAY_MS after the worker reached it (0: while
+// the worker waits right there), and says so in DATA_DIR.kills.
+import { appendFileSync } from 'node:fs';
+import { openStore, type CheckpointPhase } from '../../electron/host/store/client';
 
-const [dataDir, firstArg] = process.argv.slice(2);
+const [dataDir, firstArg, phaseArg, delayArg] = process.argv.slice(2);
 const first = Number(firstArg);
+const atOpen = phaseArg?.startsWith('open:') ?? false;
+const killPhase = phaseArg?.replace(/^open:/, '') as CheckpointPhase | undefined;
+const killDelayMs = Number(delayArg ?? 0);
+let opened = false;
+let acknowledged = false;
+
+/** Said in a file, not on stdout: a pipe the parent is slow to read could hold it back. */
+function killMyself(): void {
+  appendFileSync(`${dataDir}.kills`, `killed at ${phaseArg}\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
+
+function onCheckpointPhase(phase: CheckpointPhase): void {
+  if (phase !== killPhase || (atOpen ? opened : !acknowledged)) return;
+  if (killDelayMs === 0) killMyself();
+  else setTimeout(killMyself, killDelayMs);
+}
 export const SAMPLES_PER_BLOCK = 50;
 const RATE_HZ = 500;
 const T0 = 1_700_000_000_000;
@@ -20,7 +42,9 @@ async function main(): Promise<void> {
     dataDir: dataDir!,
     workstationId: 'crash-test',
     onError: (error) => console.error(`store error: ${error.message}`),
+    ...(killPhase ? { checkpointEveryMs: 200, onCheckpointPhase } : {}),
   });
+  opened = true;
   console.log(`open ${store.notices.length}`);
   for (let seq = first; ; seq++) {
     store.appendSamples({
@@ -62,6 +86,7 @@ async function main(): Promise<void> {
     if (seq % 20 === 19) {
       await store.flush();
       console.log(`ack ${seq}`);
+      acknowledged = true;
     }
   }
 }

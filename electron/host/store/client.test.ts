@@ -57,6 +57,22 @@ function blocksOf(deviceId: string, channel: string, seconds: number, seed: numb
   }));
 }
 
+/** 2 s of ECG and one numeric, prepared as the worker journals them. */
+function journalBatch() {
+  return prepareBatch({
+    chunks: blocksOf('ecg-1', 'II', 2, 5).map((block) => ({
+      bedId: block.bedId,
+      deviceId: block.deviceId,
+      channel: block.channel,
+      rateHz: block.rateHz,
+      t0Ms: block.t0,
+      values: Float64Array.from(block.values),
+    })),
+    numerics: [{ bedId: 'bed-1', deviceId: 'ecg-1', refId: 'MDC_X', value: 1, unit: '%', at: T0 }],
+    alarmEvents: [],
+  });
+}
+
 function interleave<T>(lists: T[][]): T[] {
   const longest = Math.max(...lists.map((list) => list.length));
   return Array.from({ length: longest }, (_, i) => lists.flatMap((list) => list[i] ?? [])).flat();
@@ -287,22 +303,8 @@ describe('the store', () => {
   it('replays journaled rows the database lost (as after a power cut), and only once', async () => {
     await (await open()).close();
     // What a power cut can leave: batches in the fsync'd journal that never reached the database.
-    const batch = prepareBatch({
-      chunks: blocksOf('ecg-1', 'II', 2, 5).map((block) => ({
-        bedId: block.bedId,
-        deviceId: block.deviceId,
-        channel: block.channel,
-        rateHz: block.rateHz,
-        t0Ms: block.t0,
-        values: Float64Array.from(block.values),
-      })),
-      numerics: [
-        { bedId: 'bed-1', deviceId: 'ecg-1', refId: 'MDC_X', value: 1, unit: '%', at: T0 },
-      ],
-      alarmEvents: [],
-    });
     const journal = new Journal(`${dataDir}.journal`);
-    journal.append(serializeBatch(batch));
+    journal.append(serializeBatch(journalBatch()));
     journal.close();
     const recovered = await open();
     expect(await recovered.counts()).toMatchObject({ numerics: 1, samples: 2 * RATE_HZ });
@@ -364,6 +366,10 @@ describe('the store', () => {
   it('keeps a damaged store aside, starts a new one with the journal’s rows, and says so', async () => {
     const first = await open();
     await first.close();
+    // What a crash leaves: acknowledged rows in the journal, not yet in the database.
+    const journal = new Journal(`${dataDir}.journal`);
+    journal.append(serializeBatch(journalBatch()));
+    journal.close();
     truncateSync(join(dataDir, 'global', 'pg_control'), 10);
     const second = await open();
     expect(second.notices).toHaveLength(1);
@@ -372,7 +378,88 @@ describe('the store', () => {
     );
     const keptAs = /kept as (\S+) and/.exec(second.notices[0]!)![1]!;
     expect(existsSync(join(keptAs, 'PG_VERSION'))).toBe(true);
-    expect((await second.counts()).numerics).toBe(0);
+    // The new store has the journal's rows, and every bed is told (store-health.ts).
+    expect(await second.counts()).toMatchObject({ numerics: 1, samples: 2 * RATE_HZ });
+    expect(second.health).toMatchObject({ recording: 'damaged' });
+    expect(second.health.conditions.map((c) => c.code)).toEqual(['STORE_DAMAGED']);
+  }, 120_000);
+
+  it('refuses a row with an impossible time when it is queued, and keeps the rest of its batch', async () => {
+    // importRecord with startMs -9007199254740991 once failed the shared batch: every bed lost it.
+    const store = await open();
+    store.appendSamples({
+      ...blocksOf('ecg-1', 'II', 1, 3)[0]!,
+      bedId: 'bed-9',
+      t0: -9007199254740991,
+    });
+    store.appendSamples({ ...blocksOf('ecg-2', 'II', 1, 4)[0]!, bedId: 'bed-8', t0: 8.64e15 });
+    for (const block of blocksOf('ecg-1', 'II', 1, 5)) store.appendSamples(block);
+    store.appendNumeric({
+      bedId: 'bed-2',
+      deviceId: 'ox',
+      refId: 'MDC_X',
+      value: 1,
+      unit: '%',
+      at: T0,
+    });
+    store.appendNumeric({
+      bedId: 'bed-3',
+      deviceId: 'ox',
+      refId: 'MDC_X',
+      value: 1,
+      unit: '%',
+      at: -1e18,
+    });
+    store.appendAlarmEvent({
+      bedId: 'bed-2',
+      alarmId: 'a',
+      event: 'raised',
+      kind: 'technical',
+      priority: 'low',
+      code: 'LEAD\u0000OFF',
+      message: 'Lead off',
+      value: null,
+      limit: null,
+      actor: 'ecg-1',
+      at: T0,
+    });
+    await store.flush();
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(
+        /bed bed-9 device ecg-1 channel II at t0 -9007199254740991 .*not a time the store keeps/,
+      ),
+      expect.stringMatching(/bed bed-8 device ecg-2 .*t0 8640000000000000 is not a time/),
+      expect.stringMatching(
+        /Numeric MDC_X of bed bed-3 device ox at -1000000000000000000 .*not a time/,
+      ),
+      expect.stringMatching(
+        /Alarm event raised of LEAD.OFF .*bed bed-2.* code contains a NUL character/,
+      ),
+    ]);
+    expect(await store.counts()).toMatchObject({ samples: RATE_HZ, numerics: 1, alarmEvents: 0 });
+  });
+
+  it('opens over a journal record the database refuses, storing the rest of it and naming the row', async () => {
+    await (await open()).close();
+    // A row that slipped past the checks (written by an older version): it must not keep the
+    // store from opening, nor cost the other beds' rows recorded with it.
+    const batch = journalBatch();
+    batch.numerics.push({
+      ...batch.numerics[0]!,
+      id: '01900000-0000-7000-8000-000000000000',
+      bedId: 'bed-\u00007',
+      unit: '%',
+    });
+    const journal = new Journal(`${dataDir}.journal`);
+    journal.append(serializeBatch(batch));
+    journal.close();
+    const store = await open();
+    expect(await store.counts()).toMatchObject({ numerics: 1, samples: 2 * RATE_HZ });
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(
+        /replaying the journal: numeric MDC_X of bed bed-.7 device ecg-1 at .* was not stored: /,
+      ),
+    ]);
   });
 
   it('a store that was there and is gone is not taken for a new one', async () => {
@@ -388,6 +475,30 @@ describe('the store', () => {
     await expect(openStore({ dataDir: notADirectory, workstationId: 'ws' })).rejects.toThrow(
       /The data store could not start: .*file/,
     );
+  });
+
+  it('closes within its time limit when the worker hangs, so shutdown never hangs', async () => {
+    // As PGlite did after a checkpoint failed on a full disk: the worker spins and never answers.
+    const script = join(dataDir, '..', 'spins-on-first-request.mjs');
+    writeFileSync(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+       parentPort.postMessage({ type: 'ready', notices: [] });
+       parentPort.on('message', () => { for (;;) {} });`,
+    );
+    const store = await open({
+      workerScript: { path: script, execArgv: [] },
+      closeTimeoutMs: 1_000,
+    });
+    store.appendNumeric({ bedId: 'b', deviceId: 'd', refId: 'MDC_X', value: 1, unit: '%', at: T0 });
+    const startedAt = Date.now();
+    await expect(store.close()).rejects.toThrow(/did not close within 1 s: its worker was stopped/);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+    expect(errors.map((error) => error.message)).toContainEqual(
+      expect.stringMatching(/did not close within 1 s: its worker was stopped/),
+    );
+    // The lock went with it: the store can be opened again at once.
+    await (await open()).close();
   });
 
   it('rejects pending and later calls, and reports queued rows, when the worker dies', async () => {

@@ -21,19 +21,37 @@ import type {
 } from './protocol';
 import { AlarmEventToStore, NumericToStore, rowProblem, sampleBlockProblem } from './store-input';
 import { StoreStartError, StoreWorkerConnection } from './worker-connection';
+import type { StoreWorkerData } from './protocol';
 import { acquireDataLock, type DataLock } from './data-lock';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './retention';
 import type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
 import type {
   AdmissionEventToStore,
   AdmissionToStore,
+  FoundPatient,
   PatientPlace,
+  PatientRecord,
   StoredPatient,
+  StoredPatientHistory,
 } from './patients';
+import type { ImportAuditEvent, StoredReading } from './imports';
 import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 import { existsSync, renameSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { locateStoreWorker, type StoreWorkerScript } from './worker-script';
+import { DEFAULT_DISK_RESERVE_BYTES, megabytes } from './disk-space';
+import { HeldWrites } from './held-writes';
+import { makeTreePrivate } from './private-files';
+import {
+  damagedCondition,
+  diskFullCondition,
+  healthOf,
+  type StoreCondition,
+  type StoreHealth,
+} from './store-health';
+import { newPhaseGate, type CheckpointPhase } from './checkpoint-phases';
+import type { AppendResult, WriteBatch } from './protocol';
+import { prepareRows, serializeBatch } from './prepared-batch';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 
 export type { AlarmEventToStore, NumericToStore } from './store-input';
@@ -49,15 +67,22 @@ export type {
   StripToStore,
 } from './protocol';
 export type { StoreWorkerScript } from './worker-script';
+export type { StoreHealth, StoreCondition } from './store-health';
+export { storeAlarmConditions } from './store-health';
+export type { CheckpointPhase } from './checkpoint-phases';
 export type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 export type { RetentionPolicy } from './retention';
 export type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
 export type {
   AdmissionEventToStore,
   AdmissionToStore,
+  FoundPatient,
   PatientPlace,
+  PatientRecord,
   StoredPatient,
+  StoredPatientHistory,
 } from './patients';
+export type { ImportAuditEvent, StoredReading } from './imports';
 export type StoredSampleBlock = SampleBlock;
 
 export interface StoredSamples {
@@ -73,6 +98,10 @@ export interface Store {
    * journal, a damaged store kept aside, a store that was missing. Empty when all is well.
    */
   readonly notices: readonly string[];
+  /** Whether everything given is being kept: a full disk, data damaged at start (store-health). */
+  readonly health: StoreHealth;
+  /** Told of every change of health (not at once: read `health` for the present one). */
+  onHealth(listener: (health: StoreHealth) => void): void;
   /** Queued, never blocks. A block that cannot be stored is reported to onError, not thrown. */
   appendSamples(block: StoredSampleBlock): void;
   appendNumeric(row: NumericToStore): void;
@@ -98,10 +127,13 @@ export interface Store {
   /** Resolves once the recording is on disk. Its wav buffer is handed to the worker (detached). */
   saveSoundRecording(recording: SoundRecordingToStore): Promise<StoredSoundRecording>;
   /**
-   * Numerics read from a device's memory: stores those not stored before (same bed, code and
-   * source key) and resolves once they are on disk, one boolean per row: stored now.
+   * Numerics read from a device's memory: stores those not stored before (same code and source
+   * key, in any bed) with the audit events of who decided, and resolves once they are on disk,
+   * one boolean per row: stored now.
    */
-  importNumerics(rows: ImportedNumericToStore[]): Promise<boolean[]>;
+  importNumerics(rows: ImportedNumericToStore[], audit?: ImportAuditEvent[]): Promise<boolean[]>;
+  /** Which downloaded readings (by source key) are stored already, and for whom. */
+  readStoredReadings(sourceKeys: string[]): Promise<StoredReading[]>;
   /** The bed's recordings, newest first, without their sound. */
   listSoundRecordings(bedId: string): Promise<StoredSoundRecording[]>;
   /** One recording with its WAV, or null when there is none with that id. */
@@ -118,8 +150,12 @@ export interface Store {
   recordAdmissionEvent(event: AdmissionEventToStore): Promise<void>;
   /** Every patient in a bed now, with the bed. */
   readCurrentAdmissions(): Promise<PatientPlace[]>;
-  /** Patients whose name or MRN contains the text (any case), most recently seen first. */
-  searchPatients(text: string, limit: number): Promise<PatientPlace[]>;
+  /** Patients whose name (or a former one) or MRN contains the text (any case), latest first. */
+  searchPatients(text: string, limit: number): Promise<FoundPatient[]>;
+  /** The patient with this MRN (in any case), their details now and where they are. */
+  findPatientByMrn(mrn: string): Promise<PatientRecord | null>;
+  /** Every version of a patient's details and every admission event; null for no such patient. */
+  readPatientHistory(patientId: string): Promise<StoredPatientHistory | null>;
   /** Alarm limits a person confirmed (on disk once resolved). */
   recordAlarmSettings(settings: AlarmSettingsToStore): Promise<void>;
   /** The newest confirmed limits of every patient, and of every bed without one. */
@@ -150,6 +186,24 @@ export interface StoreOptions {
   retention?: Partial<RetentionPolicy>;
   /** Overrides where the worker's code is found (tests, unusual packaging). */
   workerScript?: StoreWorkerScript;
+  /** What the caller found wrong in the data directory (a damaged identity file): shown and
+   * alarmed as the store's own notices are. */
+  notices?: readonly string[];
+  /** Free space kept in hand on the store's disk; below it rows wait in memory. Default 64 MiB. */
+  diskReserveBytes?: number;
+  /** Most bytes of rows held in memory while the disk is full (default 64 MiB). */
+  maxHeldBytes?: number;
+  /** How often rows held for want of space are tried again (default 1 s). */
+  retryHeldEveryMs?: number;
+  /** How often the database is made durable and its journal deleted (default 30 s). */
+  checkpointEveryMs?: number;
+  /** Longest close waits for the worker before ending it (default 15 s): shutdown never hangs. */
+  closeTimeoutMs?: number;
+  /**
+   * Tests only: told of each checkpoint phase while the worker waits (checkpoint-phases.ts), so a
+   * kill can be aimed at it.
+   */
+  onCheckpointPhase?: (phase: CheckpointPhase) => void;
 }
 
 const systemTimers: BatchTimers = {
@@ -163,10 +217,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (!options.dataDir || !options.workstationId) {
     throw new Error('The data store needs a data directory and a workstation id.');
   }
-  const lock = acquireDataLock(`${options.dataDir}.lock`, `The data store ${options.dataDir}`);
+  const lock = await acquireDataLock(
+    `${options.dataDir}.lock`,
+    `The data store ${options.dataDir}`,
+  );
   try {
     const connection = await startWorker(options);
-    const store = new QueuedStore(connection, options, lock);
+    // A stuck worker is replaced by a new one on the same files (and journal): the same start.
+    const store = new QueuedStore(connection, options, lock, () => startWorker(options));
     return store;
   } catch (error) {
     lock.release();
@@ -196,23 +254,29 @@ function keepWasmOnBaselineTier(): void {
 async function startWorker(options: StoreOptions): Promise<StoreWorkerConnection> {
   keepWasmOnBaselineTier();
   const script = options.workerScript ?? locateStoreWorker();
-  const data = {
+  const data: StoreWorkerData = {
     dataDir: options.dataDir,
     workstationId: options.workstationId,
     migrations,
     retention: { ...DEFAULT_RETENTION, ...options.retention },
+    diskReserveBytes: options.diskReserveBytes ?? DEFAULT_DISK_RESERVE_BYTES,
+    checkpointEveryMs: options.checkpointEveryMs ?? 30_000,
+    ...(options.onCheckpointPhase ? { phaseGate: newPhaseGate() } : {}),
   };
+  const phases = options.onCheckpointPhase;
   try {
-    return await StoreWorkerConnection.start(script, data);
+    return await StoreWorkerConnection.start(script, data, phases);
   } catch (error) {
     if (!(error instanceof StoreStartError) || !error.damaged) throw error;
     const keptAs = `${options.dataDir}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(options.dataDir, keptAs);
-    // Its marker goes with it: the new store is new, not "missing".
-    if (existsSync(`${options.dataDir}.created`)) {
-      renameSync(`${options.dataDir}.created`, `${keptAs}.created`);
+    // Its marker and seal go with it: the new store is new, not "missing", and sealed anew.
+    for (const suffix of ['.created', '.seal']) {
+      if (existsSync(`${options.dataDir}${suffix}`)) {
+        renameSync(`${options.dataDir}${suffix}`, `${keptAs}${suffix}`);
+      }
     }
-    const connection = await StoreWorkerConnection.start(script, data);
+    const connection = await StoreWorkerConnection.start(script, data, phases);
     connection.notices.unshift(
       `${error.message.replace('The data store could not start: ', 'The data store ')}. It was` +
         ` kept as ${keptAs} and a new store was started; the most recent rows were recovered` +
@@ -223,7 +287,10 @@ async function startWorker(options: StoreOptions): Promise<StoreWorkerConnection
 }
 
 class QueuedStore implements Store {
-  readonly #connection: StoreWorkerConnection;
+  #connection: StoreWorkerConnection;
+  readonly #startWorker: () => Promise<StoreWorkerConnection>;
+  /** The replacement of a stuck worker under way; appends wait in the queue meanwhile. */
+  #restarting: Promise<void> | null = null;
   readonly #pending: PendingWrites;
   readonly #timers: BatchTimers;
   readonly #interval: unknown;
@@ -232,13 +299,43 @@ class QueuedStore implements Store {
   readonly #inFlight = new Set<Promise<void>>();
   #failuresSinceFlush: Error[] = [];
   #closing: Promise<void> | null = null;
+  /** Rows the worker handed back for want of space, until there is room again. */
+  readonly #held: HeldWrites;
+  readonly #maxHeldBytes: number;
+  readonly #retryHeldEveryMs: number;
+  readonly #closeTimeoutMs: number;
+  #retryTimer: NodeJS.Timeout | null = null;
+  /** The send of held rows under way, so that flush and close can wait for it. */
+  #sendingHeld: Promise<void> | null = null;
+  /** When the disk was first found full in this episode (UTC ms), or null while there is room. */
+  #diskFullSince: number | null = null;
+  /** What this episode could not keep, for the notice once it ends. */
+  #droppedThisEpisode: string[] = [];
+  #damagedSince: number | null;
+  readonly #openedAt = Date.now();
+  readonly #healthListeners: Array<(health: StoreHealth) => void> = [];
 
   readonly #lock: DataLock;
+  readonly #dataDir: string;
   readonly notices: readonly string[];
 
-  constructor(connection: StoreWorkerConnection, options: StoreOptions, lock: DataLock) {
+  constructor(
+    connection: StoreWorkerConnection,
+    options: StoreOptions,
+    lock: DataLock,
+    startWorker: () => Promise<StoreWorkerConnection>,
+  ) {
     this.#lock = lock;
+    this.#startWorker = startWorker;
+    this.#dataDir = options.dataDir;
+    connection.notices.push(...(options.notices ?? []));
     this.notices = connection.notices;
+    // Whatever opening had to say is about data damaged or missing: every bed is told.
+    this.#damagedSince = connection.notices.length > 0 ? this.#openedAt : null;
+    this.#maxHeldBytes = options.maxHeldBytes ?? 64 * 1024 * 1024;
+    this.#held = new HeldWrites(this.#maxHeldBytes);
+    this.#retryHeldEveryMs = options.retryHeldEveryMs ?? 1_000;
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 15_000;
     const maxChunkMs = options.maxChunkMs ?? 2_000;
     this.#connection = connection;
     this.#pending = new PendingWrites({ maxChunkMs, maxHoldMs: maxChunkMs });
@@ -257,14 +354,87 @@ class QueuedStore implements Store {
       () => this.#send(false),
       options.batchIntervalMs ?? 250,
     );
-    connection.onStop((reason) => this.#abandonQueued(reason));
+    this.#listenTo(connection);
+  }
+
+  #listenTo(connection: StoreWorkerConnection): void {
+    // Only the worker in use speaks for the store: one being replaced is stopped on purpose.
+    const current = () => connection === this.#connection && this.#restarting === null;
+    connection.onStop((reason) => current() && this.#abandonQueued(reason));
     connection.onProblem = (message) => this.#report(new Error(message));
+    connection.onDiskFull = (message) => current() && this.#diskIsFull(message);
+    connection.onWedged = (message) => current() && this.#replaceWorker(message);
+    for (const problem of connection.problems) this.#report(new Error(problem));
+  }
+
+  /**
+   * The worker's database stopped answering after a failed write (PGlite spins after a failed
+   * CHECKPOINT). Its last answers hand batches back, held here; then it is ended and a new one
+   * opens the same files, replaying the journal, until one opens (the disk may still be full).
+   */
+  #replaceWorker(reason: string): void {
+    if (this.#restarting || this.#closing) return;
+    this.#report(
+      new Error(
+        `The data store's database stopped answering after a failed write (${reason}); it is` +
+          ' being restarted from its files and journal. Rows wait in memory meanwhile.',
+      ),
+    );
+    const old = this.#connection;
+    this.#restarting = (async () => {
+      // Requests already sent are answered without the database; wait for them (a while).
+      await within(Promise.all([...this.#inFlight, this.#sendingHeld]), 5_000);
+      await old.terminate('it is being restarted');
+      let reported = false;
+      while (!this.#closing) {
+        try {
+          const fresh = await this.#startWorker();
+          this.#connection = fresh;
+          this.#listenTo(fresh);
+          (this.notices as string[]).push(...fresh.notices);
+          if (fresh.notices.length > 0 && this.#damagedSince === null) {
+            this.#damagedSince = Date.now();
+            this.#healthChanged();
+          }
+          // What was held meanwhile goes now (the disk-full retries, if any, go on as well).
+          setImmediate(() => void this.#sendHeld());
+          return;
+        } catch (error) {
+          if (!reported)
+            this.#report(new Error(`The data store could not restart yet: ${messageOf(error)}`));
+          reported = true;
+          await new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+        }
+      }
+    })().finally(() => (this.#restarting = null));
+  }
+
+  get health(): StoreHealth {
+    const conditions: StoreCondition[] = [];
+    if (this.#diskFullSince !== null) conditions.push(diskFullCondition(this.#diskFullSince));
+    if (this.#damagedSince !== null) conditions.push(damagedCondition(this.#damagedSince));
+    return healthOf(conditions, this.#openedAt);
+  }
+
+  onHealth(listener: (health: StoreHealth) => void): void {
+    this.#healthListeners.push(listener);
+  }
+
+  #healthChanged(): void {
+    const health = this.health;
+    for (const listener of this.#healthListeners) {
+      try {
+        listener(health);
+      } catch (error) {
+        this.#report(new Error(`a store health listener failed: ${messageOf(error)}`));
+      }
+    }
   }
 
   appendSamples(block: StoredSampleBlock): void {
     const problem = this.#refusal() ?? sampleBlockProblem(block);
     if (problem !== null) {
-      const what = `Samples of device ${block.deviceId} channel ${block.channel} at t0 ${block.t0}`;
+      const what = `Samples of bed ${block.bedId} device ${block.deviceId} channel ${block.channel} at t0 ${block.t0}`;
       return this.#report(new Error(`${what} were not stored: ${problem}`));
     }
     this.#pending.addSamples(block, this.#timers.now());
@@ -274,7 +444,7 @@ class QueuedStore implements Store {
   appendNumeric(row: NumericToStore): void {
     const problem = this.#refusal() ?? rowProblem(NumericToStore, row);
     if (problem !== null) {
-      const what = `Numeric ${row.refId} of device ${row.deviceId} at ${row.at}`;
+      const what = `Numeric ${row.refId} of bed ${row.bedId} device ${row.deviceId} at ${row.at}`;
       return this.#report(new Error(`${what} was not stored: ${problem}`));
     }
     this.#pending.addNumeric(row);
@@ -292,11 +462,19 @@ class QueuedStore implements Store {
   }
 
   async flush(): Promise<void> {
+    // A worker being replaced: wait a little for the new one (it may not open while the disk is
+    // full; then this flush fails, as it should, rather than hang).
+    if (this.#restarting) await within(this.#restarting, 5_000);
     this.#send(true);
     await Promise.all(this.#inFlight);
+    // Rows held for want of space go first if there is room now; if not, they are failures.
+    if (!this.#held.isEmpty) await this.#sendHeld();
     await this.#connection.call('flush', {});
     const failures = this.#failuresSinceFlush;
     this.#failuresSinceFlush = [];
+    // Held and since written: not a failure any more.
+    if (this.#held.isEmpty)
+      failures.splice(0, failures.length, ...failures.filter((f) => !(f instanceof HeldError)));
     if (failures.length > 0) {
       const more = failures.length > 1 ? ` (and ${failures.length - 1} more, each reported)` : '';
       throw new Error(`Not everything was stored: ${failures[0]!.message}${more}`);
@@ -371,11 +549,14 @@ class QueuedStore implements Store {
     return this.#ask('prune', { nowMs }, 'prune expired data');
   }
 
-  async importNumerics(rows: ImportedNumericToStore[]): Promise<boolean[]> {
+  async importNumerics(
+    rows: ImportedNumericToStore[],
+    audit: ImportAuditEvent[] = [],
+  ): Promise<boolean[]> {
     const refusal = this.#refusal();
     if (refusal !== null) throw new Error(`The downloaded readings were not stored: ${refusal}`);
     try {
-      return await this.#connection.call('importNumerics', { rows });
+      return await this.#connection.call('importNumerics', { rows, audit });
     } catch (error) {
       throw new Error(`The downloaded readings were not stored: ${messageOf(error)}`, {
         cause: error,
@@ -428,8 +609,20 @@ class QueuedStore implements Store {
     return this.#ask('readLatestAlarmSettings', {}, 'read the alarm limits');
   }
 
-  searchPatients(text: string, limit: number): Promise<PatientPlace[]> {
+  searchPatients(text: string, limit: number): Promise<FoundPatient[]> {
     return this.#ask('searchPatients', { text, limit }, 'search the patients');
+  }
+
+  findPatientByMrn(mrn: string): Promise<PatientRecord | null> {
+    return this.#ask('findPatientByMrn', { mrn }, `look up MRN ${mrn}`);
+  }
+
+  readPatientHistory(patientId: string): Promise<StoredPatientHistory | null> {
+    return this.#ask('readPatientHistory', { patientId }, `read the history of ${patientId}`);
+  }
+
+  readStoredReadings(sourceKeys: string[]): Promise<StoredReading[]> {
+    return this.#ask('readStoredReadings', { sourceKeys }, 'look up downloaded readings');
   }
 
   close(): Promise<void> {
@@ -439,20 +632,61 @@ class QueuedStore implements Store {
 
   async #closeOnce(): Promise<void> {
     this.#timers.clearInterval(this.#interval);
-    if (this.#connection.stoppedReason !== null) return this.#lock.release();
+    this.#stopRetrying();
+    // A worker being replaced: its replacement, if it opens in time, is closed as usual.
+    if (this.#restarting) await within(this.#restarting, this.#closeTimeoutMs);
+    if (this.#connection.stoppedReason !== null) {
+      this.#abandonHeld(this.#connection.stoppedReason);
+      return this.#lock.release();
+    }
     let flushError: unknown = null;
-    await this.flush().catch((error: unknown) => (flushError = error));
-    try {
+    let timeoutError: Error | null = null;
+    const closing = (async () => {
+      await this.flush().catch((error: unknown) => (flushError = error));
+      // One last try for rows held for want of space; what is still held then is lost.
+      if (!this.#held.isEmpty) await this.#sendHeld();
+      this.#abandonHeld('the disk is still full');
       await this.#connection.call('close', {});
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), this.#closeTimeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([closing, timedOut]);
+      if (outcome === 'timed out') {
+        closing.catch(() => undefined); // its calls fail once the worker is ended below
+        // The worker is stuck: end it. The journal keeps every acknowledged row for the next start.
+        timeoutError = new Error(
+          `The data store did not close within ${this.#closeTimeoutMs / 1000} s: its worker` +
+            ' was stopped; the journal keeps every acknowledged row for the next start.',
+        );
+        this.#report(timeoutError);
+      }
     } finally {
+      clearTimeout(timer);
       await this.#connection.terminate('it was closed');
+      this.#makeFilesPrivate();
       this.#lock.release();
     }
+    if (timeoutError !== null) throw timeoutError;
     if (flushError !== null) throw flushError;
+  }
+
+  // PGlite makes its files 0666, also while closing: at rest they are private (private-files.ts).
+  #makeFilesPrivate(): void {
+    for (const dir of [this.#dataDir, `${this.#dataDir}.journal`]) {
+      try {
+        makeTreePrivate(dir);
+      } catch (error) {
+        this.#report(new Error(`${dir} could not be made private: ${messageOf(error)}`));
+      }
+    }
   }
 
   // Why appends are refused right now, or null while the store takes them.
   #refusal(): string | null {
+    if (this.#restarting && !this.#closing) return null; // queued for the new worker
     const stopped = this.#connection.stoppedReason;
     if (stopped !== null) return `the data store stopped: ${stopped}`;
     return this.#closing ? 'the data store is closing' : null;
@@ -465,28 +699,162 @@ class QueuedStore implements Store {
   #send(everything: boolean): void {
     const batch = this.#pending.takeBatch(this.#timers.now(), everything);
     if (batch === null) return;
+    if (this.#restarting) return this.#holdWhileRestarting(batch);
     // Described before sending: the sample buffers are transferred and detach.
     const description = describeBatch(batch);
     const transfer = batch.chunks.map((chunk) => chunk.values.buffer as ArrayBuffer);
-    const write = this.#connection.call('append', { batch }, transfer).catch((error: unknown) => {
-      const failure = new Error(`${description} could not be stored: ${messageOf(error)}`, {
-        cause: error,
-      });
-      this.#failuresSinceFlush.push(failure);
-      this.#report(failure);
-    });
+    const write = this.#connection.call('append', { batch }, transfer).then(
+      (result) => this.#settle(result, description),
+      (error: unknown) => {
+        const failure = new Error(`${description} could not be stored: ${messageOf(error)}`, {
+          cause: error,
+        });
+        this.#failuresSinceFlush.push(failure);
+        this.#report(failure);
+      },
+    );
     this.#inFlight.add(write);
     void write.finally(() => this.#inFlight.delete(write));
+  }
+
+  /** No worker to encode it: encoded here and held, within the same bound, for the new one. */
+  #holdWhileRestarting(batch: WriteBatch): void {
+    const { batch: prepared, refused } = prepareRows(batch);
+    for (const row of refused) this.#report(new Error(row));
+    this.#failuresSinceFlush.push(
+      new HeldError(`${describeBatch(batch)} is held in memory: the data store is restarting`),
+    );
+    this.#holdBack(serializeBatch(prepared));
+  }
+
+  /** What the worker did with a batch: rows refused are named; a batch not stored is held. */
+  #settle(result: AppendResult, description: string): void {
+    for (const refused of result.refused) this.#report(new Error(refused));
+    if (result.stored) {
+      if (this.#diskFullSince === null) return;
+      // Room again: what is held goes now, not at the next retry tick.
+      if (this.#held.isEmpty) this.#diskHasRoom();
+      else void this.#sendHeld();
+      return;
+    }
+    this.#diskIsFull(result.reason);
+    const failure = new HeldError(`${description} is held in memory, not stored: ${result.reason}`);
+    this.#failuresSinceFlush.push(failure);
+    this.#holdBack(result.payload);
+  }
+
+  #holdBack(payload: Uint8Array): void {
+    for (const dropped of this.#held.hold(payload)) {
+      const since = this.#diskFullSince;
+      const waiting =
+        since === null
+          ? 'the data store has been restarting'
+          : `the disk has been full since ${new Date(since).toISOString()}`;
+      const why = `${waiting} and the ${megabytes(this.#maxHeldBytes)} held in memory are used up`;
+      this.#droppedThisEpisode.push(dropped);
+      const failure = new Error(`${dropped} could not be kept: ${why}`);
+      this.#failuresSinceFlush.push(failure);
+      this.#report(failure);
+    }
+  }
+
+  /** The worker found no room: recording stops (rows wait in memory) and every bed is told. */
+  #diskIsFull(reason: string): void {
+    if (this.#diskFullSince !== null) return;
+    this.#diskFullSince = Date.now();
+    this.#droppedThisEpisode = [];
+    this.#report(
+      new Error(
+        `Recording stopped: ${reason}. Rows are held in memory (up to ${megabytes(this.#maxHeldBytes)}) and written once there is room.`,
+      ),
+    );
+    this.#retryTimer = setInterval(() => void this.#sendHeld(), this.#retryHeldEveryMs);
+    this.#retryTimer.unref();
+    this.#healthChanged();
+  }
+
+  /** Everything held is written and there is room: recording goes on as before. */
+  #diskHasRoom(): void {
+    const since = this.#diskFullSince;
+    if (since === null) return;
+    this.#stopRetrying();
+    this.#diskFullSince = null;
+    const span = `from ${new Date(since).toISOString()} to ${new Date().toISOString()}`;
+    if (this.#droppedThisEpisode.length > 0) {
+      (this.notices as string[]).push(
+        `The disk was full ${span}: some waveforms of that time could not be kept (memory ran` +
+          ' out before space returned); numerics and the alarm log were kept. See the log.',
+      );
+    }
+    this.#droppedThisEpisode = [];
+    this.#healthChanged();
+  }
+
+  #stopRetrying(): void {
+    if (this.#retryTimer) clearInterval(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+
+  /** Sends held rows again, oldest first, while the worker takes them; then checks for room. */
+  #sendHeld(): Promise<void> {
+    this.#sendingHeld ??= this.#sendHeldOnce().finally(() => (this.#sendingHeld = null));
+    return this.#sendingHeld;
+  }
+
+  async #sendHeldOnce(): Promise<void> {
+    if (this.#restarting || this.#connection.stoppedReason !== null) return;
+    let payload: Uint8Array | undefined;
+    try {
+      while ((payload = this.#held.takeOldest()) !== undefined) {
+        const transfer = [payload.buffer as ArrayBuffer];
+        const result = await this.#connection.call('appendPrepared', { payload }, transfer);
+        payload = undefined;
+        for (const refused of result.refused) this.#report(new Error(refused));
+        if (!result.stored) return this.#held.putBack(result.payload);
+      }
+      const { shortage } = await this.#connection.call('checkSpace', {});
+      if (shortage === null) this.#diskHasRoom();
+    } catch (error) {
+      if (!payload) return;
+      if (this.#restarting) return this.#held.putBack(payload); // the worker ended under it
+      const failure = new Error(`Rows held in memory were lost: ${messageOf(error)}`);
+      this.#failuresSinceFlush.push(failure);
+      this.#report(failure);
+    }
+  }
+
+  // The store is closing or stopped with rows still held: say what is lost.
+  #abandonHeld(reason: string): void {
+    for (const lost of this.#held.abandon()) {
+      this.#report(
+        new Error(`${lost}, held in memory for want of space, could not be stored: ${reason}`),
+      );
+    }
   }
 
   // The worker is gone: whatever is still queued here can never be written, so say so.
   #abandonQueued(reason: string): void {
     this.#timers.clearInterval(this.#interval);
+    this.#stopRetrying();
+    this.#abandonHeld(reason);
     const batch = this.#pending.takeBatch(this.#timers.now(), true);
     if (batch === null) return;
     this.#report(new Error(`${describeBatch(batch)} could not be stored: ${reason}`));
   }
 }
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
+/** Rows not stored yet but held in memory: a failure only while they are still held. */
+class HeldError extends Error {}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

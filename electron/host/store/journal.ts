@@ -7,9 +7,12 @@
 // Segment files `NNNNNNNNNN.wal` hold records: "WJ" | u8 version | u32 payload length |
 // u32 CRC-32 of the payload | payload. A crash can leave the last record torn: it is ignored.
 import {
+  chmodSync,
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -84,7 +87,7 @@ export function readJournal(dir: string): JournalReadReport {
 }
 
 function writeCopy(bytes: Buffer, path: string): void {
-  const fd = openSync(path, 'w');
+  const fd = openSync(path, 'w', 0o600);
   try {
     writeSync(fd, bytes);
   } finally {
@@ -131,6 +134,8 @@ export function frameRecord(payload: Uint8Array): Uint8Array {
 export interface JournalOptions {
   /** Longest a written record may wait for its fsync (the power-loss window). */
   syncEveryMs?: number;
+  /** Told when the timed fsync fails (it is tried again at the next tick). */
+  onSyncError?: (error: unknown) => void;
 }
 
 /** The segment being written. Not thread-safe: the store worker is its only user. */
@@ -138,15 +143,25 @@ export class Journal {
   readonly #dir: string;
   #fd: number;
   #segment: number;
+  /** Bytes of whole records in the current segment: a failed append is cut back to it. */
+  #size = 0;
   #dirty = false;
   readonly #timer: NodeJS.Timeout;
 
   constructor(dir: string, options: JournalOptions = {}) {
     this.#dir = dir;
-    mkdirSync(dir, { recursive: true });
+    // Patients' data: only this user may read it, whatever the umask.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
     this.#segment = (segmentsIn(dir).at(-1) ?? 0) + 1;
     this.#fd = this.#openSegment(this.#segment);
-    this.#timer = setInterval(() => this.sync(), options.syncEveryMs ?? 500);
+    this.#timer = setInterval(() => {
+      try {
+        this.sync();
+      } catch (error) {
+        options.onSyncError?.(error);
+      }
+    }, options.syncEveryMs ?? 500);
     this.#timer.unref();
   }
 
@@ -154,13 +169,39 @@ export class Journal {
     return this.#segment;
   }
 
+  /**
+   * Appends one record, or throws with nothing appended: a write cut short (a full disk) is cut
+   * back off, so the records after it are not hidden behind a torn one.
+   */
   append(payload: Uint8Array): void {
     const record = frameRecord(payload);
     let written = 0;
-    while (written < record.length) {
-      written += writeSync(this.#fd, record, written, record.length - written);
+    try {
+      while (written < record.length) {
+        written += writeSync(this.#fd, record, written, record.length - written);
+      }
+    } catch (error) {
+      this.#cutBack();
+      throw error;
     }
+    this.#size += record.length;
     this.#dirty = true;
+  }
+
+  #cutBack(): void {
+    try {
+      ftruncateSync(this.#fd, this.#size);
+    } catch {
+      // Cannot cut: later records go to a new segment, so none follows the torn one.
+      try {
+        const next = this.#openSegment(this.#segment + 1);
+        closeSync(this.#fd);
+        this.#fd = next;
+        this.#segment += 1;
+      } catch {
+        // Neither: reading stops at the torn record, as after a crash in the middle of a write.
+      }
+    }
   }
 
   /** fsync's what was appended since the last sync. */
@@ -195,6 +236,8 @@ export class Journal {
   }
 
   #openSegment(seq: number): number {
-    return openSync(join(this.#dir, segmentName(seq)), 'a');
+    const fd = openSync(join(this.#dir, segmentName(seq)), 'a', 0o600);
+    this.#size = fstatSync(fd).size;
+    return fd;
   }
 }

@@ -150,6 +150,8 @@ export function describeBatch(batch: WriteBatch): string {
   return parts.join(', ');
 }
 
+// Never throws: a message about a bad row must not fail for the very time that made it bad.
 function isoTime(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
 }

@@ -8,10 +8,15 @@ import type { SoundRecordingPatient } from '../../../shared/model/sound-recordin
 import type {
   AdmissionEventToStore,
   AdmissionToStore,
+  FoundPatient,
   PatientPlace,
+  PatientRecord,
   StoredPatient,
+  StoredPatientHistory,
 } from './patients';
+import type { ImportAuditEvent, StoredReading } from './imports';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
+import type { CheckpointPhase } from './checkpoint-phases';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -19,7 +24,22 @@ export interface StoreWorkerData {
   /** Passed in rather than imported by the worker, so the worker also runs from TS source. */
   migrations: readonly Migration[];
   retention: RetentionPolicy;
+  /** Free bytes kept in hand on the store's disk (disk-space.ts). */
+  diskReserveBytes: number;
+  /** How often the database is made durable and the journal it covers deleted. */
+  checkpointEveryMs: number;
+  /** Tests only: the worker announces each checkpoint phase and waits here (checkpoint-phases.ts). */
+  phaseGate?: SharedArrayBuffer;
 }
+
+/**
+ * What became of a batch. Not stored: the disk is full (or the database cannot be written), and
+ * nothing of it is lost yet: `payload` is the batch, prepared, for the client to hold and send
+ * again (appendPrepared). Rows the database refused are named in `refused` either way.
+ */
+export type AppendResult =
+  | { stored: true; refused: string[] }
+  | { stored: false; refused: string[]; reason: string; payload: Uint8Array };
 
 /** Consecutive sample blocks of one channel, merged; values travel as a transferable buffer. */
 export interface WaveformChunk {
@@ -104,11 +124,17 @@ export interface ImportedNumericToStore {
   unit: string;
   at: number;
   sourceKey: string;
+  /** The patient the reading is kept for (every download since migration 013 names one). */
+  patientId?: string | null;
 }
 
 /** Each operation the worker answers: what it takes and what it replies. */
 export interface StoreOperations {
-  append: { params: { batch: WriteBatch }; result: void };
+  append: { params: { batch: WriteBatch }; result: AppendResult };
+  /** A batch sent back by `append` for want of space, sent again (ids kept: stored once). */
+  appendPrepared: { params: { payload: Uint8Array }; result: AppendResult };
+  /** Whether the store's disk has room to write again; `shortage` says why not. */
+  checkSpace: { params: Record<string, never>; result: { shortage: string | null } };
   flush: { params: Record<string, never>; result: void };
   readSamples: { params: { query: SampleQuery }; result: StoredWaveformBlock[] };
   counts: { params: Record<string, never>; result: StoreCounts };
@@ -134,7 +160,12 @@ export interface StoreOperations {
     result: StoredSoundRecording;
   };
   /** Inserts the rows not stored before and syncs to disk; one boolean per row: stored now. */
-  importNumerics: { params: { rows: ImportedNumericToStore[] }; result: boolean[] };
+  importNumerics: {
+    params: { rows: ImportedNumericToStore[]; audit?: ImportAuditEvent[] };
+    result: boolean[];
+  };
+  /** Which downloaded readings (by source key) are stored already, and for whom. */
+  readStoredReadings: { params: { sourceKeys: string[] }; result: StoredReading[] };
   listSoundRecordings: { params: { bedId: string }; result: StoredSoundRecording[] };
   // Not `id`: that field of a request is the request's own number.
   readSoundRecording: {
@@ -149,7 +180,9 @@ export interface StoreOperations {
   admitPatient: { params: { admission: AdmissionToStore }; result: StoredPatient };
   recordAdmissionEvent: { params: { event: AdmissionEventToStore }; result: void };
   readCurrentAdmissions: { params: Record<string, never>; result: PatientPlace[] };
-  searchPatients: { params: { text: string; limit: number }; result: PatientPlace[] };
+  searchPatients: { params: { text: string; limit: number }; result: FoundPatient[] };
+  findPatientByMrn: { params: { mrn: string }; result: PatientRecord | null };
+  readPatientHistory: { params: { patientId: string }; result: StoredPatientHistory | null };
   /** Confirmed alarm limits (alarm-settings.ts); on disk before the answer. */
   recordAlarmSettings: { params: { settings: AlarmSettingsToStore }; result: void };
   readLatestAlarmSettings: { params: Record<string, never>; result: StoredAlarmSettings[] };
@@ -162,10 +195,16 @@ export type StoreRequest = {
 
 export type StoreWorkerMessage =
   /** notices: what a person must know about the store's state (recovered, kept aside…). */
-  | { type: 'ready'; notices: string[] }
+  | { type: 'ready'; notices: string[]; problems?: string[] }
   /** damaged: the data directory cannot be opened as a database (not a refusal, e.g. newer). */
   | { type: 'startFailed'; error: string; damaged: boolean }
   /** Something went wrong between requests (a failed checkpoint): reported, the store goes on. */
   | { type: 'problem'; error: string }
+  /** A write was refused for want of space (a direct write, a checkpoint put off). */
+  | { type: 'diskFull'; error: string }
+  /** A CHECKPOINT failed: PGlite may be stuck; the worker must be replaced (it answers without it). */
+  | { type: 'wedged'; error: string }
+  /** A checkpoint phase, for a test (checkpoint-phases.ts); the worker waits on the gate. */
+  | { type: 'checkpointPhase'; phase: CheckpointPhase }
   | { type: 'reply'; id: number; ok: true; result: unknown }
   | { type: 'reply'; id: number; ok: false; error: string };

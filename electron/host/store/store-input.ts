@@ -52,10 +52,38 @@ export const AlarmEventToStore = z.object({
 });
 export type AlarmEventToStore = z.infer<typeof AlarmEventToStore>;
 
+/**
+ * The times a row may carry: 1900-01-01 to 2200-01-01 UTC. The bigint columns hold far more, but
+ * nothing clinical lies outside, and a time outside is a mistake (a wrong clock, a bad import)
+ * that would fail later where it hurts more (dates in messages, rollup minutes, exports).
+ */
+export const STORABLE_FROM_MS = Date.UTC(1900, 0, 1);
+export const STORABLE_UNTIL_MS = Date.UTC(2200, 0, 1);
+
+/** Why a time cannot be stored, or null if it can. */
+export function timeProblem(name: string, ms: number): string | null {
+  if (ms >= STORABLE_FROM_MS && ms < STORABLE_UNTIL_MS) return null;
+  return `${name} ${String(ms)} is not a time the store keeps (from 1900-01-01 to 2200-01-01 UTC)`;
+}
+
+/** PostgreSQL text cannot hold U+0000: a string with one fails the whole insert. */
+function textProblem(row: Record<string, unknown>): string | null {
+  for (const [name, value] of Object.entries(row)) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      return `${name} contains a NUL character, which text columns cannot hold`;
+    }
+  }
+  return null;
+}
+
 /** Why a sample block cannot be stored, or null if it can. */
 export function sampleBlockProblem(block: SampleBlock): string | null {
   const parsed = SampleBlock.safeParse(block);
-  if (!parsed.success) return z.prettifyError(parsed.error);
+  if (!parsed.success) return z.prettifyError(parsed.error).replaceAll('\n', ' ');
+  const endMs = block.t0 + (block.values.length * 1000) / block.rateHz;
+  const problem =
+    textProblem(block) ?? timeProblem('t0', block.t0) ?? timeProblem('the last sample at', endMs);
+  if (problem !== null) return problem;
   const bad = findNonInt32(block.values);
   if (bad >= 0) {
     return `sample ${bad} is ${String(block.values[bad])}; only whole numbers from -2147483648 to 2147483647 can be stored`;
@@ -63,8 +91,10 @@ export function sampleBlockProblem(block: SampleBlock): string | null {
   return null;
 }
 
-/** Why a row does not fit its schema, in one line, or null if it fits. */
+/** Why a row does not fit its schema and columns, in one line, or null if it fits. */
 export function rowProblem(schema: z.ZodType, row: unknown): string | null {
   const parsed = schema.safeParse(row);
-  return parsed.success ? null : z.prettifyError(parsed.error).replaceAll('\n', ' ');
+  if (!parsed.success) return z.prettifyError(parsed.error).replaceAll('\n', ' ');
+  const { at } = row as { at: number };
+  return textProblem(row as Record<string, unknown>) ?? timeProblem('at', at);
 }

@@ -9,6 +9,10 @@ import type {
   StoreWorkerMessage,
 } from './protocol';
 import type { StoreWorkerScript } from './worker-script';
+import { releasePhase, type CheckpointPhase } from './checkpoint-phases';
+
+/** Told of checkpoint phases, for a test that aims a kill at one (checkpoint-phases.ts). */
+export type CheckpointPhaseListener = (phase: CheckpointPhase) => void;
 
 interface PendingReply {
   resolve(result: unknown): void;
@@ -22,8 +26,17 @@ export class StoreWorkerConnection {
   #nextId = 1;
   #stoppedReason: string | null = null;
 
-  private constructor(worker: Worker) {
+  readonly #phaseGate: SharedArrayBuffer | undefined;
+  readonly #onCheckpointPhase: CheckpointPhaseListener | undefined;
+
+  private constructor(
+    worker: Worker,
+    phaseGate: SharedArrayBuffer | undefined,
+    onCheckpointPhase: CheckpointPhaseListener | undefined,
+  ) {
     this.#worker = worker;
+    this.#phaseGate = phaseGate;
+    this.#onCheckpointPhase = onCheckpointPhase;
     worker.on('message', (message: StoreWorkerMessage) => this.#receive(message));
     worker.on('error', (error) => this.#stop(`the worker failed: ${error.message}`));
     worker.on('exit', (code) => this.#stop(`the worker exited with code ${code}`));
@@ -31,19 +44,33 @@ export class StoreWorkerConnection {
 
   /** What a person must know about the store once it is open (recovery, a store kept aside). */
   notices: string[] = [];
+  /** For the log: what opening found and dealt with (journal rows refused, modes fixed). */
+  problems: string[] = [];
   /** Told of problems between requests (a failed checkpoint). */
   onProblem: (message: string) => void = () => undefined;
+  /** Told when the worker refused a write, or put off a checkpoint, for want of space. */
+  onDiskFull: (message: string) => void = () => undefined;
+  /** Told when the worker's database may be stuck (a failed CHECKPOINT): replace the worker. */
+  onWedged: (message: string) => void = () => undefined;
 
   /** Resolves once the worker has opened the database, applied migrations, replayed the journal. */
-  static start(script: StoreWorkerScript, data: StoreWorkerData): Promise<StoreWorkerConnection> {
+  static start(
+    script: StoreWorkerScript,
+    data: StoreWorkerData,
+    onCheckpointPhase?: CheckpointPhaseListener,
+  ): Promise<StoreWorkerConnection> {
     const worker = new Worker(script.path, { workerData: data, execArgv: script.execArgv });
+    const { phaseGate } = data;
     return new Promise((resolve, reject) => {
       const onMessage = (message: StoreWorkerMessage) => {
+        if (message.type === 'checkpointPhase')
+          hearPhase(phaseGate, onCheckpointPhase, message.phase);
         if (message.type === 'startFailed') fail(message.error, message.damaged);
         if (message.type !== 'ready') return;
         stopListening();
-        const connection = new StoreWorkerConnection(worker);
+        const connection = new StoreWorkerConnection(worker, phaseGate, onCheckpointPhase);
         connection.notices = message.notices ?? [];
+        connection.problems = message.problems ?? [];
         resolve(connection);
       };
       const onError = (error: Error) => fail(`${script.path}: ${error.message}`);
@@ -92,6 +119,11 @@ export class StoreWorkerConnection {
 
   #receive(message: StoreWorkerMessage): void {
     if (message.type === 'problem') this.onProblem(message.error);
+    if (message.type === 'diskFull') this.onDiskFull(message.error);
+    if (message.type === 'wedged') this.onWedged(message.error);
+    if (message.type === 'checkpointPhase') {
+      hearPhase(this.#phaseGate, this.#onCheckpointPhase, message.phase);
+    }
     if (message.type !== 'reply') return;
     const pending = this.#pending.get(message.id);
     if (!pending) return;
@@ -116,6 +148,19 @@ export class StoreStartError extends Error {
     readonly damaged: boolean,
   ) {
     super(message);
+  }
+}
+
+/** The listener hears the phase; then the worker, waiting on the gate, goes on. */
+function hearPhase(
+  gate: SharedArrayBuffer | undefined,
+  listener: CheckpointPhaseListener | undefined,
+  phase: CheckpointPhase,
+): void {
+  try {
+    listener?.(phase);
+  } finally {
+    if (gate) releasePhase(gate);
   }
 }
 

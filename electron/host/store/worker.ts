@@ -1,10 +1,11 @@
 // The store's worker thread: owns the one PGlite instance, so the main thread never waits on the
 // synchronous WASM engine. Answers StoreRequests one at a time, in the order they arrive.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { applyMigrations } from './migrate';
-import type { StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protocol';
+import type { AppendResult, StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protocol';
 import { countRows, readSamples } from './reads';
 import { readWaveformWindow } from './queries';
 import { RecentTrends } from './recent-trends';
@@ -16,16 +17,27 @@ import {
   readChannels,
   recordChannels,
 } from './records';
-import { insertPrepared } from './writes';
 import { deleteSegmentsThrough, Journal, readJournal, segmentsIn } from './journal';
-import { deserializeBatch, prepareBatch, serializeBatch } from './prepared-batch';
+import {
+  deserializeBatch,
+  prepareRows,
+  serializeBatch,
+  type PreparedBatch,
+} from './prepared-batch';
 import { makeDurable } from './durable-sync';
-import { importNumerics } from './imports';
+import { insertKeepingGoodRows } from './batch-insert';
+import { DiskFullError, DiskRoom, isDiskFull } from './disk-space';
+import { relationFiles, sealStore, storeDamage } from './store-seal';
+import { makePrivateDir, makeTreePrivate, PRIVATE_FILE_MODE } from './private-files';
+import { phaseAnnouncer } from './checkpoint-phases';
+import { importNumerics, readStoredReadings } from './imports';
 import { insertSoundRecording, listSoundRecordings, readSoundRecording } from './sound-recordings';
 import { insertStrip, listStrips, readStrip } from './strips';
 import {
   admitPatient,
+  findPatientByMrn,
   readCurrentAdmissions,
+  readPatientHistory,
   recordAdmissionEvent,
   searchPatients,
 } from './patients';
@@ -33,12 +45,24 @@ import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
-const { dataDir, workstationId, migrations, retention } = workerData as StoreWorkerData;
+const {
+  dataDir,
+  workstationId,
+  migrations,
+  retention,
+  diskReserveBytes,
+  checkpointEveryMs,
+  phaseGate,
+} = workerData as StoreWorkerData;
 const journalDir = `${dataDir}.journal`;
 /** Written once the store has opened: a store that was there and is gone is not "new". */
 const createdMarker = `${dataDir}.created`;
-/** How often the database is made durable and the journal it covers deleted. */
-const CHECKPOINT_EVERY_MS = 30_000;
+/** The sizes of the database's files at the last checkpoint (store-seal.ts). */
+const sealFile = `${dataDir}.seal`;
+const newestMigration = migrations.at(-1)?.version ?? 0;
+/** Nothing is written below this much free space: PGlite must never meet a full disk. */
+const room = new DiskRoom([dataDir, journalDir, dirname(dataDir)], diskReserveBytes);
+const announce = phaseAnnouncer(phaseGate, (phase) => post({ type: 'checkpointPhase', phase }));
 /** How often expired rows are pruned: a few thousand rows per step, between other requests. */
 const PRUNE_EVERY_MS = 60_000;
 
@@ -53,13 +77,20 @@ function post(message: StoreWorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  // PGlite's file system throws plain objects ({ errno }), WASI numbering.
+  if (typeof error === 'object' && error !== null && 'errno' in error) {
+    return `file system error ${String((error as { errno: unknown }).errno)}${isDiskFull(error) ? ' (no space left on device)' : ''}`;
+  }
+  return String(error);
 }
 
 interface Opened {
   db: PGlite;
   journal: Journal;
   notices: string[];
+  /** For the log: rows of the journal the database refused, files made private. */
+  problems: string[];
 }
 
 function isHalfWritten(dir: string): boolean {
@@ -70,6 +101,12 @@ function isHalfWritten(dir: string): boolean {
 
 async function open(): Promise<Opened> {
   const notices: string[] = [];
+  const problems: string[] = [];
+  // Never taken for damage: a full disk is said as it is, and the store is left as it was.
+  const shortage = room.shortage();
+  if (shortage !== null) {
+    throw new Error(`${shortage}. Free space on that disk, then start the workstation again`);
+  }
   if (isHalfWritten(dataDir)) {
     throw new DamagedStoreError('it holds files but no database (PG_VERSION is missing)');
   }
@@ -80,47 +117,91 @@ async function open(): Promise<Opened> {
         ' was started. Earlier data are not on this workstation.',
     );
   }
-  mkdirSync(dataDir, { recursive: true });
+  if (isNew) rmSync(sealFile, { force: true });
+  else {
+    const damage = storeDamage(dataDir, sealFile, newestMigration);
+    if (damage !== null) throw new DamagedStoreError(damage);
+  }
+  // PGlite makes its files 0666; inside a private folder no one else could reach them.
+  const wasOpen = existsSync(dataDir) && (statSync(dataDir).mode & 0o077) !== 0;
+  makePrivateDir(dataDir);
+  const opened = makeTreePrivate(dataDir);
+  if (wasOpen) {
+    problems.push(
+      `${opened} files and folders of ${dataDir} were open to other users: made private`,
+    );
+  }
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir);
     await db.query('SELECT 1');
   } catch (error) {
+    if (isDiskFull(error)) {
+      throw new Error(`the disk is full (${reasonOf(error)})`, { cause: error });
+    }
     throw new DamagedStoreError(`the database cannot be opened (${reasonOf(error)})`);
   }
   try {
-    await applyMigrations(db, migrations);
-    const { replayed, notices: journalNotices } = await replayJournal(db);
-    notices.push(...journalNotices);
-    // Replayed rows are made durable before the segments holding them go; an empty journal
-    // needs nothing (the last close or checkpoint made everything durable).
-    if (replayed > 0) await checkpoint(db, null, true);
-    else deleteSegmentsThrough(journalDir, segmentsIn(journalDir).at(-1) ?? 0);
+    const { applied } = await applyMigrations(db, migrations);
+    const replay = await replayJournal(db);
+    notices.push(...replay.notices);
+    problems.push(...replay.refused);
+    // Replayed rows are made durable before the segments holding them go, and migrated files
+    // are sealed anew; otherwise nothing changed since the last close or checkpoint.
+    if (replay.replayed > 0 || applied.length > 0 || !existsSync(sealFile)) {
+      await checkpoint(db, null, true);
+    } else deleteSegmentsThrough(journalDir, segmentsIn(journalDir).at(-1) ?? 0);
   } catch (error) {
-    await db.close().catch(() => undefined);
+    // A database a failed CHECKPOINT left stuck would never close: the thread is ended instead.
+    if (wedged === null) await db.close().catch(() => undefined);
     throw error;
   }
-  if (!existsSync(createdMarker)) writeFileSync(createdMarker, `${new Date().toISOString()}\n`);
-  return { db, journal: new Journal(journalDir), notices };
+  if (!existsSync(createdMarker)) {
+    // It also names the workstation whose store this is: an identity file lost is found here.
+    const marker = { createdAt: new Date().toISOString(), workstationId };
+    writeFileSync(createdMarker, JSON.stringify(marker) + '\n', { mode: PRIVATE_FILE_MODE });
+  }
+  const journal = new Journal(journalDir, {
+    onSyncError: (error) => reportWriteProblem(`the journal could not be synced to disk`, error),
+  });
+  return { db, journal, notices, problems };
 }
 
-/** Re-inserts what the journal holds; rows the database already has are skipped by id. */
-async function replayJournal(db: PGlite): Promise<{ replayed: number; notices: string[] }> {
+/** A write that failed between requests: said, and a full disk is said as such. */
+function reportWriteProblem(what: string, error: unknown): void {
+  const message = `${what}: ${reasonOf(error)}`;
+  post(
+    isDiskFull(error) ? { type: 'diskFull', error: message } : { type: 'problem', error: message },
+  );
+}
+
+/**
+ * Re-inserts what the journal holds; rows the database already has are skipped by id, and a row
+ * it refuses is named and left out rather than keeping the store from opening.
+ */
+async function replayJournal(
+  db: PGlite,
+): Promise<{ replayed: number; notices: string[]; refused: string[] }> {
   const report = readJournal(journalDir);
+  const refused: string[] = [];
   for (const record of report.records) {
-    await insertPrepared(db, workstationId, deserializeBatch(record.payload), {
+    const batch = deserializeBatch(record.payload);
+    const left = await insertKeepingGoodRows(db, workstationId, batch, () => undefined, {
       skipExisting: true,
     });
+    refused.push(...left.map((row) => `replaying the journal: ${row}`));
   }
   const notices = report.damaged.map(
     ({ segment, atByte, keptAs }) =>
       `Journal segment ${segment} is damaged at byte ${atByte}: what it held after that point` +
       ` could not be recovered. A copy was kept as ${keptAs}.`,
   );
-  return { replayed: report.records.length, notices };
+  return { replayed: report.records.length, notices, refused };
 }
 
 let durable: Promise<void> | null = null;
+/** Why the database must not be touched again (a failed CHECKPOINT), or null. */
+let wedged: string | null = null;
 
 /**
  * Makes the database durable and deletes the journal segments it now covers. With a journal,
@@ -132,16 +213,35 @@ async function checkpoint(db: PGlite, journal: Journal | null, wait: boolean): P
     if (wait) await durable;
     else return; // the previous checkpoint is still flushing: the next timer tick tries again
   }
+  // A CHECKPOINT that fails for want of space leaves PGlite spinning: put off until there is room.
+  room.assertRoom();
+  announce('starting');
   const covered = journal ? journal.rotate() : (segmentsIn(journalDir).at(-1) ?? 0);
-  await db.query('CHECKPOINT');
+  announce('database-checkpoint');
+  try {
+    await db.query('CHECKPOINT');
+  } catch (error) {
+    // Seen with PGlite 0.5 on a full disk: the next query spins for good. Nothing more goes to
+    // this database; the client replaces this worker, and the journal has every batch.
+    wedged = reasonOf(error);
+    post({ type: 'wedged', error: wedged });
+    throw error;
+  }
+  const sizes = relationFiles(dataDir);
+  announce('making-durable');
   durable = makeDurable(dataDir)
-    .then(() => deleteSegmentsThrough(journalDir, covered))
+    .then(() => {
+      for (const segment of segmentsIn(journalDir).filter((seq) => seq <= covered)) {
+        announce('clearing-journal');
+        deleteSegmentsThrough(journalDir, segment);
+      }
+      announce('sealing');
+      sealStore(sealFile, sizes, newestMigration);
+    })
     .finally(() => (durable = null));
   if (wait) await durable;
   else
-    durable.catch((error: unknown) =>
-      post({ type: 'problem', error: `making the store durable failed: ${reasonOf(error)}` }),
-    );
+    durable.catch((error: unknown) => reportWriteProblem('making the store durable failed', error));
 }
 
 /**
@@ -149,22 +249,95 @@ async function checkpoint(db: PGlite, journal: Journal | null, wait: boolean): P
  * downloaded readings, annotations) are acknowledged only once on disk. PGlite's syncToFs does
  * not fsync its files; a checkpoint does. These writes are rare, so its cost is fine.
  */
-function makeDirectWriteDurable(db: PGlite, journal: Journal): Promise<void> {
-  return checkpoint(db, journal, true);
+async function makeDirectWriteDurable(db: PGlite, journal: Journal): Promise<void> {
+  await checkpoint(db, journal, true).catch((error: unknown) => {
+    // The row is committed; with the disk full since the request began, the next checkpoint
+    // after space returns makes it durable (a kill before then loses it, as it would a journal).
+    if (!(error instanceof DiskFullError)) throw error;
+    post({ type: 'diskFull', error: error.message });
+  });
 }
 
-async function perform(
+/**
+ * Journal, then database. A full disk (before or during) stores nothing and hands the batch
+ * back, prepared, for the client to hold and send again; rows the database refuses are named.
+ */
+async function storeBatch(
   { db, journal }: Opened,
+  batch: PreparedBatch,
+  payload: Uint8Array,
+  refused: string[],
+  sentAgain: boolean,
+): Promise<{ result: AppendResult; transfer?: ArrayBuffer[] }> {
+  const notStored = (reason: string) => {
+    const own = payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength;
+    const handedBack = own ? payload : payload.slice();
+    return {
+      result: { stored: false as const, refused, reason, payload: handedBack },
+      transfer: [handedBack.buffer as ArrayBuffer],
+    };
+  };
+  const shortage = room.shortage();
+  if (shortage !== null) return notStored(shortage);
+  try {
+    // Journal first: once this request is answered, the batch survives the process dying.
+    journal.append(payload);
+    // Sent again, some rows may be in already (a batch whose commit was cut short).
+    const left = await insertKeepingGoodRows(
+      db,
+      workstationId,
+      batch,
+      (rollups) => trends.apply(rollups),
+      { skipExisting: sentAgain },
+    );
+    refused.push(...left);
+  } catch (error) {
+    if (isDiskFull(error)) return notStored(reasonOf(error));
+    throw error;
+  }
+  return { result: { stored: true, refused } };
+}
+
+/** Requests that only read: everything else writes and is refused while the disk is full. */
+const READ_ONLY = new Set<StoreRequest['op']>([
+  'append', // handled by storeBatch: held, not refused
+  'appendPrepared',
+  'checkSpace',
+  'flush',
+  'close',
+  'readSamples',
+  'counts',
+  'readTrend',
+  'readChannels',
+  'readAnnotations',
+  'readAlarmLog',
+  'readWaveformWindow',
+  'listSoundRecordings',
+  'readSoundRecording',
+  'listStrips',
+  'readStrip',
+  'readCurrentAdmissions',
+  'searchPatients',
+  'findPatientByMrn',
+  'readPatientHistory',
+  'readStoredReadings',
+  'readLatestAlarmSettings',
+]);
+
+async function perform(
+  opened: Opened,
   request: StoreRequest,
 ): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
+  const { db, journal } = opened;
   switch (request.op) {
     case 'append': {
-      // Journal first: once this request is answered, the batch survives the process dying.
-      const batch = prepareBatch(request.batch);
-      journal.append(serializeBatch(batch));
-      trends.apply(await insertPrepared(db, workstationId, batch));
-      return { result: undefined };
+      const { batch, refused } = prepareRows(request.batch);
+      return storeBatch(opened, batch, serializeBatch(batch), refused, false);
     }
+    case 'appendPrepared':
+      return storeBatch(opened, deserializeBatch(request.payload), request.payload, [], true);
+    case 'checkSpace':
+      return { result: { shortage: room.shortage() } };
     case 'flush':
       // Requests run in order, so every earlier write is journaled and committed; the journal
       // is now synced to disk, which bounds what a power cut could take.
@@ -212,11 +385,19 @@ async function perform(
       }
     }
     case 'close':
+      if (room.shortage() !== null) {
+        // No checkpoint on a full disk: the journal keeps every row for the next start to replay.
+        journal.close();
+        return { result: undefined };
+      }
       await checkpoint(db, journal, true);
       journal.close();
       // The checkpoint covered everything; the segment it opened is empty (close comes last).
       deleteSegmentsThrough(journalDir, journal.segment);
       await db.close();
+      // Sealed as closed, so that the next open reads no page of a file untouched since.
+      await makeDurable(dataDir);
+      sealStore(sealFile, relationFiles(dataDir), newestMigration);
       return { result: undefined };
     case 'saveSoundRecording': {
       const saved = await insertSoundRecording(db, workstationId, request.recording);
@@ -224,7 +405,12 @@ async function perform(
       return { result: saved };
     }
     case 'importNumerics': {
-      const { stored, rollups } = await importNumerics(db, workstationId, request.rows);
+      const { stored, rollups } = await importNumerics(
+        db,
+        workstationId,
+        request.rows,
+        request.audit,
+      );
       trends.apply(rollups);
       await makeDirectWriteDurable(db, journal);
       return { result: stored };
@@ -262,6 +448,12 @@ async function perform(
       return { result: await readCurrentAdmissions(db) };
     case 'searchPatients':
       return { result: await searchPatients(db, request.text, request.limit) };
+    case 'findPatientByMrn':
+      return { result: await findPatientByMrn(db, request.mrn) };
+    case 'readPatientHistory':
+      return { result: await readPatientHistory(db, request.patientId) };
+    case 'readStoredReadings':
+      return { result: await readStoredReadings(db, request.sourceKeys) };
     case 'recordAlarmSettings':
       await recordAlarmSettings(db, workstationId, request.settings);
       await makeDirectWriteDurable(db, journal);
@@ -271,15 +463,43 @@ async function perform(
   }
 }
 
+/**
+ * Answers without the database once it may be stuck: batches go back to the client to be held
+ * and sent to the next worker; everything else is refused until then.
+ */
+function answerWedged(opened: Opened, request: StoreRequest): void {
+  const reason = `the data store is being restarted after a failed write (${wedged})`;
+  let payload: Uint8Array | null = null;
+  let refused: string[] = [];
+  if (request.op === 'append') {
+    const prepared = prepareRows(request.batch);
+    payload = serializeBatch(prepared.batch);
+    refused = prepared.refused;
+  }
+  if (request.op === 'appendPrepared') payload = request.payload.slice();
+  if (payload) {
+    const result = { stored: false, refused, reason, payload };
+    post({ type: 'reply', id: request.id, ok: true, result }, [payload.buffer as ArrayBuffer]);
+  } else if (request.op === 'close') {
+    opened.journal.close();
+    post({ type: 'reply', id: request.id, ok: true, result: undefined });
+  } else {
+    post({ type: 'reply', id: request.id, ok: false, error: reason });
+  }
+}
+
 async function answer(opened: Opened, request: StoreRequest): Promise<void> {
+  if (wedged !== null) return answerWedged(opened, request);
   if (opened.db.closed) {
     post({ type: 'reply', id: request.id, ok: false, error: 'the database is closed' });
     return;
   }
   try {
+    if (!READ_ONLY.has(request.op)) room.assertRoom();
     const { result, transfer } = await perform(opened, request);
     post({ type: 'reply', id: request.id, ok: true, result }, transfer);
   } catch (error) {
+    if (isDiskFull(error)) post({ type: 'diskFull', error: reasonOf(error) });
     post({ type: 'reply', id: request.id, ok: false, error: reasonOf(error) });
   }
 }
@@ -304,18 +524,18 @@ async function main(): Promise<void> {
   const timer = setInterval(
     () =>
       enqueue(async () => {
-        if (opened.db.closed) return clearInterval(timer);
+        if (opened.db.closed || wedged !== null) return clearInterval(timer);
         await checkpoint(opened.db, opened.journal, false).catch((error: unknown) =>
-          post({ type: 'problem', error: `checkpoint failed: ${reasonOf(error)}` }),
+          reportWriteProblem('checkpoint failed', error),
         );
       }),
-    CHECKPOINT_EVERY_MS,
+    checkpointEveryMs,
   );
   timer.unref();
   // Pruning takes bounded steps, each queued like a request, so ingest never waits long.
   const prune = () =>
     enqueue(async () => {
-      if (opened.db.closed) return;
+      if (opened.db.closed || wedged !== null || room.shortage() !== null) return; // deleting writes too
       try {
         const { more } = await pruneStep(opened.db, retention, Date.now());
         if (more) setTimeout(prune, 1_000).unref();
@@ -324,7 +544,7 @@ async function main(): Promise<void> {
       }
     });
   setInterval(prune, PRUNE_EVERY_MS).unref();
-  post({ type: 'ready', notices: opened.notices });
+  post({ type: 'ready', notices: opened.notices, problems: opened.problems });
 }
 
 void main();
