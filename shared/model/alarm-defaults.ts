@@ -8,6 +8,7 @@ import type {
   AlarmOff,
   BedAlarmSettings,
   PatientCategory,
+  StayAlarmSettings,
 } from './alarms';
 
 const lim = (
@@ -65,6 +66,7 @@ export function quietBedAlarms(category: PatientCategory = 'adult'): {
       sounding: null,
       reminders: 0,
       reminderPriority: null,
+      carriedFrom: null,
     },
     alarmsOff: [],
     alarmSettings: {
@@ -72,6 +74,17 @@ export function quietBedAlarms(category: PatientCategory = 'adult'): {
       limits: structuredClone(DEFAULT_LIMITS[category]),
       changedBy: null,
       changedAt: null,
+      version: 'defaults',
     },
+  };
+}
+
+/** What a new stay starts from: the category's default limits with every alarm and audio on. */
+export function defaultStaySettings(category: PatientCategory): StayAlarmSettings {
+  return {
+    category,
+    limits: structuredClone(DEFAULT_LIMITS[category]),
+    alarmsOff: [],
+    audioOff: null,
   };
 }

@@ -1,5 +1,7 @@
 // The alarm system's settings and signal states as they cross the api: per-patient limits, the
-// bed's audio state (on, paused, off) and the alarms switched off, each with who and why.
+// bed's audio state (on, paused, off) and the alarms switched off, each with who and why. What a
+// person sets belongs to the patient's stay: it follows a transfer, and a discharge or a new
+// admission starts again from the unit's defaults with every alarm on.
 import { z } from 'zod';
 
 export const PatientCategory = z.enum(['adult', 'paediatric', 'neonatal']);
@@ -65,6 +67,8 @@ export const AlarmAudio = z.object({
   /** Counts reminder signals for acknowledged alarms; each increase is one reminder to play. */
   reminders: z.number().int().nonnegative(),
   reminderPriority: z.enum(['high', 'medium', 'low']).nullable(),
+  /** With audio off: the bed where it was switched off, when the patient came from there. */
+  carriedFrom: z.string().nullable().optional(),
 });
 export type AlarmAudio = z.infer<typeof AlarmAudio>;
 
@@ -73,8 +77,19 @@ export const AlarmOff = z.object({
   by: z.string(),
   reason: z.string(),
   since: z.number(),
+  /** The bed where it was switched off, when the patient has since been transferred with it. */
+  carriedFrom: z.string().nullable().optional(),
 });
 export type AlarmOff = z.infer<typeof AlarmOff>;
+
+/** Alarm audio switched off for the stay (a 2-minute pause is a moment's, not kept). */
+export const AudioOff = z.object({
+  by: z.string(),
+  reason: z.string(),
+  since: z.number(),
+  carriedFrom: z.string().nullable().optional(),
+});
+export type AudioOff = z.infer<typeof AudioOff>;
 
 export const BedAlarmSettings = z.object({
   category: PatientCategory,
@@ -82,5 +97,18 @@ export const BedAlarmSettings = z.object({
   /** Who last changed the limits, and when; null while they are the category's defaults. */
   changedBy: z.string().nullable(),
   changedAt: z.number().nullable(),
+  /**
+   * Names this state of the limits: a change must say which state it was edited from, so an editor
+   * left open elsewhere cannot undo a newer change.
+   */
+  version: z.string(),
 });
 export type BedAlarmSettings = z.infer<typeof BedAlarmSettings>;
+
+/** What a patient's stay keeps of the alarm settings: kept in the store, carried by a transfer. */
+export interface StayAlarmSettings {
+  category: PatientCategory;
+  limits: AlarmLimits;
+  alarmsOff: AlarmOff[];
+  audioOff: AudioOff | null;
+}

@@ -26,7 +26,9 @@ import type {
   BedAlarmSettings,
   LimitedParameter,
   PatientCategory,
+  StayAlarmSettings,
 } from '../../../shared/model/alarms';
+import { EDGE_WORDS, LIMIT_EDGES } from '../../../shared/model/limit-rules';
 import { DEFAULT_LIMITS, PARAMETER_OF_REF_ID, type AlarmSettings } from './limits';
 import {
   assessLimits,
@@ -72,8 +74,18 @@ export interface AlarmLogEntry {
   reason: string | null;
 }
 
-/** A person asked for something the alarm system must refuse; the message says why. */
-export class AlarmActionError extends Error {}
+/**
+ * A person asked for something the alarm system must refuse; the message says why. `conflict`:
+ * what they asked was based on settings that have changed since.
+ */
+export class AlarmActionError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'refused' | 'conflict' = 'refused',
+  ) {
+    super(message);
+  }
+}
 
 interface Tracked {
   alarm: Alarm;
@@ -97,6 +109,12 @@ interface LastValue {
   at: number;
 }
 
+/** A condition that comes and goes, gone since `since`: it ends once gone for its clearAfterMs. */
+interface Clearing {
+  since: number;
+  actor: string;
+}
+
 /** A value older than this cannot confirm or contradict another. */
 const CONFIRM_FRESH_MS = 10_000;
 const CONTRADICT_BPM = 15;
@@ -109,14 +127,27 @@ export class AlarmSystem {
   private readonly signals = new Map<SignalKind, SignalState>();
   private readonly lastValues = new Map<LimitedParameter, LastValue & { source: string }>();
   private readonly off = new Map<AlarmParameter, AlarmOff>();
+  private readonly clearing = new Map<string, Clearing>();
   private category: PatientCategory;
   private limits: AlarmLimits;
   private changedBy: string | null = null;
   private changedAt: number | null = null;
+  private version: string;
   private audioState: Omit<AlarmAudio, 'sounding' | 'reminders' | 'reminderPriority'> & {
     pausedRank: number;
     pausedAt: number;
-  } = { mode: 'on', until: null, by: null, reason: null, pausedRank: 0, pausedAt: 0 };
+    /** When audio was switched off (kept with the stay). */
+    since: number;
+  } = {
+    mode: 'on',
+    until: null,
+    by: null,
+    reason: null,
+    carriedFrom: null,
+    pausedRank: 0,
+    pausedAt: 0,
+    since: 0,
+  };
   private reminders = 0;
   private reminderPriority: AlarmPriority | null = null;
   private log: AlarmLogEntry[] = [];
@@ -128,6 +159,7 @@ export class AlarmSystem {
   ) {
     this.category = settings.category;
     this.limits = structuredClone(DEFAULT_LIMITS[settings.category]);
+    this.version = newId();
   }
 
   // ---- what the bed shows ----
@@ -145,7 +177,7 @@ export class AlarmSystem {
   }
 
   audio(): AlarmAudio {
-    const { mode, until, by, reason } = this.audioState;
+    const { mode, until, by, reason, carriedFrom } = this.audioState;
     return {
       mode,
       until,
@@ -154,6 +186,7 @@ export class AlarmSystem {
       sounding: this.sounding(),
       reminders: this.reminders,
       reminderPriority: this.reminderPriority,
+      carriedFrom: mode === 'off' ? (carriedFrom ?? null) : null,
     };
   }
 
@@ -167,6 +200,26 @@ export class AlarmSystem {
       limits: structuredClone(this.limits),
       changedBy: this.changedBy,
       changedAt: this.changedAt,
+      version: this.version,
+    };
+  }
+
+  /** What the patient's stay keeps: limits, alarms off and audio off (a pause is not kept). */
+  staySettings(): StayAlarmSettings {
+    const audio = this.audioState;
+    return {
+      category: this.category,
+      limits: structuredClone(this.limits),
+      alarmsOff: this.alarmsOff(),
+      audioOff:
+        audio.mode === 'off'
+          ? {
+              by: audio.by ?? '',
+              reason: audio.reason ?? '',
+              since: audio.since,
+              carriedFrom: audio.carriedFrom ?? null,
+            }
+          : null,
     };
   }
 
@@ -194,10 +247,16 @@ export class AlarmSystem {
     this.tick(at);
   }
 
+  /**
+   * A channel's quality changed. Its physiological alarms are held while it is poor, and only
+   * then: a desaturation must sound once the pleth has been clean for SpO₂'s own delay. Its
+   * technical alarm, though, comes and goes with every breath or movement, so it ends only once
+   * the signal has been good for the condition's clearAfterMs.
+   */
   observeSignalQuality(signal: SignalKind, state: SignalState, at: number, source: string): void {
     this.signals.set(signal, state);
-    const code = `SIGNAL_${signal.toUpperCase()}`;
-    if (state === 'good') this.conditionGone(code, at, source);
+    const code = signalCode(signal);
+    if (state === 'good') this.conditionClearing(code, at, source);
     else this.conditionPresent(signalCondition(signal, state, source), at);
     this.tick(at);
   }
@@ -245,6 +304,33 @@ export class AlarmSystem {
   }
 
   /**
+   * A condition of the workstation itself that every bed must show (recording stopped because
+   * the disk is full, no open screen can sound an alarm): present until observed gone.
+   */
+  observeWorkstation(
+    condition: { code: string; priority: AlarmPriority; message: string },
+    present: boolean,
+    at: number,
+  ): void {
+    if (present) {
+      this.conditionPresent(
+        {
+          ...condition,
+          kind: 'technical',
+          value: null,
+          limit: null,
+          source: 'workstation',
+          origin: 'workstation',
+          parameter: null,
+          signal: null,
+        },
+        at,
+      );
+    } else this.conditionGone(condition.code, at, 'workstation');
+    this.tick(at);
+  }
+
+  /**
    * A person took the device off the bed on purpose: its technical alarms end, and so do the
    * conditions it was measuring (a latched alarm stays until acknowledged).
    */
@@ -263,6 +349,10 @@ export class AlarmSystem {
     if (audio.mode === 'paused' && audio.until !== null && now >= audio.until) {
       this.setAudio({ mode: 'on', until: null, by: null, reason: null });
       this.record('audio-resumed', null, 'workstation', now, 'AUDIO', 'Audio pause ended');
+    }
+    for (const [code, gone] of [...this.clearing]) {
+      const condition = this.pending.get(code)?.condition ?? this.alarms.get(code)?.condition;
+      if (now - gone.since >= (condition?.clearAfterMs ?? 0)) this.cleared(code, now, gone.actor);
     }
     for (const pending of this.pending.values()) this.mature(pending, now);
     if (audio.mode !== 'on') return;
@@ -322,7 +412,7 @@ export class AlarmSystem {
 
   audioOff(actor: string, reason: string, at: number): void {
     const why = requireReason(reason, 'switching alarm audio off');
-    this.setAudio({ mode: 'off', until: null, by: actor, reason: why });
+    this.setAudio({ mode: 'off', until: null, by: actor, reason: why, since: at });
     this.record('audio-off', null, actor, at, 'AUDIO', 'Alarm audio off', why);
   }
 
@@ -335,9 +425,102 @@ export class AlarmSystem {
   /** Switches a parameter's alarms off (they stay listed as off, with who and why). */
   alarmOff(parameter: AlarmParameter, actor: string, reason: string, at: number): void {
     const why = requireReason(reason, 'switching an alarm off');
-    this.off.set(parameter, { parameter, by: actor, reason: why, since: at });
+    this.switchOff({ parameter, by: actor, reason: why, since: at }, actor, at);
+  }
+
+  alarmOn(parameter: AlarmParameter, actor: string, at: number, why?: string): void {
+    if (!this.off.delete(parameter)) return;
     const name = parameterName(parameter);
-    this.record('alarm-off', null, actor, at, `ALARM_OFF:${parameter}`, `${name} alarms off`, why);
+    const message = `${name} alarms on${why ? ` (${why})` : ''}`;
+    this.record('alarm-on', null, actor, at, `ALARM_OFF:${parameter}`, message);
+    // The condition delay starts again from now.
+    for (const pending of this.pending.values()) {
+      if (pending.condition.parameter === parameter) pending.since = at;
+    }
+  }
+
+  /**
+   * New limits for this patient, logged change by change; current values are judged again.
+   * `fromVersion` is the state the person edited: a newer change made meanwhile refuses it.
+   */
+  setLimits(
+    category: PatientCategory,
+    limits: AlarmLimits,
+    actor: string,
+    at: number,
+    fromVersion?: string,
+  ): void {
+    if (fromVersion !== undefined && fromVersion !== this.version) {
+      const by = this.changedBy ?? 'someone';
+      const when = this.changedAt === null ? '' : ` at ${clockTime(this.changedAt)}`;
+      throw new AlarmActionError(
+        `These alarm limits were changed by ${by}${when} after you opened them: review them again.`,
+        'conflict',
+      );
+    }
+    this.replaceLimits(category, limits, actor, at);
+    for (const [parameter, last] of this.lastValues) {
+      this.assessParameter(parameter, last.value, at, last.source);
+    }
+    this.tick(at);
+  }
+
+  /**
+   * A new stay begins in this bed: a patient admitted, discharged, or transferred in or out. The
+   * alarms about the previous patient end and every condition's delay starts again from now (a
+   * new patient's alarms never count from the last one's); the settings become `settings` (the
+   * unit's defaults with everything on, or what a transferred patient brings), every change
+   * logged with `why`. An audio pause is a moment's: it ends too.
+   */
+  beginStay(settings: StayAlarmSettings, actor: string, at: number, why: string): void {
+    for (const tracked of [...this.alarms.values()]) {
+      if (tracked.alarm.kind !== 'physiological') continue;
+      this.alarms.delete(tracked.alarm.code);
+      this.record('ended', tracked.alarm, actor, at, undefined, undefined, why);
+    }
+    for (const pending of this.pending.values()) {
+      if (pending.condition.kind === 'physiological') {
+        pending.since = at;
+        pending.heldFor = null;
+      }
+    }
+    this.replaceLimits(settings.category, settings.limits, actor, at, why);
+    for (const parameter of [...this.off.keys()]) {
+      if (!settings.alarmsOff.some((o) => o.parameter === parameter))
+        this.alarmOn(parameter, actor, at, why);
+    }
+    for (const off of settings.alarmsOff) this.switchOff(off, actor, at, why);
+    const audioOff = settings.audioOff;
+    if (audioOff) {
+      const { by, reason, since, carriedFrom = null } = audioOff;
+      this.setAudio({ mode: 'off', until: null, by, reason, since, carriedFrom });
+      const message = `Alarm audio off (${why})`;
+      this.record('audio-off', null, actor, at, 'AUDIO', message, reason);
+    } else if (this.audioState.mode !== 'on') {
+      const was = this.audioState.mode;
+      this.setAudio({ mode: 'on', until: null, by: null, reason: null });
+      const message = `${was === 'paused' ? 'Audio pause ended' : 'Alarm audio on'} (${why})`;
+      this.record(
+        was === 'paused' ? 'audio-resumed' : 'audio-on',
+        null,
+        actor,
+        at,
+        'AUDIO',
+        message,
+      );
+    }
+    for (const [parameter, last] of this.lastValues) {
+      this.assessParameter(parameter, last.value, at, last.source);
+    }
+    this.tick(at);
+  }
+
+  private switchOff(off: AlarmOff, actor: string, at: number, why?: string): void {
+    const { parameter } = off;
+    this.off.set(parameter, { ...off });
+    const name = parameterName(parameter);
+    const message = `${name} alarms off${why ? ` (${why})` : ''}`;
+    this.record('alarm-off', null, actor, at, `ALARM_OFF:${parameter}`, message, off.reason);
     for (const tracked of [...this.alarms.values()]) {
       if (tracked.condition.parameter !== parameter) continue;
       this.alarms.delete(tracked.alarm.code);
@@ -345,41 +528,39 @@ export class AlarmSystem {
     }
   }
 
-  alarmOn(parameter: AlarmParameter, actor: string, at: number): void {
-    if (!this.off.delete(parameter)) return;
-    const name = parameterName(parameter);
-    this.record('alarm-on', null, actor, at, `ALARM_OFF:${parameter}`, `${name} alarms on`);
-    // The condition delay starts again from now.
-    for (const pending of this.pending.values()) {
-      if (pending.condition.parameter === parameter) pending.since = at;
-    }
-  }
-
-  /** New limits for this patient, logged change by change; current values are judged again. */
-  setLimits(category: PatientCategory, limits: AlarmLimits, actor: string, at: number): void {
+  /** The limits change (each change logged); a new version when anything changed. */
+  private replaceLimits(
+    category: PatientCategory,
+    limits: AlarmLimits,
+    actor: string,
+    at: number,
+    why?: string,
+  ): void {
+    const because = why ? ` (${why})` : '';
+    let changed = false;
     if (category !== this.category) {
-      const message = `Patient category ${this.category} → ${category}`;
+      const message = `Patient category ${this.category} → ${category}${because}`;
       this.record('limits-changed', null, actor, at, 'CATEGORY', message);
       this.category = category;
+      changed = true;
     }
     for (const parameter of Object.keys(limits) as LimitedParameter[]) {
       const before = this.limits[parameter];
       const after = limits[parameter];
-      for (const edge of ['extremeLow', 'low', 'high', 'extremeHigh'] as const) {
+      for (const edge of LIMIT_EDGES) {
         if (before[edge] === after[edge]) continue;
         const { label, unit } = PARAMETER_NAMES[parameter];
         const show = (v: number | null) => (v === null ? 'off' : `${v} ${unit}`);
-        const message = `${label} ${EDGE_WORDS[edge]} limit ${show(before[edge])} → ${show(after[edge])}`;
+        const message = `${label} ${EDGE_WORDS[edge]} limit ${show(before[edge])} → ${show(after[edge])}${because}`;
         this.record('limits-changed', null, actor, at, `LIMIT:${parameter}.${edge}`, message);
+        changed = true;
       }
     }
+    if (!changed) return;
     this.limits = structuredClone(limits);
     this.changedBy = actor;
     this.changedAt = at;
-    for (const [parameter, last] of this.lastValues) {
-      this.assessParameter(parameter, last.value, at, last.source);
-    }
-    this.tick(at);
+    this.version = this.newId();
   }
 
   // ---- the machine ----
@@ -395,6 +576,7 @@ export class AlarmSystem {
 
   private conditionPresent(condition: Condition, at: number): void {
     const key = pendingKey(condition.code, condition.origin === 'device' ? condition.source : null);
+    this.clearing.delete(key);
     const pending = this.pending.get(key);
     if (!pending) {
       this.pending.set(key, { condition, since: at, heldFor: null });
@@ -421,6 +603,7 @@ export class AlarmSystem {
    */
   private conditionGone(code: string, at: number, actor: string, fromDevice?: string): void {
     this.pending.delete(pendingKey(code, fromDevice ?? null));
+    this.clearing.delete(pendingKey(code, fromDevice ?? null));
     const tracked = this.alarms.get(code);
     if (!tracked) return;
     if (fromDevice && tracked.condition.source !== fromDevice) return;
@@ -437,8 +620,26 @@ export class AlarmSystem {
     this.record('ended', alarm, actor, at);
   }
 
+  /** Gone for now: ends once gone for the condition's clearAfterMs (at once without one). */
+  private conditionClearing(code: string, at: number, actor: string): void {
+    const condition = this.pending.get(code)?.condition ?? this.alarms.get(code)?.condition;
+    if (!condition?.clearAfterMs) this.cleared(code, at, actor);
+    else if (!this.clearing.has(code)) this.clearing.set(code, { since: at, actor });
+  }
+
+  private cleared(code: string, at: number, actor: string): void {
+    this.conditionGone(code, at, actor);
+  }
+
   /** The device's values can no longer be trusted: what it was measuring ends (latched stays). */
   private forgetDevice(deviceId: string, at: number, actor: string): void {
+    // Its signals are no longer judged: their quality alarms end, and hold nothing any more.
+    for (const [code, signal] of SIGNAL_OF_CODE) {
+      const condition = this.alarms.get(code)?.condition ?? this.pending.get(code)?.condition;
+      if (condition?.source !== deviceId) continue;
+      this.conditionGone(code, at, actor);
+      this.signals.set(signal, 'good');
+    }
     for (const [parameter, last] of this.lastValues) {
       if (last.source === deviceId) this.lastValues.delete(parameter);
     }
@@ -462,6 +663,8 @@ export class AlarmSystem {
     const { condition } = pending;
     const { code } = condition;
     if (condition.parameter && this.off.has(condition.parameter)) return;
+    // Gone for now: it sounds only if it comes back before it has been gone long enough to end.
+    if (this.clearing.has(code)) return;
     const held = this.holdReason(condition);
     if (held) {
       pending.since = now; // the delay counts from when the signal is trustworthy again
@@ -472,9 +675,12 @@ export class AlarmSystem {
       }
       return;
     }
-    pending.heldFor = null;
-    const delay = condition.parameter ? this.settings.conditionDelayMs[condition.parameter] : 0;
+    const delay =
+      condition.onsetMs ??
+      (condition.parameter ? this.settings.conditionDelayMs[condition.parameter] : 0);
     if (now - pending.since < delay) return;
+    // Held, briefly clean, held again for the same reason is one hold in the log, not many.
+    pending.heldFor = null;
     const tracked = this.alarms.get(code);
     if (!tracked) {
       const alarm = this.preview(condition, now);
@@ -552,8 +758,11 @@ export class AlarmSystem {
     return best === 3 ? 'high' : best === 2 ? 'medium' : best === 1 ? 'low' : null;
   }
 
-  private setAudio(next: Pick<AlarmAudio, 'mode' | 'until' | 'by' | 'reason'>): void {
-    this.audioState = { ...this.audioState, ...next };
+  private setAudio(
+    next: Pick<AlarmAudio, 'mode' | 'until' | 'by' | 'reason'> &
+      Partial<{ since: number; carriedFrom: string | null }>,
+  ): void {
+    this.audioState = { ...this.audioState, carriedFrom: null, ...next };
   }
 
   private record(
@@ -569,20 +778,26 @@ export class AlarmSystem {
   }
 }
 
-const EDGE_WORDS = {
-  extremeLow: 'extreme low',
-  low: 'low',
-  high: 'high',
-  extremeHigh: 'extreme high',
-} as const;
-
 function parameterName(parameter: AlarmParameter): string {
   return parameter === 'arrhythmia' ? 'Arrhythmia' : PARAMETER_NAMES[parameter].label;
 }
 
+const signalCode = (signal: SignalKind) => `SIGNAL_${signal.toUpperCase()}`;
+const SIGNAL_OF_CODE = new Map<string, SignalKind>(
+  (['ecg', 'pleth', 'resp'] as const).map((signal) => [signalCode(signal), signal]),
+);
+
 /** Our own conditions by code; a device's by code and device, so the two never overwrite. */
 function pendingKey(code: string, device: string | null): string {
   return device === null ? code : `${code}@${device}`;
+}
+
+/** A time of day as the workstation's clock shows it, 24-hour: "14:02:37". */
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
 }
 
 function requireReason(reason: string, what: string): string {

@@ -7,6 +7,9 @@ import type {
   LimitedParameter,
   ParameterLimits,
 } from '../../../shared/model/alarms';
+import { PARAMETER_NAMES } from '../../../shared/model/limit-rules';
+
+export { PARAMETER_NAMES };
 
 export interface Condition {
   code: string;
@@ -22,20 +25,13 @@ export interface Condition {
   parameter: AlarmParameter | null;
   /** The signal whose poor quality makes this condition untrustworthy. */
   signal: SignalKind | null;
+  /** How long it must last before it alarms, where its parameter's delay does not say. */
+  onsetMs?: number;
+  /** A condition that comes and goes is one alarm: it ends only once gone for this long. */
+  clearAfterMs?: number;
 }
 
 export type SignalKind = 'ecg' | 'pleth' | 'resp';
-
-export const PARAMETER_NAMES: Record<LimitedParameter, { label: string; unit: string }> = {
-  hr: { label: 'HR', unit: 'bpm' },
-  pr: { label: 'PR', unit: 'bpm' },
-  spo2: { label: 'SpO₂', unit: '%' },
-  rr: { label: 'RR', unit: '/min' },
-  nibpSys: { label: 'NIBP sys', unit: 'mmHg' },
-  nibpDia: { label: 'NIBP dia', unit: 'mmHg' },
-  nibpMean: { label: 'NIBP mean', unit: 'mmHg' },
-  temp: { label: 'Temp', unit: '°C' },
-};
 
 export const SIGNAL_OF_PARAMETER: Partial<Record<AlarmParameter, SignalKind>> = {
   hr: 'ecg',
@@ -190,7 +186,26 @@ const SIGNAL_ADVICE: Record<SignalKind, string> = {
   resp: 'check electrodes',
 };
 
-/** The technical alarm for a channel of poor quality (its physiological alarms are held). */
+/**
+ * Signal quality is judged every 250 ms; a clipped or noisy stretch comes and goes with every
+ * breath or movement. So doubt (clipping, noise) alarms only after lasting this long, brief clean
+ * gaps included…
+ */
+export const SIGNAL_ONSET_MS = 5000;
+/**
+ * …and ends only once the signal has been clean this long: one alarm for a clipped stretch of
+ * recording, not one per breath (the demo's clipped respiration is clean for ~13 s between
+ * clipped runs; `npm run bench:alarms` measures it).
+ */
+export const SIGNAL_DOUBT_CLEAN_FOR_MS = 30_000;
+/** A lost signal (a flat line) ends sooner once back: an electrode that merely touches does not. */
+export const SIGNAL_LOST_CLEAN_FOR_MS = 5000;
+
+/**
+ * The technical alarm for a channel of poor quality (its physiological alarms are held). A lost
+ * signal hides the patient's state (medium, at once: the flat line has lasted 2 s already);
+ * clipping or noise only makes it doubtful (low, after SIGNAL_ONSET_MS, and slower to end).
+ */
 export function signalCondition(
   signal: SignalKind,
   state: Exclude<SignalState, 'good'>,
@@ -198,11 +213,11 @@ export function signalCondition(
 ): Condition {
   const name = SIGNAL_WORDS[signal];
   const what = { flat: 'signal lost', saturated: 'signal saturated', noisy: 'noisy' }[state];
+  const lost = state === 'flat';
   return {
     code: `SIGNAL_${signal.toUpperCase()}`,
     kind: 'technical',
-    // A lost signal hides the patient's state; noise only makes it doubtful.
-    priority: state === 'noisy' ? 'low' : 'medium',
+    priority: lost ? 'medium' : 'low',
     message: `${name} ${what} — ${SIGNAL_ADVICE[signal]}`,
     value: null,
     limit: null,
@@ -210,6 +225,8 @@ export function signalCondition(
     origin: 'workstation',
     parameter: null,
     signal: null,
+    onsetMs: lost ? 0 : SIGNAL_ONSET_MS,
+    clearAfterMs: lost ? SIGNAL_LOST_CLEAN_FOR_MS : SIGNAL_DOUBT_CLEAN_FOR_MS,
   };
 }
 

@@ -1,6 +1,8 @@
 // The alarm requests: audio paused / off / on, alarms off and on, the patient's limits, the alarm
 // log, and (only with a test clock) moving the alarm clock forward. A refusal of the alarm system
-// (no reason given, a lethal alarm switched off) reaches the person as its own sentence.
+// (no reason given, a lethal alarm switched off, limits edited from an older version) reaches the
+// person as its own sentence. What belongs to the patient's stay (limits, alarms off, audio off)
+// is kept in the store before the answer, so it outlives a restart.
 import { ApiError } from '../../../shared/api/errors';
 import type { ApiHandlers } from './router';
 import type { Bus } from '../bus';
@@ -29,44 +31,65 @@ export function alarmHandlers(
     try {
       return action(bed, clock.now());
     } catch (error) {
-      if (error instanceof AlarmActionError) throw new ApiError('invalid_request', error.message);
+      if (error instanceof AlarmActionError) {
+        throw new ApiError(
+          error.kind === 'conflict' ? 'conflict' : 'invalid_request',
+          error.message,
+        );
+      }
       throw error;
     } finally {
       bed.publishAlarms(bus);
     }
   }
 
+  /** Runs the action, then keeps the stay's settings it changed before answering. */
+  async function actAndKeep<T>(
+    bedId: string,
+    actor: string,
+    action: (bed: BedState, now: number) => T,
+  ): Promise<T> {
+    let at = 0;
+    let bed: BedState | undefined;
+    const result = act(bedId, (b, now) => {
+      [bed, at] = [b, now];
+      return action(b, now);
+    });
+    await keepAlarmSettings(history, bed!, actor, at).catch((error: Error) => {
+      throw new ApiError('internal', error.message);
+    });
+    return result;
+  }
+
   return {
     setAlarmAudio: ({ bedId, mode, reason }, caller) =>
-      act(bedId, (bed, now) => {
-        if (mode === 'paused') bed.alarms.pauseAudio(caller.actor, now);
-        else if (mode === 'off') bed.alarms.audioOff(caller.actor, reason ?? '', now);
-        else {
-          bed.alarms.resumeAudio(caller.actor, now);
-          bed.alarms.audioOn(caller.actor, now);
-        }
-        return bed.alarms.audio();
-      }),
+      mode === 'paused'
+        ? // A pause lasts 2 minutes and belongs to the moment: not kept.
+          act(bedId, (bed, now) => {
+            bed.alarms.pauseAudio(caller.actor, now);
+            return bed.alarms.audio();
+          })
+        : actAndKeep(bedId, caller.actor, (bed, now) => {
+            if (mode === 'off') bed.alarms.audioOff(caller.actor, reason ?? '', now);
+            else {
+              bed.alarms.resumeAudio(caller.actor, now);
+              bed.alarms.audioOn(caller.actor, now);
+            }
+            return bed.alarms.audio();
+          }),
 
     setAlarmOff: ({ bedId, parameter, off, reason }, caller) =>
-      act(bedId, (bed, now) => {
+      actAndKeep(bedId, caller.actor, (bed, now) => {
         if (off) bed.alarms.alarmOff(parameter, caller.actor, reason ?? '', now);
         else bed.alarms.alarmOn(parameter, caller.actor, now);
         return bed.alarms.alarmsOff();
       }),
 
-    // Kept in the store for the bed's patient (or the empty bed) before the answer, so the
-    // limits a person confirmed outlive a restart.
-    setAlarmLimits: async ({ bedId, category, limits }, caller) => {
-      const { settings, bed, at } = act(bedId, (bed, now) => {
-        bed.alarms.setLimits(category, limits, caller.actor, now);
-        return { settings: bed.alarms.alarmSettings(), bed, at: now };
-      });
-      await keepAlarmSettings(history, bed, caller.actor, at).catch((error: Error) => {
-        throw new ApiError('internal', error.message);
-      });
-      return settings;
-    },
+    setAlarmLimits: ({ bedId, category, limits, version }, caller) =>
+      actAndKeep(bedId, caller.actor, (bed, now) => {
+        bed.alarms.setLimits(category, limits, caller.actor, now, version);
+        return bed.alarms.alarmSettings();
+      }),
 
     getAlarmLog: async ({ bedId, fromMs, toMs, limit }) => {
       bedOrThrow(bedId);

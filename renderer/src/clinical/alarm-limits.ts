@@ -1,9 +1,16 @@
-// Pure helpers of the limits editor: the editable form of a bed's limits, its validation, and the
-// list of changes a person confirms before anything is sent.
-import type { AlarmLimits, LimitedParameter, ParameterLimits } from '../../../shared/model/alarms';
+// Pure helpers of the limits editor: the editable form of a bed's limits, its validation (the same
+// rules the host applies: shared/model/limit-rules.ts), and the list of changes a person confirms
+// before anything is sent.
+import type {
+  AlarmLimits,
+  LimitedParameter,
+  ParameterLimits,
+  PatientCategory,
+} from '../../../shared/model/alarms';
+import { LIMIT_EDGES, limitProblem, type LimitEdge } from '../../../shared/model/limit-rules';
 
-export const LIMIT_KEYS = ['extremeLow', 'low', 'high', 'extremeHigh'] as const;
-export type LimitKey = (typeof LIMIT_KEYS)[number];
+export const LIMIT_KEYS = LIMIT_EDGES;
+export type LimitKey = LimitEdge;
 
 /** The parameters in the order the editor lists them. */
 export const LIMITED_PARAMETERS: readonly LimitedParameter[] = [
@@ -17,7 +24,7 @@ export const LIMITED_PARAMETERS: readonly LimitedParameter[] = [
   'temp',
 ];
 
-/** What the inputs hold: text per parameter and limit ('' = limit off). */
+/** What the inputs hold: text per parameter and limit ('' = no such limit). */
 export type LimitsDraft = Record<LimitedParameter, Record<LimitKey, string>>;
 
 export function toDraft(limits: AlarmLimits): LimitsDraft {
@@ -34,25 +41,37 @@ export function toDraft(limits: AlarmLimits): LimitsDraft {
   return draft;
 }
 
-export type ParseProblem = 'notANumber' | 'notRising';
+/**
+ * What is wrong with a parameter's fields: not a number, not rising, or a limit a person may not
+ * set (outside its range, or emptied where the unit has one: `message` says which and why).
+ */
+export type DraftProblem =
+  { kind: 'notANumber' | 'notRising' } | { kind: 'outOfRange' | 'empty'; message: string };
 
-/** Problems per parameter; an empty record means the draft is valid. */
-export function validateDraft(draft: LimitsDraft): Partial<Record<LimitedParameter, ParseProblem>> {
-  const problems: Partial<Record<LimitedParameter, ParseProblem>> = {};
+/** Problems per parameter, for a patient of `category`; an empty record means the draft is valid. */
+export function validateDraft(
+  draft: LimitsDraft,
+  category: PatientCategory,
+): Partial<Record<LimitedParameter, DraftProblem>> {
+  const problems: Partial<Record<LimitedParameter, DraftProblem>> = {};
   for (const p of LIMITED_PARAMETERS) {
     const values: number[] = [];
     for (const key of LIMIT_KEYS) {
       const text = draft[p][key].trim();
-      if (text === '') continue;
-      const value = Number(text);
-      if (!Number.isFinite(value)) {
-        problems[p] = 'notANumber';
+      const value = text === '' ? null : Number(text);
+      if (value !== null && !Number.isFinite(value)) {
+        problems[p] = { kind: 'notANumber' };
         break;
       }
-      values.push(value);
+      const rule = limitProblem(category, p, key, value);
+      if (rule) {
+        problems[p] = { kind: rule.kind, message: rule.message };
+        break;
+      }
+      if (value !== null) values.push(value);
     }
     if (problems[p]) continue;
-    if (!values.every((v, i) => i === 0 || values[i - 1]! < v)) problems[p] = 'notRising';
+    if (!values.every((v, i) => i === 0 || values[i - 1]! < v)) problems[p] = { kind: 'notRising' };
   }
   return problems;
 }

@@ -70,7 +70,7 @@ export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControls
             data-testid="alarm-audio-state"
             role="status"
           >
-            {strings.alarmAudio.offState(audio.reason ?? '', audio.by)}
+            {strings.alarmAudio.offState(audio.reason ?? '', audio.by, audio.carriedFrom)}
           </p>
         )}
         {audio.mode === 'on' && (
@@ -126,7 +126,7 @@ export function AlarmControls({ client, bedId, audio, alarmsOff }: AlarmControls
               data-testid="alarm-off"
               data-parameter={off.parameter}
             >
-              {strings.alarmAudio.parameterOff(label, off.reason, off.by)}
+              {strings.alarmAudio.parameterOff(label, off.reason, off.by, off.carriedFrom)}
               <button
                 type="button"
                 className="button"

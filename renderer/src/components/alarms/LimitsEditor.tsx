@@ -1,6 +1,8 @@
-// The patient's alarm limits: category, and per parameter extreme low / low / high / extreme high
-// (an empty field = that limit off). Nothing is sent until the person has reviewed the list of
-// changes and confirmed it; the host logs every change with its author.
+// The patient's alarm limits: category, and per parameter extreme low / low / high / extreme high.
+// Each limit must lie in its parameter's range and none the unit has may be emptied (switching a
+// parameter's alarms off asks for a reason instead). Nothing is sent until the person has reviewed
+// the list of changes and confirmed it; the request says which version of the limits was edited,
+// so a change made meanwhile elsewhere is never undone by this one. The host logs every change.
 import { useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import {
@@ -10,6 +12,8 @@ import {
   type LimitedParameter,
 } from '../../../../shared/model/alarms';
 import { DEFAULT_LIMITS } from '../../../../shared/model/alarm-defaults';
+import { LIMIT_RANGES } from '../../../../shared/model/limit-rules';
+import { ApiError } from '../../../../shared/api/errors';
 import {
   LIMIT_KEYS,
   LIMITED_PARAMETERS,
@@ -35,6 +39,8 @@ const t = strings.limitsEditor;
 const shown = (v: number | null) => (v === null ? t.off : String(v));
 
 export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEditorProps) {
+  // The limits the draft was edited from: changes are listed, and sent, against these.
+  const [base, setBase] = useState<BedAlarmSettings>(settings);
   const [category, setCategory] = useState<PatientCategory>(settings.category);
   const [draft, setDraft] = useState<LimitsDraft>(() => toDraft(settings.limits));
   const [reviewing, setReviewing] = useState(false);
@@ -42,11 +48,21 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
   const [error, setError] = useState<string | null>(null);
   const [offFor, setOffFor] = useState<LimitedParameter | null>(null);
 
-  const problems = validateDraft(draft);
+  const problems = validateDraft(draft, category);
   const valid = Object.keys(problems).length === 0;
-  const changes = valid ? diffLimits(settings.limits, fromDraft(draft)) : [];
-  const categoryChanged = category !== settings.category;
+  const changes = valid ? diffLimits(base.limits, fromDraft(draft)) : [];
+  const categoryChanged = category !== base.category;
   const nothingChanged = valid && changes.length === 0 && !categoryChanged;
+  // Someone changed the limits (another screen, an admission) since this draft began.
+  const changedElsewhere = settings.version !== base.version;
+
+  const startAgain = () => {
+    setBase(settings);
+    setCategory(settings.category);
+    setDraft(toDraft(settings.limits));
+    setReviewing(false);
+    setError(null);
+  };
 
   const edit = (parameter: LimitedParameter, key: LimitKey, value: string) => {
     setReviewing(false);
@@ -61,12 +77,15 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
         bedId,
         category,
         limits: fromDraft(draft),
+        version: base.version,
       });
+      setBase(saved);
       setCategory(saved.category);
       setDraft(toDraft(saved.limits));
       setReviewing(false);
     } catch (err) {
       setError(t.failed(reasonOf(err)));
+      if (err instanceof ApiError && err.code === 'conflict') setReviewing(false);
     } finally {
       setBusy(false);
     }
@@ -127,12 +146,22 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
       </div>
       <p className="device-panel__hint">
         <span data-testid="limits-changed-by">
-          {settings.changedBy !== null && settings.changedAt !== null
-            ? t.changedBy(settings.changedBy, settings.changedAt)
+          {base.changedBy !== null && base.changedAt !== null
+            ? t.changedBy(base.changedBy, base.changedAt)
             : t.defaults}
         </span>{' '}
         {t.emptyIsOff}
       </p>
+      {changedElsewhere && (
+        <p className="device-panel__problem" role="alert" data-testid="limits-stale">
+          {settings.changedBy !== null && settings.changedAt !== null
+            ? t.changedSince(settings.changedBy, settings.changedAt)
+            : t.changedSinceDefaults}{' '}
+          <button type="button" className="button" onClick={startAgain} data-testid="limits-reload">
+            {t.reload}
+          </button>
+        </p>
+      )}
       <table className="limits-editor__table">
         <thead>
           <tr>
@@ -158,7 +187,11 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
                   {label} <span className="bedside__muted">{strings.alarmParameterUnit[p]}</span>
                   {problem && (
                     <span className="limits-editor__problem" role="alert">
-                      {problem === 'notRising' ? t.notRising : t.notANumber}
+                      {'message' in problem
+                        ? problem.message
+                        : problem.kind === 'notRising'
+                          ? t.notRising
+                          : t.notANumber}
                     </span>
                   )}
                 </th>
@@ -168,6 +201,8 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
                       type="number"
                       inputMode="decimal"
                       step="any"
+                      min={LIMIT_RANGES[p].min}
+                      max={LIMIT_RANGES[p].max}
                       value={draft[p][key]}
                       aria-label={t.inputLabel(label, t.key[key])}
                       onChange={(e) => edit(p, key, e.target.value)}
@@ -229,7 +264,7 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
           <ul>
             {categoryChanged && (
               <li data-testid="limits-change">
-                {t.categoryChange(t.categories[settings.category], t.categories[category])}
+                {t.categoryChange(t.categories[base.category], t.categories[category])}
               </li>
             )}
             {changes.map((c) => (
