@@ -1,33 +1,55 @@
 // Who is in which bed: admit, discharge, transfer and search, on the beds the workstation watches
 // and in the store (append-only rows, each with an audit event naming its author). A patient's
-// alarm limits follow them: admission sets the category's defaults, a transfer carries the
-// category and every limit to the new bed, and a bed left empty goes back to the workstation's
-// defaults. Changes run one at a time, so two screens cannot put two patients in one bed.
+// alarm settings (limits, alarms off, audio off) belong to their stay: admission starts from the
+// category's defaults with everything on, a transfer carries them to the new bed and says so
+// there, and a bed left empty goes back to the workstation's defaults. Every hand-over ends the
+// alarms about whoever left. Changes run one at a time, so two screens cannot put two patients in
+// one bed.
 import type { Patient } from '../../shared/model/schemas';
-import type { PatientCategory } from '../../shared/model/alarms';
-import { DEFAULT_LIMITS } from '../../shared/model/alarm-defaults';
-import type { PatientDetails, PatientWhereabouts } from '../../shared/api/contract-patients';
+import type { PatientCategory, StayAlarmSettings } from '../../shared/model/alarms';
+import { defaultStaySettings } from '../../shared/model/alarm-defaults';
+import type {
+  PatientDetails,
+  PatientHistory,
+  PatientWhereabouts,
+  SameMrnQuestion,
+  SamePersonConfirmation,
+} from '../../shared/api/contract-patients';
 import type { BedState } from './beds';
+import {
+  decideIdentity,
+  describeDemographics,
+  sameMrn,
+  sameMrnSentence,
+  type IdentityDecision,
+} from './patient-identity';
 import type { Bus } from './bus';
 import type { Store } from './store/client';
 
-/** A change a person asked for that cannot be made; the message says why, in a sentence. */
+/**
+ * A change a person asked for that cannot be made; the message says why, in a sentence. A
+ * `same-person` refusal carries both sets of details, for a person to confirm or not.
+ */
 export class AdmissionError extends Error {
   constructor(
     message: string,
-    readonly kind: 'refused' | 'not_found' = 'refused',
+    readonly kind: 'refused' | 'not_found' | 'same-person' = 'refused',
+    readonly question?: SameMrnQuestion,
   ) {
     super(message);
   }
 }
 
 export interface AdmissionServices {
-  beds: ReadonlyMap<string, BedState>;
+  /** A bed made for an admission that then fails is taken off again. */
+  beds: Map<string, BedState>;
   /** The bed with this label, made when there is none yet. */
   bedForLabel(label: string): BedState;
   store: Pick<
     Store,
     | 'admitPatient'
+    | 'findPatientByMrn'
+    | 'readPatientHistory'
     | 'recordAdmissionEvent'
     | 'readCurrentAdmissions'
     | 'searchPatients'
@@ -43,6 +65,9 @@ export interface AdmissionServices {
 }
 
 export type BedChoice = { bedId: string } | { bedLabel: string };
+/** An admission as asked for: who, which bed, and the record confirmed as the same person. */
+export type AdmissionRequest = PatientDetails &
+  BedChoice & { samePersonAs?: SamePersonConfirmation };
 
 const SEARCH_LIMIT = 50;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -50,6 +75,25 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** "Test, Alice (MRN 0001)": how a patient is named in messages and the audit trail. */
 export function patientName(patient: Pick<Patient, 'familyName' | 'givenName' | 'mrn'>): string {
   return `${patient.familyName}, ${patient.givenName} (MRN ${patient.mrn})`;
+}
+
+/** What the audit trail says when a known patient's details get a new version (if they do). */
+function versionDetail(
+  stored: PatientHistory['versions'][number],
+  entered: PatientDetails,
+  decision: IdentityDecision,
+): string | undefined {
+  if (decision.kind !== 'known' || !decision.newVersion) return undefined;
+  const changes: string[] = [];
+  if (describeDemographics(stored) !== describeDemographics(entered)) {
+    changes.push(
+      `${describeDemographics(stored)} is now ${describeDemographics(entered)}, confirmed the same person`,
+    );
+  }
+  if (stored.category !== entered.category) {
+    changes.push(`category ${stored.category} is now ${entered.category}`);
+  }
+  return `MRN ${stored.mrn}: ${changes.join('; ')}`;
 }
 
 /** Refuses a date that is not a real calendar date, is in the future, or is implausibly old. */
@@ -71,8 +115,9 @@ export function checkBirthDate(birthDate: string, now: number): void {
 }
 
 /**
- * Keeps the bed's limits as they are now, for its patient or as an empty bed's. When the store
- * cannot, the error's sentence says the limits apply but a restart would lose them.
+ * Keeps the bed's alarm settings as they are now (limits, alarms off, audio off), for its patient
+ * or as an empty bed's. When the store cannot, the error's sentence says the settings apply but a
+ * restart would lose them.
  */
 export async function keepAlarmSettings(
   store: Pick<Store, 'recordAlarmSettings'>,
@@ -80,22 +125,35 @@ export async function keepAlarmSettings(
   actor: string,
   atMs: number,
 ): Promise<void> {
-  const { category, limits } = bed.alarms.alarmSettings();
   try {
     await store.recordAlarmSettings({
+      ...bed.alarms.staySettings(),
       bedId: bed.id,
       patientId: bed.patient?.id ?? null,
-      category,
-      limits,
       actor,
       atMs,
     });
   } catch (error) {
     throw new Error(
-      `The alarm limits of ${bed.label} apply now but could not be kept (${(error as Error).message}): a restart would bring back the last ones kept.`,
+      `The alarm settings of ${bed.label} apply now but could not be kept (${(error as Error).message}): a restart would bring back the last ones kept.`,
       { cause: error },
     );
   }
+}
+
+/** What a patient brings to the bed they are transferred to: every setting, and where it was made. */
+export function carriedSettings(settings: StayAlarmSettings, fromBed: string): StayAlarmSettings {
+  return {
+    ...settings,
+    alarmsOff: settings.alarmsOff.map((off) => ({
+      ...off,
+      carriedFrom: off.carriedFrom ?? fromBed,
+    })),
+    audioOff: settings.audioOff && {
+      ...settings.audioOff,
+      carriedFrom: settings.audioOff.carriedFrom ?? fromBed,
+    },
+  };
 }
 
 export class Admissions {
@@ -104,8 +162,8 @@ export class Admissions {
   constructor(private readonly services: AdmissionServices) {}
 
   /**
-   * At start: every bed gets its current patient back, with the limits last confirmed for them
-   * (or their category's defaults), and an empty bed the limits last confirmed for it.
+   * At start: every bed gets its current patient back, with the alarm settings last kept for
+   * them (or their category's defaults), and an empty bed the settings last kept for it.
    */
   async restore(): Promise<number> {
     const { beds, bedForLabel, store, bus, now } = this.services;
@@ -113,60 +171,111 @@ export class Admissions {
       store.readCurrentAdmissions(),
       store.readLatestAlarmSettings(),
     ]);
+    const why = 'kept across a restart';
     const byPatient = new Map(saved.flatMap((s) => (s.patientId ? [[s.patientId, s]] : [])));
     for (const place of places) {
       if (!place.bedId) continue;
       const bed = beds.get(place.bedId) ?? bedForLabel(place.bedLabel ?? place.bedId);
       bed.patient = place.patient;
-      const { category } = place.patient;
       const kept = byPatient.get(place.patient.id);
-      bed.alarms.setLimits(
-        kept?.category ?? category,
-        kept?.limits ?? DEFAULT_LIMITS[category],
+      bed.alarms.beginStay(
+        kept ?? defaultStaySettings(place.patient.category),
         'workstation',
         now(),
+        why,
       );
       bed.publishAlarms(bus);
     }
     for (const kept of saved) {
       const bed = kept.patientId === null ? beds.get(kept.bedId) : undefined;
       if (!bed || bed.patient) continue;
-      bed.alarms.setLimits(kept.category, kept.limits, 'workstation', now());
+      bed.alarms.beginStay(kept, 'workstation', now(), why);
       bed.publishAlarms(bus);
     }
     return places.length;
   }
 
-  admit(details: PatientDetails & BedChoice, actor: string): Promise<Patient> {
+  /**
+   * Admits a patient to an empty bed. Every check comes before anything is made, so a refused
+   * admission changes nothing: a bed given by label is made only once the admission is decided
+   * (and taken off again should the store fail). An MRN known with other details is refused with
+   * both sets, unless the request confirms the version of the record the person was shown.
+   */
+  admit(details: AdmissionRequest, actor: string): Promise<Patient> {
     return this.#oneAtATime(async () => {
       const { beds, bedForLabel, store, now } = this.services;
       checkBirthDate(details.birthDate, now());
-      const bed = 'bedId' in details ? this.#bed(details.bedId) : bedForLabel(details.bedLabel);
-      if (bed.patient) {
+      const newLabel = 'bedId' in details ? null : details.bedLabel;
+      const existing = 'bedId' in details ? this.#bed(details.bedId) : this.#labelled(newLabel!);
+      if (existing?.patient) {
         throw new AdmissionError(
-          `${bed.label} already has a patient, ${patientName(bed.patient)}: discharge or transfer them first.`,
+          `${existing.label} already has a patient, ${patientName(existing.patient)}: discharge or transfer them first.`,
         );
       }
-      const elsewhere = [...beds.values()].find((b) => b.patient?.mrn === details.mrn);
+      const elsewhere = [...beds.values()].find(
+        (b) => b.patient && sameMrn(b.patient.mrn, details.mrn),
+      );
       if (elsewhere?.patient) {
         throw new AdmissionError(
           `MRN ${details.mrn} is already admitted in ${elsewhere.label} (${patientName(elsewhere.patient)}).`,
         );
       }
-      const at = now();
       const { mrn, familyName, givenName, birthDate, category } = details;
-      const patient = await store.admitPatient({
-        patient: { mrn, familyName, givenName, birthDate, category },
-        bedId: bed.id,
-        bedLabel: bed.label,
-        atMs: at,
-        actor,
-        detail: `${patientName(details)} admitted to ${bed.label} as ${category}`,
-      });
+      const entered = { mrn, familyName, givenName, birthDate, category };
+      const record = await store.findPatientByMrn(mrn);
+      if (record?.bedId) {
+        throw new AdmissionError(
+          `MRN ${mrn} is already admitted in ${record.bedLabel} (${patientName(record.patient)}).`,
+        );
+      }
+      const known = record && { patientId: record.patient.id, current: record.current };
+      const decision = decideIdentity(known, entered, details.samePersonAs);
+      if (decision.kind === 'ask') {
+        throw new AdmissionError(
+          sameMrnSentence(decision.question),
+          'same-person',
+          decision.question,
+        );
+      }
+      const at = now();
+      const bed = existing ?? bedForLabel(newLabel!);
+      let patient: Patient;
+      try {
+        patient = await store.admitPatient({
+          patient: entered,
+          known:
+            decision.kind === 'known'
+              ? { patientId: decision.patientId, versionId: decision.versionId }
+              : null,
+          newVersion: decision.kind === 'known' && decision.newVersion,
+          versionDetail: record ? versionDetail(record.current, entered, decision) : undefined,
+          bedId: bed.id,
+          bedLabel: bed.label,
+          atMs: at,
+          actor,
+          detail: `${patientName({ ...entered, mrn: record?.patient.mrn ?? mrn })} admitted to ${bed.label} as ${category}`,
+        });
+      } catch (error) {
+        if (!existing && !bed.patient && bed.deviceIds.length === 0) beds.delete(bed.id);
+        throw error;
+      }
       bed.patient = patient;
-      await this.#setLimits(bed, category, DEFAULT_LIMITS[category], actor, at);
+      const settings = defaultStaySettings(category);
+      await this.#beginStay(bed, settings, actor, at, `${patientName(patient)} admitted`);
       return patient;
     });
+  }
+
+  /** Every version of the patient's details and every admission, transfer and discharge. */
+  async history(patientId: string): Promise<PatientHistory> {
+    const history = await this.services.store.readPatientHistory(patientId);
+    if (!history) {
+      throw new AdmissionError(
+        `There is no patient "${patientId}" on this workstation.`,
+        'not_found',
+      );
+    }
+    return history;
   }
 
   discharge(bedId: string, actor: string): Promise<Patient> {
@@ -185,7 +294,7 @@ export class Admissions {
         detail: `${patientName(patient)} discharged from ${bed.label}`,
       });
       bed.patient = null;
-      await this.#resetEmptyBed(bed, actor, at);
+      await this.#emptyBed(bed, actor, at, `${patientName(patient)} discharged`);
       return patient;
     });
   }
@@ -204,7 +313,7 @@ export class Admissions {
         );
       }
       const at = this.services.now();
-      const { category, limits } = from.alarms.alarmSettings();
+      const brought = carriedSettings(from.alarms.staySettings(), from.label);
       await this.services.store.recordAdmissionEvent({
         patientId: patient.id,
         bedId: to.id,
@@ -212,18 +321,24 @@ export class Admissions {
         event: 'transferred',
         atMs: at,
         actor,
-        detail: `${patientName(patient)} transferred from ${from.label} to ${to.label}, with their alarm limits`,
+        detail: `${patientName(patient)} transferred from ${from.label} to ${to.label}, with their alarm settings`,
       });
       from.patient = null;
       to.patient = patient;
-      await this.#setLimits(to, category, limits, actor, at);
-      await this.#resetEmptyBed(from, actor, at);
+      const name = patientName(patient);
+      await this.#beginStay(to, brought, actor, at, `${name} came from ${from.label}`);
+      await this.#emptyBed(from, actor, at, `${name} went to ${to.label}`);
       return patient;
     });
   }
 
   async search(query: string): Promise<PatientWhereabouts[]> {
     return this.services.store.searchPatients(query.trim(), SEARCH_LIMIT);
+  }
+
+  /** The bed with this label, or null when there is none yet (it is not made here). */
+  #labelled(bedLabel: string): BedState | null {
+    return [...this.services.beds.values()].find((b) => b.label === bedLabel) ?? null;
   }
 
   #bed(bedId: string): BedState {
@@ -233,23 +348,24 @@ export class Admissions {
     return bed;
   }
 
-  #resetEmptyBed(bed: BedState, actor: string, at: number): Promise<void> {
-    const category = this.services.emptyBedCategory;
-    return this.#setLimits(bed, category, DEFAULT_LIMITS[category], actor, at);
+  #emptyBed(bed: BedState, actor: string, at: number, why: string): Promise<void> {
+    const settings = defaultStaySettings(this.services.emptyBedCategory);
+    return this.#beginStay(bed, settings, actor, at, why);
   }
 
   /**
-   * New limits on the bed (logged by its alarm system), every live view told, and kept for the
-   * bed's patient (or the empty bed) so a restart finds them.
+   * A new stay in the bed (its alarm system ends the last one's alarms and logs every change),
+   * every live view told, and the settings kept for the bed's patient (or the empty bed) so a
+   * restart finds them.
    */
-  async #setLimits(
+  async #beginStay(
     bed: BedState,
-    category: PatientCategory,
-    limits: (typeof DEFAULT_LIMITS)[PatientCategory],
+    settings: StayAlarmSettings,
     actor: string,
     at: number,
+    why: string,
   ): Promise<void> {
-    bed.alarms.setLimits(category, limits, actor, at);
+    bed.alarms.beginStay(settings, actor, at, why);
     bed.publishAlarms(this.services.bus);
     this.services.bus.emit('bed', { bedId: bed.id });
     await keepAlarmSettings(this.services.store, bed, actor, at).catch((error: Error) =>

@@ -1,7 +1,8 @@
 // The patients requests of the contract (spread into `requests` in contract.ts): admit a patient
-// to a bed, discharge them, transfer them to another bed, and find a patient (in a bed or
-// discharged). The host checks what a schema cannot (a real date, not in the future; the bed
-// empty; the MRN not in another bed) and answers with a sentence a person can act on.
+// to a bed, discharge them, transfer them to another bed, find a patient (in a bed or discharged)
+// and read their history. The host checks what a schema cannot (a real date, not in the future;
+// the bed empty; the MRN not in another bed, in any case; an MRN already known with other details
+// confirmed as the same person) and answers with a sentence a person can act on.
 import { z } from 'zod';
 import { PatientCategory } from '../model/alarms';
 import { CalendarDate, Patient } from '../model/schemas';
@@ -27,6 +28,46 @@ export const PatientDetails = z.object({
 });
 export type PatientDetails = z.infer<typeof PatientDetails>;
 
+/** The details that say which person this is (with the MRN): names and date of birth. */
+export const Demographics = z.object({
+  familyName: z.string(),
+  givenName: z.string(),
+  birthDate: CalendarDate,
+});
+export type Demographics = z.infer<typeof Demographics>;
+
+/** One version of a patient's details, as it was recorded, by whom and when. */
+export const PatientVersion = Demographics.extend({
+  versionId: z.string(),
+  mrn: z.string(),
+  category: PatientCategory,
+  recordedAt: z.number(),
+  recordedBy: z.string(),
+});
+export type PatientVersion = z.infer<typeof PatientVersion>;
+
+/** Names the version of a patient's record a person was shown and confirmed as the same person. */
+export const SamePersonConfirmation = z
+  .object({ patientId: z.string().min(1), versionId: z.string().min(1) })
+  .strict();
+export type SamePersonConfirmation = z.infer<typeof SamePersonConfirmation>;
+
+/**
+ * Why an admission was refused when its MRN is known with other details (the `details` of the
+ * `conflict` error): both sets of details, so a person can say whether it is the same person.
+ */
+export const SameMrnQuestion = z.object({
+  question: z.literal('same-person'),
+  patientId: z.string(),
+  /** The record under this MRN as it is now; confirm this version to admit with the new details. */
+  stored: PatientVersion,
+  /** What the request entered. */
+  entered: PatientDetails,
+  /** The request confirmed another version than this one: the record changed since it was shown. */
+  stale: z.boolean(),
+});
+export type SameMrnQuestion = z.infer<typeof SameMrnQuestion>;
+
 /** A patient found by a search, with where they are now. */
 export const PatientWhereabouts = z.object({
   patient: Patient,
@@ -36,18 +77,42 @@ export const PatientWhereabouts = z.object({
   /** The latest admission event and its time, or null when there is none. */
   lastEvent: z.enum(['admitted', 'transferred', 'discharged']).nullable(),
   lastEventAt: z.number().nullable(),
+  /** Earlier details of the patient that differ from today's (a former name), newest first. */
+  formerly: z.array(Demographics),
 });
 export type PatientWhereabouts = z.infer<typeof PatientWhereabouts>;
+
+/** A patient's record over time: every version of their details and every move of their stays. */
+export const PatientHistory = z.object({
+  patient: Patient,
+  /** Oldest first; the last one is the patient's details now. */
+  versions: z.array(PatientVersion),
+  /** Admissions, transfers and discharges, oldest first. */
+  events: z.array(
+    z.object({
+      event: z.enum(['admitted', 'transferred', 'discharged']),
+      bedLabel: z.string(),
+      at: z.number(),
+      actor: z.string(),
+    }),
+  ),
+});
+export type PatientHistory = z.infer<typeof PatientHistory>;
 
 export const patientsRequests = {
   /**
    * Admits a patient to an empty bed (by id, or by label: a bed with that label is made when
-   * there is none). The bed's alarm limits become the category's defaults. Logged with its author.
+   * there is none, and only once the admission is made). The bed's alarm limits become the
+   * category's defaults. Logged with its author. An MRN the workstation knows with other details
+   * (names, date of birth) is refused with a `conflict` whose details are a SameMrnQuestion,
+   * unless `samePersonAs` names the version of the record the person was shown: then the new
+   * details become a new version of that patient (the old ones stay). Nothing is ever replaced.
    */
   admitPatient: {
     input: PatientDetails.extend({
       bedId: z.string().min(1).optional(),
       bedLabel: z.string().trim().min(1).max(60).optional(),
+      samePersonAs: SamePersonConfirmation.optional(),
     })
       .strict()
       .refine((a) => (a.bedId === undefined) !== (a.bedLabel === undefined), {
@@ -69,11 +134,16 @@ export const patientsRequests = {
     output: Patient,
   },
   /**
-   * Patients whose name or MRN contains the text (any case), discharged ones too, most recently
-   * seen first; an empty text lists the most recent patients.
+   * Patients whose name (now or formerly) or MRN contains the text (any case), discharged ones
+   * too, most recently seen first; an empty text lists the most recent patients.
    */
   searchPatients: {
     input: z.object({ query: z.string().trim().max(100) }).strict(),
     output: z.array(PatientWhereabouts),
+  },
+  /** Every version of a patient's details and every admission, transfer and discharge. */
+  patientHistory: {
+    input: z.object({ patientId: z.string().min(1).max(64) }).strict(),
+    output: PatientHistory,
   },
 } as const;

@@ -1,10 +1,11 @@
 // Devices chosen from the screen, in Debian's Chromium against the browser shell: a workstation
 // started with no devices, a CMS50 v7 oximeter simulated on a real pseudo-terminal pair and
 // connected to a new bed from the first screen, then (in --demo) a blood-pressure monitor's
-// readings downloaded into the bed. Only the devices are simulated; the Omron is injected where
-// node-hid would open it, because there is no virtual USB HID here.
+// readings downloaded for the demo bed's patient: all three were taken before the patient's
+// admission, so a person keeps or drops each. Only the devices are simulated; the Omron is
+// injected where node-hid would open it, because there is no virtual USB HID here.
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
@@ -33,11 +34,15 @@ async function serve(name: string, extra: string[] = []): Promise<string> {
     '--data',
     join(dir, name),
     '--token',
-    'e2e-token',
+    'e2e-devices-nurse',
+    // Oximeters are connected from the screen, on pseudo-terminals in this folder.
+    '--allow-port',
+    join(dir, '*.tty'),
     ...extra,
   ]);
   running.push(command);
-  return (await command.waitForLine(/Workstation ready at (http:\/\/\S+)/))[1]!;
+  // A loaded machine (CI shares its cores) can take well over 20 s to open a fresh store.
+  return (await command.waitForLine(/Workstation ready at (http:\/\/\S+)/, 60_000))[1]!;
 }
 
 test('a nurse connects an oximeter to a new bed from the first screen, then disconnects it', async ({
@@ -82,7 +87,10 @@ test('a nurse connects an oximeter to a new bed from the first screen, then disc
   await expect(page.getByTestId('alarm-bar').locator('li[data-kind="technical"]')).toHaveCount(0);
 });
 
-test('a clinician downloads the blood-pressure monitor into the demo bed', async ({ page }) => {
+test('a clinician downloads the blood-pressure monitor for the demo patient and decides each earlier reading', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
   const url = await serve('demo', ['--demo']);
   await openBed(page, url, 'Bed 1 (demo)');
   await expect(page.getByRole('heading', { name: 'Bed 1 (demo)' })).toBeVisible();
@@ -91,14 +99,53 @@ test('a clinician downloads the blood-pressure monitor into the demo bed', async
   await page.getByTestId('manage-devices').click();
   await page.getByTestId('download-bp').click();
   await expect(page.getByTestId('bp-result')).toHaveText(
-    '3 readings on the monitor: 3 new, 0 already stored.',
+    '3 readings on the monitor: 0 new for Demo, Ada, 0 already stored.',
+  );
+  // Taken before Demo, Ada was admitted: nothing is shown as hers until a person says so.
+  const held = page.getByTestId('held-readings');
+  await expect(held.getByRole('heading')).toHaveText(
+    '3 readings not taken as Demo, Ada’s: keep or drop each',
+  );
+  const rows = held.getByTestId('held-reading');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(0)).toContainText('126/81 mmHg, pulse 72');
+  await expect(rows.nth(0)).toContainText('Before the admission');
+  await expect(page.getByTestId('nibp')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screenshots/devices-bp-held.png' });
+  mkdirSync('docs/screenshots', { recursive: true });
+  copyFileSync(
+    'test-results/screenshots/devices-bp-held.png',
+    'docs/screenshots/devices-bp-held.png',
+  );
+
+  await rows
+    .nth(0)
+    .getByRole('button', { name: /^Keep the reading of .* for Demo, Ada$/ })
+    .click();
+  await expect(page.getByTestId('bp-result')).toHaveText(
+    '1 reading kept for Demo, Ada, 0 dropped.',
   );
   await expect(page.getByTestId('nibp-value')).toHaveText('126/81');
   await expect(page.getByTestId('nibp-time')).toContainText('pulse 72');
+  await rows
+    .nth(0)
+    .getByRole('button', { name: /^Drop the reading of / })
+    .click();
+  await expect(page.getByTestId('bp-result')).toHaveText(
+    '0 readings kept for Demo, Ada, 1 dropped.',
+  );
+  await expect(rows).toHaveCount(1);
+  await rows
+    .nth(0)
+    .getByRole('button', { name: /^Drop the reading of / })
+    .click();
+  await expect(held).toHaveCount(0);
 
+  // Downloaded again: the kept reading is not stored twice; the dropped ones are offered again.
   await page.getByTestId('download-bp').click();
   await expect(page.getByTestId('bp-result')).toHaveText(
-    '3 readings on the monitor: 0 new, 3 already stored.',
+    '3 readings on the monitor: 0 new for Demo, Ada, 1 already stored.',
   );
+  await expect(rows).toHaveCount(2);
   await page.screenshot({ path: 'test-results/screenshots/devices-bp-download.png' });
 });

@@ -1,8 +1,12 @@
 // Patients and beds, in Debian's Chromium against the browser shell: a HealthyPi 5 simulated on a
 // real pseudo-terminal feeds Bed 1; Bed 2 has an oximeter configured on a port that does not
 // exist (an empty bed to transfer to; its device simply stays disconnected). A nurse admits a
-// fictional patient with the keyboard, sees a refusal next to the form, sees the patient in the
-// bedside header, transfers them, admits and discharges a second one, and finds both by search.
+// fictional patient with the keyboard, sees a refusal next to the form (the same MRN in another
+// case too), sees the patient in the bedside header, transfers them, admits and discharges a
+// second one, and finds both by search. Then the second one's MRN comes back with other details:
+// the nurse is shown both, says "not the same person" (refused, in a sentence), then "same
+// person" (a new version), and finds them by their former name, with their history. At 1920 ×
+// 1080, the size the screenshots are taken at.
 import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +15,12 @@ import { openBed, startSimulatedBed, type SimulatedBed } from '../support/simula
 
 let rig: SimulatedBed;
 
+test.use({ viewport: { width: 1920, height: 1080 } });
+
 test.beforeAll(async () => {
   rig = await startSimulatedBed({
     name: 'patients',
-    token: 'e2e-token',
+    token: 'e2e-patients-nurse',
     bed: '@Bed 1',
     serveArgs: ['--device', `cms50-v7:${join(tmpdir(), 'no-such-port-for-bed-2')}@Bed 2`],
     simulatorArgs: ['--hr', '72', '--spo2', '98'],
@@ -80,6 +86,13 @@ test('a nurse admits, transfers, discharges and finds fictional patients', async
     'Not admitted: MRN FICT-E2E-1 is already admitted in Bed 1 (Test, Alice (MRN FICT-E2E-1)).',
   );
   await expect(form.getByLabel('Given name')).toHaveValue('Duplicate');
+  // An MRN is one person in any case.
+  await form.getByLabel('Medical record number (MRN)').fill('fict-e2e-1');
+  await form.getByRole('button', { name: 'Admit', exact: true }).click();
+  await expect(form.getByRole('alert')).toHaveText(
+    'Not admitted: MRN fict-e2e-1 is already admitted in Bed 1 (Test, Alice (MRN FICT-E2E-1)).',
+  );
+  await expect(bedRow(page, 'Bed 2')).toContainText('Empty');
   await form.getByLabel('Given name').press('Escape');
   await expect(form).toHaveCount(0);
 
@@ -131,5 +144,75 @@ test('a nurse admits, transfers, discharges and finds fictional patients', async
   await page.screenshot({ path: 'test-results/screenshots/patients.png', fullPage: true });
   mkdirSync('docs/screenshots', { recursive: true });
   copyFileSync('test-results/screenshots/patients.png', 'docs/screenshots/patients.png');
+
+  // Bob's MRN, in another case, with other details: both are shown, nothing is admitted yet.
+  await page.getByRole('button', { name: 'Admit a patient to Bed 1' }).click();
+  await form.getByLabel('Family name').fill('Test');
+  await form.getByLabel('Given name').fill('Robert');
+  await form.getByLabel('Medical record number (MRN)').fill('fict-e2e-2');
+  await form.getByLabel('Date of birth').fill('1951-02-01');
+  await form.getByRole('button', { name: 'Admit', exact: true }).click();
+  const question = page.getByTestId('same-person-question');
+  await expect(question.getByRole('heading')).toHaveText(
+    'MRN FICT-E2E-2 is known with other details',
+  );
+  await expect(question.getByRole('row', { name: /Given name/ })).toHaveText(
+    /Given name\s*Bob\s*Robert \(differs\)/,
+  );
+  await expect(question.getByRole('row', { name: /Date of birth/ })).toHaveText(
+    /1950-01-31\s*1951-02-01 \(differs\)/,
+  );
+  await expect(question.getByRole('row', { name: /Family name/ })).toHaveText(
+    /Family name\s*Test\s*Test$/,
+  );
+  // The safe answer has the focus.
+  await expect(question.getByRole('button', { name: 'Not the same person' })).toBeFocused();
+  await expect(form.getByRole('button', { name: 'Admit', exact: true })).toBeDisabled();
+  await page.screenshot({ path: 'test-results/screenshots/patients-same-person.png' });
+  copyFileSync(
+    'test-results/screenshots/patients-same-person.png',
+    'docs/screenshots/patients-same-person.png',
+  );
+  await question.getByRole('button', { name: 'Not the same person' }).click();
+  await expect(question).toHaveCount(0);
+  await expect(form.getByRole('alert')).toHaveText(
+    'Not admitted: MRN FICT-E2E-2 belongs to someone else on this workstation, Test, Bob, born' +
+      ' 1950-01-31. Check the MRN on the wristband or in the hospital record.',
+  );
+  await expect(bedRow(page, 'Bed 1')).toContainText('Empty');
+  await expect(form.getByLabel('Given name')).toHaveValue('Robert');
+
+  // Asked again, the nurse confirms: Robert is Bob, with corrected details.
+  await form.getByRole('button', { name: 'Admit', exact: true }).click();
+  await question.getByRole('button', { name: 'Same person: admit with the new details' }).click();
+  await expect(page.getByTestId('patients-notice')).toHaveText('Test, Robert admitted to Bed 1.');
+  await expect(bedRow(page, 'Bed 1')).toContainText('FICT-E2E-2');
+
+  // The former name still finds him, and his history has both versions with who and when.
+  await page.getByRole('searchbox', { name: 'Name or MRN' }).fill('bob');
+  await page.getByRole('searchbox', { name: 'Name or MRN' }).press('Enter');
+  const robert = results.getByRole('row', { name: /Test, Robert/ });
+  await expect(robert).toContainText('formerly Test, Bob, born 1950-01-31');
+  await expect(robert).toContainText('In Bed 1');
+  await robert.getByRole('button', { name: 'History of Test, Robert' }).click();
+  const history = page.getByTestId('patient-history');
+  const versions = history.getByTestId('patient-versions').locator('tbody tr');
+  await expect(versions).toHaveCount(2);
+  await expect(versions.nth(0)).toContainText('Test, Bob');
+  await expect(versions.nth(1)).toContainText('Test, Robert');
+  await expect(versions.nth(1)).toContainText('1951-02-01');
+  await expect(history.getByTestId('patient-stays').locator('tbody tr')).toHaveText([
+    /Admitted to Bed 1/,
+    /Discharged from Bed 1/,
+    /Admitted to Bed 1/,
+  ]);
+  await history.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/patients-history.png', fullPage: true });
+  copyFileSync(
+    'test-results/screenshots/patients-history.png',
+    'docs/screenshots/patients-history.png',
+  );
+  await history.getByRole('button', { name: 'Close' }).press('Escape');
+  await expect(history).toHaveCount(0);
   expect(problems).toEqual([]);
 });

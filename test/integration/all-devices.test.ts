@@ -1,6 +1,8 @@
-// Every serial driver that has a simulator, all at once on one workstation, each through its own
-// socat pseudo-terminal pair: simulator → pty → serialport → driver → acquisition → store. Then a
-// commanded device (CMS50 v7: start command and keep-alives) unplugged and replugged 20 times.
+// Every device the workstation supports, all at once on one workstation: each serial driver's
+// simulator through its own socat pseudo-terminal pair (simulator → pty → serialport → driver →
+// acquisition → store), and the USB HID blood-pressure monitor downloaded into a bed of its own
+// (its byte-exact simulator injected where node-hid would open it: there is no virtual HID here).
+// Then a commanded device (CMS50 v7: start command and keep-alives) unplugged and replugged 20 times.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,26 +13,10 @@ import {
   type SimulatorOnPort,
 } from '../../electron/host/devices/simulators/on-port';
 import { simulatorIds } from '../../electron/host/devices/simulators/registry';
-import { findDriver } from '../../electron/host/devices/manifest';
+import { allDescriptors, downloadDevices, findDriver } from '../../electron/host/devices/manifest';
+import { OmronHem790itSimulator } from '../../electron/host/devices/simulators/omron-hem790it';
 import { startWorkstation, type Workstation } from '../../electron/host/workstation';
-
-function waitFor<T>(
-  what: string,
-  check: () => T | undefined | null | false,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      const value = check();
-      if (value) return resolve(value);
-      if (Date.now() > deadline)
-        return reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
-      setTimeout(poll, 20);
-    };
-    poll();
-  });
-}
+import { waitFor } from '../support/wait-for';
 
 const SHARED = ['healthypi5', 'cms50-v7'];
 const VITALS = ['MDC_PULS_OXIM_SAT_O2', 'MDC_ECG_HEART_RATE'];
@@ -59,6 +45,12 @@ describe('every simulated device at once', () => {
         bed: SHARED.includes(id) ? 'Bed shared' : `Bed ${id}`,
       })),
       log: () => {},
+      openHid: () =>
+        Promise.resolve(
+          new OmronHem790itSimulator({
+            readings: [{ takenAt: '2026-11-20T08:15:00', systolic: 128, diastolic: 82, pulse: 66 }],
+          }),
+        ),
     });
   });
 
@@ -77,8 +69,13 @@ describe('every simulated device at once', () => {
     expect(workstation.beds.size).toBe(ids.length - 1);
   });
 
+  it('exercises every device of the manifest: 11 streamed over serial and 1 downloaded over USB HID', () => {
+    const exercised = [...ids, ...downloadDevices.map((descriptor) => descriptor.id)];
+    expect(exercised.sort()).toEqual(allDescriptors.map((descriptor) => descriptor.id).sort());
+    expect(exercised).toHaveLength(12);
+  });
+
   it('decodes each device without bad frames, keeps its samples and shows its numerics', async () => {
-    expect(ids.length).toBeGreaterThanOrEqual(5);
     const sessionOf = (id: string) =>
       workstation.sessions.get(`${id}@${pairs.get(id)!.devicePath}`)!;
     await waitFor(
@@ -113,6 +110,28 @@ describe('every simulated device at once', () => {
         ).toBe(true);
       }
     }
+  });
+
+  it('downloads the blood-pressure monitor for a patient in a bed of its own while the others stream', async () => {
+    // Which readings are stored for whom is bp-download.test.ts's; here the monitor is read.
+    await workstation.admitPatient(
+      {
+        familyName: 'Test',
+        givenName: 'Omron',
+        mrn: 'FICT-ALL-1',
+        birthDate: '1960-03-04',
+        category: 'adult',
+        bedLabel: 'Bed omron-hem790it',
+      },
+      'test',
+    );
+    const result = await workstation.router.request(
+      'importBloodPressure',
+      { bedLabel: 'Bed omron-hem790it' },
+      { actor: 'test' },
+    );
+    expect(result).toMatchObject({ downloaded: 1 });
+    expect(workstation.beds.size).toBe(ids.length);
   });
 });
 

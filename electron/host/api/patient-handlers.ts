@@ -1,23 +1,27 @@
-// The patients requests: admit, discharge, transfer, search. The work is done by Admissions
-// (../admissions.ts); here a refusal becomes an ApiError with the same sentence.
-import { ApiError } from '../../../shared/api/errors';
+// The patients requests: admit, discharge, transfer, search, history. The work is done by
+// Admissions (../admissions.ts); here a refusal becomes an ApiError with the same sentence (and,
+// for an MRN known with other details, both sets of details for the person to confirm or not).
+import { ApiError, type ApiErrorCode } from '../../../shared/api/errors';
 import type { ApiHandlers } from './router';
 import { AdmissionError, type Admissions } from '../admissions';
 
 type PatientRequests = Pick<
   ApiHandlers['requests'],
-  'admitPatient' | 'dischargePatient' | 'transferPatient' | 'searchPatients'
+  'admitPatient' | 'dischargePatient' | 'transferPatient' | 'searchPatients' | 'patientHistory'
 >;
+
+const CODE_OF: Record<AdmissionError['kind'], ApiErrorCode> = {
+  refused: 'invalid_request',
+  not_found: 'not_found',
+  'same-person': 'conflict',
+};
 
 async function refusalsAsApiErrors<T>(change: () => Promise<T>): Promise<T> {
   try {
     return await change();
   } catch (error) {
     if (error instanceof AdmissionError) {
-      throw new ApiError(
-        error.kind === 'not_found' ? 'not_found' : 'invalid_request',
-        error.message,
-      );
+      throw new ApiError(CODE_OF[error.kind], error.message, error.question);
     }
     throw error;
   }
@@ -37,5 +41,6 @@ export function patientHandlers(admissions: Admissions): PatientRequests {
     transferPatient: ({ fromBedId, toBedId }, caller) =>
       refusalsAsApiErrors(() => admissions.transfer(fromBedId, toBedId, caller.actor)),
     searchPatients: ({ query }) => admissions.search(query),
+    patientHistory: ({ patientId }) => refusalsAsApiErrors(() => admissions.history(patientId)),
   };
 }

@@ -1,16 +1,15 @@
-// Downloading a blood-pressure monitor's stored readings into a bed: every reading becomes the
-// numerics it carries (systolic, diastolic, pulse), keyed by the reading itself, so downloading
-// the same monitor again stores nothing twice.
+// What a blood-pressure monitor's downloaded readings become, without effects: each reading is
+// the numerics it carries (systolic, diastolic, pulse), keyed by the reading itself, and belongs
+// to one patient. A reading taken while the patient is in the bed is theirs; one taken before
+// they came into the bed (or later than now: a wrong monitor clock) cannot be assumed to be, so
+// it is held for a person to assign or drop; one stored before, for anyone, is not stored again.
 import {
   NIBP_DIASTOLIC,
   NIBP_PULSE_RATE,
   NIBP_SYSTOLIC,
-  downloadReadings,
   readingKey,
   type BpReading,
-  type DownloadOptions,
 } from './drivers/omron-hem790it';
-import type { HidReportTransport } from './transports/hid';
 
 /** One numeric row that may already be stored: `sourceKey` says which reading it came from. */
 export interface ImportedNumeric {
@@ -21,20 +20,30 @@ export interface ImportedNumeric {
   unit: string;
   at: number;
   sourceKey: string;
+  /** The patient the reading is kept for. */
+  patientId: string;
 }
 
-export interface ImportSink {
-  /** Stores the rows not stored before (same bed, code and source key); says which were new. */
-  importNumerics(rows: ImportedNumeric[]): Promise<boolean[]>;
+/** A reading with its time on the workstation's clock and the key it is stored under. */
+export interface TimedReading extends BpReading {
+  at: number;
+  key: string;
 }
 
-export interface BpImportResult {
-  downloaded: number;
-  imported: number;
-  alreadyStored: number;
-  /** The most recent reading by its own time, or null when the monitor holds none. */
-  newest: (BpReading & { at: number }) | null;
+export type HoldReason = 'before-admission' | 'in-the-future';
+
+export interface ReadingsSorted {
+  /** Taken while the patient is in the bed, never stored before: theirs. */
+  keep: TimedReading[];
+  /** For a person to assign to the patient or drop, with why. */
+  held: (TimedReading & { reason: HoldReason })[];
+  /** Stored before: for this patient, or (`forOthers`) for someone else. */
+  alreadyStored: TimedReading[];
+  forOthers: number;
 }
+
+/** A reading later than this after now is not taken as now's: the monitor's clock is off. */
+export const MONITOR_CLOCK_AHEAD_ALLOWANCE_MS = 5 * 60_000;
 
 /**
  * The monitor's wall-clock time (no zone) read as this workstation's local time: the monitor
@@ -44,40 +53,54 @@ export function readingTimeMs(reading: BpReading): number {
   return new Date(reading.takenAt).getTime();
 }
 
+export function timedReading(deviceId: string, reading: BpReading): TimedReading {
+  return { ...reading, at: readingTimeMs(reading), key: `${deviceId}|${readingKey(reading)}` };
+}
+
 export function readingRows(
-  bedId: string,
-  deviceId: string,
-  reading: BpReading,
+  target: { bedId: string; deviceId: string; patientId: string },
+  reading: TimedReading,
 ): ImportedNumeric[] {
-  const at = readingTimeMs(reading);
-  const sourceKey = `${deviceId}|${readingKey(reading)}`;
   return [
     { refId: NIBP_SYSTOLIC, value: reading.systolic, unit: 'mm[Hg]' },
     { refId: NIBP_DIASTOLIC, value: reading.diastolic, unit: 'mm[Hg]' },
     { refId: NIBP_PULSE_RATE, value: reading.pulse, unit: '/min' },
-  ].map((row) => ({ ...row, bedId, deviceId, at, sourceKey }));
+  ].map((row) => ({ ...row, ...target, at: reading.at, sourceKey: reading.key }));
 }
 
-export async function importBpReadings(
-  transport: HidReportTransport,
-  target: { bedId: string; deviceId: string; sink: ImportSink },
-  options: DownloadOptions = {},
-): Promise<BpImportResult> {
-  const readings = await downloadReadings(transport, options);
-  const rowsPerReading = readings.map((reading) =>
-    readingRows(target.bedId, target.deviceId, reading),
-  );
-  const inserted = await target.sink.importNumerics(rowsPerReading.flat());
-  const perReading = rowsPerReading[0]?.length ?? 0;
-  const imported = readings.filter((_, i) => inserted[i * perReading]).length;
-  const newest = readings.reduce<(BpReading & { at: number }) | null>((best, reading) => {
-    const at = readingTimeMs(reading);
-    return best === null || at > best.at ? { ...reading, at } : best;
-  }, null);
-  return {
-    downloaded: readings.length,
-    imported,
-    alreadyStored: readings.length - imported,
-    newest,
-  };
+/**
+ * Sorts a download for the patient in the bed since `inBedSinceMs`. `storedFor` names, for each
+ * reading stored before, the patient it was kept for (null: from before readings had one).
+ */
+export function sortReadings(
+  readings: readonly TimedReading[],
+  context: {
+    patientId: string;
+    inBedSinceMs: number;
+    nowMs: number;
+    storedFor: ReadonlyMap<string, string | null>;
+  },
+): ReadingsSorted {
+  const sorted: ReadingsSorted = { keep: [], held: [], alreadyStored: [], forOthers: 0 };
+  const seen = new Set<string>();
+  for (const reading of readings) {
+    if (seen.has(reading.key)) continue; // the same reading twice in one memory is one reading
+    seen.add(reading.key);
+    if (context.storedFor.has(reading.key)) {
+      sorted.alreadyStored.push(reading);
+      if (context.storedFor.get(reading.key) !== context.patientId) sorted.forOthers++;
+    } else if (!Number.isFinite(reading.at) || reading.at < context.inBedSinceMs) {
+      sorted.held.push({ ...reading, reason: 'before-admission' });
+    } else if (reading.at > context.nowMs + MONITOR_CLOCK_AHEAD_ALLOWANCE_MS) {
+      sorted.held.push({ ...reading, reason: 'in-the-future' });
+    } else {
+      sorted.keep.push(reading);
+    }
+  }
+  return sorted;
+}
+
+/** The most recent reading by its own time, or null for none. */
+export function newestReading<T extends TimedReading>(readings: readonly T[]): T | null {
+  return readings.reduce<T | null>((best, r) => (best === null || r.at > best.at ? r : best), null);
 }

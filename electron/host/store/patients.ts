@@ -1,13 +1,17 @@
-// Patients and their admissions, in the store worker. Rows are append-only: a patient admitted
-// again under the same MRN with other details gets a new row that supersedes the old one; admit,
-// transfer and discharge are admission events, and the latest event of a patient says where they
-// are. Every change also writes an audit event with its author, in the same transaction.
+// Patients and their admissions, in the store worker. Rows are append-only. A patient is a chain
+// of patient rows: the first names the patient (its id is the patient's id), each later row is a
+// new version of their details and supersedes the one before; no version is ever replaced, so a
+// former name still finds the patient. Admit, transfer and discharge are admission events, and
+// the latest event of a patient says where they are. Every change also writes an audit event
+// with its author, in the same transaction.
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
+import type { Demographics, PatientVersion } from '../../../shared/api/contract-patients';
 
 export type PatientCategoryName = 'adult' | 'paediatric' | 'neonatal';
 
 export interface StoredPatient {
+  /** The patient's id: that of the first row of their chain, the same for every version. */
   id: string;
   mrn: string;
   familyName: string;
@@ -30,9 +34,17 @@ export interface AdmissionEventToStore {
   detail: string;
 }
 
-/** An admission: the patient's details (a patient record is found by MRN or made) and the bed. */
+/**
+ * An admission as decided by the host (../patient-identity.ts): a new patient, or a known one
+ * (with the version the decision was made on), whose entered details may become a new version.
+ */
 export interface AdmissionToStore extends Omit<AdmissionEventToStore, 'patientId' | 'event'> {
   patient: Omit<StoredPatient, 'id'>;
+  /** The known patient admitted again, with the version decided on; absent or null: a new one. */
+  known?: { patientId: string; versionId: string } | null;
+  /** Keep the entered details as a new version of the known patient; `versionDetail` says why. */
+  newVersion?: boolean;
+  versionDetail?: string | undefined;
 }
 
 export interface PatientPlace {
@@ -43,30 +55,60 @@ export interface PatientPlace {
   lastEventAt: number | null;
 }
 
-interface PatientRow {
-  id: string;
+/** A patient under an MRN: their details now, as a version, and where they are. */
+export interface PatientRecord extends PatientPlace {
+  current: PatientVersion;
+}
+
+export interface FoundPatient extends PatientPlace {
+  /** Earlier details that differ from today's, newest first. */
+  formerly: Demographics[];
+}
+
+export interface StoredPatientHistory {
+  patient: StoredPatient;
+  versions: PatientVersion[];
+  events: { event: AdmissionEventName; bedLabel: string; at: number; actor: string }[];
+}
+
+interface VersionRow {
+  patient_id: string;
+  version_id: string;
   mrn: string | null;
   family_name: string | null;
   given_name: string | null;
   birth_date: string | Date | null;
   category: PatientCategoryName;
+  actor: string;
+  recorded_at_ms: number | bigint | string;
 }
 
-interface PlaceRow extends PatientRow {
+interface PlaceRow extends VersionRow {
   bed_id: string | null;
   bed_label: string | null;
   event: AdmissionEventName | null;
   at_ms: number | bigint | null;
 }
 
-/** Patient rows no later row corrects. */
-const CURRENT_PATIENTS = `SELECT p.* FROM patients p
-  WHERE NOT EXISTS (SELECT 1 FROM patients s WHERE s.supersedes = p.id)`;
-/** Each patient's latest admission event. */
-const LATEST_EVENTS = `SELECT DISTINCT ON (patient_id) patient_id, bed_id, bed_label, event, at_ms
-  FROM admissions ORDER BY patient_id, at_ms DESC, id DESC`;
-const PLACE_COLUMNS = `c.id, c.mrn, c.family_name, c.given_name, c.birth_date, c.category,
-  l.bed_id, l.bed_label, l.event, l.at_ms`;
+/** Every patient row with the patient it is a version of, and how many versions came before. */
+export const CHAIN = `chain (id, patient_id, depth) AS (
+    SELECT id, id, 0 FROM patients WHERE supersedes IS NULL
+    UNION ALL
+    SELECT p.id, c.patient_id, c.depth + 1 FROM patients p JOIN chain c ON p.supersedes = c.id)`;
+/** Rows written before migration 013 carry no at_ms: their insertion time stands in. */
+const VERSION_COLUMNS = `c.patient_id, p.id AS version_id, p.mrn, p.family_name, p.given_name,
+  p.birth_date, p.category, p.actor,
+  COALESCE(p.at_ms, (extract(epoch FROM p.created_at) * 1000)::bigint) AS recorded_at_ms`;
+/** Each patient's newest version. */
+export const CURRENT = `cur AS (SELECT DISTINCT ON (c.patient_id) ${VERSION_COLUMNS}
+    FROM chain c JOIN patients p ON p.id = c.id ORDER BY c.patient_id, c.depth DESC, p.id DESC)`;
+/** Each patient's latest admission event, whichever version it was written under. */
+const LATEST = `l AS (SELECT DISTINCT ON (c.patient_id) c.patient_id, a.bed_id, a.bed_label,
+      a.event, a.at_ms
+    FROM admissions a JOIN chain c ON c.id = a.patient_id
+    ORDER BY c.patient_id, a.at_ms DESC, a.id DESC)`;
+const PLACES = `WITH RECURSIVE ${CHAIN}, ${CURRENT}, ${LATEST}`;
+const PLACE_COLUMNS = `cur.*, l.bed_id, l.bed_label, l.event, l.at_ms`;
 
 function dateText(value: string | Date | null): string {
   if (value === null) return '';
@@ -75,15 +117,22 @@ function dateText(value: string | Date | null): string {
   return value.toISOString().slice(0, 10);
 }
 
-function patientOf(row: PatientRow): StoredPatient {
+function versionOf(row: VersionRow): PatientVersion {
   return {
-    id: row.id,
+    versionId: row.version_id,
     mrn: row.mrn ?? '',
     familyName: row.family_name ?? '',
     givenName: row.given_name ?? '',
     birthDate: dateText(row.birth_date),
     category: row.category,
+    recordedAt: Number(row.recorded_at_ms),
+    recordedBy: row.actor,
   };
+}
+
+function patientOf(row: VersionRow): StoredPatient {
+  const { mrn, familyName, givenName, birthDate, category } = versionOf(row);
+  return { id: row.patient_id, mrn, familyName, givenName, birthDate, category };
 }
 
 function placeOf(row: PlaceRow): PatientPlace {
@@ -97,6 +146,18 @@ function placeOf(row: PlaceRow): PatientPlace {
   };
 }
 
+async function insertAudit(
+  tx: Transaction,
+  workstationId: string,
+  e: { atMs: number; actor: string; action: string; subject: string; detail: string },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_events (id, workstation_id, at_ms, actor, action, subject, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [uuidv7(), workstationId, Math.round(e.atMs), e.actor, e.action, e.subject, e.detail],
+  );
+}
+
 async function insertEvent(
   tx: Transaction,
   workstationId: string,
@@ -108,16 +169,66 @@ async function insertEvent(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [uuidv7(), workstationId, e.patientId, e.bedId, e.bedLabel, e.event, atMs, e.actor],
   );
+  await insertAudit(tx, workstationId, {
+    atMs,
+    actor: e.actor,
+    action: `patient-${e.event}`,
+    subject: e.patientId,
+    detail: e.detail,
+  });
+}
+
+async function insertVersion(
+  tx: Transaction,
+  workstationId: string,
+  row: { id: string; supersedes: string | null; patient: Omit<StoredPatient, 'id'> },
+  admission: AdmissionToStore,
+): Promise<void> {
+  const { patient } = row;
   await tx.query(
-    `INSERT INTO audit_events (id, workstation_id, at_ms, actor, action, subject, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [uuidv7(), workstationId, atMs, e.actor, `patient-${e.event}`, e.patientId, e.detail],
+    `INSERT INTO patients (id, workstation_id, supersedes, mrn, family_name, given_name,
+       birth_date, category, actor, at_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      row.id,
+      workstationId,
+      row.supersedes,
+      patient.mrn,
+      patient.familyName,
+      patient.givenName,
+      patient.birthDate,
+      patient.category,
+      admission.actor,
+      Math.round(admission.atMs),
+    ],
   );
 }
 
 /**
- * Admits the patient: reuses the current record with this MRN when the details are the same,
- * supersedes it when they differ, makes one otherwise. Refuses an MRN that is in a bed now.
+ * The patient whose MRN this is, in any case, with their details now and where they are; null
+ * when there is none. (Should two patients share it, from before MRNs were compared in any case,
+ * the one in a bed, else the one seen last.)
+ */
+export async function findPatientByMrn(
+  db: Pick<PGlite, 'query'>,
+  mrn: string,
+): Promise<PatientRecord | null> {
+  const { rows } = await db.query<PlaceRow>(
+    `${PLACES} SELECT ${PLACE_COLUMNS} FROM cur LEFT JOIN l ON l.patient_id = cur.patient_id
+     WHERE lower(cur.mrn) = lower($1)
+     ORDER BY (l.event IS NOT NULL AND l.event <> 'discharged') DESC, l.at_ms DESC NULLS LAST,
+       cur.version_id DESC
+     LIMIT 1`,
+    [mrn.trim()],
+  );
+  const row = rows[0];
+  return row ? { ...placeOf(row), current: versionOf(row) } : null;
+}
+
+/**
+ * Admits the patient as decided: a new patient, or the known one again (with their entered
+ * details as a new version when `newVersion`). Refuses, changing nothing, when the record is not
+ * as the decision saw it: the patient is in a bed now, or their details changed meanwhile.
  */
 export async function admitPatient(
   db: PGlite,
@@ -125,45 +236,54 @@ export async function admitPatient(
   admission: AdmissionToStore,
 ): Promise<StoredPatient> {
   return db.transaction(async (tx) => {
-    const { patient } = admission;
-    const { rows } = await tx.query<PlaceRow>(
-      `WITH c AS (${CURRENT_PATIENTS}), l AS (${LATEST_EVENTS})
-       SELECT ${PLACE_COLUMNS} FROM c LEFT JOIN l ON l.patient_id = c.id
-       WHERE c.mrn = $1 ORDER BY c.id DESC LIMIT 1`,
-      [patient.mrn],
-    );
-    const known = rows[0] ? placeOf(rows[0]) : null;
-    if (known?.bedId) {
-      throw new Error(`MRN ${patient.mrn} is already admitted in ${known.bedLabel}.`);
+    const entered = admission.patient;
+    const record = await findPatientByMrn(tx, entered.mrn);
+    if (record?.bedId) {
+      throw new Error(`MRN ${record.patient.mrn} is already admitted in ${record.bedLabel}.`);
     }
-    const same =
-      known !== null &&
-      known.patient.familyName === patient.familyName &&
-      known.patient.givenName === patient.givenName &&
-      known.patient.birthDate === patient.birthDate &&
-      known.patient.category === patient.category;
-    let id = known?.patient.id ?? '';
-    if (!same) {
-      id = uuidv7();
-      await tx.query(
-        `INSERT INTO patients (id, workstation_id, supersedes, mrn, family_name, given_name,
-           birth_date, category, actor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          id,
-          workstationId,
-          known?.patient.id ?? null,
-          patient.mrn,
-          patient.familyName,
-          patient.givenName,
-          patient.birthDate,
-          patient.category,
-          admission.actor,
-        ],
+    const known = admission.known ?? null;
+    if (
+      (known === null && record !== null) ||
+      (known !== null &&
+        (record?.patient.id !== known.patientId || record.current.versionId !== known.versionId))
+    ) {
+      throw new Error(
+        `The record of MRN ${entered.mrn} changed while this admission was made: look at it again.`,
       );
     }
-    await insertEvent(tx, workstationId, { ...admission, patientId: id, event: 'admitted' });
-    return { id, ...patient };
+    let patient: StoredPatient;
+    if (record === null) {
+      const id = uuidv7();
+      await insertVersion(tx, workstationId, { id, supersedes: null, patient: entered }, admission);
+      patient = { id, ...entered };
+    } else {
+      // The MRN keeps the spelling it was first recorded with.
+      patient = { ...record.patient, ...entered, mrn: record.patient.mrn };
+      if (admission.newVersion) {
+        const versionId = uuidv7();
+        await insertVersion(
+          tx,
+          workstationId,
+          { id: versionId, supersedes: record.current.versionId, patient },
+          admission,
+        );
+        await insertAudit(tx, workstationId, {
+          atMs: admission.atMs,
+          actor: admission.actor,
+          action: 'patient-details-changed',
+          subject: patient.id,
+          detail: admission.versionDetail ?? 'new details',
+        });
+      } else {
+        patient = record.patient;
+      }
+    }
+    await insertEvent(tx, workstationId, {
+      ...admission,
+      patientId: patient.id,
+      event: 'admitted',
+    });
+    return patient;
   });
 }
 
@@ -178,28 +298,120 @@ export async function recordAdmissionEvent(
 /** Every patient in a bed now, with the bed. */
 export async function readCurrentAdmissions(db: PGlite): Promise<PatientPlace[]> {
   const { rows } = await db.query<PlaceRow>(
-    `WITH c AS (${CURRENT_PATIENTS}), l AS (${LATEST_EVENTS})
-     SELECT ${PLACE_COLUMNS} FROM c JOIN l ON l.patient_id = c.id
-     WHERE l.event <> 'discharged' ORDER BY l.at_ms, c.id`,
+    `${PLACES} SELECT ${PLACE_COLUMNS} FROM cur JOIN l ON l.patient_id = cur.patient_id
+     WHERE l.event <> 'discharged' ORDER BY l.at_ms, cur.patient_id`,
   );
   return rows.map(placeOf);
 }
 
-/** Patients whose name or MRN contains the text (any case), most recently seen first. */
+/**
+ * Patients whose name (in any version of their details) or MRN contains the text (any case),
+ * most recently seen first, each with their details now and the earlier ones that differ.
+ */
 export async function searchPatients(
   db: PGlite,
   text: string,
   limit: number,
-): Promise<PatientPlace[]> {
+): Promise<FoundPatient[]> {
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const { rows } = await db.query<PlaceRow>(
-    `WITH c AS (${CURRENT_PATIENTS}), l AS (${LATEST_EVENTS})
-     SELECT ${PLACE_COLUMNS} FROM c LEFT JOIN l ON l.patient_id = c.id
-     WHERE c.mrn ILIKE $1 OR c.family_name ILIKE $1 OR c.given_name ILIKE $1
-        OR (c.family_name || ', ' || c.given_name) ILIKE $1
-        OR (c.given_name || ' ' || c.family_name) ILIKE $1
-     ORDER BY l.at_ms DESC NULLS LAST, c.id DESC LIMIT $2`,
+    `${PLACES}, m AS (
+       SELECT DISTINCT c.patient_id FROM chain c JOIN patients p ON p.id = c.id
+       WHERE p.mrn ILIKE $1 OR p.family_name ILIKE $1 OR p.given_name ILIKE $1
+          OR (p.family_name || ', ' || p.given_name) ILIKE $1
+          OR (p.given_name || ' ' || p.family_name) ILIKE $1)
+     SELECT ${PLACE_COLUMNS} FROM m JOIN cur ON cur.patient_id = m.patient_id
+       LEFT JOIN l ON l.patient_id = m.patient_id
+     ORDER BY l.at_ms DESC NULLS LAST, cur.patient_id DESC LIMIT $2`,
     [pattern, limit],
   );
-  return rows.map(placeOf);
+  const versions = await readVersions(
+    db,
+    rows.map((row) => row.patient_id),
+  );
+  return rows.map((row) => {
+    const now = versionOf(row);
+    const formerly: Demographics[] = [];
+    for (const v of (versions.get(row.patient_id) ?? []).slice().reverse()) {
+      const seen = [now, ...formerly].some(
+        (d) =>
+          d.familyName === v.familyName &&
+          d.givenName === v.givenName &&
+          d.birthDate === v.birthDate,
+      );
+      if (!seen) {
+        formerly.push({ familyName: v.familyName, givenName: v.givenName, birthDate: v.birthDate });
+      }
+    }
+    return { ...placeOf(row), formerly };
+  });
+}
+
+/** Every version of these patients' details, oldest first, by patient id. */
+async function readVersions(
+  db: Pick<PGlite, 'query'>,
+  patientIds: readonly string[],
+): Promise<Map<string, PatientVersion[]>> {
+  const byPatient = new Map<string, PatientVersion[]>();
+  if (patientIds.length === 0) return byPatient;
+  const { rows } = await db.query<VersionRow>(
+    `WITH RECURSIVE ${CHAIN}
+     SELECT ${VERSION_COLUMNS} FROM chain c JOIN patients p ON p.id = c.id
+     WHERE c.patient_id::text = ANY($1::text[]) ORDER BY c.patient_id, c.depth, p.id`,
+    [patientIds],
+  );
+  for (const row of rows) {
+    const list = byPatient.get(row.patient_id) ?? [];
+    list.push(versionOf(row));
+    byPatient.set(row.patient_id, list);
+  }
+  return byPatient;
+}
+
+/**
+ * Every version of the patient's details and every admission event of theirs, oldest first; null
+ * when no patient has this id. Any version's id finds its patient.
+ */
+export async function readPatientHistory(
+  db: PGlite,
+  anyVersionId: string,
+): Promise<StoredPatientHistory | null> {
+  const { rows: found } = await db.query<{ patient_id: string }>(
+    `WITH RECURSIVE ${CHAIN} SELECT patient_id FROM chain WHERE id::text = $1`,
+    [anyVersionId],
+  );
+  const patientId = found[0]?.patient_id;
+  if (patientId === undefined) return null;
+  const versions = (await readVersions(db, [patientId])).get(patientId) ?? [];
+  const { rows } = await db.query<{
+    event: AdmissionEventName;
+    bed_label: string | null;
+    bed_id: string;
+    at_ms: number | bigint;
+    actor: string;
+  }>(
+    `WITH RECURSIVE ${CHAIN}
+     SELECT a.event, a.bed_label, a.bed_id, a.at_ms, a.actor FROM admissions a
+       JOIN chain c ON c.id = a.patient_id
+     WHERE c.patient_id::text = $1 ORDER BY a.at_ms, a.id`,
+    [patientId],
+  );
+  const current = versions.at(-1)!;
+  return {
+    patient: {
+      id: patientId,
+      mrn: current.mrn,
+      familyName: current.familyName,
+      givenName: current.givenName,
+      birthDate: current.birthDate,
+      category: current.category,
+    },
+    versions,
+    events: rows.map((row) => ({
+      event: row.event,
+      bedLabel: row.bed_label ?? row.bed_id,
+      at: Number(row.at_ms),
+      actor: row.actor,
+    })),
+  };
 }

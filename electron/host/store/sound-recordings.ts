@@ -1,5 +1,6 @@
 // Stethoscope recordings in the store worker: one row per recording, its WAV kept as it came, read
 // back with the name and MRN of the patient it was kept with.
+import { CHAIN, CURRENT } from './patients';
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type {
@@ -26,7 +27,13 @@ interface SoundRecordingRow {
 
 const METADATA_COLUMNS = `r.id, r.bed_id, r.patient_id, r.started_at_ms, r.rate_hz, r.sample_count,
   r.site, r.mode, r.label, r.heart_rate_bpm, p.mrn, p.family_name, p.given_name`;
-const WITH_PATIENT = 'sound_recordings r LEFT JOIN patients p ON p.id = r.patient_id';
+/**
+ * A recording names the patient (any version of their record, for recordings kept before versions
+ * had one id); it is listed with the patient's newest details.
+ */
+const WITH_PATIENT = `sound_recordings r LEFT JOIN chain c ON c.id = r.patient_id
+  LEFT JOIN cur p ON p.patient_id = c.patient_id`;
+const PATIENTS = `WITH RECURSIVE ${CHAIN}, ${CURRENT}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function insertSoundRecording(
@@ -56,7 +63,7 @@ export async function insertSoundRecording(
     ],
   );
   const { rows } = await db.query<SoundRecordingRow>(
-    `SELECT ${METADATA_COLUMNS} FROM ${WITH_PATIENT} WHERE r.id = $1`,
+    `${PATIENTS} SELECT ${METADATA_COLUMNS} FROM ${WITH_PATIENT} WHERE r.id = $1`,
     [id],
   );
   return metadataOf(rows[0]!);
@@ -68,7 +75,7 @@ export async function listSoundRecordings(
   bedId: string,
 ): Promise<StoredSoundRecording[]> {
   const { rows } = await db.query<SoundRecordingRow>(
-    `SELECT ${METADATA_COLUMNS} FROM ${WITH_PATIENT} WHERE r.bed_id = $1
+    `${PATIENTS} SELECT ${METADATA_COLUMNS} FROM ${WITH_PATIENT} WHERE r.bed_id = $1
      ORDER BY r.started_at_ms DESC, r.id DESC`,
     [bedId],
   );
@@ -82,7 +89,7 @@ export async function readSoundRecording(
 ): Promise<StoredSoundRecordingWithWav | null> {
   if (!UUID.test(id)) return null;
   const { rows } = await db.query<SoundRecordingRow & { wav: Uint8Array }>(
-    `SELECT ${METADATA_COLUMNS}, r.wav FROM ${WITH_PATIENT} WHERE r.id = $1`,
+    `${PATIENTS} SELECT ${METADATA_COLUMNS}, r.wav FROM ${WITH_PATIENT} WHERE r.id = $1`,
     [id],
   );
   const row = rows[0];

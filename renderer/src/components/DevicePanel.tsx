@@ -6,6 +6,8 @@ import type { WorkstationClient } from '../../../shared/api/client';
 import type { DeviceStatus, DriverInfo, PortInfo } from '../../../shared/model/schemas';
 import { strings } from '../strings';
 import { reasonOf } from '../api/reason';
+import type { RequestOutput } from '../../../shared/api/contract';
+import { HeldReadings } from './HeldReadings';
 
 export interface DevicePanelProps {
   client: WorkstationClient;
@@ -35,6 +37,7 @@ export function DevicePanel({
   const [problem, setProblem] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [downloaded, setDownloaded] = useState<string | null>(null);
+  const [held, setHeld] = useState<RequestOutput<'importBloodPressure'> | null>(null);
 
   const refresh = useCallback(() => {
     client.request('listPorts', {}).then(
@@ -75,10 +78,14 @@ export function DevicePanel({
     setBusy(true);
     setProblem(null);
     setDownloaded(null);
+    setHeld(null);
     client.request('importBloodPressure', { bedLabel: bed }).then(
       (result) => {
         setBusy(false);
-        setDownloaded(strings.devicePanel.bpDownloaded(result));
+        const { familyName, givenName } = result.patient;
+        const name = strings.patients.name(familyName, givenName);
+        setDownloaded(strings.bloodPressure.downloaded(result, name));
+        setHeld(result.held ? result : null);
         onConnected?.(result.bedId);
       },
       (error: unknown) => {
@@ -212,6 +219,18 @@ export function DevicePanel({
         <p className="device-panel__hint" role="status" data-testid="bp-result">
           {downloaded}
         </p>
+      )}
+      {held?.held && (
+        <HeldReadings
+          key={held.held.downloadId}
+          client={client}
+          downloadId={held.held.downloadId}
+          patient={held.patient}
+          bedLabel={bed}
+          inBedSince={held.inBedSince}
+          readings={held.held.readings}
+          onDecided={setDownloaded}
+        />
       )}
 
       {listing && (

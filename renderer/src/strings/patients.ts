@@ -45,6 +45,22 @@ export const patientsStrings = {
   admitted: (name: string, bed: string) => `${name} admitted to ${bed}.`,
   admitFailed: (reason: string) => `Not admitted: ${reason}`,
 
+  // An MRN the workstation knows with other details: the same person, or someone else?
+  sameMrnTitle: (mrn: string) => `MRN ${mrn} is known with other details`,
+  sameMrnHint:
+    'Is this the same person? Compare with the wristband or the hospital record. The details on this workstation are never overwritten: confirmed new details become a new version.',
+  sameMrnStale: 'The record changed since it was shown (below, as it is now): look at it again.',
+  sameMrnCaption: 'The record under this MRN and what was entered',
+  sameMrnField: 'Detail',
+  onWorkstation: 'On this workstation',
+  enteredNow: 'Entered now',
+  differs: (value: string) => `${value} (differs)`,
+  recorded: (by: string, when: string) => `Recorded by ${by}, ${when}`,
+  samePerson: 'Same person: admit with the new details',
+  notSamePerson: 'Not the same person',
+  belongsToSomeoneElse: (mrn: string, name: string, born: string) =>
+    `Not admitted: MRN ${mrn} belongs to someone else on this workstation, ${name}, born ${born}. Check the MRN on the wristband or in the hospital record.`,
+
   transfer: 'Transfer…',
   transferFrom: (bed: string) => `Transfer the patient in ${bed}`,
   transferTitle: (name: string, bed: string) => `Transfer ${name} from ${bed}`,
@@ -73,4 +89,22 @@ export const patientsStrings = {
   inBed: (bed: string) => `In ${bed}`,
   dischargedAt: (when: string) => `Discharged ${when}`,
   neverAdmitted: 'Not in a bed',
+  formerly: (details: string) => `formerly ${details}`,
+  bornOn: (name: string, birthDate: string) => `${name}, born ${birthDate}`,
+
+  history: 'History…',
+  historyOf: (name: string) => `History of ${name}`,
+  closeHistory: 'Close',
+  historyFailed: (reason: string) => `The history could not be read: ${reason}`,
+  versionsCaption: 'Their details, each version with who recorded it and when (oldest first)',
+  staysCaption: 'Admissions, transfers and discharges (oldest first)',
+  recordedAt: 'Recorded',
+  recordedBy: 'By',
+  when: 'When',
+  event: 'What',
+  events: {
+    admitted: (bed: string) => `Admitted to ${bed}`,
+    transferred: (bed: string) => `Transferred to ${bed}`,
+    discharged: (bed: string) => `Discharged from ${bed}`,
+  },
 };

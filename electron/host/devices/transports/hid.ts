@@ -17,6 +17,45 @@ export interface HidReportTransport {
 
 const REPORT_ID_NONE = 0x00;
 
+/** What every call on a closed transport rejects with: nothing more goes to or from the device. */
+export class HidTransportClosedError extends Error {}
+
+/**
+ * A transport that can be closed at any moment by someone other than the exchange using it (the
+ * workstation stopping): close() settles every call in progress at once, every later call
+ * rejects, and closing twice closes the device once. The device's own close waits for a read in
+ * progress to end, which its read timeout bounds.
+ */
+export function closableTransport(
+  inner: HidReportTransport,
+  why = 'the download was stopped',
+): HidReportTransport {
+  let closing: Promise<void> | null = null;
+  const inProgress = new Set<(error: Error) => void>();
+  const closedError = () => new HidTransportClosedError(`The monitor was closed: ${why}.`);
+  const guard = <T>(call: () => Promise<T>): Promise<T> => {
+    if (closing) return Promise.reject(closedError());
+    return new Promise<T>((resolve, reject) => {
+      inProgress.add(reject);
+      call()
+        .then(resolve, reject)
+        .finally(() => inProgress.delete(reject));
+    });
+  };
+  return {
+    write: (report) => guard(() => inner.write(report)),
+    sendFeatureReport: (report) => guard(() => inner.sendFeatureReport(report)),
+    read: (timeoutMs) => guard(() => inner.read(timeoutMs)),
+    close() {
+      closing ??= (async () => {
+        for (const settle of inProgress) settle(closedError());
+        await inner.close();
+      })();
+      return closing;
+    },
+  };
+}
+
 function usbId(vendorId: number, productId: number): string {
   const hex = (id: number) => id.toString(16).padStart(4, '0');
   return `${hex(vendorId)}:${hex(productId)}`;
@@ -74,6 +113,7 @@ export async function openHid(
       cause: error,
     });
   }
+  let closed: Promise<void> | null = null;
   return {
     async write(report) {
       await device.write(withReportId(report));
@@ -85,6 +125,7 @@ export async function openHid(
       const data = await device.read(timeoutMs);
       return data && data.length > 0 ? new Uint8Array(data) : null;
     },
-    close: () => device.close(),
+    // node-hid refuses a second close; the device is closed once however often this is called.
+    close: () => (closed ??= device.close()),
   };
 }

@@ -11,6 +11,8 @@ import strips from './008_strips.sql?raw';
 import admissionBedLabel from './009_admission_bed_label.sql?raw';
 import soundRecordingHeartRate from './010_sound_recording_heart_rate.sql?raw';
 import alarmSettings from './011_alarm_settings.sql?raw';
+import stayAlarmSettings from './012_stay_alarm_settings.sql?raw';
+import patientIdentity from './013_patient_identity.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -31,4 +33,6 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'admission_bed_label', sql: admissionBedLabel },
   { version: 10, name: 'sound_recording_heart_rate', sql: soundRecordingHeartRate },
   { version: 11, name: 'alarm_settings', sql: alarmSettings },
+  { version: 12, name: 'stay_alarm_settings', sql: stayAlarmSettings },
+  { version: 13, name: 'patient_identity', sql: patientIdentity },
 ];

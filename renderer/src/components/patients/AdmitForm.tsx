@@ -1,13 +1,28 @@
 // Admitting a patient to an empty bed: names, MRN, date of birth and category, every input
 // labelled; the api's refusal (a bed taken meanwhile, an MRN in another bed, a date in the
-// future) is shown next to the form and nothing typed is lost. Escape cancels.
+// future) is shown next to the form and nothing typed is lost. An MRN known with other details
+// asks whether it is the same person, showing both; only a "same person" for the record shown
+// admits (a changed record is shown again). Escape cancels.
 import { useId, useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
+import {
+  SameMrnQuestion,
+  type SamePersonConfirmation,
+} from '../../../../shared/api/contract-patients';
+import { ApiError } from '../../../../shared/api/errors';
 import { PatientCategory } from '../../../../shared/model/alarms';
 import type { Bed, Patient } from '../../../../shared/model/schemas';
 import { strings } from '../../strings';
 import './patients.css';
 import { reasonOf } from '../../api/reason';
+import { SamePersonQuestion } from './SamePersonQuestion';
+
+/** The question in a refusal, when the refusal is one (an MRN known with other details). */
+function questionIn(error: unknown): SameMrnQuestion | null {
+  if (!(error instanceof ApiError) || error.code !== 'conflict') return null;
+  const parsed = SameMrnQuestion.safeParse(error.details);
+  return parsed.success ? parsed.data : null;
+}
 
 export interface AdmitFormProps {
   client: WorkstationClient;
@@ -32,23 +47,47 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
   const [category, setCategory] = useState<PatientCategory>('adult');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [question, setQuestion] = useState<SameMrnQuestion | null>(null);
+  // A question is about what was entered: editing a detail withdraws it.
+  const edit = (set: (value: string) => void) => (value: string) => {
+    setQuestion(null);
+    set(value);
+  };
 
-  const admit = (event: FormEvent) => {
-    event.preventDefault();
+  const admit = (samePersonAs?: SamePersonConfirmation) => {
     setBusy(true);
     setProblem(null);
+    const details = { familyName, givenName, mrn, birthDate, category };
     client
-      .request('admitPatient', { bedId: bed.id, familyName, givenName, mrn, birthDate, category })
+      .request('admitPatient', { bedId: bed.id, ...details, ...(samePersonAs && { samePersonAs }) })
       .then(
         (patient) => {
           setBusy(false);
+          setQuestion(null);
           onAdmitted(patient);
         },
         (error: unknown) => {
           setBusy(false);
-          setProblem(s.admitFailed(reasonOf(error)));
+          const asked = questionIn(error);
+          setQuestion(asked);
+          if (!asked) setProblem(s.admitFailed(reasonOf(error)));
         },
       );
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    admit();
+  };
+  const notSamePerson = (asked: SameMrnQuestion) => {
+    const { stored } = asked;
+    setQuestion(null);
+    setProblem(
+      s.belongsToSomeoneElse(
+        stored.mrn,
+        s.name(stored.familyName, stored.givenName),
+        stored.birthDate,
+      ),
+    );
   };
 
   return (
@@ -56,7 +95,7 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
       className="patients-form"
       aria-labelledby={`${id}-title`}
       data-testid="admit-form"
-      onSubmit={admit}
+      onSubmit={submit}
       onKeyDown={(event) => event.key === 'Escape' && onCancel()}
     >
       <h2 id={`${id}-title`} className="patients-form__title">
@@ -67,7 +106,7 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
           {s.familyName}
           <input
             value={familyName}
-            onChange={(e) => setFamilyName(e.target.value)}
+            onChange={(e) => edit(setFamilyName)(e.target.value)}
             required
             maxLength={100}
             autoComplete="off"
@@ -78,7 +117,7 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
           {s.givenName}
           <input
             value={givenName}
-            onChange={(e) => setGivenName(e.target.value)}
+            onChange={(e) => edit(setGivenName)(e.target.value)}
             required
             maxLength={100}
             autoComplete="off"
@@ -88,7 +127,7 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
           {s.mrn}
           <input
             value={mrn}
-            onChange={(e) => setMrn(e.target.value)}
+            onChange={(e) => edit(setMrn)(e.target.value)}
             required
             maxLength={40}
             autoComplete="off"
@@ -99,7 +138,7 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
           <input
             type="date"
             value={birthDate}
-            onChange={(e) => setBirthDate(e.target.value)}
+            onChange={(e) => edit(setBirthDate)(e.target.value)}
             required
             max={todayIso()}
           />
@@ -108,7 +147,7 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
           {s.category}
           <select
             value={category}
-            onChange={(e) => setCategory(e.target.value as PatientCategory)}
+            onChange={(e) => edit((v) => setCategory(v as PatientCategory))(e.target.value)}
             aria-describedby={`${id}-category-hint`}
           >
             {PatientCategory.options.map((c) => (
@@ -127,8 +166,18 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
           {problem}
         </p>
       )}
+      {question && (
+        <SamePersonQuestion
+          question={question}
+          busy={busy}
+          onSamePerson={() =>
+            admit({ patientId: question.patientId, versionId: question.stored.versionId })
+          }
+          onNotSamePerson={() => notSamePerson(question)}
+        />
+      )}
       <div className="patients-form__buttons">
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" disabled={busy || question !== null}>
           {s.confirmAdmit}
         </button>
         <button type="button" className="button" onClick={onCancel}>

@@ -1,18 +1,21 @@
-// Finding a patient by name or MRN (any case), discharged ones too, with where they are now.
-// An empty search lists the most recently seen patients; it runs again when `revision` changes
-// (after an admission, a transfer or a discharge on this screen).
+// Finding a patient by name (today's or a former one) or MRN (any case), discharged ones too,
+// with where they are now and their former details; History… shows every version of their
+// details and every stay. An empty search lists the most recently seen patients; it runs again
+// when `revision` changes (after an admission, a transfer or a discharge on this screen).
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { PatientWhereabouts } from '../../../../shared/api/contract-patients';
 import { strings } from '../../strings';
 import './patients.css';
 import { reasonOf } from '../../api/reason';
+import { PatientHistoryPanel } from './PatientHistoryPanel';
+import { dateAndTime } from '../../clinical/clinical-time';
 
 function whereNow(found: PatientWhereabouts): string {
   const s = strings.patients;
   if (found.bedLabel) return s.inBed(found.bedLabel);
   if (found.lastEvent === 'discharged' && found.lastEventAt !== null) {
-    return s.dischargedAt(new Date(found.lastEventAt).toLocaleString());
+    return s.dischargedAt(dateAndTime(found.lastEventAt));
   }
   return s.neverAdmitted;
 }
@@ -30,6 +33,7 @@ export function PatientSearch({
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<PatientWhereabouts[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [historyOf, setHistoryOf] = useState<PatientWhereabouts['patient'] | null>(null);
 
   const search = useCallback(
     (q: string) => {
@@ -89,20 +93,52 @@ export function PatientSearch({
               <th scope="col">{s.columns.birthDate}</th>
               <th scope="col">{s.columns.category}</th>
               <th scope="col">{s.columns.where}</th>
+              <th scope="col">{s.columns.actions}</th>
             </tr>
           </thead>
           <tbody>
             {results.map((found) => (
               <tr key={found.patient.id}>
-                <th scope="row">{s.name(found.patient.familyName, found.patient.givenName)}</th>
+                <th scope="row">
+                  {s.name(found.patient.familyName, found.patient.givenName)}
+                  {found.formerly.map((d) => (
+                    <span
+                      key={`${d.familyName}|${d.givenName}|${d.birthDate}`}
+                      className="patients-search__formerly"
+                    >
+                      {s.formerly(s.bornOn(s.name(d.familyName, d.givenName), d.birthDate))}
+                    </span>
+                  ))}
+                </th>
                 <td>{found.patient.mrn}</td>
                 <td>{found.patient.birthDate}</td>
                 <td>{s.categories[found.patient.category]}</td>
                 <td>{whereNow(found)}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="button"
+                    aria-label={s.historyOf(
+                      s.name(found.patient.familyName, found.patient.givenName),
+                    )}
+                    onClick={() => setHistoryOf(found.patient)}
+                  >
+                    {s.history}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {historyOf && (
+        <PatientHistoryPanel
+          key={historyOf.id}
+          client={client}
+          patientId={historyOf.id}
+          name={s.name(historyOf.familyName, historyOf.givenName)}
+          onClose={() => setHistoryOf(null)}
+        />
       )}
     </section>
   );
