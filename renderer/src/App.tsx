@@ -13,6 +13,9 @@ import { Review } from './views/Review';
 import { Trends } from './views/Trends';
 import { BedViews, NavBar } from './components/NavBar';
 import { navigate, routeHref, useRoute, type Route } from './navigation';
+import { useScreenReport } from './api/use-screen-report';
+import { SoundBanner } from './components/alarms/SoundBanner';
+import { useSoundAvailability } from './components/alarms/sound-availability';
 
 const RETRY_AFTER_MS = 3000;
 /** With no beds yet, look again now and then: one may be configured while this screen waits. */
@@ -28,6 +31,9 @@ export function App({ client }: { client: WorkstationClient }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'connecting' });
   const [attempt, setAttempt] = useState(0);
   const route = useRoute();
+  // Every screen tells the host, while it is open, whether it can sound an alarm now.
+  const sound = useSoundAvailability();
+  useScreenReport(client, sound === 'running');
 
   useEffect(() => {
     let cancelled = false;
@@ -91,6 +97,7 @@ export function App({ client }: { client: WorkstationClient }) {
 
   return (
     <div className="app">
+      <SoundBanner availability={sound} />
       <NavBar route={route} />
       <div className="app__view">
         <RoutedView

@@ -1,6 +1,8 @@
 // Every sentence a person reads on screen, in one place so the UI can be translated later.
 import type { AlarmPriority, AlarmState, DeviceState } from '../../shared/model/schemas';
 import type { AlarmParameter, PatientCategory } from '../../shared/model/alarms';
+import { dateAndTime, minutesAgo, timeOrDateAndTime } from './clinical/clinical-time';
+import { bloodPressureStrings } from './strings/blood-pressure';
 import { centralStrings } from './strings/central';
 import { devicesStrings } from './strings/devices';
 import { patientsStrings } from './strings/patients';
@@ -43,6 +45,7 @@ export const strings = {
   patients: patientsStrings,
   strips: stripsStrings,
   devices: devicesStrings,
+  bloodPressure: bloodPressureStrings,
   waitingForBed: 'Waiting for the bed’s data…',
 
   stethoscope: {
@@ -83,7 +86,7 @@ export const strings = {
     player: (what: string) => `Playback of ${what}`,
     exportWav: 'Export WAV',
     loadFailed: (reason: string) => `The recording could not be opened: ${reason}`,
-    heartRate: (bpm: number) => `HR ${Math.round(bpm)} /min from heart sounds`,
+    heartRate: (bpm: number) => `HR ${Math.round(bpm)} bpm from heart sounds`,
     noHeartRate: 'no rate found',
     findingHeartRate: 'HR: listening for a rate…',
     liveNoHeartRate: (seconds: number) => `HR: no rate found in the last ${seconds} s`,
@@ -99,6 +102,11 @@ export const strings = {
   requestTimedOut: 'The workstation did not answer in time. Try again.',
   unreadableMessage: 'The workstation sent a message this screen cannot read.',
 
+  sound: {
+    blocked: 'Alarm sound is off until you click here',
+    unavailable: 'This screen cannot play alarm sounds: watch the alarms from a screen that can.',
+  },
+
   alarmsRegion: 'Alarms',
   noActiveAlarms: 'No active alarms',
   acknowledge: 'Acknowledge',
@@ -112,8 +120,9 @@ export const strings = {
     paused: (remaining: string) => `Audio paused ${remaining}`,
     resume: 'Resume audio',
     off: 'Audio off…',
-    offState: (reason: string, by: string | null) =>
-      `Alarm audio OFF — ${reason}${by ? ` (by ${by})` : ''}`,
+    offState: (reason: string, by: string | null, carriedFrom?: string | null) =>
+      `Alarm audio OFF — ${reason}${by ? ` (by ${by})` : ''}` +
+      (carriedFrom ? `, set in ${carriedFrom} and brought with the patient` : ''),
     on: 'Audio on',
     reason: 'Reason',
     reasonPlaceholder: 'Why the alarm audio is switched off',
@@ -121,8 +130,9 @@ export const strings = {
     cancel: 'Cancel',
     reasonRequired: 'A reason is required.',
     failed: (reason: string) => `The alarm audio was not changed: ${reason}`,
-    parameterOff: (parameter: string, reason: string, by: string) =>
-      `${parameter} alarms off — ${reason} (by ${by})`,
+    parameterOff: (parameter: string, reason: string, by: string, carriedFrom?: string | null) =>
+      `${parameter} alarms off — ${reason} (by ${by})` +
+      (carriedFrom ? `, set in ${carriedFrom} and brought with the patient` : ''),
     switchOn: 'Switch on',
     switchOnLabel: (parameter: string) => `Switch ${parameter} alarms on`,
     controls: 'Alarm audio',
@@ -174,7 +184,8 @@ export const strings = {
       extremeHigh: 'Extreme high',
     },
     key: { extremeLow: 'extreme low', low: 'low', high: 'high', extremeHigh: 'extreme high' },
-    emptyIsOff: 'An empty field switches that limit off.',
+    emptyIsOff:
+      'A limit cannot be left empty: to stop a parameter’s alarms, use “Alarms off…”, which asks for a reason.',
     inputLabel: (parameter: string, key: string) => `${parameter} ${key}`,
     notANumber: 'Enter numbers only.',
     notRising: 'Limits must rise: extreme low < low < high < extreme high.',
@@ -189,8 +200,11 @@ export const strings = {
     saving: 'Saving…',
     back: 'Back to editing',
     failed: (reason: string) => `The limits were not changed: ${reason}`,
-    changedBy: (by: string, at: number) =>
-      `Limits changed by ${by} at ${new Date(at).toLocaleString()}`,
+    changedBy: (by: string, at: number) => `Limits changed by ${by} at ${dateAndTime(at)}`,
+    changedSince: (by: string, at: number) =>
+      `${by} changed these limits at ${dateAndTime(at)}, after you began: review them again.`,
+    changedSinceDefaults: 'These limits were reset since you began: review them again.',
+    reload: 'Show the current limits',
     defaults: 'Limits are the category defaults.',
     alarmsOff: 'Alarms off…',
     alarmsOffFor: (parameter: string) => `Switch ${parameter} alarms off`,
@@ -281,11 +295,6 @@ export const strings = {
         ? `${name} (USB) is connected:`
         : `${name} (USB) not seen: switch it on, connect its USB cable, then`,
     bpDownload: 'Download its readings',
-    bpDownloaded: (r: { downloaded: number; imported: number; alreadyStored: number }) =>
-      r.downloaded === 0
-        ? 'The monitor holds no readings.'
-        : `${r.downloaded} reading${r.downloaded === 1 ? '' : 's'} on the monitor: ${r.imported} new,` +
-          ` ${r.alreadyStored} already stored.`,
     bpFailed: (reason: string) => `Could not download the readings: ${reason}`,
     listFailed: (reason: string) => `Could not list the ports: ${reason}`,
     connectFailed: (reason: string) => `Could not connect the device: ${reason}`,
@@ -295,20 +304,10 @@ export const strings = {
   nibp: {
     label: 'NIBP',
     pulse: (bpm: number) => `pulse ${bpm}`,
-    measuredAt: (at: number, now: number) => {
-      const when = new Date(at);
-      const time = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-      const sameDay = new Date(now).toDateString() === when.toDateString();
-      const day = sameDay
-        ? ''
-        : `${when.toLocaleDateString([], { day: 'numeric', month: 'short' })} `;
-      const minutes = Math.max(0, Math.round((now - at) / 60_000));
-      const age =
-        minutes < 60
-          ? `${minutes} min ago`
-          : `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`;
-      return `${day}${time} (${age})`;
-    },
+    measuredAt: (at: number, now: number) =>
+      `${timeOrDateAndTime(at, now)} (${minutesAgo(at, now)})`,
+    /** The age alone, where a central tile has room for nothing more. */
+    age: (at: number, now: number) => minutesAgo(at, now),
   },
 
   waveformsRegion: 'Waveforms',
@@ -317,6 +316,16 @@ export const strings = {
   uncalibrated: 'uncalibrated',
   uncalibratedHint: 'The device does not state its scale: the trace is auto-scaled raw counts.',
   noValue: '---',
+  /** The crossed bell on a numeric whose alarms are off, and its words. */
+  alarmOffMark: {
+    short: 'Alarm off',
+    parameter: (label: string) => `${label} alarms off`,
+    detail: (label: string, reason: string, by: string) =>
+      `${label} alarms off — ${reason} (by ${by})`,
+    rhythm: 'Arrhythmia alarms off',
+    nibp: (labels: string) => `${labels} alarms off`,
+  },
+  notMonitored: 'Not monitored — no device',
   staleValue: 'No recent value',
   limits: (low: number | undefined, high: number | undefined) =>
     [high !== undefined ? `↑ ${high}` : null, low !== undefined ? `↓ ${low}` : null]

@@ -10,7 +10,10 @@ export interface MdcTerm {
   readonly loinc?: string;
   /** Short label a nurse reads on screen. */
   readonly label: string;
-  /** Unit as a nurse reads it on screen (UCUM `/min` is bpm for a heart, rpm for breaths). */
+  /**
+   * Unit as a nurse reads it on screen, one per parameter everywhere (numerics, limits, alarm
+   * messages, trends, strips): UCUM `/min` is bpm for a heart or pulse, `/min` for breaths.
+   */
   readonly screenUnit: string;
 }
 
@@ -85,7 +88,7 @@ export const MDC = {
     unit: '/min',
     loinc: '9279-1',
     label: 'RR',
-    screenUnit: 'rpm',
+    screenUnit: '/min',
   },
   MDC_TEMP_BODY: {
     refId: 'MDC_TEMP_BODY',
@@ -127,6 +130,27 @@ export const MDC = {
 } as const satisfies Record<string, MdcTerm>;
 
 export type MdcRefId = keyof typeof MDC;
+
+/** How a nurse reads a numeric that has no confirmed MDC code: its label, unit and decimals. */
+export interface ScreenTerm {
+  readonly label: string;
+  readonly screenUnit: string;
+  readonly decimals: number;
+}
+
+/**
+ * Numerics devices report under names that are not (confirmed) MDC terms, so that every value a
+ * device sends is shown with a name a nurse knows. Keyed as the drivers key them.
+ */
+export const DEVICE_NUMERIC_TERMS: Readonly<Record<string, ScreenTerm>> = {
+  // GE Datex S/5: end-tidal CO₂, converted by the driver to mmHg.
+  MDC_AWAY_CO2_ET: { label: 'EtCO₂', screenUnit: 'mmHg', decimals: 0 },
+  MASIMO_SPCO: { label: 'SpCO', screenUnit: '%', decimals: 1 },
+  MASIMO_SPMET: { label: 'SpMet', screenUnit: '%', decimals: 1 },
+  MASIMO_PVI: { label: 'PVI', screenUnit: '%', decimals: 0 },
+  // The CMS50's perfusion index on its own unpublished scale.
+  CMS50_PI_RAW: { label: 'PI (raw)', screenUnit: '', decimals: 0 },
+};
 
 export function isMdcRefId(id: string): id is MdcRefId {
   return Object.hasOwn(MDC, id);

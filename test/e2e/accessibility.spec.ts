@@ -15,7 +15,16 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ws-e2e-axe-'));
   serve = runCli([
     'serve',
-    ...['--port', '0', '--data', join(dir, 'data'), '--token', 'e2e-token', '--demo', '2'],
+    ...[
+      '--port',
+      '0',
+      '--data',
+      join(dir, 'data'),
+      '--token',
+      'e2e-accessibility-views',
+      '--demo',
+      '2',
+    ],
   ]);
   url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/, 60_000))[1]!;
 });

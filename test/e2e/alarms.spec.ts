@@ -11,7 +11,7 @@ import {
   openBed,
 } from '../support/simulated-bed';
 
-const TOKEN = 'e2e-alarms';
+const TOKEN = 'e2e-alarms-scenario';
 let rig: SimulatedBed;
 let url: string;
 let simulator: SimulatedBed['simulator'];
@@ -120,5 +120,20 @@ test('desaturation then tachycardia: alarms in order, audio pause for 2 min, ack
   for (const event of [/raised/, /escalated/, /audio.paused/i, /acknowledged/, /reminded/]) {
     await expect(log.getByTestId('alarm-log-row').filter({ hasText: event }).first()).toBeVisible();
   }
+  // "By" names a person, or "device" for what the device measured: never its port path
+  // (issue 12, item 17). Times are on the 24-hour clock.
+  const raised = log
+    .locator('[data-testid="alarm-log-row"][data-event="raised"]')
+    .filter({ hasText: 'SpO₂ low' })
+    .last();
+  await expect(raised.getByTestId('alarm-log-by')).toHaveText('device');
+  const acknowledged = log
+    .locator('[data-testid="alarm-log-row"][data-event="acknowledged"]')
+    .first();
+  await expect(acknowledged.getByTestId('alarm-log-by')).toHaveText('browser');
+  for (const by of await log.getByTestId('alarm-log-by').allTextContents()) {
+    expect(by).not.toMatch(/\/|@/);
+  }
+  await expect(raised.locator('td').first()).toHaveText(/^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d$/);
   await page.screenshot({ path: 'test-results/screenshots/alarm-log.png' });
 });

@@ -11,7 +11,7 @@ let pair: SimulatedBed['pair'];
 test.beforeAll(async () => {
   rig = await startSimulatedBed({
     name: 'bedside',
-    token: 'e2e-token',
+    token: 'e2e-bedside-nurse',
     simulatorArgs: ['--hr', '72', '--spo2', '98', '--rr', '16', '--temp', '36.5'],
   });
   ({ url, simulator, pair } = rig);

@@ -55,7 +55,16 @@ let url: string;
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ws-e2e-stethoscope-'));
-  serve = runCli(['serve', '--port', '0', '--data', join(dir, 'data'), '--demo', '--token', 't']);
+  serve = runCli([
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    join(dir, 'data'),
+    '--demo',
+    '--token',
+    'e2e-stethoscope-heart',
+  ]);
   url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/))[1]!;
 });
 
@@ -130,7 +139,7 @@ test('a clinician records heart sounds at the bedside, plays them back and expor
   // Live: every 2 s over the last 8 s. a0007 varies with breathing (beat-to-beat 0.60–1.16 s,
   // 52–100 /min; its 8 s windows read 61–79 /min), so only a plausible rate is asserted here.
   const liveRate = page.getByTestId('stethoscope-live-rate');
-  await expect(liveRate).toHaveText(/HR \d+ \/min from heart sounds/, { timeout: 9000 });
+  await expect(liveRate).toHaveText(/HR \d+ bpm from heart sounds/, { timeout: 9000 });
   const liveBpm = Number(await liveRate.getAttribute('data-bpm'));
   expect(liveBpm).toBeGreaterThan(55);
   expect(liveBpm).toBeLessThan(90);
@@ -156,7 +165,7 @@ test('a clinician records heart sounds at the bedside, plays them back and expor
   // The host's rate on saving, from 8–14 s of a0007 from wherever the fake input began: its beats
   // counted by hand give 71.7 /min over the whole file, 61–79 /min over any 8 s of it.
   await expect(item.getByTestId('sound-recording-heart-rate')).toHaveText(
-    /^HR \d+ \/min from heart sounds$/,
+    /^HR \d+ bpm from heart sounds$/,
   );
   const savedBpm = Number(await item.getAttribute('data-heart-rate-bpm'));
   expect(savedBpm).toBeGreaterThan(58);

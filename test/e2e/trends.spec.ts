@@ -34,7 +34,7 @@ test.beforeAll(async () => {
   console.log(`seeded ${seeded.numerics} numerics over 72 h in ${Date.now() - started} ms`);
   rig = await startSimulatedBed({
     name: 'trends',
-    token: 'e2e-trends',
+    token: 'e2e-trends-72-hours',
     bed: '@Bed 1',
     // The later --data wins: serve opens the seeded store.
     serveArgs: ['--data', seededDir],
@@ -79,6 +79,22 @@ test('a clinician reads 72 hours of trends, finds an alarm and opens it in revie
     page.locator(`[data-testid="trend-alarm-mark"][title*="${message}"]`);
   await expect(mark('SpO₂ 88 < 90')).toHaveCount(1);
   await expect(mark('HR high 128 > 120')).toHaveCount(0);
+  // A flat hour (HR 72 for an hour) is read against the patient's limits: every graph's value
+  // axis takes in its normal limits (adult defaults), rather than magnifying the trace until
+  // they fall off it (issue 12, item 16).
+  const valueAxis = async (group: string) =>
+    (await page.getByTestId(`trend-graph-${group}`).getAttribute('data-value-range'))!
+      .split(' ')
+      .map(Number);
+  for (const [group, low, high] of [
+    ['rate', 50, 120],
+    ['resp', 8, 30],
+    ['temp', 36, 39],
+  ] as const) {
+    const [from, to] = await valueAxis(group);
+    expect(from, `${group} axis starts below its low limit`).toBeLessThan(low);
+    expect(to, `${group} axis ends above its high limit`).toBeGreaterThan(high);
+  }
 
   // 72 hours.
   const started = Date.now();

@@ -36,7 +36,15 @@ export async function startSimulatedBed(options: {
     ...['--token', options.token],
     ...(options.serveArgs ?? []),
   ]);
-  const url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/))[1]!;
+  // A loaded machine opens the store slowly; a workstation that never starts is stopped, not left.
+  const url = (
+    await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/, 60_000).catch(async (error) => {
+      await serve.stop();
+      await pair.close();
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    })
+  )[1]!;
   // Let the host open its end first, as a device plugged into a running workstation would.
   await new Promise((r) => setTimeout(r, 500));
   const simulator = runCli([

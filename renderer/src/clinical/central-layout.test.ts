@@ -54,10 +54,32 @@ describe('the most urgent bed', () => {
     expect(mostUrgentBed(beds)?.bedId).toBe('bed-2');
   });
 
-  it('puts a sounding medium alarm before an acknowledged high one', () => {
+  it('puts an acknowledged high-priority desaturation before an unacknowledged medium cable alarm', () => {
+    // Issue 12, item 9: priority first, then acknowledgement, then age.
     const beds = [
-      { bedId: 'bed-1', label: 'Bed 1', top: alarm({ priority: 'high', state: 'acknowledged' }) },
-      { bedId: 'bed-2', label: 'Bed 2', top: alarm({ priority: 'medium' }) },
+      {
+        bedId: 'bed-1',
+        label: 'Bed 1',
+        top: alarm({ kind: 'technical', code: 'DEVICE_DISCONNECTED:dev', since: 100 }),
+      },
+      {
+        bedId: 'bed-2',
+        label: 'Bed 2',
+        top: alarm({
+          priority: 'high',
+          state: 'acknowledged',
+          message: 'Desaturation',
+          since: 900,
+        }),
+      },
+    ];
+    expect(mostUrgentBed(beds)?.bedId).toBe('bed-2');
+  });
+
+  it('at equal priority, puts an alarm nobody has acknowledged before an acknowledged one', () => {
+    const beds = [
+      { bedId: 'bed-1', label: 'Bed 1', top: alarm({ state: 'acknowledged', since: 10 }) },
+      { bedId: 'bed-2', label: 'Bed 2', top: alarm({ state: 'latched', since: 500 }) },
     ];
     expect(mostUrgentBed(beds)?.bedId).toBe('bed-2');
   });

@@ -29,27 +29,18 @@ export interface BedAlarmSummary {
   top: Alarm | null;
 }
 
-const sounding = (alarm: Alarm) => alarm.state === 'active';
-
 /**
- * The bed a nurse must look at first: any bed with an alarm still sounding before one whose
- * alarms are acknowledged, then by priority, physiological before technical, the oldest first
- * (it has waited longest). Null when no bed has an alarm.
+ * The bed a nurse must look at first: the bed whose most urgent alarm comes first in the alarm
+ * order (alarm-urgency.ts: priority, then unacknowledged before acknowledged, physiological
+ * before technical, the one that has waited longest). Null when no bed has an alarm.
  */
 export function mostUrgentBed(beds: readonly BedAlarmSummary[]): BedAlarmSummary | null {
   let best: BedAlarmSummary | null = null;
   for (const bed of beds) {
     if (!bed.top) continue;
-    if (!best?.top || compareUrgency(bed.top, best.top) < 0) best = bed;
+    if (!best?.top || byUrgency(bed.top, best.top) < 0) best = bed;
   }
   return best;
-}
-
-function compareUrgency(a: Alarm, b: Alarm): number {
-  if (sounding(a) !== sounding(b)) return sounding(a) ? -1 : 1;
-  const byPriority = byUrgency(a, b);
-  if (a.priority !== b.priority || a.kind !== b.kind) return byPriority;
-  return a.since - b.since;
 }
 
 /** The priority a tile shows: its most urgent alarm's, or none. */

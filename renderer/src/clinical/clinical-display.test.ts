@@ -20,19 +20,21 @@ const alarm = (fields: Partial<Alarm>): Alarm => ({
 });
 
 describe('sortByUrgency', () => {
-  it('puts high before medium before low, physiological before technical, newest first', () => {
+  it('puts high before medium before low, unacknowledged first, physiological before technical, oldest first', () => {
     const sorted = sortByUrgency([
       alarm({ id: 'low', priority: 'low' }),
       alarm({ id: 'tech-high', priority: 'high', kind: 'technical' }),
       alarm({ id: 'med-old', since: 1 }),
+      alarm({ id: 'phys-high-ack', priority: 'high', state: 'acknowledged' }),
       alarm({ id: 'phys-high', priority: 'high' }),
       alarm({ id: 'med-new', since: 2 }),
     ]);
     expect(sorted.map((a) => a.id)).toEqual([
       'phys-high',
       'tech-high',
-      'med-new',
+      'phys-high-ack',
       'med-old',
+      'med-new',
       'low',
     ]);
   });
@@ -85,11 +87,16 @@ describe('shownParameter', () => {
   });
 
   it("shows an oximeter's pulse rate, labelled PR, when there is no ECG", () => {
-    expect(shownParameter(heartRate, { MDC_PULS_OXIM_PULS_RATE: value })).toEqual({
+    expect(shownParameter(heartRate, { MDC_PULS_OXIM_PULS_RATE: value })).toMatchObject({
       refId: 'MDC_PULS_OXIM_PULS_RATE',
       label: 'PR',
       unit: 'bpm',
     });
     expect(shownParameter(heartRate, {})).toMatchObject({ refId: 'MDC_ECG_HEART_RATE' });
+  });
+
+  it("takes the alarm colour of a PR alarm when it shows the oximeter's pulse rate", () => {
+    const shown = shownParameter(heartRate, { MDC_PULS_OXIM_PULS_RATE: value });
+    expect(alarmPriorityFor(shown, [alarm({ code: 'PR_HIGH', priority: 'high' })])).toBe('high');
   });
 });

@@ -13,7 +13,7 @@ export const PARAMETER_COLOURS = {
 } as const;
 
 export interface NumericParameter {
-  refId: MdcRefId;
+  refId: string;
   label: string;
   unit: string;
   decimals: number;
@@ -43,34 +43,41 @@ function numeric(
   return { refId, label: term.label, unit: term.screenUnit, decimals, color, alarmCodePrefixes };
 }
 
-/** The bedside numerics, top to bottom. */
+export const HEART_RATE: NumericParameter = {
+  ...numeric('MDC_ECG_HEART_RATE', 0, PARAMETER_COLOURS.ecg, ['HR_']),
+  fallback: 'MDC_PULS_OXIM_PULS_RATE',
+};
+export const PULSE_RATE = numeric('MDC_PULS_OXIM_PULS_RATE', 0, PARAMETER_COLOURS.pleth, ['PR_']);
+export const SPO2 = numeric('MDC_PULS_OXIM_SAT_O2', 0, PARAMETER_COLOURS.pleth, ['SPO2_']);
+export const RESP_RATE = numeric('MDC_RESP_RATE', 0, PARAMETER_COLOURS.resp, ['RR_', 'RESP_']);
+export const TEMPERATURE = numeric('MDC_TEMP_BODY', 1, PARAMETER_COLOURS.temp, ['TEMP_']);
+
+/** The bedside numerics always shown (a dash when the bed has no value), top to bottom. */
 export const BEDSIDE_NUMERICS: readonly NumericParameter[] = [
-  {
-    ...numeric('MDC_ECG_HEART_RATE', 0, PARAMETER_COLOURS.ecg, ['HR_']),
-    fallback: 'MDC_PULS_OXIM_PULS_RATE',
-  },
-  numeric('MDC_PULS_OXIM_SAT_O2', 0, PARAMETER_COLOURS.pleth, ['SPO2_']),
-  numeric('MDC_RESP_RATE', 0, PARAMETER_COLOURS.resp, ['RR_', 'RESP_']),
-  numeric('MDC_TEMP_BODY', 1, PARAMETER_COLOURS.temp, ['TEMP_']),
+  HEART_RATE,
+  SPO2,
+  RESP_RATE,
+  TEMPERATURE,
 ];
 
 /** The parameter itself, or its fallback when only the fallback has a value (a bed with an oximeter and no ECG shows PR). */
 export function shownParameter(
   parameter: NumericParameter,
   numerics: Readonly<Record<string, unknown>>,
-): { refId: MdcRefId; label: string; unit: string } {
+): NumericParameter {
   const useFallback =
     parameter.fallback && !numerics[parameter.refId] && numerics[parameter.fallback];
   if (!useFallback || !parameter.fallback) return parameter;
-  const term = MDC[parameter.fallback];
-  return { refId: parameter.fallback, label: term.label, unit: term.screenUnit };
+  return parameter.fallback === PULSE_RATE.refId
+    ? { ...PULSE_RATE, color: parameter.color }
+    : { ...parameter, ...numeric(parameter.fallback, parameter.decimals, parameter.color, []) };
 }
 
 const rank: Record<AlarmPriority, number> = { high: 3, medium: 2, low: 1 };
 
 /** The highest priority among the bed's physiological alarms about `parameter`, if any. */
 export function alarmPriorityFor(
-  parameter: NumericParameter,
+  parameter: Pick<NumericParameter, 'refId' | 'alarmCodePrefixes'>,
   alarms: readonly Alarm[],
 ): AlarmPriority | null {
   let highest: AlarmPriority | null = null;

@@ -7,6 +7,7 @@ import { sortByUrgency } from '../clinical/alarm-urgency';
 import { useNow } from '../hooks/use-now';
 import { strings } from '../strings';
 import { reasonOf } from '../api/reason';
+import { StateIcon } from './StateIcon';
 
 export interface AlarmBarProps {
   alarms: readonly Alarm[];
@@ -14,9 +15,11 @@ export interface AlarmBarProps {
   onAcknowledge: (alarm: Alarm) => Promise<unknown>;
   /** The bed's audio state: what sounds now is exposed as data-sounding (for tests). */
   audio?: AlarmAudio;
+  /** False for a bed with no device: "not monitored", never "no active alarms". */
+  monitored?: boolean;
 }
 
-export function AlarmBar({ alarms, onAcknowledge, audio }: AlarmBarProps) {
+export function AlarmBar({ alarms, onAcknowledge, audio, monitored = true }: AlarmBarProps) {
   const now = useNow(1000);
   const [inFlight, setInFlight] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
@@ -47,8 +50,15 @@ export function AlarmBar({ alarms, onAcknowledge, audio }: AlarmBarProps) {
       data-audio={audio?.mode ?? 'on'}
       aria-label={strings.alarmsRegion}
     >
+      {!monitored && (
+        // A bed nobody measures is a state of its own, with or without alarms left over.
+        <p className="alarm-bar__calm alarm-bar__not-monitored" data-testid="not-monitored">
+          <StateIcon name="unplugged" />
+          {strings.notMonitored}
+        </p>
+      )}
       {sorted.length === 0 ? (
-        <p className="alarm-bar__calm">{strings.noActiveAlarms}</p>
+        monitored && <p className="alarm-bar__calm">{strings.noActiveAlarms}</p>
       ) : (
         <ul className="alarm-bar__list">
           {sorted.map((alarm) => (

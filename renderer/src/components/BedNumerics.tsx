@@ -1,7 +1,8 @@
 // A bed's numerics as tiles, each in its parameter's colour or its alarm's, "---" when not
-// current, then NIBP when the bed has a reading: the bedside's column and a central tile's.
+// current, a crossed bell when its alarms are off, then NIBP when the bed has a reading: the
+// bedside's column and a central tile's.
 import type { Alarm, Numeric } from '../../../shared/model/schemas';
-import type { AlarmLimits } from '../../../shared/model/alarms';
+import type { AlarmLimits, AlarmOff } from '../../../shared/model/alarms';
 import {
   LIMITS_OF_REF_ID,
   PARAMETER_COLOURS,
@@ -9,31 +10,45 @@ import {
   shownParameter,
   type NumericParameter,
 } from '../clinical/parameters';
-import { NibpTile, NIBP_REF_IDS } from './NibpTile';
+import {
+  limitAlarmsOff,
+  nibpAlarmPriority,
+  nibpAlarmsOff,
+  rhythmAlarmsOff,
+  showsNibp,
+} from '../clinical/shown-numerics';
+import type { MdcRefId } from '../../../shared/codes/mdc';
+import { NibpTile } from './NibpTile';
 import { NumericTile } from './NumericTile';
 
 export interface BedNumericsProps {
   parameters: readonly NumericParameter[];
   numerics: Readonly<Record<string, Numeric>>;
   alarms: readonly Alarm[];
+  /** Parameters whose alarms a person has switched off. */
+  alarmsOff: readonly AlarmOff[];
   /** Whether the device that measured a value (its source id) is connected and current. */
   isCurrent: (source: string | undefined) => boolean;
   /** The patient's alarm limits, shown under each value; none where there is no room. */
   limits?: AlarmLimits | null;
+  /** A central tile: NIBP shows its reading's age only. */
+  compact?: boolean;
 }
 
 export function BedNumerics({
   parameters,
   numerics,
   alarms,
+  alarmsOff,
   isCurrent,
   limits = null,
+  compact = false,
 }: BedNumericsProps) {
   return (
     <>
       {parameters.map((parameter) => {
         const shown = shownParameter(parameter, numerics);
-        const key = LIMITS_OF_REF_ID[shown.refId];
+        const key = LIMITS_OF_REF_ID[shown.refId as MdcRefId];
         const limit = limits && key ? limits[key] : null;
         return (
           <NumericTile
@@ -42,16 +57,24 @@ export function BedNumerics({
             label={shown.label}
             unit={shown.unit}
             color={parameter.color}
-            decimals={parameter.decimals}
+            decimals={shown.decimals}
             numeric={numerics[shown.refId]}
-            alarmPriority={alarmPriorityFor(parameter, alarms)}
+            alarmPriority={alarmPriorityFor(shown, alarms)}
             sourceLive={isCurrent(numerics[shown.refId]?.source)}
             limits={limit && { low: limit.low ?? undefined, high: limit.high ?? undefined }}
+            alarmOff={limitAlarmsOff(shown.refId, alarmsOff)}
+            rhythmOff={rhythmAlarmsOff(shown.refId, alarmsOff)}
           />
         );
       })}
-      {numerics[NIBP_REF_IDS.systolic] && (
-        <NibpTile numerics={numerics} color={PARAMETER_COLOURS.other} />
+      {showsNibp(numerics, alarms) && (
+        <NibpTile
+          numerics={numerics}
+          color={PARAMETER_COLOURS.other}
+          alarmPriority={nibpAlarmPriority(alarms)}
+          alarmsOff={nibpAlarmsOff(alarmsOff)}
+          compact={compact}
+        />
       )}
     </>
   );

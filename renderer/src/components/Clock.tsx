@@ -1,17 +1,12 @@
+import { clockTime } from '../clinical/clinical-time';
 import { useNow } from '../hooks/use-now';
 
-/** Local wall-clock time, as on a monitor's header. */
+/** Local wall-clock time, as on a monitor's header: the 24-hour clock. */
 export function Clock() {
   const now = useNow(1000);
-  const date = new Date(now);
   return (
-    <time className="clock" dateTime={date.toISOString()}>
-      {date.toLocaleTimeString([], {
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23', // monitors and charts use the 24-hour clock
-      })}
+    <time className="clock" dateTime={new Date(now).toISOString()}>
+      {clockTime(now, { seconds: true })}
     </time>
   );
 }

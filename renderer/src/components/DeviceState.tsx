@@ -1,5 +1,6 @@
 // A device's connection as a nurse or biomed needs it: state with icon and words (never colour
-// alone), which device and port, how its frames are decoding, and the problem when there is one.
+// alone), which device and port, and the problem when there is one. Several fit in the bedside
+// header side by side: the port shrinks first, and the whole (frames decoded too) is its title.
 import type { DeviceState as DeviceStateName, DeviceStatus } from '../../../shared/model/schemas';
 import { strings } from '../strings';
 
@@ -21,6 +22,13 @@ export function DeviceState({ device }: DeviceStateProps) {
       data-testid="device-state"
       data-state={device.state}
       data-device-id={device.id}
+      title={[
+        `${strings.deviceState[device.state]}: ${device.driver} ${device.path}`,
+        strings.deviceFrames(device.framesOk, device.framesBad),
+        device.problem,
+      ]
+        .filter(Boolean)
+        .join(' · ')}
     >
       <span className="device-state__status">
         <span className="device-state__icon" aria-hidden="true">
@@ -30,9 +38,6 @@ export function DeviceState({ device }: DeviceStateProps) {
       </span>
       <span className="device-state__name">{device.driver}</span>
       <span className="device-state__detail">{device.path}</span>
-      <span className="device-state__detail">
-        {strings.deviceFrames(device.framesOk, device.framesBad)}
-      </span>
       {device.problem && <span className="device-state__problem">{device.problem}</span>}
     </div>
   );

@@ -1,8 +1,11 @@
 // One vital sign as a monitor shows it: label, a big value readable from across the room, unit,
-// optional limits. An old value is never shown as if it were current: it becomes "---".
+// optional limits. An old value is never shown as if it were current: it becomes "---". A
+// parameter whose alarms are off carries a crossed bell, so an unguarded value never looks guarded.
 import type { AlarmPriority, Numeric } from '../../../shared/model/schemas';
+import type { AlarmOff } from '../../../shared/model/alarms';
 import { useNow } from '../hooks/use-now';
 import { strings } from '../strings';
+import { StateIcon } from './StateIcon';
 
 /** A value older than this is not shown as current. */
 export const NUMERIC_STALE_AFTER_MS = 10_000;
@@ -28,6 +31,10 @@ export interface NumericTileProps {
   staleAfterMs?: number;
   /** False while the device that measures it is disconnected or silent: its last value is not current. */
   sourceLive?: boolean;
+  /** This parameter's alarms are switched off (who, why, since). */
+  alarmOff?: AlarmOff | null;
+  /** The rhythm alarms are switched off: said in words on the heart rate, which carries the rhythm. */
+  rhythmOff?: AlarmOff | null;
 }
 
 type ValueState = 'current' | 'stale' | 'none';
@@ -43,6 +50,8 @@ export function NumericTile({
   alarmPriority = null,
   staleAfterMs = NUMERIC_STALE_AFTER_MS,
   sourceLive = true,
+  alarmOff = null,
+  rhythmOff = null,
 }: NumericTileProps) {
   const now = useNow(1000);
   const state: ValueState = !numeric
@@ -51,7 +60,8 @@ export function NumericTile({
       ? 'stale'
       : 'current';
   const shown = state === 'current' && numeric ? numeric.value.toFixed(decimals) : strings.noValue;
-  const limitText = limits ? strings.limits(limits.low, limits.high) : '';
+  const limitText = limits && !alarmOff ? strings.limits(limits.low, limits.high) : '';
+  const offWords = alarmOff ? strings.alarmOffMark.parameter(label) : null;
 
   return (
     <section
@@ -59,11 +69,23 @@ export function NumericTile({
       data-testid={`numeric-${refId}`}
       data-state={state}
       data-alarm={alarmPriority ?? undefined}
-      aria-label={label}
+      data-alarm-off={alarmOff ? 'true' : undefined}
+      data-rhythm-off={rhythmOff ? 'true' : undefined}
+      aria-label={offWords ? `${label}, ${offWords}` : label}
       style={alarmPriority ? undefined : { color }}
     >
       <header className="numeric__header">
         <span className="numeric__label">{label}</span>
+        {alarmOff && (
+          <span
+            className="numeric__alarm-off"
+            data-testid="alarm-off-mark"
+            title={strings.alarmOffMark.detail(label, alarmOff.reason, alarmOff.by)}
+          >
+            <StateIcon name="bell-off" />
+            <span className="numeric__alarm-off-words">{strings.alarmOffMark.short}</span>
+          </span>
+        )}
         <span className="numeric__unit">{unit}</span>
       </header>
       <output className="numeric__value" data-testid="numeric-value" aria-live="off">
@@ -71,6 +93,12 @@ export function NumericTile({
       </output>
       <footer className="numeric__footer">
         {state === 'stale' && <span className="numeric__stale">{strings.staleValue}</span>}
+        {rhythmOff && (
+          <span className="numeric__rhythm-off" data-testid="rhythm-off-mark">
+            <StateIcon name="bell-off" />
+            {strings.alarmOffMark.rhythm}
+          </span>
+        )}
         {limitText && <span className="numeric__limits">{limitText}</span>}
       </footer>
     </section>

@@ -2,16 +2,13 @@
 // (12.5, 25, 50 mm/s) and, for a calibrated ECG, its gain (5, 10, 20 mm/mV; or fitted to the
 // band). Samples never pass through React: the parent pushes blocks into a WaveformFeed and the
 // sweep draws what is new each frame.
-import { memo, useEffect, useId, useRef, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import { strings } from '../strings';
 import type { SweepGain } from './waveform/sweep-canvas';
 import { SweepTrace } from './waveform/SweepTrace';
 import { SWEEP_MM_PER_S } from './waveform/sweep-display';
 import type { WaveformFeed } from './waveform/waveform-feed';
-
-/** Without data for this long, the trace must not look live. */
-export const NO_SIGNAL_AFTER_MS = 2000;
-const LIVENESS_CHECK_MS = 250;
+import { useFeedLiveness } from './waveform/use-feed-liveness';
 
 export const SWEEP_SPEEDS = [12.5, 25, 50] as const;
 export const ECG_GAINS = [5, 10, 20] as const;
@@ -118,26 +115,3 @@ export const Waveform = memo(function Waveform({
     </figure>
   );
 });
-
-/** True while blocks keep arriving; re-renders only when that changes, never per block. */
-function useFeedLiveness(feed: WaveformFeed): boolean {
-  const [live, setLive] = useState(false);
-  const liveRef = useRef(false);
-  useEffect(() => {
-    const update = (next: boolean) => {
-      if (liveRef.current === next) return;
-      liveRef.current = next;
-      setLive(next);
-    };
-    const check = () => update(Date.now() - feed.lastArrivalMs < NO_SIGNAL_AFTER_MS);
-    check();
-    // The first block after silence lights the trace without waiting for the next check.
-    const unsubscribe = feed.subscribe(() => update(true));
-    const timer = setInterval(check, LIVENESS_CHECK_MS);
-    return () => {
-      unsubscribe();
-      clearInterval(timer);
-    };
-  }, [feed]);
-  return live;
-}

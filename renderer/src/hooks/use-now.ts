@@ -47,6 +47,14 @@ function subscribe(ticker: Ticker, intervalMs: number, listener: () => void): ()
   };
 }
 
+/**
+ * Calls `listener` on every tick of the shared timer of `intervalMs`, outside React: for checks
+ * that change state only now and then (a waveform going silent). Returns the function that stops.
+ */
+export function onTick(intervalMs: number, listener: () => void): () => void {
+  return tickerFor(intervalMs).subscribe(listener);
+}
+
 /** The wall-clock time, refreshed every `intervalMs` (one shared timer per interval). */
 export function useNow(intervalMs = 1000): number {
   const ticker = tickerFor(intervalMs);

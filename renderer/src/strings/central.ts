@@ -13,4 +13,9 @@ export const centralStrings = {
   alarmCount: (n: number) => (n === 1 ? '1 alarm' : `${n} alarms`),
   acknowledged: 'acknowledged',
   disconnected: 'Disconnected',
+  notMonitored: 'Not monitored — no device',
+  audioOff: 'Audio off',
+  audioPaused: (remaining: string) => `Audio paused ${remaining}`,
+  alarmsOff: (labels: string) => `${labels} alarms off`,
+  statesRegion: 'Alarm states',
 };

@@ -1,8 +1,8 @@
 // The words of the review view (part of strings.ts: every sentence a person reads, in one place).
-const clock = (atMs: number) =>
-  new Date(atMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-const dayAndClock = (atMs: number) =>
-  `${new Date(atMs).toLocaleDateString([], { day: 'numeric', month: 'short' })} ${clock(atMs)}`;
+import { clockTime, dateAndTime } from '../clinical/clinical-time';
+
+const clock = (atMs: number) => clockTime(atMs, { seconds: true });
+const dayAndClock = (atMs: number) => dateAndTime(atMs, { seconds: true });
 const one = (n: number) => n.toLocaleString([], { maximumFractionDigits: 1 });
 
 export const reviewStrings = {

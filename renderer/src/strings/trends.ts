@@ -1,11 +1,11 @@
 // The words of the trends view (part of strings.ts: every sentence a person reads, in one place).
 import type { AlarmPriority } from '../../../shared/model/schemas';
 
-// 24-hour times, as the clock in the bar shows them.
-const time = (atMs: number) =>
-  new Date(atMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const dayAndTime = (atMs: number) =>
-  `${new Date(atMs).toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time(atMs)}`;
+import { calendarDate, clockTime, dateAndTime } from '../clinical/clinical-time';
+
+// 24-hour times and ISO-like dates, as every screen writes them.
+const time = (atMs: number) => clockTime(atMs);
+const dayAndTime = (atMs: number) => dateAndTime(atMs);
 
 const priorityWords: Record<AlarmPriority, string> = {
   high: 'High priority',
@@ -39,7 +39,7 @@ export const trendsStrings = {
   at: dayAndTime,
   tableTime: time,
   axisTime: time,
-  day: (atMs: number) => new Date(atMs).toLocaleDateString([], { day: 'numeric', month: 'short' }),
+  day: (atMs: number) => calendarDate(atMs),
   alarms: 'Alarms in this range',
   alarmMark: (priority: AlarmPriority, message: string, atMs: number) =>
     `${priorityWords[priority]}: ${message}, ${dayAndTime(atMs)}`,

@@ -3,7 +3,8 @@
 import { useCallback, useState, type ReactNode } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
 import type { Alarm } from '../../../shared/model/schemas';
-import { BEDSIDE_NUMERICS, orderWaveforms, waveformColour } from '../clinical/parameters';
+import { orderWaveforms, waveformColour } from '../clinical/parameters';
+import { bedsideNumerics } from '../clinical/shown-numerics';
 import { AlarmBar } from '../components/AlarmBar';
 import { AlarmControls } from '../components/alarms/AlarmControls';
 import { AlarmLog } from '../components/alarms/AlarmLog';
@@ -113,7 +114,12 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
           {streamProblem}
         </p>
       )}
-      <AlarmBar alarms={alarms} onAcknowledge={acknowledge} audio={alarmAudio} />
+      <AlarmBar
+        alarms={alarms}
+        onAcknowledge={acknowledge}
+        audio={alarmAudio}
+        monitored={bed === null || bed.deviceIds.length > 0}
+      />
       <AlarmControls client={client} bedId={bedId} audio={alarmAudio} alarmsOff={alarmsOff} />
       {bed === null ? (
         <p className="bedside__waiting" role="status">
@@ -156,9 +162,10 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
           </div>
           <section className="bedside__numerics" aria-label={strings.numericsRegion}>
             <BedNumerics
-              parameters={BEDSIDE_NUMERICS}
+              parameters={bedsideNumerics(numerics)}
               numerics={numerics}
               alarms={alarms}
+              alarmsOff={alarmsOff}
               isCurrent={isCurrent}
               limits={alarmSettings?.limits}
             />

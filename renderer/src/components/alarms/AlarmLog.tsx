@@ -3,6 +3,9 @@
 import { useEffect, useState } from 'react';
 import type { AlarmLogItem } from '../../../../shared/api/contract';
 import type { WorkstationClient } from '../../../../shared/api/client';
+import { actorName } from '../../clinical/alarm-log-actor';
+import { timeOrDateAndTime } from '../../clinical/clinical-time';
+import { useNow } from '../../hooks/use-now';
 import { strings } from '../../strings';
 import { reasonOf } from '../../api/reason';
 
@@ -19,6 +22,7 @@ const LIMIT = 200;
 export function AlarmLog({ client, bedId, refreshKey }: AlarmLogProps) {
   const [items, setItems] = useState<AlarmLogItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const now = useNow(60_000);
 
   useEffect(() => {
     let current = true;
@@ -71,7 +75,9 @@ export function AlarmLog({ client, bedId, refreshKey }: AlarmLogProps) {
                 data-event={item.event}
                 data-priority={item.priority ?? undefined}
               >
-                <td className="alarm-log__time">{new Date(item.atMs).toLocaleTimeString()}</td>
+                <td className="alarm-log__time">
+                  {timeOrDateAndTime(item.atMs, now, { seconds: true })}
+                </td>
                 <td>{item.event}</td>
                 <td>{priorityText(item.priority)}</td>
                 <td>
@@ -80,7 +86,7 @@ export function AlarmLog({ client, bedId, refreshKey }: AlarmLogProps) {
                     <span className="alarm-log__tag"> ({strings.deviceOriginTag})</span>
                   )}
                 </td>
-                <td>{item.actor}</td>
+                <td data-testid="alarm-log-by">{actorName(item.actor)}</td>
                 <td>{item.reason ?? ''}</td>
               </tr>
             ))}

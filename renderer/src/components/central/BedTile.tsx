@@ -1,18 +1,26 @@
 // One bed on the central station: bed and patient, an ECG sweep (pleth where there is no ECG),
 // the key numerics, and the bed's most urgent alarm in its priority colour, flashing while it
-// sounds. One click (or Enter) opens the bed. The tile follows the bed's own live stream.
+// sounds. What silences or blinds the bed's alarms (audio off or paused, alarms off, no device) is
+// said in words with a symbol; a trace that stops says "No signal" as the bedside does. One click
+// (or Enter) opens the bed. The tile follows the bed's own live stream.
 import { memo, useEffect } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { Alarm, Bed, WaveformChannel } from '../../../../shared/model/schemas';
 import type { AlarmAudio } from '../../../../shared/model/alarms';
-import { BEDSIDE_NUMERICS, orderWaveforms, waveformColour } from '../../clinical/parameters';
+import { orderWaveforms, waveformColour } from '../../clinical/parameters';
 import { sortByUrgency } from '../../clinical/alarm-urgency';
 import { tilePriority } from '../../clinical/central-layout';
+import { bedStates } from '../../clinical/bed-states';
+import { tileNumerics } from '../../clinical/shown-numerics';
 import { navigate, routeHref } from '../../navigation';
 import { strings } from '../../strings';
 import { useBedLive } from '../../views/use-bed-live';
 import { SweepTrace } from '../waveform/SweepTrace';
+import { useFeedLiveness } from '../waveform/use-feed-liveness';
+import type { WaveformFeed } from '../waveform/waveform-feed';
 import { BedNumerics } from '../BedNumerics';
+import { StateIcon } from '../StateIcon';
+import { TileStates } from './TileStates';
 
 export interface BedTileProps {
   client: WorkstationClient;
@@ -24,13 +32,10 @@ export interface BedTileProps {
 /** The trace a tile draws: the first ECG, else whatever comes first in monitor order. */
 const firstWaveform = (channels: WaveformChannel[]) => orderWaveforms(channels).slice(0, 1);
 
-/** HR (or PR), SpO₂, RR: what a tile has room for; NIBP joins when the bed has one. */
-const TILE_NUMERICS = BEDSIDE_NUMERICS.slice(0, 3);
-
 export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: BedTileProps) {
   const bedId = listed.id;
   const { state, feeds, isCurrent } = useBedLive(client, bedId, firstWaveform);
-  const { bed, channels, numerics, alarms, alarmAudio, streamProblem } = state;
+  const { bed, channels, numerics, alarms, alarmAudio, alarmsOff, streamProblem } = state;
   useEffect(() => onAlarms(bedId, alarms, alarmAudio), [onAlarms, bedId, alarms, alarmAudio]);
 
   const channel = firstWaveform(channels)[0];
@@ -39,6 +44,13 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
   const top = ordered[0] ?? null;
   const patient = (bed ?? listed).patient;
   const label = (bed ?? listed).label;
+  const monitored = (bed ?? listed).deviceIds.length > 0;
+  const states = bedStates({
+    deviceCount: (bed ?? listed).deviceIds.length,
+    audio: alarmAudio,
+    alarmsOff,
+  });
+  const alarmLine = streamProblem !== null || top !== null;
   const href = routeHref({ view: 'bed', bedId });
 
   return (
@@ -48,6 +60,8 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
       data-priority={tilePriority(top)}
       data-state={top?.state ?? 'none'}
       data-kind={top?.kind ?? 'none'}
+      data-monitored={monitored}
+      data-audio={alarmAudio.mode}
       aria-label={label}
       onClick={(event) => {
         // A click anywhere on the tile opens the bed, as one click on a central station does.
@@ -75,26 +89,55 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
         role={top?.state === 'active' ? 'alert' : undefined}
       >
         {streamProblem ??
-          (top
-            ? `${top.message}${top.state === 'acknowledged' ? ` (${strings.central.acknowledged})` : ''}` +
-              (ordered.length > 1 ? ` · ${strings.central.alarmCount(ordered.length)}` : '')
-            : strings.central.noAlarms)}
+          (top ? (
+            `${top.message}${top.state === 'acknowledged' ? ` (${strings.central.acknowledged})` : ''}` +
+            (ordered.length > 1 ? ` · ${strings.central.alarmCount(ordered.length)}` : '')
+          ) : monitored ? (
+            strings.central.noAlarms
+          ) : (
+            <span className="tile__not-monitored">
+              <StateIcon name="unplugged" />
+              {strings.central.notMonitored}
+            </span>
+          ))}
       </p>
+      <TileStates states={alarmLine ? states : states.filter((s) => s.kind !== 'not-monitored')} />
       <div className="tile__body">
         {feed && channel ? (
-          <SweepTrace className="tile__trace" feed={feed} color={waveformColour(channel.refId)} />
+          <TileTrace feed={feed} color={waveformColour(channel.refId)} />
         ) : (
           <p className="tile__no-trace">{strings.central.noWaveform}</p>
         )}
         <div className="tile__numerics">
           <BedNumerics
-            parameters={TILE_NUMERICS}
+            parameters={tileNumerics(numerics, alarms)}
             numerics={numerics}
             alarms={alarms}
+            alarmsOff={alarmsOff}
             isCurrent={isCurrent}
+            compact
           />
         </div>
       </div>
     </article>
+  );
+});
+
+/** The tile's sweep; it stops looking live, and says so, within 2 s of its data stopping. */
+const TileTrace = memo(function TileTrace({ feed, color }: { feed: WaveformFeed; color: string }) {
+  const live = useFeedLiveness(feed);
+  return (
+    <div
+      className={live ? 'tile__trace-box' : 'tile__trace-box tile__trace-box--no-signal'}
+      data-testid="tile-trace"
+      data-live={live}
+    >
+      <SweepTrace className="tile__trace" feed={feed} color={color} />
+      {!live && (
+        <p className="tile__no-signal" role="status">
+          {strings.noSignal}
+        </p>
+      )}
+    </div>
   );
 });

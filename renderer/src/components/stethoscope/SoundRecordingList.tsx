@@ -1,5 +1,6 @@
 // The bed's stethoscope recordings: newest first, each with the patient it was kept with and the
 // heart rate found in it, playable along its phonocardiogram, and exportable as a WAV file.
+import { dateAndTime } from '../../clinical/clinical-time';
 import { useCallback, useEffect, useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import { base64ToBytes } from '../../../../shared/audio/base64';
@@ -169,7 +170,7 @@ export function SoundRecordingList(props: {
 }
 
 function describe(recording: SoundRecordingMetadata): string {
-  const when = new Date(recording.startedAt).toLocaleString();
+  const when = dateAndTime(recording.startedAt, { seconds: true });
   const parts = [when, siteName(recording.site), modeName(recording.mode), recording.label];
   return parts.filter(Boolean).join(' · ');
 }

@@ -1,5 +1,6 @@
 // The bed's ECG strips (PDF), newest first: alarm strips made by the workstation for high-priority
 // alarms and manual ones printed here. "Open PDF" fetches one and offers it to view or save.
+import { dateAndTime } from '../../clinical/clinical-time';
 import { useCallback, useEffect, useState } from 'react';
 import type { StripMetadata } from '../../../../shared/api/contract-strips';
 import type { WorkstationClient } from '../../../../shared/api/client';
@@ -165,7 +166,7 @@ export function StripsPanel({ client, bedId, bedLabel }: StripsPanelProps) {
 }
 
 function timeOf(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { hour12: false });
+  return dateAndTime(ms, { seconds: true });
 }
 
 /** "strip-bed-7-20261121-110900.pdf": the bed and the strip's start, in local time. */

@@ -12,7 +12,7 @@ import {
   type TrendGroup,
   type TrendParameter,
 } from './trend-groups';
-import { lastValueSlot, limitLines, type TrendGrid } from './trend-grid';
+import { lastValueSlot, limitLines, valueRange, type TrendGrid } from './trend-grid';
 import { useThemeName } from '../../theme';
 
 const t = strings.trends;
@@ -119,10 +119,13 @@ function TrendGraph({
     return () => chart.destroy();
   }, [group, grid, marks, settings, timeLabels, theme]);
 
+  // The value axis the chart draws (trend-grid.ts), exposed so a test can check the limits are on it.
+  const range = valueRange(grid, group.shown, limitLines(settings, group.shown));
   return (
     <figure
       className={`trend-graph${timeLabels ? ' trend-graph--time-axis' : ''}`}
       data-testid={`trend-graph-${group.id}`}
+      data-value-range={range ? range.map((v) => v.toFixed(2)).join(' ') : undefined}
     >
       <figcaption className="trend-graph__caption">
         {group.shown.map((p) => (

@@ -91,18 +91,33 @@ describe('limits and value range', () => {
     expect(limitLines(undefined, [HR])).toEqual([]);
   });
 
-  it('spans the data, takes in a near limit, and ignores a far one', () => {
+  it('spans the data and always takes in the normal limits', () => {
     const grid = trendGrid(
       [{ code: 'MDC_ECG_HEART_RATE', points: [point(0, 100, 5), point(1, 110, 5)] }],
       T0,
       T0 + 2 * MINUTE_MS,
     );
-    // Data 95–115; the high limit 120 is near, the low limit 50 is far.
+    // Data 95–115, limits 50 and 120: both limit lines are on the graph, with a margin.
     const [low, high] = valueRange(grid, [HR], limitLines(settings, [HR]))!;
-    expect(low).toBeGreaterThan(85);
-    expect(low).toBeLessThan(95);
+    expect(low).toBeLessThan(50);
+    expect(low).toBeGreaterThan(40);
     expect(high).toBeGreaterThan(120);
+    expect(high).toBeLessThan(130);
     expect(valueRange(trendGrid([], T0, T0 + MINUTE_MS), [HR], [])).toBeNull();
+  });
+
+  it('keeps the limit lines of a flat trace on the graph (issue 12: HR 74.5–75.5)', () => {
+    const grid = trendGrid(
+      [{ code: 'MDC_ECG_HEART_RATE', points: [point(0, 75, 0.5), point(1, 75, 0.5)] }],
+      T0,
+      T0 + 2 * MINUTE_MS,
+    );
+    const lines = limitLines(settings, [HR]).filter((line) => !line.extreme);
+    const [low, high] = valueRange(grid, [HR], limitLines(settings, [HR]))!;
+    for (const line of lines) {
+      expect(line.value).toBeGreaterThan(low);
+      expect(line.value).toBeLessThan(high);
+    }
   });
 });
 

@@ -115,8 +115,10 @@ export function limitLines(
 }
 
 /**
- * The value range of a graph: its data's min and max, widened to take in the normal (not
- * extreme) limits when they are near the data, padded a little so traces do not touch the edge.
+ * The value range of a graph: its data's min and max, always widened to take in the patient's
+ * normal (not extreme) limits, so a flat trace (HR 74.5–75.5) is read against its limits rather
+ * than magnified until they fall off the graph; an extreme limit is taken in when it is near the
+ * data. Padded a little so traces and limit lines do not touch the edge.
  */
 export function valueRange(
   grid: TrendGrid,
@@ -136,11 +138,17 @@ export function valueRange(
     }
   }
   if (!Number.isFinite(low) || !Number.isFinite(high)) return null;
+  const shown = new Set<string>(parameters.map((p) => p.code));
+  for (const line of limits) {
+    if (line.extreme || !shown.has(line.code)) continue;
+    low = Math.min(low, line.value);
+    high = Math.max(high, line.value);
+  }
   const span = Math.max(high - low, 1);
   for (const line of limits) {
-    if (line.extreme) continue;
-    if (line.value < low && low - line.value <= span) low = line.value;
-    if (line.value > high && line.value - high <= span) high = line.value;
+    if (!line.extreme || !shown.has(line.code)) continue;
+    if (line.value < low && low - line.value <= span * 0.25) low = line.value;
+    if (line.value > high && line.value - high <= span * 0.25) high = line.value;
   }
   const pad = Math.max((high - low) * 0.08, 0.5);
   return [low - pad, high + pad];

@@ -51,7 +51,7 @@ export const TREND_GROUPS: readonly TrendGroup[] = [
   },
   {
     id: 'resp',
-    unit: 'rpm',
+    unit: '/min',
     intermittent: false,
     parameters: [parameter('MDC_RESP_RATE', 0, PARAMETER_COLOURS.resp, 'rr')],
   },
