@@ -6,8 +6,9 @@ import { RENDERER_CSP_META } from './shared/security/csp';
 const here = (path: string) => resolve(import.meta.dirname, path);
 
 export default defineConfig({
-  // The Node side: the Electron shell, the `workstation` CLI (which is also the browser shell) and
-  // the store's worker thread. Dependencies stay external (native modules, PGlite's wasm files).
+  // The Node side: the Electron shell, the `workstation` CLI (which is also the browser shell), the
+  // store's and the strips' worker threads. Dependencies stay external (native modules, PGlite's
+  // wasm files).
   main: {
     build: {
       outDir: 'out/main',
@@ -16,6 +17,7 @@ export default defineConfig({
           index: here('electron/main/index.ts'),
           cli: here('electron/cli/index.ts'),
           'store-worker': here('electron/host/store/worker.ts'),
+          'strip-worker': here('electron/host/strips/strip-worker.ts'),
         },
       },
     },

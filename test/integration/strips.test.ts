@@ -1,8 +1,10 @@
 // ECG strips with real parts: a real workstation and PGlite on disk. (a) MIT-BIH record 101 is
-// imported as a bed and a manual strip printed through the api; the PDF is read back with poppler
-// (page size, header text, vector traces) and its first page rendered for the README. (b) A
-// HealthyPi 5 simulator on a real pseudo-terminal at SpO₂ 80 % raises a high-priority
-// Desaturation alarm, which produces exactly one alarm strip. Only the device is simulated.
+// imported as a bed, a patient admitted to it, and a manual strip printed through the api; the
+// PDF is read back with poppler (page size, header text with the patient's name as typed, vector
+// traces) and its first page rendered for the README; a second patient with an Arabic name
+// likewise. (b) A HealthyPi 5 simulator on a real pseudo-terminal at SpO₂ 80 % raises a
+// high-priority Desaturation alarm, which produces exactly one alarm strip. Only the device is
+// simulated.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import { openSerial } from '../../electron/host/devices/transports/serial';
 import type { ByteTransport } from '../../electron/host/devices/transports/byte-transport';
 import { healthypi5 } from '../../electron/host/devices/drivers/healthypi5';
 import { startWorkstation, type Workstation } from '../../electron/host/workstation';
+import { stripTimeRange } from '../../electron/host/strips/strip-time';
 
 const root = join(import.meta.dirname, '..', '..');
 const demo = join(root, 'resources', 'demo');
@@ -29,16 +32,19 @@ function call<T>(workstation: Workstation, method: string, params: unknown): Pro
   return workstation.router.request(method, params, NURSE) as Promise<T>;
 }
 
-/** Every content stream of the PDF, inflated: the drawing operators. */
+/** The page content streams of the PDF, inflated: the drawing operators (not the fonts). */
 function contentStreams(pdf: Buffer): string[] {
   const text = pdf.toString('latin1');
   const streams: string[] = [];
-  for (const match of text.matchAll(/<< \/Length (\d+) \/Filter \/FlateDecode >>\nstream\n/g)) {
+  for (const match of text.matchAll(/\/Length (\d+)\n\/Filter \/FlateDecode\n>>\nstream\n/g)) {
     const start = match.index + match[0].length;
-    streams.push(inflateSync(pdf.subarray(start, start + Number(match[1]))).toString('latin1'));
+    const stream = inflateSync(pdf.subarray(start, start + Number(match[1]))).toString('latin1');
+    if (/\bBT\b[\s\S]*\bET\b/.test(stream)) streams.push(stream);
   }
   return streams;
 }
+
+const ADMISSION = { birthDate: '1958-03-14', category: 'adult' } as const;
 
 async function waitFor<T>(what: string, check: () => Promise<T | null>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
@@ -76,6 +82,15 @@ describe('a manual strip of an imported record', () => {
       signals: readFileSync(join(demo, 'mitbih-101-5min.dat')).toString('base64'),
       startMs,
     });
+    // The name as the nurse types it: Cyrillic, Vietnamese and Chinese in one.
+    // The imported record's bed is bed-review-101; the admission makes it a live bed, by label.
+    await call(workstation, 'admitPatient', {
+      bedLabel: 'Review 101',
+      familyName: 'Ковалёва',
+      givenName: 'Đặng 王',
+      mrn: 'MRN-Ω-0101',
+      ...ADMISSION,
+    });
     const endMs = startMs + 95_000;
     const strip = await call<StripMetadata>(workstation, 'printStrip', {
       bedId: imported.bedId,
@@ -109,19 +124,22 @@ describe('a manual strip of an imported record', () => {
     expect(info).toMatch(/Page size:\s+841.89 x 595.276 pts \(A4\)/);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     expect(text).toContain('Manual strip');
-    expect(text).toContain('Bed: bed-review-101');
+    expect(text).toMatch(/Bed: Review 101\s+Patient: Ковалёва, Đặng 王\s+MRN: MRN-Ω-0101/);
+    expect(text).not.toContain('?');
     expect(text).toContain('Paper speed 25 mm/s');
     expect(text).toContain('ECG gain 10 mm/mV');
-    expect(text).toContain(new Date(endMs - 20_000).toISOString().slice(0, 19).replace('T', ' '));
+    // The span once, in the workstation's local time with its offset from UTC.
+    expect(text).toContain(`${stripTimeRange(endMs - 20_000, endMs)}, 20 s`);
     expect(text).toMatch(/MLII\s+10 mm\/mV/);
     expect(text).toMatch(/V1\s+10 mm\/mV/);
     expect(text).toContain('by nurse.test');
+    expect(text).toContain('A wave cut at the edge of the paper: it is taller than drawn.');
 
     // Two leads × two 10 s rows at 360 Hz: four polylines of 3600 points, vector, not images.
     const [content] = contentStreams(pdf);
     const lineCounts = content!.split(/\nS\n?/).map((p) => p.match(/ l$/gm)?.length ?? 0);
     expect(lineCounts.filter((n) => n >= 3590)).toHaveLength(4);
-    expect(pdf.toString('latin1')).not.toContain('/Image');
+    expect(pdf.toString('latin1')).not.toMatch(/\/Subtype \/Image/);
 
     const screenshots = join(root, 'test-results', 'screenshots');
     mkdirSync(screenshots, { recursive: true });
@@ -141,6 +159,39 @@ describe('a manual strip of an imported record', () => {
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
     copyFileSync(join(screenshots, 'strip.png'), join(root, 'docs', 'screenshots', 'strip.png'));
+  });
+
+  it('prints an Arabic name shaped and right to left', async () => {
+    await call(workstation, 'dischargePatient', { bedId: 'bed-review-101' });
+    await call(workstation, 'admitPatient', {
+      bedLabel: 'Review 101',
+      familyName: 'الحسيني',
+      givenName: 'فاطمة',
+      mrn: 'MRN-0102',
+      ...ADMISSION,
+    });
+    const strip = await call<StripMetadata>(workstation, 'printStrip', {
+      bedId: 'bed-review-101',
+      endMs: Date.now() - 10 * 60_000 + 60_000,
+    });
+    const { pdfBase64 } = await call<{ pdfBase64: string }>(workstation, 'getStrip', {
+      id: strip.id,
+    });
+    const file = join(dir, 'arabic.pdf');
+    writeFileSync(file, Buffer.from(pdfBase64, 'base64'));
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    // Each word in the order typed; poppler reads the visual order back.
+    expect(text).toContain('الحسيني');
+    expect(text).toContain('فاطمة');
+    expect(text).toContain('MRN: MRN-0102');
+    // On the page the family name, typed first, is rightmost: it is read first.
+    const bbox = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+    const xOf = (word: string) => {
+      const visual = [...word].reverse().join('');
+      const found = new RegExp(`<word xMin="([\\d.]+)"[^>]*>[^<]*${visual}`).exec(bbox);
+      return Number(found?.[1]);
+    };
+    expect(xOf('الحسيني')).toBeGreaterThan(xOf('فاطمة'));
   });
 
   it('refuses a strip of a bed that does not exist and one that ends in the future', async () => {
@@ -241,7 +292,7 @@ describe('an automatic alarm strip', () => {
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     expect(text).toContain('Alarm strip: Desaturation');
     expect(text).toContain('Bed: Bed 7');
-    expect(text).toMatch(/At the alarm: .*SpO2 80 %/);
+    expect(text).toMatch(/At the alarm: .*SpO₂ 80 %/);
     expect(text).toMatch(/ECG\s+uncalibrated/);
     expect(text).toMatch(/Pleth \(IR\)\s+uncalibrated/);
     expect(text).toMatch(/Resp \(BioZ\)\s+uncalibrated/);

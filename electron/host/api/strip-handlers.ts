@@ -11,6 +11,7 @@ import {
   type StripPatient,
   type StripStore,
 } from '../strips/strip-printer';
+import type { RenderStripPdf } from '../strips/strip-render';
 import type { ApiHandlers } from './router';
 
 type StripRequests = Pick<ApiHandlers['requests'], 'printStrip' | 'listStrips' | 'getStrip'>;
@@ -25,8 +26,11 @@ export interface StripBed {
 export function stripHandlers(
   store: StripStore,
   bedOf: (bedId: string) => Promise<StripBed | null>,
+  /** Makes the PDF off the main thread (the workstation's strip worker). */
+  render: RenderStripPdf,
   now: () => number = Date.now,
 ): StripRequests {
+  const printer = { store, render };
   const bedOrThrow = async (bedId: string) => {
     const bed = await bedOf(bedId);
     if (!bed) throw new ApiError('not_found', `There is no bed "${bedId}" on this workstation.`);
@@ -44,7 +48,7 @@ export function stripHandlers(
         );
       }
       const toMs = Math.min(endMs ?? createdAtMs, createdAtMs);
-      const strip = await printStrip(store, {
+      const strip = await printStrip(printer, {
         bedId,
         bedLabel: bed.label,
         patient: bed.patient,

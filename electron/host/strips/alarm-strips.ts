@@ -1,6 +1,7 @@
 // Automatic alarm strips: when a high-priority alarm is raised (or escalates to high), a strip of
 // 10 s before and 10 s after it is printed once those 10 s after have reached the store. Once per
-// alarm, however often it is seen (and the store refuses a second one for the same alarm too).
+// alarm, however often it is seen (and the store refuses a second one for the same alarm too). A
+// strip lost to a dying strip worker is printed again, once.
 import { ALARM_STRIP_HALF_S } from '../../../shared/api/contract-strips';
 import type { Numeric } from '../../../shared/model/schemas';
 import type { AlarmLogEntry } from '../alarms/alarm-system';
@@ -13,6 +14,8 @@ import {
   type StripRequest,
   type StripStore,
 } from './strip-printer';
+import type { StripRenderer } from './strip-renderer';
+import { wasInterrupted } from './strip-interrupted';
 
 /** Time for the samples of the last 10 s to arrive from the device and be queued for the store. */
 export const ARRIVAL_ALLOWANCE_MS = 1_500;
@@ -35,7 +38,19 @@ export interface AlarmStripOptions {
   print(request: StripRequest): Promise<StoredStrip | null>;
   log(message: string): void;
   timers?: AlarmStripTimers;
+  /**
+   * Readies the printer (starts the strip worker, which reads its fonts and warms up in its own
+   * thread) once, `warmUpAfterMs` after the start, so the first alarm strip does not wait for it.
+   */
+  warmUp?: () => Promise<void>;
+  warmUpAfterMs?: number;
 }
+
+/**
+ * Long enough that a workstation that only starts and stops (tests, a restart) never spends the
+ * worker's seconds of CPU on a busy machine.
+ */
+export const WARM_UP_AFTER_MS = 30_000;
 
 const systemTimers: AlarmStripTimers = {
   now: () => Date.now(),
@@ -51,10 +66,22 @@ export class AlarmStrips {
   readonly #pending = new Map<string, unknown>();
   readonly #printing = new Set<Promise<unknown>>();
   #stopped = false;
+  #warmUp: unknown = null;
 
   constructor(options: AlarmStripOptions) {
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
+    const { warmUp } = options;
+    if (warmUp) {
+      this.#warmUp = this.#timers.setTimeout(() => {
+        this.#warmUp = null;
+        warmUp().catch((error: unknown) =>
+          this.#options.log(
+            `Strips cannot be printed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+      }, options.warmUpAfterMs ?? WARM_UP_AFTER_MS);
+    }
   }
 
   /** Looks at what changed in a bed's alarms and schedules a strip for each new high alarm. */
@@ -100,6 +127,7 @@ export class AlarmStrips {
   /** Cancels the strips not yet due and waits for those being printed. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    if (this.#warmUp !== null) this.#timers.clearTimeout(this.#warmUp);
     for (const handle of this.#pending.values()) this.#timers.clearTimeout(handle);
     this.#pending.clear();
     await Promise.allSettled([...this.#printing]);
@@ -108,6 +136,14 @@ export class AlarmStrips {
   #print(request: StripRequest): void {
     const printing = this.#options
       .print(request)
+      .catch((error: unknown) => {
+        if (!wasInterrupted(error)) throw error;
+        this.#options.log(
+          `The alarm strip of ${request.bedLabel} (${request.alarmMessage}) was lost with the ` +
+            'strip printer; printing it again.',
+        );
+        return this.#options.print(request);
+      })
       .then((strip) => {
         if (strip) {
           this.#options.log(`alarm strip of ${request.bedLabel} stored: ${request.alarmMessage}`);
@@ -135,6 +171,7 @@ export class AlarmStrips {
 export function workstationAlarmStrips(
   beds: ReadonlyMap<string, BedState>,
   store: StripStore,
+  renderer: Pick<StripRenderer, 'render' | 'start'>,
   log: (message: string) => void,
 ): AlarmStrips {
   return new AlarmStrips({
@@ -144,7 +181,8 @@ export function workstationAlarmStrips(
       const numerics = Object.fromEntries(bed.numerics);
       return { label: bed.label, patient: stripPatientOf(bed), numerics };
     },
-    print: (request) => printStrip(store, request),
+    print: (request) => printStrip({ store, render: renderer.render }, request),
     log,
+    warmUp: () => renderer.start(),
   });
 }

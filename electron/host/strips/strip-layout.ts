@@ -1,8 +1,10 @@
-// Lays out an ECG strip as PDF pages, the way a recorder prints it: a header (bed, patient, time
-// span in local time and UTC, kind, paper speed and gain), rows of 10 s on 1 mm / 5 mm grid paper
-// at 25 mm/s and 10 mm/mV, ECG with its 1 mV calibration pulse, pleth and respiration bands, the
-// numerics at the event. Pure: inputs in, pages out. Gaps in the signal stay gaps.
-import { A4_LANDSCAPE, PdfPage, type PaperSize, type Rgb } from './pdf-writer';
+// Lays out an ECG strip as pages, the way a recorder prints it: a header (bed, patient, the time
+// span, kind, paper speed and gain, a legend), rows of 10 s on 1 mm / 5 mm grid paper at 25 mm/s
+// and 10 mm/mV, ECG with its 1 mV calibration pulse, pleth and respiration bands, the numerics at
+// the event. Pure: inputs in, pages of drawing operations out. Gaps in the signal stay gaps.
+import { A4_LANDSCAPE, StripPage, type PaperSize, type PointMm, type Rgb } from './strip-drawing';
+import { stripTimeRange, stripTimestamp, localTime } from './strip-time';
+import { clipToPaper } from './trace-clip';
 
 export const PAPER_SPEED_MM_PER_S = 25;
 export const ECG_GAIN_MM_PER_MV = 10;
@@ -59,8 +61,10 @@ export interface StripInput {
 const MARGIN_MM = 12;
 /** Room left of the traces for the calibration pulse. */
 const CALIBRATION_MM = 10;
-const HEADER_BOTTOM_MM = 42;
+const HEADER_BOTTOM_MM = 46;
 const ROW_GAP_MM = 7;
+/** Paper above a row's first band, where its R waves rise (0.5 mV at 10 mm/mV). */
+const ROW_HEADROOM_MM = 5;
 const BAND_MM: Record<TraceKind, number> = { ecg: 30, pleth: 15, resp: 15 };
 /** A fitted (uncalibrated) trace fills this part of its band. */
 const FIT_FRACTION = 0.8;
@@ -71,6 +75,8 @@ const MINOR_LINE: Rgb = [0.96, 0.72, 0.72];
 const MAJOR_LINE: Rgb = [0.88, 0.36, 0.36];
 const INK: Rgb = [0, 0, 0];
 const EVENT_INK: Rgb = [0.1, 0.2, 0.75];
+/** A wave cut at the edge of the paper. */
+const CUT_INK: Rgb = [0.75, 0.05, 0.05];
 
 export function stripTitle(header: Pick<StripHeader, 'kind' | 'alarmMessage'>): string {
   return header.kind === 'alarm'
@@ -84,27 +90,30 @@ export function layoutStrip({
   traces,
   numerics,
   paper = A4_LANDSCAPE,
-}: StripInput): PdfPage[] {
+}: StripInput): StripPage[] {
   const rowCount = Math.max(1, Math.ceil((header.toMs - header.fromMs) / (ROW_SECONDS * 1000)));
   const bands = traces.length > 0 ? traces.map((t) => BAND_MM[t.kind]) : [BAND_MM.ecg];
-  const rowHeight = bands.reduce((a, b) => a + b, 0);
+  const rowHeight = ROW_HEADROOM_MM + bands.reduce((a, b) => a + b, 0);
   const scales = traces.map((trace) => traceScale(trace));
-  const pages: PdfPage[] = [];
-  let page: PdfPage | null = null;
+  const anyCalibrated = scales.some((scale) => scale.calibrated);
+  const pages: StripPage[] = [];
+  let page: StripPage | null = null;
   let y = 0;
   for (let row = 0; row < rowCount; row++) {
     if (!page || y + rowHeight + 6 > paper.heightMm - MARGIN_MM) {
-      page = new PdfPage(paper);
+      page = new StripPage(paper);
       pages.push(page);
-      drawHeader(page, header, numerics);
+      drawHeader(page, header, numerics, anyCalibrated, paper);
       y = HEADER_BOTTOM_MM;
     }
     const rowFromMs = header.fromMs + row * ROW_SECONDS * 1000;
     const rowToMs = Math.min(header.toMs, rowFromMs + ROW_SECONDS * 1000);
     drawGrid(page, y, rowHeight, paper);
-    let bandTop = y;
+    const rowPaper = { topMm: y, bottomMm: y + rowHeight };
+    let bandTop = y + ROW_HEADROOM_MM;
     traces.forEach((trace, i) => {
-      drawTrace(page!, trace, scales[i]!, bandTop, bands[i]!, rowFromMs, rowToMs);
+      const band = { topMm: bandTop, heightMm: bands[i]! };
+      drawTrace(page!, trace, scales[i]!, band, rowPaper, rowFromMs, rowToMs);
       bandTop += bands[i]!;
     });
     if (traces.length === 0) {
@@ -130,47 +139,86 @@ function traceX(seconds: number): number {
   return MARGIN_MM + CALIBRATION_MM + seconds * PAPER_SPEED_MM_PER_S;
 }
 
-function drawHeader(page: PdfPage, header: StripHeader, numerics: readonly StripNumeric[]): void {
-  page.fillColor(INK).text(MARGIN_MM, 15, 13, stripTitle(header), 'bold');
+function drawHeader(
+  page: StripPage,
+  header: StripHeader,
+  numerics: readonly StripNumeric[],
+  anyCalibrated: boolean,
+  paper: PaperSize,
+): void {
+  // Names and labels are their own spans: each is ordered on its own (an Arabic name never
+  // reorders the words around it), and a long line is made smaller rather than cut.
+  const lineMm = { maxWidthMm: paper.widthMm - 2 * MARGIN_MM };
+  page.fillColor(INK).text(MARGIN_MM, 15, 13, [stripTitle(header)], 'bold', lineMm);
   const patient = header.patient
-    ? `Patient: ${header.patient.name}${header.patient.mrn ? `   MRN: ${header.patient.mrn}` : ''}`
-    : 'Patient: not admitted';
-  page.text(MARGIN_MM, 21.5, 10, `Bed: ${header.bedLabel}   ${patient}`, 'bold');
-  const local = `${localTime(header.fromMs, header.timeZone)} to ${localTime(header.toMs, header.timeZone, true)}`;
-  const utc = `${utcTime(header.fromMs)} to ${utcTime(header.toMs).slice(11)} UTC`;
-  page.text(MARGIN_MM, 27, 9, `${local}   (${utc})`);
+    ? [
+        '   Patient: ',
+        header.patient.name,
+        ...(header.patient.mrn ? ['   MRN: ', header.patient.mrn] : []),
+      ]
+    : ['   Patient: not admitted'];
+  page.text(MARGIN_MM, 21.5, 10, ['Bed: ', header.bedLabel, ...patient], 'bold', lineMm);
   const seconds = Math.round((header.toMs - header.fromMs) / 1000);
+  page.text(
+    MARGIN_MM,
+    27,
+    9,
+    [stripTimeRange(header.fromMs, header.toMs, header.timeZone), `, ${seconds} s`],
+    'regular',
+    lineMm,
+  );
   page.text(
     MARGIN_MM,
     32.5,
     9,
-    `${seconds} s   Paper speed ${PAPER_SPEED_MM_PER_S} mm/s   ECG gain ${ECG_GAIN_MM_PER_MV} mm/mV   Grid 1 mm / 5 mm`,
+    `Paper speed ${PAPER_SPEED_MM_PER_S} mm/s   ECG gain ${ECG_GAIN_MM_PER_MV} mm/mV   Grid 1 mm / 5 mm`,
+    'regular',
+    lineMm,
   );
   const at = header.eventMs != null ? 'At the alarm' : 'Numerics';
   const values = numerics.map((n) => `${n.label} ${formatValue(n.value)} ${n.unit}`).join('   ');
-  page.text(MARGIN_MM, 38, 9, `${at}: ${values || 'none stored'}`);
+  page.text(MARGIN_MM, 38, 9, [`${at}: `, values || 'none stored'], 'regular', lineMm);
+  if (anyCalibrated) {
+    drawCutMark(page, MARGIN_MM + 1, 42.6, 'top');
+    page
+      .fillColor(INK)
+      .text(
+        MARGIN_MM + 3,
+        43.5,
+        7.5,
+        `A wave cut at the edge of the paper: it is taller than drawn. ECG is drawn at ${ECG_GAIN_MM_PER_MV} mm/mV ` +
+          'to its full height, across the band next to it, as on a 12-lead print.',
+        'regular',
+        { maxWidthMm: paper.widthMm - 2 * MARGIN_MM - 3 },
+      );
+  }
 }
 
 function drawFooter(
-  page: PdfPage,
+  page: StripPage,
   header: StripHeader,
   pageNumber: number,
   pageCount: number,
   paper: PaperSize,
 ): void {
-  const made = `Printed ${localTime(header.createdAtMs, header.timeZone)} by ${header.actor}`;
   page
     .fillColor(INK)
     .text(
       MARGIN_MM,
       paper.heightMm - 6,
       7,
-      `${made}   Clinical Workstation (not a certified medical device)   Page ${pageNumber} of ${pageCount}`,
+      [
+        `Printed ${stripTimestamp(header.createdAtMs, header.timeZone)} by `,
+        header.actor,
+        `   Clinical Workstation (not a certified medical device)   Page ${pageNumber} of ${pageCount}`,
+      ],
+      'regular',
+      { maxWidthMm: paper.widthMm - 2 * MARGIN_MM },
     );
 }
 
 /** Pink paper with 1 mm minor and 5 mm major lines, as wide as one 10 s row. */
-function drawGrid(page: PdfPage, top: number, height: number, paper: PaperSize): void {
+function drawGrid(page: StripPage, top: number, height: number, paper: PaperSize): void {
   const left = MARGIN_MM;
   const right = Math.min(traceX(ROW_SECONDS), paper.widthMm - MARGIN_MM / 2);
   page.fillColor(PAPER).fillRect(left, top, right - left, height);
@@ -233,27 +281,37 @@ export function traceScale(trace: StripTrace): TraceScale {
   };
 }
 
+interface Band {
+  topMm: number;
+  heightMm: number;
+}
+
+/**
+ * The trace at its scale around its band's centre line. It may leave its band (drawn on across the
+ * row, as a 12-lead print does: clipping would hide the voltage a reader measures); only at the
+ * edge of the row's paper is it cut, and a mark says so.
+ */
 function drawTrace(
-  page: PdfPage,
+  page: StripPage,
   trace: StripTrace,
   scale: TraceScale,
-  top: number,
-  height: number,
+  band: Band,
+  rowPaper: { topMm: number; bottomMm: number },
   rowFromMs: number,
   rowToMs: number,
 ): void {
-  const centre = top + height / 2;
+  const centre = band.topMm + band.heightMm / 2;
   const wording = scale.calibrated
     ? `${ECG_GAIN_MM_PER_MV} mm/mV`
     : trace.scale === null
       ? 'uncalibrated'
       : 'scaled to fit';
-  page.fillColor(INK).text(MARGIN_MM + 1, top + 3.2, 7, `${trace.label}  ${wording}`, 'bold');
+  page
+    .fillColor(INK)
+    .text(MARGIN_MM + 1, band.topMm + 3.2, 7, [trace.label, `  ${wording}`], 'bold');
   if (scale.calibrated) drawCalibrationPulse(page, centre);
   const periodMs = 1000 / trace.rateHz;
-  const yOf = (raw: number) =>
-    Math.min(top + height, Math.max(top, centre - (raw - scale.centreCount) * scale.mmPerCount));
-  page.strokeColor(INK).lineWidth(0.3).roundJoins();
+  const yOf = (raw: number) => centre - (raw - scale.centreCount) * scale.mmPerCount;
   for (const segment of trace.segments) {
     const first = Math.max(0, Math.ceil((rowFromMs - segment.t0Ms) / periodMs - 1e-9));
     const end = Math.min(
@@ -261,17 +319,31 @@ function drawTrace(
       Math.ceil((rowToMs - segment.t0Ms) / periodMs - 1e-9),
     );
     if (end - first < 2) continue;
-    const points: [number, number][] = [];
+    const points: PointMm[] = [];
     for (let k = first; k < end; k++) {
       const seconds = (segment.t0Ms + k * periodMs - rowFromMs) / 1000;
       points.push([traceX(seconds), yOf(segment.values[k]!)]);
     }
-    page.polyline(points);
+    const { pieces, cuts } = clipToPaper(points, rowPaper.topMm, rowPaper.bottomMm);
+    page.strokeColor(INK).lineWidth(0.3).roundJoins().polylines(pieces);
+    for (const cut of cuts) {
+      drawCutMark(page, cut.xMm, cut.edge === 'top' ? rowPaper.topMm : rowPaper.bottomMm, cut.edge);
+    }
   }
 }
 
+/** A red triangle at the edge of the paper, pointing where the wave went on. */
+function drawCutMark(page: StripPage, xMm: number, edgeMm: number, edge: 'top' | 'bottom'): void {
+  const inward = edge === 'top' ? 1 : -1;
+  page.fillColor(CUT_INK).fillPolygon([
+    [xMm - 0.9, edgeMm + inward * 1.6],
+    [xMm + 0.9, edgeMm + inward * 1.6],
+    [xMm, edgeMm],
+  ]);
+}
+
 /** 1 mV for 200 ms: 10 mm high, 5 mm wide at 25 mm/s and 10 mm/mV. */
-function drawCalibrationPulse(page: PdfPage, baseline: number): void {
+function drawCalibrationPulse(page: StripPage, baseline: number): void {
   const x = MARGIN_MM + 2;
   const pulseMm = 0.2 * PAPER_SPEED_MM_PER_S;
   const top = baseline - ECG_GAIN_MM_PER_MV;
@@ -288,7 +360,7 @@ function drawCalibrationPulse(page: PdfPage, baseline: number): void {
     ]);
 }
 
-function drawEvent(page: PdfPage, x: number, top: number, height: number): void {
+function drawEvent(page: StripPage, x: number, top: number, height: number): void {
   page
     .strokeColor(EVENT_INK)
     .lineWidth(0.35)
@@ -298,7 +370,7 @@ function drawEvent(page: PdfPage, x: number, top: number, height: number): void 
 
 /** Local times under the row, every 2 s. */
 function drawTimeScale(
-  page: PdfPage,
+  page: StripPage,
   rowFromMs: number,
   rowToMs: number,
   bottom: number,
@@ -306,7 +378,7 @@ function drawTimeScale(
 ): void {
   page.fillColor(INK);
   for (let s = 0; rowFromMs + s * 1000 <= rowToMs; s += 2) {
-    const label = localTime(rowFromMs + s * 1000, timeZone, true);
+    const label = localTime(rowFromMs + s * 1000, timeZone).time;
     page.text(traceX(s) - (s === 0 ? 0 : 5), bottom + 3.5, 6.5, label);
   }
 }
@@ -319,31 +391,4 @@ function median(values: readonly number[]): number {
 
 function formatValue(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
-}
-
-/** "2026-11-21 08:05:09" in the zone (the workstation's when absent); time only if asked. */
-export function localTime(ms: number, timeZone?: string, timeOnly = false): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    })
-      .formatToParts(new Date(ms))
-      .map((part) => [part.type, part.value]),
-  );
-  const time = `${parts.hour}:${parts.minute}:${parts.second}`;
-  return timeOnly
-    ? time
-    : `${parts.year}-${parts.month}-${parts.day} ${time} ${parts.timeZoneName}`;
-}
-
-function utcTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }

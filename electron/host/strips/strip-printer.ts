@@ -1,12 +1,13 @@
 // Prints a strip from the store: flushes what is queued (the journal holds the last seconds), reads
-// the bed's ECG, pleth and respiration over the span, lays them out as a PDF and keeps it with the
-// bed. Used by the manual "print strip" request and by the automatic alarm strips.
+// the bed's ECG, pleth and respiration over the span, has them laid out as a PDF (by the strip
+// worker: strip-renderer.ts) and keeps it with the bed. Used by the manual "print strip" request
+// and by the automatic alarm strips.
 import { MDC } from '../../../shared/codes/mdc';
 import type { Numeric } from '../../../shared/model/schemas';
 import type { ChannelRecord, Store, StoredStrip, WaveformSegment } from '../store/client';
-import { writePdf } from './pdf-writer';
+import { ApiError } from '../../../shared/api/errors';
+import type { RenderStripPdf } from './strip-render';
 import {
-  layoutStrip,
   stripTitle,
   type StripHeader,
   type StripNumeric,
@@ -58,9 +59,13 @@ export function traceKindOf(channel: Pick<ChannelRecord, 'channel' | 'label'>): 
   return null;
 }
 
-/** Makes the strip's PDF and stores it; null when that alarm has its strip already. */
+/**
+ * Has the strip's PDF made by `render` and stores it; null when that alarm has its strip already.
+ * A strip that cannot be made is an ApiError in words for the nurse, made from (`cause`) the
+ * renderer's error.
+ */
 export async function printStrip(
-  store: StripStore,
+  { store, render }: { store: StripStore; render: RenderStripPdf },
   request: StripRequest,
 ): Promise<StoredStrip | null> {
   // Samples of the last seconds may still be queued in memory or the journal's batch.
@@ -85,14 +90,21 @@ export async function printStrip(
     actor: request.actor,
     ...(request.timeZone ? { timeZone: request.timeZone } : {}),
   };
-  const pages = layoutStrip({
+  const input = {
     header,
     traces: stripTraces(channels, segments),
     numerics: stripNumerics(request.numerics),
-  });
-  const pdf = writePdf(pages, {
+  };
+  const info = {
     title: `${stripTitle(header)} - ${request.bedLabel}`,
     createdAtMs: request.createdAtMs,
+  };
+  // The api passes an ApiError's words on to the nurse (anything else reads "Internal error").
+  const pdf = await render(input, info).catch((error: unknown) => {
+    const why = error instanceof Error ? error.message : String(error);
+    const refusal = new ApiError('internal', `The strip could not be printed. ${why}`);
+    refusal.cause = error;
+    throw refusal;
   });
   return store.saveStrip({
     bedId: request.bedId,
@@ -170,16 +182,18 @@ export function stripNumerics(numerics: Readonly<Record<string, Numeric>>): Stri
   });
 }
 
-/** The patient of a bed snapshot, read defensively (the field is new and may be absent). */
+/**
+ * The patient of a bed snapshot, read defensively (the field is new and may be absent). The name
+ * as typed and as on screen ("family, given"): upper-casing would change letters in some
+ * languages (Turkish i, German ß).
+ */
 export function stripPatientOf(bed: unknown): StripPatient | null {
   const patient = (bed as { patient?: unknown } | null)?.patient as
     { familyName?: unknown; givenName?: unknown; mrn?: unknown; name?: unknown } | null | undefined;
   if (!patient || typeof patient !== 'object') return null;
   const name =
     typeof patient.familyName === 'string'
-      ? [patient.familyName.toUpperCase(), patient.givenName]
-          .filter((s) => typeof s === 'string' && s)
-          .join(', ')
+      ? [patient.familyName, patient.givenName].filter((s) => typeof s === 'string' && s).join(', ')
       : typeof patient.name === 'string'
         ? patient.name
         : '';
