@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startWorkstation, type Workstation } from '../host/workstation';
 import { admitDemoPatients, startDemo, type Demo } from '../host/demo';
-import { parseDeviceSpec, type DeviceConfig } from '../host/devices/device-config';
+import { dataDirFromArgv, devicesFromArgv } from './argv';
 import { bindIpc } from './ipc';
 import {
-  navigationAllowed,
+  guardNavigation,
   permissionAllowed,
   secureWindowOptions,
   trustedSenderUrl,
@@ -23,6 +23,10 @@ let workstation: Workstation | null = null;
 let demo: Demo | null = null;
 let window: BrowserWindow | null = null;
 
+// The window sounds alarms from the start: a browser's rule that audio waits for a click does
+// not apply to a monitoring screen (the renderer tells the host whether it can sound, either way).
+app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
+
 if (!app.requestSingleInstanceLock()) {
   // A second copy would fight the first for the serial ports and the data store.
   app.quit();
@@ -31,13 +35,7 @@ if (!app.requestSingleInstanceLock()) {
     if (window?.isMinimized()) window.restore();
     window?.focus();
   });
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!navigationAllowed(url)) event.preventDefault();
-    });
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
+  app.on('web-contents-created', (_event, contents) => guardNavigation(contents));
   app.whenReady().then(start, (error: unknown) => fail(error));
   app.on('window-all-closed', () => void shutdown());
 }
@@ -51,12 +49,18 @@ async function start(): Promise<void> {
     permissionAllowed(permission, details.mediaType ? [details.mediaType] : []),
   );
 
-  const devices = devicesFromArgv(process.argv);
+  const devices = devicesFromArgv(process.argv, (message) => console.error(message));
   if (process.argv.includes('--demo')) {
     demo = await startDemo();
     devices.push(...demo.beds.flatMap((bed) => bed.devices));
   }
-  workstation = await startWorkstation({ dataDir: join(app.getPath('userData'), 'data'), devices });
+  const dataDir = dataDirFromArgv(process.argv, join(app.getPath('userData'), 'data'));
+  workstation = await startWorkstation({
+    dataDir,
+    devices,
+    // The demo's simulated blood-pressure monitor stands in for a USB one, as with `serve --demo`.
+    ...(demo ? { openHid: demo.openHid } : {}),
+  });
   if (demo) await admitDemoPatients(workstation, demo, console.log);
   bindIpc(ipcMain, workstation.router, (url) => trustedSenderUrl(url, rendererIndexUrl));
 
@@ -69,19 +73,6 @@ async function start(): Promise<void> {
       console.error('update check failed:', error);
     });
   }
-}
-
-function devicesFromArgv(argv: string[]): DeviceConfig[] {
-  const devices: DeviceConfig[] = [];
-  argv.forEach((arg, i) => {
-    const value =
-      arg === '--device' ? argv[i + 1] : arg.startsWith('--device=') ? arg.slice(9) : undefined;
-    if (value === undefined) return;
-    const parsed = parseDeviceSpec(value);
-    if (typeof parsed === 'string') console.error(parsed);
-    else devices.push(parsed);
-  });
-  return devices;
 }
 
 async function shutdown(): Promise<void> {

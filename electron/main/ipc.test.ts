@@ -5,14 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { IpcMain } from 'electron';
-import { bindIpc, IPC_REQUEST, IPC_SUBSCRIBE } from './ipc';
-import { createRouter, type ApiHandlers } from '../host/api/router';
+import { answerRequest, bindIpc, IPC_REQUEST, IPC_SUBSCRIBE } from './ipc';
+import { createRouter, type ApiHandlers, type ApiRouter } from '../host/api/router';
 import { ApiError } from '../../shared/api/errors';
 import { quietBedAlarms } from '../../shared/model/alarm-defaults';
 
 const TRUSTED = 'file:///app/out/renderer/index.html';
 
-function fakeIpcMain() {
+function fakeIpcMain(): {
+  ipcMain: IpcMain;
+  invoke: (url: string, ...args: unknown[]) => unknown;
+  send: (url: string, message: unknown, port: MessagePort) => unknown;
+  sendRaw: (event: unknown, message: unknown) => unknown;
+} {
   const handlers = new Map<string, (...args: unknown[]) => unknown>();
   const listeners = new Map<string, (...args: unknown[]) => unknown>();
   const ipcMain = {
@@ -25,6 +30,7 @@ function fakeIpcMain() {
       handlers.get(IPC_REQUEST)!({ senderFrame: { url } }, ...args),
     send: (url: string, message: unknown, port: MessagePort) =>
       listeners.get(IPC_SUBSCRIBE)!({ senderFrame: { url }, ports: [port] }, message),
+    sendRaw: (event: unknown, message: unknown) => listeners.get(IPC_SUBSCRIBE)!(event, message),
   };
 }
 
@@ -55,6 +61,7 @@ describe('desktop shell IPC binding', () => {
           });
           return () => unsubscribed++;
         },
+        screen: () => () => {},
       },
     },
     () => {},
@@ -107,6 +114,105 @@ describe('desktop shell IPC binding', () => {
     const reply = nextMessage(port1);
     ipc.send(TRUSTED, { stream: 'nope', params: {} }, port2);
     expect(await reply).toMatchObject({ type: 'error', error: { code: 'unknown_method' } });
+    port1.close();
+  });
+});
+
+describe('desktop shell IPC: a failure answers its own call only', () => {
+  const logged: string[] = [];
+  let unsubscribed = 0;
+  let calls = 0;
+  const router = createRouter(
+    {
+      requests: {
+        getStatus: () => {
+          calls++;
+          if (calls === 1) throw undefined; // not every throw is an Error
+          return { devices: [], beds: [] };
+        },
+      } as unknown as ApiHandlers['requests'],
+      streams: {
+        bedLive: ({ bedId }: { bedId: string }, emit: (event: unknown) => void) => {
+          if (bedId === 'broken') throw new TypeError('bed state is broken');
+          // A function cannot cross a port: postMessage throws DataCloneError.
+          emit({ type: 'device', device: { render: () => {} } } as never);
+          return () => unsubscribed++;
+        },
+      } as unknown as ApiHandlers['streams'],
+    },
+    (message) => logged.push(message),
+  );
+  const ipc = fakeIpcMain();
+  bindIpc(
+    ipc.ipcMain,
+    router,
+    (url) => url === TRUSTED,
+    (message) => logged.push(message),
+  );
+
+  it('answers a handler that throws with "internal", then the next call normally', async () => {
+    expect(await ipc.invoke(TRUSTED, 'getStatus', {})).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+    expect(await ipc.invoke(TRUSTED, 'getStatus', {})).toEqual({
+      ok: true,
+      result: { devices: [], beds: [] },
+    });
+    expect(logged).toContain('api: getStatus failed (params: {}, by desktop-user)');
+  });
+
+  it('answers in an envelope even when a router throws synchronously, and logs the call', async () => {
+    const broken: ApiRouter = {
+      request: () => {
+        throw new RangeError('thrown before any promise');
+      },
+      subscribe: () => () => {},
+    };
+    const log: string[] = [];
+    expect(await answerRequest(broken, 'getStatus', { a: 1 }, (m) => log.push(m))).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Internal error.' },
+    });
+    expect(log).toEqual(['ipc: request failed (params: {"method":"getStatus","params":{"a":1}})']);
+  });
+
+  it('ends a stream whose event cannot cross the port with an error, and stops its source', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const reply = nextMessage(port1);
+    ipc.send(TRUSTED, { stream: 'bedLive', params: { bedId: 'bed-1' } }, port2);
+    expect(await reply).toMatchObject({ type: 'error', error: { code: 'internal' } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(unsubscribed).toBe(1);
+    expect(logged).toContain('api: bedLive event not sent (params: {"bedId":"bed-1"})');
+    port1.close();
+  });
+
+  it('reports a stream handler that throws on its port, logged', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const reply = nextMessage(port1);
+    ipc.send(TRUSTED, { stream: 'bedLive', params: { bedId: 'broken' } }, port2);
+    expect(await reply).toMatchObject({ type: 'error', error: { code: 'internal' } });
+    expect(logged).toContain('api: bedLive subscription failed (params: {"bedId":"broken"})');
+    port1.close();
+  });
+
+  it('never throws out of the subscribe listener, whatever the event looks like', async () => {
+    expect(() => ipc.sendRaw({ senderFrame: { url: TRUSTED } }, undefined)).not.toThrow();
+    expect(logged.some((m) => m.startsWith('ipc: a subscription could not be answered'))).toBe(
+      true,
+    );
+    // A frame already gone: Electron throws on reading it. Trusted by nobody.
+    const { port1, port2 } = new MessageChannel();
+    const reply = nextMessage(port1);
+    const gone = {
+      get senderFrame(): never {
+        throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+      },
+      ports: [port2],
+    };
+    expect(() => ipc.sendRaw(gone, { stream: 'bedLive', params: { bedId: 'b' } })).not.toThrow();
+    expect(await reply).toMatchObject({ type: 'error', error: { code: 'unauthorized' } });
     port1.close();
   });
 });

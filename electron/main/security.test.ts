@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
 import {
+  guardNavigation,
   navigationAllowed,
+  type GuardedContents,
   permissionAllowed,
   secureWindowOptions,
   trustedSenderUrl,
@@ -33,6 +36,28 @@ describe('desktop shell security policy', () => {
     expect(navigationAllowed('file:///etc/passwd')).toBe(false);
   });
 
+  // A stand-in for Electron's WebContents (the runtime cannot run here): the same event names and
+  // the same { url, preventDefault } event object that Electron passes.
+  it('refuses navigation, frame navigation, a redirect, new windows and webviews', () => {
+    const contents = new EventEmitter() as EventEmitter & { openHandler?: () => unknown };
+    const guarded = Object.assign(contents, {
+      setWindowOpenHandler: (handler: () => unknown) => (contents.openHandler = handler),
+    });
+    guardNavigation(guarded as unknown as GuardedContents);
+    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+      let prevented = false;
+      contents.emit(event, {
+        url: 'https://evil.example/',
+        preventDefault: () => (prevented = true),
+      });
+      expect(prevented, event).toBe(true);
+    }
+    let webviewPrevented = false;
+    contents.emit('will-attach-webview', { preventDefault: () => (webviewPrevented = true) });
+    expect(webviewPrevented).toBe(true);
+    expect(contents.openHandler?.()).toEqual({ action: 'deny' });
+  });
+
   it('grants audio capture only', () => {
     expect(permissionAllowed('media', ['audio'])).toBe(true);
     expect(permissionAllowed('media', ['audio', 'video'])).toBe(false);
@@ -53,6 +78,47 @@ describe('desktop shell security policy', () => {
     const index = 'file:///app/out/renderer/index.html';
     expect(trustedSenderUrl(index, index)).toBe(true);
     expect(trustedSenderUrl('https://evil.example/', index)).toBe(false);
+  });
+
+  // The frame URLs as Electron reports them in event.senderFrame.url: with the fragment the
+  // renderer's navigation sets (location.hash), and percent-encoded where the path has spaces.
+  it('still answers its own page after the renderer navigates by fragment', () => {
+    const index = 'file:///app/out/renderer/index.html';
+    for (const url of [
+      'file:///app/out/renderer/index.html#/central',
+      'file:///app/out/renderer/index.html#/bed/bed-3',
+      'file:///app/out/renderer/index.html#/review/bed-3?at=1763708700000',
+      'file:///app/out/renderer/index.html?theme=day#/trends/bed-3',
+      'file:///app/out/renderer/index.html#',
+    ]) {
+      expect(trustedSenderUrl(url, index), url).toBe(true);
+    }
+    const windows =
+      'file:///C:/Program%20Files/Clinical%20Workstation/resources/app.asar/out/renderer/index.html';
+    expect(trustedSenderUrl(`${windows}#/bed/bed-1`, windows)).toBe(true);
+    const linux = 'file:///opt/Clinical%20Workstation/resources/app.asar/out/renderer/index.html';
+    expect(trustedSenderUrl(`${linux}#/patients`, linux)).toBe(true);
+  });
+
+  it('refuses any other scheme, host, path or a URL it cannot read', () => {
+    const index = 'file:///app/out/renderer/index.html';
+    for (const url of [
+      'file:///app/out/renderer/other.html#/central',
+      'file:///app/out/renderer/index.html/#/central',
+      'file:///app/out%2Frenderer/index.html',
+      'file:///app/out/renderer/%E0%A4%A.html',
+      'file:///app/out/renderer/sub/index.html',
+      'file:///app/out/index.html',
+      'file://evil.example/app/out/renderer/index.html',
+      'https://evil.example/app/out/renderer/index.html#/central',
+      'http://127.0.0.1:4318/app/out/renderer/index.html',
+      'devtools://devtools/bundled/index.html',
+      'about:blank',
+      '',
+      'index.html',
+    ]) {
+      expect(trustedSenderUrl(url, index), url).toBe(false);
+    }
   });
 
   it('has a strict CSP: no inline script, no eval, no remote origin', () => {

@@ -1,6 +1,6 @@
 // The desktop shell's security policy in one place, so a unit test can assert it.
 // Types only from Electron: this file must load where the Electron runtime is absent.
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, WebContents } from 'electron';
 
 export function secureWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
@@ -34,6 +34,24 @@ export function navigationAllowed(_url: string): boolean {
   return false;
 }
 
+/** A window's web contents, as far as the navigation guard uses them. */
+export type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
+
+/**
+ * Every way off our one page is refused: a navigation of the page or of any frame in it, a
+ * server redirect during one, a new window, a <webview>.
+ */
+export function guardNavigation(contents: GuardedContents): void {
+  const refuse = (event: { url: string; preventDefault(): void }) => {
+    if (!navigationAllowed(event.url)) event.preventDefault();
+  };
+  contents.on('will-navigate', refuse);
+  contents.on('will-frame-navigate', refuse);
+  contents.on('will-redirect', refuse);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
 /** Only audio capture (digital stethoscopes, line-in) is ever granted. */
 export function permissionAllowed(permission: string, mediaTypes: readonly string[] = []): boolean {
   return (
@@ -41,7 +59,35 @@ export function permissionAllowed(permission: string, mediaTypes: readonly strin
   );
 }
 
-/** IPC is answered only for our own page loaded from the app's files. */
+/**
+ * IPC is answered only for our own page loaded from the app's files: same scheme, host and path.
+ * The fragment and query are not compared: the renderer navigates by `location.hash`, and Electron
+ * reports the frame's URL with it.
+ */
 export function trustedSenderUrl(url: string, rendererIndexUrl: string): boolean {
-  return url === rendererIndexUrl;
+  const sender = URL.canParse(url) ? new URL(url) : null;
+  const own = new URL(rendererIndexUrl);
+  return (
+    sender !== null &&
+    sender.protocol === own.protocol &&
+    sender.host === own.host &&
+    samePath(sender.pathname, own.pathname)
+  );
+}
+
+/**
+ * Paths compared as the characters they name (`%20` and a space are the same folder); an encoded
+ * separator is refused rather than read as a folder boundary.
+ */
+function samePath(a: string, b: string): boolean {
+  const decoded = (path: string) => {
+    if (/%2f|%5c/i.test(path)) return null;
+    try {
+      return decodeURIComponent(path);
+    } catch {
+      return null;
+    }
+  };
+  const [left, right] = [decoded(a), decoded(b)];
+  return left !== null && left === right;
 }
