@@ -16,6 +16,9 @@ Commands:
   serve      Start the workstation with the browser shell (HTTP + WebSocket on 127.0.0.1)
              --port N  --data DIR  [--device DRIVER:PATH[@BED]]...  [--auto]  [--demo [N]]  [--token T]
              --auto connects devices found on plug-in (USB ids matched, generic chips probed)
+             [--allow-port PATH_OR_GLOB]... paths besides the listed serial ports that devices
+             may be connected on from the screen (e.g. /dev/pts/* for a simulator's cable)
+             --token needs 16+ letters, digits or . _ ~ - (default: a random one)
              [--keep-waveforms-hours 72] [--keep-trends-days 30] how long data are kept
              [--test-clock] lets end-to-end tests move the alarm clock forward (never in use)
   decode     Decode a device byte stream: one JSON object per frame, then a summary line

@@ -1,6 +1,7 @@
 // The strips requests of the contract (spread into `requests` in contract.ts): ECG strips as PDF,
 // made automatically for high-priority alarms (10 s before and 10 s after) and on demand (20 s).
 import { z } from 'zod';
+import { RecordTimeMs } from './time-window';
 
 /** Seconds of a manual strip; an alarm strip is ALARM_STRIP_HALF_S before and after the alarm. */
 export const MANUAL_STRIP_S = 20;
@@ -25,9 +26,7 @@ export type StripMetadata = z.infer<typeof StripMetadata>;
 export const stripsRequests = {
   /** Prints a manual strip of 20 s ending now, or at endMs (UTC ms), and keeps it with the bed. */
   printStrip: {
-    input: z
-      .object({ bedId: z.string().min(1), endMs: z.number().int().positive().optional() })
-      .strict(),
+    input: z.object({ bedId: z.string().min(1), endMs: RecordTimeMs.optional() }).strict(),
     output: StripMetadata,
   },
   /** The bed's strips, newest first, without their PDF. */

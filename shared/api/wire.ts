@@ -2,18 +2,23 @@
 // the id the client chose.
 import { z } from 'zod';
 import { ApiErrorShape } from './errors';
+import { requests, streams } from './contract';
+import { maxRequestMessageBytes } from './message-size';
+
+/** Request and stream names are short; a longer one is not worth echoing back. */
+const MAX_NAME_CHARS = 100;
 
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('request'),
     id: z.number().int(),
-    method: z.string(),
+    method: z.string().max(MAX_NAME_CHARS),
     params: z.unknown(),
   }),
   z.object({
     type: z.literal('subscribe'),
     id: z.number().int(),
-    stream: z.string(),
+    stream: z.string().max(MAX_NAME_CHARS),
     params: z.unknown(),
   }),
   z.object({ type: z.literal('unsubscribe'), id: z.number().int() }),
@@ -29,3 +34,13 @@ export type ServerMessage = z.infer<typeof ServerMessage>;
 
 /** Path of the WebSocket endpoint in the browser shell. */
 export const WS_PATH = '/api/ws';
+
+/**
+ * The largest message a client may send, over the WebSocket or as an HTTP body: the contract's
+ * largest request (a WFDB record, a stethoscope recording) with room for its envelope. Read from
+ * the contract's limits, so a request the contract accepts always fits in either transport.
+ */
+export const MAX_CLIENT_MESSAGE_BYTES = maxRequestMessageBytes([
+  ...Object.values(requests).map((request) => request.input),
+  ...Object.values(streams).map((stream) => stream.input),
+]);

@@ -23,7 +23,7 @@ export async function startBrowserRig(
     router: workstation.router,
     rendererDir: rendererDir(),
     port: 0,
-    token: 'bench',
+    token: 'bench-browser-rig-token',
   });
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   return {

@@ -30,7 +30,8 @@ test('a biomed sees every device, its frames counting, and captures raw bytes th
 }) => {
   const serve = runCli([
     'serve',
-    ...['--port', '0', '--data', join(dir, 'data'), '--token', 'e2e-token', '--demo', '4'],
+    ...['--port', '0', '--data', join(dir, 'data'), '--token', 'e2e-devices-view-biomed'],
+    ...['--demo', '4', '--allow-port', join(dir, '*.tty')],
   ]);
   running.push(serve);
   const url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/, 40_000))[1]!;

@@ -21,7 +21,9 @@ test.beforeAll(async () => {
   pair = await openPtyPair(dir, 'hp5');
   serve = runCli([
     'serve',
-    ...['--port', '0', '--data', join(dir, 'data'), '--token', 'e2e-token'],
+    ...['--port', '0', '--data', join(dir, 'data'), '--token', 'e2e-nurse-shift-path'],
+    // The monitor is connected from the first screen, on a pseudo-terminal in this folder.
+    ...['--allow-port', join(dir, '*.tty')],
   ]);
   url = (await serve.waitForLine(/Workstation ready at (http:\/\/\S+)/))[1]!;
   simulator = runCli([

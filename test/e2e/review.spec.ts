@@ -10,7 +10,7 @@ import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulator
 import { runCli, type RunningCommand } from '../support/processes';
 import { apiRequest, openBed } from '../support/simulated-bed';
 
-const TOKEN = 'e2e-review';
+const TOKEN = 'e2e-review-full-disclosure';
 const BED = 'Bed 9';
 const RECORD = join(import.meta.dirname, '..', '..', 'resources', 'demo', 'mitbih-101-5min');
 const PX_PER_MS_AT_25 = ((96 / 25.4) * 25) / 1000;

@@ -1,8 +1,10 @@
 // Devices assigned to beds through the api, as the device panel does: a simulated CMS50 v7 on a
 // pseudo-terminal is connected to a new bed, kept across a restart of the workstation, and taken
 // off the bed again. Mistakes (unknown driver, a port already in use) get sentences, not crashes.
+// Only serial ports the system lists, or paths allowed at start (here the folder of the test's
+// pseudo-terminals, as `serve --allow-port` does), can be connected: never a terminal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulators/pty-pair';
@@ -33,6 +35,7 @@ describe('assigning devices to beds from the UI', () => {
   let pair: PtyPair;
   let simulator: SimulatorOnPort;
   let workstation: Workstation;
+  let allowPorts: string[];
 
   const status = async () =>
     Status.parse(await workstation.router.request('getStatus', {}, caller));
@@ -40,9 +43,10 @@ describe('assigning devices to beds from the UI', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ws-assign-'));
     dataDir = join(dir, 'data');
+    allowPorts = [join(dir, '*.tty')];
     pair = await openPtyPair(dir, 'oximeter');
     simulator = await runSimulatorOnPort(pair.simulatorPath, 'cms50-v7', { recordingsDir: null });
-    workstation = await startWorkstation({ dataDir, devices: [], log: () => {} });
+    workstation = await startWorkstation({ dataDir, devices: [], log: () => {}, allowPorts });
   });
 
   afterAll(async () => {
@@ -96,9 +100,39 @@ describe('assigning devices to beds from the UI', () => {
     expect((await status()).beds.map((b) => b.label)).toEqual(['Bed 7']);
   });
 
+  it('refuses a terminal, or a path out of the allowed folder, saying why; nothing is opened or kept', async () => {
+    // The other end of a pseudo-terminal is what a terminal window holds: /dev/pts/N.
+    const terminal = await openPtyPair(dir, 'terminal');
+    try {
+      const ttyOfTerminal = realpathSync(terminal.simulatorPath);
+      expect(ttyOfTerminal).toMatch(/^\/dev\/pts\/\d+$/);
+      for (const path of [ttyOfTerminal, join(dir, '..', 'elsewhere.tty'), '/dev/tty']) {
+        await expect(
+          workstation.router.request(
+            'connectDevice',
+            { driver: 'healthypi5', path, bedLabel: 'Bed 9' },
+            caller,
+          ),
+        ).rejects.toMatchObject({
+          code: 'invalid_request',
+          message: expect.stringMatching(
+            /is not a serial port this computer lists.*--allow-port PATH/,
+          ),
+        });
+      }
+      expect((await status()).devices.map((d) => d.path)).toEqual([pair.devicePath]);
+      const saved = JSON.parse(readFileSync(join(dataDir, 'devices.json'), 'utf8')) as {
+        devices: { path: string }[];
+      };
+      expect(saved.devices.map((d) => d.path)).toEqual([pair.devicePath]);
+    } finally {
+      await terminal.close();
+    }
+  });
+
   it('keeps the assignment across a restart of the workstation', async () => {
     await workstation.stop();
-    workstation = await startWorkstation({ dataDir, devices: [], log: () => {} });
+    workstation = await startWorkstation({ dataDir, devices: [], log: () => {}, allowPorts });
     const bed = await until(async () => {
       const found = (await status()).beds.find((b) => b.label === 'Bed 7');
       return found?.numerics.MDC_PULS_OXIM_SAT_O2 ? found : undefined;
@@ -128,6 +162,24 @@ describe('assigning devices to beds from the UI', () => {
     await expect(
       workstation.router.request('disconnectDevice', { deviceId: 'nothing@here' }, caller),
     ).rejects.toThrow('There is no device "nothing@here"');
+  });
+
+  it('does not open a remembered path that is no longer allowed, and keeps it saved', async () => {
+    await workstation.stop();
+    const file = join(dataDir, 'devices.json');
+    const saved = { devices: [{ driver: 'cms50-v7', path: pair.devicePath, bed: 'Bed 7' }] };
+    writeFileSync(file, JSON.stringify(saved));
+    const messages: string[] = [];
+    workstation = await startWorkstation({
+      dataDir,
+      devices: [],
+      log: (message) => messages.push(message),
+    });
+    expect((await status()).devices).toEqual([]);
+    expect(messages.join('\n')).toContain(
+      `Not restoring the device cms50-v7:${pair.devicePath}: ${pair.devicePath} is not a serial port this computer lists`,
+    );
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(saved);
   });
 
   it('a corrupt assignments file is kept aside with a message, and the workstation starts', async () => {

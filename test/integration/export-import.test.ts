@@ -69,6 +69,16 @@ describe('export and import', () => {
     });
   });
 
+  it('refuses a start outside the times the workstation keeps, and stores nothing', () => {
+    const { code, stderr } = workstation([
+      'import',
+      ...['--data', join(dir, 'refused-data'), '--wfdb', join(dir, original.name)],
+      ...['--bed', 'Review 1970', '--start', '1970-01-01T00:00:00Z'],
+    ]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('outside the times the workstation keeps');
+  });
+
   it('exports the bed back as WFDB with every sample, scale and annotation as imported', () => {
     const out = join(dir, 'out-wfdb');
     const { code, stdout, stderr } = workstation([

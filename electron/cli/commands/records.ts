@@ -8,6 +8,7 @@ import { StoreLockedError } from '../../host/store/data-lock';
 import { workstationId } from '../../host/data-dir';
 import { bedIdFor } from '../../host/beds';
 import { importRecordAsBed } from '../../host/export/store-records';
+import { RecordImportError } from '../../host/export/record-import-check';
 import { readWfdb } from '../../host/export/wfdb';
 import { writeExportFiles } from '../../host/export/files';
 import {
@@ -123,6 +124,9 @@ export async function runImport(args: string[]): Promise<number> {
       bedLabel,
       ...(startMs === undefined ? {} : { startMs }),
       actor: 'import',
+    }).catch((error: unknown) => {
+      if (error instanceof RecordImportError) throw new CliError(`${recordPath}: ${error.message}`);
+      throw error;
     }),
   );
   console.log(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoBedsOption } from './serve';
+import { allowPortOption, demoBedsOption, tokenOption } from './serve';
 import { CliError } from '../cli-error';
 
 describe('serve --demo [N]', () => {
@@ -17,5 +17,25 @@ describe('serve --demo [N]', () => {
     expect(() => demoBedsOption(['--demo', '0'])).toThrow(CliError);
     expect(() => demoBedsOption(['--demo', '33'])).toThrow(/1 to 32/);
     expect(() => demoBedsOption(['--demo=many'])).toThrow(/"many"/);
+  });
+});
+
+describe('serve --token and --allow-port', () => {
+  it('makes a strong token when none is given, and refuses a weak one with what to do', () => {
+    const made = tokenOption(undefined);
+    expect(made).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(tokenOption(undefined)).not.toBe(made);
+    expect(tokenOption('e2e-token-for-tests-only')).toBe('e2e-token-for-tests-only');
+    expect(() => tokenOption('t')).toThrow(CliError);
+    expect(() => tokenOption('secret')).toThrow(/16 to 256 characters long/);
+    expect(() => tokenOption('a token with spaces in it')).toThrow(/only letters, digits/);
+  });
+
+  it('takes full paths and globs for --allow-port, not relative ones', () => {
+    expect(allowPortOption(['/dev/pts/*', '/tmp/ws/hp5.tty'])).toEqual([
+      '/dev/pts/*',
+      '/tmp/ws/hp5.tty',
+    ]);
+    expect(() => allowPortOption(['ttyUSB0'])).toThrow(/full path of a port or a glob/);
   });
 });

@@ -13,6 +13,7 @@ import { Discovery, probePort } from '../../host/devices/discovery';
 import { serialOpener } from '../../host/devices/transports/serial';
 import { CliError, numberOption, parseOptions } from '../cli-error';
 import { testClock } from '../../host/alarms/alarm-clock';
+import { tokenWeakness } from '../serve/auth';
 
 export function defaultDataDir(): string {
   const base = process.env.XDG_DATA_HOME ?? resolve(homedir(), '.local', 'share');
@@ -59,12 +60,14 @@ export async function runServe(allArgs: string[]): Promise<number> {
     'keep-trends-days': { type: 'string' },
     auto: { type: 'boolean' },
     token: { type: 'string' },
+    'allow-port': { type: 'string', multiple: true },
     'test-clock': { type: 'boolean' },
   });
   const port = numberOption('port', options.port, 4318);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0–65535, got ${port}.`);
-  const token = options.token ?? randomBytes(18).toString('base64url');
+  const token = tokenOption(options.token);
+  const allowPorts = allowPortOption(options['allow-port'] ?? []);
   const devices = (options.device ?? []).map(parseDeviceOption);
 
   let demo: Demo | null = null;
@@ -73,9 +76,13 @@ export async function runServe(allArgs: string[]): Promise<number> {
   let discovery: Discovery | null = null;
   const stopAll = async () => {
     discovery?.stop();
-    await shell?.close();
-    await workstation?.stop();
-    await demo?.stop();
+    try {
+      await shell?.close();
+      await workstation?.stop();
+    } finally {
+      // The demo's simulators stop whatever happened above: their timers would keep us running.
+      await demo?.stop();
+    }
   };
   try {
     if (demoBeds > 0) {
@@ -92,6 +99,8 @@ export async function runServe(allArgs: string[]): Promise<number> {
       devices,
       retention: retentionOptions(options),
       ...(demo ? { openHid: demo.openHid } : {}),
+      // Paths besides the listed serial ports that a device may be connected on from the screen.
+      allowPorts,
       // For end-to-end tests only: the api may move the alarm clock forward (and says so).
       ...(options['test-clock'] ? { alarmClock: testClock() } : {}),
     });
@@ -119,8 +128,45 @@ export async function runServe(allArgs: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   console.log('Stopping: closing devices and the data store…');
-  await stopAll();
+  // Every part bounds its own stop; this is the guard for the class. What was acknowledged is in
+  // the journal (fsync'd every 500 ms), so a stop cut short loses nothing the next start replays.
+  let deadline: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    stopAll().then(() => true),
+    new Promise<false>((resolve) => (deadline = setTimeout(resolve, STOP_WITHIN_MS, false))),
+  ]);
+  clearTimeout(deadline);
+  if (!stopped) {
+    console.error(
+      `The workstation did not stop within ${STOP_WITHIN_MS / 1000} s: exiting anyway. The journal ` +
+        'holds the last data; the next start replays it.',
+    );
+    process.exit(1);
+  }
   return 0;
+}
+
+/** Longer than any part's own bound (the store's close waits at most 15 s). */
+const STOP_WITHIN_MS = 30_000;
+
+/** --token as given (refused when weak), or a random one of 144 bits. */
+export function tokenOption(given: string | undefined): string {
+  if (given === undefined) return randomBytes(18).toString('base64url');
+  const weakness = tokenWeakness(given);
+  if (weakness) throw new CliError(weakness);
+  return given;
+}
+
+/** --allow-port PATH_OR_GLOB: absolute, so that it means the same whatever the working folder. */
+export function allowPortOption(values: readonly string[]): string[] {
+  for (const value of values) {
+    if (!value.startsWith('/')) {
+      throw new CliError(
+        `--allow-port takes the full path of a port or a glob such as /dev/pts/*, got "${value}".`,
+      );
+    }
+  }
+  return [...values];
 }
 
 /** --keep-waveforms-hours (default 72) and --keep-trends-days (default 30, also events). */

@@ -3,15 +3,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { RENDERER_CSP } from '../../../shared/security/csp';
-import { MAX_SOUND_RECORDING_BASE64_CHARS } from '../../../shared/model/sound-recording';
-import { WS_PATH } from '../../../shared/api/wire';
-import { ApiError } from '../../../shared/api/errors';
+import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from '../../../shared/api/wire';
+import { ApiError, type ApiErrorCode } from '../../../shared/api/errors';
 import type { ApiRouter } from '../../host/api/router';
-import { bindWebSocket } from './websocket';
-import { TOKEN_COOKIE, hostAllowed, presentedToken, tokenMatches } from './auth';
+import { bindWebSocket, errorText } from './websocket';
+import {
+  TOKEN_COOKIE,
+  changeRefusal,
+  hostAllowed,
+  requestUrl,
+  socketRefusal,
+  tokenSource,
+  type Refusal,
+  type TokenSource,
+} from './auth';
 
 export interface BrowserShellOptions {
   router: ApiRouter;
@@ -19,6 +28,12 @@ export interface BrowserShellOptions {
   port: number;
   token: string;
   host?: string;
+  /** Where failures go, with the request that caused them (default: stderr). */
+  log?: (message: string) => void;
+  /** WebSockets one client address may hold at once (default MAX_SOCKETS_PER_CLIENT). */
+  maxSocketsPerClient?: number;
+  /** How long a viewer's backlog may stay full before it is let go (tests make it short). */
+  stalledViewerMs?: number;
 }
 
 export interface BrowserShell {
@@ -38,60 +53,91 @@ const MIME: Record<string, string> = {
   '.wav': 'audio/wav',
 };
 
-const MAX_BODY_BYTES = 64 * 1024;
-// A WebSocket message may carry a whole stethoscope recording (base64 WAV) plus its envelope.
-const MAX_WS_MESSAGE_BYTES = MAX_SOUND_RECORDING_BASE64_CHARS + MAX_BODY_BYTES;
+/**
+ * WebSockets per client address. Every viewer on this machine (and through an SSH tunnel) comes
+ * from the loopback address, so this is also the shell's total: many tabs, never thousands.
+ */
+export const MAX_SOCKETS_PER_CLIENT = 16;
+/** A client that declares a body over the cap and then sends it slowly is not waited for. */
+const DISCARD_BODY_MS = 10_000;
+
+const STATUS_OF: Record<ApiErrorCode, number> = {
+  unauthorized: 401,
+  invalid_request: 400,
+  unknown_method: 404,
+  not_found: 404,
+  conflict: 409,
+  internal: 500,
+};
 
 export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
   const host = options.host ?? '127.0.0.1';
   const { router, token } = options;
+  const log = options.log ?? ((message: string) => console.error(message));
+  const maxSocketsPerClient = options.maxSocketsPerClient ?? MAX_SOCKETS_PER_CLIENT;
   let port = options.port;
 
+  // Whatever fails while answering one request answers that request only (500, logged with it).
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error('browser shell:', error);
-      if (!res.headersSent)
-        sendJson(res, 500, { error: { code: 'internal', message: 'Internal error.' } });
-      else res.end();
+      log(`browser shell: ${describeHttp(req)} failed: ${errorText(error)}`);
+      try {
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            error: { code: 'internal', message: 'The workstation could not answer this request.' },
+          });
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
     });
+  });
+  // A request Node cannot parse (bad request line, headers too large): 400, and a line in the log.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE')
+      log(`browser shell: unreadable HTTP request (${error.code ?? error.message})`);
+    if (socket.writable && !(error.code === 'ECONNRESET'))
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     baseHeaders(res);
-    if (!hostAllowed(req, port)) {
-      return sendJson(res, 403, {
-        error: {
-          code: 'unauthorized',
-          message: 'Requests must be addressed to the loopback host.',
-        },
-      });
+    const url = requestUrl(req, host, port);
+    if (!url) {
+      log(`browser shell: refused a request it cannot read: ${describeHttp(req)}`);
+      return sendError(res, 400, 'invalid_request', 'The address of this request cannot be read.');
     }
-    if (!tokenMatches(presentedToken(req, url), token)) {
-      return sendJson(res, 401, {
-        error: {
-          code: 'unauthorized',
-          message: 'Open the address the workstation printed: it carries the access token.',
-        },
-      });
+    if (!hostAllowed(req, port)) {
+      return sendError(
+        res,
+        403,
+        'unauthorized',
+        'Requests must be addressed to the loopback host.',
+      );
+    }
+    const source = tokenSource(req, url, token);
+    if (!source) {
+      return sendError(
+        res,
+        401,
+        'unauthorized',
+        'Open the address the workstation printed: it carries the access token.',
+      );
     }
     if (url.pathname === '/api/status' && req.method === 'GET') {
       return sendJson(res, 200, await router.request('getStatus', {}, { actor: 'browser' }));
     }
     if (url.pathname.startsWith('/api/') && req.method === 'POST') {
-      return callMethod(req, res, url.pathname.slice('/api/'.length));
+      return callMethod(req, res, url.pathname.slice('/api/'.length), source);
     }
     if (url.pathname.startsWith('/api/')) {
-      return sendJson(res, 404, {
-        error: { code: 'unknown_method', message: `No api at ${url.pathname}.` },
-      });
+      return sendError(res, 404, 'unknown_method', `No api at ${url.pathname}.`);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendJson(res, 405, {
-        error: { code: 'invalid_request', message: 'Only GET is served here.' },
-      });
+      return sendError(res, 405, 'invalid_request', 'Only GET is served here.');
     }
-    if (url.searchParams.has('token')) {
+    if (source === 'query') {
       // The renderer's own asset requests carry no token: they use this cookie instead.
       res.setHeader(
         'Set-Cookie',
@@ -105,42 +151,60 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     req: IncomingMessage,
     res: ServerResponse,
     method: string,
+    source: TokenSource,
   ): Promise<void> {
+    const refusal = changeRefusal(req, source);
+    if (refusal) {
+      log(`browser shell: refused ${describeHttp(req)} (${refusal.message})`);
+      return sendRefusal(res, refusal);
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const body = declared > MAX_CLIENT_MESSAGE_BYTES ? null : await readBody(req);
+    if (body === null) {
+      discardBody(req);
+      return sendError(
+        res,
+        413,
+        'invalid_request',
+        `The request is larger than the workstation accepts (${MAX_CLIENT_MESSAGE_BYTES} bytes).`,
+      );
+    }
     let params: unknown;
     try {
-      const body = await readBody(req);
       params = body.length === 0 ? {} : JSON.parse(body);
     } catch (error) {
-      return sendJson(res, 400, {
-        error: {
-          code: 'invalid_request',
-          message: error instanceof Error ? error.message : 'Bad body.',
-        },
-      });
+      return sendError(
+        res,
+        400,
+        'invalid_request',
+        `The request body is not valid JSON: ${(error as Error).message}`,
+      );
     }
+    let result: unknown;
     try {
-      sendJson(res, 200, { result: await router.request(method, params, { actor: 'browser' }) });
+      result = await router.request(method, params, { actor: 'browser' });
     } catch (error) {
+      // The router logs its own failures; one that is not an ApiError came from elsewhere.
+      if (!(error instanceof ApiError))
+        log(`browser shell: ${describeHttp(req)} failed: ${errorText(error)}`);
       const apiError =
         error instanceof ApiError ? error : new ApiError('internal', 'Internal error.');
-      const status = {
-        unauthorized: 401,
-        invalid_request: 400,
-        unknown_method: 404,
-        not_found: 404,
-        internal: 500,
-      }[apiError.code];
-      sendJson(res, status, { error: apiError.toShape() });
+      return sendJson(res, STATUS_OF[apiError.code], { error: apiError.toShape() });
     }
+    // Thrown here (an answer that cannot be written as JSON) ends in handle's 500, logged.
+    sendJson(res, 200, { result });
   }
 
   async function serveFile(res: ServerResponse, pathname: string): Promise<void> {
-    const relative =
-      pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let relative: string;
+    try {
+      relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    } catch {
+      return sendError(res, 400, 'invalid_request', 'The address of this request cannot be read.');
+    }
     const root = normalize(options.rendererDir + sep);
     const file = normalize(join(root, relative));
-    if (!file.startsWith(root))
-      return sendJson(res, 404, { error: { code: 'not_found', message: 'Not found.' } });
+    if (!file.startsWith(root)) return sendError(res, 404, 'not_found', 'Not found.');
     try {
       const body = await readFile(file);
       res.writeHead(200, {
@@ -154,26 +218,64 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
         res.end('The renderer is not built. Run `npm run build` and start again.\n');
         return;
       }
-      sendJson(res, 404, { error: { code: 'not_found', message: `No file ${pathname}.` } });
+      sendError(res, 404, 'not_found', `No file ${pathname}.`);
     }
   }
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${host}:${port}`);
-    const origin = req.headers.origin;
-    const originOk = origin === undefined || origin === `http://${req.headers.host}`;
-    if (
-      url.pathname !== WS_PATH ||
-      !hostAllowed(req, port) ||
-      !originOk ||
-      !tokenMatches(presentedToken(req, url), token)
-    ) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return;
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  const socketsOfClient = new Map<string, number>();
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node leaves an upgraded socket without an 'error' listener: a client that resets while
+    // being refused would otherwise end the process.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE')
+        log(`browser shell: WebSocket connection failed: ${error.message}`);
+    });
+    try {
+      upgrade(req, socket, head);
+    } catch (error) {
+      log(`browser shell: WebSocket upgrade ${describeHttp(req)} failed: ${errorText(error)}`);
+      refuseUpgrade(socket, 500, 'Internal Server Error');
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => bindWebSocket(ws, router, 'browser'));
   });
+
+  function upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = requestUrl(req, host, port);
+    if (!url) {
+      log(`browser shell: refused a WebSocket it cannot read: ${describeHttp(req)}`);
+      return refuseUpgrade(socket, 400, 'Bad Request');
+    }
+    if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (!hostAllowed(req, port)) return refuseUpgrade(socket, 403, 'Forbidden');
+    const source = tokenSource(req, url, token);
+    if (!source) return refuseUpgrade(socket, 401, 'Unauthorized');
+    const refusal = socketRefusal(req, source);
+    if (refusal) {
+      log(`browser shell: refused a WebSocket (${refusal.message}) from ${req.headers.origin}`);
+      return refuseUpgrade(socket, refusal.status, 'Forbidden');
+    }
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const open = socketsOfClient.get(client) ?? 0;
+    if (open >= maxSocketsPerClient) {
+      log(`browser shell: refused a WebSocket from ${client}: it holds ${open} already`);
+      return refuseUpgrade(socket, 503, 'Service Unavailable');
+    }
+    socketsOfClient.set(client, open + 1);
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      ws.once('close', () => {
+        const left = (socketsOfClient.get(client) ?? 1) - 1;
+        if (left > 0) socketsOfClient.set(client, left);
+        else socketsOfClient.delete(client);
+      });
+      bindWebSocket(ws, router, 'browser', {
+        log,
+        ...(options.stalledViewerMs === undefined
+          ? {}
+          : { stalledViewerMs: options.stalledViewerMs }),
+      });
+    });
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -194,6 +296,18 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   };
 }
 
+/** The request for a log line, without its token. */
+export function describeHttp(req: IncomingMessage): string {
+  const target = (req.url ?? '').replace(/([?&]token=)[^&]*/gi, '$1…');
+  return `${req.method ?? '?'} ${target.length > 200 ? `${target.slice(0, 200)}…` : target}`;
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (socket.writable)
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  else socket.destroy();
+}
+
 function baseHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', RENDERER_CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -203,25 +317,53 @@ function baseHeaders(res: ServerResponse): void {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body); // first: an answer that cannot be written leaves room for a 500
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
   });
-  res.end(JSON.stringify(body));
+  res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function sendError(res: ServerResponse, status: number, code: ApiErrorCode, message: string) {
+  sendJson(res, status, { error: { code, message } });
+}
+
+function sendRefusal(res: ServerResponse, refusal: Refusal): void {
+  sendError(
+    res,
+    refusal.status,
+    refusal.status === 415 ? 'invalid_request' : 'unauthorized',
+    refusal.message,
+  );
+}
+
+/** The body as text, or null once it passes the cap (the rest is then not kept). */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     let size = 0;
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] | null = [];
     req.on('data', (chunk: Buffer) => {
+      if (chunks === null) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('Request body is too large.'));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= MAX_CLIENT_MESSAGE_BYTES) chunks.push(chunk);
+      else {
+        chunks = null;
+        resolve(null);
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (chunks !== null) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
+}
+
+/** The rest of a refused body is read and dropped, so that the client reads its 413. */
+function discardBody(req: IncomingMessage): void {
+  if (req.complete) return;
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), DISCARD_BODY_MS);
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
 }

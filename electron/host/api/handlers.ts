@@ -1,6 +1,6 @@
 // The contract's requests and streams, implemented on the workstation's services.
 import { ApiError } from '../../../shared/api/errors';
-import type { BedLiveEvent, RequestOutput } from '../../../shared/api/contract';
+import type { BedLiveEvent } from '../../../shared/api/contract';
 import type { PortInfo, WaveformChannel } from '../../../shared/model/schemas';
 import type { Bus } from '../bus';
 import type { BedState } from '../beds';
@@ -9,14 +9,19 @@ import type { Store } from '../store/client';
 import { exportBed, ExportError } from '../export/export-bed';
 import { importRecordAsBed } from '../export/store-records';
 import { readWfdb } from '../export/wfdb';
+import { RecordImportError } from '../export/record-import-check';
 import type { ApiHandlers } from './router';
 import { soundRecordingHandlers, type SoundRecordingStore } from './sound-recordings';
 import { alarmHandlers } from './alarm-handlers';
 import { deviceHandlers } from './device-handlers';
 import { stripBedOf, stripHandlers } from './strip-handlers';
+import type { RenderStripPdf } from '../strips/strip-render';
 import type { AlarmClock } from '../alarms/alarm-clock';
 import { patientHandlers } from './patient-handlers';
+import { bloodPressureHandlers } from './blood-pressure-handlers';
+import type { BloodPressureDownloads } from '../devices/bp-downloads';
 import type { Admissions } from '../admissions';
+import type { Screens } from '../screens';
 
 export interface HandlerServices {
   bus: Bus;
@@ -36,6 +41,10 @@ export interface HandlerServices {
   alarmClock: AlarmClock;
   /** Who is in which bed: admit, discharge, transfer, search. */
   admissions: Admissions;
+  /** The screens open now and whether any can sound alarms. */
+  screens: Screens;
+  /** Makes strip PDFs off the main thread (strips/strip-renderer.ts). */
+  renderStrip: RenderStripPdf;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -44,11 +53,14 @@ export interface DeviceAdministration {
   /** Driver ids of the HID devices plugged in now. */
   hidPresent(): Promise<string[]>;
   drivers(): { id: string; displayName: string; deviceKind: string; transport: 'serial' | 'hid' }[];
-  /** Throws an Error whose message a person can act on when the assignment is impossible. */
-  connect(config: { driver: string; path: string; bed: string }): { deviceId: string };
+  /**
+   * Rejects with an Error whose message a person can act on when the assignment is impossible
+   * (an unknown driver, a port in use, a path that is not a serial port this computer lists).
+   */
+  connect(config: { driver: string; path: string; bed: string }): Promise<{ deviceId: string }>;
   disconnect(deviceId: string, actor: string): Promise<boolean>;
-  /** Throws an Error whose message a person can act on (no monitor, no answer, bad data). */
-  importBloodPressure(bedLabel: string): Promise<RequestOutput<'importBloodPressure'>>;
+  /** The blood-pressure monitor: downloads for the patient in a bed, held readings decided. */
+  bloodPressure: BloodPressureDownloads;
 }
 
 export function createHandlers({
@@ -63,6 +75,8 @@ export function createHandlers({
   log,
   alarmClock,
   admissions,
+  screens,
+  renderStrip,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -75,8 +89,9 @@ export function createHandlers({
       ...soundRecordingHandlers(soundRecordings, bedOrThrow),
       ...alarmHandlers(bus, bedOrThrow, history, alarmClock),
       ...deviceHandlers(sessions, log ? { log } : {}),
-      ...stripHandlers(history, stripBedOf(beds, history)),
+      ...stripHandlers(history, stripBedOf(beds, history), renderStrip),
       ...patientHandlers(admissions),
+      ...bloodPressureHandlers(devices.bloodPressure),
 
       getStatus: () => ({
         devices: [...sessions.values()].map((session) => session.status()),
@@ -155,10 +170,15 @@ export function createHandlers({
             `The WFDB record cannot be read: ${(error as Error).message}`,
           );
         }
+        // Checked whole before anything is written: a refused record leaves the store untouched.
         const imported = await importRecordAsBed(history, record, {
           bedLabel,
           ...(startMs === undefined ? {} : { startMs }),
           actor: caller.actor,
+        }).catch((error: unknown) => {
+          if (error instanceof RecordImportError)
+            throw new ApiError('invalid_request', error.message);
+          throw error;
         });
         log?.(`record ${record.name} imported into ${imported.bedId} by ${caller.actor}`);
         return imported;
@@ -174,22 +194,14 @@ export function createHandlers({
         };
       },
 
-      connectDevice: ({ driver, path, bedLabel }) => {
+      connectDevice: async ({ driver, path, bedLabel }) => {
         let deviceId: string;
         try {
-          ({ deviceId } = devices.connect({ driver, path, bed: bedLabel }));
+          ({ deviceId } = await devices.connect({ driver, path, bed: bedLabel }));
         } catch (error) {
           throw new ApiError('invalid_request', (error as Error).message);
         }
         return { deviceId, bedId: sessions.get(deviceId)!.status().bedId };
-      },
-
-      importBloodPressure: async ({ bedLabel }) => {
-        try {
-          return await devices.importBloodPressure(bedLabel);
-        } catch (error) {
-          throw new ApiError('invalid_request', (error as Error).message);
-        }
       },
 
       disconnectDevice: async ({ deviceId }, caller) => {
@@ -201,6 +213,8 @@ export function createHandlers({
     },
 
     streams: {
+      screen: ({ canSound }, emit) => screens.connect(canSound, emit),
+
       bedLive: ({ bedId }, emit) => {
         const bed = bedOrThrow(bedId);
         const send = (event: BedLiveEvent) => emit(event);

@@ -110,7 +110,12 @@ describe('stethoscope requests', () => {
     const silence = encodeWav(new Int16Array(2000 * 10), 2000);
     const saved = await router.request(
       'saveSoundRecording',
-      { bedId: 'bed-2', rateHz: 2000, startedAt: 0, wavBase64: bytesToBase64(silence) },
+      {
+        bedId: 'bed-2',
+        rateHz: 2000,
+        startedAt: 1_700_000_000_000,
+        wavBase64: bytesToBase64(silence),
+      },
       caller,
     );
     expect(saved).toMatchObject({ bedId: 'bed-2', patient: ALICE, heartRateBpm: null });
@@ -151,7 +156,7 @@ describe('stethoscope requests', () => {
     const store = memoryStore();
     const request = routerWith(store).request(
       'saveSoundRecording',
-      { bedId: 'bed-1', rateHz: 2000, startedAt: 0, wavBase64 },
+      { bedId: 'bed-1', rateHz: 2000, startedAt: 1_700_000_000_000, wavBase64 },
       caller,
     );
     await expect(request).rejects.toBeInstanceOf(ApiError);
@@ -165,7 +170,12 @@ describe('stethoscope requests', () => {
   it('refuses a payload larger than five minutes at the highest rate before decoding it', async () => {
     const request = routerWith(memoryStore()).request(
       'saveSoundRecording',
-      { bedId: 'bed-1', rateHz: 48000, startedAt: 0, wavBase64: 'A'.repeat(40_000_000) },
+      {
+        bedId: 'bed-1',
+        rateHz: 48000,
+        startedAt: 1_700_000_000_000,
+        wavBase64: 'A'.repeat(40_000_000),
+      },
       caller,
     );
     await expect(request).rejects.toMatchObject({

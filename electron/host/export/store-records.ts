@@ -1,5 +1,6 @@
 // Between the store and the export formats: a bed's stored waveforms, channels and alarm log over a
 // time range become records a writer can write; a record read from a file becomes a bed's data.
+import { RecordImportError, recordImportPlan } from './record-import-check';
 import type { Store } from '../store/client';
 import type { AlarmLogRecord } from '../store/records';
 import { bedIdFor } from '../beds';
@@ -185,13 +186,10 @@ export async function storeRecord(
 }
 
 /** How long a record lasts: its longest channel. */
-export function recordDurationMs(record: ExportRecord): number {
-  return Math.max(...record.channels.map((c) => (c.samples.length * 1000) / c.rateHz));
-}
-
 /**
  * A record loaded as a bed for review (the CLI's `import` and the api's `importRecord`). Without
- * `startMs` it ends now, so it lies within retention.
+ * `startMs` it ends now, so it lies within retention. It is checked whole before anything is
+ * written (RecordImportError says why not): a refused record leaves the store untouched.
  */
 export async function importRecordAsBed(
   store: Store,
@@ -205,11 +203,12 @@ export async function importRecordAsBed(
   samples: number;
   annotations: number;
 }> {
-  const durationMs = recordDurationMs(record);
-  const fromMs = target.startMs ?? Date.now() - durationMs;
+  const plan = recordImportPlan(record, target.startMs, Date.now());
+  if ('problem' in plan) throw new RecordImportError(plan.problem);
+  const { fromMs, toMs } = plan;
   const bedId = bedIdFor(target.bedLabel);
   const stored = await storeRecord(store, record, { bedId, startMs: fromMs, actor: target.actor });
-  return { bedId, fromMs, toMs: fromMs + durationMs, ...stored };
+  return { bedId, fromMs, toMs, ...stored };
 }
 
 /** One alarm-log entry as an annotation's text: what happened, to what, by whom, and why. */
