@@ -1,11 +1,10 @@
 // The workstation core, assembled: devices → acquisition → bus → store, alarms and live streams.
 // Both shells (Electron, the headless browser shell) and the tests start exactly this.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WaveformChannel } from '../../shared/model/schemas';
 import { Bus } from './bus';
 import { BedState, bedIdFor } from './beds';
-import { Assignments, ASSIGNMENTS_FILE, workstationId } from './data-dir';
+import { Assignments, ASSIGNMENTS_FILE, openDataDir } from './data-dir';
 import { ADULT_DEFAULTS, type AlarmSettings } from './alarms/limits';
 import { alarmEventRow } from './alarms/alarm-log';
 import { wallClock, type AlarmClock } from './alarms/alarm-clock';
@@ -15,19 +14,23 @@ import { DeviceSession } from './devices/session';
 import { allDescriptors, findDriver, driverIds } from './devices/manifest';
 import { candidateDrivers, listHidDevices, listSerialPorts } from './devices/discovery';
 import type { Driver, DriverDescriptor } from './devices/driver';
-import { importBpReadings, readingRows, type BpImportResult } from './devices/bp-import';
+import { BloodPressureDownloads } from './devices/bp-downloads';
 import { omronHem790itDescriptor } from './devices/drivers/omron-hem790it';
 import { openHid, type HidReportTransport } from './devices/transports/hid';
 import type { DeviceConfig } from './devices/device-config';
 import type { OpenTransport } from './devices/transports/byte-transport';
 import { serialOpener } from './devices/transports/serial';
-import { openStore, type RetentionPolicy, type Store } from './store/client';
+import { connectablePorts } from './connectable-ports';
+import { openStore, storeAlarmConditions, type RetentionPolicy, type Store } from './store/client';
 import { createRouter, type ApiRouter } from './api/router';
 import { createHandlers } from './api/handlers';
 import { workstationAlarmStrips } from './strips/alarm-strips';
+import { StripRenderer } from './strips/strip-renderer';
+import { Screens } from './screens';
 import { Admissions, type BedChoice } from './admissions';
 import { PatientDetails } from '../../shared/api/contract-patients';
 import type { Patient } from '../../shared/model/schemas';
+import type { RequestOutput } from '../../shared/api/contract';
 
 export interface WorkstationOptions {
   dataDir: string;
@@ -42,6 +45,11 @@ export interface WorkstationOptions {
   log?: (message: string) => void;
   /** The alarm system's clock: the wall clock unless a test moves it (`serve --test-clock`). */
   alarmClock?: AlarmClock;
+  /**
+   * Paths (or globs) a device may be connected on from the screen besides the serial ports the
+   * system lists (`serve --allow-port`); the paths of `devices` are always allowed.
+   */
+  allowPorts?: readonly string[];
 }
 
 export interface Workstation {
@@ -57,8 +65,11 @@ export interface Workstation {
    * `remember`, the assignment is kept in the data directory and restored at the next start.
    */
   addDevice(config: DeviceConfig, options?: { remember?: boolean }): string;
-  /** Downloads the blood-pressure monitor's stored readings into the bed with this label. */
-  importBloodPressure(bedLabel: string): Promise<BpImportResult & { bedId: string }>;
+  /** Downloads the blood-pressure monitor for the patient in the bed with this label. */
+  importBloodPressure(
+    bedLabel: string,
+    actor: string,
+  ): Promise<RequestOutput<'importBloodPressure'>>;
   /**
    * Admits a patient as the `admitPatient` request does (same checks, logged with the actor); a
    * bed given by label is made when there is none. For the demo's fictional patients.
@@ -110,23 +121,39 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     seen.add(deviceId);
   }
 
-  mkdirSync(options.dataDir, { recursive: true });
+  // Made private to this user (0700, files 0600) whatever the umask; its identity read or restored.
+  const dataDir = openDataDir(options.dataDir, log);
+  // Only what the system lists or an administrator allowed is opened for a request; an injected
+  // transport opens no file at all.
+  const connectRefusal = serialOnly
+    ? connectablePorts(
+        [...(options.allowPorts ?? []), ...options.devices.map((device) => device.path)],
+        listSerialPorts,
+      )
+    : async () => null;
   // Devices assigned from the UI come back after a restart, after those given on the command line.
   const assignments = new Assignments(join(options.dataDir, ASSIGNMENTS_FILE), log);
   for (const config of assignments.list()) {
     try {
       const device = resolveDevice(config, serialOnly);
       if (seen.has(device.deviceId)) continue;
+      const refusal = await connectRefusal(config.path);
+      if (refusal) {
+        throw new ConfigurationError(
+          `${refusal} The assignment is kept: it comes back once the port is listed or allowed.`,
+        );
+      }
       seen.add(device.deviceId);
       resolved.push(device);
     } catch (error) {
       log(`Not restoring the device ${config.driver}:${config.path}: ${(error as Error).message}`);
     }
   }
-  const id = workstationId(options.dataDir);
+  const id = dataDir.workstationId;
   const store = await openStore({
     dataDir: join(options.dataDir, 'pgdata'),
     workstationId: id,
+    notices: dataDir.notices,
     onError: (message) => log(`store: ${message}`),
     ...(options.retention ? { retention: options.retention } : {}),
   });
@@ -198,14 +225,31 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   bus.on('alarms', ({ bedId, log: entries }) => {
     for (const entry of entries) store.appendAlarmEvent(alarmEventRow(bedId, entry));
   });
+  // Strip PDFs are made in a worker thread: layout and fonts never hold up this thread.
+  const stripRenderer = new StripRenderer({ log });
   // A strip of 10 s before and 10 s after every high-priority alarm, once those 10 s are stored.
-  const alarmStrips = workstationAlarmStrips(beds, store, log);
+  const alarmStrips = workstationAlarmStrips(beds, store, stripRenderer, log);
   bus.on('alarms', ({ bedId, log: entries }) => alarmStrips.observe(bedId, entries));
 
   const publishAlarms = (bed: BedState) => bed.publishAlarms(bus);
 
+  // A store that stopped recording (disk full) or lost data is a technical alarm on every bed.
+  const showStoreHealth = (bed: BedState) => {
+    for (const condition of storeAlarmConditions(store.health)) {
+      bed.alarms.observeWorkstation(condition, condition.present, alarmClock.now());
+    }
+    publishAlarms(bed);
+  };
+  store.onHealth((health) => {
+    log(`store: recording ${health.recording}${health.message ? `: ${health.message}` : ''}`);
+    for (const bed of beds.values()) showStoreHealth(bed);
+  });
+
+  // The screens open now: with none able to sound, alarming beds say so (screens.ts).
+  const screens = new Screens(() => alarmClock.now(), log);
   const alarmTimer = setInterval(() => {
     for (const bed of beds.values()) {
+      screens.judge(bed.id, bed.alarms, alarmClock.now());
       bed.alarms.tick(alarmClock.now());
       publishAlarms(bed);
     }
@@ -217,6 +261,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     if (!bed) {
       bed = new BedState(bedIdFor(label, new Set(beds.keys())), label, settings);
       beds.set(bed.id, bed);
+      showStoreHealth(bed);
     }
     return bed;
   }
@@ -292,46 +337,19 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     return device.deviceId;
   }
 
-  let importing = false;
-  async function importBloodPressure(bedLabel: string) {
-    if (importing) throw new ConfigurationError('A download from the monitor is already running.');
-    importing = true;
-    try {
-      return await downloadBloodPressure(bedLabel);
-    } finally {
-      importing = false;
-    }
-  }
-
-  async function downloadBloodPressure(bedLabel: string) {
-    const descriptor = omronHem790itDescriptor;
-    const deviceId = descriptor.id;
-    const transport = await (options.openHid ?? openOmron)(descriptor);
-    const isNewBed = ![...beds.values()].some((b) => b.label === bedLabel);
-    const bed = bedFor(bedLabel);
-    try {
-      const result = await importBpReadings(transport, { bedId: bed.id, deviceId, sink: store });
-      const newestRows = result.newest ? readingRows(bed.id, deviceId, result.newest) : [];
-      for (const row of newestRows) {
-        const numeric = { value: row.value, unit: row.unit, at: row.at, source: deviceId };
-        // Shown only when newer than what the bed shows now for that code.
-        if ((bed.numerics.get(row.refId)?.at ?? -Infinity) > numeric.at) continue;
-        bus.emit('numeric', { bedId: bed.id, deviceId, refId: row.refId, numeric, stored: true });
-      }
-      log(
-        `${descriptor.displayName}: ${result.downloaded} readings downloaded into ${bed.label},` +
-          ` ${result.imported} new`,
-      );
-      bus.emit('bed', { bedId: bed.id });
-      return { ...result, bedId: bed.id };
-    } catch (error) {
-      // A bed made only for this download does not outlive its failure.
-      if (isNewBed && bed.deviceIds.length === 0 && bed.numerics.size === 0) beds.delete(bed.id);
-      throw error;
-    } finally {
-      await transport.close().catch(() => {});
-    }
-  }
+  // The blood-pressure monitor: downloaded for the patient in a bed (devices/bp-downloads.ts).
+  const bloodPressure = new BloodPressureDownloads({
+    beds,
+    store,
+    bus,
+    monitor: {
+      id: omronHem790itDescriptor.id,
+      displayName: omronHem790itDescriptor.displayName,
+      open: () => (options.openHid ?? openOmron)(omronHem790itDescriptor),
+    },
+    now: () => alarmClock.now(),
+    log,
+  });
 
   async function removeDevice(deviceId: string, actor: string): Promise<boolean> {
     const session = sessions.get(deviceId);
@@ -383,10 +401,12 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       log,
       alarmClock,
       admissions,
+      screens,
       beds,
       sessions,
       channelsOfBed,
       soundRecordings: store,
+      renderStrip: stripRenderer.render,
       devices: {
         listPorts: async () =>
           (await listSerialPorts()).map((port) => ({
@@ -407,9 +427,14 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
             deviceKind: descriptor.deviceKind,
             transport: descriptor.transport,
           })),
-        connect: (config) => ({ deviceId: addDevice(config, { remember: true }) }),
+        connect: async (config) => {
+          resolveDevice(config, serialOnly); // an unknown driver is named before the port is looked at
+          const refusal = await connectRefusal(config.path);
+          if (refusal) throw new ConfigurationError(refusal);
+          return { deviceId: addDevice(config, { remember: true }) };
+        },
         disconnect: removeDevice,
-        importBloodPressure,
+        bloodPressure,
       },
     }),
     (message, error) =>
@@ -427,15 +452,18 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     channelsOfBed,
     addDevice,
     removeDevice,
-    importBloodPressure,
+    importBloodPressure: (bedLabel, actor) => bloodPressure.download(bedLabel, actor),
     // Checked as the request's input is (names trimmed, a YYYY-MM-DD date), then admitted.
     admitPatient: (details, actor) =>
       admissions.admit({ ...details, ...PatientDetails.parse(details) }, actor),
     stop() {
       stopping ??= (async () => {
         clearInterval(alarmTimer);
+        // A monitor being read is closed first: a download never outlives the workstation.
+        await bloodPressure.stop();
         await Promise.all([...sessions.values()].map((session) => session.stop()));
         await alarmStrips.stop();
+        await stripRenderer.stop();
         await store.close();
       })();
       return stopping;

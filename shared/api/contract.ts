@@ -30,9 +30,12 @@ import {
   BedAlarmSettings,
   PatientCategory,
 } from '../model/alarms';
+import { bloodPressureRequests } from './contract-blood-pressure';
 import { devicesRequests } from './contract-devices';
 import { patientsRequests } from './contract-patients';
 import { stripsRequests } from './contract-strips';
+import { limitProblems } from '../model/limit-rules';
+import { RecordTimeMs, timeRangeRequest } from './time-window';
 
 const Reason = z.string().trim().max(200);
 
@@ -77,6 +80,7 @@ export const requests = {
   ...patientsRequests,
   ...stripsRequests,
   ...devicesRequests,
+  ...bloodPressureRequests,
   /** Devices and beds with their latest numerics and alarms. */
   getStatus: { input: z.object({}).strict(), output: Status },
   /** A person acknowledges an alarm: its sound stops, it stays visible while the condition lasts. */
@@ -110,11 +114,30 @@ export const requests = {
       .strict(),
     output: z.array(AlarmOff),
   },
-  /** The patient's alarm limits, confirmed on screen; every change is logged with its author. */
+  /**
+   * The patient's alarm limits, confirmed on screen; every change is logged with its author.
+   * `version` is the settings' version the person edited (a newer change refuses it); each limit
+   * must lie in its parameter's range, and a limit the unit's defaults have cannot be emptied
+   * (switching alarms off is `setAlarmOff`, with a reason).
+   */
   setAlarmLimits: {
     input: z
-      .object({ bedId: z.string().min(1), category: PatientCategory, limits: AlarmLimits })
-      .strict(),
+      .object({
+        bedId: z.string().min(1),
+        category: PatientCategory,
+        limits: AlarmLimits,
+        version: z.string().min(1).max(64),
+      })
+      .strict()
+      .superRefine(({ category, limits }, context) => {
+        for (const problem of limitProblems(category, limits)) {
+          context.addIssue({
+            code: 'custom',
+            message: problem.message,
+            path: ['limits', problem.parameter, problem.edge],
+          });
+        }
+      }),
     output: BedAlarmSettings,
   },
   /** The bed's alarm log, newest first: every state change, with who did it and why. */
@@ -122,11 +145,15 @@ export const requests = {
     input: z
       .object({
         bedId: z.string().min(1),
-        fromMs: z.number().optional(),
-        toMs: z.number().optional(),
+        fromMs: RecordTimeMs.optional(),
+        toMs: RecordTimeMs.optional(),
         limit: z.number().int().min(1).max(5000).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((q) => q.fromMs === undefined || q.toMs === undefined || q.toMs > q.fromMs, {
+        message: 'toMs must be after fromMs',
+        path: ['toMs'],
+      }),
     output: z.array(AlarmLogItem),
   },
   /**
@@ -154,7 +181,7 @@ export const requests = {
         site: AuscultationSite.optional(),
         mode: StethoscopeMode.optional(),
         rateHz: z.number().int().min(MIN_SOUND_RATE_HZ).max(MAX_SOUND_RATE_HZ),
-        startedAt: z.number().int().nonnegative(),
+        startedAt: RecordTimeMs,
         wavBase64: z
           .string()
           .min(1)
@@ -178,17 +205,15 @@ export const requests = {
   },
   /** Per-minute trends of the bed's numerics over a time range (at most maxPoints per code). */
   getTrend: {
-    input: z
-      .object({
+    input: timeRangeRequest(
+      {
         bedId: z.string().min(1),
         codes: z.array(z.string().min(1)).min(1).max(64),
-        fromMs: z.number().int(),
-        toMs: z.number().int(),
         maxPoints: z.number().int().min(10).max(5000).optional(),
-      })
-      .strict()
-      .refine((q) => q.toMs > q.fromMs, 'toMs must be after fromMs')
-      .refine((q) => q.toMs - q.fromMs <= 31 * 24 * 3_600_000, 'at most 31 days at a time'),
+      },
+      31 * 24 * 3_600_000,
+      '31 days',
+    ),
     output: z.array(
       z.object({
         code: z.string(),
@@ -206,16 +231,14 @@ export const requests = {
   },
   /** The bed's stored waveforms (full disclosure) cut to [fromMs, toMs), raw counts. */
   getWaveformWindow: {
-    input: z
-      .object({
+    input: timeRangeRequest(
+      {
         bedId: z.string().min(1),
-        fromMs: z.number().int(),
-        toMs: z.number().int(),
         channels: z.array(z.string().min(1)).max(32).optional(),
-      })
-      .strict()
-      .refine((q) => q.toMs > q.fromMs, 'toMs must be after fromMs')
-      .refine((q) => q.toMs - q.fromMs <= 120_000, 'at most 2 minutes at a time'),
+      },
+      120_000,
+      '2 minutes',
+    ),
     output: z.array(
       z.object({
         deviceId: z.string(),
@@ -236,16 +259,11 @@ export const requests = {
    * through the api (the CLI's `workstation export` takes up to 24 h).
    */
   exportRecord: {
-    input: z
-      .object({
-        bedId: z.string().min(1),
-        fromMs: z.number().int(),
-        toMs: z.number().int(),
-        format: z.enum(['wfdb', 'wfdb212', 'csv', 'edf']),
-      })
-      .strict()
-      .refine((q) => q.toMs > q.fromMs, 'toMs must be after fromMs')
-      .refine((q) => q.toMs - q.fromMs <= 3_600_000, 'at most 1 hour at a time'),
+    input: timeRangeRequest(
+      { bedId: z.string().min(1), format: z.enum(['wfdb', 'wfdb212', 'csv', 'edf']) },
+      3_600_000,
+      '1 hour',
+    ),
     output: z.object({
       files: z.array(z.object({ name: z.string(), base64: z.string() })),
       warnings: z.array(z.string()),
@@ -262,7 +280,7 @@ export const requests = {
         header: z.string().min(1).max(1_000_000),
         signals: z.string().min(1).max(40_000_000),
         annotations: z.string().max(10_000_000).optional(),
-        startMs: z.number().int().optional(),
+        startMs: RecordTimeMs.optional(),
       })
       .strict(),
     output: z.object({
@@ -298,28 +316,6 @@ export const requests = {
       .strict(),
     output: z.object({ deviceId: z.string(), bedId: z.string() }),
   },
-  /**
-   * Downloads the stored readings of the USB blood-pressure monitor into the bed (made if no bed
-   * has that label). Readings stored before are not stored again.
-   */
-  importBloodPressure: {
-    input: z.object({ bedLabel: z.string().trim().min(1).max(64) }).strict(),
-    output: z.object({
-      bedId: z.string(),
-      downloaded: z.number().int().nonnegative(),
-      imported: z.number().int().nonnegative(),
-      alreadyStored: z.number().int().nonnegative(),
-      newest: z
-        .object({
-          takenAt: z.string(),
-          systolic: z.number(),
-          diastolic: z.number(),
-          pulse: z.number(),
-          at: z.number(),
-        })
-        .nullable(),
-    }),
-  },
   /** Takes a device off its bed on purpose: its technical alarms end, the removal is logged. */
   disconnectDevice: {
     input: z.object({ deviceId: z.string().min(1) }).strict(),
@@ -327,9 +323,22 @@ export const requests = {
   },
 } as const;
 
+/** How many screens are open on the workstation now, and how many of them can sound alarms. */
+export const ScreensEvent = z.object({
+  type: z.literal('screens'),
+  open: z.number().int().nonnegative(),
+  canSound: z.number().int().nonnegative(),
+});
+
 export const streams = {
   /** Everything live about one bed: a snapshot first, then samples, numerics, alarms, devices. */
   bedLive: { input: z.object({ bedId: z.string().min(1) }).strict(), event: BedLiveEvent },
+  /**
+   * An open screen, for as long as the subscription lasts, and whether it can sound alarms now
+   * (subscribe again when that changes). Answered with the screens' counts, now and on change.
+   * With no open screen able to sound, alarming beds get a technical alarm.
+   */
+  screen: { input: z.object({ canSound: z.boolean() }).strict(), event: ScreensEvent },
 } as const;
 
 export type RequestName = keyof typeof requests;
