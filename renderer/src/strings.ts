@@ -257,7 +257,9 @@ export const strings = {
     stale: 'No data',
     disconnected: 'Disconnected',
   } satisfies Record<DeviceState, string>,
-  deviceFrames: (ok: number, bad: number) => `${ok} frames ok, ${bad} bad`,
+  deviceFrames: (ok: number, bad: number, skipped: number, skippedPerS: string) =>
+    `${ok} frames ok, ${bad} bad, ${skipped} bytes skipped` +
+    (skipped > 0 ? ` (${skippedPerS} B/s over the last 10 s)` : ''),
   noDevices: 'No device assigned',
   manageDevices: 'Devices…',
   closeDevices: 'Close devices',

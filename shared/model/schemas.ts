@@ -17,6 +17,10 @@ export const DeviceStatus = z.object({
   state: DeviceState,
   framesOk: z.number().int().nonnegative(),
   framesBad: z.number().int().nonnegative(),
+  /** Bytes thrown away between frames (line noise, debug text, broken frames) since connected. */
+  bytesSkipped: z.number().int().nonnegative(),
+  /** Bytes skipped per second over about the last 10 s: 0 on a clean line. */
+  bytesSkippedPerS: z.number().nonnegative(),
   lastFrameAt: UtcMs.nullable(),
   /** What went wrong last, in words a nurse or biomed can act on; null when all is well. */
   problem: z.string().nullable(),

@@ -77,7 +77,15 @@ const timedSteps = fc.array(fc.tuple(fc.integer({ min: 0, max: 200_000 }), step)
 
 function status(id: string, state: DeviceStatus['state']): DeviceStatus {
   const device = { id, driver: 'x', path: '/dev/x', bedId: 'bed-1', state };
-  return { ...device, framesOk: 0, framesBad: 0, lastFrameAt: null, problem: null };
+  return {
+    ...device,
+    framesOk: 0,
+    framesBad: 0,
+    bytesSkipped: 0,
+    bytesSkippedPerS: 0,
+    lastFrameAt: null,
+    problem: null,
+  };
 }
 
 function limitsWith(hrHigh: number): AlarmLimits {

@@ -20,6 +20,8 @@ function device(state: DeviceStatus['state']): DeviceStatus {
     state,
     framesOk: 1,
     framesBad: 0,
+    bytesSkipped: 0,
+    bytesSkippedPerS: 0,
     lastFrameAt: null,
     problem: null,
   };

@@ -5,6 +5,7 @@ import type { DeviceStatus } from '../../../shared/model/schemas';
 import type { DecodedFrame, DecoderStats, Driver, FrameDecoder } from './driver';
 import type { ByteTransport, OpenTransport } from './transports/byte-transport';
 import { RawByteRing } from './raw-byte-ring';
+import { SkipRate } from './skip-rate';
 import { startAgainDue } from './start-again';
 
 export interface DeviceSessionOptions {
@@ -50,6 +51,7 @@ export class DeviceSession {
   /** The last bytes received, kept for diagnostics (re-decoding, a biomed's bug report). */
   private readonly raw = new RawByteRing(RAW_BYTES_KEPT);
   private lastReportedAt = 0;
+  private readonly skipRate: SkipRate;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
 
@@ -57,12 +59,14 @@ export class DeviceSession {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
     this.decoder = options.driver.createDecoder();
+    this.skipRate = new SkipRate(this.now());
     this.watchTimer = setInterval(() => this.watch(), WATCH_EVERY_MS);
     void this.connect();
   }
 
   status(): DeviceStatus {
-    const { framesOk, framesBad } = this.totals();
+    const { framesOk, framesBad, bytesSkipped } = this.totals();
+    const bytesSkippedPerS = this.skipRate.observe(this.now(), bytesSkipped);
     return {
       id: this.options.id,
       driver: this.options.driver.descriptor.id,
@@ -71,6 +75,9 @@ export class DeviceSession {
       state: this.state,
       framesOk,
       framesBad,
+      bytesSkipped,
+      // Tenths: a rate that wobbles in its last digits would make every report a change.
+      bytesSkippedPerS: Math.round(bytesSkippedPerS * 10) / 10,
       lastFrameAt: this.lastFrameAt,
       problem: this.problem,
     };
@@ -233,7 +240,7 @@ export class DeviceSession {
         );
       }
     }
-    // Frame counters change continuously; report them about once a second.
+    // Frame counters and the skip rate change continuously; report them about once a second.
     if (now - this.lastReportedAt >= STATUS_REFRESH_MS) this.report(true);
   }
 

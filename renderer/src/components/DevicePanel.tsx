@@ -8,6 +8,7 @@ import { strings } from '../strings';
 import { reasonOf } from '../api/reason';
 import type { RequestOutput } from '../../../shared/api/contract';
 import { HeldReadings } from './HeldReadings';
+import { bytesPerSecond } from './devices/device-rows';
 
 export interface DevicePanelProps {
   client: WorkstationClient;
@@ -120,6 +121,14 @@ export function DevicePanel({
             <li key={device.id} data-testid="device-panel-device" data-device-id={device.id}>
               <span>
                 {device.driver} · {device.path}
+                <span className="device-panel__counts" data-testid="device-panel-counts">
+                  {strings.deviceFrames(
+                    device.framesOk,
+                    device.framesBad,
+                    device.bytesSkipped,
+                    bytesPerSecond(device.bytesSkippedPerS),
+                  )}
+                </span>
               </span>
               {confirming === device.id ? (
                 <>

@@ -1,8 +1,10 @@
 // A device's connection as a nurse or biomed needs it: state with icon and words (never colour
 // alone), which device and port, and the problem when there is one. Several fit in the bedside
-// header side by side: the port shrinks first, and the whole (frames decoded too) is its title.
+// header side by side: the port shrinks first, and the whole (frames decoded and bytes skipped
+// too) is its title.
 import type { DeviceState as DeviceStateName, DeviceStatus } from '../../../shared/model/schemas';
 import { strings } from '../strings';
+import { bytesPerSecond } from './devices/device-rows';
 
 const stateIcon: Record<DeviceStateName, string> = {
   connecting: '◌',
@@ -24,7 +26,12 @@ export function DeviceState({ device }: DeviceStateProps) {
       data-device-id={device.id}
       title={[
         `${strings.deviceState[device.state]}: ${device.driver} ${device.path}`,
-        strings.deviceFrames(device.framesOk, device.framesBad),
+        strings.deviceFrames(
+          device.framesOk,
+          device.framesBad,
+          device.bytesSkipped,
+          bytesPerSecond(device.bytesSkippedPerS),
+        ),
         device.problem,
       ]
         .filter(Boolean)

@@ -12,12 +12,14 @@ export const devicesStrings = {
     bed: 'Bed',
     state: 'State',
     frames: 'Frames ok / bad',
+    skipped: 'Bytes skipped',
     lastFrame: 'Last frame',
     problem: 'Problem',
     actions: 'Actions',
   },
   unknownBed: (bedId: string) => `${bedId} (no longer a bed)`,
   badShare: (percent: string) => `${percent} % bad`,
+  skippedRate: (perS: string) => `${perS} B/s over the last 10 s`,
   lastFrameAgo: (seconds: number) =>
     seconds < 10
       ? `${seconds.toFixed(1)} s ago`

@@ -11,6 +11,8 @@ const device = (state: DeviceStatus['state']): DeviceStatus => ({
   state,
   framesOk: 0,
   framesBad: 0,
+  bytesSkipped: 0,
+  bytesSkippedPerS: 0,
   lastFrameAt: null,
   problem: null,
 });

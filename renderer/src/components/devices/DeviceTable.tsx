@@ -1,11 +1,12 @@
 // Every device on the workstation in one table, for a biomedical engineer: which device on which
-// port in which bed, its state in words and icon (never colour alone), how its frames decode, how
+// port in which bed, its state in words and icon (never colour alone), how its frames decode, the
+// bytes its line carries that are no frame (noise, debug text) and how fast they come now, how
 // fresh its last frame is, the problem when there is one, and the actions on it.
 import { Fragment, useState, type ReactNode } from 'react';
 import type { DeviceState } from '../../../../shared/model/schemas';
 import { routeHref } from '../../navigation';
 import { strings } from '../../strings';
-import { percent, type DeviceRow } from './device-rows';
+import { bytesPerSecond, percent, type DeviceRow } from './device-rows';
 
 const stateIcon: Record<DeviceState, string> = {
   connecting: '◌',
@@ -42,6 +43,7 @@ export function DeviceTable({
           <th scope="col">{s.columns.bed}</th>
           <th scope="col">{s.columns.state}</th>
           <th scope="col">{s.columns.frames}</th>
+          <th scope="col">{s.columns.skipped}</th>
           <th scope="col">{s.columns.lastFrame}</th>
           <th scope="col">{s.columns.problem}</th>
           <th scope="col">{s.columns.actions}</th>
@@ -76,6 +78,19 @@ export function DeviceTable({
                 <span data-testid="frames-bad">{device.framesBad.toLocaleString('en')}</span>
                 {badShare !== null && badShare > 0 && (
                   <span className="device-table__share"> ({s.badShare(percent(badShare))})</span>
+                )}
+              </td>
+              <td
+                className={`device-table__skipped${device.bytesSkippedPerS > 0 ? ' device-table__noisy' : ''}`}
+                data-testid="device-skipped"
+              >
+                <span className="device-table__number" data-testid="bytes-skipped">
+                  {device.bytesSkipped.toLocaleString('en')}
+                </span>
+                {device.bytesSkipped > 0 && (
+                  <span className="device-table__rate" data-testid="bytes-skipped-rate">
+                    {s.skippedRate(bytesPerSecond(device.bytesSkippedPerS))}
+                  </span>
                 )}
               </td>
               <td className="device-table__number" data-testid="last-frame">
@@ -119,7 +134,7 @@ export function DeviceTable({
             </tr>
             {capturing === device.id && capture && (
               <tr className="device-table__detail">
-                <td colSpan={8}>{capture}</td>
+                <td colSpan={9}>{capture}</td>
               </tr>
             )}
           </Fragment>

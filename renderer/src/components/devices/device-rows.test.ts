@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceStatus } from '../../../../shared/model/schemas';
-import { captureFileName, deviceRows, percent } from './device-rows';
+import { bytesPerSecond, captureFileName, deviceRows, percent } from './device-rows';
 
 const device = (over: Partial<DeviceStatus>): DeviceStatus => ({
   id: 'x',
@@ -10,6 +10,8 @@ const device = (over: Partial<DeviceStatus>): DeviceStatus => ({
   state: 'connected',
   framesOk: 0,
   framesBad: 0,
+  bytesSkipped: 0,
+  bytesSkippedPerS: 0,
   lastFrameAt: null,
   problem: null,
   ...over,
@@ -64,6 +66,16 @@ describe('percent', () => {
     [0.005, '0.5'],
     [0.25, '25'],
   ])('%s → %s', (share, text) => expect(percent(share)).toBe(text));
+});
+
+describe('bytesPerSecond', () => {
+  it.each([
+    [0, '0'],
+    [0.04, '< 0.1'],
+    [0.4, '0.4'],
+    [12.34, '12'],
+    [1250, '1,250'],
+  ])('%s → %s', (perS, text) => expect(bytesPerSecond(perS)).toBe(text));
 });
 
 describe('captureFileName', () => {

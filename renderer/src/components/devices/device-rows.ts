@@ -1,5 +1,6 @@
 // The devices table as a biomed reads it: one row per device, sorted by bed then port, with the
-// driver's display name, the bed's label, the share of bad frames and the age of the last frame.
+// driver's display name, the bed's label, the share of bad frames and the age of the last frame
+// (bytes skipped and their rate come with the device's status).
 // Pure, so the sorting and the figures are tested without a browser.
 import type { Bed, DeviceStatus, DriverInfo } from '../../../../shared/model/schemas';
 
@@ -49,6 +50,13 @@ export function percent(share: number): string {
   if (value === 0) return '0';
   if (value < 0.1) return '< 0.1';
   return value < 10 ? value.toFixed(1) : value.toFixed(0);
+}
+
+/** "0", "0.4", "12", "1,250": bytes skipped per second, as precise as a person compares them. */
+export function bytesPerSecond(perS: number): string {
+  if (perS <= 0) return '0';
+  if (perS < 0.1) return '< 0.1';
+  return perS < 10 ? perS.toFixed(1) : Math.round(perS).toLocaleString('en');
 }
 
 /** `<driver>-<local time>.bin`: names that sort by time and say how to decode them. */
