@@ -101,12 +101,14 @@ for (const record of await stripBench(RUNS)) report({ ...record, machine });
 const live = await repeat(RUNS, () => liveRun(15));
 report({
   bench: 'live.byte-to-pixel',
-  what: 'HealthyPi 5 simulator → pty → host → WebSocket → Chromium canvas, ECG 128 Hz',
+  what: 'HealthyPi 5 simulator → pty → host → WebSocket → Chromium canvas, ECG 128 Hz, every sample drawn',
   unit: 'ms',
   p95Median: round(median(live.map((r) => r.latencyP95Ms))),
   p50Median: round(median(live.map((r) => r.latencyP50Ms))),
   runsP95: live.map((r) => round(r.latencyP95Ms)),
   drawnSamples: live.map((r) => r.drawnSamples),
+  draws: live.map((r) => r.draws),
+  newestSampleP95Median: round(median(live.map((r) => r.newestSampleP95Ms))),
   machine,
 });
 report({
@@ -126,6 +128,9 @@ report({
   p95Median: round(median(liveCentral.map((r) => r.latencyP95Ms))),
   p50Median: round(median(liveCentral.map((r) => r.latencyP50Ms))),
   runsP95: liveCentral.map((r) => round(r.latencyP95Ms)),
+  drawnSamples: liveCentral.map((r) => r.drawnSamples),
+  draws: liveCentral.map((r) => r.draws),
+  newestSampleP95Median: round(median(liveCentral.map((r) => r.newestSampleP95Ms))),
   machine,
 });
 
