@@ -258,7 +258,8 @@ export const strings = {
     disconnected: 'Disconnected',
   } satisfies Record<DeviceState, string>,
   deviceFrames: (ok: number, bad: number, skipped: number, skippedPerS: string) =>
-    `${ok} frames ok, ${bad} bad, ${skipped} bytes skipped` +
+    `${ok.toLocaleString('en')} frames ok, ${bad.toLocaleString('en')} bad, ` +
+    `${skipped.toLocaleString('en')} bytes skipped` +
     (skipped > 0 ? ` (${skippedPerS} B/s over the last 10 s)` : ''),
   noDevices: 'No device assigned',
   manageDevices: 'Devices…',
