@@ -44,7 +44,10 @@ describe('a damaged store is found at open', () => {
     return store;
   }
 
-  /** A minute of four ECG leads, stored and closed: the waveform table spans many pages. */
+  /**
+   * A minute of four ECG leads, stored and closed: the table of live chunks (packed at the next
+   * open) spans many pages. Returns how many samples were stored.
+   */
   async function storeAMinute(): Promise<number> {
     const store = await open();
     for (const channel of ['I', 'II', 'III', 'V']) {
@@ -60,27 +63,27 @@ describe('a damaged store is found at open', () => {
       }
     }
     await store.flush();
-    const { waveformChunks } = await store.counts();
+    const { samples } = await store.counts();
     await store.close();
-    return waveformChunks;
+    return samples;
   }
 
-  /** The waveform table's file, as PostgreSQL names it. */
+  /** The file of the table live waveform chunks are written to, as PostgreSQL names it. */
   async function waveformFile(): Promise<string> {
     const db = await PGlite.create(dataDir);
     const { rows } = await db.query<{ path: string }>(
-      "SELECT pg_relation_filepath('waveform_chunks') AS path",
+      "SELECT pg_relation_filepath('waveform_staging') AS path",
     );
     await db.close();
     return join(dataDir, rows[0]!.path);
   }
 
   it('opens a store closed as it was without a word of damage', async () => {
-    const chunks = await storeAMinute();
+    const samples = await storeAMinute();
     const store = await open();
     expect(store.notices).toEqual([]);
     expect(store.health.recording).toBe('ok');
-    expect((await store.counts()).waveformChunks).toBe(chunks);
+    expect((await store.counts()).samples).toBe(samples);
   });
 
   it('finds a waveform table cut to half its length, keeps it aside, and says so', async () => {

@@ -1,6 +1,7 @@
-// `workstation export` and `workstation import`: a bed's stored record out as WFDB, CSV or EDF+,
-// and a WFDB record in as a bed (for review, demos and tests). Both open the workstation's data
-// store directly, so they are refused while a workstation runs on the same data directory.
+// `workstation export` and `workstation import`: a bed's stored record out as WFDB, CSV or EDF+
+// (any length, written a piece at a time with a progress bar on a terminal), and a WFDB record in
+// as a bed (for review, demos and tests). Both open the workstation's data store directly, so
+// they are refused while a workstation runs on the same data directory.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openStore, type Store } from '../../host/store/client';
@@ -10,13 +11,13 @@ import { bedIdFor } from '../../host/beds';
 import { importRecordAsBed } from '../../host/export/store-records';
 import { RecordImportError } from '../../host/export/record-import-check';
 import { readWfdb } from '../../host/export/wfdb';
-import { writeExportFiles } from '../../host/export/files';
 import {
   EXPORT_FORMATS,
-  exportBed,
+  exportBedToFolder,
   ExportError,
   type ExportFormat,
 } from '../../host/export/export-bed';
+import { progressBar } from '../progress-bar';
 import { CliError, parseOptions } from '../cli-error';
 import { defaultDataDir } from './serve';
 
@@ -76,15 +77,26 @@ export async function runExport(args: string[]): Promise<number> {
   const written = await withStore(options.data, async (store) => {
     // A bed is named by its id or its label.
     const bedId = /^bed-/.test(bed) ? bed : bedIdFor(bed);
+    const bar = progressBar(process.stderr);
+    // Ctrl-C stops the export cleanly: nothing is left under the final names.
+    const cancel = new AbortController();
+    const onInterrupt = () => cancel.abort();
+    process.once('SIGINT', onInterrupt);
     let result;
     try {
-      result = await exportBed(store, { bedId, fromMs, toMs, format });
+      result = await exportBedToFolder(store, { bedId, fromMs, toMs, format }, out, {
+        signal: cancel.signal,
+        onProgress: ({ stage, fraction }) => bar.update(fraction, stage),
+      });
     } catch (error) {
       if (error instanceof ExportError) throw new CliError(error.message);
       throw error;
+    } finally {
+      bar.done();
+      process.off('SIGINT', onInterrupt);
     }
     for (const warning of result.warnings) console.error(warning);
-    return writeExportFiles(out, result.files);
+    return result.paths;
   });
   for (const file of written) console.log(file);
   return 0;

@@ -1,8 +1,19 @@
 // A record as CSV (RFC 4180, CRLF line ends): one file per sampling rate,
 // `<name>_<rate>Hz.csv` with `time_s,<label> [unit],…` and physical values, and
-// `<name>_annotations.csv` with `time_s,code,text`. Pure.
+// `<name>_annotations.csv` with `time_s,code,text`. Pure; signal files are made a piece of rows
+// at a time from a sample source.
 
-import { physicalValue, type ExportChannel, type ExportRecord, type ExportResult } from './record';
+import { physicalValue, type ExportRecord, type ExportResult } from './record';
+import {
+  DEFAULT_PIECE_SECONDS,
+  collectFile,
+  pieceCountOf,
+  pieceRanges,
+  recordSource,
+  type SampleSource,
+  type SourceChannel,
+  type StreamedFile,
+} from './sample-source';
 
 const CRLF = '\r\n';
 
@@ -25,9 +36,9 @@ function rateText(rateHz: number): string {
   return String(rateHz).replace('.', '_');
 }
 
-function rateGroups(channels: readonly ExportChannel[]): Map<number, ExportChannel[]> {
-  const groups = new Map<number, ExportChannel[]>();
-  for (const channel of channels) {
+function rateGroups(channels: readonly SourceChannel[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  channels.forEach((channel, index) => {
     if (!(channel.rateHz > 0) || !Number.isFinite(channel.rateHz)) {
       throw new Error(
         `channel "${channel.label}" has no valid sampling rate (${channel.rateHz} Hz)`,
@@ -38,42 +49,72 @@ function rateGroups(channels: readonly ExportChannel[]): Map<number, ExportChann
         `channel "${channel.label}" has no usable gain (${channel.rawPerUnit} per unit)`,
       );
     }
-    groups.set(channel.rateHz, [...(groups.get(channel.rateHz) ?? []), channel]);
-  }
+    groups.set(channel.rateHz, [...(groups.get(channel.rateHz) ?? []), index]);
+  });
   return groups;
 }
 
-function signalCsv(rateHz: number, channels: readonly ExportChannel[]): string {
+function signalCsv(
+  source: SampleSource,
+  rateHz: number,
+  indices: readonly number[],
+  rowsPerPiece: number,
+): StreamedFile {
+  const channels = indices.map((i) => source.channels[i]!);
   const header = ['time_s', ...channels.map((c) => csvField(`${c.label} [${c.unit}]`))].join(',');
   const decimals = channels.map((c) => decimalsForGain(c.rawPerUnit));
   const timeDecimals = decimalsForRate(rateHz);
-  const rows = Math.max(...channels.map((c) => c.samples.length));
-  const lines = [header];
-  for (let n = 0; n < rows; n++) {
-    const cells = [(n / rateHz).toFixed(timeDecimals)];
-    channels.forEach((c, i) => {
-      // A channel that ends early leaves its cells empty.
-      const raw = c.samples[n];
-      cells.push(raw === undefined ? '' : physicalValue(c, raw).toFixed(decimals[i] ?? 0));
-    });
-    lines.push(cells.join(','));
-  }
-  return lines.join(CRLF) + CRLF;
+  const rows = Math.max(...channels.map((c) => c.length));
+  const rowsOf = (first: number, count: number): string => {
+    const values = indices.map((i) => source.read(i, first, count));
+    const lines: string[] = [];
+    for (let k = 0; k < count; k++) {
+      let line = ((first + k) / rateHz).toFixed(timeDecimals);
+      channels.forEach((c, i) => {
+        // A channel that ends early leaves its cells empty.
+        const raw = values[i]![k];
+        line += raw === undefined ? ',' : `,${physicalValue(c, raw).toFixed(decimals[i] ?? 0)}`;
+      });
+      lines.push(line);
+    }
+    return lines.length === 0 ? '' : lines.join(CRLF) + CRLF;
+  };
+  return {
+    name: `${source.name}_${rateText(rateHz)}Hz.csv`,
+    pieceCount: 1 + pieceCountOf(rows, rowsPerPiece),
+    *pieces() {
+      yield header + CRLF;
+      for (const [first, count] of pieceRanges(rows, rowsPerPiece)) yield rowsOf(first, count);
+    },
+  };
 }
 
-function annotationCsv(record: ExportRecord): string {
+function annotationCsv(source: SampleSource): string {
   const lines = ['time_s,code,text'];
-  for (const a of [...record.annotations].sort((x, y) => x.timeMs - y.timeMs)) {
+  for (const a of [...source.annotations].sort((x, y) => x.timeMs - y.timeMs)) {
     lines.push([(a.timeMs / 1000).toFixed(3), csvField(a.code), csvField(a.text)].join(','));
   }
   return lines.join(CRLF) + CRLF;
 }
 
 export function writeCsv(record: ExportRecord): ExportResult {
-  const files = [...rateGroups(record.channels)].map(([rateHz, channels]) => ({
-    name: `${record.name}_${rateText(rateHz)}Hz.csv`,
-    contents: signalCsv(rateHz, channels),
-  }));
-  files.push({ name: `${record.name}_annotations.csv`, contents: annotationCsv(record) });
-  return { files, warnings: [] };
+  return {
+    files: csvFiles(recordSource(record), { pieceSeconds: Infinity }).map(collectFile),
+    warnings: [],
+  };
+}
+
+/** The record as CSV files, each signal file made `pieceSeconds` of rows at a time. */
+export function csvFiles(source: SampleSource, options: { pieceSeconds?: number }): StreamedFile[] {
+  const pieceSeconds = options.pieceSeconds ?? DEFAULT_PIECE_SECONDS;
+  const files = [...rateGroups(source.channels)].map(([rateHz, indices]) =>
+    signalCsv(source, rateHz, indices, Math.min(pieceSeconds * rateHz, 2 ** 40)),
+  );
+  const annotations = annotationCsv(source);
+  files.push({
+    name: `${source.name}_annotations.csv`,
+    pieceCount: 1,
+    pieces: () => [annotations],
+  });
+  return files;
 }

@@ -2,16 +2,20 @@
 // labels, then all transducers, …), then data records of `durationS` seconds holding each signal's
 // 16-bit little-endian samples in turn. The last signal, "EDF Annotations", carries per record a
 // time-keeping TAL `+onset\x14\x14\0` and one TAL `+onset\x14CODE: text\x14\0` per annotation.
-// Reference: EDF (Kemp 1992) and EDF+ (Kemp & Olivan 2003) specifications. Pure.
+// Reference: EDF (Kemp 1992) and EDF+ (Kemp & Olivan 2003) specifications. Pure: the file is
+// made a piece at a time from a sample source, so a record of any length fits in bounded memory.
 
+import { annotationLabel, pad2, utcParts, type ExportRecord, type ExportResult } from './record';
 import {
-  annotationLabel,
-  pad2,
-  utcParts,
-  type ExportChannel,
-  type ExportRecord,
-  type ExportResult,
-} from './record';
+  DEFAULT_PIECE_SECONDS,
+  collectFile,
+  pieceCountOf,
+  pieceRanges,
+  recordSource,
+  type SampleSource,
+  type SourceChannel,
+  type StreamedFile,
+} from './sample-source';
 
 export const EDF_ANNOTATIONS_LABEL = 'EDF Annotations';
 export const EDF_MONTHS = [
@@ -53,7 +57,7 @@ function onsetText(seconds: number): string {
 }
 
 /** The shortest whole-second record duration that gives every channel whole samples per record. */
-function recordDuration(channels: readonly ExportChannel[]): number {
+function recordDuration(channels: readonly { rateHz: number }[]): number {
   for (let seconds = 1; seconds <= LONGEST_RECORD_S; seconds++) {
     if (
       channels.every((c) => Math.abs(c.rateHz * seconds - Math.round(c.rateHz * seconds)) < 1e-9)
@@ -68,24 +72,20 @@ function recordDuration(channels: readonly ExportChannel[]): number {
 }
 
 interface DigitalChannel {
-  digital: Int16Array;
+  toDigital(raw: number): number;
+  /** What fills the record past the channel's end: physical 0. */
+  fill: number;
   physicalMin: string;
   physicalMax: string;
 }
 
 /** Raw counts as digital values: unchanged when they fit 16 bits, otherwise rescaled (lossy). */
-function digitise(channel: ExportChannel, length: number, warnings: string[]): DigitalChannel {
-  const { samples, rawPerUnit: gain, baseline, label } = channel;
+function digitise(channel: SourceChannel, length: number, warnings: string[]): DigitalChannel {
+  const { rawPerUnit: gain, baseline, label, min: low, max: high } = channel;
   if (!Number.isFinite(gain) || gain === 0) {
     throw new Error(`channel "${label}" has no usable gain (${gain} per unit)`);
   }
-  let low = Infinity;
-  let high = -Infinity;
-  for (const raw of samples) {
-    if (raw < low) low = raw;
-    if (raw > high) high = raw;
-  }
-  const fits = samples.length === 0 || (low >= DIGITAL_MIN && high <= DIGITAL_MAX);
+  const fits = channel.length === 0 || (low >= DIGITAL_MIN && high <= DIGITAL_MAX);
   // Digital d stands for raw rawMin + (d - DIGITAL_MIN) * rawPerStep.
   const rawMin = fits ? DIGITAL_MIN : low;
   const rawPerStep = fits ? 1 : Math.max(high - low, 1) / (DIGITAL_MAX - DIGITAL_MIN);
@@ -100,13 +100,11 @@ function digitise(channel: ExportChannel, length: number, warnings: string[]): D
       DIGITAL_MAX,
       Math.max(DIGITAL_MIN, Math.round((raw - rawMin) / rawPerStep) + DIGITAL_MIN),
     );
-  const digital = new Int16Array(length).fill(toDigital(baseline));
-  if (samples.length < length) {
+  if (channel.length < length) {
     warnings.push(
-      `channel "${label}" ends ${length - samples.length} samples early; padded with 0 ${channel.unit}`,
+      `channel "${label}" ends ${length - channel.length} samples early; padded with 0 ${channel.unit}`,
     );
   }
-  for (let i = 0; i < samples.length; i++) digital[i] = toDigital(samples[i] ?? 0);
   const physicalAt = (raw: number) => (raw - baseline) / gain;
   const exactMin = physicalAt(rawMin);
   const exactMax = physicalAt(rawMin + rawPerStep * (DIGITAL_MAX - DIGITAL_MIN));
@@ -122,27 +120,39 @@ function digitise(channel: ExportChannel, length: number, warnings: string[]): D
       `channel "${label}": EDF's 8-character physical range rounds its calibration slightly`,
     );
   }
-  return { digital, physicalMin, physicalMax };
+  return { toDigital, fill: toDigital(baseline), physicalMin, physicalMax };
 }
 
+/**
+ * Each data record's annotation signal: its time-keeping TAL, then a TAL per annotation that
+ * falls in it. Made one record at a time; `bytesPerRecord` is the longest (the slot's size).
+ */
 function annotationRecords(
-  record: ExportRecord,
+  source: SampleSource,
   recordCount: number,
   durationS: number,
-): Uint8Array[] {
-  const startFractionS = utcParts(record.startMs).millisecond / 1000;
-  const texts = Array.from(
-    { length: recordCount },
-    (_, r) => `${onsetText(r * durationS + startFractionS)}\x14\x14\0`,
-  );
-  for (const a of [...record.annotations].sort((x, y) => x.timeMs - y.timeMs)) {
+): { tal(r: number): Uint8Array; bytesPerRecord: number } {
+  const startFractionS = utcParts(source.startMs).millisecond / 1000;
+  const keeping = (r: number) => `${onsetText(r * durationS + startFractionS)}\x14\x14\0`;
+  const extra = new Map<number, string>();
+  for (const a of [...source.annotations].sort((x, y) => x.timeMs - y.timeMs)) {
     const r = Math.min(recordCount - 1, Math.max(0, Math.floor(a.timeMs / 1000 / durationS)));
     // eslint-disable-next-line no-control-regex -- control bytes would break the TAL framing
     const label = annotationLabel(a).replace(/[\x00-\x1f]/g, ' ');
-    texts[r] += `${onsetText(startFractionS + a.timeMs / 1000)}\x14${label}\x14\0`;
+    extra.set(
+      r,
+      `${extra.get(r) ?? ''}${onsetText(startFractionS + a.timeMs / 1000)}\x14${label}\x14\0`,
+    );
   }
   const encoder = new TextEncoder();
-  return texts.map((text) => encoder.encode(text));
+  const tal = (r: number) => encoder.encode(keeping(r) + (extra.get(r) ?? ''));
+  let bytesPerRecord = 0;
+  for (let r = 0; r < recordCount; r++) {
+    // Time-keeping TALs are ASCII: their length in bytes is their length in characters.
+    const length = extra.has(r) ? tal(r).length : keeping(r).length;
+    if (length > bytesPerRecord) bytesPerRecord = length;
+  }
+  return { tal, bytesPerRecord };
 }
 
 /** EDF+ date `dd.mm.yy`; years after 2084 are written `yy` as the specification asks. */
@@ -158,24 +168,37 @@ function subfield(value: string | undefined): string {
 
 export function writeEdf(record: ExportRecord): ExportResult {
   const warnings: string[] = [];
-  const { channels } = record;
+  const file = edfFile(recordSource(record), { pieceSeconds: Infinity }, warnings);
+  return { files: [collectFile(file)], warnings };
+}
+
+/**
+ * The record as one EDF+ file made `pieceSeconds` of data records at a time (header first; the
+ * number of data records is known from the channels' lengths). Warnings go to `warnings`.
+ */
+export function edfFile(
+  source: SampleSource,
+  options: { pieceSeconds?: number },
+  warnings: string[],
+): StreamedFile {
+  const { channels } = source;
   const durationS = channels.length > 0 ? recordDuration(channels) : 1;
   const perRecord = channels.map((c) => Math.round(c.rateHz * durationS));
-  const lastAnnotationS = Math.max(0, ...record.annotations.map((a) => a.timeMs / 1000));
+  const lastAnnotationS = Math.max(0, ...source.annotations.map((a) => a.timeMs / 1000));
   const recordCount = Math.max(
     1,
-    ...channels.map((c, i) => Math.ceil(c.samples.length / (perRecord[i] ?? 1))),
+    ...channels.map((c, i) => Math.ceil(c.length / (perRecord[i] ?? 1))),
     channels.length === 0 ? Math.floor(lastAnnotationS / durationS) + 1 : 1,
   );
   const digitised = channels.map((c, i) =>
     digitise(c, recordCount * (perRecord[i] ?? 1), warnings),
   );
-  const tals = annotationRecords(record, recordCount, durationS);
-  const annotationSamples = Math.max(...tals.map((bytes) => Math.ceil(bytes.length / 2)));
+  const tals = annotationRecords(source, recordCount, durationS);
+  const annotationSamples = Math.ceil(tals.bytesPerRecord / 2);
 
-  const t = utcParts(record.startMs);
+  const t = utcParts(source.startMs);
   const signalCount = channels.length + 1;
-  const patient = `${subfield(record.patient?.id)} X X ${subfield(record.patient?.name)}`;
+  const patient = `${subfield(source.patient?.id)} X X ${subfield(source.patient?.name)}`;
   const recording = `Startdate ${pad2(t.day)}-${EDF_MONTHS[t.month - 1]}-${t.year} X X X`;
   const fixed =
     field('0', 8, warnings) +
@@ -204,17 +227,43 @@ export function writeEdf(record: ExportRecord): ExportResult {
 
   const recordBytes = 2 * (perRecord.reduce((sum, n) => sum + n, 0) + annotationSamples);
   const headerBytes = 256 * (signalCount + 1);
-  const out = new Uint8Array(headerBytes + recordCount * recordBytes);
-  for (let i = 0; i < headerBytes; i++) out[i] = (fixed + signalsHeader).charCodeAt(i);
-  const view = new DataView(out.buffer);
-  let at = headerBytes;
-  for (let r = 0; r < recordCount; r++) {
-    digitised.forEach(({ digital }, s) => {
+  const recordsPerPiece = Math.max(
+    1,
+    Math.floor((options.pieceSeconds ?? DEFAULT_PIECE_SECONDS) / durationS),
+  );
+  const header = Uint8Array.from(fixed + signalsHeader, (char) => char.charCodeAt(0));
+
+  function dataRecords(first: number, count: number): Uint8Array {
+    const out = new Uint8Array(count * recordBytes);
+    const view = new DataView(out.buffer);
+    const samples = channels.map((_, s) => {
       const n = perRecord[s] ?? 0;
-      for (let k = 0; k < n; k++, at += 2) view.setInt16(at, digital[r * n + k] ?? 0, true);
+      return source.read(s, first * n, count * n);
     });
-    out.set(tals[r] ?? new Uint8Array(0), at); // the rest of the slot stays 0
-    at += 2 * annotationSamples;
+    let at = 0;
+    for (let r = 0; r < count; r++) {
+      digitised.forEach(({ toDigital, fill }, s) => {
+        const n = perRecord[s] ?? 0;
+        const values = samples[s]!;
+        for (let k = r * n; k < (r + 1) * n; k++, at += 2) {
+          view.setInt16(at, k < values.length ? toDigital(values[k]!) : fill, true);
+        }
+      });
+      out.set(tals.tal(first + r), at); // the rest of the slot stays 0
+      at += 2 * annotationSamples;
+    }
+    return out;
   }
-  return { files: [{ name: `${record.name}.edf`, contents: out }], warnings };
+
+  if (header.length !== headerBytes) throw new Error('EDF header has the wrong length');
+  return {
+    name: `${source.name}.edf`,
+    pieceCount: 1 + pieceCountOf(recordCount, recordsPerPiece),
+    *pieces() {
+      yield header;
+      for (const [first, count] of pieceRanges(recordCount, recordsPerPiece)) {
+        yield dataRecords(first, count);
+      }
+    },
+  };
 }

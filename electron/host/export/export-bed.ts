@@ -1,10 +1,19 @@
-// One export of a bed's stored record, as both the CLI and the api make it.
-import type { Store } from '../store/client';
-import { writeCsv } from './csv';
-import { writeEdf } from './edf';
+// One export of a bed's stored record, as both the CLI and the api make it: in memory for the
+// api's short ranges, or into a folder a piece at a time for records of any length.
+import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { csvFiles } from './csv';
+import { edfFile } from './edf';
 import type { ExportFile } from './record';
-import { recordsFromStore } from './store-records';
-import { writeWfdb } from './wfdb';
+import {
+  fileColumns,
+  memoryColumns,
+  spoolStoredRecord,
+  type RecordStore,
+  type SpoolOptions,
+} from './record-spool';
+import { collectFile, type SampleSource, type StreamedFile } from './sample-source';
+import { wfdbFiles } from './wfdb';
 
 export const EXPORT_FORMATS = ['wfdb', 'wfdb212', 'csv', 'edf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -12,34 +21,206 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The export is impossible as asked (no data, a format that cannot hold the values…). */
 export class ExportError extends Error {}
 
-export async function exportBed(
-  store: Store,
-  query: { bedId: string; fromMs: number; toMs: number; format: ExportFormat },
-): Promise<{ files: ExportFile[]; warnings: string[] }> {
-  const name = query.bedId.replace(/[^a-zA-Z0-9_]/g, '_');
-  // Each format's own "no data" value fills times without signal.
-  const gapValue = query.format === 'wfdb212' ? -2048 : -32768;
-  let records;
+/** The export was stopped on request; nothing was kept. */
+export class ExportCancelledError extends ExportError {}
+
+export interface ExportBedQuery {
+  bedId: string;
+  fromMs: number;
+  toMs: number;
+  format: ExportFormat;
+}
+
+/** Where an export is (0..1 of the whole), and what it is doing. */
+export interface ExportProgress {
+  stage: 'reading' | 'writing';
+  fraction: number;
+}
+
+export interface ExportToFolderOptions {
+  /** Stops the export between pieces; it then rejects with ExportCancelledError. */
+  signal?: AbortSignal;
+  onProgress?: (progress: ExportProgress) => void;
+  /** Milliseconds of the record read from the store at a time (default 60 s). */
+  readWindowMs?: number;
+  /** Seconds of signal each file is written in at a time (default 60 s). */
+  pieceSeconds?: number;
+}
+
+/** Reading the store is most of an export's time; writing the files the rest. */
+const READING_SHARE = 0.7;
+
+function recordName(bedId: string): string {
+  return bedId.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+/** Each format's own "no data" value fills times without signal. */
+function gapValueOf(format: ExportFormat): number {
+  return format === 'wfdb212' ? -2048 : -32768;
+}
+
+/** The files of one source in `format`; what they had to change goes to `warnings`. */
+function formatFiles(
+  source: SampleSource,
+  format: ExportFormat,
+  pieceSeconds: number,
+  warnings: string[],
+): StreamedFile[] {
+  const own: string[] = [];
   try {
-    records = await recordsFromStore(store, { ...query, name, gapValue });
+    const files =
+      format === 'csv'
+        ? csvFiles(source, { pieceSeconds })
+        : format === 'edf'
+          ? [edfFile(source, { pieceSeconds }, own)]
+          : wfdbFiles(source, { format: format === 'wfdb212' ? 212 : 16, pieceSeconds }, own);
+    return files;
+  } catch (error) {
+    throw new ExportError(`${source.name}: ${(error as Error).message}`);
+  } finally {
+    warnings.push(...own.map((warning) => `${source.name}: ${warning}`));
+  }
+}
+
+/** The export whole in memory: for short ranges (the api's hour). */
+export async function exportBed(
+  store: RecordStore,
+  query: ExportBedQuery,
+): Promise<{ files: ExportFile[]; warnings: string[] }> {
+  const name = recordName(query.bedId);
+  const columns = memoryColumns();
+  let sources;
+  try {
+    sources = await spoolStoredRecord(
+      store,
+      { ...query, name, gapValue: gapValueOf(query.format) },
+      columns,
+    );
   } catch (error) {
     throw new ExportError((error as Error).message);
   }
-  const files: ExportFile[] = [];
   const warnings: string[] = [];
-  for (const record of records) {
-    try {
-      const result =
-        query.format === 'csv'
-          ? writeCsv(record)
-          : query.format === 'edf'
-            ? writeEdf(record)
-            : writeWfdb(record, { format: query.format === 'wfdb212' ? 212 : 16 });
-      files.push(...result.files);
-      warnings.push(...result.warnings.map((warning) => `${record.name}: ${warning}`));
-    } catch (error) {
-      throw new ExportError(`${record.name}: ${(error as Error).message}`);
-    }
-  }
+  const files = sources.flatMap((source) =>
+    formatFiles(source, query.format, Infinity, warnings).map(collectFile),
+  );
   return { files, warnings };
+}
+
+/**
+ * Exports into `folder` (created if missing) a piece at a time, in memory bounded by the read
+ * window and the piece, whatever the length. Everything is written under temporary names in a
+ * hidden folder beside the final files and moved into place only once all is written: an export
+ * that fails or is cancelled leaves nothing under the final names. Resolves with the paths.
+ */
+export async function exportBedToFolder(
+  store: RecordStore,
+  query: ExportBedQuery,
+  folder: string,
+  options: ExportToFolderOptions = {},
+): Promise<{ paths: string[]; warnings: string[] }> {
+  const { signal, onProgress } = options;
+  const name = recordName(query.bedId);
+  await mkdir(folder, { recursive: true });
+  const staging = await mkdtemp(join(folder, `.${name}.exporting-`));
+  const spoolFolder = join(staging, 'columns');
+  await mkdir(spoolFolder);
+  const columns = fileColumns(spoolFolder);
+  const staged: string[] = [];
+  try {
+    const spoolOptions: SpoolOptions = {
+      ...(signal ? { signal } : {}),
+      ...(options.readWindowMs ? { readWindowMs: options.readWindowMs } : {}),
+      onProgress: (fraction) =>
+        onProgress?.({ stage: 'reading', fraction: READING_SHARE * fraction }),
+    };
+    let sources;
+    try {
+      sources = await spoolStoredRecord(
+        store,
+        { ...query, name, gapValue: gapValueOf(query.format) },
+        columns,
+        spoolOptions,
+      );
+    } catch (error) {
+      if (signal?.aborted || isDiskError(error)) throw error;
+      throw new ExportError((error as Error).message);
+    }
+    const warnings: string[] = [];
+    const files = sources.flatMap((source) =>
+      formatFiles(source, query.format, options.pieceSeconds ?? 60, warnings),
+    );
+    const totalPieces = files.reduce((sum, file) => sum + file.pieceCount, 0);
+    let piecesDone = 0;
+    for (const file of files) {
+      checkFileName(file.name);
+      const path = join(staging, file.name);
+      staged.push(file.name);
+      const handle = await open(path, 'w');
+      try {
+        for (const piece of file.pieces()) {
+          signal?.throwIfAborted();
+          await handle.writeFile(piece);
+          piecesDone++;
+          onProgress?.({
+            stage: 'writing',
+            fraction: READING_SHARE + (1 - READING_SHARE) * (piecesDone / totalPieces),
+          });
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    const paths: string[] = [];
+    for (const file of staged) {
+      await rename(join(staging, file), join(folder, file));
+      paths.push(join(folder, file));
+    }
+    return { paths, warnings };
+  } catch (error) {
+    if (signal?.aborted) {
+      throw new ExportCancelledError(`The export was cancelled; nothing was written to ${folder}.`);
+    }
+    if (isDiskError(error)) {
+      throw new ExportError(
+        `The export stopped: ${diskProblem(error)} in ${folder}. Nothing was kept; ` +
+          'free some space or choose another folder, then export again.',
+      );
+    }
+    throw error;
+  } finally {
+    await columns.close().catch(() => {});
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function checkFileName(name: string): void {
+  if (name !== basename(name) || name.startsWith('.') || /[/\\]/.test(name)) {
+    throw new Error(`export file name "${name}" must be a plain file name`);
+  }
+}
+
+function isDiskError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return (
+    code === 'ENOSPC' ||
+    code === 'EDQUOT' ||
+    code === 'EACCES' ||
+    code === 'EROFS' ||
+    code === 'EIO'
+  );
+}
+
+function diskProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'EACCES':
+      return 'the workstation may not write there';
+    case 'EROFS':
+      return 'the disk is read-only';
+    default:
+      return 'the disk could not be written';
+  }
 }

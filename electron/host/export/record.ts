@@ -45,7 +45,10 @@ export interface ExportResult {
 }
 
 /** Physical value of one raw sample. */
-export function physicalValue(channel: ExportChannel, raw: number): number {
+export function physicalValue(
+  channel: Pick<ExportChannel, 'baseline' | 'rawPerUnit'>,
+  raw: number,
+): number {
   return (raw - channel.baseline) / channel.rawPerUnit;
 }
 

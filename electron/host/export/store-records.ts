@@ -128,12 +128,13 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
   return [...groups.values()];
 }
 
-/** Samples per stored block when a record is imported: 1 s of signal at a time. */
-const IMPORT_BLOCK_SECONDS = 1;
+/** Minutes of a channel sent to the store at a time when a record is imported. */
+const IMPORT_SLICE_MINUTES = 10;
 
 /**
  * Stores a record (read from WFDB or EDF) as the data of a bed, device `import:<name>`, from
- * `startMs`: its channels with their scale, every sample, and its annotations.
+ * `startMs`: its channels with their scale, every sample (written straight as packed rows: the
+ * record is whole, so there is nothing to wait for), and its annotations.
  */
 export async function storeRecord(
   store: Store,
@@ -153,25 +154,32 @@ export async function storeRecord(
     })),
   );
   let samples = 0;
-  for (const channel of record.channels) {
-    const block = Math.max(1, Math.round(channel.rateHz * IMPORT_BLOCK_SECONDS));
+  const slices = record.channels.flatMap((channel) => {
+    // Whole minutes of samples, so that every packed row but the last holds one minute.
+    const slice = Math.max(1, Math.floor(channel.rateHz * 60) * IMPORT_SLICE_MINUTES);
+    const starts = [];
+    for (let at = 0; at < channel.samples.length; at += slice) starts.push({ channel, at, slice });
+    return starts;
+  });
+  for (const [i, { channel, at, slice }] of slices.entries()) {
     // Baseline removed so that stored raw × scale is the physical value, as for live devices.
-    for (let at = 0; at < channel.samples.length; at += block) {
-      const values = Array.from(
-        channel.samples.subarray(at, at + block),
-        (v) => v - channel.baseline,
-      );
-      store.appendSamples({
+    const values = Float64Array.from(
+      channel.samples.subarray(at, at + slice),
+      (v) => v - channel.baseline,
+    );
+    // Made durable once, with the last slice.
+    await store.storeWaveform(
+      {
         bedId: target.bedId,
         deviceId,
         channel: channel.key,
         rateHz: channel.rateHz,
         t0: target.startMs + (at * 1000) / channel.rateHz,
         values,
-      });
-      samples += values.length;
-    }
-    await store.flush();
+      },
+      { durable: i === slices.length - 1 },
+    );
+    samples += values.length;
   }
   await store.appendAnnotations(
     record.annotations.map((a) => ({

@@ -1,7 +1,8 @@
 // A record as a WFDB record: `<name>.hea` header, `<name>.dat` signals (format 16 or 212,
 // multi-frequency when rates are whole multiples of the lowest) and `<name>.alm`, an MIT
 // annotation file of NOTE annotations whose AUX text is `CODE: text`. `rdsamp -r <name>` and
-// `rdann -r <name> -a alm` read them. Pure: records in, file contents out, and back.
+// `rdann -r <name> -a alm` read them. Pure: records (or sample sources, a piece at a time) in,
+// file contents out, and back.
 
 import {
   annotationLabel,
@@ -29,6 +30,16 @@ import {
   signalChecksum,
   type WfdbFormat,
 } from './wfdb-signals';
+import {
+  DEFAULT_PIECE_SECONDS,
+  collectFile,
+  pieceCountOf,
+  pieceRanges,
+  recordSource,
+  type SampleSource,
+  type SourceChannel,
+  type StreamedFile,
+} from './sample-source';
 
 export interface WfdbWriteOptions {
   /** 16 (default) holds any 16-bit sample; 212 halves the size when every sample fits 12 bits. */
@@ -44,7 +55,7 @@ const PATIENT_NAME_COMMENT = /^patient-name (.+)$/;
 const ANNOTATION_ONLY_HZ = 1000;
 
 /** Samples per frame of each channel; throws when a rate is not a whole multiple of the lowest. */
-function framing(channels: readonly ExportChannel[]): { frameHz: number; perFrame: number[] } {
+function framing(channels: readonly SourceChannel[]): { frameHz: number; perFrame: number[] } {
   if (channels.length === 0) return { frameHz: ANNOTATION_ONLY_HZ, perFrame: [] };
   for (const c of channels) {
     if (!(c.rateHz > 0) || !Number.isFinite(c.rateHz)) {
@@ -66,14 +77,9 @@ function framing(channels: readonly ExportChannel[]): { frameHz: number; perFram
   return { frameHz, perFrame };
 }
 
-function checkRange(channel: ExportChannel, format: WfdbFormat, warnings: string[]): void {
+function checkRange(channel: SourceChannel, format: WfdbFormat, warnings: string[]): void {
   const { min, max } = WFDB_RANGE[format];
-  let low = Infinity;
-  let high = -Infinity;
-  for (const value of channel.samples) {
-    if (value < low) low = value;
-    if (value > high) high = value;
-  }
+  const { min: low, max: high } = channel;
   if (low < min || high > max) {
     const advice = format === 212 ? 'export with format 16' : 'export as EDF or CSV instead';
     throw new Error(
@@ -84,7 +90,7 @@ function checkRange(channel: ExportChannel, format: WfdbFormat, warnings: string
   if (low === min) warnings.push(`channel "${channel.label}": WFDB tools read ${min} as "no data"`);
 }
 
-function checkCalibration(channel: ExportChannel): void {
+function checkCalibration(channel: SourceChannel): void {
   if (!Number.isFinite(channel.rawPerUnit) || channel.rawPerUnit === 0) {
     throw new Error(
       `channel "${channel.label}" has no usable gain (${channel.rawPerUnit} per unit)`,
@@ -97,15 +103,35 @@ function checkCalibration(channel: ExportChannel): void {
   }
 }
 
+/** The checksum of a signal of `checksum` padded with `missing` samples of `fill`. */
+function paddedChecksum(checksum: number, missing: number, fill: number): number {
+  const sum = (((checksum + missing * fill) % 0x10000) + 0x10000) % 0x10000;
+  return sum >= 0x8000 ? sum - 0x10000 : sum;
+}
+
 export function writeWfdb(record: ExportRecord, options: WfdbWriteOptions = {}): ExportResult {
+  const warnings: string[] = [];
+  const files = wfdbFiles(recordSource(record), { ...options, pieceSeconds: Infinity }, warnings);
+  return { files: files.map(collectFile), warnings };
+}
+
+/**
+ * The record as WFDB files (`.hea`, `.dat`, annotations), the signal file made `pieceSeconds` of
+ * frames at a time. Everything the header needs (frame count, checksums, first samples) is known
+ * from the source's description, so the files can be written in any order.
+ */
+export function wfdbFiles(
+  source: SampleSource,
+  options: WfdbWriteOptions & { pieceSeconds?: number },
+  warnings: string[],
+): StreamedFile[] {
   const format = options.format ?? 16;
   const annotator = options.annotator ?? 'alm';
-  if (!/^[A-Za-z0-9_]+$/.test(record.name)) {
-    throw new Error(`WFDB record name "${record.name}" may contain only letters, digits and _`);
+  if (!/^[A-Za-z0-9_]+$/.test(source.name)) {
+    throw new Error(`WFDB record name "${source.name}" may contain only letters, digits and _`);
   }
   if (!/^[A-Za-z0-9_]+$/.test(annotator)) throw new Error(`bad annotator name "${annotator}"`);
-  const warnings: string[] = [];
-  const { channels } = record;
+  const { channels } = source;
   const { frameHz, perFrame } = framing(channels);
   channels.forEach((c) => {
     checkCalibration(c);
@@ -113,21 +139,15 @@ export function writeWfdb(record: ExportRecord, options: WfdbWriteOptions = {}):
   });
   const frameCount = Math.max(
     0,
-    ...channels.map((c, i) => Math.ceil(c.samples.length / (perFrame[i] ?? 1))),
+    ...channels.map((c, i) => Math.ceil(c.length / (perFrame[i] ?? 1))),
   );
-  channels.forEach((c, i) => {
-    const missing = frameCount * (perFrame[i] ?? 1) - c.samples.length;
-    if (missing > 0)
-      warnings.push(`channel "${c.label}" ends ${missing} samples early; padded with "no data"`);
-  });
   const fill = WFDB_RANGE[format].min;
-  const stream = interleaveFrames(
-    channels.map((c) => c.samples),
-    perFrame,
-    frameCount,
-    fill,
-  );
-  const datName = `${record.name}.dat`;
+  const missing = channels.map((c, i) => frameCount * (perFrame[i] ?? 1) - c.length);
+  channels.forEach((c, i) => {
+    if (missing[i]! > 0)
+      warnings.push(`channel "${c.label}" ends ${missing[i]} samples early; padded with "no data"`);
+  });
+  const datName = `${source.name}.dat`;
   const signals: WfdbSignalLine[] = channels.map((c, i) => ({
     fileName: datName,
     format,
@@ -138,28 +158,24 @@ export function writeWfdb(record: ExportRecord, options: WfdbWriteOptions = {}):
     unit: c.unit,
     adcResolution: format === 212 ? 12 : 16,
     adcZero: 0,
-    initialValue: c.samples.length > 0 ? (c.samples[0] ?? 0) : fill,
-    checksum: signalChecksum(
-      c.samples.length === frameCount * (perFrame[i] ?? 1)
-        ? c.samples
-        : (deinterleaveFrames(stream, perFrame, frameCount)[i] ?? []),
-    ),
+    initialValue: c.length > 0 ? (source.read(i, 0, 1)[0] ?? 0) : fill,
+    checksum: paddedChecksum(c.checksum, missing[i] ?? 0, fill),
     blockSize: 0,
     description: c.label,
   }));
   const comments = channels.map((c, i) => `workstation-key ${i} ${c.key.replace(/\s+/g, '_')}`);
-  if (record.patient?.id) comments.push(`patient-id ${record.patient.id}`);
-  if (record.patient?.name) comments.push(`patient-name ${record.patient.name}`);
+  if (source.patient?.id) comments.push(`patient-id ${source.patient.id}`);
+  if (source.patient?.name) comments.push(`patient-name ${source.patient.name}`);
   const header = formatWfdbHeader({
-    recordName: record.name,
+    recordName: source.name,
     frameHz,
     frameCount,
-    startMs: record.startMs,
+    startMs: source.startMs,
     signals,
     comments,
   });
 
-  const notes: MitAnnotation[] = record.annotations
+  const notes: MitAnnotation[] = source.annotations
     .map((a) => {
       let sample = Math.round((a.timeMs * frameHz) / 1000);
       if (!(sample >= 0)) {
@@ -173,14 +189,34 @@ export function writeWfdb(record: ExportRecord, options: WfdbWriteOptions = {}):
     .sort((x, y) => x.sample - y.sample);
   const encoded = encodeMitAnnotations(notes);
   warnings.push(...encoded.warnings);
-  return {
-    files: [
-      { name: `${record.name}.hea`, contents: header },
-      { name: datName, contents: encodeSamples(stream, format) },
-      { name: `${record.name}.${annotator}`, contents: encoded.bytes },
-    ],
-    warnings,
-  };
+
+  // An even number of frames per piece keeps format 212's sample pairs whole across pieces.
+  const pieceSeconds = options.pieceSeconds ?? DEFAULT_PIECE_SECONDS;
+  const framesPerPiece = Math.max(2, 2 * Math.floor(Math.min(pieceSeconds * frameHz, 2 ** 40) / 2));
+  const signalPiece = (first: number, count: number) =>
+    encodeSamples(
+      interleaveFrames(
+        channels.map((_, i) => source.read(i, first * perFrame[i]!, count * perFrame[i]!)),
+        perFrame,
+        count,
+        fill,
+      ),
+      format,
+    );
+  return [
+    { name: `${source.name}.hea`, pieceCount: 1, pieces: () => [header] },
+    {
+      name: datName,
+      pieceCount: Math.max(1, pieceCountOf(frameCount, framesPerPiece)),
+      *pieces() {
+        if (frameCount === 0) yield new Uint8Array(0);
+        for (const [first, count] of pieceRanges(frameCount, framesPerPiece)) {
+          yield signalPiece(first, count);
+        }
+      },
+    },
+    { name: `${source.name}.${annotator}`, pieceCount: 1, pieces: () => [encoded.bytes] },
+  ];
 }
 
 function checkOneSignalFile(signals: readonly WfdbSignalLine[]): void {

@@ -2,6 +2,8 @@
 // (the crash test). With a gate, the worker waits at each moment until the main thread has heard
 // of it (at most a second), so a SIGKILL sent while hearing it lands at that very step.
 export type CheckpointPhase =
+  /** Staged waveform chunks packed and deleted, not committed yet; the checkpoint follows. */
+  | 'packing'
   /** Before anything: the journal is about to be closed at a segment boundary. */
   | 'starting'
   /** The journal's segment is closed; PostgreSQL's CHECKPOINT runs next. */

@@ -130,8 +130,10 @@ describe('the store', () => {
     expect(
       (await store.readSamples({ deviceId: 'ecg-1', channel: 'I' }))[0]!.values.slice(0, 5),
     ).toEqual(INT32_EXTREMES);
+    // Staged as written: packing waits for the minute to be complete (packing.test.ts).
     expect(await store.counts()).toEqual({
-      waveformChunks: 20,
+      waveformChunks: 0,
+      stagedChunks: 20,
       samples: 4 * 10 * RATE_HZ,
       numerics: 0,
       alarmEvents: 0,
@@ -214,7 +216,12 @@ describe('the store', () => {
 
     const reopenedAt = new Date();
     const second = await open();
-    expect(await second.counts()).toMatchObject({ waveformChunks: 2, samples: 4 * RATE_HZ });
+    // Their minute long complete, the two chunks left staged were packed into one row at open.
+    expect(await second.counts()).toMatchObject({
+      waveformChunks: 1,
+      stagedChunks: 0,
+      samples: 4 * RATE_HZ,
+    });
     const stored = await second.readSamples({ deviceId: 'ecg-1', channel: 'II' });
     expect(stored.flatMap((chunk) => chunk.values)).toEqual(blocks.flatMap((b) => b.values));
     await second.close();
@@ -350,7 +357,7 @@ describe('the store', () => {
     expect([...segment!.values]).toEqual(all.slice(RATE_HZ, 2 * RATE_HZ));
     // Waveforms older than a minute go; numerics (kept 30 days) stay.
     const deleted = await store.prune(T0 + 10 * 60_000);
-    expect(deleted.waveform_chunks).toBeGreaterThan(0);
+    expect(deleted.waveform_staging).toBeGreaterThan(0);
     expect(await store.counts()).toMatchObject({ samples: 0, numerics: 180 });
   });
 

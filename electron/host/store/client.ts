@@ -19,7 +19,14 @@ import type {
   StoredStripWithPdf,
   StripToStore,
 } from './protocol';
-import { AlarmEventToStore, NumericToStore, rowProblem, sampleBlockProblem } from './store-input';
+import {
+  AlarmEventToStore,
+  NumericToStore,
+  rowProblem,
+  sampleBlockProblem,
+  waveformRunProblem,
+  type WaveformRun,
+} from './store-input';
 import { StoreStartError, StoreWorkerConnection } from './worker-connection';
 import type { StoreWorkerData } from './protocol';
 import { acquireDataLock, type DataLock } from './data-lock';
@@ -54,7 +61,7 @@ import type { AppendResult, WriteBatch } from './protocol';
 import { prepareRows, serializeBatch } from './prepared-batch';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 
-export type { AlarmEventToStore, NumericToStore } from './store-input';
+export type { AlarmEventToStore, NumericToStore, WaveformRun } from './store-input';
 export type {
   ImportedNumericToStore,
   SampleQuery,
@@ -124,6 +131,17 @@ export interface Store {
   readAlarmLog(bedId: string, fromMs: number, toMs: number): Promise<AlarmLogRecord[]>;
   /** Prunes everything expired at nowMs now (the store also does it by itself, every minute). */
   prune(nowMs?: number): Promise<Record<string, number>>;
+  /**
+   * Packs the live chunks of every channel-minute complete at nowMs into one row each now (the
+   * store also does it by itself, before every checkpoint); how many rows were made and replaced.
+   */
+  pack(nowMs?: number): Promise<{ packedRows: number; stagedRows: number }>;
+  /**
+   * A whole recorded signal (an import) written straight as packed rows, not through the
+   * journal; on disk once resolved unless `durable` is false (the last of several makes all
+   * durable). Throws, naming the signal, if it cannot be stored.
+   */
+  storeWaveform(run: WaveformRun, options?: { durable?: boolean }): Promise<void>;
   /** Resolves once the recording is on disk. Its wav buffer is handed to the worker (detached). */
   saveSoundRecording(recording: SoundRecordingToStore): Promise<StoredSoundRecording>;
   /**
@@ -547,6 +565,26 @@ class QueuedStore implements Store {
 
   prune(nowMs = Date.now()): Promise<Record<string, number>> {
     return this.#ask('prune', { nowMs }, 'prune expired data');
+  }
+
+  pack(nowMs = Date.now()): Promise<{ packedRows: number; stagedRows: number }> {
+    return this.#ask('pack', { nowMs }, 'pack waveforms');
+  }
+
+  async storeWaveform(run: WaveformRun, { durable = true } = {}): Promise<void> {
+    const what = `Samples of bed ${run.bedId} device ${run.deviceId} channel ${run.channel} at t0 ${run.t0}`;
+    const problem = this.#refusal() ?? waveformRunProblem(run);
+    if (problem !== null) throw new Error(`${what} were not stored: ${problem}`);
+    const values = Int32Array.from(run.values);
+    const { bedId, deviceId, channel, rateHz } = run;
+    const packed = { bedId, deviceId, channel, rateHz, t0Ms: run.t0, values };
+    try {
+      await this.#connection.call('storeWaveform', { run: packed, durable }, [
+        values.buffer as ArrayBuffer,
+      ]);
+    } catch (error) {
+      throw new Error(`${what} were not stored: ${messageOf(error)}`, { cause: error });
+    }
   }
 
   async importNumerics(

@@ -27,6 +27,7 @@ const TABLES = [
   'strips',
   'sync_outbox',
   'waveform_chunks',
+  'waveform_staging',
 ];
 const VERSIONS = migrations.map((m) => m.version);
 const NEXT_VERSION = Math.max(...VERSIONS) + 1;

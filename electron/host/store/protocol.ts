@@ -17,6 +17,7 @@ import type {
 import type { ImportAuditEvent, StoredReading } from './imports';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 import type { CheckpointPhase } from './checkpoint-phases';
+import type { PackedRun } from './packing';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -71,7 +72,10 @@ export interface StoredWaveformBlock {
 }
 
 export interface StoreCounts {
+  /** Packed rows (and rows written before packing): waveform_chunks. */
   waveformChunks: number;
+  /** Live chunks waiting for their minute to be packed: waveform_staging. */
+  stagedChunks: number;
   samples: number;
   numerics: number;
   alarmEvents: number;
@@ -151,6 +155,10 @@ export interface StoreOperations {
     result: AlarmLogRecord[];
   };
   readWaveformWindow: { params: { query: WaveformWindowQuery }; result: WaveformSegment[] };
+  /** Packs every channel-minute complete at `nowMs` (packing.ts); says how many rows. */
+  pack: { params: { nowMs: number }; result: { packedRows: number; stagedRows: number } };
+  /** A whole recorded signal (an import), written as packed rows; on disk first if durable. */
+  storeWaveform: { params: { run: PackedRun; durable: boolean }; result: void };
   /** Prunes everything expired at `nowMs` (in bounded steps); says how many rows went. */
   prune: { params: { nowMs: number }; result: Record<string, number> };
   close: { params: Record<string, never>; result: void };

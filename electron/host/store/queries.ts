@@ -2,15 +2,17 @@
 // exact window asked for.
 import type { PGlite } from '@electric-sql/pglite';
 import { ROLLUP_MINUTE_MS } from './rollups';
-import { decodeStoredChunk } from './waveform-codec';
+import { decodeStoredChunk, WAVEFORM_ENCODING } from './waveform-codec';
 
 export const DEFAULT_TREND_MAX_POINTS = 1500;
 
 /**
  * The longest a stored chunk may span. Chunks are found through the (bed_id, t0_ms) index by
- * t0 alone, so a chunk starting earlier than a window's start minus this is never looked at.
+ * t0 alone, so a chunk starting earlier than a window's start minus this is never looked at. A
+ * packed row holds the chunks starting in its minute (packing.ts): the last may end up to one
+ * chunk (2 s, by default) after it.
  */
-export const MAX_CHUNK_SPAN_MS = 60_000;
+export const MAX_CHUNK_SPAN_MS = 65_000;
 
 export interface TrendQuery {
   bedId: string;
@@ -165,12 +167,17 @@ export async function readWaveformWindow(
   const channelFilter = query.channels
     ? `AND channel = ANY($${params.push([...query.channels])}::text[])`
     : '';
-  // t0_ms bounds keep this an index range scan on (bed_id, t0_ms); the end test only filters.
+  // Packed rows and chunks still staged (packing.ts), alike. t0_ms bounds keep each an index
+  // range scan on (bed_id, t0_ms); the end test only filters.
+  const where = `bed_id = $1 AND t0_ms < $2 AND t0_ms >= $3
+       AND t0_ms + sample_count * 1000.0 / rate_hz > $4::float8 ${channelFilter}`;
   const { rows } = await db.query<WindowChunkRow>(
-    `SELECT device_id, channel, rate_hz, t0_ms, sample_count, encoding, data
-     FROM waveform_chunks
-     WHERE bed_id = $1 AND t0_ms < $2 AND t0_ms >= $3
-       AND t0_ms + sample_count * 1000.0 / rate_hz > $4::float8 ${channelFilter}
+    `SELECT device_id, channel, rate_hz, t0_ms, sample_count, encoding, data FROM (
+       SELECT id, device_id, channel, rate_hz, t0_ms, sample_count, encoding, data
+       FROM waveform_chunks WHERE ${where}
+       UNION ALL
+       SELECT id, device_id, channel, rate_hz, t0_ms, sample_count, '${WAVEFORM_ENCODING}', data
+       FROM waveform_staging WHERE ${where}) c
      ORDER BY device_id, channel, rate_hz, t0_ms, id`,
     params,
   );

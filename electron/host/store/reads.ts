@@ -1,7 +1,7 @@
 // Reads answered by the store worker: waveform chunks of one channel, and row counts.
 import type { PGlite } from '@electric-sql/pglite';
 import type { SampleQuery, StoreCounts, StoredWaveformBlock } from './protocol';
-import { decodeStoredChunk } from './waveform-codec';
+import { decodeStoredChunk, WAVEFORM_ENCODING } from './waveform-codec';
 
 interface WaveformChunkRow {
   t0_ms: number;
@@ -24,9 +24,15 @@ export async function readSamples(db: PGlite, query: SampleQuery): Promise<Store
       `t0_ms + (sample_count - 1) * (1000 / rate_hz) >= $${params.push(query.fromMs)}::float8`,
     );
   }
+  const where = conditions.join(' AND ');
+  // Packed rows and chunks still staged (packing.ts), alike.
   const { rows } = await db.query<WaveformChunkRow>(
-    `SELECT t0_ms, rate_hz, sample_count, encoding, data FROM waveform_chunks
-     WHERE ${conditions.join(' AND ')} ORDER BY t0_ms, id`,
+    `SELECT t0_ms, rate_hz, sample_count, encoding, data FROM (
+       SELECT id, t0_ms, rate_hz, sample_count, encoding, data FROM waveform_chunks WHERE ${where}
+       UNION ALL
+       SELECT id, t0_ms, rate_hz, sample_count, '${WAVEFORM_ENCODING}', data
+       FROM waveform_staging WHERE ${where}) c
+     ORDER BY t0_ms, id`,
     params,
   );
   return rows.map((row) => {
@@ -45,13 +51,16 @@ export async function readSamples(db: PGlite, query: SampleQuery): Promise<Store
 export async function countRows(db: PGlite): Promise<StoreCounts> {
   const { rows } = await db.query<Record<string, number | bigint>>(
     `SELECT (SELECT count(*) FROM waveform_chunks) AS waveform_chunks,
-            (SELECT coalesce(sum(sample_count), 0) FROM waveform_chunks) AS samples,
+            (SELECT count(*) FROM waveform_staging) AS staged_chunks,
+            (SELECT coalesce(sum(sample_count), 0) FROM waveform_chunks)
+              + (SELECT coalesce(sum(sample_count), 0) FROM waveform_staging) AS samples,
             (SELECT count(*) FROM numerics) AS numerics,
             (SELECT count(*) FROM alarm_events) AS alarm_events`,
   );
   const row = rows[0] ?? {};
   return {
     waveformChunks: Number(row.waveform_chunks ?? 0),
+    stagedChunks: Number(row.staged_chunks ?? 0),
     samples: Number(row.samples ?? 0),
     numerics: Number(row.numerics ?? 0),
     alarmEvents: Number(row.alarm_events ?? 0),

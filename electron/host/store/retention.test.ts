@@ -151,6 +151,7 @@ describe('pruneStep', () => {
     expect(await pruneStep(db, DEFAULT_RETENTION, NOW)).toEqual({
       deleted: {
         waveform_chunks: 0,
+        waveform_staging: 0,
         numerics: 0,
         numeric_rollups: 0,
         alarm_events: 0,

@@ -7,7 +7,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 export interface RetentionPolicy {
-  /** waveform_chunks, by t0_ms. */
+  /** waveform_chunks and waveform_staging, by t0_ms. */
   waveformsMs: number;
   /** numerics and numeric_rollups. */
   trendsMs: number;
@@ -38,6 +38,8 @@ interface PrunedTable {
 
 const PRUNED_TABLES: readonly PrunedTable[] = [
   signalTable('waveform_chunks', 't0_ms', ['bed_id'], 'waveformsMs'),
+  // Chunks not packed yet (a minute with a damaged chunk): never synced.
+  { ...signalTable('waveform_staging', 't0_ms', ['bed_id'], 'waveformsMs'), synced: false },
   signalTable('numerics', 'at_ms', ['bed_id', 'code'], 'trendsMs'),
   {
     table: 'numeric_rollups',

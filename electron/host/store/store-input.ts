@@ -91,6 +91,31 @@ export function sampleBlockProblem(block: SampleBlock): string | null {
   return null;
 }
 
+/** A whole recorded signal (an import): a sample block too long to check value by value in zod. */
+export interface WaveformRun {
+  bedId: string;
+  deviceId: string;
+  channel: string;
+  rateHz: number;
+  /** Time of the first sample, UTC ms. */
+  t0: number;
+  values: ArrayLike<number>;
+}
+
+/** Why a recorded signal cannot be stored, or null if it can: as sampleBlockProblem. */
+export function waveformRunProblem(run: WaveformRun): string | null {
+  const problem = sampleBlockProblem({ ...run, values: [] });
+  if (problem !== null) return problem;
+  const endMs = run.t0 + (run.values.length * 1000) / run.rateHz;
+  const late = timeProblem('the last sample at', endMs);
+  if (late !== null) return late;
+  const bad = findNonInt32(run.values);
+  if (bad >= 0) {
+    return `sample ${bad} is ${String(run.values[bad])}; only whole numbers from -2147483648 to 2147483647 can be stored`;
+  }
+  return null;
+}
+
 /** Why a row does not fit its schema and columns, in one line, or null if it fits. */
 export function rowProblem(schema: z.ZodType, row: unknown): string | null {
   const parsed = schema.safeParse(row);

@@ -42,6 +42,7 @@ import {
   searchPatients,
 } from './patients';
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
+import { packAll, packStep, reclaimStaging, storePackedRun } from './packing';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
@@ -146,9 +147,18 @@ async function open(): Promise<Opened> {
     const replay = await replayJournal(db);
     notices.push(...replay.notices);
     problems.push(...replay.refused);
-    // Replayed rows are made durable before the segments holding them go, and migrated files
-    // are sealed anew; otherwise nothing changed since the last close or checkpoint.
-    if (replay.replayed > 0 || applied.length > 0 || !existsSync(sealFile)) {
+    // What a stop left staged (a minute cut short, a crash before packing) is packed now.
+    const packed = await packAll(db, workstationId, Date.now());
+    problems.push(...packed.problems);
+    if (packed.stagedRows > 0) await reclaimStaging(db);
+    // Replayed and packed rows are made durable before the segments holding them go, and
+    // migrated files are sealed anew; otherwise nothing changed since the last close or checkpoint.
+    if (
+      replay.replayed > 0 ||
+      packed.stagedRows > 0 ||
+      applied.length > 0 ||
+      !existsSync(sealFile)
+    ) {
       await checkpoint(db, null, true);
     } else deleteSegmentsThrough(journalDir, segmentsIn(journalDir).at(-1) ?? 0);
   } catch (error) {
@@ -376,6 +386,15 @@ async function perform(
         transfer: segments.map((segment) => segment.values.buffer as ArrayBuffer),
       };
     }
+    case 'pack': {
+      const { packedRows, stagedRows } = await packAll(db, workstationId, request.nowMs);
+      if (stagedRows > 0) await reclaimStaging(db);
+      return { result: { packedRows, stagedRows } };
+    }
+    case 'storeWaveform':
+      await storePackedRun(db, workstationId, request.run);
+      if (request.durable) await makeDirectWriteDurable(db, journal);
+      return { result: undefined };
     case 'prune': {
       const total: Record<string, number> = {};
       for (;;) {
@@ -520,17 +539,36 @@ async function main(): Promise<void> {
   let previous = Promise.resolve();
   const enqueue = (task: () => Promise<void>) => (previous = previous.then(task));
   port.on('message', (request: StoreRequest) => enqueue(() => answer(opened, request)));
-  // Between requests, in the same queue: the database never sees two callers at once.
-  const timer = setInterval(
-    () =>
-      enqueue(async () => {
-        if (opened.db.closed || wedged !== null) return clearInterval(timer);
-        await checkpoint(opened.db, opened.journal, false).catch((error: unknown) =>
-          reportWriteProblem('checkpoint failed', error),
-        );
-      }),
-    checkpointEveryMs,
-  );
+  // Between requests, in the same queue: the database never sees two callers at once. Complete
+  // minutes are packed in steps (requests that came meanwhile go between them), then checkpointed
+  // at once, so that packed rows are durable soon after the chunks they replace are gone.
+  let packedSinceReclaim = false;
+  const reported = new Set<string>();
+  const packThenCheckpoint = () =>
+    enqueue(async () => {
+      if (opened.db.closed || wedged !== null) return clearInterval(timer);
+      if (room.shortage() === null) {
+        try {
+          const step = await packStep(opened.db, workstationId, Date.now(), {
+            beforeCommit: () => announce('packing'),
+          });
+          for (const problem of step.problems.filter((p) => !reported.has(p))) {
+            reported.add(problem);
+            post({ type: 'problem', error: problem });
+          }
+          if (step.stagedRows > 0) packedSinceReclaim = true;
+          if (step.more && step.stagedRows > 0) return void packThenCheckpoint();
+          if (packedSinceReclaim) await reclaimStaging(opened.db);
+          packedSinceReclaim = false;
+        } catch (error) {
+          reportWriteProblem('packing waveforms failed', error);
+        }
+      }
+      await checkpoint(opened.db, opened.journal, false).catch((error: unknown) =>
+        reportWriteProblem('checkpoint failed', error),
+      );
+    });
+  const timer = setInterval(packThenCheckpoint, checkpointEveryMs);
   timer.unref();
   // Pruning takes bounded steps, each queued like a request, so ingest never waits long.
   const prune = () =>

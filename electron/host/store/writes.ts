@@ -1,24 +1,23 @@
-// Writes one prepared batch of clinical rows in one transaction, as multi-row INSERTs.
+// Writes one prepared batch of clinical rows in one transaction, as multi-row INSERTs. Waveform
+// chunks go to waveform_staging, to be packed once their minute is complete (packing.ts).
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { wholeMs, type PreparedBatch } from './prepared-batch';
-import { WAVEFORM_ENCODING } from './waveform-codec';
+import { wholeMs, type PreparedBatch, type PreparedChunk } from './prepared-batch';
 import { rollupsOf, upsertRollups, type RollupRow } from './rollups';
+import { MAX_CHUNK_SPAN_MS } from './queries';
 
 // PostgreSQL's wire protocol counts bind parameters in an unsigned 16-bit field.
 const MAX_BIND_PARAMETERS = 65_535;
 // Keeps each statement's payload to a few megabytes even when chunks are long.
 const MAX_ROWS_PER_STATEMENT = 1_000;
 
-const WAVEFORM_COLUMNS = [
+const STAGED_COLUMNS = [
   'id',
-  'workstation_id',
   'bed_id',
   'device_id',
   'channel',
   'rate_hz',
   't0_ms',
   'sample_count',
-  'encoding',
   'data',
 ];
 const NUMERIC_COLUMNS = [
@@ -65,18 +64,16 @@ export async function insertPrepared(
   batch: PreparedBatch,
   { skipExisting = false }: InsertOptions = {},
 ): Promise<RollupRow[]> {
-  const waveformRows = batch.chunks.map((chunk) => [
+  const stagedRow = (chunk: PreparedChunk) => [
     chunk.id,
-    workstationId,
     chunk.bedId,
     chunk.deviceId,
     chunk.channel,
     chunk.rateHz,
     chunk.t0Ms,
     chunk.sampleCount,
-    WAVEFORM_ENCODING,
     chunk.data,
-  ]);
+  ];
   const numericRows = batch.numerics.map((row) => [
     row.id,
     workstationId,
@@ -105,7 +102,9 @@ export async function insertPrepared(
     row.origin ?? null,
   ]);
   return db.transaction(async (tx) => {
-    await insertRows(tx, 'waveform_chunks', WAVEFORM_COLUMNS, waveformRows, skipExisting);
+    // Sent again or replayed, a chunk may have been staged and packed since: not staged twice.
+    const chunks = skipExisting ? await notPackedYet(tx, batch.chunks) : batch.chunks;
+    await insertRows(tx, 'waveform_staging', STAGED_COLUMNS, chunks.map(stagedRow), skipExisting);
     const inserted = await insertRows(tx, 'numerics', NUMERIC_COLUMNS, numericRows, skipExisting);
     await insertRows(tx, 'alarm_events', ALARM_EVENT_COLUMNS, alarmEventRows, skipExisting);
     const stored = skipExisting
@@ -149,4 +148,36 @@ async function insertRows(
     for (const { id } of ids) inserted.add(id);
   }
   return inserted;
+}
+
+/**
+ * The chunks no packed row holds yet. Packing joins whole chunks on their row's sample grid (to
+ * the ms), so a chunk it packed lies within one packed row of its channel, to half a ms.
+ */
+async function notPackedYet(
+  tx: Transaction,
+  chunks: readonly PreparedChunk[],
+): Promise<PreparedChunk[]> {
+  if (chunks.length === 0) return [];
+  const { rows } = await tx.query<{ i: number }>(
+    `SELECT v.i::int AS i
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::bigint[], $6::int[])
+       WITH ORDINALITY AS v(bed_id, device_id, channel, rate_hz, t0_ms, sample_count, i)
+     WHERE EXISTS (
+       SELECT 1 FROM waveform_chunks p
+       WHERE p.bed_id = v.bed_id AND p.t0_ms <= v.t0_ms AND p.t0_ms >= v.t0_ms - ${MAX_CHUNK_SPAN_MS}
+         AND p.device_id = v.device_id AND p.channel = v.channel AND p.rate_hz = v.rate_hz
+         AND p.t0_ms + p.sample_count * 1000.0 / p.rate_hz
+             >= v.t0_ms + v.sample_count * 1000.0 / v.rate_hz - 0.501)`,
+    [
+      chunks.map((c) => c.bedId),
+      chunks.map((c) => c.deviceId),
+      chunks.map((c) => c.channel),
+      chunks.map((c) => c.rateHz),
+      chunks.map((c) => c.t0Ms),
+      chunks.map((c) => c.sampleCount),
+    ],
+  );
+  const packed = new Set(rows.map((row) => row.i - 1));
+  return chunks.filter((_, i) => !packed.has(i));
 }

@@ -13,6 +13,7 @@ import soundRecordingHeartRate from './010_sound_recording_heart_rate.sql?raw';
 import alarmSettings from './011_alarm_settings.sql?raw';
 import stayAlarmSettings from './012_stay_alarm_settings.sql?raw';
 import patientIdentity from './013_patient_identity.sql?raw';
+import waveformPacking from './014_waveform_packing.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'alarm_settings', sql: alarmSettings },
   { version: 12, name: 'stay_alarm_settings', sql: stayAlarmSettings },
   { version: 13, name: 'patient_identity', sql: patientIdentity },
+  { version: 14, name: 'waveform_packing', sql: waveformPacking },
 ];
