@@ -2,7 +2,8 @@
 // ingests samples, numerics and alarm-log entries at full rate and prints each acknowledgement;
 // it is killed with SIGKILL at random moments, and at the moments that matter most: inside each
 // phase of a checkpoint (the store announces them, checkpoints every 200 ms) and while the
-// journal is being cleared, also during the checkpoint that opening makes after a replay; all on
+// journal is being cleared, also during the checkpoint that opening makes after a replay, and
+// inside the packing of live chunks into minute rows that precedes each checkpoint; all on
 // the same data directory. Then every acknowledged block and alarm-log entry must be there once,
 // and the store must open without a word of damage. The real PGlite on disk, the real journal, a
 // real SIGKILL.
@@ -33,7 +34,9 @@ const KILLS: Kill[] = [
   { phase: 'open:database-checkpoint', delayMs: 0 },
   { phase: 'sealing', delayMs: 0 },
   { phase: 'open:clearing-journal', delayMs: 0 },
-  { phase: 'clearing-journal', delayMs: 0 },
+  // Inside the transaction that packs staged chunks into minute rows (its data lie years back,
+  // so every tick packs); a kill at 'starting' lands just after such a commit, the journal whole.
+  { phase: 'packing', delayMs: 0 },
   { randomMs: 100 + Math.floor(Math.random() * 1400) },
 ];
 const RUNS = KILLS.length;

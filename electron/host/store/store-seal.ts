@@ -2,7 +2,8 @@
 // PostgreSQL opens a relation file that lost its end, or holds garbage, without a word: rows just
 // go missing, or reads fail. So every checkpoint (and close), once the files are durable, seals
 // the size and modification time of each relation file (`pgdata.seal`). At open, a file shorter
-// than sealed, or gone, is damage (with no VACUUM ever run, relation files only grow); and every
+// than sealed, or gone, is damage (relation files only grow: the only tables VACUUM runs on, the
+// waveform tables, are set never to be truncated by it, migration 014); and every
 // page of a file written since the seal (a crash, or a hand that was not PostgreSQL's) must have
 // the header PostgreSQL itself would accept (it checks the same fields when it reads a page).
 // Files untouched since the seal are not read again: a clean start costs a stat per file.
