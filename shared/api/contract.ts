@@ -63,7 +63,8 @@ export const BedLiveEvent = z.discriminatedUnion('type', [
     devices: z.array(DeviceStatus),
     channels: z.array(WaveformChannel),
   }),
-  z.object({ type: z.literal('samples'), block: SampleBlock }),
+  /** Samples of the channels the viewer draws, gathered for a few tens of milliseconds. */
+  z.object({ type: z.literal('samples'), blocks: z.array(SampleBlock) }),
   z.object({ type: z.literal('numeric'), refId: z.string(), numeric: Numeric }),
   z.object({
     type: z.literal('alarms'),
@@ -332,7 +333,16 @@ export const ScreensEvent = z.object({
 
 export const streams = {
   /** Everything live about one bed: a snapshot first, then samples, numerics, alarms, devices. */
-  bedLive: { input: z.object({ bedId: z.string().min(1) }).strict(), event: BedLiveEvent },
+  bedLive: {
+    input: z
+      .object({
+        bedId: z.string().min(1),
+        /** Samples of every displayed wave (the bedside), or of the first only (a central tile). */
+        waveforms: z.enum(['all', 'primary']).optional(),
+      })
+      .strict(),
+    event: BedLiveEvent,
+  },
   /**
    * An open screen, for as long as the subscription lasts, and whether it can sound alarms now
    * (subscribe again when that changes). Answered with the screens' counts, now and on change.

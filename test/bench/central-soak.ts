@@ -1,5 +1,5 @@
-// The renderer's heap over a long watch: the central station with 16 IntelliVue beds streaming
-// (ECG 500 Hz, pleth, respiration), the JS heap measured after a forced GC every minute.
+// The renderer's heap over a long watch: the central station with the 16-bed demo streaming
+// (its default device mix, with its alarms), the JS heap measured after a forced GC every minute.
 // `npm run bench:soak` (60 minutes; SOAK_MINUTES=N for another length); one JSON line per minute,
 // then the growth from the first minute to the last.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { report, round } from './stats';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 60);
 const dir = mkdtempSync(join(tmpdir(), 'ws-bench-soak-'));
-const demo = await startDemo(16, [['intellivue-mib']]);
+const demo = await startDemo(16);
 const rig = await startBrowserRig(
   join(dir, 'data'),
   demo.beds.flatMap((bed) => bed.devices),

@@ -75,6 +75,15 @@ test('sixteen beds on one screen, the most urgent named, one click opens a bed',
   await expect(bed8).toHaveAttribute('data-priority', 'medium', { timeout: 30_000 });
   await expect(bed8).toHaveAttribute('data-state', 'active');
   await expect(bed8.getByTestId('tile-alarm')).toContainText('SpO₂ low');
+  // It flashes (medium: 0.5 Hz): its alarm line takes two colours within one period.
+  const shades = new Set<string>();
+  for (let i = 0; i < 12; i++) {
+    shades.add(
+      await bed8.getByTestId('tile-alarm').evaluate((el) => getComputedStyle(el).backgroundColor),
+    );
+    await page.waitForTimeout(200);
+  }
+  expect(shades.size).toBe(2);
   const urgent = page.getByTestId('most-urgent');
   await expect(urgent).toHaveAttribute('data-priority', 'medium');
   await expect(urgent).toContainText(/Bed (8|16) \(demo\)/);

@@ -583,6 +583,58 @@ describe('browser shell', () => {
     }
   });
 
+  it('events made in one turn travel as one message, and an answer never overtakes them', async () => {
+    let emit: (event: unknown) => void = () => {};
+    let subscribed = false;
+    const batching: ApiRouter = {
+      request: (method) => {
+        // Three events made while the request is answered: they must arrive before the answer.
+        for (let i = 0; i < 3; i++) emit({ type: 'device', n: 100 + i });
+        return Promise.resolve({ method });
+      },
+      subscribe: (_stream, _params, sink) => {
+        emit = sink;
+        subscribed = true;
+        return () => {};
+      },
+    };
+    const batched = await startBrowserShell({
+      router: batching,
+      rendererDir: join(dir, 'renderer'),
+      port: 0,
+      token: TOKEN,
+      log: () => {},
+    });
+    const ws = await openSocket(batched.port, TOKEN);
+    try {
+      const frames: unknown[] = [];
+      ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+      ws.send(JSON.stringify({ type: 'subscribe', id: 1, stream: 'bedLive', params: {} }));
+      await until(() => subscribed);
+      // Sixteen beds' samples gathered on the same clock tick: one WebSocket message.
+      for (let bed = 0; bed < 16; bed++) emit({ type: 'samples', bed });
+      await until(() => frames.length === 1);
+      expect(Array.isArray(frames[0])).toBe(true);
+      expect((frames[0] as { event: { bed: number } }[]).map((m) => m.event.bed)).toEqual(
+        Array.from({ length: 16 }, (_, i) => i),
+      );
+      // One event alone is sent as it is, not wrapped.
+      emit({ type: 'device', n: 1 });
+      await until(() => frames.length === 2);
+      expect(frames[1]).toEqual({ type: 'event', id: 1, event: { type: 'device', n: 1 } });
+
+      ws.send(JSON.stringify({ type: 'request', id: 7, method: 'getStatus', params: {} }));
+      await until(() => frames.length === 4);
+      expect((frames[2] as { event: { n: number } }[]).map((m) => m.event.n)).toEqual([
+        100, 101, 102,
+      ]);
+      expect(frames[3]).toEqual({ type: 'response', id: 7, result: { method: 'getStatus' } });
+    } finally {
+      ws.terminate();
+      await batched.close();
+    }
+  });
+
   it("a viewer that stops reading loses samples, never the workstation's memory, and is let go once it stays behind", async () => {
     // Only the flood is made up: a real bed would need minutes to send this much.
     let emit: (event: unknown) => void = () => {};
@@ -623,7 +675,7 @@ describe('browser shell', () => {
       const block = { t0: 0, values: new Array(50_000).fill(1234) };
       ws.pause();
       for (let i = 0; i < 400; i++) {
-        emit({ type: 'samples', block });
+        emit({ type: 'samples', blocks: [block] });
         await new Promise((resolve) => setImmediate(resolve));
       }
       emit({ type: 'device' }); // not a sample: it waits in the queue, never dropped
@@ -638,7 +690,7 @@ describe('browser shell', () => {
       ws.pause();
       const deadline = Date.now() + 10_000;
       while (unsubscribed === 0 && Date.now() < deadline) {
-        emit({ type: 'samples', block });
+        emit({ type: 'samples', blocks: [block] });
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       expect(unsubscribed).toBe(1);

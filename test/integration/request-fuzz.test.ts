@@ -250,11 +250,12 @@ describe(`every request of the contract, fuzzed for ${FUZZ_MS / 1000} s`, () => 
         id: number;
         event?: {
           type: string;
-          block?: { channel: string; t0: number; rateHz: number; values: number[] };
+          blocks?: { channel: string; t0: number; rateHz: number; values: number[] }[];
         };
       };
-      const block = m.id === 1 && m.event?.type === 'samples' ? m.event.block : undefined;
-      if (block?.channel === 'MDC_ECG_ELEC_POTL') {
+      const blocks = m.id === 1 && m.event?.type === 'samples' ? (m.event.blocks ?? []) : [];
+      for (const block of blocks) {
+        if (block.channel !== 'MDC_ECG_ELEC_POTL') continue;
         const fromMs = block.t0;
         ecgBlocks.push({ fromMs, toMs: fromMs + (block.values.length * 1000) / block.rateHz });
       }

@@ -42,6 +42,22 @@ export function bindWebSocket(
     log(`browser shell: WebSocket of ${actor} failed: ${error.message}`),
   );
 
+  /**
+   * Stream events made in one turn of the event loop leave as one WebSocket message (a JSON
+   * array): every bed's samples are gathered on the same clock tick (host/api/live-samples.ts),
+   * so a central station of 16 or 32 beds gets ~25 messages a second, not one per bed and event.
+   */
+  let queuedEvents: string[] = [];
+  let flushScheduled = false;
+  const flushEvents = () => {
+    flushScheduled = false;
+    if (queuedEvents.length === 0) return;
+    const texts = queuedEvents;
+    queuedEvents = [];
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`);
+  };
+
   const send = (message: ServerMessage) => {
     if (socket.readyState !== socket.OPEN) return;
     let text: string;
@@ -60,6 +76,16 @@ export function bindWebSocket(
         error: new ApiError('internal', 'The workstation could not send its answer.').toShape(),
       } satisfies ServerMessage);
     }
+    if (message.type === 'event') {
+      queuedEvents.push(text);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushEvents);
+      }
+      return;
+    }
+    // An answer never overtakes the events made before it.
+    flushEvents();
     socket.send(text);
   };
   const sendError = (id: number | null, error: unknown) => {

@@ -21,6 +21,7 @@ import { patientHandlers } from './patient-handlers';
 import { bloodPressureHandlers } from './blood-pressure-handlers';
 import type { BloodPressureDownloads } from '../devices/bp-downloads';
 import type { Admissions } from '../admissions';
+import { LiveSampleBatch, ShownChannels } from './live-samples';
 import type { Screens } from '../screens';
 
 export interface HandlerServices {
@@ -215,22 +216,31 @@ export function createHandlers({
     streams: {
       screen: ({ canSound }, emit) => screens.connect(canSound, emit),
 
-      bedLive: ({ bedId }, emit) => {
+      bedLive: ({ bedId, waveforms = 'all' }, emit) => {
         const bed = bedOrThrow(bedId);
         const send = (event: BedLiveEvent) => emit(event);
-        const snapshot = (): BedLiveEvent => ({
-          type: 'snapshot',
-          bed: bed.snapshot(),
-          devices: bed.deviceIds.flatMap((id) => {
-            const session = sessions.get(id);
-            return session ? [session.status()] : [];
-          }),
-          channels: channelsOfBed(bedId),
-        });
-        send(snapshot());
+        const shown = new ShownChannels(() => channelsOfBed(bedId), waveforms);
+        const samples = new LiveSampleBatch((blocks) => send({ type: 'samples', blocks }));
+        const sendSnapshot = () => {
+          // Samples gathered before the bed changed go first; then the viewer's channels again.
+          samples.flush();
+          const channels = channelsOfBed(bedId);
+          shown.refresh(channels);
+          send({
+            type: 'snapshot',
+            bed: bed.snapshot(),
+            devices: bed.deviceIds.flatMap((id) => {
+              const session = sessions.get(id);
+              return session ? [session.status()] : [];
+            }),
+            channels,
+          });
+        };
+        sendSnapshot();
         const unsubscribers = [
+          () => samples.close(),
           bus.on('samples', (block) => {
-            if (block.bedId === bedId) send({ type: 'samples', block });
+            if (block.bedId === bedId && shown.includes(block)) samples.add(block);
           }),
           bus.on('numeric', (event) => {
             if (event.bedId === bedId)
@@ -245,7 +255,7 @@ export function createHandlers({
             if (device.bedId === bedId) send({ type: 'device', device });
           }),
           bus.on('bed', (event) => {
-            if (event.bedId === bedId) send(snapshot());
+            if (event.bedId === bedId) sendSnapshot();
           }),
         ];
         return () => unsubscribers.forEach((off) => off());

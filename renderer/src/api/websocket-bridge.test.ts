@@ -49,6 +49,44 @@ describe('createWebSocketBridge', () => {
   });
   afterEach(() => vi.useRealTimers());
 
+  it('takes the events of one moment sent together as an array, each to its stream, in order', async () => {
+    const b = bridge();
+    const seen: unknown[] = [];
+    b.subscribe(
+      'bedLive',
+      { bedId: 'a' },
+      { onEvent: (e) => seen.push(['a', e]), onError: () => {} },
+    );
+    b.subscribe(
+      'bedLive',
+      { bedId: 'b' },
+      { onEvent: (e) => seen.push(['b', e]), onError: () => {} },
+    );
+    latest().open();
+    const [a, c] = latest().sent.map((m) => m.id);
+    const answer = b.request('getStatus', {});
+    const requestId = latest().sent[2]?.id ?? -1;
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => {});
+    latest().onmessage?.({
+      data: JSON.stringify([
+        { type: 'event', id: a, event: { n: 1 } },
+        { type: 'event', id: c, event: { n: 2 } },
+        { type: 'nonsense' },
+        { type: 'event', id: a, event: { n: 3 } },
+        { type: 'response', id: requestId, result: 'ok' },
+      ]),
+    });
+    // A malformed member is reported and skipped; the others are delivered.
+    expect(seen).toEqual([
+      ['a', { n: 1 }],
+      ['b', { n: 2 }],
+      ['a', { n: 3 }],
+    ]);
+    expect(reported).toHaveBeenCalledTimes(1);
+    reported.mockRestore();
+    await expect(answer).resolves.toBe('ok');
+  });
+
   it('sends requests once the socket opens and resolves them by id', async () => {
     const b = bridge();
     const result = b.request('getStatus', {});

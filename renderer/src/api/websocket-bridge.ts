@@ -122,6 +122,12 @@ export function createWebSocketBridge(
       console.error(`[workstation] ${strings.unreadableMessage}`, data);
       return;
     }
+    // The host sends the events of one moment together, as an array of messages.
+    if (Array.isArray(parsed)) for (const one of parsed) handle(one);
+    else handle(parsed);
+  }
+
+  function handle(parsed: unknown): void {
     const message = ServerMessage.safeParse(parsed);
     if (!message.success) {
       console.error(`[workstation] ${strings.unreadableMessage}`, parsed);

@@ -1,8 +1,9 @@
 // What the bedside view shows, in which order and colour. Colours follow monitor convention and
 // stay clear of red, yellow and cyan, which mean alarms. Each theme defines them (styles.css).
 import { MDC, type MdcRefId } from '../../../shared/codes/mdc';
-import type { Alarm, AlarmPriority, WaveformChannel } from '../../../shared/model/schemas';
+import type { Alarm, AlarmPriority } from '../../../shared/model/schemas';
 import type { LimitedParameter } from '../../../shared/model/alarms';
+import { waveformKind } from '../../../shared/model/waveforms';
 
 export const PARAMETER_COLOURS = {
   ecg: 'var(--param-ecg)',
@@ -93,23 +94,7 @@ export function alarmPriorityFor(
   return highest;
 }
 
-type WaveformKind = 'ecg' | 'pleth' | 'resp' | 'other';
-
-function waveformKind(refId: string): WaveformKind {
-  if (refId.startsWith('MDC_ECG_ELEC_POTL')) return 'ecg';
-  if (refId === 'MDC_PULS_OXIM_PLETH') return 'pleth';
-  if (refId === 'MDC_IMPED_TTHOR' || /RESP/i.test(refId)) return 'resp';
-  return 'other';
-}
-
-const waveformOrder: Record<WaveformKind, number> = { ecg: 0, pleth: 1, resp: 2, other: 3 };
-
-/** Displayed channels in monitor order: ECG, Pleth, Resp, then anything else. */
-export function orderWaveforms(channels: readonly WaveformChannel[]): WaveformChannel[] {
-  return [...channels].sort(
-    (a, b) => waveformOrder[waveformKind(a.refId)] - waveformOrder[waveformKind(b.refId)],
-  );
-}
+export { orderWaveforms } from '../../../shared/model/waveforms';
 
 export function waveformColour(refId: string): string {
   return PARAMETER_COLOURS[waveformKind(refId)];

@@ -1,9 +1,12 @@
 // One bed's live stream as a view uses it: the bed's state (snapshot, numerics, alarms, devices)
-// in React, its samples straight into waveform feeds (~50 blocks a second per channel never go
-// through React), and whether a value's source is current. The bedside and a central tile.
+// in React, its samples straight into waveform feeds (25 batches a second never go through
+// React), and whether a value's source is current. The bedside and a central tile.
 import { useEffect, useReducer, useRef } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
 import type { WaveformChannel } from '../../../shared/model/schemas';
+
+type LiveWaveforms = 'all' | 'primary';
+import { primaryWaveform } from '../../../shared/model/waveforms';
 import { WaveformFeeds } from '../components/waveform/waveform-feed';
 import { bedLiveReducer, initialBedLiveState, type BedLiveState } from './bed-live-state';
 
@@ -17,17 +20,24 @@ export interface BedLive {
   isCurrent: (source: string | undefined) => boolean;
 }
 
-/** Every channel of the bed is drawn (the bedside). */
-const allChannels = (channels: WaveformChannel[]) => channels;
+/** The waves a view draws: every displayed one (the bedside), or the first (a central tile). */
+export function drawnWaveforms(
+  channels: readonly WaveformChannel[],
+  waveforms: LiveWaveforms,
+): WaveformChannel[] {
+  if (waveforms === 'all') return [...channels];
+  const primary = primaryWaveform(channels);
+  return primary ? [primary] : [];
+}
 
 /**
- * `drawn` picks the channels whose samples are kept (a central tile draws one): blocks of the
- * others are dropped on arrival instead of filling feeds nothing reads. Give a stable function.
+ * `waveforms: 'primary'` asks the host for the samples of the first wave only (a central tile
+ * draws one): the others never travel.
  */
 export function useBedLive(
   client: WorkstationClient,
   bedId: string,
-  drawn: (channels: WaveformChannel[]) => WaveformChannel[] = allChannels,
+  waveforms: LiveWaveforms = 'all',
 ): BedLive {
   const [state, dispatch] = useReducer(bedLiveReducer, initialBedLiveState);
   const feedsRef = useRef<WaveformFeeds | null>(null);
@@ -37,20 +47,22 @@ export function useBedLive(
   useEffect(() => {
     return client.subscribe(
       'bedLive',
-      { bedId },
+      { bedId, waveforms },
       (event) => {
         if (event.type === 'samples') {
-          feeds.get(event.block.deviceId, event.block.channel)?.push(event.block);
+          for (const block of event.blocks) feeds.get(block.deviceId, block.channel)?.push(block);
           return;
         }
         if (event.type === 'snapshot') {
-          for (const c of drawn(event.channels)) feeds.ensure(c.deviceId, c.refId, c.rateHz);
+          for (const c of drawnWaveforms(event.channels, waveforms)) {
+            feeds.ensure(c.deviceId, c.refId, c.rateHz);
+          }
         }
         dispatch(event);
       },
       (error) => dispatch({ type: 'streamProblem', message: error.message }),
     );
-  }, [client, bedId, feeds, drawn]);
+  }, [client, bedId, feeds, waveforms]);
 
   const { devices, streamProblem } = state;
   const connected = new Set(devices.filter((d) => d.state === 'connected').map((d) => d.id));

@@ -5,9 +5,10 @@
 // (or Enter) opens the bed. The tile follows the bed's own live stream.
 import { memo, useEffect } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
-import type { Alarm, Bed, WaveformChannel } from '../../../../shared/model/schemas';
+import type { Alarm, Bed } from '../../../../shared/model/schemas';
 import type { AlarmAudio } from '../../../../shared/model/alarms';
-import { orderWaveforms, waveformColour } from '../../clinical/parameters';
+import { waveformColour } from '../../clinical/parameters';
+import { primaryWaveform } from '../../../../shared/model/waveforms';
 import { sortByUrgency } from '../../clinical/alarm-urgency';
 import { tilePriority } from '../../clinical/central-layout';
 import { bedStates } from '../../clinical/bed-states';
@@ -29,16 +30,14 @@ export interface BedTileProps {
   onAlarms: (bedId: string, alarms: readonly Alarm[], audio: AlarmAudio) => void;
 }
 
-/** The trace a tile draws: the first ECG, else whatever comes first in monitor order. */
-const firstWaveform = (channels: WaveformChannel[]) => orderWaveforms(channels).slice(0, 1);
-
 export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: BedTileProps) {
   const bedId = listed.id;
-  const { state, feeds, isCurrent } = useBedLive(client, bedId, firstWaveform);
+  const { state, feeds, isCurrent } = useBedLive(client, bedId, 'primary');
   const { bed, channels, numerics, alarms, alarmAudio, alarmsOff, streamProblem } = state;
   useEffect(() => onAlarms(bedId, alarms, alarmAudio), [onAlarms, bedId, alarms, alarmAudio]);
 
-  const channel = firstWaveform(channels)[0];
+  // The trace a tile draws: the first ECG, else whatever comes first in monitor order.
+  const channel = primaryWaveform(channels);
   const feed = channel ? feeds.ensure(channel.deviceId, channel.refId, channel.rateHz) : null;
   const ordered = sortByUrgency(alarms);
   const top = ordered[0] ?? null;

@@ -68,7 +68,7 @@ export class SweepCanvas {
     this.canvas.style.height = '100%';
     this.canvas.style.display = 'block';
     container.append(this.canvas);
-    const context = this.canvas.getContext('2d', { alpha: true, desynchronized: true });
+    const context = this.canvas.getContext('2d', { alpha: true });
     if (!context) throw new Error('This screen cannot draw waveforms (no 2D canvas).');
     this.context = context;
     this.resizeObserver = new ResizeObserver(() => this.resize(container));
