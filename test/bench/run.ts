@@ -9,6 +9,7 @@ import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
 import { disconnectLatency, sampleClockError } from './device-timing';
 import { codecBench } from './codec';
+import { storeSizeBench } from './store-size';
 import { beatsBench } from './beats';
 import { stripBench, trendBench } from './store-queries';
 import { simulatorIds } from '../../electron/host/devices/simulators/registry';
@@ -59,6 +60,8 @@ report({
 });
 
 for (const record of codecBench(RUNS, machine)) report(record);
+// Waveform bytes on disk per sample (sizes do not vary from run to run: built once).
+for (const record of await storeSizeBench()) report({ ...record, machine });
 for (const record of beatsBench(RUNS, machine)) report(record);
 
 const ingest = await repeat(RUNS, () => storeIngest(16, 60));

@@ -9,6 +9,7 @@ import { migrations } from '../../electron/host/store/migrations/index';
 import { RecentTrends } from '../../electron/host/store/recent-trends';
 import { readTrend, readWaveformWindow } from '../../electron/host/store/queries';
 import { encodeStoredChunk, WAVEFORM_ENCODING } from '../../electron/host/store/waveform-codec';
+import { PACK_MINUTE_MS } from '../../electron/host/store/packing';
 import { median, quantile, round } from './stats';
 
 const HOUR_MS = 3_600_000;
@@ -120,7 +121,8 @@ export async function trendBench(runs: number): Promise<Record<string, unknown>[
 
 const STRIP_BEDS = 16;
 const STRIP_HOURS = 72;
-const CHUNK_MS = 2000;
+// One packed row per channel and minute, as the store keeps waveforms once packed (packing.ts).
+const CHUNK_MS = PACK_MINUTE_MS;
 const STRIP_CHANNELS = [
   { channel: 'MDC_ECG_ELEC_POTL_I', rateHz: 500, shape: ecg },
   { channel: 'MDC_ECG_ELEC_POTL_II', rateHz: 500, shape: ecg },
@@ -130,8 +132,8 @@ const STRIP_CHANNELS = [
 ];
 const STRIP_QUERIES = 50;
 const STRIP_WINDOW_MS = 10_000;
-// Bump when the layout of the bench store changes, so an old one is not reused.
-const STRIP_LAYOUT = 1;
+// Bump when the layout of the bench store changes, so an old one is not reused (2: minute rows).
+const STRIP_LAYOUT = 2;
 const STRIP_DIR = join(
   tmpdir(),
   `ws-bench-strip-schema${SCHEMA_VERSION}-layout${STRIP_LAYOUT}-${STRIP_HOURS}h-${STRIP_BEDS}beds`,
@@ -176,7 +178,7 @@ export async function stripBench(runs: number): Promise<Record<string, unknown>[
   return [
     {
       bench: 'store.strip-10s',
-      what: `readWaveformWindow, 10 s × 5 channels of a random bed and time, store of ${STRIP_HOURS} h × ${STRIP_BEDS} beds × (3 ECG 500 Hz + pleth 125 Hz + resp 62.5 Hz) in 2 s chunks`,
+      what: `readWaveformWindow, 10 s × 5 channels of a random bed and time, store of ${STRIP_HOURS} h × ${STRIP_BEDS} beds × (3 ECG 500 Hz + pleth 125 Hz + resp 62.5 Hz) in packed rows of a minute`,
       ...summarise(results),
       samplesPerStrip,
       store,
