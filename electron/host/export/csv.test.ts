@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, decimalsForGain, writeCsv } from './csv';
+import { csvField, decimalsForGain, timeFormatter, writeCsv } from './csv';
 import type { ExportRecord } from './record';
 import { channel } from './test-records';
 
@@ -58,6 +58,16 @@ describe('CSV writer', () => {
       const decimals = decimalsForGain(gain);
       for (let raw = -40000; raw <= 40000; raw += 37) {
         expect(Math.round(Number((raw / gain).toFixed(decimals)) * gain)).toBe(raw);
+      }
+    }
+  });
+
+  it('writes sample times as toFixed does, for every rate and far into a long record', () => {
+    for (const rateHz of [1000, 500, 360, 300, 250, 128, 125, 62.5, 4, 1, 0.5]) {
+      const decimals = Math.max(3, Math.ceil(Math.log10(rateHz)) + 2);
+      const text = timeFormatter(rateHz, decimals);
+      for (const n of [0, 1, 7, 999, 12_345, 129_599_999, 2 ** 40 + 3]) {
+        expect(text(n), `${rateHz} Hz sample ${n}`).toBe((n / rateHz).toFixed(decimals));
       }
     }
   });

@@ -32,6 +32,34 @@ function decimalsForRate(rateHz: number): number {
   return Math.max(3, Math.ceil(Math.log10(rateHz)) + 2);
 }
 
+/**
+ * `(n / rateHz).toFixed(decimals)`, in whole numbers when the period is a whole number of the
+ * last decimal (500 Hz at 5 decimals: 200), which is the same text and much faster.
+ */
+export function timeFormatter(rateHz: number, decimals: number): (n: number) => string {
+  const unit = 10 ** decimals;
+  const step = unit / rateHz;
+  if (!Number.isInteger(step)) return (n) => (n / rateHz).toFixed(decimals);
+  return (n) => {
+    const ticks = n * step;
+    if (!Number.isSafeInteger(ticks)) return (n / rateHz).toFixed(decimals);
+    const whole = Math.floor(ticks / unit);
+    return `${whole}.${String(ticks - whole * unit).padStart(decimals, '0')}`;
+  };
+}
+
+/** Most distinct raw values whose text is kept per channel: a signal repeats its values. */
+const CELL_CACHE_RANGE = 1 << 16;
+
+/** A channel's physical value text of a raw count, each distinct count formatted once. */
+function cellFormatter(channel: SourceChannel, decimals: number): (raw: number) => string {
+  const format = (raw: number) => physicalValue(channel, raw).toFixed(decimals);
+  const { min, max } = channel;
+  if (!Number.isFinite(min) || !(max - min < CELL_CACHE_RANGE)) return format;
+  const texts = new Array<string | undefined>(max - min + 1);
+  return (raw) => (texts[raw - min] ??= format(raw));
+}
+
 function rateText(rateHz: number): string {
   return String(rateHz).replace('.', '_');
 }
@@ -65,17 +93,19 @@ function signalCsv(
   const decimals = channels.map((c) => decimalsForGain(c.rawPerUnit));
   const timeDecimals = decimalsForRate(rateHz);
   const rows = Math.max(...channels.map((c) => c.length));
+  const timeText = timeFormatter(rateHz, timeDecimals);
+  const cellText = channels.map((c, i) => cellFormatter(c, decimals[i] ?? 0));
   const rowsOf = (first: number, count: number): string => {
     const values = indices.map((i) => source.read(i, first, count));
-    const lines: string[] = [];
+    const lines: string[] = new Array<string>(count);
     for (let k = 0; k < count; k++) {
-      let line = ((first + k) / rateHz).toFixed(timeDecimals);
-      channels.forEach((c, i) => {
+      let line = timeText(first + k);
+      for (let i = 0; i < channels.length; i++) {
         // A channel that ends early leaves its cells empty.
         const raw = values[i]![k];
-        line += raw === undefined ? ',' : `,${physicalValue(c, raw).toFixed(decimals[i] ?? 0)}`;
-      });
-      lines.push(line);
+        line += raw === undefined ? ',' : `,${cellText[i]!(raw)}`;
+      }
+      lines[k] = line;
     }
     return lines.length === 0 ? '' : lines.join(CRLF) + CRLF;
   };

@@ -16,12 +16,7 @@ import { ChannelStats, type SampleSource, type SourceChannel } from './sample-so
 /** WFDB's "no sample here" value (format 16; format 212's is -2048): fills gaps, never a signal. */
 export const GAP_VALUE = -32768;
 /** Store reads of this long at a time: bounded memory per read, and short worker requests. */
-export const DEFAULT_READ_WINDOW_MS = 60_000;
-/**
- * Each window is read this much wider on both sides: a sample belongs to the window holding its
- * rounded index, which may lie up to half a sample period outside the window's times.
- */
-const READ_MARGIN_MS = 1000;
+export const DEFAULT_READ_WINDOW_MS = 5 * 60_000;
 /** Largest run of gap values written to a column at once. */
 const GAP_BLOCK = 1 << 20;
 
@@ -42,7 +37,7 @@ export interface ExportQuery {
 }
 
 export interface SpoolOptions {
-  /** Milliseconds of the record read from the store at a time (default 60 s). */
+  /** Milliseconds of the record read from the store at a time (default 5 minutes). */
   readWindowMs?: number;
   /** Stops the reading between windows (the promise rejects with the signal's reason). */
   signal?: AbortSignal;
@@ -122,6 +117,8 @@ interface Column {
   /** Samples the record holds for this channel. */
   length: number;
   written: number;
+  /** Samples read in one window that belong to the next (their rounded index is past its end). */
+  carried: WaveformSegment[];
   stats: ChannelStats;
 }
 
@@ -153,13 +150,19 @@ export async function spoolStoredRecord(
     }
   }
 
-  for (let windowStart = fromMs; windowStart < toMs; windowStart += windowMs) {
+  // Windows on multiples of windowMs, as the store packs its rows by the minute: each read then
+  // decodes only the rows it returns.
+  for (
+    let windowStart = fromMs;
+    windowStart < toMs;
+    windowStart = (Math.floor(windowStart / windowMs) + 1) * windowMs
+  ) {
     options.signal?.throwIfAborted();
-    const windowEnd = Math.min(toMs, windowStart + windowMs);
+    const windowEnd = Math.min(toMs, (Math.floor(windowStart / windowMs) + 1) * windowMs);
     const segments = await store.readWaveformWindow({
       bedId,
-      fromMs: Math.max(fromMs, windowStart - READ_MARGIN_MS),
-      toMs: Math.min(toMs, windowEnd + READ_MARGIN_MS),
+      fromMs: windowStart,
+      toMs: windowEnd,
     });
     const segmentsOf = new Map<Column, WaveformSegment[]>();
     for (const segment of segments) {
@@ -173,6 +176,7 @@ export async function spoolStoredRecord(
           rateHz: segment.rateHz,
           length: indexOf(toMs, segment.rateHz),
           written: 0,
+          carried: [],
           stats: new ChannelStats(),
         };
         byKey.set(key, column);
@@ -190,13 +194,24 @@ export async function spoolStoredRecord(
         windowEnd === toMs
           ? column.length
           : Math.min(column.length, indexOf(windowEnd, column.rateHz));
+      const carried = column.carried;
+      column.carried = [];
       if (end <= first) continue;
       const samples = new Int32Array(end - first).fill(gapValue);
-      for (const segment of segmentsOf.get(column) ?? []) {
+      for (const segment of [...carried, ...(segmentsOf.get(column) ?? [])]) {
         const at = indexOf(segment.t0Ms, segment.rateHz);
         const from = Math.max(0, first - at);
         const upTo = Math.min(segment.values.length, end - at);
         if (upTo > from) samples.set(segment.values.subarray(from, upTo), at + from - first);
+        // Samples taken within half a period of the window's end belong to the next window.
+        if (upTo < segment.values.length && windowEnd < toMs) {
+          const rest = Math.max(upTo, from);
+          column.carried.push({
+            ...segment,
+            t0Ms: segment.t0Ms + (rest * 1000) / segment.rateHz,
+            values: segment.values.subarray(rest),
+          });
+        }
       }
       column.stats.add(samples);
       await columns.append(column.index, samples);
