@@ -6,7 +6,7 @@
 // Imports write packed rows directly. Reads see both forms and return the same samples.
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
-import { MAX_CHUNK_SPAN_MS } from './queries';
+import { CHUNK_BYTES, MAX_CHUNK_SPAN_MS } from './queries';
 import { decodeStoredChunk, encodeStoredChunk, WAVEFORM_ENCODING } from './waveform-codec';
 
 export const PACK_MINUTE_MS = 60_000;
@@ -91,6 +91,7 @@ export async function packStep(
         AND s.device_id = g.device_id AND s.channel = g.channel AND s.rate_hz = g.rate_hz
        ORDER BY g.minute, s.bed_id, s.device_id, s.channel, s.rate_hz, s.t0_ms, s.id`,
       [cutoffMs, maxGroups],
+      CHUNK_BYTES,
     );
     const groups = new Set<string>();
     const runs: PackedRun[] = [];

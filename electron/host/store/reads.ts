@@ -2,6 +2,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { SampleQuery, StoreCounts, StoredWaveformBlock } from './protocol';
 import { decodeStoredChunk, WAVEFORM_ENCODING } from './waveform-codec';
+import { CHUNK_BYTES } from './queries';
 
 interface WaveformChunkRow {
   t0_ms: number;
@@ -34,6 +35,7 @@ export async function readSamples(db: PGlite, query: SampleQuery): Promise<Store
        FROM waveform_staging WHERE ${where}) c
      ORDER BY t0_ms, id`,
     params,
+    CHUNK_BYTES,
   );
   return rows.map((row) => {
     let values: Int32Array;
