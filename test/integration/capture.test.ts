@@ -104,6 +104,7 @@ describe('workstation capture', () => {
       bytes: expected.length,
       framesOk: sent.length,
       framesBad: 0,
+      bytesSkipped: 0,
     });
 
     const replay = await runWorkstation(['decode', '--driver', 'healthypi5', '--input', out]).done;

@@ -58,7 +58,7 @@ describe('workstation decode', () => {
         },
         flags: [],
       },
-      { summary: { framesOk: 1, framesBad: 0 } },
+      { summary: { framesOk: 1, framesBad: 0, bytesSkipped: 0 } },
     ]);
   });
 
@@ -83,7 +83,8 @@ describe('workstation decode', () => {
       ]);
       expect(code).toBe(0);
       expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({
-        summary: { framesOk: 2, framesBad: 1 },
+        // Skipped: the boot text and the broken frame.
+        summary: { framesOk: 2, framesBad: 1, bytesSkipped: 'I: boot\r\n'.length + broken.length },
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -59,8 +59,17 @@ export async function runCapture(args: string[]): Promise<number> {
     file.end((error?: Error | null) => (error ? reject(error) : resolve())),
   );
 
-  const { framesOk, framesBad } = decoder.stats;
-  console.log(JSON.stringify({ out: options.out, bytes, framesOk, framesBad, lost: lostReason }));
+  const { framesOk, framesBad, bytesSkipped } = decoder.stats;
+  console.log(
+    JSON.stringify({
+      out: options.out,
+      bytes,
+      framesOk,
+      framesBad,
+      bytesSkipped,
+      lost: lostReason,
+    }),
+  );
   if (framesOk === 0) {
     console.error(
       `No recognisable ${driver.descriptor.displayName} frames from ${spec.path} in ${seconds} s.`,

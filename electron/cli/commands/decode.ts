@@ -42,7 +42,7 @@ export async function runDecode(args: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(`Cannot read ${options.input ?? 'stdin'}: ${(error as Error).message}`);
   }
-  const { framesOk, framesBad } = decoder.stats;
-  out.write(JSON.stringify({ summary: { framesOk, framesBad } }) + '\n');
+  const { framesOk, framesBad, bytesSkipped } = decoder.stats;
+  out.write(JSON.stringify({ summary: { framesOk, framesBad, bytesSkipped } }) + '\n');
   return 0;
 }
