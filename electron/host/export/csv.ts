@@ -40,11 +40,14 @@ export function timeFormatter(rateHz: number, decimals: number): (n: number) => 
   const unit = 10 ** decimals;
   const step = unit / rateHz;
   if (!Number.isInteger(step)) return (n) => (n / rateHz).toFixed(decimals);
+  // The decimals repeat every second: each distinct text is made once.
+  const fractions = new Array<string | undefined>(unit);
   return (n) => {
     const ticks = n * step;
     if (!Number.isSafeInteger(ticks)) return (n / rateHz).toFixed(decimals);
     const whole = Math.floor(ticks / unit);
-    return `${whole}.${String(ticks - whole * unit).padStart(decimals, '0')}`;
+    const fraction = ticks - whole * unit;
+    return `${whole}${(fractions[fraction] ??= `.${String(fraction).padStart(decimals, '0')}`)}`;
   };
 }
 

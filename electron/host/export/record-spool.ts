@@ -151,19 +151,24 @@ export async function spoolStoredRecord(
   }
 
   // Windows on multiples of windowMs, as the store packs its rows by the minute: each read then
-  // decodes only the rows it returns.
-  for (
-    let windowStart = fromMs;
-    windowStart < toMs;
-    windowStart = (Math.floor(windowStart / windowMs) + 1) * windowMs
-  ) {
+  // decodes only the rows it returns. The next window is asked for while this one is spooled.
+  const windows: [number, number][] = [];
+  for (let start = fromMs; start < toMs;) {
+    const end = Math.min(toMs, (Math.floor(start / windowMs) + 1) * windowMs);
+    windows.push([start, end]);
+    start = end;
+  }
+  const read = (w: number) => {
+    const [start, end] = windows[w]!;
+    const reading = store.readWaveformWindow({ bedId, fromMs: start, toMs: end });
+    reading.catch(() => {}); // awaited below, unless an earlier window failed first
+    return reading;
+  };
+  let next = read(0);
+  for (const [w, [windowStart, windowEnd]] of windows.entries()) {
     options.signal?.throwIfAborted();
-    const windowEnd = Math.min(toMs, (Math.floor(windowStart / windowMs) + 1) * windowMs);
-    const segments = await store.readWaveformWindow({
-      bedId,
-      fromMs: windowStart,
-      toMs: windowEnd,
-    });
+    const segments = await next;
+    if (w + 1 < windows.length) next = read(w + 1);
     const segmentsOf = new Map<Column, WaveformSegment[]>();
     for (const segment of segments) {
       const key = `${segment.deviceId}\u0000${segment.channel}\u0000${segment.rateHz}`;
