@@ -12,6 +12,7 @@ import { codecBench } from './codec';
 import { storeSizeBench } from './store-size';
 import { beatsBench } from './beats';
 import { stripBench, trendBench } from './store-queries';
+import { exportBench } from './export';
 import { simulatorIds } from '../../electron/host/devices/simulators/registry';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -100,6 +101,9 @@ report({
 
 for (const record of await trendBench(RUNS)) report({ ...record, machine });
 for (const record of await stripBench(RUNS)) report({ ...record, machine });
+// Minutes per export: one run unless BENCH_EXPORT_RUNS says more.
+const exportRuns = Number(process.env.BENCH_EXPORT_RUNS ?? 1);
+for (const record of await exportBench(exportRuns)) report({ ...record, machine });
 
 const live = await repeat(RUNS, () => liveRun(15));
 report({

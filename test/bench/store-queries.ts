@@ -16,7 +16,7 @@ const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 const SCHEMA_VERSION = Math.max(...migrations.map((m) => m.version));
 // Fixed, so rebuilt stores hold the same rows; 2025-01-01T00:00:00Z.
-const START_MS = 1_735_689_600_000;
+export const START_MS = 1_735_689_600_000;
 
 interface QueryTimes {
   medianMs: number;
@@ -120,10 +120,10 @@ export async function trendBench(runs: number): Promise<Record<string, unknown>[
 }
 
 const STRIP_BEDS = 16;
-const STRIP_HOURS = 72;
+export const STRIP_HOURS = 72;
 // One packed row per channel and minute, as the store keeps waveforms once packed (packing.ts).
 const CHUNK_MS = PACK_MINUTE_MS;
-const STRIP_CHANNELS = [
+export const STRIP_CHANNELS = [
   { channel: 'MDC_ECG_ELEC_POTL_I', rateHz: 500, shape: ecg },
   { channel: 'MDC_ECG_ELEC_POTL_II', rateHz: 500, shape: ecg },
   { channel: 'MDC_ECG_ELEC_POTL_III', rateHz: 500, shape: ecg },
@@ -134,15 +134,30 @@ const STRIP_QUERIES = 50;
 const STRIP_WINDOW_MS = 10_000;
 // Bump when the layout of the bench store changes, so an old one is not reused (2: minute rows).
 const STRIP_LAYOUT = 2;
-const STRIP_DIR = join(
-  tmpdir(),
-  `ws-bench-strip-schema${SCHEMA_VERSION}-layout${STRIP_LAYOUT}-${STRIP_HOURS}h-${STRIP_BEDS}beds`,
-);
+const STRIP_DIR = stripStoreDir(STRIP_BEDS);
+
+/** Where the 72 h store of `beds` beds is kept between runs (its layout and schema in its name). */
+function stripStoreDir(beds: number): string {
+  return join(
+    tmpdir(),
+    `ws-bench-strip-schema${SCHEMA_VERSION}-layout${STRIP_LAYOUT}-${STRIP_HOURS}h-${beds}beds`,
+  );
+}
+
+/**
+ * The bench store of 72 h × `beds` beds (`bed-0`…, devices `dev-0`…, the five channels of
+ * STRIP_CHANNELS from START_MS), built once with SQL and reused; its folder and build time.
+ */
+export async function stripStore(beds: number): Promise<{ dir: string; buildMs: number }> {
+  const dir = stripStoreDir(beds);
+  const buildMs = existsSync(join(dir, 'complete.json')) ? 0 : await buildStripStore(dir, beds);
+  return { dir, buildMs };
+}
 
 /** 10 s strips of one bed's 5 channels, and cold opens, on a 72 h × 16 bed store. */
 export async function stripBench(runs: number): Promise<Record<string, unknown>[]> {
   const reused = existsSync(join(STRIP_DIR, 'complete.json'));
-  const buildMs = reused ? 0 : await buildStripStore(STRIP_DIR);
+  const { buildMs } = await stripStore(STRIP_BEDS);
   const endMs = START_MS + STRIP_HOURS * HOUR_MS;
   const randomWindow = () => {
     const fromMs = START_MS + Math.floor(Math.random() * (endMs - START_MS - STRIP_WINDOW_MS));
@@ -194,7 +209,7 @@ export async function stripBench(runs: number): Promise<Record<string, unknown>[
   ];
 }
 
-async function buildStripStore(dir: string): Promise<number> {
+async function buildStripStore(dir: string, beds: number): Promise<number> {
   const start = performance.now();
   const building = `${dir}.building`;
   rmSync(building, { recursive: true, force: true });
@@ -232,7 +247,7 @@ async function buildStripStore(dir: string): Promise<number> {
          FROM generate_series($1::int, $1::int + ${chunksPerHour - 1}) AS k,
               generate_series(0, $2::int - 1) AS b, bench_channels c
          ORDER BY k, b, c.ci`,
-        [hour * chunksPerHour, STRIP_BEDS, START_MS],
+        [hour * chunksPerHour, beds, START_MS],
       );
     }
     await db.exec(`
