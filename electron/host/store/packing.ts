@@ -52,6 +52,15 @@ export interface PackOptions {
   beforeCommit?: () => void;
 }
 
+/** A packed row being gathered: its chunks' samples, in order. */
+interface OpenRun {
+  run: Omit<PackedRun, 'values'>;
+  parts: Int32Array[];
+  count: number;
+  /** Minute, bed, device, channel and rate: a run never leaves its group. */
+  group: string;
+}
+
 interface StagedRow {
   id: string;
   bed_id: string;
@@ -97,9 +106,9 @@ export async function packStep(
     const runs: PackedRun[] = [];
     const packedIds: string[] = [];
     const problems: string[] = [];
-    let open: (PackedRun & { parts: Int32Array[]; count: number; group: string }) | null = null;
+    let open: OpenRun | null = null;
     const closeRun = () => {
-      if (open) runs.push({ ...open, values: joined(open.parts, open.count) });
+      if (open) runs.push({ ...open.run, values: joined(open.parts, open.count) });
       open = null;
     };
     for (const row of rows) {
@@ -120,17 +129,18 @@ export async function packStep(
       const continues =
         open !== null &&
         open.group === group &&
-        Math.abs(t0Ms - (open.t0Ms + open.count * periodMs)) <= ON_GRID_MS &&
+        Math.abs(t0Ms - (open.run.t0Ms + open.count * periodMs)) <= ON_GRID_MS &&
         (open.count + values.length) * periodMs <= MAX_CHUNK_SPAN_MS + 1e-6;
       if (!continues) {
         closeRun();
         open = {
-          bedId: row.bed_id,
-          deviceId: row.device_id,
-          channel: row.channel,
-          rateHz: row.rate_hz,
-          t0Ms,
-          values: values,
+          run: {
+            bedId: row.bed_id,
+            deviceId: row.device_id,
+            channel: row.channel,
+            rateHz: row.rate_hz,
+            t0Ms,
+          },
           parts: [],
           count: 0,
           group,
