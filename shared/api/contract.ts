@@ -257,7 +257,7 @@ export const requests = {
   },
   /**
    * A bed's stored record as files (WFDB format 16 or 212, CSV, EDF+), base64; at most 1 hour
-   * through the api (the CLI's `workstation export` takes up to 24 h).
+   * through the api (the CLI's `workstation export` writes any length to a folder).
    */
   exportRecord: {
     input: timeRangeRequest(

@@ -19,7 +19,7 @@ import type { RecordStore } from './record-spool';
 import { readWfdb, writeWfdb } from './wfdb';
 import { writeCsv } from './csv';
 import { writeEdf } from './edf';
-import { recordsFromStore } from './store-records';
+import type { ExportRecord } from './record';
 
 const HOUR_MS = 3_600_000;
 const BED = 'bed-holter';
@@ -173,18 +173,14 @@ describe('exports longer than a day, in pieces', () => {
         const file = inMemory.files.find((f) => f.name === name)!;
         expect(Buffer.from(file.contents).equals(bytes), `${format} ${name} in memory`).toBe(true);
       }
-      // As the whole-record export before it made them.
-      const [record] = await recordsFromStore(store, {
-        ...query,
-        name: 'bed_holter',
-        gapValue: format === 'wfdb212' ? -2048 : -32768,
-      });
+      // As a whole-record export makes them: one read of the range, each sample at its index.
+      const record = await wholeRecord(store, query, format === 'wfdb212' ? -2048 : -32768);
       const before =
         format === 'csv'
-          ? writeCsv(record!)
+          ? writeCsv(record)
           : format === 'edf'
-            ? writeEdf(record!)
-            : writeWfdb(record!, { format: format === 'wfdb212' ? 212 : 16 });
+            ? writeEdf(record)
+            : writeWfdb(record, { format: format === 'wfdb212' ? 212 : 16 });
       for (const file of before.files) {
         const bytes = readFileSync(join(whole, file.name));
         expect(Buffer.from(file.contents).equals(bytes), `${format} ${file.name} before`).toBe(
@@ -260,3 +256,44 @@ describe('an export folder', () => {
     }
   });
 });
+
+/** The reference: the whole range read at once, each segment placed at its rounded index. */
+async function wholeRecord(
+  store: Store,
+  query: { bedId: string; fromMs: number; toMs: number },
+  gapValue: number,
+): Promise<ExportRecord> {
+  const channels = await store.readChannels(query.bedId);
+  const byKey = new Map<string, ExportRecord['channels'][number]>();
+  for (const segment of await store.readWaveformWindow(query)) {
+    const key = `${segment.channel}@${segment.rateHz}`;
+    let channel = byKey.get(key);
+    if (!channel) {
+      const known = channels.find((c) => c.channel === segment.channel)!;
+      const length = Math.round(((query.toMs - query.fromMs) * segment.rateHz) / 1000);
+      channel = {
+        key: segment.channel,
+        label: known.label,
+        unit: known.unit,
+        rateHz: segment.rateHz,
+        rawPerUnit: 1 / known.scale!,
+        baseline: 0,
+        samples: new Int32Array(length).fill(gapValue),
+      };
+      byKey.set(key, channel);
+    }
+    const at = Math.round(((segment.t0Ms - query.fromMs) * segment.rateHz) / 1000);
+    const from = Math.max(0, -at);
+    const upTo = Math.min(segment.values.length, channel.samples.length - at);
+    if (upTo > from) channel.samples.set(segment.values.subarray(from, upTo), at + from);
+  }
+  const annotations = (await store.readAnnotations(query.bedId, query.fromMs, query.toMs)).map(
+    (a) => ({ timeMs: a.atMs - query.fromMs, code: a.kind.toUpperCase(), text: a.text }),
+  );
+  return {
+    name: 'bed_holter',
+    startMs: query.fromMs,
+    channels: [...byKey.values()],
+    annotations,
+  };
+}

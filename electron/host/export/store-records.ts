@@ -1,132 +1,9 @@
-// Between the store and the export formats: a bed's stored waveforms, channels and alarm log over a
-// time range become records a writer can write; a record read from a file becomes a bed's data.
+// A record read from a file (WFDB, EDF) becomes a bed's data. The other way, a bed's stored data
+// out to files, is record-spool.ts (the store read into columns) and export-bed.ts.
 import { RecordImportError, recordImportPlan } from './record-import-check';
 import type { Store } from '../store/client';
-import type { AlarmLogRecord } from '../store/records';
 import { bedIdFor } from '../beds';
-import type { ExportChannel, ExportRecord } from './record';
-
-/** WFDB's "no sample here" value (format 16; format 212's is -2048): fills gaps, never a signal. */
-export const GAP_VALUE = -32768;
-/** Windows read from the store at a time: bounded memory per read. */
-const READ_WINDOW_MS = 10 * 60_000;
-/** A longer export is refused: it would not fit in memory as one record. */
-export const MAX_EXPORT_MS = 24 * 3_600_000;
-
-export interface ExportQuery {
-  bedId: string;
-  fromMs: number;
-  toMs: number;
-  /** Record name (file names): letters, digits and _ only. */
-  name: string;
-  /** What fills a time with no stored signal (default GAP_VALUE). */
-  gapValue?: number;
-}
-
-interface Accumulating {
-  deviceId: string;
-  channel: string;
-  rateHz: number;
-  samples: Int32Array;
-  filled: number;
-}
-
-/**
- * The bed's data over [fromMs, toMs) as records: one when the rates of all its channels are
- * whole multiples of the slowest (what WFDB and EDF need), otherwise one per device. Gaps in the
- * stored signal are filled with GAP_VALUE (WFDB's invalid sample), never interpolated.
- */
-export async function recordsFromStore(store: Store, query: ExportQuery): Promise<ExportRecord[]> {
-  const { bedId, fromMs, toMs } = query;
-  if (!(toMs > fromMs)) throw new Error('--to must be after --from.');
-  if (toMs - fromMs > MAX_EXPORT_MS) {
-    throw new Error(`At most ${MAX_EXPORT_MS / 3_600_000} h can be exported at a time.`);
-  }
-  const channels = await store.readChannels(bedId);
-  const byKey = new Map<string, Accumulating>();
-  for (let start = fromMs; start < toMs; start += READ_WINDOW_MS) {
-    const end = Math.min(toMs, start + READ_WINDOW_MS);
-    for (const segment of await store.readWaveformWindow({ bedId, fromMs: start, toMs: end })) {
-      const key = `${segment.deviceId}\u0000${segment.channel}\u0000${segment.rateHz}`;
-      let channel = byKey.get(key);
-      if (!channel) {
-        const length = Math.round(((toMs - fromMs) * segment.rateHz) / 1000);
-        channel = {
-          deviceId: segment.deviceId,
-          channel: segment.channel,
-          rateHz: segment.rateHz,
-          samples: new Int32Array(length).fill(query.gapValue ?? GAP_VALUE),
-          filled: 0,
-        };
-        byKey.set(key, channel);
-      }
-      const at = Math.round(((segment.t0Ms - fromMs) * segment.rateHz) / 1000);
-      const from = Math.max(0, -at);
-      const upTo = Math.min(segment.values.length, channel.samples.length - at);
-      if (upTo > from) {
-        channel.samples.set(segment.values.subarray(from, upTo), at + from);
-        channel.filled += upTo - from;
-      }
-    }
-  }
-  if (byKey.size === 0) {
-    throw new Error(`Bed ${bedId} has no stored waveforms between the times given.`);
-  }
-  const alarmLog = await store.readAlarmLog(bedId, fromMs, toMs);
-  const annotations = [
-    ...alarmLog.map((entry) => ({
-      timeMs: entry.atMs - fromMs,
-      code: entry.code.replace(/[^A-Z0-9_]/gi, '_').toUpperCase(),
-      text: alarmLogText(entry),
-    })),
-    ...(await store.readAnnotations(bedId, fromMs, toMs)).map((a) => ({
-      timeMs: a.atMs - fromMs,
-      code: a.kind.replace(/[^A-Z0-9_]/gi, '_').toUpperCase(),
-      text: a.text,
-    })),
-  ].sort((a, b) => a.timeMs - b.timeMs);
-
-  const exportChannels = [...byKey.values()].map((c): ExportChannel & { deviceId: string } => {
-    const known = channels.find(
-      (k) => k.deviceId === c.deviceId && k.channel === c.channel && k.rateHz === c.rateHz,
-    );
-    const scale = known?.scale ?? null;
-    return {
-      deviceId: c.deviceId,
-      key: c.channel,
-      label: known?.label ?? c.channel,
-      // Without a public scale the values stay raw counts, and the unit says so.
-      unit: scale === null ? 'count' : (known?.unit ?? 'count'),
-      rateHz: c.rateHz,
-      rawPerUnit: scale === null ? 1 : 1 / scale,
-      baseline: 0,
-      samples: c.samples,
-    };
-  });
-  const groups = compatible(exportChannels)
-    ? [exportChannels]
-    : groupBy(exportChannels, (c) => c.deviceId);
-  return groups.map((group, i) => ({
-    name: groups.length === 1 ? query.name : `${query.name}_${i + 1}`,
-    startMs: fromMs,
-    channels: group.map(({ deviceId: _device, ...channel }) => channel),
-    annotations,
-  }));
-}
-
-function compatible(channels: readonly ExportChannel[]): boolean {
-  const slowest = Math.min(...channels.map((c) => c.rateHz));
-  return channels.every((c) => Number.isInteger(c.rateHz / slowest));
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-  return [...groups.values()];
-}
+import type { ExportRecord } from './record';
 
 /** Minutes of a channel sent to the store at a time when a record is imported. */
 const IMPORT_SLICE_MINUTES = 10;
@@ -217,11 +94,4 @@ export async function importRecordAsBed(
   const bedId = bedIdFor(target.bedLabel);
   const stored = await storeRecord(store, record, { bedId, startMs: fromMs, actor: target.actor });
   return { bedId, fromMs, toMs, ...stored };
-}
-
-/** One alarm-log entry as an annotation's text: what happened, to what, by whom, and why. */
-function alarmLogText(entry: AlarmLogRecord): string {
-  const what = entry.priority === null ? entry.event : `${entry.event} ${entry.priority}`;
-  const why = entry.reason === null ? '' : ` — ${entry.reason}`;
-  return `${what}: ${entry.message} (${entry.actor})${why}`;
 }
