@@ -32,6 +32,14 @@ export const ServerMessage = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
+/**
+ * The messages in one parsed WebSocket message from the host: a ServerMessage, or the stream
+ * events of one moment together as an array of them (electron/cli/serve/websocket.ts).
+ */
+export function serverMessagesIn(parsed: unknown): unknown[] {
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
 /** Path of the WebSocket endpoint in the browser shell. */
 export const WS_PATH = '/api/ws';
 

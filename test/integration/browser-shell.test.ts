@@ -18,7 +18,7 @@ import {
 } from '../../electron/cli/serve/server';
 import { MAX_SUBSCRIPTIONS_PER_SOCKET } from '../../electron/cli/serve/websocket';
 import type { ApiRouter } from '../../electron/host/api/router';
-import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/api/wire';
+import { MAX_CLIENT_MESSAGE_BYTES, serverMessagesIn } from '../../shared/api/wire';
 import { Status } from '../../shared/model/schemas';
 
 const TOKEN = 'test-token-123';
@@ -90,14 +90,19 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
   }
 }
 
+/** The messages of one WebSocket message: events of one moment come together as an array. */
+function messagesOf<T = Record<string, unknown>>(data: unknown): T[] {
+  return serverMessagesIn(JSON.parse(String(data))) as T[];
+}
+
 function nextMessage(
   ws: WebSocket,
   predicate: (m: Record<string, unknown>) => boolean = () => true,
 ) {
   return new Promise<Record<string, unknown>>((resolve) => {
     const onMessage = (data: unknown) => {
-      const message = JSON.parse(String(data)) as Record<string, unknown>;
-      if (!predicate(message)) return;
+      const message = messagesOf(data).find((m) => predicate(m));
+      if (!message) return;
       ws.off('message', onMessage);
       resolve(message);
     };
@@ -427,13 +432,14 @@ describe('browser shell', () => {
       const snapshots = new Promise<void>((resolve) => {
         let seen = 0;
         ws.on('message', (data) => {
-          const m = JSON.parse(String(data)) as { type: string; event?: { type: string } };
-          if (
-            m.type === 'event' &&
-            m.event?.type === 'snapshot' &&
-            ++seen === MAX_SUBSCRIPTIONS_PER_SOCKET
-          )
-            resolve();
+          for (const m of messagesOf<{ type: string; event?: { type: string } }>(data)) {
+            if (
+              m.type === 'event' &&
+              m.event?.type === 'snapshot' &&
+              ++seen === MAX_SUBSCRIPTIONS_PER_SOCKET
+            )
+              resolve();
+          }
         });
       });
       for (let id = 1; id <= MAX_SUBSCRIPTIONS_PER_SOCKET; id++) subscribe(id);
@@ -552,8 +558,9 @@ describe('browser shell', () => {
     try {
       const received = new Map<number, number>();
       ws.on('message', (data) => {
-        const m = JSON.parse(String(data)) as { id: number; type: string };
-        if (m.type === 'event') received.set(m.id, (received.get(m.id) ?? 0) + 1);
+        for (const m of messagesOf<{ id: number; type: string }>(data)) {
+          if (m.type === 'event') received.set(m.id, (received.get(m.id) ?? 0) + 1);
+        }
       });
       for (const id of [1, 2, 3]) {
         ws.send(
@@ -662,9 +669,10 @@ describe('browser shell', () => {
       let samples = 0;
       let markers = 0;
       ws.on('message', (data) => {
-        const m = JSON.parse(String(data)) as { event?: { type: string } };
-        if (m.event?.type === 'samples') samples++;
-        else if (m.event?.type === 'device') markers++;
+        for (const m of messagesOf<{ event?: { type: string } }>(data)) {
+          if (m.event?.type === 'samples') samples++;
+          else if (m.event?.type === 'device') markers++;
+        }
       });
       ws.send(JSON.stringify({ type: 'subscribe', id: 1, stream: 'bedLive', params: {} }));
       await until(() => subscribed);

@@ -13,7 +13,7 @@ import { openPtyPair, type PtyPair } from '../../electron/host/devices/simulator
 import { startWorkstation, type Workstation } from '../../electron/host/workstation';
 import { startBrowserShell, type BrowserShell } from '../../electron/cli/serve/server';
 import { BedLiveEvent } from '../../shared/api/contract';
-import { ServerMessage } from '../../shared/api/wire';
+import { ServerMessage, serverMessagesIn } from '../../shared/api/wire';
 import type { SampleBlock } from '../../shared/model/schemas';
 import { runHealthypi5OnPort, type Healthypi5OnPort } from '../support/healthypi5-on-port';
 import { sleep, waitFor } from '../support/wait-for';
@@ -34,7 +34,7 @@ async function view(port: number, bedId: string, waveforms: 'all' | 'primary'): 
   ws.on('message', (data) => {
     viewer.messages += 1;
     const parsed = JSON.parse(String(data)) as unknown;
-    for (const one of Array.isArray(parsed) ? parsed : [parsed]) {
+    for (const one of serverMessagesIn(parsed)) {
       const message = ServerMessage.parse(one);
       if (message.type !== 'event') continue;
       const event = BedLiveEvent.parse(message.event);
@@ -47,16 +47,10 @@ async function view(port: number, bedId: string, waveforms: 'all' | 'primary'): 
   return viewer;
 }
 
-/** Samples per channel, in arrival order, with each block's start checked against the last end. */
+/** One channel's blocks and samples, in arrival order. */
 function timeline(blocks: readonly SampleBlock[], channel: string) {
   const mine = blocks.filter((b) => b.channel === channel);
-  let worstJoinMs = 0;
-  for (let i = 1; i < mine.length; i++) {
-    const before = mine[i - 1]!;
-    const endMs = before.t0 + (before.values.length * 1000) / before.rateHz;
-    worstJoinMs = Math.max(worstJoinMs, Math.abs(mine[i]!.t0 - endMs));
-  }
-  return { mine, values: mine.flatMap((b) => b.values), firstT0: mine[0]?.t0, worstJoinMs };
+  return { mine, values: mine.flatMap((b) => b.values), firstT0: mine[0]?.t0 };
 }
 
 describe('the live stream of a HealthyPi 5 bed', () => {
@@ -129,7 +123,11 @@ describe('the live stream of a HealthyPi 5 bed', () => {
       const fromStart = bus.mine.slice(start).flatMap((b) => b.values);
       expect(fromStart.length).toBeGreaterThanOrEqual(sent.values.length);
       expect(sent.values).toEqual(fromStart.slice(0, sent.values.length));
-      expect(sent.worstJoinMs).toBeLessThan(1000 / 128);
+      // Blocks are joined only where the device's clock runs on (a re-stamped block stays
+      // apart): every block the viewer got starts where one of the bus's did.
+      const busStarts = new Set(bus.mine.map((b) => b.t0));
+      expect(sent.mine.every((b) => busStarts.has(b.t0))).toBe(true);
+      expect(sent.mine.length).toBeLessThan(bus.mine.length / 2);
     }
     // A channel the device does not display never travels.
     expect(bedside.blocks.some((b) => b.channel === 'HPI5_PPG_RED')).toBe(false);
@@ -139,6 +137,5 @@ describe('the live stream of a HealthyPi 5 bed', () => {
     expect(new Set(tile.blocks.map((b) => b.channel))).toEqual(new Set(['MDC_ECG_ELEC_POTL']));
     const ecg = timeline(tile.blocks, 'MDC_ECG_ELEC_POTL');
     expect(ecg.values.length).toBeGreaterThan(400);
-    expect(ecg.worstJoinMs).toBeLessThan(1000 / 128);
   });
 });

@@ -16,7 +16,7 @@ import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { requests, streams } from '../../shared/api/contract';
 import { ApiErrorShape } from '../../shared/api/errors';
-import { ServerMessage } from '../../shared/api/wire';
+import { ServerMessage, serverMessagesIn } from '../../shared/api/wire';
 
 const FUZZ_MS = Number(process.env.FUZZ_MS ?? 30_000);
 /** Printed with any problem: FUZZ_SEED=… runs the same calls again. */
@@ -246,18 +246,20 @@ describe(`every request of the contract, fuzzed for ${FUZZ_MS / 1000} s`, () => 
     bedId = status.beds[0]!.id;
     live = await openSocket();
     live.on('message', (data) => {
-      const m = JSON.parse(String(data)) as {
-        id: number;
-        event?: {
-          type: string;
-          blocks?: { channel: string; t0: number; rateHz: number; values: number[] }[];
+      for (const one of serverMessagesIn(JSON.parse(String(data)))) {
+        const m = one as {
+          id: number;
+          event?: {
+            type: string;
+            blocks?: { channel: string; t0: number; rateHz: number; values: number[] }[];
+          };
         };
-      };
-      const blocks = m.id === 1 && m.event?.type === 'samples' ? (m.event.blocks ?? []) : [];
-      for (const block of blocks) {
-        if (block.channel !== 'MDC_ECG_ELEC_POTL') continue;
-        const fromMs = block.t0;
-        ecgBlocks.push({ fromMs, toMs: fromMs + (block.values.length * 1000) / block.rateHz });
+        const blocks = m.id === 1 && m.event?.type === 'samples' ? (m.event.blocks ?? []) : [];
+        for (const block of blocks) {
+          if (block.channel !== 'MDC_ECG_ELEC_POTL') continue;
+          const fromMs = block.t0;
+          ecgBlocks.push({ fromMs, toMs: fromMs + (block.values.length * 1000) / block.rateHz });
+        }
       }
     });
     live.send(JSON.stringify({ type: 'subscribe', id: 1, stream: 'bedLive', params: { bedId } }));
@@ -306,16 +308,20 @@ describe(`every request of the contract, fuzzed for ${FUZZ_MS / 1000} s`, () => 
         20_000,
       );
       const onMessage = (data: unknown) => {
-        const parsed = ServerMessage.safeParse(JSON.parse(String(data)));
-        if (!parsed.success) {
+        const parsed = serverMessagesIn(JSON.parse(String(data))).map((one) =>
+          ServerMessage.safeParse(one),
+        );
+        const malformed = parsed.find((p) => !p.success);
+        if (malformed) {
           clearTimeout(timer);
           reject(new Error(`a malformed reply: ${String(data).slice(0, 300)}`));
           return;
         }
-        if (parsed.data.id !== id) return;
+        const mine = parsed.find((p) => p.success && p.data.id === id);
+        if (!mine?.success) return;
         clearTimeout(timer);
         ws.off('message', onMessage);
-        resolve(parsed.data);
+        resolve(mine.data);
       };
       ws.on('message', onMessage);
       ws.send(message);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { BedLiveEvent } from '../../shared/api/contract';
-import { ServerMessage } from '../../shared/api/wire';
+import { ServerMessage, serverMessagesIn } from '../../shared/api/wire';
 
 const CHILD = join(import.meta.dirname, '..', 'support', 'faulty-workstation.ts');
 const FAULTY_TOKEN = 'faulty-workstation-token-01';
@@ -82,7 +82,10 @@ describe('a bug in a request path', () => {
     let alarmCodes: string[] = [];
     const replies = new Map<number, ServerMessage>();
     ws.on('message', (data) => {
-      const message = ServerMessage.parse(JSON.parse(String(data)));
+      for (const one of serverMessagesIn(JSON.parse(String(data))))
+        receive(ServerMessage.parse(one));
+    });
+    const receive = (message: ServerMessage) => {
       if (message.type !== 'event') {
         if (message.id !== null) replies.set(message.id, message);
         return;
@@ -98,7 +101,7 @@ describe('a bug in a request path', () => {
         sounding = event.audio.sounding;
         alarmCodes = event.alarms.map((alarm) => alarm.code);
       }
-    });
+    };
     ws.send(
       JSON.stringify({ type: 'subscribe', id: 1, stream: 'bedLive', params: { bedId: 'bed-1' } }),
     );

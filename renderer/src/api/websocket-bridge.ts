@@ -4,7 +4,7 @@
 // re-subscribes every open stream (the host answers each subscribe with a fresh snapshot).
 import type { StreamHandlers, WorkstationBridge } from '../../../shared/api/bridge';
 import type { ApiErrorShape } from '../../../shared/api/errors';
-import { ServerMessage, type ClientMessage } from '../../../shared/api/wire';
+import { ServerMessage, serverMessagesIn, type ClientMessage } from '../../../shared/api/wire';
 import { MAX_RAW_CAPTURE_SECONDS } from '../../../shared/api/contract-devices';
 import { strings } from '../strings';
 
@@ -123,8 +123,7 @@ export function createWebSocketBridge(
       return;
     }
     // The host sends the events of one moment together, as an array of messages.
-    if (Array.isArray(parsed)) for (const one of parsed) handle(one);
-    else handle(parsed);
+    for (const one of serverMessagesIn(parsed)) handle(one);
   }
 
   function handle(parsed: unknown): void {
