@@ -16,7 +16,8 @@ import { median, quantile, report, round } from './stats';
 const HOUR_MS = 3_600_000;
 const MB = 1024 * 1024;
 const FOREVER_MS = 100 * 365 * 24 * HOUR_MS;
-const FORMATS: ExportFormat[] = ['wfdb', 'edf', 'csv'];
+// BENCH_EXPORT_FORMATS=csv (comma-separated) for some of them only.
+const FORMATS = (process.env.BENCH_EXPORT_FORMATS ?? 'wfdb,edf,csv').split(',') as ExportFormat[];
 
 interface ExportRun {
   wallS: number;

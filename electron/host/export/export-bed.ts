@@ -12,7 +12,12 @@ import {
   type RecordStore,
   type SpoolOptions,
 } from './record-spool';
-import { collectFile, type SampleSource, type StreamedFile } from './sample-source';
+import {
+  DEFAULT_PIECE_SECONDS,
+  collectFile,
+  type SampleSource,
+  type StreamedFile,
+} from './sample-source';
 import { wfdbFiles } from './wfdb';
 
 export const EXPORT_FORMATS = ['wfdb', 'wfdb212', 'csv', 'edf'] as const;
@@ -43,8 +48,16 @@ export interface ExportToFolderOptions {
   onProgress?: (progress: ExportProgress) => void;
   /** Milliseconds of the record read from the store at a time (default 60 s). */
   readWindowMs?: number;
-  /** Seconds of signal each file is written in at a time (default 60 s). */
+  /** Seconds of signal each file is written in at a time (default 60 s, CSV 10 s). */
   pieceSeconds?: number;
+}
+
+/**
+ * Seconds of signal written at a time: a minute of binary samples is made in a few milliseconds,
+ * a minute of CSV text at 500 Hz in tens, so CSV goes in shorter pieces to keep the pauses short.
+ */
+function pieceSecondsOf(format: ExportFormat): number {
+  return format === 'csv' ? 10 : DEFAULT_PIECE_SECONDS;
 }
 
 /** Reading the store is most of an export's time; writing the files the rest. */
@@ -147,7 +160,12 @@ export async function exportBedToFolder(
     }
     const warnings: string[] = [];
     const files = sources.flatMap((source) =>
-      formatFiles(source, query.format, options.pieceSeconds ?? 60, warnings),
+      formatFiles(
+        source,
+        query.format,
+        options.pieceSeconds ?? pieceSecondsOf(query.format),
+        warnings,
+      ),
     );
     const totalPieces = files.reduce((sum, file) => sum + file.pieceCount, 0);
     let piecesDone = 0;
