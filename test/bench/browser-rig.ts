@@ -1,7 +1,11 @@
 // What the browser benchmarks share: the workstation core in this process with the given
 // devices, the browser shell on a free port, and Debian's Chromium. close() stops all three.
 import { chromium, type Browser } from '@playwright/test';
-import { startWorkstation, type Workstation } from '../../electron/host/workstation';
+import {
+  startWorkstation,
+  type Workstation,
+  type WorkstationOptions,
+} from '../../electron/host/workstation';
 import { startBrowserShell, type BrowserShell } from '../../electron/cli/serve/server';
 import { rendererDir } from '../../electron/host/locate';
 import type { DeviceConfig } from '../../electron/host/devices/device-config';
@@ -17,8 +21,9 @@ export interface BrowserRig {
 export async function startBrowserRig(
   dataDir: string,
   devices: DeviceConfig[],
+  options: Pick<WorkstationOptions, 'retention'> = {},
 ): Promise<BrowserRig> {
-  const workstation = await startWorkstation({ dataDir, devices, log: () => {} });
+  const workstation = await startWorkstation({ ...options, dataDir, devices, log: () => {} });
   const shell = await startBrowserShell({
     router: workstation.router,
     rendererDir: rendererDir(),
