@@ -24,6 +24,10 @@ describe('the export progress bar', () => {
     expect(written[1]).toContain(' 30 %');
     expect(written[2]).toBe('\r\x1b[K');
 
+    const unsized: string[] = [];
+    progressBar({ isTTY: true, columns: 0, write: (t) => unsized.push(t) }).update(0.5, 'writing');
+    expect(unsized[0]).toContain(' 50 %  writing');
+
     const piped: string[] = [];
     const quiet = progressBar({ isTTY: false, write: (t) => piped.push(t) });
     quiet.update(0.5, 'reading');

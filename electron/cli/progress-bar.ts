@@ -47,7 +47,9 @@ export function progressBar(
       const elapsedS = (atMs - startMs) / 1000;
       const remainingS =
         fraction > 0.02 && elapsedS > 2 ? (elapsedS * (1 - fraction)) / fraction : undefined;
-      output.write(`\r${progressLine(fraction, label, output.columns ?? 80, remainingS)}\x1b[K`);
+      // A terminal that does not say its width (0) gets 80 columns.
+      const width = output.columns && output.columns >= 40 ? output.columns : 80;
+      output.write(`\r${progressLine(fraction, label, width, remainingS)}\x1b[K`);
       drawn = true;
     },
     done() {
