@@ -209,6 +209,31 @@ describe('exports longer than a day, in pieces', () => {
     expect(readdirSync(out)).toEqual([]);
   }, 60_000);
 
+  it('refuses, naming the channel, values a format cannot hold, and keeps nothing', async () => {
+    const loud: RecordStore = {
+      readChannels: (bedId) => store.readChannels(bedId),
+      readAlarmLog: (...args) => store.readAlarmLog(...args),
+      readAnnotations: (...args) => store.readAnnotations(...args),
+      // Ten times the stored values: ECG up to ±10 000, beyond format 212's 12 bits.
+      readWaveformWindow: async (query) =>
+        (await store.readWaveformWindow(query)).map((s) => ({
+          ...s,
+          values: s.values.map((v) => v * 10),
+        })),
+    };
+    const out = join(folder, 'too-loud');
+    await expect(
+      exportBedToFolder(
+        loud,
+        { bedId: BED, fromMs: startMs, toMs: startMs + 3_600_000, format: 'wfdb212' },
+        out,
+      ),
+    ).rejects.toThrow(
+      /channel "ECG II" has samples from -10000 to 10000, outside WFDB format 212's range -2048..2047; export with format 16/,
+    );
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('leaves nothing when the disk fills or the store fails halfway, and says so', async () => {
     let reads = 0;
     const failing = (error: Error): RecordStore => ({
