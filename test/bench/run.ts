@@ -3,7 +3,7 @@
 import { cpus } from 'node:os';
 import { ingestWithQueries, storeIngest, storeOpen, storeOpenFull } from './store-ingest';
 import { liveRun } from './live';
-import { centralRun } from './central';
+import { centralBenches } from './central-rows';
 import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
@@ -148,34 +148,7 @@ report({
   machine,
 });
 
-// BENCH_CENTRAL_SOAK_S=3600 for the one-hour heap figure; by default a short soak.
-const soakSeconds = Number(process.env.BENCH_CENTRAL_SOAK_S ?? 30);
-const central = await repeat(RUNS, () => centralRun(10, soakSeconds));
-report({
-  bench: 'central.frame-time',
-  what: '1920×1080 central station, 16 IntelliVue simulators streaming ECG 500 Hz + pleth + resp through ptys, requestAnimationFrame intervals; the same run draws a plain uPlot page of 16 charts with the same points per frame',
-  unit: 'ms',
-  p95Median: round(median(central.map((r) => r.centralFrameP95Ms))),
-  p50Median: round(median(central.map((r) => r.centralFrameP50Ms))),
-  runsP95: central.map((r) => round(r.centralFrameP95Ms)),
-  droppedShareMedian: round(median(central.map((r) => r.centralDroppedShare)), 4),
-  uplotP95Median: round(median(central.map((r) => r.uplotFrameP95Ms))),
-  ratioToUplotMedian: round(median(central.map((r) => r.ratioToUplot))),
-  mainThreadBusyMedian: round(median(central.map((r) => r.centralMainThreadBusy)), 3),
-  uplotMainThreadBusyMedian: round(median(central.map((r) => r.uplotMainThreadBusy)), 3),
-  bedsideThreeWavesP95Median: round(median(central.map((r) => r.bedsideFrameP95Ms))),
-  machine,
-});
-report({
-  bench: 'central.heap-short',
-  what: `renderer JS heap after GC, central station with 16 beds streaming, growth over ${soakSeconds} s including warm-up (the hour: npm run bench:soak)`,
-  unit: 'MB',
-  median: round(median(central.map((r) => r.heapGrowthMb))),
-  runs: central.map((r) => round(r.heapGrowthMb)),
-  heapStartMb: central.map((r) => round(r.heapStartMb)),
-  heapEndMb: central.map((r) => round(r.heapEndMb)),
-  machine,
-});
+for await (const record of centralBenches(RUNS, machine)) report(record);
 
 // Each run starts the workstation on the 72 h × 16 bed store and opens 20 random 10 s windows
 // of other beds, then 20 of one bed; the median of the runs' medians and p95s, with every run.
