@@ -255,6 +255,11 @@ export const requests = {
       }),
     ),
   },
+  /** Where a bed's stored signal begins and ends (UTC ms), or null when nothing is stored. */
+  getWaveformExtent: {
+    input: z.object({ bedId: z.string().min(1) }).strict(),
+    output: z.object({ oldestMs: z.number(), newestMs: z.number() }).nullable(),
+  },
   /**
    * A bed's stored record as files (WFDB format 16 or 212, CSV, EDF+), base64; at most 1 hour
    * through the api (the CLI's `workstation export` writes any length to a folder).

@@ -115,6 +115,8 @@ export function createHandlers({
 
       getTrend: (query) => history.readTrend(query),
 
+      getWaveformExtent: ({ bedId }) => history.readWaveformExtent(bedId),
+
       getWaveformWindow: async (query) => {
         const [segments, channels] = await Promise.all([
           history.readWaveformWindow(query),

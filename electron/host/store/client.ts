@@ -42,7 +42,13 @@ import type {
   StoredPatientHistory,
 } from './patients';
 import type { ImportAuditEvent, StoredReading } from './imports';
-import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
+import type {
+  Trend,
+  TrendQuery,
+  WaveformExtent,
+  WaveformSegment,
+  WaveformWindowQuery,
+} from './queries';
 import { existsSync, renameSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { locateStoreWorker, type StoreWorkerScript } from './worker-script';
@@ -122,6 +128,8 @@ export interface Store {
   readTrend(query: TrendQuery): Promise<Trend[]>;
   /** The bed's waveforms cut exactly to [fromMs, toMs), one segment per unbroken run. */
   readWaveformWindow(query: WaveformWindowQuery): Promise<WaveformSegment[]>;
+  /** Where the bed's stored signal begins and ends; null when nothing is stored. */
+  readWaveformExtent(bedId: string): Promise<WaveformExtent | null>;
   /** Records the channels a device produces on a bed (once each), with their scale. */
   recordChannels(channels: ChannelRecord[]): Promise<void>;
   readChannels(bedId: string): Promise<ChannelRecord[]>;
@@ -540,6 +548,10 @@ class QueuedStore implements Store {
 
   readWaveformWindow(query: WaveformWindowQuery): Promise<WaveformSegment[]> {
     return this.#ask('readWaveformWindow', { query }, `read the waveforms of bed ${query.bedId}`);
+  }
+
+  readWaveformExtent(bedId: string): Promise<WaveformExtent | null> {
+    return this.#ask('readWaveformExtent', { bedId }, `find the stored waveforms of bed ${bedId}`);
   }
 
   recordChannels(channels: ChannelRecord[]): Promise<void> {

@@ -3,7 +3,13 @@ import type { Migration } from './migrations/index';
 import type { AlarmEventToStore, NumericToStore } from './store-input';
 import type { RetentionPolicy } from './retention';
 import type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
-import type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
+import type {
+  Trend,
+  TrendQuery,
+  WaveformExtent,
+  WaveformSegment,
+  WaveformWindowQuery,
+} from './queries';
 import type { SoundRecordingPatient } from '../../../shared/model/sound-recording';
 import type {
   AdmissionEventToStore,
@@ -155,6 +161,7 @@ export interface StoreOperations {
     result: AlarmLogRecord[];
   };
   readWaveformWindow: { params: { query: WaveformWindowQuery }; result: WaveformSegment[] };
+  readWaveformExtent: { params: { bedId: string }; result: WaveformExtent | null };
   /** Packs every channel-minute complete at `nowMs` (packing.ts); says how many rows. */
   pack: { params: { nowMs: number }; result: { packedRows: number; stagedRows: number } };
   /** A whole recorded signal (an import), written as packed rows; on disk first if durable. */

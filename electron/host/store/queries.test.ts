@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyMigrations } from './migrate';
 import { migrations } from './migrations/index';
-import { readTrend, readWaveformWindow, trendBucketMs } from './queries';
+import { readTrend, readWaveformExtent, readWaveformWindow, trendBucketMs } from './queries';
 import { RollupAccumulator, upsertRollups } from './rollups';
 import { encodeInt32le, encodeStoredChunk } from './waveform-codec';
 
@@ -222,5 +222,47 @@ describe('readWaveformWindow', () => {
     );
     await db.exec('RESET enable_seqscan');
     expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/waveform_chunks_bed_t0/);
+  });
+});
+
+describe('readWaveformExtent', () => {
+  const insert = (table: string, bed: string, t0: number, count: number, rateHz = 250) => {
+    const data = encodeStoredChunk(
+      { channel: 'ECG', rateHz, t0Ms: t0 },
+      Array.from({ length: count }, (_, i) => i),
+    );
+    return table === 'waveform_chunks'
+      ? db.query(
+          `INSERT INTO waveform_chunks (id, workstation_id, bed_id, device_id, channel, rate_hz,
+             t0_ms, sample_count, encoding, data)
+           VALUES (gen_random_uuid(), 'ws', $1, 'dev-1', 'ECG', $2, $3, $4, 'wfrc1', $5)`,
+          [bed, rateHz, t0, count, data],
+        )
+      : db.query(
+          `INSERT INTO waveform_staging (id, bed_id, device_id, channel, rate_hz, t0_ms,
+             sample_count, data)
+           VALUES (gen_random_uuid(), $1, 'dev-1', 'ECG', $2, $3, $4, $5)`,
+          [bed, rateHz, t0, count, data],
+        );
+  };
+
+  it('is the first sample and the end of the last, over packed rows and staged chunks', async () => {
+    // Packed minutes 10 h ago and 1 h ago, then chunks still staged up to now.
+    await insert('waveform_chunks', 'bed-x', T0 - 10 * 60 * MINUTE, 250 * 60);
+    await insert('waveform_chunks', 'bed-x', T0 - 60 * MINUTE, 250 * 60);
+    await insert('waveform_staging', 'bed-x', T0 - 2000, 500);
+    await insert('waveform_staging', 'bed-x', T0, 250); // ends at T0 + 1 s
+    // A long row that starts earlier but ends later than a shorter last one still counts.
+    await insert('waveform_chunks', 'bed-y', T0, 250 * 60); // ends at T0 + 60 s
+    await insert('waveform_staging', 'bed-y', T0 + 30_000, 250); // ends at T0 + 31 s
+    expect(await readWaveformExtent(db, 'bed-x')).toEqual({
+      oldestMs: T0 - 10 * 60 * MINUTE,
+      newestMs: T0 + 1000,
+    });
+    expect(await readWaveformExtent(db, 'bed-y')).toEqual({
+      oldestMs: T0,
+      newestMs: T0 + 60_000,
+    });
+    expect(await readWaveformExtent(db, 'bed-nothing')).toBeNull();
   });
 });

@@ -156,6 +156,44 @@ interface WindowChunkRow {
   data: Uint8Array;
 }
 
+/** Where a bed's stored signal begins and ends: its first sample and the end of its last. */
+export interface WaveformExtent {
+  oldestMs: number;
+  newestMs: number;
+}
+
+/**
+ * The extent of a bed's stored signal, packed rows and staged chunks alike, or null when nothing
+ * is stored: the first and last row by the (bed_id, t0_ms) indexes, then the ends of the rows
+ * that may reach furthest. A review asks this once instead of probing 72 h window by window.
+ */
+export async function readWaveformExtent(
+  db: PGlite,
+  bedId: string,
+): Promise<WaveformExtent | null> {
+  const { rows } = await db.query<{ oldest: number | null; newest: number | null }>(
+    `WITH firsts AS (
+       SELECT (SELECT min(t0_ms) FROM waveform_chunks WHERE bed_id = $1) AS first_t0,
+              (SELECT max(t0_ms) FROM waveform_chunks WHERE bed_id = $1) AS last_t0
+       UNION ALL
+       SELECT (SELECT min(t0_ms) FROM waveform_staging WHERE bed_id = $1),
+              (SELECT max(t0_ms) FROM waveform_staging WHERE bed_id = $1)
+     ), bounds AS (SELECT min(first_t0) AS first_t0, max(last_t0) AS last_t0 FROM firsts)
+     SELECT bounds.first_t0::float8 AS oldest,
+       (SELECT max(t0_ms + sample_count * 1000.0 / rate_hz) FROM (
+          SELECT t0_ms, sample_count, rate_hz FROM waveform_chunks
+          WHERE bed_id = $1 AND t0_ms >= bounds.last_t0 - $2
+          UNION ALL
+          SELECT t0_ms, sample_count, rate_hz FROM waveform_staging
+          WHERE bed_id = $1 AND t0_ms >= bounds.last_t0 - $2) last_rows)::float8 AS newest
+     FROM bounds`,
+    [bedId, MAX_CHUNK_SPAN_MS],
+  );
+  const row = rows[0];
+  if (!row || row.oldest === null || row.newest === null) return null;
+  return { oldestMs: Number(row.oldest), newestMs: Number(row.newest) };
+}
+
 /**
  * The samples of a bed taken within [fromMs, toMs), per device and channel, ordered by time.
  * Consecutive chunks are joined; where the store has a gap, a new segment starts.

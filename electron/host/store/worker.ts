@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { applyMigrations } from './migrate';
 import type { AppendResult, StoreRequest, StoreWorkerData, StoreWorkerMessage } from './protocol';
 import { countRows, readSamples } from './reads';
-import { readWaveformWindow } from './queries';
+import { readWaveformExtent, readWaveformWindow } from './queries';
 import { RecentTrends } from './recent-trends';
 import { pruneStep } from './retention';
 import {
@@ -322,6 +322,7 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'readAnnotations',
   'readAlarmLog',
   'readWaveformWindow',
+  'readWaveformExtent',
   'listSoundRecordings',
   'readSoundRecording',
   'listStrips',
@@ -379,6 +380,8 @@ async function perform(
       return { result: await readAlarmLog(db, request.bedId, request.fromMs, request.toMs) };
     case 'readTrend':
       return { result: await trends.read(db, request.query) };
+    case 'readWaveformExtent':
+      return { result: await readWaveformExtent(db, request.bedId) };
     case 'readWaveformWindow': {
       const segments = await readWaveformWindow(db, request.query);
       return {

@@ -5,7 +5,6 @@ import {
   ReviewSignalCache,
   type StoredSegment,
 } from './review-signal';
-import { findStoredExtent } from './stored-extent';
 import type { TimeWindow } from './review-window';
 
 /** A fake store of one channel at 100 Hz, value = sample time in ms, with a gap. */
@@ -93,15 +92,5 @@ describe('review signal', () => {
     expect(rows.map((r) => r.label)).toEqual(['MLII', 'Pleth', 'Resp']);
     expect(isEcgChannel('MDC_ECG_ELEC_POTL_II', 'ECG II')).toBe(true);
     expect(isEcgChannel('MDC_PULS_OXIM_PLETH', 'Pleth')).toBe(false);
-  });
-
-  it('finds the oldest and newest stored moments to within a second', async () => {
-    const now = 300 * 3_600_000;
-    const from = now - 30 * 3_600_000 - 1234;
-    const to = now - 5 * 60_000;
-    const extent = await findStoredExtent(async (w) => w.toMs > from && w.fromMs < to, now);
-    expect(Math.abs(extent!.oldestMs - from)).toBeLessThan(1000);
-    expect(Math.abs(extent!.newestMs - to)).toBeLessThan(1000);
-    expect(await findStoredExtent(async () => false, now)).toBeNull();
   });
 });

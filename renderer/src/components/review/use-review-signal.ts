@@ -4,7 +4,6 @@ import { useEffect, useMemo, useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import { ReviewSignalCache, type FetchWindow, type ReviewChannel } from './review-signal';
 import { neighbourBlocks, type StoredExtent, type TimeWindow } from './review-window';
-import { findStoredExtent } from './stored-extent';
 import { reasonOf } from '../../api/reason';
 
 export type ExtentState =
@@ -22,23 +21,13 @@ function fetcherFor(client: WorkstationClient, bedId: string): FetchWindow {
   return (window) => client.request('getWaveformWindow', { bedId, ...window });
 }
 
-/** Where the bed's stored signal begins and ends (newest first looked for in the last 2 min). */
+/** Where the bed's stored signal begins and ends: one question to the store (its indexes). */
 export function useStoredExtent(client: WorkstationClient, bedId: string, attempt: number) {
   const [state, setState] = useState<ExtentState>({ status: 'finding' });
   useEffect(() => {
     let current = true;
-    const fetchWindow = fetcherFor(client, bedId);
-    const newestIn = async (window: TimeWindow) => {
-      const segments = await fetchWindow(window);
-      const ends = segments.map((s) => s.t0Ms + (s.values.length * 1000) / s.rateHz);
-      return ends.length ? Math.max(...ends) : null;
-    };
     setState({ status: 'finding' });
-    findStoredExtent(
-      async (window) => (await fetchWindow(window)).some((s) => s.values.length > 0),
-      Date.now(),
-      newestIn,
-    ).then(
+    client.request('getWaveformExtent', { bedId }).then(
       (extent) => current && setState(extent ? { status: 'found', extent } : { status: 'empty' }),
       (error: unknown) => current && setState({ status: 'failed', reason: reasonOf(error) }),
     );
