@@ -12,5 +12,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time on the 2-core machines this runs on: most integration files wait on
+    // ptys, timers and disk, and one at a time the suite took 18 min (the default here is one).
+    maxWorkers: 2,
   },
 });

@@ -27,7 +27,7 @@ const SCALES: Record<string, { label: string; unit: string; scale: number }> = {
 
 export interface ReviewOpenResult {
   what: string;
-  /** Each open another bed (the review mounted afresh: its extent probed) at a random time. */
+  /** Each open another bed (the review mounted afresh: its extent asked) at a random time. */
   median: number;
   p95: number;
   opens: number[];
@@ -99,7 +99,7 @@ export async function reviewOpenBench(): Promise<ReviewOpenResult> {
       sameBed.push(await openAndTime(page, `bed-${bed}`, randomAt()));
     }
     return {
-      what: `navigation to #/bed/ID/review?at=T until the review canvas is drawn (1280×800 Chromium), T random in ${STRIP_HOURS} h of a store holding ${STRIP_HOURS} h × ${BEDS} beds × (3 ECG 500 Hz + pleth 125 Hz + resp 62.5 Hz) in packed rows of a minute (PGlite on disk, in the store worker); each open another bed (its extent probed as the review mounts), ${LOOK_MS} ms after the last was drawn; sameBed*: the review already open on the bed, another T`,
+      what: `navigation to #/bed/ID/review?at=T until the review canvas is drawn (1280×800 Chromium), T random in ${STRIP_HOURS} h of a store holding ${STRIP_HOURS} h × ${BEDS} beds × (3 ECG 500 Hz + pleth 125 Hz + resp 62.5 Hz) in packed rows of a minute (PGlite on disk, in the store worker); each open another bed (its extent asked as the review mounts), ${LOOK_MS} ms after the last was drawn; sameBed*: the review already open on the bed, another T`,
       median: median(opens),
       p95: quantile(opens, 0.95),
       opens: opens.map((ms) => round(ms)),
