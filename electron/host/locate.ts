@@ -34,3 +34,36 @@ export function rendererDir(): string {
   if (!root) throw new Error('The renderer is not built: run `npm run build` first.');
   return join(root, 'out', 'renderer');
 }
+
+/** A worker thread's entry, and the Node options it needs. */
+export interface WorkerScript {
+  path: string;
+  /** Node options for the worker thread, e.g. a TypeScript loader when running from source. */
+  execArgv: string[];
+}
+
+/** The bundled entry may sit beside the calling module or one or two folders above its chunk. */
+const MAX_WORKER_LEVELS_UP = 2;
+
+/**
+ * Where a worker's code is for the module at `moduleUrl`: the tsx bootstrap `fromSource` beside
+ * it when running from TS source (vitest), or `bundled` as electron-vite wrote it to out/main.
+ */
+export function locateWorkerScript(
+  moduleUrl: string,
+  worker: { fromSource: string; bundled: string; what: string; remedy: string },
+): WorkerScript {
+  const modulePath = fileURLToPath(moduleUrl);
+  if (modulePath.endsWith('.ts')) {
+    return { path: join(dirname(modulePath), worker.fromSource), execArgv: [] };
+  }
+  let folder = dirname(modulePath);
+  for (let level = 0; level <= MAX_WORKER_LEVELS_UP; level++) {
+    const candidate = join(folder, worker.bundled);
+    if (existsSync(candidate)) return { path: candidate, execArgv: [] };
+    folder = dirname(folder);
+  }
+  throw new Error(
+    `${worker.what} cannot start: ${worker.bundled} is not beside ${modulePath} or up to ${MAX_WORKER_LEVELS_UP} folders above it. ${worker.remedy}`,
+  );
+}
