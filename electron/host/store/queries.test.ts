@@ -173,6 +173,19 @@ describe('readWaveformWindow', () => {
     expect(Array.from(ecg!.values)).toEqual(range(0, 1500));
   });
 
+  it('keeps every sample where the device clock stepped back and the next chunk overlaps with new ones', async () => {
+    // 128 Hz: the second chunk is stamped 5 ms (0.64 sample) before the first one's end.
+    await storeChunk({ channel: 'ECG', rateHz: 128, t0Ms: T0, values: range(0, 128) });
+    await storeChunk({ channel: 'ECG', rateHz: 128, t0Ms: T0 + 995, values: range(128, 128) });
+    const [ecg, ...rest] = await readWaveformWindow(db, {
+      bedId: 'bed-w',
+      fromMs: T0,
+      toMs: T0 + 4000,
+    });
+    expect(rest).toEqual([]);
+    expect(Array.from(ecg!.values)).toEqual(range(0, 256));
+  });
+
   it('finds a chunk that started up to 60 s before the window', async () => {
     await storeChunk({ channel: 'ECG', rateHz: 500, t0Ms: T0, values: range(0, 30_000) });
     const [ecg] = await readWaveformWindow(db, {

@@ -260,9 +260,11 @@ export async function readWaveformWindow(
       };
       continue;
     }
-    // A chunk overlapping the one before (written twice, or a clock step): keep the earlier
-    // samples and only what this chunk adds after them.
-    const skip = Math.max(0, Math.round(-offset));
+    // A chunk overlapping the one before. Samples written twice are kept once; a device clock
+    // whose estimate stepped back (acquisition/sample-clock.ts) overlaps by a sample or so with
+    // new samples, and every one of them is kept: a real sample is never dropped.
+    const overlap = Math.max(0, Math.round(-offset));
+    const skip = overlap > 0 && repeatsHeld(open, values, overlap) ? overlap : 0;
     if (skip < values.length) {
       open.parts.push(skip > 0 ? values.subarray(skip) : values);
       open.count += values.length - skip;
@@ -287,6 +289,24 @@ interface OpenSegment {
   count: number;
   /** When the next sample after the last one held is due, UTC ms. */
   nextMs: number;
+}
+
+/** Whether `values` begin with the samples the segment holds from `overlap` before its end. */
+function repeatsHeld(open: OpenSegment, values: Int32Array, overlap: number): boolean {
+  const start = open.count - overlap;
+  if (start < 0) return false;
+  const n = Math.min(overlap, values.length);
+  let i = 0;
+  let partStart = 0;
+  for (const part of open.parts) {
+    const partEnd = partStart + part.length;
+    for (; i < n && start + i < partEnd; i++) {
+      if (part[start + i - partStart] !== values[i]) return false;
+    }
+    if (i >= n) return true;
+    partStart = partEnd;
+  }
+  return i >= n;
 }
 
 function close(open: OpenSegment): WaveformSegment {
