@@ -1,6 +1,6 @@
 // Where the screen is: one route per view, kept in the address's hash so a view can be
 // bookmarked, reloaded and reached with the browser's back button. The central station is `#/`.
-import { useEffect, useState } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 
 export type Route =
   | { view: 'central' }
@@ -64,13 +64,16 @@ export function navigate(route: Route): void {
   window.location.hash = routeHref(route);
 }
 
-/** The current route, following the address as it changes. */
+function followHash(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+/**
+ * The current route, following the address as it changes. An external store, so a change made
+ * between the first render and the listener's start (a click as the page appears) is not missed.
+ */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
-  useEffect(() => {
-    const follow = () => setRoute(parseRoute(window.location.hash));
-    window.addEventListener('hashchange', follow);
-    return () => window.removeEventListener('hashchange', follow);
-  }, []);
-  return route;
+  const hash = useSyncExternalStore(followHash, () => window.location.hash);
+  return useMemo(() => parseRoute(hash), [hash]);
 }
