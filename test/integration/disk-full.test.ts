@@ -88,6 +88,40 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
   let mount: string;
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
 
+  /**
+   * A numeric (and with `samples`, 50 ECG samples) per step, `perTick` steps every 50 ms until the
+   * test stops it, as a bed keeps sending; `ingest.appended()` says how many steps so far.
+   */
+  function keepAppending(store: Store, perTick: number, { samples = false } = {}) {
+    let appended = 0;
+    const ingest = setInterval(() => {
+      for (let i = 0; i < perTick; i++) {
+        store.appendNumeric({
+          bedId: 'bed-1',
+          deviceId: 'ox',
+          refId: 'MDC_X',
+          value: appended,
+          unit: '%',
+          at: T0 + appended,
+        });
+        if (samples) {
+          store.appendSamples({
+            bedId: 'bed-1',
+            deviceId: 'ecg',
+            channel: 'II',
+            rateHz: 500,
+            t0: T0 + appended * 100,
+            values: Array.from({ length: 50 }, (_, k) => appended * 1000 + k),
+          });
+        }
+        appended += 1;
+      }
+    }, 50);
+    const stop = () => clearInterval(ingest);
+    cleanups.push(stop);
+    return { appended: () => appended, stop };
+  }
+
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ws-disk-full-'));
     mount = join(dir, 'disk');
@@ -198,21 +232,7 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
       onCheckpointPhase: (phase) => phases.push({ phase, at: Date.now() }),
     });
     cleanups.push(() => store.close());
-    let appended = 0;
-    const ingest = setInterval(() => {
-      for (let i = 0; i < 10; i++) {
-        store.appendNumeric({
-          bedId: 'bed-1',
-          deviceId: 'ox',
-          refId: 'MDC_X',
-          value: appended,
-          unit: '%',
-          at: T0 + appended,
-        });
-        appended += 1;
-      }
-    }, 50);
-    cleanups.push(() => clearInterval(ingest));
+    const ingest = keepAppending(store, 10);
     await sleep(1000);
     const filler = fillDisk(disk);
     await waitFor(
@@ -233,11 +253,11 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
       () => phases.some((p) => p.phase === 'sealing' && p.at > freedAt),
       10_000,
     );
-    clearInterval(ingest);
+    ingest.stop();
     await store.flush();
     // PGlite answers at once, with every row: none was lost, none is stuck.
     const askedAt = Date.now();
-    expect((await store.counts()).numerics).toBe(appended);
+    expect((await store.counts()).numerics).toBe(ingest.appended());
     expect(Date.now() - askedAt).toBeLessThan(5_000);
     const closedAt = Date.now();
     await store.close();
@@ -257,21 +277,7 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
       checkpointEveryMs: 300,
     });
     cleanups.push(() => store.close().catch(() => undefined));
-    let appended = 0;
-    const ingest = setInterval(() => {
-      for (let i = 0; i < 10; i++) {
-        store.appendNumeric({
-          bedId: 'bed-1',
-          deviceId: 'ox',
-          refId: 'MDC_X',
-          value: appended,
-          unit: '%',
-          at: T0 + appended,
-        });
-        appended += 1;
-      }
-    }, 50);
-    cleanups.push(() => clearInterval(ingest));
+    const ingest = keepAppending(store, 10);
     await sleep(1000);
     const filler = fillDisk(disk);
     await waitFor(
@@ -283,10 +289,10 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
     });
     rmSync(filler);
     await waitFor('recording to resume', () => store.health.recording === 'ok', 30_000);
-    clearInterval(ingest);
+    ingest.stop();
     await store.flush();
     const askedAt = Date.now();
-    expect((await store.counts()).numerics).toBe(appended);
+    expect((await store.counts()).numerics).toBe(ingest.appended());
     expect(Date.now() - askedAt).toBeLessThan(5_000);
     expect(errors.filter((e) => /was not stored|could not be stored|lost/.test(e))).toEqual([]);
   }, 120_000);
@@ -307,30 +313,7 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
     const store = await openStore(options);
     let stored: Store | null = store;
     cleanups.push(() => stored?.close());
-    let appended = 0;
-    const append = () => {
-      for (let i = 0; i < 20; i++) {
-        store.appendNumeric({
-          bedId: 'bed-1',
-          deviceId: 'ox',
-          refId: 'MDC_X',
-          value: appended,
-          unit: '%',
-          at: T0 + appended,
-        });
-        store.appendSamples({
-          bedId: 'bed-1',
-          deviceId: 'ecg',
-          channel: 'II',
-          rateHz: 500,
-          t0: T0 + appended * 100,
-          values: Array.from({ length: 50 }, (_, k) => appended * 1000 + k),
-        });
-        appended += 1;
-      }
-    };
-    const ingest = setInterval(append, 50);
-    cleanups.push(() => clearInterval(ingest));
+    const ingest = keepAppending(store, 20, { samples: true });
     await sleep(1000);
     const filler = fillDisk(disk);
     await waitFor(
@@ -341,15 +324,18 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
     await sleep(1500);
     rmSync(filler);
     await waitFor('recording to resume', () => store.health.recording === 'ok', 10_000);
-    clearInterval(ingest);
+    ingest.stop();
     await store.flush();
     const counts = await store.counts();
-    expect(counts).toMatchObject({ numerics: appended, samples: appended * 50 });
+    expect(counts).toMatchObject({ numerics: ingest.appended(), samples: ingest.appended() * 50 });
     expect(errors.filter((e) => /was not stored|could not be stored|lost/.test(e))).toEqual([]);
     await store.close();
     // Opened again: the journal, written across the full disk, reads whole; nothing is twice.
     stored = await openStore(options);
     expect(stored.notices).toEqual([]);
-    expect(await stored.counts()).toMatchObject({ numerics: appended, samples: appended * 50 });
+    expect(await stored.counts()).toMatchObject({
+      numerics: ingest.appended(),
+      samples: ingest.appended() * 50,
+    });
   }, 120_000);
 });
