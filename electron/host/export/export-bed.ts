@@ -1,13 +1,15 @@
 // One export of a bed's stored record, as both the CLI and the api make it: in memory for the
 // api's short ranges, or into a folder a piece at a time for records of any length.
-import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { freeBytes, megabytes } from '../store/disk-space';
 import { csvFiles } from './csv';
 import { edfFile } from './edf';
 import type { ExportFile } from './record';
 import {
   fileColumns,
   memoryColumns,
+  type ChannelColumns,
   spoolStoredRecord,
   type RecordStore,
   type SpoolOptions,
@@ -29,6 +31,9 @@ export class ExportError extends Error {}
 /** The export was stopped on request; nothing was kept. */
 export class ExportCancelledError extends ExportError {}
 
+/** The export stopped for want of disk space (the disk filled, or reached the space kept free). */
+export class ExportDiskFullError extends ExportError {}
+
 export interface ExportBedQuery {
   bedId: string;
   fromMs: number;
@@ -40,6 +45,8 @@ export interface ExportBedQuery {
 export interface ExportProgress {
   stage: 'reading' | 'writing';
   fraction: number;
+  /** Bytes of the final files written so far. */
+  bytesWritten: number;
 }
 
 export interface ExportToFolderOptions {
@@ -50,6 +57,17 @@ export interface ExportToFolderOptions {
   readWindowMs?: number;
   /** Seconds of signal each file is written in at a time (default 60 s, CSV 10 s). */
   pieceSeconds?: number;
+  /** Record name (the files' names begin with it): letters, digits and _ (default: the bed id). */
+  name?: string;
+  /** Mode of the files made (e.g. 0o600, owner only); default the umask's. */
+  fileMode?: number;
+  /** false: a file of the same name in the folder is never replaced (the export fails). */
+  overwrite?: boolean;
+  /**
+   * Bytes left free on the folder's disk: the export stops before it would take them (the live
+   * recording on the same disk needs them). Default 0: only a full disk stops it.
+   */
+  keepFreeBytes?: number;
 }
 
 /**
@@ -132,19 +150,24 @@ export async function exportBedToFolder(
   options: ExportToFolderOptions = {},
 ): Promise<{ paths: string[]; warnings: string[] }> {
   const { signal, onProgress } = options;
-  const name = recordName(query.bedId);
+  const name = options.name ?? recordName(query.bedId);
+  if (!/^[A-Za-z0-9_]+$/.test(name)) {
+    throw new Error(`export record name "${name}" must be letters, digits and _ only`);
+  }
   await mkdir(folder, { recursive: true });
   const staging = await mkdtemp(join(folder, `.${name}.exporting-`));
   const spoolFolder = join(staging, 'columns');
   await mkdir(spoolFolder);
-  const columns = fileColumns(spoolFolder);
+  const room = diskRoom(folder, options.keepFreeBytes ?? 0);
+  const columns = roomCheckedColumns(fileColumns(spoolFolder), room);
   const staged: string[] = [];
+  let bytesWritten = 0;
   try {
     const spoolOptions: SpoolOptions = {
       ...(signal ? { signal } : {}),
       ...(options.readWindowMs ? { readWindowMs: options.readWindowMs } : {}),
       onProgress: (fraction) =>
-        onProgress?.({ stage: 'reading', fraction: READING_SHARE * fraction }),
+        onProgress?.({ stage: 'reading', fraction: READING_SHARE * fraction, bytesWritten }),
     };
     let sources;
     try {
@@ -155,7 +178,8 @@ export async function exportBedToFolder(
         spoolOptions,
       );
     } catch (error) {
-      if (signal?.aborted || isDiskError(error)) throw error;
+      if (signal?.aborted || isDiskError(error) || error instanceof ExportDiskFullError)
+        throw error;
       throw new ExportError((error as Error).message);
     }
     const warnings: string[] = [];
@@ -173,15 +197,21 @@ export async function exportBedToFolder(
       checkFileName(file.name);
       const path = join(staging, file.name);
       staged.push(file.name);
-      const handle = await open(path, 'w');
+      const handle = await open(path, 'w', options.fileMode);
       try {
+        // The umask may only narrow a mode: set, so the files are what was asked whatever it is.
+        if (options.fileMode !== undefined) await handle.chmod(options.fileMode);
         for (const piece of file.pieces()) {
           signal?.throwIfAborted();
+          const bytes = typeof piece === 'string' ? Buffer.byteLength(piece) : piece.byteLength;
+          room.assertRoomFor(bytes);
           await handle.writeFile(piece);
+          bytesWritten += bytes;
           piecesDone++;
           onProgress?.({
             stage: 'writing',
             fraction: READING_SHARE + (1 - READING_SHARE) * (piecesDone / totalPieces),
+            bytesWritten,
           });
         }
         await handle.sync();
@@ -189,18 +219,16 @@ export async function exportBedToFolder(
         await handle.close();
       }
     }
-    const paths: string[] = [];
-    for (const file of staged) {
-      await rename(join(staging, file), join(folder, file));
-      paths.push(join(folder, file));
-    }
+    const paths = await moveIntoPlace(staging, folder, staged, options.overwrite ?? true);
     return { paths, warnings };
   } catch (error) {
     if (signal?.aborted) {
       throw new ExportCancelledError(`The export was cancelled; nothing was written to ${folder}.`);
     }
+    if (error instanceof ExportDiskFullError) throw error;
     if (isDiskError(error)) {
-      throw new ExportError(
+      const full = error.code === 'ENOSPC' || error.code === 'EDQUOT';
+      throw new (full ? ExportDiskFullError : ExportError)(
         `The export stopped: ${diskProblem(error)} in ${folder}. Nothing was kept; ` +
           'free some space or choose another folder, then export again.',
       );
@@ -210,6 +238,84 @@ export async function exportBedToFolder(
     await columns.close().catch(() => {});
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Moves the staged files into `folder`. Without `overwrite`, each is linked under its final name
+ * (which fails, rather than replaces, when the name is taken) and all are taken back if one is.
+ */
+async function moveIntoPlace(
+  staging: string,
+  folder: string,
+  files: readonly string[],
+  overwrite: boolean,
+): Promise<string[]> {
+  const paths = files.map((file) => join(folder, file));
+  if (overwrite) {
+    for (const [i, file] of files.entries()) await rename(join(staging, file), paths[i]!);
+    return paths;
+  }
+  const placed: string[] = [];
+  for (const [i, file] of files.entries()) {
+    try {
+      await placeWithoutReplacing(join(staging, file), paths[i]!);
+      placed.push(paths[i]!);
+    } catch (error) {
+      await Promise.all(placed.map((path) => unlink(path).catch(() => {})));
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new ExportError(
+        `A file named ${file} is already in ${folder}; it was not replaced and nothing was` +
+          ' kept. Export again.',
+      );
+    }
+  }
+  return paths;
+}
+
+async function placeWithoutReplacing(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    // A file system without hard links: checked, then moved (the folder is this process's own).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    const taken = await stat(to).then(
+      () => true,
+      () => false,
+    );
+    if (taken) throw Object.assign(new Error(`${to} exists`), { code: 'EEXIST' });
+    await rename(from, to);
+  }
+}
+
+/** Free space on the folder's disk, checked before each write against what must stay free. */
+function diskRoom(folder: string, keepFreeBytes: number) {
+  return {
+    assertRoomFor(bytes: number): void {
+      if (keepFreeBytes <= 0) return; // a full disk says so itself (ENOSPC)
+      const free = freeBytes(folder);
+      if (free - bytes >= keepFreeBytes) return;
+      throw new ExportDiskFullError(
+        `The export stopped: the disk holding ${folder} is nearly full (${megabytes(free)} free;` +
+          ` the workstation keeps ${megabytes(keepFreeBytes)} free for its live recording).` +
+          ' Nothing was kept; free some space, then export again.',
+      );
+    },
+  };
+}
+
+/** Columns whose every append first checks the disk has room for it. */
+function roomCheckedColumns(
+  columns: ChannelColumns,
+  room: ReturnType<typeof diskRoom>,
+): ChannelColumns {
+  return {
+    ...columns,
+    append: async (index, values) => {
+      room.assertRoomFor(values.byteLength);
+      await columns.append(index, values);
+    },
+  };
 }
 
 function checkFileName(name: string): void {
