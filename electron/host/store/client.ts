@@ -66,6 +66,7 @@ import { newPhaseGate, type CheckpointPhase } from './checkpoint-phases';
 import type { AppendResult, WriteBatch } from './protocol';
 import { prepareRows, serializeBatch } from './prepared-batch';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
+import type { AuditEventToStore } from './audit';
 
 export type { AlarmEventToStore, NumericToStore, WaveformRun } from './store-input';
 export type {
@@ -96,6 +97,7 @@ export type {
   StoredPatientHistory,
 } from './patients';
 export type { ImportAuditEvent, StoredReading } from './imports';
+export type { AuditEventToStore } from './audit';
 export type StoredSampleBlock = SampleBlock;
 
 export interface StoredSamples {
@@ -186,6 +188,8 @@ export interface Store {
   recordAlarmSettings(settings: AlarmSettingsToStore): Promise<void>;
   /** The newest confirmed limits of every patient, and of every bed without one. */
   readLatestAlarmSettings(): Promise<StoredAlarmSettings[]>;
+  /** Keeps one event of the audit trail (on disk once resolved). */
+  recordAuditEvent(event: AuditEventToStore): Promise<void>;
   /** Flushes, then closes the database so its files are consistent. Idempotent. */
   close(): Promise<void>;
 }
@@ -657,6 +661,11 @@ class QueuedStore implements Store {
 
   readLatestAlarmSettings(): Promise<StoredAlarmSettings[]> {
     return this.#ask('readLatestAlarmSettings', {}, 'read the alarm limits');
+  }
+
+  recordAuditEvent(event: AuditEventToStore): Promise<void> {
+    const what = `keep the audit event "${event.action}" of ${event.actor}`;
+    return this.#ask('recordAuditEvent', { event }, what);
   }
 
   searchPatients(text: string, limit: number): Promise<FoundPatient[]> {

@@ -24,6 +24,9 @@ import type { ImportAuditEvent, StoredReading } from './imports';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 import type { CheckpointPhase } from './checkpoint-phases';
 import type { PackedRun } from './packing';
+import type { OutboxBacklog, OutboxBatch, SyncLane } from './sync-outbox';
+import type { PulledResult, PulledRow } from './sync-pulled';
+import type { AuditEventToStore } from './audit';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -201,6 +204,25 @@ export interface StoreOperations {
   /** Confirmed alarm limits (alarm-settings.ts); on disk before the answer. */
   recordAlarmSettings: { params: { settings: AlarmSettingsToStore }; result: void };
   readLatestAlarmSettings: { params: Record<string, never>; result: StoredAlarmSettings[] };
+  /** One event of the audit trail (audit.ts); on disk before the answer. */
+  recordAuditEvent: { params: { event: AuditEventToStore }; result: void };
+  /** Sync (sync-outbox.ts): a lane's next batch, newest first; its bytes are transferred. */
+  readSyncBatch: {
+    params: { lane: SyncLane; maxBytes: number; maxRows: number };
+    result: OutboxBatch;
+  };
+  /** Outbox rows the server committed leave the outbox; how many went. */
+  acknowledgeSync: { params: { seqs: number[] }; result: number };
+  /** Outbox rows the server refused are set aside with its reason; how many. */
+  setSyncAside: { params: { refused: { seq: number; reason: string }[] }; result: number };
+  /** What waits to be sent, per lane (totals kept by triggers: no count of the outbox). */
+  readSyncBacklog: { params: Record<string, never>; result: OutboxBacklog };
+  readSyncState: { params: { key: string }; result: unknown };
+  writeSyncState: { params: { key: string; value: unknown }; result: void };
+  /** Versions pulled from the server (sync-pulled.ts); their stamps go into the clock. */
+  applyPulledRows: { params: { rows: PulledRow[] }; result: PulledResult };
+  /** While enrolled, waveforms and numerics are kept until sent, however old (retention.ts). */
+  setSignalsWaitForSync: { params: { wait: boolean }; result: void };
 }
 export type StoreOperation = keyof StoreOperations;
 

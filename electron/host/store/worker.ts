@@ -42,6 +42,7 @@ import {
   searchPatients,
 } from './patients';
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
+import { insertAuditEvent } from './audit';
 import { packAll, packStep, reclaimStaging, storePackedRun } from './packing';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
@@ -482,6 +483,10 @@ async function perform(
       return { result: undefined };
     case 'readLatestAlarmSettings':
       return { result: await readLatestAlarmSettings(db) };
+    case 'recordAuditEvent':
+      await insertAuditEvent(db, workstationId, request.event);
+      await makeDirectWriteDurable(db, journal);
+      return { result: undefined };
   }
 }
 
