@@ -22,12 +22,14 @@ import type { OpenTransport } from './devices/transports/byte-transport';
 import { serialOpener } from './devices/transports/serial';
 import { connectablePorts } from './connectable-ports';
 import { openStore, storeAlarmConditions, type RetentionPolicy, type Store } from './store/client';
+import { DEFAULT_RETENTION } from './store/retention';
 import { createRouter, type ApiRouter } from './api/router';
 import { createHandlers } from './api/handlers';
 import { workstationAlarmStrips } from './strips/alarm-strips';
 import { StripRenderer } from './strips/strip-renderer';
 import { Screens } from './screens';
-import { Admissions, type BedChoice } from './admissions';
+import { Admissions, patientName, type BedChoice } from './admissions';
+import { BedExports } from './export/bed-exports';
 import { PatientDetails } from '../../shared/api/contract-patients';
 import type { Patient } from '../../shared/model/schemas';
 import type { RequestOutput } from '../../shared/api/contract';
@@ -45,6 +47,8 @@ export interface WorkstationOptions {
   log?: (message: string) => void;
   /** The alarm system's clock: the wall clock unless a test moves it (`serve --test-clock`). */
   alarmClock?: AlarmClock;
+  /** Bytes an export from the screen leaves free on the data directory's disk (default 256 MiB). */
+  exportKeepFreeBytes?: number;
   /**
    * Paths (or globs) a device may be connected on from the screen besides the serial ports the
    * system lists (`serve --allow-port`); the paths of `devices` are always allowed.
@@ -59,6 +63,8 @@ export interface Workstation {
   readonly router: ApiRouter;
   readonly beds: ReadonlyMap<string, BedState>;
   readonly sessions: ReadonlyMap<string, DeviceSession>;
+  /** Exports asked for from the screen, written into `<data>/exports`. */
+  readonly exports: BedExports;
   channelsOfBed(bedId: string): WaveformChannel[];
   /**
    * Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. With
@@ -81,6 +87,8 @@ export interface Workstation {
 }
 
 const ALARM_TICK_MS = 200;
+/** The folder of the data directory that exports from the screen are written into. */
+export const EXPORTS_FOLDER = 'exports';
 /** A numeric the device reported this recently is shown rather than the workstation's own. */
 const DEVICE_NUMERIC_FRESH_MS = 5000;
 
@@ -393,6 +401,33 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     );
   }
 
+  // Exports from the screen: into the data directory's exports folder, private as the rest.
+  const exports = new BedExports({
+    store,
+    folder: join(options.dataDir, EXPORTS_FOLDER),
+    keptMs: options.retention?.waveformsMs ?? DEFAULT_RETENTION.waveformsMs,
+    ...(options.exportKeepFreeBytes === undefined
+      ? {}
+      : { keepFreeBytes: options.exportKeepFreeBytes }),
+    log,
+    bedOf: async (bedId) => {
+      const bed = beds.get(bedId);
+      if (bed) {
+        const place = bed.patient
+          ? (await store.readCurrentAdmissions()).find((p) => p.bedId === bedId)
+          : undefined;
+        return {
+          label: bed.label,
+          patient: bed.patient ? patientName(bed.patient) : null,
+          stayFromMs: place?.lastEventAt ?? null,
+        };
+      }
+      // A bed known only from the store (an imported record) is named by its id.
+      const stored = await store.readChannels(bedId);
+      return stored.length > 0 ? { label: bedId, patient: null, stayFromMs: null } : null;
+    },
+  });
+
   const router = createRouter(
     createHandlers({
       bus,
@@ -407,6 +442,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       channelsOfBed,
       soundRecordings: store,
       renderStrip: stripRenderer.render,
+      exports,
       devices: {
         listPorts: async () =>
           (await listSerialPorts()).map((port) => ({
@@ -449,6 +485,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     router,
     beds,
     sessions,
+    exports,
     channelsOfBed,
     addDevice,
     removeDevice,
@@ -461,6 +498,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         clearInterval(alarmTimer);
         // A monitor being read is closed first: a download never outlives the workstation.
         await bloodPressure.stop();
+        // Exports under way are cancelled (nothing half-written is kept) before the store closes.
+        await exports.stop();
         await Promise.all([...sessions.values()].map((session) => session.stop()));
         await alarmStrips.stop();
         await stripRenderer.stop();

@@ -62,6 +62,7 @@ describe('desktop shell IPC binding', () => {
           return () => unsubscribed++;
         },
         screen: () => () => {},
+        exportProgress: () => () => {},
       },
     },
     () => {},

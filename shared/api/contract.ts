@@ -32,6 +32,7 @@ import {
 } from '../model/alarms';
 import { bloodPressureRequests } from './contract-blood-pressure';
 import { devicesRequests } from './contract-devices';
+import { exportsRequests, exportsStreams } from './contract-exports';
 import { patientsRequests } from './contract-patients';
 import { stripsRequests } from './contract-strips';
 import { limitProblems } from '../model/limit-rules';
@@ -82,6 +83,7 @@ export const requests = {
   ...stripsRequests,
   ...devicesRequests,
   ...bloodPressureRequests,
+  ...exportsRequests,
   /** Devices and beds with their latest numerics and alarms. */
   getStatus: { input: z.object({}).strict(), output: Status },
   /** A person acknowledges an alarm: its sound stops, it stays visible while the condition lasts. */
@@ -262,7 +264,8 @@ export const requests = {
   },
   /**
    * A bed's stored record as files (WFDB format 16 or 212, CSV, EDF+), base64; at most 1 hour
-   * through the api (the CLI's `workstation export` writes any length to a folder).
+   * through the api. Any length is written to the workstation's exports folder by `startExport`
+   * (contract-exports.ts), and to any folder by the CLI's `workstation export`.
    */
   exportRecord: {
     input: timeRangeRequest(
@@ -337,6 +340,7 @@ export const ScreensEvent = z.object({
 });
 
 export const streams = {
+  ...exportsStreams,
   /** Everything live about one bed: a snapshot first, then samples, numerics, alarms, devices. */
   bedLive: {
     input: z

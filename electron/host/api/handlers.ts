@@ -23,6 +23,8 @@ import type { BloodPressureDownloads } from '../devices/bp-downloads';
 import type { Admissions } from '../admissions';
 import { LiveSampleBatch, ShownChannels } from './live-samples';
 import type { Screens } from '../screens';
+import type { BedExports } from '../export/bed-exports';
+import { exportHandlers } from './export-handlers';
 
 export interface HandlerServices {
   bus: Bus;
@@ -46,6 +48,8 @@ export interface HandlerServices {
   screens: Screens;
   /** Makes strip PDFs off the main thread (strips/strip-renderer.ts). */
   renderStrip: RenderStripPdf;
+  /** Exports of any length into the workstation's exports folder, followed by id. */
+  exports: BedExports;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -78,6 +82,7 @@ export function createHandlers({
   admissions,
   screens,
   renderStrip,
+  exports,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -85,8 +90,11 @@ export function createHandlers({
     return bed;
   };
 
+  const exporting = exportHandlers(exports);
+
   return {
     requests: {
+      ...exporting.requests,
       ...soundRecordingHandlers(soundRecordings, bedOrThrow),
       ...alarmHandlers(bus, bedOrThrow, history, alarmClock),
       ...deviceHandlers(sessions, log ? { log } : {}),
@@ -216,6 +224,7 @@ export function createHandlers({
     },
 
     streams: {
+      ...exporting.streams,
       screen: ({ canSound }, emit) => screens.connect(canSound, emit),
 
       bedLive: ({ bedId, waveforms = 'all' }, emit) => {
