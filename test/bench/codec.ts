@@ -2,7 +2,7 @@
 // against WFDB format 212's 1.5, and encode/decode speed, in 10 s chunks per channel as stored.
 import { existsSync, readFileSync } from 'node:fs';
 import { referenceData } from '../support/reference-data';
-import { decodeChunk, encodeChunk } from '../../electron/host/store/codec/chunk-codec';
+import { decodeChunk, encodeChunk } from '../../shared/codec/chunk-codec';
 import { decodeFormat212, readWfdbHeader } from '../../electron/host/devices/simulators/wfdb';
 import { median, round } from './stats';
 

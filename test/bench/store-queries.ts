@@ -8,7 +8,7 @@ import { applyMigrations } from '../../electron/host/store/migrate';
 import { migrations } from '../../electron/host/store/migrations/index';
 import { openStore } from '../../electron/host/store/client';
 import { readTrend, readWaveformWindow } from '../../electron/host/store/queries';
-import { encodeStoredChunk, WAVEFORM_ENCODING } from '../../electron/host/store/waveform-codec';
+import { encodeStoredChunk, WAVEFORM_ENCODING } from '../../shared/codec/waveform-codec';
 import { PACK_MINUTE_MS } from '../../electron/host/store/packing';
 import { median, quantile, round } from './stats';
 

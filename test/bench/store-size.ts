@@ -16,7 +16,7 @@ import { openStore } from '../../electron/host/store/client';
 import { applyMigrations } from '../../electron/host/store/migrate';
 import { migrations } from '../../electron/host/store/migrations/index';
 import { PACK_GRACE_MS, PACK_MINUTE_MS } from '../../electron/host/store/packing';
-import { encodeStoredChunk, WAVEFORM_ENCODING } from '../../electron/host/store/waveform-codec';
+import { encodeStoredChunk, WAVEFORM_ENCODING } from '../../shared/codec/waveform-codec';
 import { importRecordAsBed } from '../../electron/host/export/store-records';
 import { readWfdb } from '../../electron/host/export/wfdb';
 import type { ExportRecord } from '../../electron/host/export/record';

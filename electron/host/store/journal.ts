@@ -21,7 +21,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from './codec/chunk-codec';
+import { crc32 } from '../../../shared/codec/chunk-codec';
 
 const MAGIC_0 = 0x57; // W
 const MAGIC_1 = 0x4a; // J

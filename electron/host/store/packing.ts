@@ -7,7 +7,11 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import { CHUNK_BYTES, MAX_CHUNK_SPAN_MS } from './queries';
-import { decodeStoredChunk, encodeStoredChunk, WAVEFORM_ENCODING } from './waveform-codec';
+import {
+  decodeStoredChunk,
+  encodeStoredChunk,
+  WAVEFORM_ENCODING,
+} from '../../../shared/codec/waveform-codec';
 
 export const PACK_MINUTE_MS = 60_000;
 /**

@@ -3,7 +3,7 @@
 import { uuidv7 } from '../../../shared/ids';
 import type { WaveformChunk, WriteBatch } from './protocol';
 import type { AlarmEventToStore, NumericToStore } from './store-input';
-import { encodeStoredChunk } from './waveform-codec';
+import { encodeStoredChunk } from '../../../shared/codec/waveform-codec';
 
 export interface PreparedChunk {
   id: string;

@@ -4,7 +4,7 @@ import { applyMigrations } from './migrate';
 import { migrations } from './migrations/index';
 import { readTrend, readWaveformExtent, readWaveformWindow, trendBucketMs } from './queries';
 import { RollupAccumulator, upsertRollups } from './rollups';
-import { encodeInt32le, encodeStoredChunk } from './waveform-codec';
+import { encodeInt32le, encodeStoredChunk } from '../../../shared/codec/waveform-codec';
 
 const T0 = 1_735_689_600_000; // a whole minute
 const MINUTE = 60_000;

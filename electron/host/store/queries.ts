@@ -2,7 +2,7 @@
 // exact window asked for.
 import { types, type PGlite, type QueryOptions } from '@electric-sql/pglite';
 import { ROLLUP_MINUTE_MS } from './rollups';
-import { decodeStoredChunk, WAVEFORM_ENCODING } from './waveform-codec';
+import { decodeStoredChunk, WAVEFORM_ENCODING } from '../../../shared/codec/waveform-codec';
 
 export const DEFAULT_TREND_MAX_POINTS = 1500;
 

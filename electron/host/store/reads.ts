@@ -1,7 +1,7 @@
 // Reads answered by the store worker: waveform chunks of one channel, and row counts.
 import type { PGlite } from '@electric-sql/pglite';
 import type { SampleQuery, StoreCounts, StoredWaveformBlock } from './protocol';
-import { decodeStoredChunk, WAVEFORM_ENCODING } from './waveform-codec';
+import { decodeStoredChunk, WAVEFORM_ENCODING } from '../../../shared/codec/waveform-codec';
 import { CHUNK_BYTES } from './queries';
 
 interface WaveformChunkRow {

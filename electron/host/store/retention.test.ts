@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyMigrations } from './migrate';
 import { migrations } from './migrations/index';
 import { DEFAULT_RETENTION, pruneStep } from './retention';
-import { encodeStoredChunk } from './waveform-codec';
+import { encodeStoredChunk } from '../../../shared/codec/waveform-codec';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

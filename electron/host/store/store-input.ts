@@ -2,7 +2,7 @@
 // reported and refused on its own instead of failing the whole batch it would have joined.
 import { z } from 'zod';
 import { AlarmKind, AlarmPriority, SampleBlock, UtcMs } from '../../../shared/model/schemas';
-import { findNonInt32 } from './waveform-codec';
+import { findNonInt32 } from '../../../shared/codec/waveform-codec';
 
 export const NumericToStore = z.object({
   bedId: z.string(),

@@ -1,7 +1,7 @@
 // Waveform samples as stored: compressed self-describing chunks ('wfrc1', see codec/), or the
 // plain signed 32-bit little-endian integers of stores written before it ('i32le'). Bit-exact
 // both ways.
-import { decodeChunk, encodeChunk } from './codec/chunk-codec';
+import { decodeChunk, encodeChunk } from './chunk-codec';
 
 /** What new chunks are written as. */
 export const WAVEFORM_ENCODING = 'wfrc1';
