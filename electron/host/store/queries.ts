@@ -3,16 +3,16 @@
 import { types, type PGlite, type QueryOptions } from '@electric-sql/pglite';
 import { ROLLUP_MINUTE_MS } from './rollups';
 import { decodeStoredChunk, WAVEFORM_ENCODING } from '../../../shared/codec/waveform-codec';
+import {
+  cutWaveformWindow,
+  MAX_CHUNK_SPAN_MS,
+  type WaveformSegment,
+} from '../../../shared/codec/waveform-window';
+
+// Rows are cut to a window in shared/: the central server keeps the same rows and cuts them alike.
+export { MAX_CHUNK_SPAN_MS, type WaveformSegment };
 
 export const DEFAULT_TREND_MAX_POINTS = 1500;
-
-/**
- * The longest a stored chunk may span. Chunks are found through the (bed_id, t0_ms) index by
- * t0 alone, so a chunk starting earlier than a window's start minus this is never looked at. A
- * packed row holds the chunks starting in its minute (packing.ts): the last may end up to one
- * chunk (2 s, by default) after it.
- */
-export const MAX_CHUNK_SPAN_MS = 65_000;
 
 /**
  * Options for queries returning chunk bytes. PGlite's own bytea parser walks the hex text in
@@ -136,16 +136,6 @@ export interface WaveformWindowQuery {
   channels?: readonly string[];
 }
 
-/** Samples of one channel without a gap: sample k was taken at t0Ms + k * 1000 / rateHz. */
-export interface WaveformSegment {
-  deviceId: string;
-  channel: string;
-  rateHz: number;
-  /** Time of the first sample in values, UTC ms. */
-  t0Ms: number;
-  values: Int32Array;
-}
-
 interface WindowChunkRow {
   device_id: string;
   channel: string;
@@ -228,102 +218,18 @@ export async function readWaveformWindow(
     params,
     CHUNK_BYTES,
   );
-  const segments: WaveformSegment[] = [];
-  let open: OpenSegment | undefined;
-  for (const row of rows) {
-    const t0Ms = Number(row.t0_ms);
-    const periodMs = 1000 / row.rate_hz;
-    const first = Math.max(0, Math.ceil((fromMs - t0Ms) / periodMs - EPSILON_SAMPLES));
-    const end = Math.min(row.sample_count, Math.ceil((toMs - t0Ms) / periodMs - EPSILON_SAMPLES));
-    const sameStream =
-      open !== undefined &&
-      open.deviceId === row.device_id &&
-      open.channel === row.channel &&
-      open.rateHz === row.rate_hz;
-    // Where this chunk's first sample falls, counted in samples after the open segment's last.
-    const offset = sameStream ? (t0Ms - open!.nextMs) / periodMs : Infinity;
-    if (!sameStream || offset > CONTIGUOUS_SAMPLES) {
-      if (open) segments.push(close(open));
-      open = undefined;
-    }
-    if (end <= first) continue;
-    const values = decodeWindowChunk(bedId, row).subarray(first, end);
-    if (!open) {
-      open = {
-        deviceId: row.device_id,
-        channel: row.channel,
-        rateHz: row.rate_hz,
-        t0Ms: t0Ms + first * periodMs,
-        parts: [values],
-        count: values.length,
-        nextMs: t0Ms + end * periodMs,
-      };
-      continue;
-    }
-    // A chunk overlapping the one before. Samples written twice are kept once; a device clock
-    // whose estimate stepped back (acquisition/sample-clock.ts) overlaps by a sample or so with
-    // new samples, and every one of them is kept: a real sample is never dropped.
-    const overlap = Math.max(0, Math.round(-offset));
-    const skip = overlap > 0 && repeatsHeld(open, values, overlap) ? overlap : 0;
-    if (skip < values.length) {
-      open.parts.push(skip > 0 ? values.subarray(skip) : values);
-      open.count += values.length - skip;
-      open.nextMs = t0Ms + end * periodMs;
-    }
-  }
-  if (open) segments.push(close(open));
-  return segments;
-}
-
-// t0_ms is stored rounded to whole ms, so a following chunk may start up to 0.5 ms off the
-// sample grid; anything later than half a sample is a gap.
-const CONTIGUOUS_SAMPLES = 0.5;
-const EPSILON_SAMPLES = 1e-6;
-
-interface OpenSegment {
-  deviceId: string;
-  channel: string;
-  rateHz: number;
-  t0Ms: number;
-  parts: Int32Array[];
-  count: number;
-  /** When the next sample after the last one held is due, UTC ms. */
-  nextMs: number;
-}
-
-/** Whether `values` begin with the samples the segment holds from `overlap` before its end. */
-function repeatsHeld(open: OpenSegment, values: Int32Array, overlap: number): boolean {
-  const start = open.count - overlap;
-  if (start < 0) return false;
-  const n = Math.min(overlap, values.length);
-  let i = 0;
-  let partStart = 0;
-  for (const part of open.parts) {
-    const partEnd = partStart + part.length;
-    for (; i < n && start + i < partEnd; i++) {
-      if (part[start + i - partStart] !== values[i]) return false;
-    }
-    if (i >= n) return true;
-    partStart = partEnd;
-  }
-  return i >= n;
-}
-
-function close(open: OpenSegment): WaveformSegment {
-  const only = open.parts.length === 1 ? open.parts[0]! : undefined;
-  let values: Int32Array;
-  // A view of part of a decoded chunk is copied, so its owner does not hold the whole chunk.
-  if (only && only.byteLength === only.buffer.byteLength) values = only;
-  else {
-    values = new Int32Array(open.count);
-    let at = 0;
-    for (const part of open.parts) {
-      values.set(part, at);
-      at += part.length;
-    }
-  }
-  const { deviceId, channel, rateHz, t0Ms } = open;
-  return { deviceId, channel, rateHz, t0Ms, values };
+  return cutWaveformWindow(
+    rows.map((row) => ({
+      deviceId: row.device_id,
+      channel: row.channel,
+      rateHz: row.rate_hz,
+      t0Ms: Number(row.t0_ms),
+      sampleCount: row.sample_count,
+      decode: () => decodeWindowChunk(bedId, row),
+    })),
+    fromMs,
+    toMs,
+  );
 }
 
 function decodeWindowChunk(bedId: string, row: WindowChunkRow): Int32Array {
