@@ -61,6 +61,16 @@ export default tseslint.config(
     },
   },
   {
+    // The central server is its own deployable: it shares only shared/ with the workstation.
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noElectron, noReact, noSides('electron', 'renderer')] },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': [

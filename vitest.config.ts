@@ -6,6 +6,7 @@ export default defineConfig({
       'electron/**/*.test.ts',
       'shared/**/*.test.ts',
       'renderer/**/*.test.ts',
+      'server/**/*.test.ts',
       'test/integration/**/*.test.ts',
     ],
     // Integration tests open real pseudo-terminals and a real PGlite on disk.

@@ -40,6 +40,8 @@ export type SyncErrorCode =
   | 'revoked'
   | 'forbidden'
   | 'enrolment-code-invalid'
+  /** The admin and read api: no such workstation or patient. */
+  | 'not-found'
   | 'unavailable'
   | 'internal';
 

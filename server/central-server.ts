@@ -1,0 +1,132 @@
+// The central server assembled: the database migrated, the repositories' state, the HTTP(S)
+// listener, and retention at start and once a day. main.ts and the tests both start it here.
+import { createServer as createHttpServer } from 'node:http';
+import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { version as serverVersion } from '../package.json';
+import { prepareAdminToken } from './admin-token';
+import { openDatabase } from './db/database';
+import type { Database } from './db/database';
+import { migrate } from './db/migrate';
+import { adminRoutes } from './http/admin-routes';
+import type { ServerContext } from './http/context';
+import { requestHandler } from './http/router';
+import { syncRoutes } from './http/sync-routes';
+import { migrations } from './migrations/index';
+import { loadSyncedCatalog } from './sync/catalog';
+import { DAY_MS, WaveformPartitions } from './sync/waveform-partitions';
+
+export const DEFAULT_RETENTION_DAYS = 90;
+
+export interface CentralServerOptions {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** PEM certificate chain and key; null serves plain HTTP (loopback only, checked by the caller). */
+  tls: { cert: Buffer; key: Buffer } | null;
+  retentionDays?: number;
+  /** The admin token from --admin-token-file; null: the one kept in the database. */
+  adminToken?: string | null;
+  nowMs?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface RunningCentralServer {
+  url: string;
+  port: number;
+  /** The admin token made by this start (the database had none), to print once. */
+  adminTokenMadeNow: string | null;
+  db: Database;
+  partitions: WaveformPartitions;
+  close(): Promise<void>;
+}
+
+export async function startCentralServer(
+  options: CentralServerOptions,
+): Promise<RunningCentralServer> {
+  const nowMs = options.nowMs ?? Date.now;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const db = openDatabase(options.databaseUrl);
+  let server: Server | null = null;
+  let retentionTimer: NodeJS.Timeout | null = null;
+  try {
+    await migrate(db, migrations);
+    const catalog = await loadSyncedCatalog(db);
+    const { rows } = await db.query<{ value: string }>(
+      `SELECT value FROM server_settings WHERE key = 'server_id'`,
+    );
+    const partitions = new WaveformPartitions(db, {
+      retentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS,
+      nowMs,
+    });
+    const runRetention = async () => {
+      const { dropped, deletedFromDefault } = await partitions.applyRetention();
+      if (dropped.length > 0 || deletedFromDefault > 0) {
+        log(
+          `Retention: dropped ${dropped.length} day partition(s) of waveform chunks` +
+            `${dropped.length ? ` (${dropped.join(', ')})` : ''} and ${deletedFromDefault} ` +
+            'older chunk(s) of the default partition.',
+        );
+      }
+    };
+    await runRetention();
+    retentionTimer = setInterval(() => {
+      runRetention().catch((error: unknown) => log(`Retention failed: ${String(error)}`));
+    }, DAY_MS);
+    retentionTimer.unref();
+
+    const adminToken = await prepareAdminToken(db, options.adminToken ?? null);
+    const ctx: ServerContext = {
+      db,
+      catalog,
+      partitions,
+      adminToken,
+      serverId: rows[0]!.value,
+      serverVersion,
+      nowMs,
+      log,
+    };
+    const handler = requestHandler(ctx, [...syncRoutes, ...adminRoutes]);
+    server = options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+      : createHttpServer(handler);
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 300_000;
+    server.keepAliveTimeout = 5_000;
+    server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(options.port, options.host, () => {
+        listening.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (listening.address() as AddressInfo).port;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    return {
+      url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+      port,
+      adminTokenMadeNow: adminToken.madeNow,
+      db,
+      partitions,
+      close: async () => {
+        if (retentionTimer) clearInterval(retentionTimer);
+        await new Promise<void>((resolve) => {
+          listening.close(() => resolve());
+          listening.closeAllConnections();
+        });
+        await db.end();
+      },
+    };
+  } catch (error) {
+    if (retentionTimer) clearInterval(retentionTimer);
+    server?.close();
+    await db.end().catch(() => undefined);
+    throw error;
+  }
+}

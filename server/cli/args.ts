@@ -1,0 +1,172 @@
+// The central server's command line: serving, and the few admin commands a scripted install needs.
+// Pure: argv in, a command (or a UsageError with what was wrong) out.
+import { parseArgs } from 'node:util';
+import { DEFAULT_CODE_VALID_HOURS } from '../enrolment/registry';
+
+export const USAGE = `Usage:
+  npm run server -- --db postgres://USER@HOST/DB --port 8443 --tls-cert CERT.pem --tls-key KEY.pem
+                    [--host 0.0.0.0] [--retention-days 90] [--admin-token-file FILE]
+  npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
+  npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}]
+  npm run server -- revoke --db … --workstation ID
+  npm run server -- workstations --db …`;
+
+export class UsageError extends Error {}
+
+export type ServerCommand =
+  | {
+      kind: 'serve';
+      db: string;
+      host: string;
+      port: number;
+      tls: { certPath: string; keyPath: string } | null;
+      retentionDays: number;
+      adminTokenFile: string | null;
+    }
+  | { kind: 'enrolment-code'; db: string; unit: string | null; validHours: number }
+  | { kind: 'revoke'; db: string; workstation: string }
+  | { kind: 'workstations'; db: string }
+  | { kind: 'help' };
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+export function parseServerCommand(argv: string[]): ServerCommand {
+  const [first, ...rest] = argv;
+  const sub = first !== undefined && !first.startsWith('-') ? first : null;
+  const args = sub === null ? argv : rest;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        db: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'insecure-http': { type: 'boolean' },
+        'retention-days': { type: 'string' },
+        'admin-token-file': { type: 'string' },
+        unit: { type: 'string' },
+        'valid-hours': { type: 'string' },
+        workstation: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { kind: 'help' };
+  const allowed: Record<string, string[]> = {
+    serve: [
+      'db',
+      'port',
+      'host',
+      'tls-cert',
+      'tls-key',
+      'insecure-http',
+      'retention-days',
+      'admin-token-file',
+    ],
+    'enrolment-code': ['db', 'unit', 'valid-hours'],
+    revoke: ['db', 'workstation'],
+    workstations: ['db'],
+  };
+  const kind = sub ?? 'serve';
+  if (!allowed[kind] || sub === 'serve') throw new UsageError(`Unknown command: ${first}`);
+  const stray = Object.keys(values).filter((name) => !allowed[kind]!.includes(name));
+  if (stray.length > 0) throw new UsageError(`--${stray[0]} is not an option of ${kind}`);
+  const db = text(values, 'db');
+  if (!db) throw new UsageError('--db postgres://… is needed: the PostgreSQL database to use');
+  if (!/^postgres(ql)?:\/\//.test(db)) {
+    throw new UsageError(
+      '--db must be a PostgreSQL URL: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
+    );
+  }
+
+  if (kind === 'enrolment-code') {
+    const unit = text(values, 'unit')?.trim() ?? null;
+    if (unit !== null && (unit.length === 0 || unit.length > 120)) {
+      throw new UsageError('--unit must be 1 to 120 characters');
+    }
+    const validHours = number(values, 'valid-hours', DEFAULT_CODE_VALID_HOURS);
+    if (!(validHours > 0 && validHours <= 24 * 30)) {
+      throw new UsageError('--valid-hours must be more than 0 and at most 720 (30 days)');
+    }
+    return { kind, db, unit, validHours };
+  }
+  if (kind === 'revoke') {
+    const workstation = text(values, 'workstation');
+    if (!workstation) throw new UsageError('revoke needs --workstation ID (see `workstations`)');
+    return { kind, db, workstation };
+  }
+  if (kind === 'workstations') return { kind, db };
+
+  const portText = text(values, 'port');
+  if (portText === undefined)
+    throw new UsageError('--port is needed (e.g. --port 8443; 0 picks a free one)');
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) {
+    throw new UsageError('--port must be a whole number from 0 to 65535');
+  }
+  const insecure = values['insecure-http'] === true;
+  const certPath = text(values, 'tls-cert');
+  const keyPath = text(values, 'tls-key');
+  let tls: { certPath: string; keyPath: string } | null = null;
+  if (insecure) {
+    if (certPath || keyPath)
+      throw new UsageError(
+        '--insecure-http serves without TLS: leave out --tls-cert and --tls-key',
+      );
+  } else {
+    if (!certPath || !keyPath) {
+      throw new UsageError(
+        'The central server serves HTTPS: give --tls-cert CERT.pem and --tls-key KEY.pem ' +
+          '(or --insecure-http, on the loopback address only, for tests)',
+      );
+    }
+    tls = { certPath, keyPath };
+  }
+  const host = text(values, 'host') ?? (insecure ? '127.0.0.1' : '0.0.0.0');
+  if (insecure && !isLoopback(host)) {
+    throw new UsageError(
+      `--insecure-http serves without TLS, so it listens only on a loopback address ` +
+        `(127.0.0.1, ::1 or localhost), for tests on this machine; ${host} is not one. ` +
+        'To serve other machines, give --tls-cert and --tls-key instead.',
+    );
+  }
+  const retentionDays = number(values, 'retention-days', 90);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 36_500) {
+    throw new UsageError('--retention-days must be a whole number of days from 1 to 36500');
+  }
+  return {
+    kind: 'serve',
+    db,
+    host,
+    port: Number(portText),
+    tls,
+    retentionDays,
+    adminTokenFile: text(values, 'admin-token-file') ?? null,
+  };
+}
+
+function text(values: Record<string, string | boolean | undefined>, name: string) {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function number(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  fallback: number,
+) {
+  const value = text(values, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new UsageError(`--${name} must be a number`);
+  return Number(value);
+}

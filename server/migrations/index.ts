@@ -1,0 +1,12 @@
+// Every migration of the central server, in the order it runs. The SQL is inlined at build time
+// (`?raw`): the bundle in out/server carries no .sql files beside it.
+import registry from './001_registry.sql?raw';
+import syncedTables from './002_synced_tables.sql?raw';
+import versionsAndPull from './003_versions_and_pull.sql?raw';
+import type { Migration } from '../db/migrate';
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'registry', sql: registry },
+  { version: 2, name: 'synced_tables', sql: syncedTables },
+  { version: 3, name: 'versions_and_pull', sql: versionsAndPull },
+];

@@ -1,0 +1,21 @@
+// Builds the central server into out/server/main.js for plain Node (no tsx in production): an SSR
+// bundle of server/ and the shared/ code it uses, the SQL migrations inlined (`?raw`), and every
+// package in node_modules left as an import (pg, zod, …).
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+const root = resolve(import.meta.dirname, '..');
+
+export default defineConfig({
+  root,
+  logLevel: 'warn',
+  build: {
+    ssr: resolve(root, 'server/main.ts'),
+    outDir: resolve(root, 'out/server'),
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: true,
+    rolldownOptions: { output: { format: 'es', entryFileNames: 'main.js' } },
+  },
+});
