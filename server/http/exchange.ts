@@ -101,7 +101,7 @@ export function sendJson(ex: Exchange, status: number, body: unknown): void {
 }
 
 export function sendRefusal(ex: Exchange, refusal: SyncRefusal): void {
-  sendJson(ex, STATUS_OF[refusal.code], refusal.body());
+  sendJson(ex, refusal.status ?? STATUS_OF[refusal.code], refusal.body());
 }
 
 /** The bearer token of the Authorization header, if any. */

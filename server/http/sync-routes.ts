@@ -40,6 +40,8 @@ async function enrol(ctx: ServerContext, ex: Exchange): Promise<void> {
       codeOnly
         ? 'An enrolment code is 16 letters and digits, as XXXX-XXXX-XXXX-XXXX. Check the code and try again.'
         : `The enrolment request is not valid: ${z.prettifyError(parsed.error)}`,
+      {},
+      400,
     );
   }
   refuseProtocol(parsed.data.protocol);

@@ -7,6 +7,8 @@ export class SyncRefusal extends Error {
     readonly code: SyncErrorCode,
     message: string,
     readonly extra: Omit<SyncErrorBody, 'error' | 'message'> = {},
+    /** When the code's usual HTTP status does not fit (a malformed code is 400, not 403). */
+    readonly status?: number,
   ) {
     super(message);
   }
