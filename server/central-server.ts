@@ -16,6 +16,9 @@ import { syncRoutes } from './http/sync-routes';
 import { migrations } from './migrations/index';
 import { loadSyncedCatalog } from './sync/catalog';
 import { DAY_MS, WaveformPartitions } from './sync/waveform-partitions';
+import { attachLiveAndStation, defaultRendererDir } from './central/attach';
+import type { LiveAndStation, LiveAndStationOptions } from './central/attach';
+import { newViewerToken } from './central/viewer-access';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
@@ -30,6 +33,13 @@ export interface CentralServerOptions {
   adminToken?: string | null;
   nowMs?: () => number;
   log?: (line: string) => void;
+  /** nats://…: live fan-out with the other instances (--nats); none for a single instance. */
+  natsUrl?: string | null;
+  /** Opens the hospital central station (--viewer-token-file); a new one each start without. */
+  viewerToken?: string;
+  /** The built renderer the hospital central station serves (default: out/renderer). */
+  rendererDir?: string;
+  liveTuning?: LiveAndStationOptions['tuning'];
 }
 
 export interface RunningCentralServer {
@@ -39,6 +49,10 @@ export interface RunningCentralServer {
   adminTokenMadeNow: string | null;
   db: Database;
   partitions: WaveformPartitions;
+  /** The live relay and the hospital central station. */
+  live: LiveAndStation;
+  /** The hospital central station's address, with its viewer token. */
+  stationUrl: string;
   close(): Promise<void>;
 }
 
@@ -49,6 +63,7 @@ export async function startCentralServer(
   const log = options.log ?? ((line: string) => console.error(line));
   const db = openDatabase(options.databaseUrl);
   let server: Server | null = null;
+  let live: LiveAndStation | null = null;
   let retentionTimer: NodeJS.Timeout | null = null;
   try {
     await migrate(db, migrations);
@@ -87,10 +102,23 @@ export async function startCentralServer(
       nowMs,
       log,
     };
-    const handler = requestHandler(ctx, [...syncRoutes, ...adminRoutes]);
+    const routes = requestHandler(ctx, [...syncRoutes, ...adminRoutes]);
+    // The hospital central station's page and files first; the sync and admin api the rest.
+    const handler: Parameters<typeof createHttpServer>[1] = (req, res) => {
+      if (!live?.handleRequest(req, res)) routes(req, res);
+    };
     server = options.tls
       ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
       : createHttpServer(handler);
+    live = await attachLiveAndStation(server, {
+      db,
+      rendererDir: options.rendererDir ?? defaultRendererDir(),
+      viewerToken: options.viewerToken ?? newViewerToken(),
+      secure: options.tls !== null,
+      natsUrl: options.natsUrl ?? null,
+      log,
+      ...(options.liveTuning ? { tuning: options.liveTuning } : {}),
+    });
     server.headersTimeout = 20_000;
     server.requestTimeout = 300_000;
     server.keepAliveTimeout = 5_000;
@@ -108,14 +136,19 @@ export async function startCentralServer(
     });
     const port = (listening.address() as AddressInfo).port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `${options.tls ? 'https' : 'http'}://${host}:${port}`;
+    const attached = live;
     return {
-      url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+      url,
       port,
       adminTokenMadeNow: adminToken.madeNow,
       db,
       partitions,
+      live: attached,
+      stationUrl: attached.stationUrl(url),
       close: async () => {
         if (retentionTimer) clearInterval(retentionTimer);
+        await attached.close();
         await new Promise<void>((resolve) => {
           listening.close(() => resolve());
           listening.closeAllConnections();
@@ -125,6 +158,7 @@ export async function startCentralServer(
     };
   } catch (error) {
     if (retentionTimer) clearInterval(retentionTimer);
+    await live?.close().catch(() => undefined);
     server?.close();
     await db.end().catch(() => undefined);
     throw error;

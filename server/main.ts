@@ -2,6 +2,7 @@
 // 1 failed (the message says why), 2 bad arguments, 3 the database belongs to a newer server.
 import { readFile } from 'node:fs/promises';
 import { readAdminTokenFile } from './admin-token';
+import { readViewerTokenFile } from './central/viewer-access';
 import { startCentralServer } from './central-server';
 import { USAGE, UsageError, parseServerCommand } from './cli/args';
 import type { ServerCommand } from './cli/args';
@@ -60,12 +61,17 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
     tls,
     retentionDays: command.retentionDays,
     adminToken,
+    natsUrl: command.nats,
+    ...(command.viewerTokenFile
+      ? { viewerToken: readViewerTokenFile(command.viewerTokenFile) }
+      : {}),
   });
   if (server.adminTokenMadeNow) {
     console.log(
       `Admin token (shown this once; only its hash is kept): ${server.adminTokenMadeNow}`,
     );
   }
+  console.log(`Hospital central station at ${server.stationUrl}`);
   console.log(`Central server ready at ${server.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -6,6 +6,7 @@ import { DEFAULT_CODE_VALID_HOURS } from '../enrolment/registry';
 export const USAGE = `Usage:
   npm run server -- --db postgres://USER@HOST/DB --port 8443 --tls-cert CERT.pem --tls-key KEY.pem
                     [--host 0.0.0.0] [--retention-days 90] [--admin-token-file FILE]
+                    [--nats nats://127.0.0.1:4222] [--viewer-token-file FILE]
   npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
   npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}]
   npm run server -- revoke --db … --workstation ID
@@ -22,6 +23,10 @@ export type ServerCommand =
       tls: { certPath: string; keyPath: string } | null;
       retentionDays: number;
       adminTokenFile: string | null;
+      /** Live fan-out with the other instances through this NATS server. */
+      nats: string | null;
+      /** The hospital central station's viewer token, kept across restarts. */
+      viewerTokenFile: string | null;
     }
   | { kind: 'enrolment-code'; db: string; unit: string | null; validHours: number }
   | { kind: 'revoke'; db: string; workstation: string }
@@ -53,6 +58,8 @@ export function parseServerCommand(argv: string[]): ServerCommand {
         'insecure-http': { type: 'boolean' },
         'retention-days': { type: 'string' },
         'admin-token-file': { type: 'string' },
+        nats: { type: 'string' },
+        'viewer-token-file': { type: 'string' },
         unit: { type: 'string' },
         'valid-hours': { type: 'string' },
         workstation: { type: 'string' },
@@ -73,6 +80,8 @@ export function parseServerCommand(argv: string[]): ServerCommand {
       'insecure-http',
       'retention-days',
       'admin-token-file',
+      'nats',
+      'viewer-token-file',
     ],
     'enrolment-code': ['db', 'unit', 'valid-hours'],
     revoke: ['db', 'workstation'],
@@ -144,6 +153,10 @@ export function parseServerCommand(argv: string[]): ServerCommand {
   if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 36_500) {
     throw new UsageError('--retention-days must be a whole number of days from 1 to 36500');
   }
+  const nats = text(values, 'nats') ?? null;
+  if (nats !== null && !/^(nats|tls):\/\/[^\s]+$/.test(nats)) {
+    throw new UsageError('--nats must be a NATS server address, e.g. nats://127.0.0.1:4222');
+  }
   return {
     kind: 'serve',
     db,
@@ -152,6 +165,8 @@ export function parseServerCommand(argv: string[]): ServerCommand {
     tls,
     retentionDays,
     adminTokenFile: text(values, 'admin-token-file') ?? null,
+    nats,
+    viewerTokenFile: text(values, 'viewer-token-file') ?? null,
   };
 }
 

@@ -105,6 +105,18 @@ export const Patient = z.object({
 });
 export type Patient = z.infer<typeof Patient>;
 
+/** Where a bed is when a central server shows the beds of several workstations. */
+export const BedSite = z.object({
+  unit: z.string().nullable(),
+  workstationId: z.string(),
+  workstationName: z.string(),
+});
+export type BedSite = z.infer<typeof BedSite>;
+
+/** A central server's bed whose workstation is out of reach: since when, and its last data. */
+export const BedOffline = z.object({ sinceMs: UtcMs, lastDataMs: UtcMs.nullable() });
+export type BedOffline = z.infer<typeof BedOffline>;
+
 export const Bed = z.object({
   id: z.string(),
   label: z.string(),
@@ -117,6 +129,10 @@ export const Bed = z.object({
   alarmSettings: BedAlarmSettings,
   /** Who is in the bed now; null for an empty bed. */
   patient: Patient.nullable(),
+  /** Set by a central server only: the unit and workstation the bed belongs to. */
+  site: BedSite.optional(),
+  /** Set by a central server only: the bed's workstation is offline (nothing shown is live). */
+  offline: BedOffline.optional(),
 });
 export type Bed = z.infer<typeof Bed>;
 
@@ -146,5 +162,7 @@ export const Status = z.object({
   beds: z.array(Bed),
   /** What a person must know about the workstation's data store (recovered, kept aside…). */
   notices: z.array(z.string()),
+  /** Who answers: a workstation (acts on its beds) or a central server (shows, never acts). */
+  origin: z.enum(['workstation', 'central']).optional(),
 });
 export type Status = z.infer<typeof Status>;
