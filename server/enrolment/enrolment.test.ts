@@ -206,7 +206,11 @@ describe('admin commands', () => {
     const enrolled = await enrol(code, 'ws-scripted', 'Clinic Kisoro');
     expect(enrolled.json.unit).toBe('Ward 7');
 
-    const listed = await runServerCommand(['workstations', ...db]);
+    const [listed, unknown, usage] = await Promise.all([
+      runServerCommand(['workstations', ...db]),
+      runServerCommand(['revoke', ...db, '--workstation', 'ws-nobody']),
+      runServerCommand(['revoke', ...db]),
+    ]);
     expect(listed.code).toBe(0);
     const lines = listed.stdout
       .trim()
@@ -219,10 +223,8 @@ describe('admin commands', () => {
     const revoked = await runServerCommand(['revoke', ...db, '--workstation', 'ws-scripted']);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/ws-scripted .*revoked/);
-    const unknown = await runServerCommand(['revoke', ...db, '--workstation', 'ws-nobody']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No workstation ws-nobody/);
-    const usage = await runServerCommand(['revoke', ...db]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--workstation ID[\s\S]*Usage:/);
   });
