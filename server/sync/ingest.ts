@@ -1,9 +1,9 @@
 // Stores a decoded push: one transaction per batch, one multi-row INSERT … ON CONFLICT DO NOTHING
-// per table (columns as arrays through unnest), so a batch sent twice, or again after a crash,
-// stores nothing twice. Rows another workstation made, and rows PostgreSQL could not keep, never
-// reach the transaction.
+// per table (columns as arrays through unnest, bytes as binary parameters), so a batch sent twice,
+// or again after a crash, stores nothing twice. Rows another workstation made, and rows
+// PostgreSQL could not keep, never reach the transaction.
 import type { PushRow } from '../../shared/sync/push-frame';
-import { syncedColumns } from '../../shared/sync/tables';
+import { BLOB_COLUMNS, syncedColumns } from '../../shared/sync/tables';
 import type { SyncedTable } from '../../shared/sync/tables';
 import type { PushResponse } from '../../shared/sync/messages';
 import type { Database, Session } from '../db/database';
@@ -63,24 +63,45 @@ export async function storeRows(
   });
 }
 
-/** One INSERT for every row of a table: how many were new (and for patients, which). */
+/** Bytes travel as one binary parameter each: a bytea[] would be sent as hex text, twice the size. */
+const MAX_BLOB_ROWS_PER_STATEMENT = 30_000;
+
+/** One INSERT for the rows of a table: how many were new (and for patients, which). */
 async function insertTable(
   session: Session,
   table: SyncedTable,
   types: ReadonlyMap<string, string>,
   rows: Record<string, unknown>[],
 ): Promise<{ count: number; ids: string[] }> {
+  const blobColumn = BLOB_COLUMNS[table];
+  if (blobColumn && rows.length > MAX_BLOB_ROWS_PER_STATEMENT) {
+    const first = await insertTable(
+      session,
+      table,
+      types,
+      rows.slice(0, MAX_BLOB_ROWS_PER_STATEMENT),
+    );
+    const rest = await insertTable(session, table, types, rows.slice(MAX_BLOB_ROWS_PER_STATEMENT));
+    return { count: first.count + rest.count, ids: [...first.ids, ...rest.ids] };
+  }
   const columns = syncedColumns(table);
-  const arrays = columns.map((column) => {
+  const params: unknown[] = [];
+  const sources = columns.map((column) => {
     const type = types.get(column)!;
-    return rows.map((row) => columnValue(row[column], type));
+    if (column === blobColumn) {
+      const first = params.length + 1;
+      for (const row of rows) params.push(columnValue(row[column], type));
+      const list = rows.map((_, i) => `$${first + i}`).join(', ');
+      return `ARRAY[${list}]::${type}[]`;
+    }
+    params.push(rows.map((row) => columnValue(row[column], type)));
+    return `$${params.length}::${type}[]`;
   });
-  const casts = columns.map((column, i) => `$${i + 1}::${types.get(column)}[]`);
   const result = await session.query<{ id: string }>(
     `INSERT INTO ${table} (${columns.join(', ')})
-     SELECT * FROM unnest(${casts.join(', ')})
+     SELECT * FROM unnest(${sources.join(', ')})
      ON CONFLICT DO NOTHING${table === 'patients' ? ' RETURNING id' : ''}`,
-    arrays,
+    params,
   );
   return { count: result.rowCount ?? 0, ids: result.rows.map((row) => row.id) };
 }
