@@ -16,6 +16,7 @@ import { navigate, routeHref, useRoute, type Route } from './navigation';
 import { useScreenReport } from './api/use-screen-report';
 import { SoundBanner } from './components/alarms/SoundBanner';
 import { useSoundAvailability } from './components/alarms/sound-availability';
+import { HostOriginContext, useActsOnBeds } from './api/host-origin';
 
 const RETRY_AFTER_MS = 3000;
 /** With no beds yet, look again now and then: one may be configured while this screen waits. */
@@ -78,6 +79,14 @@ export function App({ client }: { client: WorkstationClient }) {
   }
 
   const { beds } = phase.status;
+  const origin = phase.status.origin ?? 'workstation';
+  if (beds.length === 0 && origin === 'central') {
+    return (
+      <FullScreenMessage title={strings.central.noBedsTitle}>
+        <p>{strings.central.noBedsHint}</p>
+      </FullScreenMessage>
+    );
+  }
   if (beds.length === 0 && route.view !== 'patients' && route.view !== 'devices') {
     return (
       <FullScreenMessage title={strings.noBedsTitle}>
@@ -96,18 +105,20 @@ export function App({ client }: { client: WorkstationClient }) {
   }
 
   return (
-    <div className="app">
-      <SoundBanner availability={sound} />
-      <NavBar route={route} />
-      <div className="app__view">
-        <RoutedView
-          route={route}
-          client={client}
-          status={phase.status}
-          onStatusChanged={() => setAttempt((n) => n + 1)}
-        />
+    <HostOriginContext.Provider value={origin}>
+      <div className="app">
+        <SoundBanner availability={sound} />
+        <NavBar route={route} />
+        <div className="app__view">
+          <RoutedView
+            route={route}
+            client={client}
+            status={phase.status}
+            onStatusChanged={() => setAttempt((n) => n + 1)}
+          />
+        </div>
       </div>
-    </div>
+    </HostOriginContext.Provider>
   );
 }
 
@@ -120,6 +131,11 @@ interface RoutedViewProps {
 }
 
 function RoutedView({ route, client, status, onStatusChanged }: RoutedViewProps) {
+  const actsOnBeds = useActsOnBeds();
+  // The hospital central station has no patients or devices views: they act at the workstation.
+  if (!actsOnBeds && (route.view === 'patients' || route.view === 'devices')) {
+    return <CentralStation client={client} beds={status.beds} />;
+  }
   switch (route.view) {
     case 'central':
       return <CentralStation client={client} beds={status.beds} />;

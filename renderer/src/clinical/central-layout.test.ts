@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Alarm } from '../../../shared/model/schemas';
-import { mostUrgentBed, tileGrid } from './central-layout';
+import type { Alarm, Bed } from '../../../shared/model/schemas';
+import { bedGroups, mostUrgentBed, tileGrid } from './central-layout';
 
 function alarm(overrides: Partial<Alarm>): Alarm {
   return {
@@ -90,5 +90,29 @@ describe('the most urgent bed', () => {
       { bedId: 'bed-2', label: 'Bed 2', top: alarm({ since: 1000 }) },
     ];
     expect(mostUrgentBed(beds)?.bedId).toBe('bed-2');
+  });
+});
+
+describe('the hospital central station’s groups', () => {
+  const bed = (id: string, site?: { unit: string | null; workstationId: string }) =>
+    ({
+      id,
+      label: id,
+      ...(site ? { site: { ...site, workstationName: `${site.workstationId} station` } } : {}),
+    }) as unknown as Bed;
+
+  it('groups beds by unit and workstation, in the order listed; none at a workstation', () => {
+    expect(bedGroups([bed('bed-1'), bed('bed-2')])).toBeNull();
+    const groups = bedGroups([
+      bed('a/bed-1', { unit: 'ICU', workstationId: 'a' }),
+      bed('a/bed-2', { unit: 'ICU', workstationId: 'a' }),
+      bed('b/bed-1', { unit: 'ICU', workstationId: 'b' }),
+      bed('c/bed-1', { unit: null, workstationId: 'c' }),
+    ])!;
+    expect(groups.map((g) => [g.unit, g.workstationName, g.beds.map((b) => b.id)])).toEqual([
+      ['ICU', 'a station', ['a/bed-1', 'a/bed-2']],
+      ['ICU', 'b station', ['b/bed-1']],
+      [null, 'c station', ['c/bed-1']],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // How the central station lays out its beds and which bed is the most urgent. Pure, so the rules
 // a charge nurse relies on are tested without a screen.
-import type { Alarm, AlarmPriority } from '../../../shared/model/schemas';
+import type { Alarm, AlarmPriority, Bed } from '../../../shared/model/schemas';
 import { byUrgency } from './alarm-urgency';
 
 /** Columns and rows for `beds` tiles: 16 in 4 × 4 on a 1920 × 1080 screen, 32 in 8 × 4. */
@@ -46,4 +46,37 @@ export function mostUrgentBed(beds: readonly BedAlarmSummary[]): BedAlarmSummary
 /** The priority a tile shows: its most urgent alarm's, or none. */
 export function tilePriority(top: Alarm | null): AlarmPriority | 'none' {
   return top?.priority ?? 'none';
+}
+
+/** The beds of one workstation on a hospital central station, under its unit's name. */
+export interface BedGroup {
+  key: string;
+  unit: string | null;
+  workstationName: string;
+  beds: Bed[];
+}
+
+/**
+ * Beds grouped by unit, then workstation, in the order the server listed them (it sorts them so),
+ * or null when no bed says where it is (a workstation's own screens: one group, no heading).
+ */
+export function bedGroups(beds: readonly Bed[]): BedGroup[] | null {
+  if (!beds.some((bed) => bed.site)) return null;
+  const groups = new Map<string, BedGroup>();
+  for (const bed of beds) {
+    const site = bed.site;
+    const key = site ? `${site.unit ?? ''}\u0000${site.workstationId}` : '';
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        key,
+        unit: site?.unit ?? null,
+        workstationName: site?.workstationName ?? '',
+        beds: [],
+      };
+      groups.set(key, group);
+    }
+    group.beds.push(bed);
+  }
+  return [...groups.values()];
 }

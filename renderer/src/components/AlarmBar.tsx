@@ -11,8 +11,11 @@ import { StateIcon } from './StateIcon';
 
 export interface AlarmBarProps {
   alarms: readonly Alarm[];
-  /** Called when a person acknowledges; a rejection is shown as text in the bar. */
-  onAcknowledge: (alarm: Alarm) => Promise<unknown>;
+  /**
+   * Called when a person acknowledges; a rejection is shown as text in the bar. Absent where
+   * alarms cannot be acknowledged (the hospital central station): no button is shown.
+   */
+  onAcknowledge?: (alarm: Alarm) => Promise<unknown>;
   /** The bed's audio state: what sounds now is exposed as data-sounding (for tests). */
   audio?: AlarmAudio;
   /** False for a bed with no device: "not monitored", never "no active alarms". */
@@ -25,6 +28,7 @@ export function AlarmBar({ alarms, onAcknowledge, audio, monitored = true }: Ala
   const [error, setError] = useState<string | null>(null);
 
   const acknowledge = async (alarm: Alarm) => {
+    if (!onAcknowledge) return;
     setError(null);
     setInFlight((ids) => new Set(ids).add(alarm.id));
     try {
@@ -67,7 +71,7 @@ export function AlarmBar({ alarms, onAcknowledge, audio, monitored = true }: Ala
               alarm={alarm}
               now={now}
               busy={inFlight.has(alarm.id)}
-              onAcknowledge={() => void acknowledge(alarm)}
+              {...(onAcknowledge ? { onAcknowledge: () => void acknowledge(alarm) } : {})}
             />
           ))}
         </ul>
@@ -85,12 +89,12 @@ interface AlarmItemProps {
   alarm: Alarm;
   now: number;
   busy: boolean;
-  onAcknowledge: () => void;
+  onAcknowledge?: () => void;
 }
 
 function AlarmItem({ alarm, now, busy, onAcknowledge }: AlarmItemProps) {
   // An acknowledged alarm stays visible but has nothing left to acknowledge.
-  const canAcknowledge = alarm.state !== 'acknowledged';
+  const canAcknowledge = onAcknowledge !== undefined && alarm.state !== 'acknowledged';
   return (
     <li
       className="alarm"

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { routeHref, type Route } from '../navigation';
 import { strings } from '../strings';
 import { Clock } from './Clock';
+import { useActsOnBeds } from '../api/host-origin';
 
 type Theme = 'night' | 'day';
 const THEME_KEY = 'workstation.theme';
@@ -32,10 +33,16 @@ export function useTheme(): [Theme, (theme: Theme) => void] {
 
 export function NavBar({ route }: { route: Route }) {
   const [theme, setTheme] = useTheme();
+  // Patients and devices are managed at the workstation, not on the hospital central station.
+  const actsOnBeds = useActsOnBeds();
   const links: Array<{ view: 'central' | 'patients' | 'devices'; label: string }> = [
     { view: 'central', label: strings.nav.central },
-    { view: 'patients', label: strings.nav.patients },
-    { view: 'devices', label: strings.nav.devices },
+    ...(actsOnBeds
+      ? ([
+          { view: 'patients', label: strings.nav.patients },
+          { view: 'devices', label: strings.nav.devices },
+        ] as const)
+      : []),
   ];
   const inBed = route.view === 'bed' || route.view === 'trends' || route.view === 'review';
   return (

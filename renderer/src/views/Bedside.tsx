@@ -19,6 +19,7 @@ import { Waveform } from '../components/Waveform';
 import { strings } from '../strings';
 import { useBedLive } from './use-bed-live';
 import { BedNumerics } from '../components/BedNumerics';
+import { useActsOnBeds } from '../api/host-origin';
 
 export interface BedsideProps {
   client: WorkstationClient;
@@ -31,6 +32,8 @@ export interface BedsideProps {
 
 export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsideProps) {
   const { state, feeds, isCurrent } = useBedLive(client, bedId);
+  // On the hospital central station the bed is watched, never acted on: no control that acts.
+  const actsOnBeds = useActsOnBeds();
   const [showDevices, setShowDevices] = useState(false);
   const [showStethoscope, setShowStethoscope] = useState(false);
   const [showLimits, setShowLimits] = useState(false);
@@ -58,33 +61,37 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
             <DeviceState key={device.id} device={device} />
           ))}
         </div>
-        <button
-          type="button"
-          className="button"
-          aria-expanded={showDevices}
-          onClick={() => setShowDevices((shown) => !shown)}
-          data-testid="manage-devices"
-        >
-          {showDevices ? strings.closeDevices : strings.manageDevices}
-        </button>
-        <button
-          type="button"
-          className="button"
-          aria-pressed={showStethoscope}
-          onClick={() => setShowStethoscope((shown) => !shown)}
-          data-testid="open-stethoscope"
-        >
-          {strings.stethoscope.open}
-        </button>
-        <button
-          type="button"
-          className="button"
-          aria-pressed={showLimits}
-          onClick={() => setShowLimits((shown) => !shown)}
-          data-testid="open-limits"
-        >
-          {showLimits ? strings.limitsEditor.close : strings.limitsEditor.open}
-        </button>
+        {actsOnBeds && (
+          <>
+            <button
+              type="button"
+              className="button"
+              aria-expanded={showDevices}
+              onClick={() => setShowDevices((shown) => !shown)}
+              data-testid="manage-devices"
+            >
+              {showDevices ? strings.closeDevices : strings.manageDevices}
+            </button>
+            <button
+              type="button"
+              className="button"
+              aria-pressed={showStethoscope}
+              onClick={() => setShowStethoscope((shown) => !shown)}
+              data-testid="open-stethoscope"
+            >
+              {strings.stethoscope.open}
+            </button>
+            <button
+              type="button"
+              className="button"
+              aria-pressed={showLimits}
+              onClick={() => setShowLimits((shown) => !shown)}
+              data-testid="open-limits"
+            >
+              {showLimits ? strings.limitsEditor.close : strings.limitsEditor.open}
+            </button>
+          </>
+        )}
         <button
           type="button"
           className="button"
@@ -94,15 +101,17 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
         >
           {showLog ? strings.alarmLog.close : strings.alarmLog.open}
         </button>
-        <button
-          type="button"
-          className="button"
-          aria-pressed={showStrips}
-          onClick={() => setShowStrips((shown) => !shown)}
-          data-testid="open-strips"
-        >
-          {showStrips ? strings.strips.close : strings.strips.open}
-        </button>
+        {actsOnBeds && (
+          <button
+            type="button"
+            className="button"
+            aria-pressed={showStrips}
+            onClick={() => setShowStrips((shown) => !shown)}
+            data-testid="open-strips"
+          >
+            {showStrips ? strings.strips.close : strings.strips.open}
+          </button>
+        )}
       </header>
       {notices.map((notice) => (
         <p key={notice} className="bedside__problem" role="alert" data-testid="store-notice">
@@ -116,11 +125,17 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
       )}
       <AlarmBar
         alarms={alarms}
-        onAcknowledge={acknowledge}
+        {...(actsOnBeds ? { onAcknowledge: acknowledge } : {})}
         audio={alarmAudio}
         monitored={bed === null || bed.deviceIds.length > 0}
       />
-      <AlarmControls client={client} bedId={bedId} audio={alarmAudio} alarmsOff={alarmsOff} />
+      {actsOnBeds ? (
+        <AlarmControls client={client} bedId={bedId} audio={alarmAudio} alarmsOff={alarmsOff} />
+      ) : (
+        <p className="bedside__muted" data-testid="at-the-bed">
+          {strings.central.atTheBed}
+        </p>
+      )}
       {bed === null ? (
         <p className="bedside__waiting" role="status">
           {strings.waitingForBed}

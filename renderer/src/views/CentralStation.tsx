@@ -6,7 +6,12 @@ import type { Alarm, Bed } from '../../../shared/model/schemas';
 import type { AlarmAudio } from '../../../shared/model/alarms';
 import { quietBedAlarms } from '../../../shared/model/alarm-defaults';
 import { sortByUrgency } from '../clinical/alarm-urgency';
-import { mostUrgentBed, tileGrid, type BedAlarmSummary } from '../clinical/central-layout';
+import {
+  bedGroups,
+  mostUrgentBed,
+  tileGrid,
+  type BedAlarmSummary,
+} from '../clinical/central-layout';
 import { BedTile } from '../components/central/BedTile';
 import { useAlarmSound } from '../components/alarms/useAlarmSound';
 import { routeHref } from '../navigation';
@@ -49,6 +54,7 @@ export function CentralStation({
   );
 
   const { columns, rows } = tileGrid(beds.length);
+  const groups = bedGroups(beds);
   return (
     <main className="central" data-testid="central-station">
       <h1 className="visually-hidden">{strings.central.title}</h1>
@@ -71,18 +77,52 @@ export function CentralStation({
           strings.central.allQuiet
         )}
       </p>
-      <section
-        className="central__beds"
-        aria-label={strings.central.bedsRegion}
-        style={{
-          gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-          gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))`,
-        }}
-      >
-        {beds.map((bed) => (
-          <BedTile key={bed.id} client={client} bed={bed} onAlarms={onAlarms} />
-        ))}
-      </section>
+      {groups ? (
+        // A hospital central station: each workstation's beds under its unit and name, every
+        // row of tiles as high as any other.
+        <div className="central__groups" aria-label={strings.central.bedsRegion} role="region">
+          {groups.map((group) => {
+            const groupRows = Math.ceil(group.beds.length / columns);
+            return (
+              <section
+                key={group.key}
+                className="central__group"
+                style={{ flexGrow: groupRows }}
+                aria-label={strings.central.group(group.unit, group.workstationName)}
+                data-testid="bed-group"
+              >
+                <h2 className="central__group-title">
+                  {strings.central.group(group.unit, group.workstationName)}
+                </h2>
+                <div
+                  className="central__beds"
+                  style={{
+                    gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+                    gridTemplateRows: `repeat(${groupRows}, minmax(0, 1fr))`,
+                  }}
+                >
+                  {group.beds.map((bed) => (
+                    <BedTile key={bed.id} client={client} bed={bed} onAlarms={onAlarms} />
+                  ))}
+                </div>
+              </section>
+            );
+          })}
+        </div>
+      ) : (
+        <section
+          className="central__beds"
+          aria-label={strings.central.bedsRegion}
+          style={{
+            gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+            gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))`,
+          }}
+        >
+          {beds.map((bed) => (
+            <BedTile key={bed.id} client={client} bed={bed} onAlarms={onAlarms} />
+          ))}
+        </section>
+      )}
     </main>
   );
 }

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/model/schemas';
 import type { AlarmAudio, AlarmOff, BedAlarmSettings } from '../../../shared/model/alarms';
 import { quietBedAlarms } from '../../../shared/model/alarm-defaults';
+import { strings } from '../strings';
 
 export interface BedLiveState {
   bed: Bed | null;
@@ -42,6 +43,20 @@ export const initialBedLiveState: BedLiveState = {
 export function bedLiveReducer(state: BedLiveState, action: BedLiveAction): BedLiveState {
   switch (action.type) {
     case 'snapshot':
+      if (action.bed.offline) {
+        // A central server's bed whose workstation is gone: nothing it last said is known to be
+        // true now, so no alarm is shown or sounded from it; the screen says why.
+        const { sinceMs, lastDataMs } = action.bed.offline;
+        return {
+          ...initialBedLiveState,
+          bed: action.bed,
+          devices: action.devices,
+          channels: action.channels,
+          numerics: action.bed.numerics,
+          alarmSettings: action.bed.alarmSettings,
+          streamProblem: strings.central.offline(sinceMs, lastDataMs),
+        };
+      }
       return {
         bed: action.bed,
         devices: action.devices,

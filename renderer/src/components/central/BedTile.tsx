@@ -50,6 +50,8 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
     alarmsOff,
   });
   const alarmLine = streamProblem !== null || top !== null;
+  // A hospital central station's bed whose workstation is gone: said, and no trace moves.
+  const offline = (bed ?? listed).offline ?? null;
   const href = routeHref({ view: 'bed', bedId });
 
   return (
@@ -61,6 +63,7 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
       data-kind={top?.kind ?? 'none'}
       data-monitored={monitored}
       data-audio={alarmAudio.mode}
+      data-offline={offline !== null}
       aria-label={label}
       onClick={(event) => {
         // A click anywhere on the tile opens the bed, as one click on a central station does.
@@ -102,7 +105,12 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
       </p>
       <TileStates states={alarmLine ? states : states.filter((s) => s.kind !== 'not-monitored')} />
       <div className="tile__body">
-        {feed && channel ? (
+        {offline ? (
+          <p className="tile__no-trace tile__offline" data-testid="tile-offline">
+            <StateIcon name="unplugged" />
+            {strings.central.offlineTrace}
+          </p>
+        ) : feed && channel ? (
           <TileTrace feed={feed} color={waveformColour(channel.refId)} />
         ) : (
           <p className="tile__no-trace">{strings.central.noWaveform}</p>
