@@ -266,6 +266,31 @@ describe('exports from the screen', () => {
     ).toBeDefined();
   });
 
+  it("says, in a person's words, which channel a format cannot hold", async () => {
+    const { router } = exportsWith({
+      store: {
+        ...storeOf(),
+        // Ten times the stored values: ECG up to ±10 000, beyond format 212's 12 bits.
+        readWaveformWindow: async (query) =>
+          (await store.readWaveformWindow(query)).map((s) => ({
+            ...s,
+            values: s.values.map((v) => v * 10),
+          })),
+      },
+    });
+    const started = (await router.request(
+      'startExport',
+      { bedId: BED, format: 'wfdb212', fromMs: startMs, toMs: startMs + HOUR_MS },
+      USER,
+    )) as ExportStatus;
+    const end = (await followToEnd(router, started.id)).at(-1)!;
+    expect(end.state).toBe('failed');
+    expect(end.error).toBe(
+      'The WFDB (format 212) export stopped: channel "ECG II" has samples from -10000 to 10000,' +
+        " outside WFDB format 212's range -2048..2047; export with format 16. Nothing was kept.",
+    );
+  });
+
   it('cancels a running export (nothing kept), and says so to a second cancel', async () => {
     // The store slowed down, so that the export is still running when cancelled.
     const { router } = exportsWith({ writing: { readWindowMs: 600_000 }, store: slowStore() });

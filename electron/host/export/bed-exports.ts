@@ -343,7 +343,7 @@ export class BedExports {
         status.state = 'failed';
         status.error =
           error instanceof ExportError
-            ? error.message
+            ? withoutRecordName(error.message, job.recordName, status.format)
             : `The export failed: ${(error as Error).message}. Nothing was kept; details are in the workstation's log.`;
         if (!(error instanceof ExportError)) {
           this.#options.log(`export ${status.id} failed: ${(error as Error).stack ?? error}`);
@@ -416,4 +416,15 @@ export class BedExports {
       this.#jobs.delete(job.status.id);
     }
   }
+}
+
+/**
+ * A format's refusal names the record it was writing ("Bed_3_wfdb_…: channel …"), which means
+ * nothing to the person who asked: said instead as what stopped, and that nothing was kept.
+ */
+function withoutRecordName(message: string, recordName: string, format: ExportFormat): string {
+  const named = new RegExp(`^${recordName}(_\\d+)?: `).exec(message);
+  if (!named) return message;
+  const reason = message.slice(named[0].length).replace(/\.?$/, '.');
+  return `The ${FORMAT_WORDS[format]} export stopped: ${reason} Nothing was kept.`;
 }
