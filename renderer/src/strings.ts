@@ -5,6 +5,7 @@ import { dateAndTime, minutesAgo, timeOrDateAndTime } from './clinical/clinical-
 import { bloodPressureStrings } from './strings/blood-pressure';
 import { centralStrings } from './strings/central';
 import { devicesStrings } from './strings/devices';
+import { exportsStrings } from './strings/exports';
 import { patientsStrings } from './strings/patients';
 import { reviewStrings } from './strings/review';
 import { stripsStrings } from './strings/strips';
@@ -42,6 +43,7 @@ export const strings = {
   central: centralStrings,
   trends: trendsStrings,
   review: reviewStrings,
+  exports: exportsStrings,
   patients: patientsStrings,
   strips: stripsStrings,
   devices: devicesStrings,

@@ -15,6 +15,7 @@ import {
   type PaperSpeedMmPerS,
 } from '../components/review/paper';
 import { ReviewEvents } from '../components/review/ReviewEvents';
+import { ReviewExports } from '../components/review/ReviewExports';
 import { ReviewNavigator } from '../components/review/ReviewNavigator';
 import { ReviewPaper } from '../components/review/ReviewPaper';
 import {
@@ -32,6 +33,7 @@ import { useThemeName } from '../theme';
 import { reasonOf } from '../api/reason';
 
 const t = strings.review;
+const te = strings.exports;
 const EVENT_LIMIT = 5000;
 
 /** The paper's size, followed as the window resizes. */
@@ -88,6 +90,7 @@ export function Review({
   const [mode, setMode] = useState<CaliperMode>('time');
   const [timeCaliper, setTimeCaliper] = useState<TimeCaliper | null>(null);
   const [amplitudeCaliper, setAmplitudeCaliper] = useState<AmplitudeCaliper | null>(null);
+  const [exportOpen, setExportOpen] = useState(false);
   const [paperRef, widthPx, paperHeightPx] = usePaperSize();
   const theme = useThemeName();
   const extentState = useStoredExtent(client, bed.id, attempt);
@@ -183,6 +186,17 @@ export function Review({
       <header className="view__header">
         <h1 className="view__title">{bed.label}</h1>
         <BedViews bedId={bed.id} current="review" />
+        <button
+          type="button"
+          className="button review__export"
+          aria-expanded={exportOpen}
+          aria-controls="review-exports"
+          title={te.openLabel}
+          onClick={() => setExportOpen((open) => !open)}
+          data-testid="export-open"
+        >
+          {te.open}
+        </button>
       </header>
       {window && (
         <ReviewNavigator
@@ -227,6 +241,15 @@ export function Review({
           )}
         </div>
         <aside className="review__side">
+          <ReviewExports
+            client={client}
+            bedId={bed.id}
+            shown={window}
+            extent={extent}
+            hasPatient={bed.patient !== null}
+            open={exportOpen}
+            onClose={() => setExportOpen(false)}
+          />
           <CaliperPanel
             mode={mode}
             onMode={setMode}
