@@ -7,6 +7,10 @@ import { applyMigrations } from './migrate';
 import { migrations } from './migrations/index';
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 import { defaultStaySettings } from '../../../shared/model/alarm-defaults';
+import { HybridClock } from '../../../shared/sync/hlc';
+
+const clock = new HybridClock('ws');
+const stamp = () => clock.send();
 
 const FIRST = '01900000-0000-7000-8000-000000000001';
 const SECOND = '01900000-0000-7000-8000-000000000002';
@@ -39,28 +43,43 @@ describe('alarm settings kept for a stay', () => {
       alarmsOff: [{ parameter: 'spo2' as const, by: 'nurse', reason: 'probe changed', since: 5 }],
       audioOff: { by: 'nurse', reason: 'family present', since: 5, carriedFrom: 'Bed 1' },
     };
-    await recordAlarmSettings(db, 'ws', {
-      ...defaultStaySettings('adult'),
-      bedId: 'bed-1',
-      patientId: FIRST,
-      actor: 'nurse',
-      atMs: 1,
-    });
+    await recordAlarmSettings(
+      db,
+      'ws',
+      {
+        ...defaultStaySettings('adult'),
+        bedId: 'bed-1',
+        patientId: FIRST,
+        actor: 'nurse',
+        atMs: 1,
+      },
+      stamp,
+    );
     // Kept by an older release under the later version's id.
-    await recordAlarmSettings(db, 'ws', {
-      ...off,
-      bedId: 'bed-2',
-      patientId: SECOND,
-      actor: 'nurse',
-      atMs: 2,
-    });
-    await recordAlarmSettings(db, 'ws', {
-      ...defaultStaySettings('neonatal'),
-      bedId: 'bed-3',
-      patientId: null,
-      actor: 'nurse',
-      atMs: 3,
-    });
+    await recordAlarmSettings(
+      db,
+      'ws',
+      {
+        ...off,
+        bedId: 'bed-2',
+        patientId: SECOND,
+        actor: 'nurse',
+        atMs: 2,
+      },
+      stamp,
+    );
+    await recordAlarmSettings(
+      db,
+      'ws',
+      {
+        ...defaultStaySettings('neonatal'),
+        bedId: 'bed-3',
+        patientId: null,
+        actor: 'nurse',
+        atMs: 3,
+      },
+      stamp,
+    );
     const kept = await readLatestAlarmSettings(db);
     expect(kept).toHaveLength(2);
     expect(kept.find((k) => k.patientId === FIRST)).toMatchObject({

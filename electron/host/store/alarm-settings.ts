@@ -4,7 +4,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type { StayAlarmSettings } from '../../../shared/model/alarms';
-import { CHAIN } from './patients';
+import { CHAIN, type Stamp } from './patients';
 
 export interface AlarmSettingsToStore extends StayAlarmSettings {
   bedId: string;
@@ -19,11 +19,12 @@ export async function recordAlarmSettings(
   db: PGlite,
   workstationId: string,
   row: AlarmSettingsToStore,
+  stamp: Stamp,
 ): Promise<void> {
   await db.query(
     `INSERT INTO alarm_settings (id, workstation_id, bed_id, patient_id, category, limits,
-       alarms_off, audio_off, actor, at_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+       alarms_off, audio_off, actor, at_ms, hlc)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
       uuidv7(),
       workstationId,
@@ -35,6 +36,7 @@ export async function recordAlarmSettings(
       row.audioOff === null ? null : JSON.stringify(row.audioOff),
       row.actor,
       Math.round(row.atMs),
+      stamp(),
     ],
   );
 }

@@ -67,6 +67,8 @@ import type { AppendResult, WriteBatch } from './protocol';
 import { prepareRows, serializeBatch } from './prepared-batch';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 import type { AuditEventToStore } from './audit';
+import type { OutboxBacklog, OutboxBatch, SyncLane } from './sync-outbox';
+import type { PulledResult, PulledRow } from './sync-pulled';
 
 export type { AlarmEventToStore, NumericToStore, WaveformRun } from './store-input';
 export type {
@@ -98,7 +100,27 @@ export type {
 } from './patients';
 export type { ImportAuditEvent, StoredReading } from './imports';
 export type { AuditEventToStore } from './audit';
+export type { OutboxBacklog, OutboxBatch, OutboxRow, SyncLane } from './sync-outbox';
+export type { PulledResult, PulledRow } from './sync-pulled';
 export type StoredSampleBlock = SampleBlock;
+
+/** The sync outbox and the sync client's state, as the uploader and puller use them (sync/). */
+export interface StoreOutbox {
+  /** The lane's newest queued rows, bounded in bytes and rows (sync-outbox.ts). */
+  readBatch(lane: SyncLane, maxBytes: number, maxRows: number): Promise<OutboxBatch>;
+  /** Rows the server committed leave the outbox; how many went. */
+  acknowledge(seqs: number[]): Promise<number>;
+  /** Rows the server refused are set aside with its reason; how many. */
+  setAside(refused: { seq: number; reason: string }[]): Promise<number>;
+  /** What waits, per lane; cheap (totals kept by triggers). */
+  backlog(): Promise<OutboxBacklog>;
+  readState(key: string): Promise<unknown>;
+  writeState(key: string, value: unknown): Promise<void>;
+  /** Versions pulled from the server, kept when absent; never queued to be sent back. */
+  applyPulled(rows: PulledRow[]): Promise<PulledResult>;
+  /** While enrolled, waveforms and numerics are kept until sent (retention.ts). */
+  setSignalsWaitForSync(wait: boolean): Promise<void>;
+}
 
 export interface StoredSamples {
   /** Time of the first sample, UTC ms. */
@@ -190,6 +212,7 @@ export interface Store {
   readLatestAlarmSettings(): Promise<StoredAlarmSettings[]>;
   /** Keeps one event of the audit trail (on disk once resolved). */
   recordAuditEvent(event: AuditEventToStore): Promise<void>;
+  readonly outbox: StoreOutbox;
   /** Flushes, then closes the database so its files are consistent. Idempotent. */
   close(): Promise<void>;
 }
@@ -667,6 +690,25 @@ class QueuedStore implements Store {
     const what = `keep the audit event "${event.action}" of ${event.actor}`;
     return this.#ask('recordAuditEvent', { event }, what);
   }
+
+  readonly outbox: StoreOutbox = {
+    readBatch: (lane, maxBytes, maxRows) =>
+      this.#ask(
+        'readSyncBatch',
+        { lane, maxBytes, maxRows },
+        `read the sync outbox (lane ${lane})`,
+      ),
+    acknowledge: (seqs) => this.#ask('acknowledgeSync', { seqs }, 'acknowledge sent rows'),
+    setAside: (refused) => this.#ask('setSyncAside', { refused }, 'set refused rows aside'),
+    backlog: () => this.#ask('readSyncBacklog', {}, 'read what waits to be sent'),
+    readState: (key) => this.#ask('readSyncState', { key }, `read the sync state ${key}`),
+    writeState: (key, value) =>
+      this.#ask('writeSyncState', { key, value }, `keep the sync state ${key}`),
+    applyPulled: (rows) =>
+      this.#ask('applyPulledRows', { rows }, 'keep rows pulled from the server'),
+    setSignalsWaitForSync: (wait) =>
+      this.#ask('setSignalsWaitForSync', { wait }, 'change how long unsent signals are kept'),
+  };
 
   searchPatients(text: string, limit: number): Promise<FoundPatient[]> {
     return this.#ask('searchPatients', { text, limit }, 'search the patients');

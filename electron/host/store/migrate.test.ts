@@ -26,6 +26,9 @@ const TABLES = [
   'sound_recordings',
   'strips',
   'sync_outbox',
+  'sync_outbox_totals',
+  'sync_set_aside',
+  'sync_state',
   'waveform_chunks',
   'waveform_staging',
 ];

@@ -158,16 +158,21 @@ async function insertAudit(
   );
 }
 
+/** Gives the hybrid logical clock stamp of a version written now (store/sync-clock.ts). */
+export type Stamp = () => string;
+
 async function insertEvent(
   tx: Transaction,
   workstationId: string,
   e: AdmissionEventToStore,
+  stamp: Stamp,
 ): Promise<void> {
   const atMs = Math.round(e.atMs);
   await tx.query(
-    `INSERT INTO admissions (id, workstation_id, patient_id, bed_id, bed_label, event, at_ms, actor)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [uuidv7(), workstationId, e.patientId, e.bedId, e.bedLabel, e.event, atMs, e.actor],
+    `INSERT INTO admissions (id, workstation_id, patient_id, bed_id, bed_label, event, at_ms,
+       actor, hlc)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [uuidv7(), workstationId, e.patientId, e.bedId, e.bedLabel, e.event, atMs, e.actor, stamp()],
   );
   await insertAudit(tx, workstationId, {
     atMs,
@@ -183,12 +188,13 @@ async function insertVersion(
   workstationId: string,
   row: { id: string; supersedes: string | null; patient: Omit<StoredPatient, 'id'> },
   admission: AdmissionToStore,
+  stamp: Stamp,
 ): Promise<void> {
   const { patient } = row;
   await tx.query(
     `INSERT INTO patients (id, workstation_id, supersedes, mrn, family_name, given_name,
-       birth_date, category, actor, at_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+       birth_date, category, actor, at_ms, hlc)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
       row.id,
       workstationId,
@@ -200,6 +206,7 @@ async function insertVersion(
       patient.category,
       admission.actor,
       Math.round(admission.atMs),
+      stamp(),
     ],
   );
 }
@@ -234,6 +241,7 @@ export async function admitPatient(
   db: PGlite,
   workstationId: string,
   admission: AdmissionToStore,
+  stamp: Stamp,
 ): Promise<StoredPatient> {
   return db.transaction(async (tx) => {
     const entered = admission.patient;
@@ -254,7 +262,13 @@ export async function admitPatient(
     let patient: StoredPatient;
     if (record === null) {
       const id = uuidv7();
-      await insertVersion(tx, workstationId, { id, supersedes: null, patient: entered }, admission);
+      await insertVersion(
+        tx,
+        workstationId,
+        { id, supersedes: null, patient: entered },
+        admission,
+        stamp,
+      );
       patient = { id, ...entered };
     } else {
       // The MRN keeps the spelling it was first recorded with.
@@ -266,6 +280,7 @@ export async function admitPatient(
           workstationId,
           { id: versionId, supersedes: record.current.versionId, patient },
           admission,
+          stamp,
         );
         await insertAudit(tx, workstationId, {
           atMs: admission.atMs,
@@ -278,11 +293,12 @@ export async function admitPatient(
         patient = record.patient;
       }
     }
-    await insertEvent(tx, workstationId, {
-      ...admission,
-      patientId: patient.id,
-      event: 'admitted',
-    });
+    await insertEvent(
+      tx,
+      workstationId,
+      { ...admission, patientId: patient.id, event: 'admitted' },
+      stamp,
+    );
     return patient;
   });
 }
@@ -291,8 +307,9 @@ export async function recordAdmissionEvent(
   db: PGlite,
   workstationId: string,
   event: AdmissionEventToStore,
+  stamp: Stamp,
 ): Promise<void> {
-  await db.transaction((tx) => insertEvent(tx, workstationId, event));
+  await db.transaction((tx) => insertEvent(tx, workstationId, event, stamp));
 }
 
 /** Every patient in a bed now, with the bed. */

@@ -143,8 +143,35 @@ describe('pruneStep', () => {
       );
     await strip(old - 1);
     await strip(old + 1);
+    // Queued for the central server (migration 015): kept until sent, like the events.
+    expect((await pruneStep(db, DEFAULT_RETENTION, NOW)).deleted.strips).toBe(0);
+    await db.exec(`DELETE FROM sync_outbox WHERE table_name = 'strips'`);
     expect((await pruneStep(db, DEFAULT_RETENTION, NOW)).deleted.strips).toBe(1);
     expect(await count('strips')).toBe(1);
+  });
+
+  it('keeps unsent waveforms and numerics while they wait for sync (an enrolled workstation)', async () => {
+    const policy = { ...DEFAULT_RETENTION, signalsWaitForSync: true };
+    const old = NOW - DEFAULT_RETENTION.waveformsMs;
+    await addChunk('bed-1', old - 2000);
+    await addChunk('bed-1', old - 1000);
+    await addNumeric('bed-1', 'HR', NOW - DEFAULT_RETENTION.trendsMs - 60_000);
+    expect((await pruneStep(db, policy, NOW)).deleted).toMatchObject({
+      waveform_chunks: 0,
+      numerics: 0,
+    });
+    // Once the server has the older chunk, it goes; the one still queued stays.
+    const { rows } = await db.query<{ row_id: string }>(
+      `SELECT row_id FROM sync_outbox WHERE table_name = 'waveform_chunks' ORDER BY seq LIMIT 1`,
+    );
+    await synced([rows[0]!.row_id]);
+    expect((await pruneStep(db, policy, NOW)).deleted.waveform_chunks).toBe(1);
+    expect(await count('waveform_chunks')).toBe(1);
+    // Not enrolled: by age alone, as before.
+    expect((await pruneStep(db, DEFAULT_RETENTION, NOW)).deleted).toMatchObject({
+      waveform_chunks: 1,
+      numerics: 1,
+    });
   });
 
   it('reports every table, with zero on an empty store', async () => {

@@ -11,9 +11,18 @@ export interface RetentionPolicy {
   waveformsMs: number;
   /** numerics and numeric_rollups. */
   trendsMs: number;
-  /** alarm_events, annotations and audit_events; never before they have left sync_outbox. */
+  /** alarm_events, annotations, audit_events and strips; never before they have left sync_outbox. */
   eventsMs: number;
+  /**
+   * Waveforms and numerics too are kept until they have left sync_outbox, however old: set while
+   * the workstation is enrolled with a central server (sync/), so unsent data are never pruned
+   * (a disk that fills with them is a technical alarm instead). Unset, they go by age alone.
+   */
+  signalsWaitForSync?: boolean;
 }
+
+/** The policy's lengths of time. */
+type RetentionSpan = 'waveformsMs' | 'trendsMs' | 'eventsMs';
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
   waveformsMs: 72 * HOUR_MS,
@@ -29,7 +38,7 @@ interface PrunedTable {
   /** Leading columns of an index ending in timeColumn: pruned per group, by index range. */
   groupColumns: readonly string[];
   keyColumns: readonly string[];
-  keepFor: keyof RetentionPolicy;
+  keepFor: RetentionSpan;
   /** Event rows stay until the central server has them; signals are kept only for a while. */
   waitForSync: boolean;
   /** Whether sync_outbox may point at rows of this table. */
@@ -54,16 +63,8 @@ const PRUNED_TABLES: readonly PrunedTable[] = [
   eventTable('alarm_events'),
   eventTable('annotations'),
   eventTable('audit_events'),
-  // Printed strips go with the events they document (they do not sync yet).
-  {
-    table: 'strips',
-    timeColumn: 'to_ms',
-    groupColumns: [],
-    keyColumns: ['id'],
-    keepFor: 'eventsMs',
-    waitForSync: false,
-    synced: false,
-  },
+  // Printed strips go with the events they document.
+  { ...eventTable('strips'), timeColumn: 'to_ms' },
 ];
 
 /**
@@ -83,7 +84,8 @@ export async function pruneStep(
     let beforeMs = Math.floor(nowMs - policy[table.keepFor]);
     // A rollup minute goes only once every numeric in it could have gone.
     if (table.table === 'numeric_rollups') beforeMs = minuteOf(beforeMs);
-    const { rows } = await db.query<{ n: number }>(pruneSql(table), [
+    const waits = table.waitForSync || (table.synced && policy.signalsWaitForSync === true);
+    const { rows } = await db.query<{ n: number }>(pruneSql({ ...table, waitForSync: waits }), [
       beforeMs,
       Math.floor(maxRows),
     ]);
@@ -134,7 +136,7 @@ function signalTable(
   table: string,
   timeColumn: string,
   groupColumns: readonly string[],
-  keepFor: keyof RetentionPolicy,
+  keepFor: RetentionSpan,
 ): PrunedTable {
   return {
     table,

@@ -44,6 +44,17 @@ import {
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 import { insertAuditEvent } from './audit';
 import { packAll, packStep, reclaimStaging, storePackedRun } from './packing';
+import type { HybridClock } from '../../../shared/sync/hlc';
+import { restoreClock } from './sync-clock';
+import {
+  acknowledgeOutbox,
+  readOutboxBacklog,
+  readOutboxBatch,
+  readSyncState,
+  setOutboxRowsAside,
+  writeSyncState,
+} from './sync-outbox';
+import { applyPulledRows } from './sync-pulled';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
@@ -67,6 +78,9 @@ const room = new DiskRoom([dataDir, journalDir, dirname(dataDir)], diskReserveBy
 const announce = phaseAnnouncer(phaseGate, (phase) => post({ type: 'checkpointPhase', phase }));
 /** How often expired rows are pruned: a few thousand rows per step, between other requests. */
 const PRUNE_EVERY_MS = 60_000;
+
+/** While enrolled, waveforms and numerics wait for sync as events do (retention.ts). */
+let signalsWaitForSync = false;
 
 /** The last 24 h of trends of the beds being looked at, kept in step with every commit. */
 const trends = new RecentTrends();
@@ -93,6 +107,8 @@ interface Opened {
   notices: string[];
   /** For the log: rows of the journal the database refused, files made private. */
   problems: string[];
+  /** Stamps every version of a mutable fact written here (sync-clock.ts). */
+  clock: HybridClock;
 }
 
 function isHalfWritten(dir: string): boolean {
@@ -175,7 +191,9 @@ async function open(): Promise<Opened> {
   const journal = new Journal(journalDir, {
     onSyncError: (error) => reportWriteProblem(`the journal could not be synced to disk`, error),
   });
-  return { db, journal, notices, problems };
+  const { clock, problem } = await restoreClock(db, workstationId);
+  if (problem !== null) problems.push(problem);
+  return { db, journal, notices, problems, clock };
 }
 
 /** A write that failed between requests: said, and a full disk is said as such. */
@@ -334,13 +352,18 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'readPatientHistory',
   'readStoredReadings',
   'readLatestAlarmSettings',
+  'readSyncBatch',
+  'readSyncBacklog',
+  'readSyncState',
+  'setSignalsWaitForSync',
 ]);
 
 async function perform(
   opened: Opened,
   request: StoreRequest,
 ): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
-  const { db, journal } = opened;
+  const { db, journal, clock } = opened;
+  const stamp = () => clock.send();
   switch (request.op) {
     case 'append': {
       const { batch, refused } = prepareRows(request.batch);
@@ -402,7 +425,11 @@ async function perform(
     case 'prune': {
       const total: Record<string, number> = {};
       for (;;) {
-        const { deleted, more } = await pruneStep(db, retention, request.nowMs);
+        const { deleted, more } = await pruneStep(
+          db,
+          { ...retention, signalsWaitForSync },
+          request.nowMs,
+        );
         for (const [table, n] of Object.entries(deleted)) total[table] = (total[table] ?? 0) + n;
         if (!more) return { result: total };
       }
@@ -459,12 +486,12 @@ async function perform(
       return { result: strip, transfer: strip ? [strip.pdf.buffer as ArrayBuffer] : [] };
     }
     case 'admitPatient': {
-      const patient = await admitPatient(db, workstationId, request.admission);
+      const patient = await admitPatient(db, workstationId, request.admission, stamp);
       await makeDirectWriteDurable(db, journal);
       return { result: patient };
     }
     case 'recordAdmissionEvent':
-      await recordAdmissionEvent(db, workstationId, request.event);
+      await recordAdmissionEvent(db, workstationId, request.event, stamp);
       await makeDirectWriteDurable(db, journal);
       return { result: undefined };
     case 'readCurrentAdmissions':
@@ -478,11 +505,37 @@ async function perform(
     case 'readStoredReadings':
       return { result: await readStoredReadings(db, request.sourceKeys) };
     case 'recordAlarmSettings':
-      await recordAlarmSettings(db, workstationId, request.settings);
+      await recordAlarmSettings(db, workstationId, request.settings, stamp);
       await makeDirectWriteDurable(db, journal);
       return { result: undefined };
     case 'readLatestAlarmSettings':
       return { result: await readLatestAlarmSettings(db) };
+    case 'readSyncBatch': {
+      const batch = await readOutboxBatch(db, request);
+      const buffers = new Set<ArrayBuffer>();
+      for (const { row } of batch.rows) {
+        for (const value of Object.values(row)) {
+          if (value instanceof Uint8Array) buffers.add(value.buffer as ArrayBuffer);
+        }
+      }
+      return { result: batch, transfer: [...buffers] };
+    }
+    case 'acknowledgeSync':
+      return { result: await acknowledgeOutbox(db, request.seqs) };
+    case 'setSyncAside':
+      return { result: await setOutboxRowsAside(db, request.refused, Date.now()) };
+    case 'readSyncBacklog':
+      return { result: await readOutboxBacklog(db) };
+    case 'readSyncState':
+      return { result: await readSyncState(db, request.key) };
+    case 'writeSyncState':
+      await writeSyncState(db, request.key, request.value);
+      return { result: undefined };
+    case 'applyPulledRows':
+      return { result: await applyPulledRows(db, clock, request.rows) };
+    case 'setSignalsWaitForSync':
+      signalsWaitForSync = request.wait;
+      return { result: undefined };
     case 'recordAuditEvent':
       await insertAuditEvent(db, workstationId, request.event);
       await makeDirectWriteDurable(db, journal);
@@ -583,7 +636,11 @@ async function main(): Promise<void> {
     enqueue(async () => {
       if (opened.db.closed || wedged !== null || room.shortage() !== null) return; // deleting writes too
       try {
-        const { more } = await pruneStep(opened.db, retention, Date.now());
+        const { more } = await pruneStep(
+          opened.db,
+          { ...retention, signalsWaitForSync },
+          Date.now(),
+        );
         if (more) setTimeout(prune, 1_000).unref();
       } catch (error) {
         post({ type: 'problem', error: `pruning expired data failed: ${reasonOf(error)}` });

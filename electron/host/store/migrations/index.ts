@@ -14,6 +14,7 @@ import alarmSettings from './011_alarm_settings.sql?raw';
 import stayAlarmSettings from './012_stay_alarm_settings.sql?raw';
 import patientIdentity from './013_patient_identity.sql?raw';
 import waveformPacking from './014_waveform_packing.sql?raw';
+import sync from './015_sync.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'stay_alarm_settings', sql: stayAlarmSettings },
   { version: 13, name: 'patient_identity', sql: patientIdentity },
   { version: 14, name: 'waveform_packing', sql: waveformPacking },
+  { version: 15, name: 'sync', sql: sync },
 ];

@@ -1,0 +1,293 @@
+// The sync outbox as the uploader sees it (store worker side): the next batch of one lane, newest
+// first, bounded in bytes and rows, as wire rows (shared/sync/tables.ts); acknowledging what the
+// server committed; setting aside what it refused; and what waits, from totals kept by triggers
+// (migration 015), so a status poll never counts a large outbox. Only reads and short writes:
+// the network is the host's business, never a transaction's.
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import {
+  BLOB_COLUMNS,
+  SYNC_LANE,
+  SYNC_LANES,
+  SYNCED_TABLES,
+  syncedColumns,
+  type SyncedTable,
+} from '../../../shared/sync/tables';
+import { CHUNK_BYTES } from './queries';
+
+export type SyncLane = (typeof SYNC_LANES)[number];
+
+/** One queued row, as it travels: columns as syncedColumns names them, bytes as bytes. */
+export interface OutboxRow {
+  seq: number;
+  table: SyncedTable;
+  row: Record<string, unknown>;
+}
+
+export interface OutboxBatch {
+  lane: SyncLane;
+  rows: OutboxRow[];
+  /** Queued rows whose row is gone (pruned before it was sent): nothing to send, acknowledge. */
+  orphanSeqs: number[];
+  /** Bytes of the batch's binary columns, plus an estimate for the rest. */
+  bytes: number;
+}
+
+export interface LaneBacklog {
+  lane: SyncLane;
+  rows: number;
+  /** Stored bytes waiting: binary columns exactly, other rows estimated (ROW_BYTES). */
+  bytes: number;
+  /** When the oldest row of the lane was queued (UTC ms), null when none waits. */
+  oldestAtMs: number | null;
+}
+
+export interface OutboxBacklog {
+  rows: number;
+  bytes: number;
+  oldestAtMs: number | null;
+  byLane: LaneBacklog[];
+  setAside: { count: number; lastReason: string | null; lastAtMs: number | null };
+}
+
+/** A row without stored bytes, as the store keeps it (about pg_column_size of a typical row). */
+export const ROW_BYTES: Record<SyncedTable, number> = {
+  alarm_events: 220,
+  audit_events: 200,
+  admissions: 180,
+  patients: 200,
+  alarm_settings: 600,
+  annotations: 160,
+  device_sessions: 200,
+  channels: 180,
+  numerics: 130,
+  waveform_chunks: 160,
+  strips: 200,
+  sound_recordings: 200,
+};
+
+const TIME_COLUMNS = new Set([
+  'at_ms',
+  't0_ms',
+  'from_ms',
+  'to_ms',
+  'created_at_ms',
+  'started_at_ms',
+]);
+const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/** The SELECT list of a table's wire row: times as numbers, dates and instants as text. */
+function wireColumns(table: SyncedTable): string {
+  return syncedColumns(table)
+    .map((column) => {
+      if (column === 'created_at') {
+        // A strip keeps only created_at_ms: its instant is that.
+        const at = table === 'strips' ? 'to_timestamp(created_at_ms / 1000.0)' : 'created_at';
+        return `to_char(${at} AT TIME ZONE 'UTC', ${ISO_MS}) AS created_at`;
+      }
+      if (column === 'birth_date') return `to_char(birth_date, 'YYYY-MM-DD') AS birth_date`;
+      if (TIME_COLUMNS.has(column)) return `${column}::float8 AS ${column}`;
+      if (column === 'heart_rate_bpm') return `heart_rate_bpm::float8 AS heart_rate_bpm`;
+      return column;
+    })
+    .join(', ');
+}
+
+const lanesTables = (lane: SyncLane) => SYNCED_TABLES.filter((t) => SYNC_LANE[t] === lane);
+
+/**
+ * Runs `work` with the planner held to index scans. PGlite runs no autovacuum, so the outbox has
+ * no statistics: on a 300,000-row outbox the planner took a bitmap scan and a sort of every row
+ * of the table (255 ms) over the (table_name, seq) index read backwards (4 ms).
+ */
+async function byIndex<T>(db: PGlite, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.exec('SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off');
+    return work(tx);
+  });
+}
+
+/**
+ * The lane's newest queued rows (ORDER BY seq DESC), at most `maxRows` and, past the first row,
+ * at most `maxBytes` (binary columns exactly, others by ROW_BYTES). Binary columns come back as
+ * Uint8Arrays that own their buffers, ready to be transferred.
+ */
+export async function readOutboxBatch(
+  db: PGlite,
+  { lane, maxBytes, maxRows }: { lane: SyncLane; maxBytes: number; maxRows: number },
+): Promise<OutboxBatch> {
+  return byIndex(db, (tx) => readBatch(tx, lane, maxBytes, Math.max(1, Math.floor(maxRows))));
+}
+
+async function readBatch(
+  db: Transaction,
+  lane: SyncLane,
+  maxBytes: number,
+  limit: number,
+): Promise<OutboxBatch> {
+  const tables = lanesTables(lane);
+  // One index range per table (table_name, seq), merged: the lane's newest rows.
+  const { rows: queued } = await db.query<{
+    seq: number;
+    table_name: SyncedTable;
+    row_id: string;
+    bytes: number | null;
+  }>(
+    `SELECT seq::float8 AS seq, table_name, row_id, bytes FROM (
+       ${tables
+         .map(
+           (t) =>
+             `(SELECT seq, table_name, row_id, bytes FROM sync_outbox WHERE table_name = '${t}'
+               ORDER BY seq DESC LIMIT $1)`,
+         )
+         .join(' UNION ALL ')}
+     ) q ORDER BY seq DESC LIMIT $1`,
+    [limit],
+  );
+  const chosen: typeof queued = [];
+  let bytes = 0;
+  for (const entry of queued) {
+    const size = (entry.bytes ?? 0) + ROW_BYTES[entry.table_name];
+    if (chosen.length > 0 && bytes + size > maxBytes) break;
+    chosen.push(entry);
+    bytes += size;
+  }
+  const byTable = new Map<SyncedTable, string[]>();
+  for (const entry of chosen) {
+    const ids = byTable.get(entry.table_name) ?? [];
+    ids.push(entry.row_id);
+    byTable.set(entry.table_name, ids);
+  }
+  const found = new Map<string, Record<string, unknown>>();
+  for (const [table, ids] of byTable) {
+    const { rows } = await db.query<Record<string, unknown>>(
+      `SELECT ${wireColumns(table)} FROM ${table} WHERE id = ANY($1::uuid[])`,
+      [ids],
+      CHUNK_BYTES,
+    );
+    const blobColumn = BLOB_COLUMNS[table];
+    for (const row of rows) {
+      if (blobColumn) row[blobColumn] = ownBytes(row[blobColumn] as Uint8Array);
+      found.set(`${table}/${String(row.id)}`, row);
+    }
+  }
+  const out: OutboxRow[] = [];
+  const orphanSeqs: number[] = [];
+  for (const entry of chosen) {
+    const row = found.get(`${entry.table_name}/${entry.row_id}`);
+    if (row) out.push({ seq: entry.seq, table: entry.table_name, row });
+    else orphanSeqs.push(entry.seq);
+  }
+  return { lane, rows: out, orphanSeqs, bytes };
+}
+
+/** Bytes in a buffer of their own (Node's hex parser may hand out a slice of a shared pool). */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
+    return new Uint8Array(bytes.buffer, 0, bytes.byteLength);
+  }
+  return new Uint8Array(bytes);
+}
+
+/** Removes rows the server has committed (or that had nothing to send); how many went. */
+export async function acknowledgeOutbox(db: PGlite, seqs: readonly number[]): Promise<number> {
+  if (seqs.length === 0) return 0;
+  const { rows } = await byIndex(db, (tx) =>
+    tx.query<{ n: number }>(
+      `WITH gone AS (DELETE FROM sync_outbox WHERE seq = ANY($1::bigint[]) RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [seqs],
+    ),
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Moves refused rows out of the outbox, with the server's reason; how many were moved. */
+export async function setOutboxRowsAside(
+  db: PGlite,
+  refused: readonly { seq: number; reason: string }[],
+  atMs: number,
+): Promise<number> {
+  if (refused.length === 0) return 0;
+  const { rows } = await byIndex(db, (tx) =>
+    tx.query<{ n: number }>(
+      `WITH r AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS r(seq, reason)),
+       moved AS (DELETE FROM sync_outbox o USING r WHERE o.seq = r.seq
+                 RETURNING o.seq, o.table_name, o.row_id, r.reason),
+       kept AS (INSERT INTO sync_set_aside (seq, table_name, row_id, reason, at_ms)
+                SELECT seq, table_name, row_id, left(reason, 2000), $3 FROM moved
+                ON CONFLICT (seq) DO NOTHING RETURNING 1)
+     SELECT count(*)::int AS n FROM kept`,
+      [refused.map((r) => r.seq), refused.map((r) => r.reason), Math.round(atMs)],
+    ),
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** What waits, per lane, from the totals and one index probe per table. */
+export async function readOutboxBacklog(db: PGlite): Promise<OutboxBacklog> {
+  const { rows: totals } = await db.query<{
+    table_name: string;
+    rows: number;
+    bytes: number;
+    oldest_ms: number | null;
+  }>(
+    `SELECT t.table_name, t.rows::float8 AS rows, t.bytes::float8 AS bytes,
+       (SELECT extract(epoch FROM o.created_at) * 1000 FROM sync_outbox o
+         WHERE o.table_name = t.table_name ORDER BY o.seq LIMIT 1)::float8 AS oldest_ms
+     FROM sync_outbox_totals t WHERE t.rows > 0`,
+  );
+  const byLane: LaneBacklog[] = SYNC_LANES.map((lane) => ({
+    lane,
+    rows: 0,
+    bytes: 0,
+    oldestAtMs: null,
+  }));
+  for (const total of totals) {
+    const table = total.table_name as SyncedTable;
+    const lane = byLane[SYNC_LANE[table] ?? 2]!;
+    lane.rows += total.rows;
+    lane.bytes += total.bytes + total.rows * (ROW_BYTES[table] ?? 200);
+    if (total.oldest_ms !== null) {
+      const at = Math.round(total.oldest_ms);
+      lane.oldestAtMs = lane.oldestAtMs === null ? at : Math.min(lane.oldestAtMs, at);
+    }
+  }
+  const { rows: aside } = await db.query<{
+    n: number;
+    reason: string | null;
+    at_ms: number | null;
+  }>(
+    `SELECT (SELECT count(*)::int FROM sync_set_aside) AS n, s.reason, s.at_ms::float8 AS at_ms
+     FROM (SELECT 1) one LEFT JOIN LATERAL (
+       SELECT reason, at_ms FROM sync_set_aside ORDER BY at_ms DESC, seq DESC LIMIT 1) s ON true`,
+  );
+  const oldest = byLane.flatMap((l) => (l.oldestAtMs === null ? [] : [l.oldestAtMs]));
+  return {
+    rows: byLane.reduce((n, l) => n + l.rows, 0),
+    bytes: byLane.reduce((n, l) => n + l.bytes, 0),
+    oldestAtMs: oldest.length > 0 ? Math.min(...oldest) : null,
+    byLane,
+    setAside: {
+      count: aside[0]?.n ?? 0,
+      lastReason: aside[0]?.reason ?? null,
+      lastAtMs: aside[0]?.at_ms ?? null,
+    },
+  };
+}
+
+/** A small value the sync client keeps (pull cursor, the name IT gave), or null. */
+export async function readSyncState(db: PGlite, key: string): Promise<unknown> {
+  const { rows } = await db.query<{ value: unknown }>(
+    'SELECT value FROM sync_state WHERE key = $1',
+    [key],
+  );
+  return rows[0]?.value ?? null;
+}
+
+export async function writeSyncState(db: PGlite, key: string, value: unknown): Promise<void> {
+  await db.query(
+    `INSERT INTO sync_state (key, value) VALUES ($1, $2)
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [key, JSON.stringify(value)],
+  );
+}
