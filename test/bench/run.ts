@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { ingestWithQueries, storeIngest, storeOpen, storeOpenFull } from './store-ingest';
 import { liveRun } from './live';
+import { liveRelayRun } from './live-relay';
 import { centralBenches } from './central-rows';
 import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
@@ -145,6 +146,19 @@ report({
   drawnSamples: liveCentral.map((r) => r.drawnSamples),
   draws: liveCentral.map((r) => r.draws),
   newestSampleP95Median: round(median(liveCentral.map((r) => r.newestSampleP95Ms))),
+  machine,
+});
+
+const relay = await repeat(RUNS, () => liveRelayRun(15));
+report({
+  bench: 'live.byte-to-relay-viewer',
+  what: 'HealthyPi 5 simulator → pty → workstation → live publisher → central server relay (PostgreSQL, loopback) → a hospital central station viewer socket, ECG 128 Hz, every sample',
+  unit: 'ms',
+  p95Median: round(median(relay.map((r) => r.latencyP95Ms))),
+  p50Median: round(median(relay.map((r) => r.latencyP50Ms))),
+  runsP95: relay.map((r) => round(r.latencyP95Ms)),
+  samples: relay.map((r) => r.samples),
+  droppedSampleEvents: relay.map((r) => r.droppedSampleEvents),
   machine,
 });
 
