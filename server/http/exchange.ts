@@ -86,15 +86,25 @@ export function sendJson(ex: Exchange, status: number, body: unknown): void {
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
   };
-  // An answer sent before the body was read (too large, unauthenticated): the rest of the body
-  // is not read into memory; the connection closes after the answer.
-  if (!req.complete) headers.connection = 'close';
+  // Answered before the body was read (too large, unauthenticated): the rest is read and dropped
+  // for a moment, never kept, so that the client reads this answer instead of a reset while it is
+  // still sending (Node would close at once for a client that asked for close); a body still
+  // coming after that is cut off.
+  const bodyPending =
+    !req.complete &&
+    (req.headers['transfer-encoding'] !== undefined ||
+      Number(req.headers['content-length'] ?? 0) > 0);
+  if (bodyPending) {
+    res.shouldKeepAlive = true;
+    res.removeHeader('connection');
+  }
   res.writeHead(status, headers);
   res.end(text);
-  if (!req.complete) {
+  if (bodyPending) {
     req.resume();
-    // A client that keeps sending after the answer is cut off.
-    const timer = setTimeout(() => req.socket.destroy(), 2_000);
+    const timer = setTimeout(() => {
+      if (!req.complete) req.socket.destroy();
+    }, 2_000);
     timer.unref();
     req.socket.once('close', () => clearTimeout(timer));
   }
