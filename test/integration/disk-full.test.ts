@@ -3,8 +3,7 @@
 // within 2 s, keep what it is given in memory, write it all when space returns, end the alarm by
 // itself, and never leave PGlite spinning or shutdown hanging. Real PGlite on disk, a real
 // HealthyPi 5 simulator over a real pseudo-terminal.
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { startWorkstation, type Workstation } from '../../electron/host/workstat
 import { openStore, type CheckpointPhase, type Store } from '../../electron/host/store/client';
 import type { Alarm, Status } from '../../shared/model/schemas';
 import { sleep, waitFor } from '../support/wait-for';
+import { canMountTmpfs, fillDisk, mountTmpfs, unmountTmpfs } from '../support/small-disk';
 
 /** As waitFor, for a check that must ask the workstation (a promise). */
 async function waitUntil<T>(
@@ -37,32 +37,9 @@ async function waitUntil<T>(
   }
 }
 
-const isRoot = process.getuid?.() === 0;
+/** Only root may mount the tmpfs. */
+const isRoot = canMountTmpfs;
 const T0 = 1_700_000_000_000;
-
-function mountTmpfs(dir: string, sizeMb: number): void {
-  mkdirSync(dir, { recursive: true });
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0700`, 'tmpfs', dir]);
-}
-
-/** Writes a file until the disk refuses another byte; returns its path, to free the space. */
-function fillDisk(dir: string): string {
-  const filler = join(dir, 'filler');
-  const fd = openSync(filler, 'w');
-  try {
-    for (const size of [1 << 20, 4096, 1]) {
-      const bytes = Buffer.alloc(size, 0x55);
-      try {
-        for (;;) writeSync(fd, bytes);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return filler;
-}
 
 async function runSimulator(path: string) {
   const sent: Healthypi5Sample[] = [];
@@ -140,7 +117,7 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
 
   function mounted(sizeMb: number): string {
     mountTmpfs(mount, sizeMb);
-    cleanups.push(() => execFileSync('umount', ['-l', mount]));
+    cleanups.push(() => unmountTmpfs(mount));
     return mount;
   }
 
@@ -327,7 +304,10 @@ describe.skipIf(!isRoot)('a full disk (skipped unless root: the test mounts a tm
     ingest.stop();
     await store.flush();
     const counts = await store.counts();
-    expect(counts).toMatchObject({ numerics: ingest.appended(), samples: ingest.appended() * 50 });
+    expect(counts).toMatchObject({
+      numerics: ingest.appended(),
+      samples: ingest.appended() * 50,
+    });
     expect(errors.filter((e) => /was not stored|could not be stored|lost/.test(e))).toEqual([]);
     await store.close();
     // Opened again: the journal, written across the full disk, reads whole; nothing is twice.
