@@ -11,6 +11,9 @@ import { Devices } from './views/Devices';
 import { Patients } from './views/Patients';
 import { Review } from './views/Review';
 import { Trends } from './views/Trends';
+import { Settings } from './views/Settings';
+import { SyncStatusLine } from './components/sync/SyncStatusLine';
+import { useSyncStatus } from './components/sync/use-sync-status';
 import { BedViews, NavBar } from './components/NavBar';
 import { navigate, routeHref, useRoute, type Route } from './navigation';
 import { useScreenReport } from './api/use-screen-report';
@@ -35,6 +38,9 @@ export function App({ client }: { client: WorkstationClient }) {
   // Every screen tells the host, while it is open, whether it can sound an alarm now.
   const sound = useSoundAvailability();
   useScreenReport(client, sound === 'running');
+  // A workstation's screens say on one line whether its data reach the central server.
+  const origin = phase.kind === 'ready' ? (phase.status.origin ?? 'workstation') : null;
+  const syncStatus = useSyncStatus(client, origin === 'workstation');
 
   useEffect(() => {
     let cancelled = false;
@@ -79,7 +85,6 @@ export function App({ client }: { client: WorkstationClient }) {
   }
 
   const { beds } = phase.status;
-  const origin = phase.status.origin ?? 'workstation';
   if (beds.length === 0 && origin === 'central') {
     return (
       <FullScreenMessage title={strings.central.noBedsTitle}>
@@ -87,7 +92,12 @@ export function App({ client }: { client: WorkstationClient }) {
       </FullScreenMessage>
     );
   }
-  if (beds.length === 0 && route.view !== 'patients' && route.view !== 'devices') {
+  if (
+    beds.length === 0 &&
+    route.view !== 'patients' &&
+    route.view !== 'devices' &&
+    route.view !== 'settings'
+  ) {
     return (
       <FullScreenMessage title={strings.noBedsTitle}>
         <p>{strings.noBedsHint}</p>
@@ -105,7 +115,7 @@ export function App({ client }: { client: WorkstationClient }) {
   }
 
   return (
-    <HostOriginContext.Provider value={origin}>
+    <HostOriginContext.Provider value={origin ?? 'workstation'}>
       <div className="app">
         <SoundBanner availability={sound} />
         <NavBar route={route} />
@@ -117,6 +127,7 @@ export function App({ client }: { client: WorkstationClient }) {
             onStatusChanged={() => setAttempt((n) => n + 1)}
           />
         </div>
+        {origin === 'workstation' && <SyncStatusLine status={syncStatus} />}
       </div>
     </HostOriginContext.Provider>
   );
@@ -133,7 +144,10 @@ interface RoutedViewProps {
 function RoutedView({ route, client, status, onStatusChanged }: RoutedViewProps) {
   const actsOnBeds = useActsOnBeds();
   // The hospital central station has no patients or devices views: they act at the workstation.
-  if (!actsOnBeds && (route.view === 'patients' || route.view === 'devices')) {
+  if (
+    !actsOnBeds &&
+    (route.view === 'patients' || route.view === 'devices' || route.view === 'settings')
+  ) {
     return <CentralStation client={client} beds={status.beds} />;
   }
   switch (route.view) {
@@ -143,6 +157,8 @@ function RoutedView({ route, client, status, onStatusChanged }: RoutedViewProps)
       return <Patients client={client} status={status} onChanged={onStatusChanged} />;
     case 'devices':
       return <Devices client={client} status={status} onChanged={onStatusChanged} />;
+    case 'settings':
+      return <Settings client={client} />;
     case 'bed':
     case 'trends':
     case 'review': {

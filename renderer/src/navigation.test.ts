@@ -6,6 +6,7 @@ describe('routes', () => {
     { view: 'central' },
     { view: 'patients' },
     { view: 'devices' },
+    { view: 'settings' },
     { view: 'bed', bedId: 'bed-1' },
     { view: 'bed', bedId: 'Bed 3 / ICU' },
     { view: 'trends', bedId: 'bed-2' },

@@ -9,7 +9,9 @@ export type Route =
   /** atMs: the moment to open the review at (an alarm, an event); the newest data without it. */
   | { view: 'review'; bedId: string; atMs?: number }
   | { view: 'patients' }
-  | { view: 'devices' };
+  | { view: 'devices' }
+  /** The workstation's settings: its central server. */
+  | { view: 'settings' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -27,6 +29,7 @@ export function parseRoute(hash: string): Route {
   const [first, bedId, sub] = parts;
   if (first === 'patients') return { view: 'patients' };
   if (first === 'devices') return { view: 'devices' };
+  if (first === 'settings') return { view: 'settings' };
   if (first === 'bed' && bedId) {
     if (sub === 'trends') return { view: 'trends', bedId };
     if (sub === 'review') {
@@ -48,6 +51,8 @@ export function routeHref(route: Route): string {
       return '#/patients';
     case 'devices':
       return '#/devices';
+    case 'settings':
+      return '#/settings';
     case 'bed':
       return `#/bed/${encodeURIComponent(route.bedId)}`;
     case 'trends':

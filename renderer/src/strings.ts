@@ -9,6 +9,7 @@ import { exportsStrings } from './strings/exports';
 import { patientsStrings } from './strings/patients';
 import { reviewStrings } from './strings/review';
 import { stripsStrings } from './strings/strips';
+import { syncStrings } from './strings/sync';
 import { trendsStrings } from './strings/trends';
 
 export const strings = {
@@ -31,6 +32,7 @@ export const strings = {
     central: 'Central station',
     patients: 'Patients',
     devices: 'Devices',
+    settings: 'Settings',
     day: 'Day',
     night: 'Night',
     toDay: 'Switch to the day theme',
@@ -46,6 +48,7 @@ export const strings = {
   exports: exportsStrings,
   patients: patientsStrings,
   strips: stripsStrings,
+  sync: syncStrings,
   devices: devicesStrings,
   bloodPressure: bloodPressureStrings,
   waitingForBed: 'Waiting for the bed’s data…',

@@ -35,12 +35,13 @@ export function NavBar({ route }: { route: Route }) {
   const [theme, setTheme] = useTheme();
   // Patients and devices are managed at the workstation, not on the hospital central station.
   const actsOnBeds = useActsOnBeds();
-  const links: Array<{ view: 'central' | 'patients' | 'devices'; label: string }> = [
+  const links: Array<{ view: 'central' | 'patients' | 'devices' | 'settings'; label: string }> = [
     { view: 'central', label: strings.nav.central },
     ...(actsOnBeds
       ? ([
           { view: 'patients', label: strings.nav.patients },
           { view: 'devices', label: strings.nav.devices },
+          { view: 'settings', label: strings.nav.settings },
         ] as const)
       : []),
   ];
