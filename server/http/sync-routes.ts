@@ -108,7 +108,7 @@ async function push(ctx: ServerContext, ex: Exchange): Promise<void> {
     storable.length > 0
       ? await storeRows(ctx.db, ctx.catalog, ctx.partitions, workstation.id, storable)
       : { accepted: 0, duplicates: 0 };
-  await noteSeen(ctx.db, workstation.id);
+  await seen(ctx, workstation.id);
   const body: PushResponse = {
     batchId: decoded.batchId,
     ...counts,
@@ -120,6 +120,13 @@ async function push(ctx: ServerContext, ex: Exchange): Promise<void> {
   sendJson(ex, 200, body);
 }
 
+/** Best effort: a push already committed is answered even if this small update fails. */
+async function seen(ctx: ServerContext, workstationId: string): Promise<void> {
+  await noteSeen(ctx.db, workstationId).catch((error: unknown) =>
+    ctx.log(`Could not note that ${workstationId} was seen: ${String(error)}`),
+  );
+}
+
 async function pull(ctx: ServerContext, ex: Exchange): Promise<void> {
   const workstation = await authenticate(ctx, ex);
   const raw = ex.url.searchParams.get('cursor') ?? '0';
@@ -127,7 +134,7 @@ async function pull(ctx: ServerContext, ex: Exchange): Promise<void> {
     throw new SyncRefusal('bad-request', 'cursor must be a whole number (0 to start).');
   }
   const page = await readPullFeed(ctx.db, workstation.id, Number(raw));
-  await noteSeen(ctx.db, workstation.id);
+  await seen(ctx, workstation.id);
   sendJson(ex, 200, page);
 }
 

@@ -117,6 +117,11 @@ describe('patient versions', () => {
       family_name: 'Smyth',
       workstation_id: 'ws-right',
     });
+    // The server's view of current versions agrees.
+    const { rows: current } = await central.server.db.query(
+      `SELECT id, stamp FROM person_current_patients WHERE person_key = mrn_key('MRN-77')`,
+    );
+    expect(current).toEqual([{ id: corrected.row.id, stamp: corrected.row.hlc }]);
     // Wall-clock times stay as each workstation recorded them: the fast one's is the latest.
     const atMs = patient.versions.map((v) => v.at_ms!);
     expect(Math.max(...atMs)).toBe(fast.row.at_ms);
