@@ -74,6 +74,12 @@ describe('the times a request may name', () => {
       ['fromMs', 'toMs'],
     ],
     [
+      'startExport',
+      requests.startExport.input,
+      { bedId: 'b', format: 'csv', fromMs: NOW - 1000, toMs: NOW },
+      ['fromMs', 'toMs'],
+    ],
+    [
       'saveSoundRecording',
       requests.saveSoundRecording.input,
       { bedId: 'b', rateHz: 8000, wavBase64: 'AA==', startedAt: NOW },
