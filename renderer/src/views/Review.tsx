@@ -31,6 +31,7 @@ import '../components/review/review.css';
 import { strings } from '../strings';
 import { useThemeName } from '../theme';
 import { reasonOf } from '../api/reason';
+import { useActsOnBeds } from '../api/host-origin';
 
 const t = strings.review;
 const te = strings.exports;
@@ -91,6 +92,8 @@ export function Review({
   const [timeCaliper, setTimeCaliper] = useState<TimeCaliper | null>(null);
   const [amplitudeCaliper, setAmplitudeCaliper] = useState<AmplitudeCaliper | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
+  // Exports are written by the workstation at the bed, never by the hospital central station.
+  const canExport = useActsOnBeds();
   const [paperRef, widthPx, paperHeightPx] = usePaperSize();
   const theme = useThemeName();
   const extentState = useStoredExtent(client, bed.id, attempt);
@@ -186,17 +189,19 @@ export function Review({
       <header className="view__header">
         <h1 className="view__title">{bed.label}</h1>
         <BedViews bedId={bed.id} current="review" />
-        <button
-          type="button"
-          className="button review__export"
-          aria-expanded={exportOpen}
-          aria-controls="review-exports"
-          title={te.openLabel}
-          onClick={() => setExportOpen((open) => !open)}
-          data-testid="export-open"
-        >
-          {te.open}
-        </button>
+        {canExport && (
+          <button
+            type="button"
+            className="button review__export"
+            aria-expanded={exportOpen}
+            aria-controls="review-exports"
+            title={te.openLabel}
+            onClick={() => setExportOpen((open) => !open)}
+            data-testid="export-open"
+          >
+            {te.open}
+          </button>
+        )}
       </header>
       {window && (
         <ReviewNavigator
@@ -241,15 +246,17 @@ export function Review({
           )}
         </div>
         <aside className="review__side">
-          <ReviewExports
-            client={client}
-            bedId={bed.id}
-            shown={window}
-            extent={extent}
-            hasPatient={bed.patient !== null}
-            open={exportOpen}
-            onClose={() => setExportOpen(false)}
-          />
+          {canExport && (
+            <ReviewExports
+              client={client}
+              bedId={bed.id}
+              shown={window}
+              extent={extent}
+              hasPatient={bed.patient !== null}
+              open={exportOpen}
+              onClose={() => setExportOpen(false)}
+            />
+          )}
           <CaliperPanel
             mode={mode}
             onMode={setMode}
