@@ -25,6 +25,8 @@ export const centralStrings = {
     `Workstation offline since ${clockTime(sinceMs)} — ` +
     (lastDataMs === null ? 'no data received' : `last data ${clockTime(lastDataMs)}`),
   offlineTrace: 'Not live',
+  bedsOffline: (n: number) =>
+    `No bed is alarming — ${n === 1 ? '1 bed is' : `${n} beds are`} not live: workstation offline`,
   /** A group of tiles: the unit and the workstation its beds belong to. */
   group: (unit: string | null, workstation: string) => `${unit ?? 'No unit'} · ${workstation}`,
   atTheBed: 'Alarms, limits, devices and patients are handled at the workstation at the bed.',

@@ -21,6 +21,8 @@ import '../components/central/central.css';
 interface BedAlarms {
   alarms: readonly Alarm[];
   audio: AlarmAudio;
+  /** The bed's workstation is offline (a hospital central station's bed). */
+  offline: boolean;
 }
 
 const soundRank = { high: 3, medium: 2, low: 1 } as const;
@@ -35,13 +37,16 @@ export function CentralStation({
   const [alarmsByBed, setAlarmsByBed] = useState<ReadonlyMap<string, BedAlarms>>(new Map());
   const [reminders, setReminders] = useState(0);
   const remindersByBed = useRef(new Map<string, number>());
-  const onAlarms = useCallback((bedId: string, alarms: readonly Alarm[], audio: AlarmAudio) => {
-    // A reminder is a bed's count going up, not a tile reporting its count for the first time.
-    const before = remindersByBed.current.get(bedId);
-    remindersByBed.current.set(bedId, audio.reminders);
-    if (before !== undefined && audio.reminders > before) setReminders((n) => n + 1);
-    setAlarmsByBed((previous) => new Map(previous).set(bedId, { alarms, audio }));
-  }, []);
+  const onAlarms = useCallback(
+    (bedId: string, alarms: readonly Alarm[], audio: AlarmAudio, offline: boolean) => {
+      // A reminder is a bed's count going up, not a tile reporting its count for the first time.
+      const before = remindersByBed.current.get(bedId);
+      remindersByBed.current.set(bedId, audio.reminders);
+      if (before !== undefined && audio.reminders > before) setReminders((n) => n + 1);
+      setAlarmsByBed((previous) => new Map(previous).set(bedId, { alarms, audio, offline }));
+    },
+    [],
+  );
 
   const summaries: BedAlarmSummary[] = beds.map((bed) => ({
     bedId: bed.id,
@@ -49,6 +54,8 @@ export function CentralStation({
     top: sortByUrgency(alarmsByBed.get(bed.id)?.alarms ?? [])[0] ?? null,
   }));
   const urgent = mostUrgentBed(summaries);
+  // With no alarm to name, beds that are not live are the next thing a nurse must know.
+  const offlineBeds = beds.filter((bed) => alarmsByBed.get(bed.id)?.offline ?? bed.offline);
   useAlarmSound(
     useMemo(() => ({ ...loudest([...alarmsByBed.values()]), reminders }), [alarmsByBed, reminders]),
   );
@@ -73,6 +80,8 @@ export function CentralStation({
             <span className="central__urgent-tag">{strings.central.urgent}</span>
             {strings.central.urgentOpen(urgent.label, urgent.top.message)}
           </a>
+        ) : offlineBeds.length > 0 ? (
+          <span data-testid="offline-beds">{strings.central.bedsOffline(offlineBeds.length)}</span>
         ) : (
           strings.central.allQuiet
         )}

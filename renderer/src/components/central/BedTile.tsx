@@ -26,15 +26,17 @@ import { TileStates } from './TileStates';
 export interface BedTileProps {
   client: WorkstationClient;
   bed: Bed;
-  /** The tile's alarms and audio changed: the station ranks beds and sounds the most urgent. */
-  onAlarms: (bedId: string, alarms: readonly Alarm[], audio: AlarmAudio) => void;
+  /**
+   * The tile's alarms and audio changed: the station ranks beds and sounds the most urgent. And
+   * whether the bed's workstation is offline (a hospital central station's bed).
+   */
+  onAlarms: (bedId: string, alarms: readonly Alarm[], audio: AlarmAudio, offline: boolean) => void;
 }
 
 export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: BedTileProps) {
   const bedId = listed.id;
   const { state, feeds, isCurrent } = useBedLive(client, bedId, 'primary');
   const { bed, channels, numerics, alarms, alarmAudio, alarmsOff, streamProblem } = state;
-  useEffect(() => onAlarms(bedId, alarms, alarmAudio), [onAlarms, bedId, alarms, alarmAudio]);
 
   // The trace a tile draws: the first ECG, else whatever comes first in monitor order.
   const channel = primaryWaveform(channels);
@@ -52,6 +54,11 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
   const alarmLine = streamProblem !== null || top !== null;
   // A hospital central station's bed whose workstation is gone: said, and no trace moves.
   const offline = (bed ?? listed).offline ?? null;
+  const isOffline = offline !== null;
+  useEffect(
+    () => onAlarms(bedId, alarms, alarmAudio, isOffline),
+    [onAlarms, bedId, alarms, alarmAudio, isOffline],
+  );
   const href = routeHref({ view: 'bed', bedId });
 
   return (
