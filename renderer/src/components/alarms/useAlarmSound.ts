@@ -28,15 +28,16 @@ export function pageAudioContext(): AudioContext | null {
       void ctx.resume().catch(() => undefined);
       if (ctx.state === 'running') remove();
     };
+    // On a click, not on pointerdown: the sound banner goes once the context runs, and going at
+    // pointerdown moved the view up under the pointer before the button was released, so the
+    // person's first click on the page was lost.
     const remove = () => {
-      window.removeEventListener('pointerdown', unlock, true);
       window.removeEventListener('keydown', unlock, true);
       window.removeEventListener('click', unlock, true);
     };
     ctx.addEventListener?.('statechange', () => {
       if (ctx.state === 'running') remove();
     });
-    window.addEventListener('pointerdown', unlock, true);
     window.addEventListener('keydown', unlock, true);
     window.addEventListener('click', unlock, true);
   }
