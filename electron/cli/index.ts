@@ -8,6 +8,7 @@ import { runPorts } from './commands/ports';
 import { runExport, runImport } from './commands/records';
 import { runBeats } from './commands/beats';
 import { runAlarms } from './commands/alarms';
+import { runEnrol } from './commands/enrol';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -37,6 +38,9 @@ Commands:
              --wfdb RECORD [--lead 0]
   alarms     Replay a WFDB record through the signals and the alarm system (adult defaults):
              one JSON object per alarm state change   --wfdb RECORD [--lead 0]
+  enrol      Join a central server with a one-time code (its credential is kept, sealed, in DIR)
+             --server URL --code CODE [--name NAME] [--ca CA.pem] [--data DIR]
+             --status: show the enrolment (exit 1 when not enrolled); --forget: leave the server
   ports      List serial ports with their USB ids and the drivers that could be behind each
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
@@ -53,6 +57,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   import: runImport,
   beats: runBeats,
   alarms: runAlarms,
+  enrol: runEnrol,
 };
 
 async function main(argv: string[]): Promise<number> {

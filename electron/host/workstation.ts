@@ -30,6 +30,8 @@ import { StripRenderer } from './strips/strip-renderer';
 import { Screens } from './screens';
 import { Admissions, patientName, type BedChoice } from './admissions';
 import { BedExports } from './export/bed-exports';
+import { WorkstationSync, type WorkstationSyncOptions } from './sync/workstation-sync';
+import type { Keystore } from './sync/keystore';
 import { PatientDetails } from '../../shared/api/contract-patients';
 import type { Patient } from '../../shared/model/schemas';
 import type { RequestOutput } from '../../shared/api/contract';
@@ -54,6 +56,10 @@ export interface WorkstationOptions {
    * system lists (`serve --allow-port`); the paths of `devices` are always allowed.
    */
   allowPorts?: readonly string[];
+  /** Seals the sync credential: the desktop shell's OS keystore; default a key file (0600). */
+  keystore?: Keystore;
+  /** Tests: shorter rounds and timeouts for sync to the central server. */
+  sync?: Pick<WorkstationSyncOptions, 'uploader' | 'statusEveryMs' | 'pullEveryMs'>;
 }
 
 export interface Workstation {
@@ -65,6 +71,8 @@ export interface Workstation {
   readonly sessions: ReadonlyMap<string, DeviceSession>;
   /** Exports asked for from the screen, written into `<data>/exports`. */
   readonly exports: BedExports;
+  /** Sync to the central server (sync/): enrolment, uploader, puller, status. */
+  readonly sync: WorkstationSync;
   channelsOfBed(bedId: string): WaveformChannel[];
   /**
    * Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. With
@@ -166,6 +174,15 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     ...(options.retention ? { retention: options.retention } : {}),
   });
   const bus = new Bus((message, error) => log(`${message}: ${String(error)}`));
+  // Everything the store keeps reaches the central server once enrolled, beside ingest.
+  const sync = new WorkstationSync({
+    dataDir: options.dataDir,
+    workstationId: id,
+    store,
+    log,
+    ...(options.keystore ? { keystore: options.keystore } : {}),
+    ...options.sync,
+  });
 
   const beds = new Map<string, BedState>();
   const sessions = new Map<string, DeviceSession>();
@@ -242,12 +259,19 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const publishAlarms = (bed: BedState) => bed.publishAlarms(bus);
 
   // A store that stopped recording (disk full) or lost data is a technical alarm on every bed.
+  // So is a disk filling with data not yet sent to the central server (sync/unsent-data.ts).
   const showStoreHealth = (bed: BedState) => {
-    for (const condition of storeAlarmConditions(store.health)) {
+    const conditions = storeAlarmConditions(store.health).map((c) =>
+      sync.describeStoreCondition(c),
+    );
+    for (const condition of [...conditions, sync.unsentDataCondition()]) {
       bed.alarms.observeWorkstation(condition, condition.present, alarmClock.now());
     }
     publishAlarms(bed);
   };
+  sync.onConditionChange(() => {
+    for (const bed of beds.values()) showStoreHealth(bed);
+  });
   store.onHealth((health) => {
     log(`store: recording ${health.recording}${health.message ? `: ${health.message}` : ''}`);
     for (const bed of beds.values()) showStoreHealth(bed);
@@ -443,6 +467,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       soundRecordings: store,
       renderStrip: stripRenderer.render,
       exports,
+      sync,
       devices: {
         listPorts: async () =>
           (await listSerialPorts()).map((port) => ({
@@ -477,6 +502,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   );
 
+  // Sending starts once everything at the bedside is up (a failure of sync never stops it).
+  await sync.start().catch((error: unknown) => log(`sync: could not start: ${String(error)}`));
   let stopping: Promise<void> | null = null;
   return {
     id,
@@ -486,6 +513,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     beds,
     sessions,
     exports,
+    sync,
     channelsOfBed,
     addDevice,
     removeDevice,
@@ -503,6 +531,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         await Promise.all([...sessions.values()].map((session) => session.stop()));
         await alarmStrips.stop();
         await stripRenderer.stop();
+        await sync.stop();
         await store.close();
       })();
       return stopping;

@@ -8,6 +8,7 @@ import { startWorkstation, type Workstation } from '../host/workstation';
 import { admitDemoPatients, startDemo, type Demo } from '../host/demo';
 import { dataDirFromArgv, devicesFromArgv } from './argv';
 import { bindIpc } from './ipc';
+import { osKeystore } from './keystore';
 import {
   guardNavigation,
   permissionAllowed,
@@ -55,9 +56,12 @@ async function start(): Promise<void> {
     devices.push(...demo.beds.flatMap((bed) => bed.devices));
   }
   const dataDir = dataDirFromArgv(process.argv, join(app.getPath('userData'), 'data'));
+  const keystore = osKeystore();
   workstation = await startWorkstation({
     dataDir,
     devices,
+    // The sync credential is sealed with the OS keystore (else the host's key file, 0600).
+    ...(keystore ? { keystore } : {}),
     // The demo's simulated blood-pressure monitor stands in for a USB one, as with `serve --demo`.
     ...(demo ? { openHid: demo.openHid } : {}),
   });

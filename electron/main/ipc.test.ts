@@ -63,6 +63,7 @@ describe('desktop shell IPC binding', () => {
         },
         screen: () => () => {},
         exportProgress: () => () => {},
+        syncStatus: () => () => {},
       },
     },
     () => {},

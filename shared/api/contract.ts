@@ -35,6 +35,7 @@ import { devicesRequests } from './contract-devices';
 import { exportsRequests, exportsStreams } from './contract-exports';
 import { patientsRequests } from './contract-patients';
 import { stripsRequests } from './contract-strips';
+import { syncRequests, syncStreams } from './contract-sync';
 import { limitProblems } from '../model/limit-rules';
 import { RecordTimeMs, timeRangeRequest } from './time-window';
 
@@ -84,6 +85,7 @@ export const requests = {
   ...devicesRequests,
   ...bloodPressureRequests,
   ...exportsRequests,
+  ...syncRequests,
   /** Devices and beds with their latest numerics and alarms. */
   getStatus: { input: z.object({}).strict(), output: Status },
   /** A person acknowledges an alarm: its sound stops, it stays visible while the condition lasts. */
@@ -341,6 +343,7 @@ export const ScreensEvent = z.object({
 
 export const streams = {
   ...exportsStreams,
+  ...syncStreams,
   /** Everything live about one bed: a snapshot first, then samples, numerics, alarms, devices. */
   bedLive: {
     input: z

@@ -25,6 +25,8 @@ import { LiveSampleBatch, ShownChannels } from './live-samples';
 import type { Screens } from '../screens';
 import type { BedExports } from '../export/bed-exports';
 import { exportHandlers } from './export-handlers';
+import { syncHandlers } from './sync-handlers';
+import type { WorkstationSync } from '../sync/workstation-sync';
 
 export interface HandlerServices {
   bus: Bus;
@@ -50,6 +52,8 @@ export interface HandlerServices {
   renderStrip: RenderStripPdf;
   /** Exports of any length into the workstation's exports folder, followed by id. */
   exports: BedExports;
+  /** Sync to the central server: its status, enrolment. */
+  sync: WorkstationSync;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -83,6 +87,7 @@ export function createHandlers({
   screens,
   renderStrip,
   exports,
+  sync,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -91,10 +96,12 @@ export function createHandlers({
   };
 
   const exporting = exportHandlers(exports);
+  const syncing = syncHandlers(sync, log);
 
   return {
     requests: {
       ...exporting.requests,
+      ...syncing.requests,
       ...soundRecordingHandlers(soundRecordings, bedOrThrow),
       ...alarmHandlers(bus, bedOrThrow, history, alarmClock),
       ...deviceHandlers(sessions, log ? { log } : {}),
@@ -225,6 +232,7 @@ export function createHandlers({
 
     streams: {
       ...exporting.streams,
+      ...syncing.streams,
       screen: ({ canSound }, emit) => screens.connect(canSound, emit),
 
       bedLive: ({ bedId, waveforms = 'all' }, emit) => {

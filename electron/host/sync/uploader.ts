@@ -1,0 +1,487 @@
+// Sends the sync outbox to the central server, beside ingest on the host's main thread, one batch
+// in flight: lane 0 (alarms, admissions, identities, audit) wholly before lane 1 (numerics)
+// before lane 2 (waveforms, strips, sounds), newest first within a lane, each batch bounded in
+// bytes and rows. The store is only read and then told what the server committed: no transaction
+// is ever held across the network. Rows leave the outbox only on a 200 whose PushResponse parses
+// and accounts for every row; rows the server refuses are set aside with its reason and never
+// block the rows behind them. Anything else (5xx, garbage, a timeout, a cut connection) is tried
+// again after a backoff with full jitter; while the link is down the server is probed at least
+// every few seconds, so sending resumes within seconds of its return. 426: the versions do not
+// match (data kept); 401/403: the workstation is revoked (data kept, monitoring unaffected).
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { uuidv7 } from '../../../shared/ids';
+import {
+  encodePush,
+  MAX_PUSH_BYTES,
+  MAX_PUSH_ROWS,
+  TARGET_PUSH_BYTES,
+  type PushRow,
+} from '../../../shared/sync/push-frame';
+import { Hello, PushResponse } from '../../../shared/sync/messages';
+import {
+  protocolMismatchMessage,
+  protocolVerdict,
+  SYNC_PATHS,
+  SYNC_PROTOCOL,
+  SYNC_PROTOCOL_HEADER,
+} from '../../../shared/sync/protocol';
+import { SYNC_LANES } from '../../../shared/sync/tables';
+import type { OutboxBatch, StoreOutbox } from '../store/client';
+import { Backoff } from './backoff';
+import { mismatchWords, refusalOf } from './enrolment';
+import { exchange, SyncLinkError, type SyncAnswer, type SyncEndpoint } from './http';
+import { pushCodec } from './push-codec';
+
+/** Where and as whom to send: the enrolled server, this workstation's credential. */
+export interface SyncLink {
+  endpoint: SyncEndpoint;
+  credential: string;
+  /** The workstation id the server knows (the push frame names it). */
+  workstationId: string;
+  /** Keeps connections open between batches (http.ts agentFor). */
+  agent?: HttpAgent | HttpsAgent;
+}
+
+export type UploaderState =
+  | { kind: 'not-enrolled' }
+  /** Nothing waits, or it is being sent: the last exchange went well. */
+  | { kind: 'connected'; sending: boolean }
+  /** No answer (refused or cut connections, timeouts, TLS): probing for the server's return. */
+  | { kind: 'unreachable'; problem: string }
+  /** The server answers, but not with success (5xx, an answer that is not one). */
+  | { kind: 'failing'; problem: string }
+  | { kind: 'version-mismatch'; message: string }
+  | { kind: 'revoked'; message: string };
+
+export interface UploaderOptions {
+  outbox: StoreOutbox;
+  /** Asked before every batch: null while the workstation is not enrolled. */
+  link: () => SyncLink | null;
+  log?: (message: string) => void;
+  /** Told of every change of state. */
+  onState?: (state: UploaderState) => void;
+  /** Told of every batch the server committed: rows, their stored bytes, the frame's bytes. */
+  onSent?: (sent: { rows: number; bytes: number; wireBytes: number; atMs: number }) => void;
+  /** Told of rows set aside, with the reason. */
+  onSetAside?: (count: number, reason: string) => void;
+  maxBatchBytes?: number;
+  /** Rows per batch in lanes without stored bytes: each costs ~3 µs to encode on this thread. */
+  maxBatchRows?: number;
+  connectTimeoutMs?: number;
+  /** A server that accepts and then says nothing for this long is given up on. */
+  answerTimeoutMs?: number;
+  /** Backoff bounds after a failure (full jitter). */
+  retryMs?: { first: number; max: number };
+  /** While unreachable, the server is asked whether it is back at least this often. */
+  probeEveryMs?: number;
+  probeTimeoutMs?: number;
+  /** Caught up: how long before looking at the outbox again. */
+  idleMs?: number;
+  /** A version mismatch: how often hello is asked whether the server was updated. */
+  mismatchRecheckMs?: number;
+  /** A pause between batches while the event loop lags beyond lagThresholdMs (p99). */
+  lagThresholdMs?: number;
+  lagPauseMs?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+const DEFAULTS = {
+  maxBatchBytes: TARGET_PUSH_BYTES,
+  maxBatchRows: 1_000,
+  connectTimeoutMs: 10_000,
+  answerTimeoutMs: 30_000,
+  retryMs: { first: 1_000, max: 60_000 },
+  probeEveryMs: 5_000,
+  probeTimeoutMs: 4_000,
+  idleMs: 2_000,
+  mismatchRecheckMs: 60_000,
+  lagThresholdMs: 20,
+  lagPauseMs: 250,
+};
+
+/** Fewer rows than this waiting after a batch: caught up, the rest goes at the next round. */
+const CAUGHT_UP_ROWS = 50;
+
+type Outcome =
+  /** more: enough waits still to send the next batch at once. */
+  | { kind: 'sent'; more: boolean }
+  | { kind: 'empty' }
+  | { kind: 'link-down'; problem: string }
+  | { kind: 'failing'; problem: string }
+  | { kind: 'sticky' }
+  /** Try again at once (a smaller batch, rows set aside). */
+  | { kind: 'again' };
+
+export class Uploader {
+  private readonly o: typeof DEFAULTS & UploaderOptions;
+  private readonly log: (message: string) => void;
+  private readonly now: () => number;
+  private readonly backoff: Backoff;
+  private readonly lag: IntervalHistogram;
+  private current: UploaderState = { kind: 'not-enrolled' };
+  private running: Promise<void> | null = null;
+  private readonly stopping = new AbortController();
+  private wakeUp: (() => void) | null = null;
+  /** Rows per batch now: halved while the server refuses a whole frame, to find the bad row. */
+  private rowsLimit: number;
+  private bytesLimit: number;
+  /** The credential a sticky refusal (revoked) was given for: another one is tried afresh. */
+  private refusedCredential: string | null = null;
+  private lastSuccessMs: number | null = null;
+
+  constructor(options: UploaderOptions) {
+    this.o = { ...DEFAULTS, ...options };
+    this.log = options.log ?? ((message) => console.log(message));
+    this.now = options.now ?? Date.now;
+    this.backoff = new Backoff(this.o.retryMs.first, this.o.retryMs.max, options.random);
+    this.rowsLimit = this.o.maxBatchRows;
+    this.bytesLimit = this.o.maxBatchBytes;
+    this.lag = monitorEventLoopDelay({ resolution: 10 });
+  }
+
+  get state(): UploaderState {
+    return this.current;
+  }
+
+  /** When the server last committed a batch (or said it was there), UTC ms. */
+  get lastSuccessAtMs(): number | null {
+    return this.lastSuccessMs;
+  }
+
+  start(): this {
+    this.lag.enable();
+    this.running ??= this.loop().catch((error: unknown) =>
+      this.log(`sync: the uploader stopped: ${String(error)}`),
+    );
+    return this;
+  }
+
+  /** Look again now (an enrolment made or forgotten, rows written that should go at once). */
+  nudge(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.wakeUp?.();
+    await this.running;
+    this.lag.disable();
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private setState(next: UploaderState): void {
+    if (JSON.stringify(next) === JSON.stringify(this.current)) return;
+    const before = this.current.kind;
+    this.current = next;
+    if (next.kind !== before) {
+      const detail =
+        'problem' in next ? `: ${next.problem}` : 'message' in next ? `: ${next.message}` : '';
+      this.log(`sync: ${next.kind}${detail}`);
+    }
+    this.o.onState?.(next);
+  }
+
+  /** Sleeps `ms`, or less if nudged or stopped. */
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const link = this.o.link();
+      if (link === null) {
+        this.setState({ kind: 'not-enrolled' });
+        this.refusedCredential = null;
+        await this.sleep(5_000);
+        continue;
+      }
+      if (this.current.kind === 'revoked' && this.refusedCredential === link.credential) {
+        await this.sleep(60_000);
+        continue;
+      }
+      if (this.current.kind === 'version-mismatch') {
+        await this.sleep(this.o.mismatchRecheckMs);
+        if (this.stopped) break;
+        const hello = await this.hello(link);
+        if (hello !== 'compatible') continue;
+      }
+      if (this.current.kind === 'unreachable') {
+        // Probe until the server answers, never waiting longer than probeEveryMs between tries.
+        await this.sleep(Math.min(this.backoff.next(), this.o.probeEveryMs));
+        if (this.stopped) break;
+        const hello = await this.hello(link);
+        if (hello === 'down') continue;
+      }
+      let outcome: Outcome;
+      try {
+        outcome = await this.sendOne(link);
+      } catch (error) {
+        // The store could not be read or told (a full disk, a restart): later, as a failure.
+        outcome = { kind: 'failing', problem: `the data store: ${(error as Error).message}` };
+      }
+      if (this.stopped) break;
+      switch (outcome.kind) {
+        case 'sent':
+          this.backoff.reset();
+          this.lastSuccessMs = this.now();
+          this.setState({ kind: 'connected', sending: outcome.more });
+          await this.yieldToLiveData(outcome.more);
+          break;
+        case 'empty':
+          this.setState({ kind: 'connected', sending: false });
+          await this.sleep(this.o.idleMs);
+          break;
+        case 'again':
+          break;
+        case 'sticky':
+          break;
+        case 'link-down':
+          this.setState({ kind: 'unreachable', problem: outcome.problem });
+          break;
+        case 'failing':
+          this.setState({ kind: 'failing', problem: outcome.problem });
+          await this.sleep(this.backoff.next());
+          break;
+      }
+    }
+  }
+
+  /** Between batches: at once while draining, unless the event loop lags (live data first). */
+  private async yieldToLiveData(more: boolean): Promise<void> {
+    const p99Ms = this.lag.percentile(99) / 1e6;
+    this.lag.reset();
+    if (!more) return this.sleep(this.o.idleMs);
+    if (p99Ms > this.o.lagThresholdMs) return this.sleep(this.o.lagPauseMs);
+    // Let I/O and timers run before the next batch is read and encoded.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** Whether the server answers hello, and speaks our protocol. */
+  private async hello(link: SyncLink): Promise<'compatible' | 'mismatch' | 'down'> {
+    let answer: SyncAnswer;
+    try {
+      answer = await exchange(link.endpoint, {
+        method: 'GET',
+        path: SYNC_PATHS.hello,
+        headers: { [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL) },
+        connectTimeoutMs: this.o.probeTimeoutMs,
+        idleTimeoutMs: this.o.probeTimeoutMs,
+        maxResponseBytes: 64 * 1024,
+        signal: this.stopping.signal,
+        ...(link.agent ? { agent: link.agent } : {}),
+      });
+    } catch (error) {
+      if (this.current.kind === 'unreachable' && error instanceof SyncLinkError) {
+        this.setState({ kind: 'unreachable', problem: error.message });
+      }
+      return 'down';
+    }
+    let hello: Hello | null;
+    try {
+      const parsed = Hello.safeParse(JSON.parse(answer.body.toString('utf8')));
+      hello = parsed.success ? parsed.data : null;
+    } catch {
+      hello = null;
+    }
+    if (answer.status !== 200 || hello === null) return 'down';
+    // Our protocol as the server judges it: too old for it, or newer than it speaks.
+    if (protocolVerdict(SYNC_PROTOCOL, hello.protocol, hello.oldestProtocol) !== 'ok') {
+      this.setState({
+        kind: 'version-mismatch',
+        message: protocolMismatchMessage(SYNC_PROTOCOL, hello.protocol, hello.oldestProtocol),
+      });
+      return 'mismatch';
+    }
+    this.backoff.reset();
+    this.lastSuccessMs = this.now();
+    return 'compatible';
+  }
+
+  /** The next batch: lane 0, else 1, else 2; null when nothing waits. */
+  private async nextBatch(): Promise<OutboxBatch | null> {
+    for (const lane of SYNC_LANES) {
+      const rows = Math.min(this.rowsLimit, MAX_PUSH_ROWS);
+      const batch = await this.o.outbox.readBatch(lane, this.bytesLimit, rows);
+      if (batch.orphanSeqs.length > 0) await this.o.outbox.acknowledge(batch.orphanSeqs);
+      if (batch.rows.length > 0) return batch;
+      if (batch.orphanSeqs.length > 0) return this.nextBatch();
+    }
+    return null;
+  }
+
+  private async sendOne(link: SyncLink): Promise<Outcome> {
+    const batch = await this.nextBatch();
+    if (batch === null) return { kind: 'empty' };
+    const batchId = uuidv7();
+    const rows: PushRow[] = batch.rows.map(({ table, row }) => ({ table, row }));
+    const frame = encodePush(
+      { protocol: SYNC_PROTOCOL, workstationId: link.workstationId, batchId },
+      rows,
+      pushCodec,
+    );
+    if (frame.byteLength > MAX_PUSH_BYTES) {
+      if (batch.rows.length === 1) {
+        const reason = `larger than a push can carry (${frame.byteLength} bytes, at most ${MAX_PUSH_BYTES})`;
+        await this.setAside(batch.rows.map((r) => ({ seq: r.seq, reason })));
+      } else this.rowsLimit = Math.max(1, Math.floor(batch.rows.length / 2));
+      return { kind: 'again' };
+    }
+    let answer: SyncAnswer;
+    try {
+      answer = await exchange(link.endpoint, {
+        method: 'POST',
+        path: SYNC_PATHS.push,
+        headers: {
+          authorization: `Bearer ${link.credential}`,
+          [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
+          'content-type': 'application/octet-stream',
+        },
+        body: frame,
+        connectTimeoutMs: this.o.connectTimeoutMs,
+        idleTimeoutMs: this.o.answerTimeoutMs,
+        maxResponseBytes: 4 * 1024 * 1024,
+        signal: this.stopping.signal,
+        ...(link.agent ? { agent: link.agent } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof SyncLinkError)) throw error;
+      if (error.problem === 'aborted') return { kind: 'sticky' };
+      if (error.problem === 'too-large') return { kind: 'failing', problem: error.message };
+      return { kind: 'link-down', problem: error.message };
+    }
+    return this.settle(link, batch, batchId, frame.byteLength, answer);
+  }
+
+  /** What the answer means for the batch: acknowledged, set aside, kept for later. */
+  private async settle(
+    link: SyncLink,
+    batch: OutboxBatch,
+    batchId: string,
+    frameBytes: number,
+    answer: SyncAnswer,
+  ): Promise<Outcome> {
+    const { status } = answer;
+    const refusal = refusalOf(answer);
+    if (status === 200) {
+      let json: unknown = null;
+      try {
+        json = JSON.parse(answer.body.toString('utf8'));
+      } catch {
+        // garbage: below
+      }
+      const parsed = PushResponse.safeParse(json);
+      if (!parsed.success || parsed.data.batchId !== batchId) {
+        return {
+          kind: 'failing',
+          problem: 'the central server answered with something that is not a push answer',
+        };
+      }
+      const { accepted, duplicates, refused } = parsed.data;
+      if (accepted + duplicates + refused.length < batch.rows.length) {
+        return {
+          kind: 'failing',
+          problem: `the central server accounted for ${accepted + duplicates + refused.length} of ${batch.rows.length} rows`,
+        };
+      }
+      const asideBySeq = new Map<number, string>();
+      for (const r of refused) {
+        const match = batch.rows.find(
+          (row) => row.table === r.table && (r.id === null ? false : row.row.id === r.id),
+        );
+        if (match) asideBySeq.set(match.seq, r.reason);
+        else this.log(`sync: the server refused a row it could not name (${r.table}): ${r.reason}`);
+      }
+      await this.setAside([...asideBySeq].map(([seq, reason]) => ({ seq, reason })));
+      await this.o.outbox.acknowledge(
+        batch.rows.filter((r) => !asideBySeq.has(r.seq)).map((r) => r.seq),
+      );
+      this.o.onSent?.({
+        rows: batch.rows.length,
+        bytes: batch.bytes,
+        wireBytes: frameBytes,
+        atMs: this.now(),
+      });
+      // Back toward full batches once a smaller one went through.
+      this.rowsLimit = Math.min(this.o.maxBatchRows, this.rowsLimit * 2);
+      this.bytesLimit = Math.min(this.o.maxBatchBytes, this.bytesLimit * 2);
+      // Caught up but for a trickle of new rows: those wait for the next idle round.
+      const waiting = await this.o.outbox.backlog();
+      return { kind: 'sent', more: waiting.rows >= CAUGHT_UP_ROWS };
+    }
+    if (
+      status === 426 ||
+      refusal?.error === 'protocol-too-old' ||
+      refusal?.error === 'protocol-too-new'
+    ) {
+      this.setState({ kind: 'version-mismatch', message: mismatchWords(answer) });
+      return { kind: 'sticky' };
+    }
+    if (status === 401 || status === 403) {
+      this.refusedCredential = link.credential;
+      const words =
+        refusal?.error === 'revoked'
+          ? `the central server revoked this workstation (${refusal.message})`
+          : `the central server does not accept this workstation's credential (${refusal?.message ?? `HTTP ${status}`})`;
+      this.setState({
+        kind: 'revoked',
+        message: `${words}. Monitoring goes on and every row is kept here; enrol again to send them.`,
+      });
+      return { kind: 'sticky' };
+    }
+    if (status === 413 || refusal?.error === 'too-large') {
+      if (batch.rows.length === 1) {
+        await this.setAside([
+          {
+            seq: batch.rows[0]!.seq,
+            reason: refusal?.message ?? 'too large for the central server',
+          },
+        ]);
+      } else {
+        this.rowsLimit = Math.max(1, Math.floor(batch.rows.length / 2));
+        this.bytesLimit = Math.max(1, Math.floor(batch.bytes / 2));
+      }
+      return { kind: 'again' };
+    }
+    if (status === 400) {
+      // The server refused the frame as a whole: halve until the row it cannot read is alone.
+      if (batch.rows.length === 1) {
+        await this.setAside([
+          {
+            seq: batch.rows[0]!.seq,
+            reason: refusal?.message ?? 'refused by the central server (HTTP 400)',
+          },
+        ]);
+        return { kind: 'again' };
+      }
+      this.rowsLimit = Math.max(1, Math.floor(batch.rows.length / 2));
+      return { kind: 'again' };
+    }
+    const said = refusal ? `: ${refusal.message}` : '';
+    return { kind: 'failing', problem: `the central server answered HTTP ${status}${said}` };
+  }
+
+  private async setAside(rows: { seq: number; reason: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.o.outbox.setAside(rows);
+    for (const { reason } of rows) this.log(`sync: a row was set aside: ${reason}`);
+    this.o.onSetAside?.(rows.length, rows.at(-1)!.reason);
+  }
+}
