@@ -9,6 +9,7 @@ import type { ServerCommand } from './cli/args';
 import { describeDatabase, openDatabase } from './db/database';
 import type { Database } from './db/database';
 import { DatabaseNewerError, migrate } from './db/migrate';
+import { SyncRefusal } from './sync/refusal';
 import { createEnrolmentCode, listWorkstations, revokeWorkstation } from './enrolment/registry';
 import { migrations } from './migrations/index';
 
@@ -87,10 +88,18 @@ async function adminCommand(
 ): Promise<number> {
   await migrate(db, migrations);
   if (command.kind === 'enrolment-code') {
-    const made = await createEnrolmentCode(db, command);
+    const made = await createEnrolmentCode(db, command).catch((error: unknown) => {
+      if (error instanceof SyncRefusal) return error;
+      throw error;
+    });
+    if (made instanceof SyncRefusal) {
+      console.error(made.message);
+      return EXIT_FAILED;
+    }
     console.log(made.code);
     console.error(
-      `One-time enrolment code${made.unit ? ` for ${made.unit}` : ''}, valid until ` +
+      `One-time enrolment code${made.unit ? ` for ${made.unit}` : ''}` +
+        `${made.workstationId ? ` to enrol workstation ${made.workstationId} again` : ''}, valid until ` +
         `${made.expiresAt}: enrols one workstation, once. Only its hash is kept.`,
     );
     return 0;

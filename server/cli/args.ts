@@ -8,7 +8,7 @@ export const USAGE = `Usage:
                     [--host 0.0.0.0] [--retention-days 90] [--admin-token-file FILE]
                     [--nats nats://127.0.0.1:4222] [--viewer-token-file FILE]
   npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
-  npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}]
+  npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}] [--workstation ID]
   npm run server -- revoke --db … --workstation ID
   npm run server -- workstations --db …`;
 
@@ -28,7 +28,13 @@ export type ServerCommand =
       /** The hospital central station's viewer token, kept across restarts. */
       viewerTokenFile: string | null;
     }
-  | { kind: 'enrolment-code'; db: string; unit: string | null; validHours: number }
+  | {
+      kind: 'enrolment-code';
+      db: string;
+      unit: string | null;
+      validHours: number;
+      workstationId: string | null;
+    }
   | { kind: 'revoke'; db: string; workstation: string }
   | { kind: 'workstations'; db: string }
   | { kind: 'help' };
@@ -83,7 +89,7 @@ export function parseServerCommand(argv: string[]): ServerCommand {
       'nats',
       'viewer-token-file',
     ],
-    'enrolment-code': ['db', 'unit', 'valid-hours'],
+    'enrolment-code': ['db', 'unit', 'valid-hours', 'workstation'],
     revoke: ['db', 'workstation'],
     workstations: ['db'],
   };
@@ -108,7 +114,8 @@ export function parseServerCommand(argv: string[]): ServerCommand {
     if (!(validHours > 0 && validHours <= 24 * 30)) {
       throw new UsageError('--valid-hours must be more than 0 and at most 720 (30 days)');
     }
-    return { kind, db, unit, validHours };
+    const workstationId = text(values, 'workstation')?.trim() || null;
+    return { kind, db, unit, validHours, workstationId };
   }
   if (kind === 'revoke') {
     const workstation = text(values, 'workstation');

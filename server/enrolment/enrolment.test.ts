@@ -16,10 +16,10 @@ beforeAll(async () => {
 afterAll(() => central?.stop());
 
 const admin = bearer(ADMIN_TOKEN);
-async function newCode(unit: string | null = 'ICU 2'): Promise<string> {
+async function newCode(unit: string | null = 'ICU 2', workstationId?: string): Promise<string> {
   const made = await call(central.url, ADMIN_PATHS.enrolmentCodes, {
     headers: admin,
-    body: { unit },
+    body: { unit, ...(workstationId ? { workstationId } : {}) },
   });
   expect(made.status).toBe(200);
   return made.json.code;
@@ -110,8 +110,24 @@ describe('enrol', () => {
 
   it('replaces the credential when a workstation enrols again (a reinstall), and keeps a revoked one out', async () => {
     const first = EnrolResponse.parse((await enrol(await newCode(), 'ws-reinstalled')).json);
+    // A plain code cannot take over an enrolled workstation's id (and its feed): refused, unused.
+    const plain = await newCode(null);
+    const takeover = await enrol(plain, 'ws-reinstalled', 'Impostor');
+    expect(takeover.status).toBe(403);
+    expect(takeover.json.error).toBe('forbidden');
+    expect(takeover.json.message).toContain('--workstation ws-reinstalled');
+    expect((await enrol(plain, 'ws-new-with-plain-code')).status).toBe(200);
+    // A code made for another workstation's re-enrolment enrols nothing else.
+    const forOther = await newCode(null, 'ws-new-with-plain-code');
+    expect((await enrol(forOther, 'ws-reinstalled')).json.error).toBe('forbidden');
+    // A re-enrolment code for a workstation that was never enrolled is not made.
+    const nowhere = await call(central.url, ADMIN_PATHS.enrolmentCodes, {
+      headers: admin,
+      body: { workstationId: 'ws-never-enrolled' },
+    });
+    expect(nowhere.status).toBe(404);
     const second = EnrolResponse.parse(
-      (await enrol(await newCode(null), 'ws-reinstalled', 'Renamed')).json,
+      (await enrol(await newCode(null, 'ws-reinstalled'), 'ws-reinstalled', 'Renamed')).json,
     );
     expect(second.credential).not.toBe(first.credential);
     // A code without a unit keeps the unit the workstation had.
@@ -139,6 +155,9 @@ describe('enrol', () => {
     const refused = await enrol(code, 'ws-reinstalled');
     expect(refused.status).toBe(403);
     expect(refused.json.error).toBe('revoked');
+    expect((await enrol(await newCode(null, 'ws-reinstalled'), 'ws-reinstalled')).json.error).toBe(
+      'revoked',
+    );
     // The code was not spent on it.
     expect((await enrol(code, 'ws-other')).status).toBe(200);
   });

@@ -19,23 +19,50 @@ export interface KnownWorkstation {
 
 export async function createEnrolmentCode(
   db: Database,
-  options: { unit?: string | null | undefined; validHours?: number | undefined },
+  options: {
+    unit?: string | null | undefined;
+    validHours?: number | undefined;
+    /** Re-enrolment of this enrolled workstation (a reinstall); a new workstation otherwise. */
+    workstationId?: string | null | undefined;
+  },
 ): Promise<EnrolmentCodeResponse> {
+  if (options.workstationId) {
+    const known = await db.query('SELECT 1 FROM workstations WHERE id = $1', [
+      options.workstationId,
+    ]);
+    if (known.rows.length === 0) {
+      throw new SyncRefusal(
+        'not-found',
+        `No workstation ${options.workstationId} is enrolled: a new workstation needs a plain code.`,
+      );
+    }
+  }
   const code = newEnrolmentCode();
   const validMs = Math.round((options.validHours ?? DEFAULT_CODE_VALID_HOURS) * 3_600_000);
   const { rows } = await db.query<{ expires_at: Date }>(
-    `INSERT INTO enrolment_codes (hash, unit, expires_at)
-     VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
+    `INSERT INTO enrolment_codes (hash, unit, expires_at, for_workstation)
+     VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000), $4)
      RETURNING expires_at`,
-    [sha256(normaliseEnrolmentCode(code)), options.unit ?? null, validMs],
+    [
+      sha256(normaliseEnrolmentCode(code)),
+      options.unit ?? null,
+      validMs,
+      options.workstationId ?? null,
+    ],
   );
-  return { code, unit: options.unit ?? null, expiresAt: rows[0]!.expires_at.toISOString() };
+  return {
+    code,
+    unit: options.unit ?? null,
+    expiresAt: rows[0]!.expires_at.toISOString(),
+    workstationId: options.workstationId ?? null,
+  };
 }
 
 /**
  * Uses a code (atomically: two workstations racing with one code, one wins) and gives the
- * workstation a new credential. Enrolling an already enrolled workstation again (a reinstall)
- * replaces its credential; a revoked one stays revoked.
+ * workstation a new credential. An already enrolled workstation enrols again (a reinstall) only
+ * with a code made for it by id, which replaces its credential; a plain code enrols a new
+ * workstation only; a revoked one stays revoked. A refused code is not used up.
  */
 export async function enrolWorkstation(
   db: Database,
@@ -57,13 +84,29 @@ export async function enrolWorkstation(
       );
     }
     const hash = sha256(normaliseEnrolmentCode(request.code));
-    const used = await session.query<{ unit: string | null }>(
+    const used = await session.query<{ unit: string | null; for_workstation: string | null }>(
       `UPDATE enrolment_codes SET used_at = now(), used_by = $2
-       WHERE hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING unit`,
+       WHERE hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING unit, for_workstation`,
       [hash, request.workstationId],
     );
     if (used.rows.length === 0) throw await codeRefusal(db, hash);
-    const codeUnit = used.rows[0]!.unit;
+    const { unit: codeUnit, for_workstation: forWorkstation } = used.rows[0]!;
+    // Thrown inside the transaction: the code stays unused.
+    if (forWorkstation !== null && forWorkstation !== request.workstationId) {
+      throw new SyncRefusal(
+        'forbidden',
+        `This enrolment code was made to enrol workstation ${forWorkstation} again, not ` +
+          `${request.workstationId}. The code was not used.`,
+      );
+    }
+    if (forWorkstation === null && previous.rows.length > 0) {
+      throw new SyncRefusal(
+        'forbidden',
+        `A workstation with the id ${request.workstationId} is enrolled already. To enrol it ` +
+          `again (after a reinstall), IT makes a code for it: npm run server -- enrolment-code ` +
+          `--workstation ${request.workstationId}. The code was not used.`,
+      );
+    }
     const { rows } = await session.query<{ name: string; unit: string | null }>(
       `INSERT INTO workstations (id, name, unit, credential_hash, app_version, protocol)
        VALUES ($1, $2, $3, $4, $5, $6)

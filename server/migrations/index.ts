@@ -4,6 +4,7 @@ import registry from './001_registry.sql?raw';
 import syncedTables from './002_synced_tables.sql?raw';
 import versionsAndPull from './003_versions_and_pull.sql?raw';
 import currentPatient from './004_current_patient.sql?raw';
+import reenrolmentCodes from './005_reenrolment_codes.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -11,4 +12,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'synced_tables', sql: syncedTables },
   { version: 3, name: 'versions_and_pull', sql: versionsAndPull },
   { version: 4, name: 'current_patient', sql: currentPatient },
+  { version: 5, name: 'reenrolment_codes', sql: reenrolmentCodes },
 ];

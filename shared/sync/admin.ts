@@ -25,6 +25,8 @@ export const EnrolmentCodeRequest = z
       .positive()
       .max(24 * 30)
       .optional(),
+    /** To enrol this already enrolled workstation again (a reinstall); absent for a new one. */
+    workstationId: z.string().trim().min(1).max(200).nullable().optional(),
   })
   .strict();
 export type EnrolmentCodeRequest = z.infer<typeof EnrolmentCodeRequest>;
@@ -34,6 +36,8 @@ export const EnrolmentCodeResponse = z.object({
   code: z.string(),
   unit: z.string().nullable(),
   expiresAt: z.string(),
+  /** The enrolled workstation this code enrols again; null for a new workstation. */
+  workstationId: z.string().nullable(),
 });
 export type EnrolmentCodeResponse = z.infer<typeof EnrolmentCodeResponse>;
 
