@@ -85,15 +85,22 @@ describe('sync through a faulty link', () => {
     const faults: [FaultMode, number][] = [
       [{ kind: 'drop' }, 3_000],
       [{ kind: 'stall' }, 3_000],
-      [{ kind: 'cut-request', afterBytes: 600 }, 2_000],
-      [{ kind: 'cut-response', afterBytes: 40 }, 2_000],
+      [{ kind: 'cut-request', afterBytes: 600 }, 1_000],
+      [{ kind: 'cut-response', afterBytes: 40 }, 1_000],
       [{ kind: 'delay', ms: 300 }, 1_500],
     ];
     try {
       await sleep(1_000);
       for (const [mode, lastsMs] of faults) {
+        const cutBefore = proxy.cut;
         proxy.setMode(mode);
         await sleep(lastsMs);
+        // A fault that cuts must have cut something the uploader sent before it ends.
+        if (mode.kind === 'drop' || mode.kind.startsWith('cut')) {
+          const until = Date.now() + 8_000;
+          while (proxy.cut === cutBefore && Date.now() < until) await sleep(50);
+          expect(proxy.cut, mode.kind).toBeGreaterThan(cutBefore);
+        }
         proxy.setMode({ kind: 'pass' });
         const restoredAt = Date.now();
         const seen = central.pushes.length;
@@ -109,6 +116,9 @@ describe('sync through a faulty link', () => {
     while ((await store.outbox.backlog()).rows > 0 && Date.now() < deadline) await sleep(100);
     await uploader.stop();
 
+    console.log(
+      `sync faults: sending resumed after ${recoveries.map((r) => `${r.fault} ${r.seconds.toFixed(1)} s`).join(', ')}; ${written} rows, ${central.pushes.length} pushes`,
+    );
     for (const recovery of recoveries) expect(recovery.seconds, recovery.fault).toBeLessThan(10);
     expect((await store.outbox.backlog()).rows).toBe(0);
     // Exactly once: every row written is kept by the server, none twice (ids are unique there).
