@@ -191,6 +191,19 @@ describe('the uploader', () => {
     expect(setAside.lastReason).toBe('code HR_HIGH unknown here');
   });
 
+  it('a refusal that names no row is narrowed down to its row, never acknowledged blindly', async () => {
+    const before = (await store.outbox.backlog()).setAside.count;
+    central.unnamed = true;
+    central.refuse = (table, row) =>
+      table === 'alarm_events' && row.message === 'HR high 5' ? 'unreadable' : null;
+    const written = await writeRows(12, 0);
+    startUploader();
+    await until('the outbox to empty', outboxEmpty, 20_000);
+    expectEachKeptOnce(written - 1);
+    const { setAside } = await store.outbox.backlog();
+    expect(setAside).toMatchObject({ count: before + 1, lastReason: 'alarm_events: unreadable' });
+  });
+
   it('a frame refused whole (400) is halved until the row it cannot read is alone', async () => {
     const before = (await store.outbox.backlog()).setAside.count;
     central.poison = (table, row) => table === 'alarm_events' && row.message === 'HR high 17';

@@ -38,6 +38,8 @@ export class CentralStandIn {
   hung = 0;
   /** Rows the server refuses (as a server refuses a row it cannot take), with the reason. */
   refuse: (table: string, row: Record<string, unknown>) => string | null = () => null;
+  /** Refusals that name no row (id null), as a server might for a row it could not read. */
+  unnamed = false;
   /** A row that makes the server refuse the whole frame (400), as a frame it cannot read. */
   poison: (table: string, row: Record<string, unknown>) => boolean = () => false;
   pullChanges: PullResponse['changes'] = [];
@@ -162,7 +164,7 @@ export class CentralStandIn {
     for (const { table, row } of decoded.rows) {
       const reason = this.refuse(table, row);
       if (reason !== null) {
-        refused.push({ table, id: String(row.id), reason });
+        refused.push({ table, id: this.unnamed ? null : String(row.id), reason });
         continue;
       }
       const id = String(row.id);

@@ -402,12 +402,23 @@ export class Uploader {
         };
       }
       const asideBySeq = new Map<number, string>();
+      const unnamed: string[] = [];
       for (const r of refused) {
         const match = batch.rows.find(
           (row) => row.table === r.table && (r.id === null ? false : row.row.id === r.id),
         );
         if (match) asideBySeq.set(match.seq, r.reason);
-        else this.log(`sync: the server refused a row it could not name (${r.table}): ${r.reason}`);
+        else unnamed.push(`${r.table}: ${r.reason}`);
+      }
+      if (unnamed.length > 0) {
+        // A refusal that names no row of ours: nothing is acknowledged blindly. Halved until the
+        // row is alone, then it is set aside (what the server took meanwhile comes back duplicate).
+        this.log(`sync: the server refused rows it did not name (${unnamed.join('; ')})`);
+        if (batch.rows.length > 1) {
+          this.rowsLimit = Math.max(1, Math.floor(batch.rows.length / 2));
+          return { kind: 'again' };
+        }
+        asideBySeq.set(batch.rows[0]!.seq, unnamed.join('; '));
       }
       await this.setAside([...asideBySeq].map(([seq, reason]) => ({ seq, reason })));
       await this.o.outbox.acknowledge(
