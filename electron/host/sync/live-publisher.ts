@@ -120,6 +120,9 @@ export class LivePublisher {
       this.options.bedsCheckMs ?? BEDS_CHECK_MS,
     );
     const ping = setInterval(() => this.ping(), this.options.pingMs ?? PING_MS);
+    // Publishing never keeps a process alive on its own (the workstation's stop ends it anyway).
+    check.unref();
+    ping.unref();
     this.unsubscribers.push(
       () => clearInterval(check),
       () => clearInterval(ping),
@@ -270,6 +273,7 @@ export class LivePublisher {
       this.retryTimer = null;
       void this.connect();
     }, ms);
+    this.retryTimer.unref();
   }
 
   /** A server that does not answer two pings in a row is gone (a half-open link). */
