@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkstation, type Workstation } from '../../electron/host/workstation';
 import { SyncStatus } from '../../shared/api/contract-sync';
+import { Status } from '../../shared/model/schemas';
 import { formatHlc, parseHlc } from '../../shared/sync/hlc';
 import { uuidv7 } from '../../shared/ids';
 import { CentralStandIn } from '../support/central-stand-in';
@@ -31,6 +32,9 @@ beforeAll(async () => {
       statusEveryMs: 200,
       pullEveryMs: 300,
       uploader: { idleMs: 100, probeEveryMs: 300, retryMs: { first: 100, max: 500 } },
+      // Any row waiting on any disk is "much on a filling disk": the alarm's wiring is tested
+      // without filling a disk (the thresholds themselves: unsent-data.test.ts).
+      unsentAlarm: { lowDiskBytes: Number.POSITIVE_INFINITY, muchUnsentBytes: 1 },
     },
   });
   unsubscribe = workstation.router.subscribe('syncStatus', {}, (event) =>
@@ -169,6 +173,14 @@ describe('a workstation syncing with the central server', () => {
       const now = await status();
       return now.state === 'unreachable' && now.waiting.rows > 0 && now;
     });
+    // Every bed says the disk is filling with unsent data (thresholds lowered for the test).
+    const alarm = await until('the unsent-data alarm on the bed', async () => {
+      const { beds } = Status.parse(await request('getStatus', {}));
+      const bed = beds.find((b) => b.label === 'Bed 2');
+      return bed?.alarms.find((a) => a.code === 'SYNC_UNSENT_DISK');
+    });
+    expect(alarm).toMatchObject({ kind: 'technical', priority: 'low' });
+    expect(alarm.message).toMatch(/^Disk filling with data not yet sent to the central server: /);
     expect(down.message).toMatch(
       /^Central server unreachable since \d\d:\d\d — [\d,]+ rows \(.+\) waiting, all kept on this workstation$/,
     );

@@ -18,17 +18,27 @@ export interface WorkstationCondition {
   present: boolean;
 }
 
+/** When the alarm is raised: less free than lowDiskBytes with at least muchUnsentBytes waiting. */
+export interface UnsentDataThresholds {
+  lowDiskBytes: number;
+  muchUnsentBytes: number;
+}
+
 /** The alarm while the disk fills with unsent data; present: false otherwise. */
 export function unsentDataCondition(
   backlog: OutboxBacklog | null,
   freeBytes: number | null,
   nowMs: number,
+  { lowDiskBytes, muchUnsentBytes }: UnsentDataThresholds = {
+    lowDiskBytes: LOW_DISK_BYTES,
+    muchUnsentBytes: MUCH_UNSENT_BYTES,
+  },
 ): WorkstationCondition {
   const present =
     backlog !== null &&
     freeBytes !== null &&
-    backlog.bytes >= MUCH_UNSENT_BYTES &&
-    freeBytes < LOW_DISK_BYTES;
+    backlog.bytes >= muchUnsentBytes &&
+    freeBytes < lowDiskBytes;
   const since = backlog?.oldestAtMs ? ` since ${clockTime(backlog.oldestAtMs, nowMs)}` : '';
   return {
     code: UNSENT_DATA_CODE,

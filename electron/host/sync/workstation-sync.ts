@@ -21,7 +21,12 @@ import { agentFor } from './http';
 import { fileKeystore, type Keystore } from './keystore';
 import { Puller, WORKSTATION_STATE_KEY, type PulledWorkstation } from './puller';
 import { DrainMeter, syncStateOf, syncStatusOf } from './status';
-import { unsentDataCondition, withUnsentWords, type WorkstationCondition } from './unsent-data';
+import {
+  unsentDataCondition,
+  withUnsentWords,
+  type UnsentDataThresholds,
+  type WorkstationCondition,
+} from './unsent-data';
 import { Uploader, type SyncLink, type UploaderOptions, type UploaderState } from './uploader';
 
 export interface WorkstationSyncOptions {
@@ -39,6 +44,8 @@ export interface WorkstationSyncOptions {
     Omit<UploaderOptions, 'outbox' | 'link' | 'log' | 'onState' | 'onSent' | 'onSetAside'>
   >;
   pullEveryMs?: number;
+  /** When a disk filling with unsent data is an alarm (tests: to raise it without a full disk). */
+  unsentAlarm?: UnsentDataThresholds;
 }
 
 /** What the live publisher needs (live-publisher.ts LiveLink). */
@@ -289,7 +296,7 @@ export class WorkstationSync {
     }
     const now = Date.now();
     const unsent = enrolled
-      ? unsentDataCondition(this.backlog, this.free, now)
+      ? unsentDataCondition(this.backlog, this.free, now, this.o.unsentAlarm)
       : unsentDataCondition(null, null, now);
     const conditionChanged =
       unsent.present !== this.unsent.present ||
