@@ -31,6 +31,7 @@ import { Screens } from './screens';
 import { Admissions, patientName, type BedChoice } from './admissions';
 import { BedExports } from './export/bed-exports';
 import { WorkstationSync, type WorkstationSyncOptions } from './sync/workstation-sync';
+import { startLivePublisher, type LivePublisher } from './sync/live-publisher';
 import type { Keystore } from './sync/keystore';
 import { PatientDetails } from '../../shared/api/contract-patients';
 import type { Patient } from '../../shared/model/schemas';
@@ -59,7 +60,7 @@ export interface WorkstationOptions {
   /** Seals the sync credential: the desktop shell's OS keystore; default a key file (0600). */
   keystore?: Keystore;
   /** Tests: shorter rounds and timeouts for sync to the central server. */
-  sync?: Pick<WorkstationSyncOptions, 'uploader' | 'statusEveryMs' | 'pullEveryMs'>;
+  sync?: Pick<WorkstationSyncOptions, 'uploader' | 'statusEveryMs' | 'pullEveryMs' | 'unsentAlarm'>;
 }
 
 export interface Workstation {
@@ -73,6 +74,8 @@ export interface Workstation {
   readonly exports: BedExports;
   /** Sync to the central server (sync/): enrolment, uploader, puller, status. */
   readonly sync: WorkstationSync;
+  /** Every bed live to the central server's relay while enrolled (sync/live-publisher.ts). */
+  readonly live: LivePublisher;
   channelsOfBed(bedId: string): WaveformChannel[];
   /**
    * Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. With
@@ -504,6 +507,13 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   // Sending starts once everything at the bedside is up (a failure of sync never stops it).
   await sync.start().catch((error: unknown) => log(`sync: could not start: ${String(error)}`));
+  // Live to the central server's relay while enrolled: each bed's stream, as a screen gets it.
+  const live = startLivePublisher({
+    source: { id, router, beds, bus },
+    link: () => sync.liveLink(),
+    log,
+  });
+
   let stopping: Promise<void> | null = null;
   return {
     id,
@@ -514,6 +524,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     sessions,
     exports,
     sync,
+    live,
     channelsOfBed,
     addDevice,
     removeDevice,
@@ -531,6 +542,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         await Promise.all([...sessions.values()].map((session) => session.stop()));
         await alarmStrips.stop();
         await stripRenderer.stop();
+        await live.stop();
         await sync.stop();
         await store.close();
       })();
