@@ -224,8 +224,8 @@ describe('live publisher', () => {
       () => server.sockets.length === 1 && publisher.status().state === 'connected',
       'connected',
     );
+    const droppedAt = Date.now();
     server.sockets[0]!.terminate();
-    await until(() => publisher.status().state === 'unreachable', 'unreachable');
     await until(
       () => server.sockets.length === 2 && publisher.status().state === 'connected',
       'connected again',
@@ -235,6 +235,8 @@ describe('live publisher', () => {
         server.received.filter((m) => m.type === 'bed' && m.event.type === 'snapshot').length === 2,
       'a second snapshot',
     );
+    // After the first wait (50 ms, less its jitter), not at once.
+    expect(publisher.status().sinceMs - droppedAt).toBeGreaterThanOrEqual(25);
   });
 
   it('after a refusal says why and waits before asking again; not enrolled, it waits quietly', async () => {
