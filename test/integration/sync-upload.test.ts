@@ -142,6 +142,29 @@ describe('the uploader', () => {
     expect(states.at(-1)).toBe('connected');
   });
 
+  it('sends waveforms while numerics keep coming: no lane waits for ever behind another', async () => {
+    await writeRows(0, 10, 2);
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        await writeRows(0, 5);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    try {
+      startUploader();
+      await until(
+        'the waveforms on the server',
+        () => central.kept('waveform_chunks').length === 2,
+        10_000,
+      );
+    } finally {
+      writing = false;
+      await writer;
+    }
+    expect(states).not.toContain('failing');
+  });
+
   it('5xx answers, then OK: nothing lost, nothing kept twice', async () => {
     const written = await writeRows(30, 300);
     central.faults.push(

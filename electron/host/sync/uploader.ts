@@ -28,7 +28,7 @@ import {
   SYNC_PROTOCOL_HEADER,
 } from '../../../shared/sync/protocol';
 import { SYNC_LANES } from '../../../shared/sync/tables';
-import type { OutboxBatch, StoreOutbox } from '../store/client';
+import type { OutboxBatch, StoreOutbox, SyncLane } from '../store/client';
 import { Backoff } from './backoff';
 import { mismatchWords, refusalOf } from './enrolment';
 import { exchange, SyncLinkError, type SyncAnswer, type SyncEndpoint } from './http';
@@ -102,12 +102,9 @@ const DEFAULTS = {
   lagPauseMs: 250,
 };
 
-/** Fewer rows than this waiting after a batch: caught up, the rest goes at the next round. */
-const CAUGHT_UP_ROWS = 50;
-
 type Outcome =
-  /** more: enough waits still to send the next batch at once. */
-  | { kind: 'sent'; more: boolean }
+  /** full: the batch reached its bounds, so more of its lane waits. */
+  | { kind: 'sent'; lane: SyncLane; full: boolean }
   | { kind: 'empty' }
   | { kind: 'link-down'; problem: string }
   | { kind: 'failing'; problem: string }
@@ -131,6 +128,12 @@ export class Uploader {
   /** The credential a sticky refusal (revoked) was given for: another one is tried afresh. */
   private refusedCredential: string | null = null;
   private lastSuccessMs: number | null = null;
+  /**
+   * Lanes 1 and 2 found drained in this round (a batch short of its bounds) are not read again
+   * until the round ends: numerics arrive every fraction of a second, and would otherwise keep
+   * waveforms waiting for ever. Lane 0 is always read first (a new alarm never waits).
+   */
+  private readonly drained = new Set<SyncLane>();
 
   constructor(options: UploaderOptions) {
     this.o = { ...DEFAULTS, ...options };
@@ -242,10 +245,13 @@ export class Uploader {
         case 'sent':
           this.backoff.reset();
           this.lastSuccessMs = this.now();
-          this.setState({ kind: 'connected', sending: outcome.more });
-          await this.yieldToLiveData(outcome.more);
+          if (!outcome.full && outcome.lane > 0) this.drained.add(outcome.lane);
+          this.setState({ kind: 'connected', sending: outcome.full });
+          await this.yieldToLiveData();
           break;
         case 'empty':
+          // The round is over: every lane sent up to what had arrived. The next one after a rest.
+          this.drained.clear();
           this.setState({ kind: 'connected', sending: false });
           await this.sleep(this.o.idleMs);
           break;
@@ -264,11 +270,10 @@ export class Uploader {
     }
   }
 
-  /** Between batches: at once while draining, unless the event loop lags (live data first). */
-  private async yieldToLiveData(more: boolean): Promise<void> {
+  /** Between batches: at once, unless the event loop lags (live data first). */
+  private async yieldToLiveData(): Promise<void> {
     const p99Ms = this.lag.percentile(99) / 1e6;
     this.lag.reset();
-    if (!more) return this.sleep(this.o.idleMs);
     if (p99Ms > this.o.lagThresholdMs) return this.sleep(this.o.lagPauseMs);
     // Let I/O and timers run before the next batch is read and encoded.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -315,21 +320,28 @@ export class Uploader {
     return 'compatible';
   }
 
-  /** The next batch: lane 0, else 1, else 2; null when nothing waits. */
-  private async nextBatch(): Promise<OutboxBatch | null> {
+  /** The next batch: lane 0, else 1, else 2 (not drained this round); null when none waits. */
+  private async nextBatch(): Promise<{ batch: OutboxBatch; full: boolean } | null> {
     for (const lane of SYNC_LANES) {
+      if (this.drained.has(lane)) continue;
       const rows = Math.min(this.rowsLimit, MAX_PUSH_ROWS);
-      const batch = await this.o.outbox.readBatch(lane, this.bytesLimit, rows);
+      const bytes = this.bytesLimit;
+      const batch = await this.o.outbox.readBatch(lane, bytes, rows);
       if (batch.orphanSeqs.length > 0) await this.o.outbox.acknowledge(batch.orphanSeqs);
-      if (batch.rows.length > 0) return batch;
+      if (batch.rows.length > 0) {
+        const full =
+          batch.rows.length + batch.orphanSeqs.length >= rows || batch.bytes >= bytes / 2;
+        return { batch, full };
+      }
       if (batch.orphanSeqs.length > 0) return this.nextBatch();
     }
     return null;
   }
 
   private async sendOne(link: SyncLink): Promise<Outcome> {
-    const batch = await this.nextBatch();
-    if (batch === null) return { kind: 'empty' };
+    const next = await this.nextBatch();
+    if (next === null) return { kind: 'empty' };
+    const { batch, full } = next;
     const batchId = uuidv7();
     const rows: PushRow[] = batch.rows.map(({ table, row }) => ({ table, row }));
     const frame = encodePush(
@@ -367,7 +379,8 @@ export class Uploader {
       if (error.problem === 'too-large') return { kind: 'failing', problem: error.message };
       return { kind: 'link-down', problem: error.message };
     }
-    return this.settle(link, batch, batchId, frame.byteLength, answer);
+    const outcome = await this.settle(link, batch, batchId, frame.byteLength, answer);
+    return outcome.kind === 'sent' ? { ...outcome, full } : outcome;
   }
 
   /** What the answer means for the batch: acknowledged, set aside, kept for later. */
@@ -433,9 +446,7 @@ export class Uploader {
       // Back toward full batches once a smaller one went through.
       this.rowsLimit = Math.min(this.o.maxBatchRows, this.rowsLimit * 2);
       this.bytesLimit = Math.min(this.o.maxBatchBytes, this.bytesLimit * 2);
-      // Caught up but for a trickle of new rows: those wait for the next idle round.
-      const waiting = await this.o.outbox.backlog();
-      return { kind: 'sent', more: waiting.rows >= CAUGHT_UP_ROWS };
+      return { kind: 'sent', lane: batch.lane, full: true };
     }
     if (
       status === 426 ||
