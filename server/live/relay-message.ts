@@ -27,12 +27,16 @@ export const RelayMessage = z.discriminatedUnion('kind', [
     /** With a replay: when the bed's last data arrived (UTC ms), or null. */
     lastDataMs: z.number().nullable().optional(),
   }),
-  /** The workstation's live socket closed (on the instance that held it). */
+  /**
+   * The workstation's live socket closed (on the instance that held it). `revoked`: IT revoked
+   * it, so its beds leave the central station rather than stay there offline.
+   */
   z.object({
     kind: z.literal('offline'),
     workstationId: z.string(),
     session: z.string(),
     atMs: z.number(),
+    revoked: z.boolean().optional(),
   }),
   /** A new instance asks the others to replay what they hold. */
   z.object({ kind: z.literal('state-request'), instanceId: z.string() }),

@@ -26,7 +26,10 @@ let credentialB: string;
 beforeAll(async () => {
   central = await startTestCentral({
     viewerToken: TOKEN,
-    liveTuning: { viewerLimits: { behindBytes: 256 * 1024, caughtUpBytes: 64 * 1024 } },
+    liveTuning: {
+      viewerLimits: { behindBytes: 256 * 1024, caughtUpBytes: 64 * 1024 },
+      recheckMs: 300,
+    },
   });
   credentialA = await central.enrol(WS_A, 'ICU-2 station');
   credentialB = await central.enrol(WS_B, 'Ward 5 station');
@@ -153,6 +156,25 @@ describe('live relay', () => {
     const none = await liveWorkstation(central.url, null, 'x', { hello: false });
     await until(() => none.replies.length > 0, 'the refusal');
     expect(none.replies[0]).toMatchObject({ type: 'refused', error: 'unauthenticated' });
+  });
+
+  it('ends the stream of a workstation revoked while it is connected; its beds leave the station', async () => {
+    const id = 'ws-revoked-later';
+    const credential = await central.enrol(id, 'Soon revoked');
+    const station = await liveWorkstation(central.url, credential, id);
+    expect(station.replies[0]).toMatchObject({ type: 'welcome' });
+    const bed = testBed('bed-1');
+    station.send({ type: 'beds', beds: [bed] });
+    station.send({ type: 'bed', bedId: 'bed-1', event: snapshotEvent(bed) });
+    await central.server.db.query('UPDATE workstations SET revoked_at = now() WHERE id = $1', [id]);
+    await until(() => station.replies.length > 1, 'the refusal', 5_000);
+    expect(station.replies[1]).toMatchObject({ type: 'refused', error: 'revoked' });
+    await station.closed;
+    expect(central.server.live.live.relay.hasBed(`${id}/bed-1`)).toBe(false);
+    const view = await viewer(central.url, TOKEN);
+    const status = await statusBeds(view);
+    expect(status.beds.some((b) => b.id.startsWith(`${id}/`))).toBe(false);
+    await view.close();
   });
 
   it('refuses hostile messages without crashing: wrong schema, huge, another workstation’s bed', async () => {

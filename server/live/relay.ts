@@ -135,11 +135,17 @@ export class LiveRelay {
     this.publish({ kind: 'bed', workstationId, bedId, event, atMs: this.now() });
   }
 
-  workstationDisconnected(workstationId: string, session: string): void {
+  workstationDisconnected(workstationId: string, session: string, revoked = false): void {
     const owned = this.owned.get(workstationId);
     if (!owned || owned.session !== session) return;
     this.owned.delete(workstationId);
-    this.publish({ kind: 'offline', workstationId, session, atMs: this.now() });
+    this.publish({
+      kind: 'offline',
+      workstationId,
+      session,
+      atMs: this.now(),
+      ...(revoked ? { revoked } : {}),
+    });
   }
 
   // ——— For viewers ———
@@ -220,8 +226,9 @@ export class LiveRelay {
         return this.applyBedEvent(message);
       case 'offline': {
         const entry = this.workstations.get(message.workstationId);
-        if (entry && entry.session === message.session)
-          this.markOffline(message.workstationId, message.atMs);
+        if (!entry || entry.session !== message.session) return;
+        this.markOffline(message.workstationId, message.atMs);
+        if (message.revoked) this.forget(message.workstationId);
         return;
       }
       case 'state-request':
@@ -343,6 +350,14 @@ export class LiveRelay {
       entry.offline = { sinceMs, lastDataMs: entry.lastDataMs };
       this.sendSnapshot(entry);
     }
+  }
+
+  /** A revoked workstation's beds leave the station (viewers were told it is offline). */
+  private forget(workstationId: string): void {
+    const workstation = this.workstations.get(workstationId);
+    if (!workstation) return;
+    for (const bedId of workstation.bedIds) this.beds.delete(bedId);
+    this.workstations.delete(workstationId);
   }
 
   /** For an instance that has just started: everything this one holds of its own workstations. */

@@ -88,6 +88,9 @@ export function workstationSocketEndpoint(
     };
     const refuse = (error: SyncErrorCode, message: string) => {
       log(`live: refused ${identity?.workstationId ?? `a workstation at ${peer}`}: ${message}`);
+      // Revoked while connected: its beds leave the station (not merely offline).
+      if (identity && error === 'revoked')
+        options.relay.workstationDisconnected(identity.workstationId, session, true);
       send({ type: 'refused', error, message });
       ws.close(1008, error);
       // A peer that never answers the close is not waited for.
