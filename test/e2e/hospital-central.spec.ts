@@ -4,6 +4,7 @@
 // under the unit and workstation. The workstation stops: every bed says it is offline, with the
 // time of its last data, and no trace moves.
 import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +98,14 @@ test.afterAll(async () => {
 
 test.use({ viewport: { width: 1920, height: 1080 } });
 
+/** axe-core's serious and critical findings, as the accessibility spec reads them. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 /** Pixels of each tile's canvas that are not background (the trace's ink). */
 function inkPerTile(page: Page): Promise<number[]> {
   return page.locator('[data-bed-id] canvas').evaluateAll((canvases) =>
@@ -139,6 +148,7 @@ test('the hospital central station shows the workstation’s 4 beds live, then o
   await expect(page.getByTestId('nav-devices')).toHaveCount(0);
   await page.waitForTimeout(3000); // the sweeps fill for the picture
   await page.screenshot({ path: 'test-results/screenshots/hospital-central.png' });
+  expect(await seriousViolations(page)).toEqual([]);
 
   // A bed opened from the station: its live view, with no control that acts on the bed.
   await tiles.filter({ hasText: 'Bed 2 (demo)' }).getByTestId('open-bed').click();
@@ -175,6 +185,7 @@ test('the hospital central station shows the workstation’s 4 beds live, then o
     'No bed is alarming — 4 beds are not live: workstation offline',
   );
   await page.screenshot({ path: 'test-results/screenshots/hospital-central-offline.png' });
+  expect(await seriousViolations(page)).toEqual([]);
   expect(problems).toEqual([]);
   expect(serverOutput).not.toMatch(/failed|TypeError/);
 });
