@@ -306,6 +306,8 @@ export class WorkstationSync {
     this.last = this.compose(now);
     const json = JSON.stringify(this.last);
     if (json !== this.lastSentJson) {
+      // At most once a second: a change sooner is sent when the second is up.
+      if (now - this.lastEmitMs < 1_000) return this.refreshSoon();
       this.lastSentJson = json;
       this.lastEmitMs = now;
       for (const listener of this.listeners) {
