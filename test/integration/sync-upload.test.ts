@@ -124,7 +124,7 @@ function expectEachKeptOnce(count: number) {
 
 describe('the uploader', () => {
   it('sends lane 0 wholly before numerics before waveforms, every row kept once', async () => {
-    const written = await writeRows(20, 2_500, 3);
+    const written = await writeRows(20, 12_500, 3);
     startUploader();
     await until('the outbox to empty', outboxEmpty, 20_000);
     expectEachKeptOnce(written);
@@ -135,9 +135,9 @@ describe('the uploader', () => {
     expect(order.slice(0, firstNumerics).every((t) => t === 'alarm_events')).toBe(true);
     expect(firstNumerics).toBeGreaterThan(0);
     expect(firstWaves).toBeGreaterThan(firstNumerics);
-    // Numerics went in batches of at most 1,000 rows.
+    // Numerics went in batches of at most 5,000 rows (encoded on the store's thread).
     expect(central.pushes.filter((p) => p.tables[0] === 'numerics').map((p) => p.rows)).toEqual([
-      1_000, 1_000, 500,
+      5_000, 5_000, 2_500,
     ]);
     expect(states.at(-1)).toBe('connected');
   });

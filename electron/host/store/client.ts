@@ -67,7 +67,7 @@ import type { AppendResult, WriteBatch } from './protocol';
 import { prepareRows, serializeBatch } from './prepared-batch';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 import type { AuditEventToStore } from './audit';
-import type { OutboxBacklog, OutboxBatch, SyncLane } from './sync-outbox';
+import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
 import type { PulledResult, PulledRow } from './sync-pulled';
 
 export type { AlarmEventToStore, NumericToStore, WaveformRun } from './store-input';
@@ -100,7 +100,7 @@ export type {
 } from './patients';
 export type { ImportAuditEvent, StoredReading } from './imports';
 export type { AuditEventToStore } from './audit';
-export type { OutboxBacklog, OutboxBatch, OutboxRow, SyncLane } from './sync-outbox';
+export type { OutboxBacklog, OutboxBatch, OutboxFrame, OutboxRow, SyncLane } from './sync-outbox';
 export type { PulledResult, PulledRow } from './sync-pulled';
 export type StoredSampleBlock = SampleBlock;
 
@@ -108,6 +108,13 @@ export type StoredSampleBlock = SampleBlock;
 export interface StoreOutbox {
   /** The lane's newest queued rows, bounded in bytes and rows (sync-outbox.ts). */
   readBatch(lane: SyncLane, maxBytes: number, maxRows: number): Promise<OutboxBatch>;
+  /** The same, encoded as a push frame on the store's thread (what the uploader sends). */
+  readFrame(
+    lane: SyncLane,
+    maxBytes: number,
+    maxRows: number,
+    meta: { protocol: number; workstationId: string; batchId: string },
+  ): Promise<OutboxFrame>;
   /** Rows the server committed leave the outbox; how many went. */
   acknowledge(seqs: number[]): Promise<number>;
   /** Rows the server refused are set aside with its reason; how many. */
@@ -696,6 +703,12 @@ class QueuedStore implements Store {
       this.#ask(
         'readSyncBatch',
         { lane, maxBytes, maxRows },
+        `read the sync outbox (lane ${lane})`,
+      ),
+    readFrame: (lane, maxBytes, maxRows, meta) =>
+      this.#ask(
+        'readSyncFrame',
+        { lane, maxBytes, maxRows, meta },
         `read the sync outbox (lane ${lane})`,
       ),
     acknowledge: (seqs) => this.#ask('acknowledgeSync', { seqs }, 'acknowledge sent rows'),

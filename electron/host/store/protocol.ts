@@ -24,7 +24,7 @@ import type { ImportAuditEvent, StoredReading } from './imports';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 import type { CheckpointPhase } from './checkpoint-phases';
 import type { PackedRun } from './packing';
-import type { OutboxBacklog, OutboxBatch, SyncLane } from './sync-outbox';
+import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
 import type { PulledResult, PulledRow } from './sync-pulled';
 import type { AuditEventToStore } from './audit';
 
@@ -210,6 +210,16 @@ export interface StoreOperations {
   readSyncBatch: {
     params: { lane: SyncLane; maxBytes: number; maxRows: number };
     result: OutboxBatch;
+  };
+  /** The same batch encoded as a push frame on the worker; the frame is transferred. */
+  readSyncFrame: {
+    params: {
+      lane: SyncLane;
+      maxBytes: number;
+      maxRows: number;
+      meta: { protocol: number; workstationId: string; batchId: string };
+    };
+    result: OutboxFrame;
   };
   /** Outbox rows the server committed leave the outbox; how many went. */
   acknowledgeSync: { params: { seqs: number[] }; result: number };

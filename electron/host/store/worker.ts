@@ -50,6 +50,7 @@ import {
   acknowledgeOutbox,
   readOutboxBacklog,
   readOutboxBatch,
+  readOutboxFrame,
   readSyncState,
   setOutboxRowsAside,
   writeSyncState,
@@ -519,6 +520,10 @@ async function perform(
         }
       }
       return { result: batch, transfer: [...buffers] };
+    }
+    case 'readSyncFrame': {
+      const framed = await readOutboxFrame(db, request);
+      return { result: framed, transfer: [framed.frame.buffer as ArrayBuffer] };
     }
     case 'acknowledgeSync':
       return { result: await acknowledgeOutbox(db, request.seqs) };
