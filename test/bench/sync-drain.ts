@@ -169,6 +169,9 @@ export interface DrainResult {
   workstationCpuS: number;
   /** CPU time of the central server's process (not its PostgreSQL) while draining. */
   serverCpuS: number;
+  /** Wall time in the store's reads of batches (with their encoding) and acknowledgements. */
+  readS: number;
+  ackS: number;
 }
 
 /** User + system CPU seconds of a process so far (Linux /proc). */
@@ -200,6 +203,27 @@ export async function drainRun(hours: number, live: boolean): Promise<DrainResul
     const code = made2.stdout.trim();
     // Live beds settle first, so the lag measured is the drain's.
     if (live) await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Time spent in the store (reading and encoding batches, acknowledging), the rest is the link.
+    const outbox = workstation.store.outbox;
+    const phases = { readS: 0, ackS: 0 };
+    const readFrame = outbox.readFrame.bind(outbox);
+    const acknowledge = outbox.acknowledge.bind(outbox);
+    outbox.readFrame = async (...args) => {
+      const t = performance.now();
+      try {
+        return await readFrame(...args);
+      } finally {
+        phases.readS += (performance.now() - t) / 1000;
+      }
+    };
+    outbox.acknowledge = async (...args) => {
+      const t = performance.now();
+      try {
+        return await acknowledge(...args);
+      } finally {
+        phases.ackS += (performance.now() - t) / 1000;
+      }
+    };
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = processCpuS(central.child.pid!);
     const lag = monitorEventLoopDelay({ resolution: 2 });
@@ -226,6 +250,7 @@ export async function drainRun(hours: number, live: boolean): Promise<DrainResul
       wireToStore: proxy.bytes().up / made.storeBytes,
       workstationCpuS: (cpu.user + cpu.system) / 1e6,
       serverCpuS: processCpuS(central.child.pid!) - serverCpuBefore,
+      ...phases,
     };
   } finally {
     await workstation.stop();
@@ -260,6 +285,8 @@ export async function drainBench(hours: number, live: boolean, runs: number): Pr
     storeMB: round(results[0]!.storeBytes / 1e6),
     workstationCpuSMedian: pick((r) => r.workstationCpuS),
     serverCpuSMedian: pick((r) => r.serverCpuS),
+    storeReadSMedian: pick((r) => r.readS),
+    storeAckSMedian: pick((r) => r.ackS),
     goal: 'drain <= 120 s with lag p99 <= 10 ms; wire <= 1.1 x store',
   });
 }

@@ -114,6 +114,8 @@ export interface StoreOutbox {
     maxBytes: number,
     maxRows: number,
     meta: { protocol: number; workstationId: string; batchId: string },
+    /** Only rows queued before this one: the batch after one still in flight. */
+    beforeSeq?: number,
   ): Promise<OutboxFrame>;
   /** Rows the server committed leave the outbox; how many went. */
   acknowledge(seqs: number[]): Promise<number>;
@@ -705,10 +707,10 @@ class QueuedStore implements Store {
         { lane, maxBytes, maxRows },
         `read the sync outbox (lane ${lane})`,
       ),
-    readFrame: (lane, maxBytes, maxRows, meta) =>
+    readFrame: (lane, maxBytes, maxRows, meta, beforeSeq) =>
       this.#ask(
         'readSyncFrame',
-        { lane, maxBytes, maxRows, meta },
+        { lane, maxBytes, maxRows, meta, ...(beforeSeq === undefined ? {} : { beforeSeq }) },
         `read the sync outbox (lane ${lane})`,
       ),
     acknowledge: (seqs) => this.#ask('acknowledgeSync', { seqs }, 'acknowledge sent rows'),

@@ -218,6 +218,7 @@ export interface StoreOperations {
       maxBytes: number;
       maxRows: number;
       meta: { protocol: number; workstationId: string; batchId: string };
+      beforeSeq?: number;
     };
     result: OutboxFrame;
   };

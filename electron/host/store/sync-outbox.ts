@@ -115,9 +115,16 @@ async function byIndex<T>(db: PGlite, work: (tx: Transaction) => Promise<T>): Pr
  */
 export async function readOutboxBatch(
   db: PGlite,
-  { lane, maxBytes, maxRows }: { lane: SyncLane; maxBytes: number; maxRows: number },
+  {
+    lane,
+    maxBytes,
+    maxRows,
+    beforeSeq,
+  }: { lane: SyncLane; maxBytes: number; maxRows: number; beforeSeq?: number | undefined },
 ): Promise<OutboxBatch> {
-  return byIndex(db, (tx) => readBatch(tx, lane, maxBytes, Math.max(1, Math.floor(maxRows))));
+  return byIndex(db, (tx) =>
+    readBatch(tx, lane, maxBytes, Math.max(1, Math.floor(maxRows)), beforeSeq ?? null),
+  );
 }
 
 async function readBatch(
@@ -125,6 +132,8 @@ async function readBatch(
   lane: SyncLane,
   maxBytes: number,
   limit: number,
+  /** Only rows queued before this one (the batch after one still in flight). */
+  beforeSeq: number | null,
 ): Promise<OutboxBatch> {
   const tables = lanesTables(lane);
   // One index range per table (table_name, seq), merged: the lane's newest rows.
@@ -139,11 +148,12 @@ async function readBatch(
          .map(
            (t) =>
              `(SELECT seq, table_name, row_id, bytes FROM sync_outbox WHERE table_name = '${t}'
+                 AND ($2::bigint IS NULL OR seq < $2::bigint)
                ORDER BY seq DESC LIMIT $1)`,
          )
          .join(' UNION ALL ')}
      ) q ORDER BY seq DESC LIMIT $1`,
-    [limit],
+    [limit, beforeSeq],
   );
   const chosen: typeof queued = [];
   let bytes = 0;
@@ -205,6 +215,7 @@ export async function readOutboxFrame(
     maxBytes: number;
     maxRows: number;
     meta: { protocol: number; workstationId: string; batchId: string };
+    beforeSeq?: number | undefined;
   },
 ): Promise<OutboxFrame> {
   const batch = await readOutboxBatch(db, options);

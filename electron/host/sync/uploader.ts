@@ -127,6 +127,17 @@ export class Uploader {
    * waveforms waiting for ever. Lane 0 is always read first (a new alarm never waits).
    */
   private readonly drained = new Set<SyncLane>();
+  /**
+   * The lane's next batch, read and encoded on the store's thread while the one before it was on
+   * the wire (rows queued before that one's, so none twice); used only after that one was sent.
+   */
+  private prefetched: {
+    lane: SyncLane;
+    batchId: string;
+    rows: number;
+    bytes: number;
+    read: Promise<OutboxFrame | null>;
+  } | null = null;
 
   constructor(options: UploaderOptions) {
     this.o = { ...DEFAULTS, ...options };
@@ -320,6 +331,22 @@ export class Uploader {
   private async nextBatch(
     link: SyncLink,
   ): Promise<{ batch: OutboxFrame; full: boolean; batchId: string } | null> {
+    const ahead = this.prefetched;
+    this.prefetched = null;
+    if (ahead) {
+      const batch = await ahead.read;
+      // Lane 0 goes first, always: a prefetched batch of another lane waits (its rows stay queued).
+      const lane0Waits =
+        ahead.lane !== 0 &&
+        ((await this.o.outbox.backlog()).byLane.find((l) => l.lane === 0)?.rows ?? 0) > 0;
+      if (batch && batch.entries.length > 0 && !lane0Waits) {
+        if (batch.orphanSeqs.length > 0) await this.o.outbox.acknowledge(batch.orphanSeqs);
+        const full =
+          batch.entries.length + batch.orphanSeqs.length >= ahead.rows ||
+          batch.bytes >= ahead.bytes / 2;
+        return { batch, full, batchId: ahead.batchId };
+      }
+    }
     for (const lane of SYNC_LANES) {
       if (this.drained.has(lane)) continue;
       const rows = Math.min(this.rowsLimit, MAX_PUSH_ROWS);
@@ -346,6 +373,8 @@ export class Uploader {
     if (next === null) return { kind: 'empty' };
     const { batch, full, batchId } = next;
     const { frame } = batch;
+    // While this batch is on the wire, the store reads and encodes the lane's next one.
+    if (full) this.prefetch(link, batch);
     if (frame.byteLength > MAX_PUSH_BYTES) {
       if (batch.entries.length === 1) {
         const reason = `larger than a push can carry (${frame.byteLength} bytes, at most ${MAX_PUSH_BYTES})`;
@@ -371,13 +400,38 @@ export class Uploader {
         ...(link.agent ? { agent: link.agent } : {}),
       });
     } catch (error) {
+      this.dropPrefetch();
       if (!(error instanceof SyncLinkError)) throw error;
       if (error.problem === 'aborted') return { kind: 'sticky' };
       if (error.problem === 'too-large') return { kind: 'failing', problem: error.message };
       return { kind: 'link-down', problem: error.message };
     }
     const outcome = await this.settle(link, batch, batchId, frame.byteLength, answer);
+    if (outcome.kind !== 'sent') this.dropPrefetch();
     return outcome.kind === 'sent' ? { ...outcome, full } : outcome;
+  }
+
+  private prefetch(link: SyncLink, after: OutboxFrame): void {
+    const rows = Math.min(this.rowsLimit, MAX_PUSH_ROWS);
+    const bytes = this.bytesLimit;
+    const batchId = uuidv7();
+    const beforeSeq = Math.min(...after.entries.map((e) => e.seq), ...after.orphanSeqs);
+    const read = this.o.outbox
+      .readFrame(
+        after.lane,
+        bytes,
+        rows,
+        { protocol: SYNC_PROTOCOL, workstationId: link.workstationId, batchId },
+        beforeSeq,
+      )
+      // A failed read ahead is only a batch not ready: it is read again the usual way.
+      .catch(() => null);
+    this.prefetched = { lane: after.lane, batchId, rows, bytes, read };
+  }
+
+  /** The batch read ahead is not sent (its rows stay queued); its read is left to finish. */
+  private dropPrefetch(): void {
+    this.prefetched = null;
   }
 
   /** What the answer means for the batch: acknowledged, set aside, kept for later. */
