@@ -142,6 +142,28 @@ describe('the uploader', () => {
     expect(states.at(-1)).toBe('connected');
   });
 
+  it('an alarm written while numerics are on the wire goes before the batch read ahead', async () => {
+    const written = await writeRows(0, 15_000);
+    let alarmWritten = false;
+    central.beforeAnswer = async (tables) => {
+      if (alarmWritten || tables[0] !== 'numerics') return;
+      alarmWritten = true;
+      // The next numerics batch is being read ahead now; the alarm must still go first.
+      await writeRows(1, 0);
+    };
+    startUploader();
+    await until('the outbox to empty', outboxEmpty, 20_000);
+    central.beforeAnswer = null;
+    expectEachKeptOnce(written + 1);
+    expect([...central.rows.values()].every((r) => r.arrivals === 1)).toBe(true);
+    expect(central.pushes.map((p) => p.tables.join('+'))).toEqual([
+      'numerics',
+      'alarm_events',
+      'numerics',
+      'numerics',
+    ]);
+  });
+
   it('sends waveforms while numerics keep coming: no lane waits for ever behind another', async () => {
     await writeRows(0, 10, 2);
     let writing = true;

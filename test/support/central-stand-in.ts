@@ -29,6 +29,8 @@ export type PushFault =
 export class CentralStandIn {
   readonly rows = new Map<string, KeptRow>();
   readonly faults: PushFault[] = [];
+  /** Called with each push's tables once it is kept, before it is answered (the batch in flight). */
+  beforeAnswer: ((tables: string[]) => Promise<void>) | null = null;
   /** Every push received, in order: how many rows, and the lane tables. */
   readonly pushes: { rows: number; tables: string[]; atMs: number }[] = [];
   code = 'ABCD-EFGH-JKLM-NPQR';
@@ -182,6 +184,7 @@ export class CentralStandIn {
       res.end('{"batchId": "not what was sent", "accepted": "many"}');
       return;
     }
+    await this.beforeAnswer?.([...new Set(decoded.rows.map((r) => r.table))]);
     send(200, { batchId: decoded.batchId, accepted, duplicates, refused });
   }
 }
