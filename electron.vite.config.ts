@@ -46,7 +46,10 @@ export default defineConfig({
       outDir: here('out/renderer'),
       // Also served to browsers by the browser shell (remote viewers), so keep it small.
       minify: true,
-      rolldownOptions: { input: here('renderer/index.html') },
+      // admin.html: the central server's admin page (/admin), served by the server only.
+      rolldownOptions: {
+        input: { index: here('renderer/index.html'), admin: here('renderer/admin.html') },
+      },
     },
   },
 });

@@ -1,6 +1,8 @@
 // The hospital central station as the server serves it: the workstation's built renderer (with
 // its CSP), opened with the viewer token, and the contract's WebSocket answered by the central
 // api. The server's HTTP layer hands it every request and upgrade it does not answer itself.
+// The admin page (/admin, the renderer's admin.html) is served without the viewer token: it holds
+// no data and asks for the admin token, which it sends with each call of the admin api.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -75,7 +77,12 @@ export function centralStation(options: CentralStationOptions): CentralStation {
   async function serveFile(res: ServerResponse, pathname: string, head: boolean): Promise<void> {
     let relative: string;
     try {
-      relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+      relative =
+        pathname === '/'
+          ? 'index.html'
+          : pathname === ADMIN_PAGE
+            ? ADMIN_HTML
+            : decodeURIComponent(pathname).replace(/^\/+/, '');
     } catch {
       return sendText(res, 400, 'The address of this request cannot be read.');
     }
@@ -90,7 +97,7 @@ export function centralStation(options: CentralStationOptions): CentralStation {
       });
       res.end(head ? undefined : body);
     } catch {
-      if (relative === 'index.html')
+      if (relative === 'index.html' || relative === ADMIN_HTML)
         return sendText(
           res,
           503,
@@ -107,23 +114,35 @@ export function centralStation(options: CentralStationOptions): CentralStation {
       if (!url || url.pathname.startsWith('/api/')) return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
       baseHeaders(res);
+      const head = req.method === 'HEAD';
+      const fail = (error: unknown) => {
+        log(`central: ${url.pathname} could not be served: ${String(error)}`);
+        if (!res.headersSent) sendText(res, 500, 'The central server could not answer.');
+        else res.destroy();
+      };
       const source = viewerTokenSource(req, url, options.viewerToken);
       if (!source) {
-        sendText(
-          res,
-          401,
-          'Open the address the central server printed: it carries the viewer token.',
-        );
+        // The admin page and the files it loads need no viewer token (it asks for the admin's).
+        if (url.pathname === ADMIN_PAGE) {
+          serveFile(res, ADMIN_PAGE, head).catch(fail);
+          return true;
+        }
+        adminPageFiles(options.rendererDir)
+          .then((files) => {
+            if (files.has(url.pathname)) return serveFile(res, url.pathname, head);
+            sendText(
+              res,
+              401,
+              'Open the address the central server printed: it carries the viewer token.',
+            );
+          })
+          .catch(fail);
         return true;
       }
       // The page's own requests (scripts, styles) carry no token: they carry this cookie.
       if (source === 'query')
         res.setHeader('Set-Cookie', viewerCookie(options.viewerToken, options.secure === true));
-      serveFile(res, url.pathname, req.method === 'HEAD').catch((error: unknown) => {
-        log(`central: ${url.pathname} could not be served: ${String(error)}`);
-        if (!res.headersSent) sendText(res, 500, 'The central server could not answer.');
-        else res.destroy();
-      });
+      serveFile(res, url.pathname, head).catch(fail);
       return true;
     },
 
@@ -154,6 +173,29 @@ export function centralStation(options: CentralStationOptions): CentralStation {
       sockets.close();
     },
   };
+}
+
+/** Where the admin page is served, and its file in the built renderer. */
+export const ADMIN_PAGE = '/admin';
+const ADMIN_HTML = 'admin.html';
+
+/**
+ * The files admin.html loads (its script, the chunks it preloads, its styles), as paths under the
+ * server: the only files besides the page itself served without the viewer token. Read from the
+ * built page, so a rebuild needs no restart; none when the page is not built.
+ */
+async function adminPageFiles(rendererDir: string): Promise<Set<string>> {
+  let html: string;
+  try {
+    html = await readFile(join(rendererDir, ADMIN_HTML), 'utf8');
+  } catch {
+    return new Set();
+  }
+  const files = new Set<string>();
+  for (const [, path] of html.matchAll(/\s(?:src|href)="\.?\/(assets\/[\w.-]+)"/g)) {
+    files.add(`/${path}`);
+  }
+  return files;
 }
 
 function baseHeaders(res: ServerResponse): void {
