@@ -73,6 +73,8 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
     );
   }
   console.log(`Hospital central station at ${server.stationUrl}`);
+  // The admin page asks for the admin token itself: it is never put in an address.
+  console.log(`Admin page at ${new URL('/admin', server.url).toString()}`);
   console.log(`Central server ready at ${server.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
