@@ -196,6 +196,9 @@ export async function drainRun(hours: number, live: boolean): Promise<DrainResul
     devices: demo ? demo.beds.flatMap((bed) => bed.devices) : [],
     ...(demo ? { openHid: demo.openHid } : {}),
     retention: KEEP_EVERYTHING,
+    ...(process.env.DRAIN_BATCH_BYTES
+      ? { sync: { uploader: { maxBatchBytes: Number(process.env.DRAIN_BATCH_BYTES) } } }
+      : {}),
     log: () => {},
   });
   try {
