@@ -4,7 +4,8 @@
 // hospital yet, enrols from the settings screen with the code IT read out (a wrong code first:
 // refused in a sentence), sees the data flow; the server goes away: the line says since when and
 // how much waits, all kept here; the server comes back on the same address: the backlog drains by
-// itself and every row the workstation kept is on the server. At 1920 × 1080.
+// itself and every row the workstation kept is on the server; the hospital central station's
+// review of a bed draws what was recorded while the link was down. At 1920 × 1080.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,7 +72,7 @@ async function rowsOnServer(): Promise<number> {
 test('a clinic enrols, loses the central server, and catches up when it returns', async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   await page.goto(workstationUrl);
@@ -106,6 +107,7 @@ test('a clinic enrols, loses the central server, and catches up when it returns'
 
   // The link goes: the central server stops. Monitoring goes on; the line says what waits.
   const port = new URL(serverUrl).port;
+  const downAt = Date.now();
   await central!.stop();
   central = null;
   await expect(line).toContainText(/Central server unreachable since \d\d:\d\d/, {
@@ -126,7 +128,48 @@ test('a clinic enrols, loses the central server, and catches up when it returns'
   central = await startServerProcess([
     ...['--db', db.url, '--port', port, '--host', '127.0.0.1', '--insecure-http'],
   ]);
+  const upAt = Date.now();
   await expect(line).toContainText('Central server connected', { timeout: 60_000 });
   expect(await rowsOnServer()).toBeGreaterThan(beforeReturn);
+
+  // The gap is filled at the hospital: once the outage's minute is packed and sent, the hospital
+  // central station's review of a bed draws the signal recorded while the link was down.
+  const midMs = Math.round((downAt + upAt) / 2);
+  const covering = async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ workstation_id: string; bed_id: string }>(
+        `SELECT workstation_id, bed_id FROM waveform_chunks
+         WHERE t0_ms <= $1 AND t0_ms + sample_count * 1000.0 / rate_hz > $1 LIMIT 1`,
+        [midMs],
+      );
+      return rows[0] ?? null;
+    } finally {
+      await client.end();
+    }
+  };
+  await expect.poll(covering, { timeout: 180_000, intervals: [2_000] }).not.toBeNull();
+  const bed = (await covering())!;
+  const station = /Hospital central station at (\S+)/.exec(central!.stdout())![1]!;
+  const bedId = `${bed.workstation_id}/${bed.bed_id}`;
+  await page.goto(
+    `${station.replace(/#.*$/, '')}#/bed/${encodeURIComponent(bedId)}/review?at=${midMs - 5_000}`,
+  );
+  const paper = page.getByTestId('review-paper');
+  await expect(paper).toHaveAttribute('data-drawn-at', /\d/, { timeout: 30_000 });
+  const from = Number(await paper.getAttribute('data-window-from'));
+  const to = Number(await paper.getAttribute('data-window-to'));
+  expect(from).toBeLessThanOrEqual(midMs);
+  expect(to).toBeGreaterThanOrEqual(midMs);
+  const inked = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.review-paper__canvas')!;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let bright = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! > 200) bright++;
+    return bright;
+  });
+  expect(inked).toBeGreaterThan(500);
+  await shot(page, 'central-link-gap-filled');
   expect(problems).toEqual([]);
 });
