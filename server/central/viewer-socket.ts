@@ -5,8 +5,8 @@
 // caught up, then everything again; one that stays behind, or whose queue passes the hard bound,
 // is cut (its page reconnects to a fresh snapshot). Nobody else notices either.
 import type { WebSocket } from 'ws';
-import { ClientMessage, type ServerMessage } from '../../shared/api/wire';
-import { ApiError, describeIssues } from '../../shared/api/errors';
+import { readClientMessage, type ClientMessage, type ServerMessage } from '../../shared/api/wire';
+import { ApiError } from '../../shared/api/errors';
 import type { CentralApi } from './central-api';
 
 export interface ViewerLimits {
@@ -147,19 +147,9 @@ export function bindViewerSocket(
   const receive = (data: unknown, isBinary: boolean) => {
     let message: ClientMessage;
     try {
-      if (isBinary)
-        throw new ApiError('invalid_request', 'Binary messages are not part of the contract.');
-      const parsed = ClientMessage.safeParse(JSON.parse(String(data)));
-      if (!parsed.success)
-        throw new ApiError('invalid_request', describeIssues('message', parsed.error));
-      message = parsed.data;
+      message = readClientMessage(data, isBinary);
     } catch (error) {
-      sendError(
-        null,
-        error instanceof ApiError
-          ? error
-          : new ApiError('invalid_request', 'Message is not valid JSON.'),
-      );
+      sendError(null, error);
       return;
     }
     switch (message.type) {

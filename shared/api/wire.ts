@@ -1,7 +1,7 @@
 // Messages of the WebSocket transport. One socket carries many requests and streams, told apart by
 // the id the client chose.
 import { z } from 'zod';
-import { ApiErrorShape } from './errors';
+import { ApiError, ApiErrorShape, describeIssues } from './errors';
 import { requests, streams } from './contract';
 import { maxRequestMessageBytes } from './message-size';
 
@@ -24,6 +24,26 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unsubscribe'), id: z.number().int() }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
+
+/**
+ * One WebSocket message from a client, read as the contract's envelope. Whatever else arrives
+ * (binary, not JSON, not an envelope) throws an ApiError that says what is wrong with it; both
+ * hosts of the contract (the browser shell, the central server) answer it as an error of no id.
+ */
+export function readClientMessage(data: unknown, isBinary: boolean): ClientMessage {
+  if (isBinary)
+    throw new ApiError('invalid_request', 'Binary messages are not part of the contract.');
+  let json: unknown;
+  try {
+    json = JSON.parse(String(data));
+  } catch {
+    throw new ApiError('invalid_request', 'Message is not valid JSON.');
+  }
+  const parsed = ClientMessage.safeParse(json);
+  if (!parsed.success)
+    throw new ApiError('invalid_request', describeIssues('message', parsed.error));
+  return parsed.data;
+}
 
 export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('response'), id: z.number().int(), result: z.unknown() }),

@@ -1,11 +1,11 @@
 // axe-core on every view, in the night and the day theme: no serious or critical violation.
 // Two demo beds (`serve --demo 2`) give every view something real to show.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type RunningCommand } from '../support/processes';
+import { seriousViolations } from '../support/page-checks';
 
 let dir: string;
 let serve: RunningCommand;
@@ -42,13 +42,6 @@ const VIEWS: Array<{ name: string; hash: string; ready: string }> = [
   { name: 'patients', hash: '#/patients', ready: 'patients' },
   { name: 'devices', hash: '#/devices', ready: 'devices-view' },
 ];
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 for (const theme of ['night', 'day'] as const) {
   test(`every view in the ${theme} theme has no serious or critical axe violation`, async ({

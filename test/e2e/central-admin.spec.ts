@@ -3,8 +3,7 @@
 // the right one shows no workstation; a code made for "ICU 2" is shown once, large; a workstation
 // enrols with it through the sync api and appears in the list; revoked after the confirmation,
 // it is shown revoked. axe-core finds no serious or critical violation.
-import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { call } from '../../server/test-support/http-client';
 import { startServerProcess, type ServerProcess } from '../../server/test-support/server-process';
 import { RENDERER_CSP } from '../../shared/security/csp';
 import { SYNC_PATHS, SYNC_PROTOCOL } from '../../shared/sync/protocol';
+import { seriousViolations } from '../support/page-checks';
 
 const ADMIN_TOKEN = 'e2e-central-admin-token-0123456789';
 const CODE = /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/;
@@ -43,12 +43,6 @@ test.afterAll(async () => {
 });
 
 /** axe-core's serious and critical findings, as the accessibility spec reads them. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('IT signs in, makes an enrolment code, sees the workstation enrol and revokes it', async ({
   page,

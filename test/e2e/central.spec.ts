@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type RunningCommand } from '../support/processes';
 import { apiRequest } from '../support/simulated-bed';
+import { inkPerTile } from '../support/page-checks';
 
 const TOKEN = 'e2e-central-station';
 
@@ -31,19 +32,6 @@ test.afterAll(async () => {
 });
 
 test.use({ viewport: { width: 1920, height: 1080 } });
-
-/** Pixels of each tile's canvas that are not background (the trace's ink). */
-function inkPerTile(page: Page): Promise<number[]> {
-  return page.locator('[data-bed-id] canvas').evaluateAll((canvases) =>
-    canvases.map((canvas) => {
-      const c = canvas as HTMLCanvasElement;
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let inked = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked++;
-      return inked;
-    }),
-  );
-}
 
 test('sixteen beds on one screen, the most urgent named, one click opens a bed', async ({
   page,

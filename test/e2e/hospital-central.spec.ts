@@ -3,14 +3,14 @@
 // server's own page in Chromium showing the workstation's 4 beds live through the relay, grouped
 // under the unit and workstation. The workstation stops: every bed says it is offline, with the
 // time of its last data, and no trace moves.
-import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type RunningCommand } from '../support/processes';
 import { freshDatabase, type TestDatabase } from '../../server/test-support/database';
+import { seriousViolations, inkPerTile } from '../support/page-checks';
 
 const SERVER = join(import.meta.dirname, '..', '..', 'out', 'server', 'main.js');
 const VIEWER_TOKEN = 'e2e-hospital-central-viewer-token';
@@ -99,25 +99,6 @@ test.afterAll(async () => {
 test.use({ viewport: { width: 1920, height: 1080 } });
 
 /** axe-core's serious and critical findings, as the accessibility spec reads them. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** Pixels of each tile's canvas that are not background (the trace's ink). */
-function inkPerTile(page: Page): Promise<number[]> {
-  return page.locator('[data-bed-id] canvas').evaluateAll((canvases) =>
-    canvases.map((canvas) => {
-      const c = canvas as HTMLCanvasElement;
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let inked = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked++;
-      return inked;
-    }),
-  );
-}
 
 test('the hospital central station shows the workstation’s 4 beds live, then offline with their last data', async ({
   page,

@@ -3,7 +3,6 @@
 // 12-hour record imported before it started, so that an export runs long enough to watch. An
 // export is started, followed (percent, pace, time left), cancelled; others run to the end and
 // their files are read back from the workstation's exports folder. The store is real PGlite.
-import AxeBuilder from '@axe-core/playwright';
 import {
   copyFileSync,
   existsSync,
@@ -21,6 +20,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readWfdb, writeWfdb } from '../../electron/host/export/wfdb';
 import { readEdf } from '../../electron/host/export/edf-read';
 import { runCli, type RunningCommand } from '../support/processes';
+import { seriousViolations } from '../support/page-checks';
 
 const TOKEN = 'e2e-review-exports-from-the-screen';
 const BED_ID = 'bed-1-demo';
@@ -99,13 +99,6 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).include('.review').analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** The export items of the list, newest first. */
 const items = (page: Page) => page.getByTestId('export-item');
 
@@ -126,7 +119,7 @@ test('review: export a bed from the screen, follow it, cancel one, find the file
   await expect(open).toHaveAttribute('aria-expanded', 'true');
   const form = page.getByTestId('export-form');
   await expect(form).toBeVisible();
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, '.review')).toEqual([]);
   mkdirSync('test-results/screenshots', { recursive: true });
   await page.screenshot({ path: 'test-results/screenshots/review-export-form.png' });
 
@@ -237,5 +230,5 @@ test('review: export a bed from the screen, follow it, cancel one, find the file
   ).toEqual(ids);
   expect(readdirSync(exportsFolder).sort()).toEqual([...wfdbFiles, edfName].sort());
 
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, '.review')).toEqual([]);
 });

@@ -3,8 +3,12 @@
 // reply and the socket stays up. Whatever goes wrong on one socket (a protocol error, a reply that
 // cannot be sent, a viewer that stops reading) ends that socket at worst, never the workstation.
 import type { WebSocket } from 'ws';
-import { ClientMessage, type ServerMessage } from '../../../shared/api/wire';
-import { ApiError, describeIssues } from '../../../shared/api/errors';
+import {
+  readClientMessage,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../../shared/api/wire';
+import { ApiError } from '../../../shared/api/errors';
 import type { ApiRouter } from '../../host/api/router';
 
 /** A viewer that cannot keep up loses waveform samples rather than the workstation's memory. */
@@ -130,19 +134,9 @@ export function bindWebSocket(
   const receive = (data: unknown, isBinary: boolean) => {
     let message: ClientMessage;
     try {
-      if (isBinary)
-        throw new ApiError('invalid_request', 'Binary messages are not part of the contract.');
-      const parsed = ClientMessage.safeParse(JSON.parse(String(data)));
-      if (!parsed.success)
-        throw new ApiError('invalid_request', describeIssues('message', parsed.error));
-      message = parsed.data;
+      message = readClientMessage(data, isBinary);
     } catch (error) {
-      sendError(
-        null,
-        error instanceof ApiError
-          ? error
-          : new ApiError('invalid_request', 'Message is not valid JSON.'),
-      );
+      sendError(null, error);
       return;
     }
 
