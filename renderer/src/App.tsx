@@ -3,6 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { WorkstationClient } from '../../shared/api/client';
 import type { Status } from '../../shared/model/schemas';
+import type { SyncStatus } from '../../shared/api/contract-sync';
 import { strings } from './strings';
 import { DevicePanel } from './components/DevicePanel';
 import { Bedside } from './views/Bedside';
@@ -125,6 +126,7 @@ export function App({ client }: { client: WorkstationClient }) {
             client={client}
             status={phase.status}
             onStatusChanged={() => setAttempt((n) => n + 1)}
+            syncStatus={syncStatus}
           />
         </div>
         {origin === 'workstation' && <SyncStatusLine status={syncStatus} />}
@@ -139,9 +141,11 @@ interface RoutedViewProps {
   status: Status;
   /** Beds, patients or devices changed: read the status again. */
   onStatusChanged: () => void;
+  /** The workstation's sync status (null until known), shown by the settings view. */
+  syncStatus: SyncStatus | null;
 }
 
-function RoutedView({ route, client, status, onStatusChanged }: RoutedViewProps) {
+function RoutedView({ route, client, status, onStatusChanged, syncStatus }: RoutedViewProps) {
   const actsOnBeds = useActsOnBeds();
   // The hospital central station has no patients or devices views: they act at the workstation.
   if (
@@ -158,7 +162,7 @@ function RoutedView({ route, client, status, onStatusChanged }: RoutedViewProps)
     case 'devices':
       return <Devices client={client} status={status} onChanged={onStatusChanged} />;
     case 'settings':
-      return <Settings client={client} />;
+      return <Settings client={client} status={syncStatus} />;
     case 'bed':
     case 'trends':
     case 'review': {

@@ -6,7 +6,7 @@
 // CPU (not PostgreSQL's) over the run, and whether every push was answered in time. Reported: beds
 // per instance at 50 % of one core, from the share measured at N workstations.
 //   tsx --import ./test/support/raw-import.mjs test/bench/server-ingest.ts [WORKSTATIONS] [SECONDS]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SYNC_PATHS } from '../../shared/sync/protocol';
@@ -15,18 +15,13 @@ import { freshDatabase } from '../../server/test-support/database';
 import { bearer, call } from '../../server/test-support/http-client';
 import { alarmEvent, numeric, pushFrame, waveformChunk } from '../../server/test-support/rows';
 import { startServerProcess } from '../../server/test-support/server-process';
-import { median, quantile, report, round } from './stats';
+import { median, quantile, report, round, processCpuS } from './stats';
 
 const BEDS_PER_WORKSTATION = 16;
 const NUMERICS_PER_BED_S = 4;
 const PUSH_EVERY_MS = 2_000;
 /** Bytes of one bed's packed minute per channel (3 × ECG 500 Hz, pleth 125, resp 62.5 at ~0.6 B). */
 const MINUTE_BYTES = [18_000, 18_000, 18_000, 4_500, 2_250];
-
-function processCpuS(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 export interface IngestResult {
   workstations: number;

@@ -1,4 +1,6 @@
-// Small statistics for benchmark reports: quantiles and medians over repeated runs.
+// Small statistics for benchmark reports: quantiles and medians over repeated runs, and CPU time.
+import { readFileSync } from 'node:fs';
+
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -15,4 +17,10 @@ export const round = (value: number, digits = 2) => Math.round(value * 10 ** dig
 /** One JSON line per result, the format `npm run bench` promises. */
 export function report(result: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+/** User + system CPU seconds of a process so far (Linux /proc). */
+export function processCpuS(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

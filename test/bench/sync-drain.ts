@@ -31,7 +31,7 @@ import { freshDatabase } from '../../server/test-support/database';
 import { runServerCommand, startServerProcess } from '../../server/test-support/server-process';
 import { STRIP_CHANNELS } from './store-queries';
 import { KEEP_EVERYTHING } from './full-store';
-import { median, report, round } from './stats';
+import { median, report, round, processCpuS } from './stats';
 
 const BEDS = 16;
 const WORKSTATION_ID = '01900000-0000-7000-8000-0000000bac10';
@@ -172,12 +172,6 @@ export interface DrainResult {
   /** Wall time in the store's reads of batches (with their encoding) and acknowledgements. */
   readS: number;
   ackS: number;
-}
-
-/** User + system CPU seconds of a process so far (Linux /proc). */
-function processCpuS(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export async function drainRun(hours: number, live: boolean): Promise<DrainResult> {

@@ -6,15 +6,20 @@ import type { WorkstationClient } from '../../../shared/api/client';
 import type { SyncStatus } from '../../../shared/api/contract-sync';
 import { reasonOf } from '../api/reason';
 import { timeOrDateAndTime } from '../clinical/clinical-time';
-import { useSyncStatus } from '../components/sync/use-sync-status';
 import { useNow } from '../hooks/use-now';
 import { strings } from '../strings';
 import { byteWords, durationWords } from '../strings/exports';
 import '../components/sync/sync.css';
 
-export function Settings({ client }: { client: WorkstationClient }) {
+/** `status` is the app's own subscription (the status line's): this view opens none of its own. */
+export function Settings({
+  client,
+  status,
+}: {
+  client: WorkstationClient;
+  status: SyncStatus | null;
+}) {
   const s = strings.sync;
-  const status = useSyncStatus(client);
   return (
     <main className="view sync-settings" data-testid="settings">
       <header className="view__header">
