@@ -79,6 +79,15 @@ describe('push frame', () => {
     expect(decoded.refused[0]!.reason).toMatch(/value/);
   });
 
+  it('refuses, as its row alone, a time that is not an instant (a database cast would fail all)', () => {
+    const late = numeric(80);
+    late.row.created_at = '2026-13-45 25:61';
+    const decoded = decodePush(encodePush(meta, [late, numeric(81)], codec), codec);
+    expect(decoded.rows).toHaveLength(1);
+    expect(decoded.refused.map((r) => r.id)).toEqual([late.row.id]);
+    expect(decoded.refused[0]!.reason).toMatch(/created_at/);
+  });
+
   it('refuses what is not a frame, or is cut short, with a clear error', () => {
     const frame = encodePush(meta, [chunk([1, 2, 3])], codec);
     expect(() => decodePush(new TextEncoder().encode('{"rows":[]}'), codec)).toThrow(

@@ -9,7 +9,9 @@ const Text = z.string().max(4_000);
 const ShortText = z.string().max(200);
 /** A wall-clock time as the workstation recorded it (UTC ms); never rewritten by the server. */
 const Ms = z.number().int().min(0).max(8_640_000_000_000);
-const IsoTime = z.string().max(40);
+// An instant as ISO 8601 UTC text: anything else is refused as its row alone, before a database
+// cast could fail a whole batch (the server's) or a whole page (the puller's) on it.
+const IsoTime = z.iso.datetime({ offset: true });
 const Hlc = z.string().regex(/^\d{15}-[0-9a-f]{4}-.{1,80}$/);
 /** A binary column: its bytes are the push frame's attachment number `blob`. */
 export const BlobRef = z.object({ blob: z.number().int().nonnegative() }).strict();
