@@ -85,16 +85,36 @@ export function encodePush(
     if (!list) byTable.set(table, (list = []));
     list.push(values);
   }
-  const header = {
-    ...meta,
-    tables: [...byTable].map(([table, list]) => ({
-      table,
-      columns: syncedColumns(table),
-      rows: list,
-    })),
-    blobs: blobs.map((b) => b.byteLength),
-  };
-  const headerBytes = codec.compress(new TextEncoder().encode(JSON.stringify(header)));
+  return encodePushBlocks(
+    meta,
+    [...byTable].map(([table, list]) => ({ table, rowsJson: JSON.stringify(list) })),
+    blobs,
+    codec,
+  );
+}
+
+/**
+ * A frame from table blocks whose rows are already JSON text (an array of arrays, in the order
+ * syncedColumns gives): the store writes numerics' rows as JSON itself, ~4 times faster than
+ * handing them to JavaScript one value at a time. Blob references in the rows index `blobs`.
+ */
+export function encodePushBlocks(
+  meta: { protocol: number; workstationId: string; batchId: string },
+  blocks: readonly { table: SyncedTable; rowsJson: string }[],
+  blobs: readonly Uint8Array[],
+  codec: PushCodec,
+): Uint8Array {
+  const tables = blocks
+    .map(
+      ({ table, rowsJson }) =>
+        `{"table":${JSON.stringify(table)},"columns":${JSON.stringify(syncedColumns(table))},"rows":${rowsJson}}`,
+    )
+    .join(',');
+  const header =
+    `{"protocol":${JSON.stringify(meta.protocol)},"workstationId":${JSON.stringify(meta.workstationId)},` +
+    `"batchId":${JSON.stringify(meta.batchId)},"tables":[${tables}],` +
+    `"blobs":${JSON.stringify(blobs.map((b) => b.byteLength))}}`;
+  const headerBytes = codec.compress(new TextEncoder().encode(header));
   const total = 8 + headerBytes.byteLength + blobs.reduce((n, b) => n + b.byteLength, 0);
   const out = new Uint8Array(total);
   out.set(MAGIC, 0);

@@ -9,6 +9,9 @@ import { syncedRowSchemas, type SyncedTable } from '../../../shared/sync/tables'
 import { defaultStaySettings } from '../../../shared/model/alarm-defaults';
 import { formatHlc, parseHlc } from '../../../shared/sync/hlc';
 import { uuidv7 } from '../../../shared/ids';
+import { decodePush, encodePush, type PushRow } from '../../../shared/sync/push-frame';
+import { pushCodec } from '../sync/push-codec';
+import { readBinaryCopyColumn } from './sync-outbox';
 
 const T0 = 1_760_000_000_000;
 let folder: string;
@@ -163,6 +166,187 @@ describe('the sync outbox', () => {
     expect(backlog.oldestAtMs).toBeNull();
     expect(backlog.setAside).toMatchObject({ count: 1, lastReason: 'code unknown' });
     expect((await store.outbox.readBatch(0, 1024 * 1024, 100)).rows).toEqual([]);
+  });
+
+  it('writes each lane as the database-built frame the value-by-value rows would make', async () => {
+    const store = await open();
+    store.appendAlarmEvent({ ...alarm(T0), value: 150.25, limit: 120.5 });
+    store.appendAlarmEvent({ ...alarm(T0 + 1), message: 'quote " backslash \\ tab \t é ♥' });
+    for (let i = 0; i < 12; i++) {
+      store.appendNumeric({
+        bedId: 'bed-1',
+        deviceId: 'ecg-1',
+        refId: i % 2 ? 'MDC_PULS_OXIM_SAT_O2' : 'MDC_ECG_HEART_RATE',
+        value: 60 + i / 3,
+        unit: '/min',
+        at: T0 + i * 1000,
+      });
+    }
+    await store.flush();
+    await store.admitPatient({
+      bedId: 'bed-1',
+      bedLabel: 'Bed 1',
+      atMs: T0,
+      actor: 'nurse',
+      detail: 'admitted',
+      patient: {
+        mrn: 'F-1',
+        familyName: "O'Fiction",
+        givenName: 'Demo',
+        birthDate: '1980-02-03',
+        category: 'adult',
+      },
+    });
+    await store.recordAlarmSettings({
+      ...defaultStaySettings('adult'),
+      bedId: 'bed-1',
+      patientId: null,
+      actor: 'nurse',
+      atMs: T0,
+    });
+    await store.recordChannels([
+      {
+        bedId: 'bed-1',
+        deviceId: 'ecg-1',
+        channel: 'II',
+        label: 'II',
+        unit: 'mV',
+        rateHz: 500,
+        scale: 0.005,
+      },
+      {
+        bedId: 'bed-1',
+        deviceId: 'ecg-1',
+        channel: 'Pleth',
+        label: 'Pleth',
+        unit: '',
+        rateHz: 62.5,
+        scale: null,
+      },
+    ]);
+    await store.appendAnnotations([
+      { bedId: 'bed-1', atMs: T0, kind: 'note', text: 'line\nbreak', actor: 'nurse' },
+    ]);
+    await store.recordAuditEvent({
+      atMs: T0,
+      actor: 'nurse',
+      action: 'test',
+      subject: 's',
+      detail: 'd',
+    });
+    for (let m = 0; m < 2; m++) {
+      await store.storeWaveform({
+        bedId: 'bed-1',
+        deviceId: 'ecg-1',
+        channel: 'II',
+        rateHz: 500,
+        t0: T0 + m * 60_000,
+        values: Array.from({ length: 30_000 }, (_, k) => Math.round(1000 * Math.sin(k / 5 + m))),
+      });
+    }
+    await store.saveStrip({
+      bedId: 'bed-1',
+      kind: 'alarm',
+      alarmId: 'a-1',
+      alarmMessage: 'HR high',
+      fromMs: T0,
+      toMs: T0 + 20_000,
+      createdAtMs: T0 + 21_000,
+      actor: 'nurse',
+      pdf: new Uint8Array([0x25, 0x50, 0x44, 0x46, 9, 8, 7]),
+    });
+    await store.saveSoundRecording({
+      bedId: 'bed-1',
+      patientId: null,
+      startedAtMs: T0,
+      rateHz: 4000,
+      sampleCount: 3,
+      site: 'heart',
+      mode: 'bell',
+      label: null,
+      heartRateBpm: 71.5,
+      wav: new Uint8Array([1, 2, 3, 4, 5, 6]),
+    });
+
+    const meta = { protocol: 1, workstationId: 'ws-sync-test', batchId: uuidv7() };
+    const key = (r: PushRow) => `${r.table}/${String(r.row.id)}`;
+    const byKey = (rows: PushRow[]) => new Map(rows.map((r) => [key(r), r.row]));
+    const tablesSeen = new Set<string>();
+    for (const lane of [0, 1, 2] as const) {
+      const frame = await store.outbox.readFrame(lane, 64 * 1024 * 1024, 1000, meta);
+      const batch = await store.outbox.readBatch(lane, 64 * 1024 * 1024, 1000);
+      expect(frame.entries.length, `lane ${lane}`).toBeGreaterThan(0);
+      expect(new Set(frame.entries.map((e) => e.seq))).toEqual(
+        new Set(batch.rows.map((r) => r.seq)),
+      );
+      expect(frame.bytes).toBe(batch.bytes);
+      expect(frame.orphanSeqs).toEqual([]);
+      const fromDatabase = decodePush(frame.frame, pushCodec);
+      const fromValues = decodePush(encodePush(meta, batch.rows, pushCodec), pushCodec);
+      expect(fromDatabase.refused).toEqual([]);
+      expect(fromValues.refused).toEqual([]);
+      expect(byKey(fromDatabase.rows)).toEqual(byKey(fromValues.rows));
+      for (const entry of frame.entries) {
+        expect(byKey(fromDatabase.rows).has(`${entry.table}/${entry.id}`)).toBe(true);
+        tablesSeen.add(entry.table);
+      }
+    }
+    expect(tablesSeen).toEqual(
+      new Set([
+        'alarm_events',
+        'numerics',
+        'patients',
+        'admissions',
+        'alarm_settings',
+        'channels',
+        'annotations',
+        'audit_events',
+        'waveform_chunks',
+        'strips',
+        'sound_recordings',
+      ]),
+    );
+
+    // Bounds as readBatch bounds them: rows, then bytes past the first row.
+    const ten = await store.outbox.readFrame(1, 64 * 1024 * 1024, 10, meta);
+    expect(ten.entries).toHaveLength(10);
+    const tenRows = decodePush(ten.frame, pushCodec).rows;
+    expect(tenRows.map((r) => r.row.at_ms).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => T0 + (i + 2) * 1000),
+    );
+    const next = await store.outbox.readFrame(
+      1,
+      64 * 1024 * 1024,
+      10,
+      meta,
+      Math.min(...ten.entries.map((e) => e.seq)),
+    );
+    expect(next.entries).toHaveLength(2);
+    const one = await store.outbox.readFrame(2, 1, 100, meta);
+    expect(one.entries).toHaveLength(1);
+    expect(decodePush(one.frame, pushCodec).rows).toHaveLength(1);
+  });
+
+  it('reads a binary COPY column and refuses one that is not as expected', () => {
+    const copy = (...fields: (number[] | null)[]) => {
+      const parts: number[] = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+      parts.push(0, 0, 0, 0, 0, 0, 0, 0);
+      for (const f of fields) {
+        parts.push(0, 1);
+        if (f === null) parts.push(0xff, 0xff, 0xff, 0xff);
+        else parts.push(0, 0, 0, f.length, ...f);
+      }
+      parts.push(0xff, 0xff);
+      return new Uint8Array(parts);
+    };
+    expect(readBinaryCopyColumn(copy([1, 2], [], [3])).map((v) => [...v])).toEqual([
+      [1, 2],
+      [],
+      [3],
+    ]);
+    expect(() => readBinaryCopyColumn(copy([1], null))).toThrow(/NULL/);
+    expect(() => readBinaryCopyColumn(copy([1, 2]).subarray(0, 25))).toThrow(/cut short/);
+    expect(() => readBinaryCopyColumn(new Uint8Array(30))).toThrow(/signature/);
   });
 
   it('stamps every version with a clock that never goes back, across a restart', async () => {

@@ -13,7 +13,7 @@ import {
   type SyncedTable,
 } from '../../../shared/sync/tables';
 import { CHUNK_BYTES } from './queries';
-import { encodePush } from '../../../shared/sync/push-frame';
+import { encodePushBlocks } from '../../../shared/sync/push-frame';
 import { pushCodec } from '../sync/push-codec';
 
 export type SyncLane = (typeof SYNC_LANES)[number];
@@ -77,20 +77,27 @@ const TIME_COLUMNS = new Set([
 ]);
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-/** The SELECT list of a table's wire row: times as numbers, dates and instants as text. */
+/** A table's wire columns as SQL expressions (times as numbers, dates and instants as text). */
+function wireExpressions(table: SyncedTable, prefix = ''): { column: string; sql: string }[] {
+  return syncedColumns(table).map((column) => {
+    const c = `${prefix}${column}`;
+    if (column === 'created_at') {
+      // A strip keeps only created_at_ms: its instant is that.
+      const at = table === 'strips' ? `to_timestamp(${prefix}created_at_ms / 1000.0)` : c;
+      return { column, sql: `to_char(${at} AT TIME ZONE 'UTC', ${ISO_MS})` };
+    }
+    if (column === 'birth_date') return { column, sql: `to_char(${c}, 'YYYY-MM-DD')` };
+    if (TIME_COLUMNS.has(column) || column === 'heart_rate_bpm') {
+      return { column, sql: `${c}::float8` };
+    }
+    return { column, sql: c };
+  });
+}
+
+/** The SELECT list of a table's wire row, each expression named as its column. */
 function wireColumns(table: SyncedTable): string {
-  return syncedColumns(table)
-    .map((column) => {
-      if (column === 'created_at') {
-        // A strip keeps only created_at_ms: its instant is that.
-        const at = table === 'strips' ? 'to_timestamp(created_at_ms / 1000.0)' : 'created_at';
-        return `to_char(${at} AT TIME ZONE 'UTC', ${ISO_MS}) AS created_at`;
-      }
-      if (column === 'birth_date') return `to_char(birth_date, 'YYYY-MM-DD') AS birth_date`;
-      if (TIME_COLUMNS.has(column)) return `${column}::float8 AS ${column}`;
-      if (column === 'heart_rate_bpm') return `heart_rate_bpm::float8 AS heart_rate_bpm`;
-      return column;
-    })
+  return wireExpressions(table)
+    .map(({ column, sql }) => (sql === column ? column : `${sql} AS ${column}`))
     .join(', ');
 }
 
@@ -111,7 +118,9 @@ async function byIndex<T>(db: PGlite, work: (tx: Transaction) => Promise<T>): Pr
 /**
  * The lane's newest queued rows (ORDER BY seq DESC), at most `maxRows` and, past the first row,
  * at most `maxBytes` (binary columns exactly, others by ROW_BYTES). Binary columns come back as
- * Uint8Arrays that own their buffers, ready to be transferred.
+ * Uint8Arrays that own their buffers. The uploader sends readOutboxFrame's batches, which the
+ * database writes as JSON; these rows as values are what that frame is checked against in the
+ * tests, and what a tool that wants to look at the outbox reads.
  */
 export async function readOutboxBatch(
   db: PGlite,
@@ -206,7 +215,9 @@ export interface OutboxFrame {
 /**
  * The lane's next batch (readOutboxBatch), encoded as a push frame. Encoding costs ~3 µs a row:
  * here it is taken from the store's worker, never from the host's main thread that draws and
- * alarms, so batches of thousands of numerics cost live monitoring nothing.
+ * alarms, so batches of thousands of numerics cost live monitoring nothing. Lanes without bytes
+ * (alarms and the like, numerics) have their rows written as JSON by the database itself
+ * (readJsonFrame); lanes with bytes read rows and bytes as values (few rows, many bytes).
  */
 export async function readOutboxFrame(
   db: PGlite,
@@ -218,22 +229,175 @@ export async function readOutboxFrame(
     beforeSeq?: number | undefined;
   },
 ): Promise<OutboxFrame> {
-  const batch = await readOutboxBatch(db, options);
-  const frame =
-    batch.rows.length === 0
-      ? new Uint8Array(0)
-      : encodePush(
-          options.meta,
-          batch.rows.map(({ table, row }) => ({ table, row })),
-          pushCodec,
-        );
+  return byIndex(db, (tx) =>
+    readJsonFrame(tx, {
+      ...options,
+      maxRows: Math.max(1, Math.floor(options.maxRows)),
+      beforeSeq: options.beforeSeq ?? null,
+    }),
+  );
+}
+
+/** ROW_BYTES as SQL, for the byte bound of a lane read in one query. */
+const ROW_BYTES_SQL = `CASE table_name ${SYNCED_TABLES.map(
+  (t) => `WHEN '${t}' THEN ${ROW_BYTES[t]}`,
+).join(' ')} ELSE 200 END`;
+
+/** A whole number for SQL text (COPY takes no parameters): anything else is refused. */
+function sqlInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not a whole number: ${value}`);
+  return String(value);
+}
+
+/**
+ * A lane's batch, read and written as JSON by the database: which rows (newest first, bounded
+ * as readOutboxBatch bounds them), and per table their seqs, ids and wire rows as JSON text that
+ * goes into the frame's header as it is. PGlite hands a result to JavaScript one value at a time
+ * (~20 µs a row of numerics here); one text per table costs ~10 µs a row. A binary column's
+ * value in the rows is its attachment's number; the bytes come in a second statement, a binary
+ * COPY in attachment order (~9 ms for 2 MiB of waveform rows, against ~40 ms as bytea's hex).
+ */
+async function readJsonFrame(
+  tx: Transaction,
+  options: {
+    lane: SyncLane;
+    maxBytes: number;
+    maxRows: number;
+    beforeSeq: number | null;
+    meta: { protocol: number; workstationId: string; batchId: string };
+  },
+): Promise<OutboxFrame> {
+  const tables = lanesTables(options.lane);
+  const limit = sqlInteger(options.maxRows);
+  const before = options.beforeSeq === null ? '' : `AND seq < ${sqlInteger(options.beforeSeq)}`;
+  const maxBytes = sqlInteger(Math.max(0, Math.floor(options.maxBytes)));
+  const blobTables = tables.filter((t) => BLOB_COLUMNS[t]);
+  // Which rows; for binary tables, each present row's attachment number (table by table in lane
+  // order, newest first), the order the COPY below gives the bytes in.
+  const ctes = `WITH queued AS (
+       SELECT seq, table_name, row_id, bytes FROM (
+         ${tables
+           .map(
+             (t) =>
+               `(SELECT seq, table_name, row_id, bytes FROM sync_outbox
+                 WHERE table_name = '${t}' ${before} ORDER BY seq DESC LIMIT ${limit})`,
+           )
+           .join(' UNION ALL ')}
+       ) q ORDER BY seq DESC LIMIT ${limit}
+     ), sized AS (
+       SELECT *, sum(coalesce(bytes, 0) + ${ROW_BYTES_SQL}) OVER (ORDER BY seq DESC) AS upto,
+              row_number() OVER (ORDER BY seq DESC) AS n
+       FROM queued
+     ), chosen AS (SELECT * FROM sized WHERE n = 1 OR upto <= ${maxBytes})${
+       blobTables.length === 0
+         ? ''
+         : `, present AS (${blobTables
+             .map(
+               (t, rank) =>
+                 `SELECT c.seq, c.table_name, c.row_id, ${rank} AS rank FROM chosen c
+                  JOIN ${t} t ON t.id = c.row_id WHERE c.table_name = '${t}'`,
+             )
+             .join(' UNION ALL ')}
+           ), attached AS (
+             SELECT seq, table_name, row_id,
+                    row_number() OVER (ORDER BY rank, seq DESC) - 1 AS blob FROM present)`
+     }`;
+  // One aggregate per table (a lateral join each): its seqs, ids and rows, each JSON text.
+  const perTable = tables.map((t, i) => {
+    const blobColumn = BLOB_COLUMNS[t];
+    const values = wireExpressions(t, 't.')
+      .map(({ column, sql }) => (column === blobColumn ? `json_build_object('blob', c.blob)` : sql))
+      .join(', ');
+    return {
+      select: `b${i}.seqs AS "${t}.seqs", b${i}.ids AS "${t}.ids", b${i}.rows AS "${t}.rows"`,
+      join: `LEFT JOIN LATERAL (SELECT json_agg(c.seq ORDER BY c.seq DESC)::text AS seqs,
+                 json_agg(t.id ORDER BY c.seq DESC)::text AS ids,
+                 json_agg(json_build_array(${values}) ORDER BY c.seq DESC)::text AS rows
+               FROM ${blobColumn ? 'attached' : 'chosen'} c JOIN ${t} t ON t.id = c.row_id
+               WHERE c.table_name = '${t}') b${i} ON true`,
+    };
+  });
+  const { rows } = await tx.query<Record<string, string | number | null>>(
+    `${ctes}
+     SELECT (SELECT json_agg(seq ORDER BY seq DESC) FROM chosen)::text AS chosen,
+            (SELECT coalesce(max(upto), 0) FROM chosen)::float8 AS bytes,
+            ${perTable.map((p) => p.select).join(', ')}
+     FROM (SELECT 1) one ${perTable.map((p) => p.join).join('\n')}`,
+  );
+  const result = rows[0]!;
+  const chosen = JSON.parse(String(result.chosen ?? '[]')) as number[];
+  const blocks: { table: SyncedTable; rowsJson: string }[] = [];
+  const entries: OutboxFrame['entries'] = [];
+  const sent = new Set<number>();
+  for (const table of tables) {
+    const rowsJson = result[`${table}.rows`];
+    if (typeof rowsJson !== 'string') continue; // none of this table in the batch
+    const seqs = JSON.parse(String(result[`${table}.seqs`])) as number[];
+    const ids = JSON.parse(String(result[`${table}.ids`])) as string[];
+    seqs.forEach((seq, i) => {
+      entries.push({ seq, table, id: ids[i]! });
+      sent.add(seq);
+    });
+    blocks.push({ table, rowsJson });
+  }
+  let blobs: Uint8Array[] = [];
+  if (blobTables.length > 0 && entries.length > 0) {
+    const copied = await tx.query(
+      `COPY (${ctes}
+         SELECT CASE a.table_name ${blobTables
+           .map((t) => `WHEN '${t}' THEN (SELECT ${BLOB_COLUMNS[t]} FROM ${t} WHERE id = a.row_id)`)
+           .join(' ')} END
+         FROM attached a ORDER BY a.blob) TO '/dev/blob' WITH (FORMAT binary)`,
+    );
+    if (!copied.blob) throw new Error('the store gave no bytes for the batch');
+    blobs = readBinaryCopyColumn(new Uint8Array(await copied.blob.arrayBuffer()));
+    const attached = entries.filter((e) => BLOB_COLUMNS[e.table]).length;
+    if (blobs.length !== attached) {
+      throw new Error(`the store gave ${blobs.length} attachments for ${attached} rows`);
+    }
+  }
   return {
-    lane: batch.lane,
-    frame,
-    entries: batch.rows.map(({ seq, table, row }) => ({ seq, table, id: String(row.id) })),
-    orphanSeqs: batch.orphanSeqs,
-    bytes: batch.bytes,
+    lane: options.lane,
+    frame:
+      entries.length === 0
+        ? new Uint8Array(0)
+        : encodePushBlocks(options.meta, blocks, blobs, pushCodec),
+    entries,
+    orphanSeqs: chosen.filter((seq) => !sent.has(seq)),
+    bytes: Number(result.bytes ?? 0),
   };
+}
+
+const COPY_SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+
+/**
+ * The values of a one-column binary COPY (PostgreSQL's documented format: signature, flags,
+ * header extension, then per row a field count and each field's length and bytes, -1 at the
+ * end), as views of `bytes`. A NULL, a second column or a cut is an error, never a short list.
+ */
+export function readBinaryCopyColumn(bytes: Uint8Array): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fail = (why: string): never => {
+    throw new Error(`the store's binary copy is not as expected: ${why}`);
+  };
+  if (bytes.byteLength < 19 || COPY_SIGNATURE.some((b, i) => bytes[i] !== b)) fail('signature');
+  let at = 15 + 4 + view.getUint32(15);
+  const values: Uint8Array[] = [];
+  for (;;) {
+    if (at + 2 > bytes.byteLength) fail('cut short');
+    const fields = view.getInt16(at);
+    at += 2;
+    if (fields === -1) break;
+    if (fields !== 1) fail(`${fields} columns`);
+    if (at + 4 > bytes.byteLength) fail('cut short');
+    const length = view.getInt32(at);
+    at += 4;
+    if (length < 0) fail('a NULL value');
+    if (at + length > bytes.byteLength) fail('cut short');
+    values.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  return values;
 }
 
 /** Bytes in a buffer of their own (Node's hex parser may hand out a slice of a shared pool). */
