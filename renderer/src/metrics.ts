@@ -3,6 +3,8 @@
 
 export interface WaveformDrawMetric {
   channel: string;
+  /** The bed whose tile or view drew it (the nearest data-bed-id), when there is one. */
+  bedId?: string;
   lastValue: number | null;
   drawnAt: number;
 }
@@ -13,9 +15,9 @@ declare global {
   }
 }
 
-const MAX_ENTRIES = 10_000;
+const MAX_ENTRIES = 50_000;
 // Dropping a tenth at once keeps pushes cheap once the array is full.
-const DROP_WHEN_FULL = 1_000;
+const DROP_WHEN_FULL = 5_000;
 
 const enabled =
   typeof window !== 'undefined' &&
@@ -23,9 +25,14 @@ const enabled =
 
 if (enabled) window.__workstationMetrics ??= [];
 
-export function recordWaveformDraw(channel: string, lastValue: number | null): void {
+export function recordWaveformDraw(
+  channel: string,
+  lastValue: number | null,
+  drawnOn?: Element,
+): void {
   if (!enabled) return;
   const entries = (window.__workstationMetrics ??= []);
   if (entries.length >= MAX_ENTRIES) entries.splice(0, DROP_WHEN_FULL);
-  entries.push({ channel, lastValue, drawnAt: Date.now() });
+  const bedId = drawnOn?.closest('[data-bed-id]')?.getAttribute('data-bed-id') ?? undefined;
+  entries.push({ channel, lastValue, drawnAt: Date.now(), ...(bedId ? { bedId } : {}) });
 }

@@ -28,6 +28,7 @@ export interface LiveResult {
 
 export interface WaveformDraw {
   channel: string;
+  bedId?: string;
   lastValue: number | null;
   drawnAt: number;
 }

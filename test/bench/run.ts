@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { ingestWithQueries, storeIngest, storeOpen, storeOpenFull } from './store-ingest';
 import { liveRun } from './live';
 import { liveRelayRun } from './live-relay';
+import { liveCentralPixelRun } from './live-central-pixel';
 import { centralBenches } from './central-rows';
 import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
@@ -161,6 +162,23 @@ report({
   droppedSampleEvents: relay.map((r) => r.droppedSampleEvents),
   machine,
 });
+
+// Issue 15's live goal to the pixel, the hard case first: the station draws a 16-bed ward from a
+// second workstation besides the counting bed.
+for (const demoBeds of [16, 0]) {
+  const runs = await repeat(RUNS, () => liveCentralPixelRun(15, demoBeds));
+  report({
+    bench: `live.byte-to-central-pixel${demoBeds > 0 ? `-with-${demoBeds}-demo-beds` : ''}`,
+    what: `HealthyPi 5 simulator → pty → workstation → live publisher → central server (own process, PostgreSQL, loopback) → the hospital central station in Chromium, the bed's tile drawn${demoBeds > 0 ? `, while a second workstation's ${demoBeds} demo beds stream to the same station` : ''}; ECG 128 Hz, every sample`,
+    unit: 'ms',
+    p95Median: round(median(runs.map((r) => r.latencyP95Ms))),
+    p50Median: round(median(runs.map((r) => r.latencyP50Ms))),
+    runsP95: runs.map((r) => round(r.latencyP95Ms)),
+    drawnSamples: runs.map((r) => r.drawnSamples),
+    goal: 'p95 <= 250 ms',
+    machine,
+  });
+}
 
 for await (const record of centralBenches(RUNS, machine)) report(record);
 

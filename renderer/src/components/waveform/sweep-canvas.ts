@@ -169,7 +169,7 @@ export class SweepCanvas {
     if (end <= this.drawnUpTo) return;
     this.drawSamples(Math.max(this.drawnUpTo, end - this.samplesPerScreen), end);
     this.drawnUpTo = end;
-    recordWaveformDraw(feed.channel, feed.lastValue);
+    recordWaveformDraw(feed.channel, feed.lastValue, this.canvas);
   }
 
   /**
