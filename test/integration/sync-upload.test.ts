@@ -142,6 +142,25 @@ describe('the uploader', () => {
     expect(states.at(-1)).toBe('connected');
   });
 
+  it('keeps two batches in flight while a backlog drains, never more, every row once', async () => {
+    const written = await writeRows(0, 20_000);
+    let answering = 0;
+    let most = 0;
+    central.beforeAnswer = async () => {
+      answering++;
+      most = Math.max(most, answering);
+      // The server's transaction, slow: the next batch is on its way meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      answering--;
+    };
+    startUploader();
+    await until('the outbox to empty', outboxEmpty, 20_000);
+    central.beforeAnswer = null;
+    expectEachKeptOnce(written);
+    expect([...central.rows.values()].every((r) => r.arrivals === 1)).toBe(true);
+    expect(most).toBe(2);
+  });
+
   it('an alarm written while numerics are on the wire goes before the batch read ahead', async () => {
     const written = await writeRows(0, 15_000);
     let alarmWritten = false;

@@ -103,7 +103,16 @@ type Outcome =
   | { kind: 'failing'; problem: string }
   | { kind: 'sticky' }
   /** Try again at once (a smaller batch, rows set aside). */
-  | { kind: 'again' };
+  | { kind: 'again' }
+  /** A push went out and is being answered; the next one may start beside it. */
+  | { kind: 'in-flight' };
+
+/** A batch whose push has started: its outcome once answered and settled. */
+interface Pushing {
+  kind: 'pushing';
+  full: boolean;
+  answer: Promise<Outcome>;
+}
 
 export class Uploader {
   private readonly o: typeof DEFAULTS & UploaderOptions;
@@ -131,6 +140,13 @@ export class Uploader {
    * The lane's next batch, read and encoded on the store's thread while the one before it was on
    * the wire (rows queued before that one's, so none twice); used only after that one was sent.
    */
+  /**
+   * A push sent and not yet answered while the next one goes out beside it: the server's work on
+   * one batch (its transaction) overlaps the next batch's trip, so a backlog drains about twice
+   * as fast. Only while batches are full and none was refused (two at most); a fault or a
+   * refusal settles both before anything else is tried.
+   */
+  private inFlight: Promise<Outcome> | null = null;
   private prefetched: {
     lane: SyncLane;
     batchId: string;
@@ -175,6 +191,7 @@ export class Uploader {
     this.stopping.abort();
     this.wakeUp?.();
     await this.running;
+    await this.inFlight?.catch(() => undefined);
     this.lag.disable();
   }
 
@@ -239,7 +256,7 @@ export class Uploader {
       }
       let outcome: Outcome;
       try {
-        outcome = await this.sendOne(link);
+        outcome = await this.sendPipelined(link);
       } catch (error) {
         // The store could not be read or told (a full disk, a restart): later, as a failure.
         outcome = { kind: 'failing', problem: `the data store: ${(error as Error).message}` };
@@ -260,6 +277,8 @@ export class Uploader {
           await this.sleep(this.o.idleMs);
           break;
         case 'again':
+          break;
+        case 'in-flight':
           break;
         case 'sticky':
           break;
@@ -326,11 +345,18 @@ export class Uploader {
 
   /**
    * The next batch: lane 0, else 1, else 2 (not drained this round), encoded as a push frame on
-   * the store's thread; null when none waits.
+   * the store's thread; null when none waits (or, `readAheadOnly`, when none was read ahead).
    */
   private async nextBatch(
     link: SyncLink,
-  ): Promise<{ batch: OutboxFrame; full: boolean; batchId: string } | null> {
+    readAheadOnly = false,
+  ): Promise<{
+    batch: OutboxFrame;
+    full: boolean;
+    batchId: string;
+    /** The bounds it was read with. */
+    readWith: { rows: number; bytes: number };
+  } | null> {
     const ahead = this.prefetched;
     this.prefetched = null;
     if (ahead) {
@@ -344,9 +370,15 @@ export class Uploader {
         const full =
           batch.entries.length + batch.orphanSeqs.length >= ahead.rows ||
           batch.bytes >= ahead.bytes / 2;
-        return { batch, full, batchId: ahead.batchId };
+        return {
+          batch,
+          full,
+          batchId: ahead.batchId,
+          readWith: { rows: ahead.rows, bytes: ahead.bytes },
+        };
       }
     }
+    if (readAheadOnly) return null;
     for (const lane of SYNC_LANES) {
       if (this.drained.has(lane)) continue;
       const rows = Math.min(this.rowsLimit, MAX_PUSH_ROWS);
@@ -361,27 +393,89 @@ export class Uploader {
       if (batch.entries.length > 0) {
         const full =
           batch.entries.length + batch.orphanSeqs.length >= rows || batch.bytes >= bytes / 2;
-        return { batch, full, batchId };
+        return { batch, full, batchId, readWith: { rows, bytes } };
       }
       if (batch.orphanSeqs.length > 0) return this.nextBatch(link);
     }
     return null;
   }
 
-  private async sendOne(link: SyncLink): Promise<Outcome> {
-    const next = await this.nextBatch(link);
+  /**
+   * One push, or two in flight (inFlight): starts the next batch's push beside the one being
+   * answered, then takes that one's outcome. The first of a run returns 'in-flight' at once.
+   */
+  private async sendPipelined(link: SyncLink): Promise<Outcome> {
+    const earlier = this.inFlight;
+    this.inFlight = null;
+    // While a refused row is being looked for (smaller batches), one push at a time.
+    if (earlier !== null && !this.atFullBatches()) return earlier;
+    let started: Outcome | Pushing;
+    try {
+      // Beside a push in flight, only the batch read ahead of it (rows queued before its rows):
+      // a fresh read would find that push's rows still queued and send them twice.
+      started = await this.startOne(link, earlier !== null);
+    } catch (error) {
+      await earlier?.catch(() => undefined);
+      throw error;
+    }
+    if (earlier === null) {
+      if (started.kind !== 'pushing') return started;
+      if (started.full && this.atFullBatches()) {
+        this.inFlight = started.answer;
+        return { kind: 'in-flight' };
+      }
+      return started.answer;
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await earlier;
+    } catch (error) {
+      if (started.kind === 'pushing') await started.answer.catch(() => undefined);
+      throw error;
+    }
+    if (started.kind !== 'pushing') return outcome;
+    if (outcome.kind === 'sent') {
+      this.inFlight = started.answer;
+      return outcome;
+    }
+    // A fault or a refusal: the other push is settled too before anything else is tried.
+    await started.answer.catch(() => undefined);
+    return outcome;
+  }
+
+  /** Batches at their full bounds: no halving search for a refused row is going on. */
+  private atFullBatches(): boolean {
+    return this.rowsLimit >= this.o.maxBatchRows && this.bytesLimit >= this.o.maxBatchBytes;
+  }
+
+  /** Reads the next batch and starts its push; the outcome comes once it is answered. */
+  private async startOne(link: SyncLink, readAheadOnly = false): Promise<Outcome | Pushing> {
+    const next = await this.nextBatch(link, readAheadOnly);
     if (next === null) return { kind: 'empty' };
-    const { batch, full, batchId } = next;
+    const { batch, full, batchId, readWith } = next;
     const { frame } = batch;
     // While this batch is on the wire, the store reads and encodes the lane's next one.
     if (full) this.prefetch(link, batch);
     if (frame.byteLength > MAX_PUSH_BYTES) {
+      this.dropPrefetch();
       if (batch.entries.length === 1) {
         const reason = `larger than a push can carry (${frame.byteLength} bytes, at most ${MAX_PUSH_BYTES})`;
         await this.setAside(batch.entries.map((r) => ({ seq: r.seq, reason })));
       } else this.rowsLimit = Math.max(1, Math.floor(batch.entries.length / 2));
       return { kind: 'again' };
     }
+    const answer = this.push(link, batch, batchId, readWith, full);
+    return { kind: 'pushing', full, answer };
+  }
+
+  private async push(
+    link: SyncLink,
+    batch: OutboxFrame,
+    batchId: string,
+    readWith: { rows: number; bytes: number },
+    full: boolean,
+  ): Promise<Outcome> {
+    const { frame } = batch;
     let answer: SyncAnswer;
     try {
       answer = await exchange(link.endpoint, {
@@ -406,7 +500,7 @@ export class Uploader {
       if (error.problem === 'too-large') return { kind: 'failing', problem: error.message };
       return { kind: 'link-down', problem: error.message };
     }
-    const outcome = await this.settle(link, batch, batchId, frame.byteLength, answer);
+    const outcome = await this.settle(link, batch, batchId, readWith, frame.byteLength, answer);
     if (outcome.kind !== 'sent') this.dropPrefetch();
     return outcome.kind === 'sent' ? { ...outcome, full } : outcome;
   }
@@ -439,6 +533,7 @@ export class Uploader {
     link: SyncLink,
     batch: OutboxFrame,
     batchId: string,
+    readWith: { rows: number; bytes: number },
     frameBytes: number,
     answer: SyncAnswer,
   ): Promise<Outcome> {
@@ -494,9 +589,12 @@ export class Uploader {
         wireBytes: frameBytes,
         atMs: this.now(),
       });
-      // Back toward full batches once a smaller one went through.
-      this.rowsLimit = Math.min(this.o.maxBatchRows, this.rowsLimit * 2);
-      this.bytesLimit = Math.min(this.o.maxBatchBytes, this.bytesLimit * 2);
+      // Back toward full batches once a smaller one went through (not for a batch read before
+      // the bounds were lowered: two pushes can be in flight).
+      if (readWith.rows <= this.rowsLimit && readWith.bytes <= this.bytesLimit) {
+        this.rowsLimit = Math.min(this.o.maxBatchRows, this.rowsLimit * 2);
+        this.bytesLimit = Math.min(this.o.maxBatchBytes, this.bytesLimit * 2);
+      }
       return { kind: 'sent', lane: batch.lane, full: true };
     }
     if (
