@@ -95,6 +95,14 @@ export const syncRequests = {
   },
   /** Leaves the central server: the credential is deleted; every row stays kept here. */
   forgetEnrolment: { input: z.object({}).strict(), output: SyncStatus },
+  /**
+   * Sends the rows the central server refused again, once it was changed to take them (a row it
+   * still refuses is set aside again, with its reason). How many were queued.
+   */
+  sendSetAsideAgain: {
+    input: z.object({}).strict(),
+    output: z.object({ requeued: z.number().int().nonnegative() }).strict(),
+  },
 } as const;
 
 export const syncStreams = {

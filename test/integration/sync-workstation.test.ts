@@ -119,6 +119,35 @@ describe('a workstation syncing with the central server', () => {
     expect(events.some((e) => e.state === 'connected')).toBe(true);
   });
 
+  it('sets a refused row aside with its reason, and sends it again when asked', async () => {
+    central.refuse = (table, row) =>
+      table === 'annotations' && row.text === 'refused note'
+        ? 'annotation kinds not known here'
+        : null;
+    await workstation.store.appendAnnotations([
+      { bedId: 'bed-1', atMs: Date.now(), kind: 'note', text: 'refused note', actor: 'nurse.ward' },
+    ]);
+    const aside = await until('the row set aside', async () => {
+      const now = await status();
+      return now.setAside.count === 1 && now;
+    });
+    expect(aside.setAside.lastReason).toContain('annotation kinds not known here');
+    expect(central.kept('annotations')).toHaveLength(0);
+
+    // The server is changed to take it; someone at the workstation sends it again.
+    central.refuse = () => null;
+    expect(await request('sendSetAsideAgain', {})).toEqual({ requeued: 1 });
+    await until('the row on the server', () => central.kept('annotations').length === 1);
+    expect((await status()).setAside.count).toBe(0);
+    await until('the request audited on the server', () =>
+      central
+        .kept('audit_events')
+        .some((r) => r.row.action === 'sync-set-aside-requeued' && r.row.actor === nurse.actor),
+    );
+    // Nothing set aside: nothing to send again.
+    expect(await request('sendSetAsideAgain', {})).toEqual({ requeued: 0 });
+  });
+
   it('pulls its name and unit, and a patient recorded at another workstation', async () => {
     const elsewhere = uuidv7();
     central.pullChanges.push(

@@ -6,7 +6,10 @@ import type { ApiHandlers } from './router';
 import { EnrolmentError } from '../sync/enrolment';
 import type { WorkstationSync } from '../sync/workstation-sync';
 
-type SyncRequests = Pick<ApiHandlers['requests'], 'getSyncStatus' | 'enrol' | 'forgetEnrolment'>;
+type SyncRequests = Pick<
+  ApiHandlers['requests'],
+  'getSyncStatus' | 'enrol' | 'forgetEnrolment' | 'sendSetAsideAgain'
+>;
 type SyncStreams = Pick<ApiHandlers['streams'], 'syncStatus'>;
 
 export function syncHandlers(
@@ -30,6 +33,9 @@ export function syncHandlers(
         log?.(`sync: enrolment forgotten by ${caller.actor}`);
         return sync.forget();
       },
+      sendSetAsideAgain: async (_input, caller) => ({
+        requeued: await sync.sendSetAsideAgain(caller.actor),
+      }),
     },
     streams: {
       syncStatus: (_input, emit) => sync.subscribe(emit),

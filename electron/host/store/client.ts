@@ -121,6 +121,8 @@ export interface StoreOutbox {
   acknowledge(seqs: number[]): Promise<number>;
   /** Rows the server refused are set aside with its reason; how many. */
   setAside(refused: { seq: number; reason: string }[]): Promise<number>;
+  /** Puts every row set aside back in the outbox, in its place; how many. */
+  requeueSetAside(): Promise<number>;
   /** What waits, per lane; cheap (totals kept by triggers). */
   backlog(): Promise<OutboxBacklog>;
   readState(key: string): Promise<unknown>;
@@ -715,6 +717,8 @@ class QueuedStore implements Store {
       ),
     acknowledge: (seqs) => this.#ask('acknowledgeSync', { seqs }, 'acknowledge sent rows'),
     setAside: (refused) => this.#ask('setSyncAside', { refused }, 'set refused rows aside'),
+    requeueSetAside: () =>
+      this.#ask('requeueSyncSetAside', {}, 'queue the rows set aside again'),
     backlog: () => this.#ask('readSyncBacklog', {}, 'read what waits to be sent'),
     readState: (key) => this.#ask('readSyncState', { key }, `read the sync state ${key}`),
     writeState: (key, value) =>

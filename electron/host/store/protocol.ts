@@ -226,6 +226,7 @@ export interface StoreOperations {
   acknowledgeSync: { params: { seqs: number[] }; result: number };
   /** Outbox rows the server refused are set aside with its reason; how many. */
   setSyncAside: { params: { refused: { seq: number; reason: string }[] }; result: number };
+  requeueSyncSetAside: { params: Record<string, never>; result: number };
   /** What waits to be sent, per lane (totals kept by triggers: no count of the outbox). */
   readSyncBacklog: { params: Record<string, never>; result: OutboxBacklog };
   readSyncState: { params: { key: string }; result: unknown };

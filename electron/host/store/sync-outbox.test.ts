@@ -166,6 +166,12 @@ describe('the sync outbox', () => {
     expect(backlog.oldestAtMs).toBeNull();
     expect(backlog.setAside).toMatchObject({ count: 1, lastReason: 'code unknown' });
     expect((await store.outbox.readBatch(0, 1024 * 1024, 100)).rows).toEqual([]);
+    // Sent again when asked: back in its place, under its own seq.
+    expect(await store.outbox.requeueSetAside()).toBe(1);
+    const again = await store.outbox.readBatch(0, 1024 * 1024, 100);
+    expect(again.rows.map((r) => r.seq)).toEqual([refused!.seq]);
+    expect((await store.outbox.backlog()).setAside.count).toBe(0);
+    expect(await store.outbox.requeueSetAside()).toBe(0);
   });
 
   it('writes each lane as the database-built frame the value-by-value rows would make', async () => {

@@ -443,6 +443,28 @@ export async function setOutboxRowsAside(
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * Puts every row set aside back in the outbox under its own seq, so it goes in its place in its
+ * lane (an administrator's "send again", once the central server takes what it refused); how
+ * many. One whose row was pruned meanwhile is read as nothing to send, like any such queued row.
+ */
+export async function requeueSetAside(db: PGlite): Promise<number> {
+  const sized = SYNCED_TABLES.filter((t) => BLOB_COLUMNS[t])
+    .map(
+      (t) =>
+        `WHEN '${t}' THEN (SELECT octet_length(${BLOB_COLUMNS[t]}) FROM ${t} WHERE id = m.row_id)`,
+    )
+    .join(' ');
+  const { rows } = await db.query<{ n: number }>(
+    `WITH moved AS (DELETE FROM sync_set_aside RETURNING seq, table_name, row_id),
+     queued AS (INSERT INTO sync_outbox (seq, table_name, row_id, bytes)
+                SELECT m.seq, m.table_name, m.row_id, CASE m.table_name ${sized} END FROM moved m
+                ON CONFLICT (seq) DO NOTHING RETURNING 1)
+     SELECT count(*)::int AS n FROM queued`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** What waits, per lane, from the totals and one index probe per table. */
 export async function readOutboxBacklog(db: PGlite): Promise<OutboxBacklog> {
   const { rows: totals } = await db.query<{

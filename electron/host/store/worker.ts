@@ -51,6 +51,7 @@ import {
   readOutboxBacklog,
   readOutboxBatch,
   readOutboxFrame,
+  requeueSetAside,
   readSyncState,
   setOutboxRowsAside,
   writeSyncState,
@@ -527,6 +528,8 @@ async function perform(
     }
     case 'acknowledgeSync':
       return { result: await acknowledgeOutbox(db, request.seqs) };
+    case 'requeueSyncSetAside':
+      return { result: await requeueSetAside(db) };
     case 'setSyncAside':
       return { result: await setOutboxRowsAside(db, request.refused, Date.now()) };
     case 'readSyncBacklog':

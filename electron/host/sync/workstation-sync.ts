@@ -33,7 +33,7 @@ export interface WorkstationSyncOptions {
   dataDir: string;
   /** The id stamped on this workstation's rows. */
   workstationId: string;
-  store: Pick<Store, 'outbox'>;
+  store: Pick<Store, 'outbox' | 'recordAuditEvent'>;
   /** Seals the credential (the desktop shell's OS keystore); default: a key file (0600). */
   keystore?: Keystore;
   log?: (message: string) => void;
@@ -208,6 +208,27 @@ export class WorkstationSync {
     this.reloadEnrolment();
     await this.tick();
     return this.last;
+  }
+
+  /**
+   * Sends the rows set aside again (after the central server was changed to take them): back in
+   * the outbox in their places, audited with who asked; how many.
+   */
+  async sendSetAsideAgain(actor: string): Promise<number> {
+    const requeued = await this.o.store.outbox.requeueSetAside();
+    if (requeued > 0) {
+      await this.o.store.recordAuditEvent({
+        atMs: Date.now(),
+        actor,
+        action: 'sync-set-aside-requeued',
+        subject: 'sync outbox',
+        detail: `${requeued} row(s) set aside were queued to be sent again`,
+      });
+      this.log(`sync: ${requeued} row(s) set aside queued again by ${actor}`);
+    }
+    this.uploader.nudge();
+    await this.tick();
+    return requeued;
   }
 
   /** Reads the enrolment file again when it changed (or was made or removed). */

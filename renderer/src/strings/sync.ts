@@ -48,8 +48,15 @@ export const syncStrings = {
   setAsideTitle: 'Refused by the server',
   setAside: (n: number) =>
     `${n} ${n === 1 ? 'row was' : 'rows were'} refused by the server and kept here, not sent again. ` +
-    'The rows behind them were sent.',
+    `The rows behind ${n === 1 ? 'it' : 'them'} were sent.`,
   setAsideReason: 'Last reason',
+  sendAgain: (n: number) => (n === 1 ? 'Send it again' : 'Send them again'),
+  sendAgainHint:
+    'Once the central server has been changed to take them. A row it still refuses is kept here again, with its reason.',
+  requeued: (n: number) =>
+    n === 0
+      ? 'Nothing was waiting to be sent again.'
+      : `${n} ${n === 1 ? 'row was' : 'rows were'} queued again, to be sent with the rest.`,
   forget: 'Leave this central server…',
   forgetConfirm:
     'Leave the central server? This workstation stops sending; every row stays kept here and is sent ' +

@@ -146,6 +146,7 @@ function Enrolled({ client, status }: { client: WorkstationClient; status: SyncS
   const now = useNow(5_000);
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [requeued, setRequeued] = useState<number | null>(null);
   const when = (ms: number | null) => (ms === null ? s.facts.never : timeOrDateAndTime(ms, now));
   const lanes = [0, 1, 2].map(
     (lane) =>
@@ -161,6 +162,13 @@ function Enrolled({ client, status }: { client: WorkstationClient; status: SyncS
     client
       .request('forgetEnrolment', {})
       .then(() => setConfirming(false))
+      .catch((error: unknown) => setProblem(reasonOf(error)));
+  };
+  const sendAgain = () => {
+    setProblem(null);
+    client
+      .request('sendSetAsideAgain', {})
+      .then(({ requeued: n }) => setRequeued(n))
       .catch((error: unknown) => setProblem(reasonOf(error)));
   };
   return (
@@ -224,14 +232,27 @@ function Enrolled({ client, status }: { client: WorkstationClient; status: SyncS
           </p>
         )}
       </section>
-      {status.setAside.count > 0 && (
+      {(status.setAside.count > 0 || requeued !== null) && (
         <section className="sync-settings__panel" aria-labelledby="sync-aside-title">
           <h2 id="sync-aside-title">{s.setAsideTitle}</h2>
-          <p>{s.setAside(status.setAside.count)}</p>
-          {status.setAside.lastReason && (
+          {status.setAside.count > 0 && <p>{s.setAside(status.setAside.count)}</p>}
+          {status.setAside.count > 0 && status.setAside.lastReason && (
             <p className="sync-settings__hint">
               {s.setAsideReason}: {status.setAside.lastReason}
             </p>
+          )}
+          {requeued !== null && (
+            <p role="status" data-testid="sync-requeued">
+              {s.requeued(requeued)}
+            </p>
+          )}
+          {status.setAside.count > 0 && (
+            <div className="sync-settings__buttons">
+              <button type="button" className="button" onClick={sendAgain}>
+                {s.sendAgain(status.setAside.count)}
+              </button>
+              <span className="sync-settings__hint">{s.sendAgainHint}</span>
+            </div>
           )}
         </section>
       )}
