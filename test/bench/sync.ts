@@ -1,8 +1,10 @@
-// `npm run bench:sync`: the central server and sync benches of issue 15, one JSON line each (the
-// live path through the relay is in `npm run bench`, live.byte-to-relay-viewer).
+// `npm run bench:sync`: the central server and sync benches of issue 15, one JSON line each (they
+// run in `npm run bench` too, with the other live rows).
 // Run them on a quiet machine: the drain's figures are latency-bound and the machine is shared.
 import { drainBench } from './sync-drain';
 import { ingestBench } from './server-ingest';
+import { liveCentralPixelRun } from './live-central-pixel';
+import { median, report, round } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -10,3 +12,16 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 await drainBench(8, true, RUNS);
 await drainBench(8, false, RUNS);
 await ingestBench(32, 60, RUNS);
+
+// Device byte to the pixel of the hospital central station, while a second workstation's 16 demo
+// beds stream to the same station.
+const pixel: Awaited<ReturnType<typeof liveCentralPixelRun>>[] = [];
+for (let i = 0; i < RUNS; i++) pixel.push(await liveCentralPixelRun(15, 16));
+report({
+  bench: 'live.byte-to-central-pixel-with-16-demo-beds',
+  unit: 'ms',
+  p95Median: round(median(pixel.map((r) => r.latencyP95Ms))),
+  p50Median: round(median(pixel.map((r) => r.latencyP50Ms))),
+  runsP95: pixel.map((r) => round(r.latencyP95Ms)),
+  goal: 'p95 <= 250 ms',
+});
