@@ -1,0 +1,236 @@
+// NEWS2, the National Early Warning Score 2 (Royal College of Physicians, 2017): seven
+// parameters scored 0–3 by the chart's bands, summed, and the sum's clinical response. Pure: the
+// host feeds it the latest monitored vitals and what the nurse recorded at the bed (air or
+// oxygen, ACVPU), the screens show it. A parameter not measured is missing, never scored as
+// normal: the score is then incomplete, and what is known is a lower bound of it.
+//
+// The chart records whole numbers for respiration rate, SpO₂, systolic pressure and pulse and one
+// decimal for temperature, so a device's value is rounded that way before it meets a band edge.
+
+export type News2Parameter =
+  | 'respirationRate'
+  | 'spo2'
+  | 'airOrOxygen'
+  | 'systolicBp'
+  | 'pulse'
+  | 'consciousness'
+  | 'temperature';
+
+export const NEWS2_PARAMETERS: readonly News2Parameter[] = [
+  'respirationRate',
+  'spo2',
+  'airOrOxygen',
+  'systolicBp',
+  'pulse',
+  'consciousness',
+  'temperature',
+];
+
+/** ACVPU: alert, new confusion, responds to voice, to pain, unresponsive. */
+export type Acvpu = 'A' | 'C' | 'V' | 'P' | 'U';
+
+export interface News2Inputs {
+  /** Breaths per minute. */
+  respirationRate: number | null;
+  /** Per cent. */
+  spo2: number | null;
+  /**
+   * 1 for most patients; 2 for hypercapnic respiratory failure with a prescribed target of
+   * 88–92 %, as a clinician chose it for this patient.
+   */
+  spo2Scale: 1 | 2;
+  /** Supplemental oxygen (true) or air (false); null when nobody recorded it. */
+  onOxygen: boolean | null;
+  /** mmHg. */
+  systolicBp: number | null;
+  /** Beats per minute. */
+  pulse: number | null;
+  consciousness: Acvpu | null;
+  /** °C. */
+  temperature: number | null;
+}
+
+/** The clinical response the RCP chart gives a score. */
+export type News2Band = 'low' | 'low-medium' | 'medium' | 'high';
+
+export interface News2Part {
+  parameter: News2Parameter;
+  /** The value as scored (rounded as the chart records it). */
+  value: number | boolean | Acvpu;
+  score: 0 | 1 | 2 | 3;
+}
+
+export interface News2Result {
+  /** Every parameter scored. */
+  complete: boolean;
+  /** The sum when complete; null when a parameter is missing. */
+  total: number | null;
+  /** The sum of the parameters scored: the total when complete, a lower bound of it when not. */
+  atLeast: number;
+  parts: News2Part[];
+  missing: News2Parameter[];
+  /** The response for what is known (a lower bound when incomplete); null when nothing is. */
+  band: News2Band | null;
+}
+
+type Score = 0 | 1 | 2 | 3;
+
+/** The first band whose upper edge (inclusive) holds the value. */
+function byUpperEdges(value: number, edges: readonly [number, Score][], above: Score): Score {
+  for (const [upTo, score] of edges) if (value <= upTo) return score;
+  return above;
+}
+
+export function respirationRateScore(perMin: number): Score {
+  return byUpperEdges(
+    Math.round(perMin),
+    [
+      [8, 3],
+      [11, 1],
+      [20, 0],
+      [24, 2],
+    ],
+    3,
+  );
+}
+
+export function spo2Scale1Score(percent: number): Score {
+  return byUpperEdges(
+    Math.round(percent),
+    [
+      [91, 3],
+      [93, 2],
+      [95, 1],
+    ],
+    0,
+  );
+}
+
+/**
+ * Scale 2: 88–92 % scores 0, and so does 93 % or more on air; on oxygen, 93 % and above scores
+ * as too much oxygen. Null when 93 % or more and nobody recorded air or oxygen.
+ */
+export function spo2Scale2Score(percent: number, onOxygen: boolean | null): Score | null {
+  const spo2 = Math.round(percent);
+  if (spo2 <= 92) {
+    return byUpperEdges(
+      spo2,
+      [
+        [83, 3],
+        [85, 2],
+        [87, 1],
+      ],
+      0,
+    );
+  }
+  if (onOxygen === null) return null;
+  if (!onOxygen) return 0;
+  return byUpperEdges(
+    spo2,
+    [
+      [94, 1],
+      [96, 2],
+    ],
+    3,
+  );
+}
+
+export function systolicScore(mmHg: number): Score {
+  return byUpperEdges(
+    Math.round(mmHg),
+    [
+      [90, 3],
+      [100, 2],
+      [110, 1],
+      [219, 0],
+    ],
+    3,
+  );
+}
+
+export function pulseScore(perMin: number): Score {
+  return byUpperEdges(
+    Math.round(perMin),
+    [
+      [40, 3],
+      [50, 1],
+      [90, 0],
+      [110, 1],
+      [130, 2],
+    ],
+    3,
+  );
+}
+
+export function temperatureScore(celsius: number): Score {
+  return byUpperEdges(
+    Math.round(celsius * 10) / 10,
+    [
+      [35.0, 3],
+      [36.0, 1],
+      [38.0, 0],
+      [39.0, 1],
+    ],
+    2,
+  );
+}
+
+export function consciousnessScore(level: Acvpu): Score {
+  return level === 'A' ? 0 : 3;
+}
+
+/** The RCP response for a sum, and whether any one parameter scored 3. */
+export function news2Band(total: number, anyThree: boolean): News2Band {
+  if (total >= 7) return 'high';
+  if (total >= 5) return 'medium';
+  if (anyThree) return 'low-medium';
+  return 'low';
+}
+
+const known = (value: number | null): value is number =>
+  value !== null && Number.isFinite(value) && value >= 0;
+
+export function scoreNews2(inputs: News2Inputs): News2Result {
+  const parts: News2Part[] = [];
+  const missing: News2Parameter[] = [];
+  const add = (parameter: News2Parameter, value: News2Part['value'], score: Score | null) => {
+    if (score === null) missing.push(parameter);
+    else parts.push({ parameter, value, score });
+  };
+  const { respirationRate, spo2, onOxygen, systolicBp, pulse, consciousness, temperature } = inputs;
+  if (known(respirationRate)) {
+    add('respirationRate', Math.round(respirationRate), respirationRateScore(respirationRate));
+  } else missing.push('respirationRate');
+  if (known(spo2)) {
+    const score = inputs.spo2Scale === 2 ? spo2Scale2Score(spo2, onOxygen) : spo2Scale1Score(spo2);
+    add('spo2', Math.round(spo2), score);
+  } else missing.push('spo2');
+  if (onOxygen === null) missing.push('airOrOxygen');
+  else add('airOrOxygen', onOxygen, onOxygen ? 2 : 0);
+  if (known(systolicBp)) add('systolicBp', Math.round(systolicBp), systolicScore(systolicBp));
+  else missing.push('systolicBp');
+  if (known(pulse)) add('pulse', Math.round(pulse), pulseScore(pulse));
+  else missing.push('pulse');
+  if (consciousness === null) missing.push('consciousness');
+  else add('consciousness', consciousness, consciousnessScore(consciousness));
+  if (known(temperature)) {
+    add('temperature', Math.round(temperature * 10) / 10, temperatureScore(temperature));
+  } else missing.push('temperature');
+
+  const atLeast = parts.reduce((sum, part) => sum + part.score, 0);
+  const complete = missing.length === 0;
+  return {
+    complete,
+    total: complete ? atLeast : null,
+    atLeast,
+    parts,
+    missing,
+    band:
+      parts.length === 0
+        ? null
+        : news2Band(
+            atLeast,
+            parts.some((part) => part.score === 3),
+          ),
+  };
+}
