@@ -4,8 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  NEWS2_MAX_AGE_MS,
   NEWS2_PARAMETERS,
   consciousnessScore,
+  news2InputsFrom,
   news2Band,
   pulseScore,
   respirationRateScore,
@@ -240,5 +242,70 @@ describe('NEWS2 over any inputs', () => {
     fc.assert(away(pulseScore, 70));
     fc.assert(away((v) => temperatureScore(v / 10), 370));
     fc.assert(away((v) => spo2Scale1Score(Math.min(100, v)), 100));
+  });
+});
+
+describe('NEWS2 inputs from what the bed has', () => {
+  const NOW = 1_760_000_000_000;
+  const at = (minutesAgo: number) => NOW - minutesAgo * 60_000;
+  const entries = {
+    spo2Scale: 1 as const,
+    onOxygen: { value: true, atMs: at(30) },
+    consciousness: { value: 'A' as Acvpu, atMs: at(30) },
+  };
+
+  it('takes each vital while it is fresh, the ECG heart rate before the pleth pulse', () => {
+    const latest = new Map([
+      ['MDC_RESP_RATE', { value: 22, atMs: at(0.1) }],
+      ['MDC_PULS_OXIM_SAT_O2', { value: 93, atMs: at(0.1) }],
+      ['MDC_ECG_HEART_RATE', { value: 112, atMs: at(0.1) }],
+      ['MDC_PULS_OXIM_PULS_RATE', { value: 60, atMs: at(0.1) }],
+      ['MDC_PRESS_BLD_NONINV_SYS', { value: 104, atMs: at(45) }],
+      ['MDC_TEMP_BODY', { value: 38.3, atMs: at(180) }],
+    ]);
+    const inputs = news2InputsFrom(latest, entries, NOW);
+    expect(inputs).toEqual({
+      respirationRate: 22,
+      spo2: 93,
+      spo2Scale: 1,
+      onOxygen: true,
+      systolicBp: 104,
+      pulse: 112,
+      consciousness: 'A',
+      temperature: 38.3,
+    });
+    // 2 + 2 + 2 + 1 + 2 + 0 + 1
+    expect(scoreNews2(inputs)).toMatchObject({ complete: true, total: 10, band: 'high' });
+  });
+
+  it('counts a stale, or future, value as missing, never as the last one seen', () => {
+    const latest = new Map([
+      ['MDC_RESP_RATE', { value: 16, atMs: NOW - NEWS2_MAX_AGE_MS.respirationRate - 1 }],
+      ['MDC_PULS_OXIM_SAT_O2', { value: 97, atMs: NOW + 60_000 }],
+      ['MDC_ECG_HEART_RATE', { value: 70, atMs: at(10) }],
+      ['MDC_PULS_OXIM_PULS_RATE', { value: 72, atMs: at(1) }],
+      ['MDC_PRESS_BLD_NONINV_SYS', { value: 120, atMs: at(61) }],
+    ]);
+    const inputs = news2InputsFrom(
+      latest,
+      { ...entries, consciousness: { value: 'A', atMs: at(4 * 60 + 1) } },
+      NOW,
+    );
+    expect(inputs).toMatchObject({
+      respirationRate: null,
+      spo2: null,
+      pulse: 72,
+      systolicBp: null,
+      temperature: null,
+      consciousness: null,
+      onOxygen: true,
+    });
+    expect(scoreNews2(inputs).missing).toEqual([
+      'respirationRate',
+      'spo2',
+      'systolicBp',
+      'consciousness',
+      'temperature',
+    ]);
   });
 });

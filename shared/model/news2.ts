@@ -234,3 +234,73 @@ export function scoreNews2(inputs: News2Inputs): News2Result {
           ),
   };
 }
+
+/** A vital as the bed last had it. */
+export interface LatestVital {
+  value: number;
+  atMs: number;
+}
+
+/** What the nurse recorded at the bed for NEWS2, each with when. */
+export interface News2Entries {
+  spo2Scale: 1 | 2;
+  onOxygen: { value: boolean; atMs: number } | null;
+  consciousness: { value: Acvpu; atMs: number } | null;
+}
+
+/**
+ * How old a value may be and still count. Continuous vitals stop counting a few minutes after
+ * their sensor stops (a probe off is not a normal SpO₂); non-invasive pressure is cycled, often
+ * every 15–60 min; temperature and the nurse's observations are the RCP chart's 4-hourly round.
+ */
+export const NEWS2_MAX_AGE_MS: Record<News2Parameter, number> = {
+  respirationRate: 5 * 60_000,
+  spo2: 5 * 60_000,
+  pulse: 5 * 60_000,
+  systolicBp: 60 * 60_000,
+  temperature: 4 * 3_600_000,
+  airOrOxygen: 4 * 3_600_000,
+  consciousness: 4 * 3_600_000,
+};
+
+/** The monitored codes each vital comes from, in order of preference. */
+export const NEWS2_CODES = {
+  respirationRate: ['MDC_RESP_RATE'],
+  spo2: ['MDC_PULS_OXIM_SAT_O2'],
+  pulse: ['MDC_ECG_HEART_RATE', 'MDC_PULS_OXIM_PULS_RATE'],
+  systolicBp: ['MDC_PRESS_BLD_NONINV_SYS'],
+  temperature: ['MDC_TEMP_BODY'],
+} as const;
+
+/**
+ * NEWS2's inputs from a bed's latest numerics (by MDC reference id) and the nurse's entries at
+ * `nowMs`: a value older than its NEWS2_MAX_AGE_MS is missing, and so is one from the future
+ * (a clock that jumped), never kept as if current.
+ */
+export function news2InputsFrom(
+  latest: ReadonlyMap<string, LatestVital>,
+  entries: News2Entries,
+  nowMs: number,
+): News2Inputs {
+  const fresh = (parameter: News2Parameter, atMs: number) =>
+    atMs <= nowMs && nowMs - atMs <= NEWS2_MAX_AGE_MS[parameter];
+  const vital = (parameter: keyof typeof NEWS2_CODES): number | null => {
+    for (const code of NEWS2_CODES[parameter]) {
+      const seen = latest.get(code);
+      if (seen && fresh(parameter, seen.atMs)) return seen.value;
+    }
+    return null;
+  };
+  const { onOxygen, consciousness } = entries;
+  return {
+    respirationRate: vital('respirationRate'),
+    spo2: vital('spo2'),
+    spo2Scale: entries.spo2Scale,
+    onOxygen: onOxygen && fresh('airOrOxygen', onOxygen.atMs) ? onOxygen.value : null,
+    systolicBp: vital('systolicBp'),
+    pulse: vital('pulse'),
+    consciousness:
+      consciousness && fresh('consciousness', consciousness.atMs) ? consciousness.value : null,
+    temperature: vital('temperature'),
+  };
+}
