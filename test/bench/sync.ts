@@ -4,6 +4,7 @@
 import { drainBench } from './sync-drain';
 import { ingestBench } from './server-ingest';
 import { liveCentralPixelRun } from './live-central-pixel';
+import { fanoutBench } from './relay-fanout';
 import { median, report, round } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -25,3 +26,6 @@ report({
   runsP95: pixel.map((r) => round(r.latencyP95Ms)),
   goal: 'p95 <= 250 ms',
 });
+
+// Viewers one server instance feeds: 16 beds to 16, 64 and 256 hospital central stations.
+for await (const record of fanoutBench([16, 64, 256], 15)) report(record);
