@@ -101,6 +101,8 @@ export async function liveCentralPixelRun(
     lag.disable();
     await new Promise((resolve) => setTimeout(resolve, 500)); // the last batches are drawn
 
+    // To look at the station as the charge nurse sees it during the run.
+    if (process.env.BENCH_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_SCREENSHOT });
     const { sentAt } = JSON.parse(output) as { sentAt: number[] };
     // Only the counting bed's draws (the ward's ECG shares the channel's code).
     const bedId = `${workstation.id}/bed-1`;
