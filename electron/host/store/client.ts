@@ -717,8 +717,7 @@ class QueuedStore implements Store {
       ),
     acknowledge: (seqs) => this.#ask('acknowledgeSync', { seqs }, 'acknowledge sent rows'),
     setAside: (refused) => this.#ask('setSyncAside', { refused }, 'set refused rows aside'),
-    requeueSetAside: () =>
-      this.#ask('requeueSyncSetAside', {}, 'queue the rows set aside again'),
+    requeueSetAside: () => this.#ask('requeueSyncSetAside', {}, 'queue the rows set aside again'),
     backlog: () => this.#ask('readSyncBacklog', {}, 'read what waits to be sent'),
     readState: (key) => this.#ask('readSyncState', { key }, `read the sync state ${key}`),
     writeState: (key, value) =>
