@@ -47,9 +47,11 @@ afterEach(async () => {
   await central.close();
 });
 
-function startUploader(extra: { answerTimeoutMs?: number } = {}): Uploader {
+function startUploader(
+  extra: { answerTimeoutMs?: number; outbox?: Store['outbox'] } = {},
+): Uploader {
   uploader = new Uploader({
-    outbox: store.outbox,
+    outbox: extra.outbox ?? store.outbox,
     link: () => ({
       endpoint: { serverUrl: central.url, caPem: null },
       credential: central.credential,
@@ -159,6 +161,25 @@ describe('the uploader', () => {
     expectEachKeptOnce(written);
     expect([...central.rows.values()].every((r) => r.arrivals === 1)).toBe(true);
     expect(most).toBe(2);
+  });
+
+  it('a store that cannot acknowledge while two are in flight: a failure, said; nothing lost', async () => {
+    const written = await writeRows(0, 20_000);
+    let failures = 2;
+    const outbox: Store['outbox'] = {
+      ...store.outbox,
+      acknowledge: async (seqs) => {
+        if (failures-- > 0) throw new Error('the disk is full (test)');
+        return store.outbox.acknowledge(seqs);
+      },
+    };
+    central.beforeAnswer = () => new Promise((resolve) => setTimeout(resolve, 100));
+    startUploader({ outbox });
+    await until('the outbox to empty', outboxEmpty, 30_000);
+    central.beforeAnswer = null;
+    expectEachKeptOnce(written);
+    expect(states).toContain('failing');
+    expect(states.at(-1)).toBe('connected');
   });
 
   it('an alarm written while numerics are on the wire goes before the batch read ahead', async () => {

@@ -465,6 +465,9 @@ export class Uploader {
       return { kind: 'again' };
     }
     const answer = this.push(link, batch, batchId, readWith, full);
+    // With two in flight it is awaited later: marked handled now, so a failure meanwhile (the
+    // store unable to acknowledge) is never an unhandled rejection that would end the process.
+    answer.catch(() => undefined);
     return { kind: 'pushing', full, answer };
   }
 
