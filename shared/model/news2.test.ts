@@ -256,7 +256,7 @@ describe('NEWS2 inputs from what the bed has', () => {
 
   it('takes each vital while it is fresh, the ECG heart rate before the pleth pulse', () => {
     const latest = new Map([
-      ['MDC_RESP_RATE', { value: 22, atMs: at(0.1) }],
+      ['MDC_RESP_RATE', { value: 22, atMs: NOW + 20 }],
       ['MDC_PULS_OXIM_SAT_O2', { value: 93, atMs: at(0.1) }],
       ['MDC_ECG_HEART_RATE', { value: 112, atMs: at(0.1) }],
       ['MDC_PULS_OXIM_PULS_RATE', { value: 60, atMs: at(0.1) }],

@@ -263,6 +263,12 @@ export const NEWS2_MAX_AGE_MS: Record<News2Parameter, number> = {
   consciousness: 4 * 3_600_000,
 };
 
+/**
+ * A value stamped this far past `nowMs` still counts (a reading taken between the moment `nowMs`
+ * was read and the scoring); beyond, the clock jumped and it is missing.
+ */
+export const NEWS2_CLOCK_SLACK_MS = 5_000;
+
 /** The monitored codes each vital comes from, in order of preference. */
 export const NEWS2_CODES = {
   respirationRate: ['MDC_RESP_RATE'],
@@ -283,7 +289,7 @@ export function news2InputsFrom(
   nowMs: number,
 ): News2Inputs {
   const fresh = (parameter: News2Parameter, atMs: number) =>
-    atMs <= nowMs && nowMs - atMs <= NEWS2_MAX_AGE_MS[parameter];
+    atMs <= nowMs + NEWS2_CLOCK_SLACK_MS && nowMs - atMs <= NEWS2_MAX_AGE_MS[parameter];
   const vital = (parameter: keyof typeof NEWS2_CODES): number | null => {
     for (const code of NEWS2_CODES[parameter]) {
       const seen = latest.get(code);

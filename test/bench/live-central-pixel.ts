@@ -9,11 +9,9 @@
 // streams that many demo beds too, so the station draws a ward, not one tile: the case a charge
 // nurse runs.
 //   tsx --import ./test/support/raw-import.mjs test/bench/live-central-pixel.ts [SECONDS] [DEMO_BEDS]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { chromium } from '@playwright/test';
 import { openPtyPair } from '../../electron/host/devices/simulators/pty-pair';
 import { startWorkstation } from '../../electron/host/workstation';
@@ -22,9 +20,9 @@ import { runServerCommand, startServerProcess } from '../../server/test-support/
 import { CHROMIUM_LAUNCH } from '../support/chromium';
 import { runCli, type RunningCommand } from '../support/processes';
 import { sampleLatencies, type WaveformDraw } from './live';
+import { playCounter } from './counter-run';
 import { quantile, report, round } from './stats';
 
-const LAG_RESOLUTION_MS = 2;
 const ECG = 'MDC_ECG_ELEC_POTL';
 
 export interface CentralPixelResult {
@@ -84,26 +82,11 @@ export async function liveCentralPixelRun(
     await page.locator('[data-bed-id] canvas').nth(demoBeds).waitFor({ timeout: 60_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const simulator = spawn(
-      process.execPath,
-      [
-        ...['--import', 'tsx', join(import.meta.dirname, 'counter-simulator.ts')],
-        ...[pair.simulatorPath, String(seconds)],
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    simulator.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the device connects first
-    lag.enable();
-    await new Promise<void>((resolve) => simulator.once('exit', () => resolve()));
-    lag.disable();
+    const { sentAt, eventLoopLagP99Ms } = await playCounter(pair.simulatorPath, seconds);
     await new Promise((resolve) => setTimeout(resolve, 500)); // the last batches are drawn
 
     // To look at the station as the charge nurse sees it during the run.
     if (process.env.BENCH_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_SCREENSHOT });
-    const { sentAt } = JSON.parse(output) as { sentAt: number[] };
     // Only the counting bed's draws (the ward's ECG shares the channel's code).
     const bedId = `${workstation.id}/bed-1`;
     const drawn = (
@@ -123,7 +106,7 @@ export async function liveCentralPixelRun(
       latencyP95Ms: quantile(latencies.everySample, 0.95),
       drawnSamples: latencies.everySample.length,
       draws: latencies.draws,
-      eventLoopLagP99Ms: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+      eventLoopLagP99Ms,
     };
   } finally {
     await ward?.stop();

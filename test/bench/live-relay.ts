@@ -5,20 +5,18 @@
 // central station's WebSocket receives it. Each ECG value's latency is its arrival at the viewer
 // minus the moment its bytes left the simulator. Run alone:
 //   tsx --import ./test/support/raw-import.mjs test/bench/live-relay.ts [SECONDS]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openPtyPair } from '../../electron/host/devices/simulators/pty-pair';
 import { startWorkstation } from '../../electron/host/workstation';
 import { startLivePublisher } from '../../electron/host/sync/live-publisher';
 import { startTestCentral } from '../../server/test-support/central';
 import { until, viewer } from '../../server/live/live-clients.test-support';
+import { playCounter } from './counter-run';
 import { quantile, report, round } from './stats';
 
 const TOKEN = 'bench-viewer-token-0123456789abcdef';
-const LAG_RESOLUTION_MS = 2;
 
 export interface LiveRelayResult {
   latencyP50Ms: number;
@@ -70,27 +68,8 @@ export async function liveRelayRun(seconds: number): Promise<LiveRelayResult> {
     });
     view.subscribe('bedLive', { bedId, waveforms: 'primary' });
 
-    const simulator = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'counter-simulator.ts'),
-        pair.simulatorPath,
-        String(seconds),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    simulator.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the device connects first
-    lag.enable();
-    await new Promise<void>((resolve) => simulator.once('exit', () => resolve()));
-    lag.disable();
+    const { sentAt, eventLoopLagP99Ms } = await playCounter(pair.simulatorPath, seconds);
     await new Promise((resolve) => setTimeout(resolve, 500)); // the last batches arrive
-
-    const { sentAt } = JSON.parse(output) as { sentAt: number[] };
     // The first tenth is connection set-up (the device's start, the first snapshot).
     const from = Math.floor(sentAt.length * 0.1);
     const latencies: number[] = [];
@@ -103,7 +82,7 @@ export async function liveRelayRun(seconds: number): Promise<LiveRelayResult> {
       latencyP95Ms: quantile(latencies, 0.95),
       latencyP99Ms: quantile(latencies, 0.99),
       samples: latencies.length,
-      eventLoopLagP99Ms: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+      eventLoopLagP99Ms,
       droppedSampleEvents: publisher.status().droppedSampleEvents,
     };
   } finally {

@@ -2,17 +2,14 @@
 // pseudo-terminal, the workstation core (this process) decodes, stores and streams, the browser
 // shell serves Debian's Chromium, which draws. Reports device-byte-to-pixel latency and this
 // process's event-loop lag while all of that runs.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openPtyPair } from '../../electron/host/devices/simulators/pty-pair';
+import { playCounter } from './counter-run';
 import { quantile } from './stats';
 import { startBrowserRig } from './browser-rig';
 import { openBed } from '../support/simulated-bed';
-
-const LAG_RESOLUTION_MS = 2;
 
 export interface LiveResult {
   /** Over every ECG sample drawn: its draw's end − the time its frame was written. */
@@ -86,28 +83,7 @@ export async function liveRun(
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const simulator = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'counter-simulator.ts'),
-        pair.simulatorPath,
-        String(seconds),
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let output = '';
-    simulator.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // connection settles before measuring
-    lag.enable();
-    await new Promise<void>((resolve) => simulator.once('exit', () => resolve()));
-    lag.disable();
-
-    const { sentAt } = JSON.parse(output) as { sentAt: number[] };
+    const { sentAt, eventLoopLagP99Ms } = await playCounter(pair.simulatorPath, seconds);
     const drawn = await page.evaluate(
       () =>
         (window as unknown as { __workstationMetrics?: WaveformDraw[] }).__workstationMetrics ?? [],
@@ -127,8 +103,7 @@ export async function liveRun(
       drawnSamples: latencies.everySample.length,
       draws: latencies.draws,
       newestSampleP95Ms: quantile(latencies.newestSample, 0.95),
-      // The histogram records whole timer intervals; lag is how far past its interval a timer fired.
-      eventLoopLagP99Ms: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+      eventLoopLagP99Ms,
       storedSamples: counts.samples,
     };
   } finally {
