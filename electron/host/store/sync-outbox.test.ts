@@ -63,6 +63,20 @@ function expectWireRows(rows: { table: SyncedTable; row: Record<string, unknown>
   }
 }
 
+/** `count` packed minutes of 500 Hz ECG on bed 1 from T0 (~tens of kB each). */
+async function storeEcgMinutes(store: Store, count: number): Promise<void> {
+  for (let m = 0; m < count; m++) {
+    await store.storeWaveform({
+      bedId: 'bed-1',
+      deviceId: 'ecg-1',
+      channel: 'II',
+      rateHz: 500,
+      t0: T0 + m * 60_000,
+      values: Array.from({ length: 30_000 }, (_, k) => Math.round(1000 * Math.sin(k / 7 + m))),
+    });
+  }
+}
+
 describe('the sync outbox', () => {
   it('gives each lane newest first, bounded in rows and bytes, as the wire schemas want', async () => {
     const store = await open();
@@ -79,16 +93,7 @@ describe('the sync outbox', () => {
     }
     await store.flush();
     // Three packed minutes of 500 Hz ECG (~tens of kB each) and a strip.
-    for (let m = 0; m < 3; m++) {
-      await store.storeWaveform({
-        bedId: 'bed-1',
-        deviceId: 'ecg-1',
-        channel: 'II',
-        rateHz: 500,
-        t0: T0 + m * 60_000,
-        values: Array.from({ length: 30_000 }, (_, k) => Math.round(1000 * Math.sin(k / 7 + m))),
-      });
-    }
+    await storeEcgMinutes(store, 3);
     await store.saveStrip({
       bedId: 'bed-1',
       kind: 'manual',
@@ -240,16 +245,7 @@ describe('the sync outbox', () => {
       subject: 's',
       detail: 'd',
     });
-    for (let m = 0; m < 2; m++) {
-      await store.storeWaveform({
-        bedId: 'bed-1',
-        deviceId: 'ecg-1',
-        channel: 'II',
-        rateHz: 500,
-        t0: T0 + m * 60_000,
-        values: Array.from({ length: 30_000 }, (_, k) => Math.round(1000 * Math.sin(k / 5 + m))),
-      });
-    }
+    await storeEcgMinutes(store, 2);
     await store.saveStrip({
       bedId: 'bed-1',
       kind: 'alarm',
