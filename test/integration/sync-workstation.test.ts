@@ -116,7 +116,11 @@ describe('a workstation syncing with the central server', () => {
       /^Connected to the central server 127\.0\.0\.1:\d+ — all data sent$/,
     );
     expect(connected.lastSuccessAtMs).toBeGreaterThan(Date.now() - 10_000);
-    expect(events.some((e) => e.state === 'connected')).toBe(true);
+    // The stream publishes on its own beat (statusEveryMs), so it may say so a moment after the
+    // request did; it must say so.
+    await until('the status stream says connected', () =>
+      events.some((e) => e.state === 'connected'),
+    );
   });
 
   it('sets a refused row aside with its reason, and sends it again when asked', async () => {
