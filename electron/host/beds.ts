@@ -1,5 +1,6 @@
 // The beds this workstation watches: which devices feed each, the latest numerics, the alarms.
 import type { Bed, Numeric, Patient } from '../../shared/model/schemas';
+import type { News2Status } from '../../shared/model/news2';
 import type { AlarmSettings } from './alarms/limits';
 import { AlarmSystem } from './alarms/alarm-system';
 import { uuidv7 } from '../../shared/ids';
@@ -11,6 +12,8 @@ export class BedState {
   readonly alarms: AlarmSystem;
   /** Who is in the bed now (admissions set it; see admissions.ts); null for an empty bed. */
   patient: Patient | null = null;
+  /** The bed's early warning score as last sent (news2/news2-monitor.ts); null: nothing scored. */
+  news2: News2Status | null = null;
 
   constructor(
     readonly id: string,
@@ -46,6 +49,7 @@ export class BedState {
       alarmsOff: this.alarms.alarmsOff(),
       alarmSettings: this.alarms.alarmSettings(),
       patient: this.patient,
+      news2: this.news2,
     };
   }
 }

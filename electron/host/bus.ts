@@ -3,6 +3,7 @@
 // so one broken consumer cannot starve the store or the alarms.
 import type { Alarm, DeviceStatus, Numeric, SampleBlock } from '../../shared/model/schemas';
 import type { AlarmAudio, AlarmOff, BedAlarmSettings } from '../../shared/model/alarms';
+import type { News2Status } from '../../shared/model/news2';
 import type { AlarmLogEntry } from './alarms/alarm-system';
 
 export interface BedAlarmView {
@@ -21,6 +22,8 @@ export interface BusTopics {
   flags: { bedId: string; deviceId: string; flags: string[]; at: number };
   /** The bed's whole alarm state after any change, with the log entries that changed it. */
   alarms: { bedId: string; log: AlarmLogEntry[] } & BedAlarmView;
+  /** The bed's early warning score changed (news2/news2-monitor.ts). */
+  news2: { bedId: string; news2: News2Status | null };
   /** A device joined or left the bed: its live views need a fresh snapshot. */
   bed: { bedId: string };
 }

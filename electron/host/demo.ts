@@ -170,13 +170,23 @@ export async function startDemo(
 
 /** Each demo bed gets its fictional patient, unless the bed (from an earlier run) has one. */
 export async function admitDemoPatients(
-  workstation: Pick<Workstation, 'admitPatient'>,
+  workstation: Pick<Workstation, 'admitPatient' | 'router' | 'beds'>,
   demo: Demo,
   log: (line: string) => void,
 ): Promise<void> {
   for (const bed of demo.beds) {
     try {
       await workstation.admitPatient({ ...bed.patient, bedLabel: bed.label }, 'demo');
+      // The nurse's first NEWS2 round: breathing air, alert. What the monitors measure scores
+      // the rest (a demo bed without a cuff shows its score as "≥ n", systolic BP missing).
+      const bedId = [...workstation.beds.values()].find((b) => b.label === bed.label)?.id;
+      if (bedId) {
+        await workstation.router.request(
+          'recordNews2Observation',
+          { bedId, observation: { onOxygen: false, consciousness: 'A' } },
+          { actor: 'demo' },
+        );
+      }
     } catch (error) {
       log(`Demo: ${bed.label} keeps the patient it has (${(error as Error).message})`);
     }

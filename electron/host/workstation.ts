@@ -25,6 +25,7 @@ import { openStore, storeAlarmConditions, type RetentionPolicy, type Store } fro
 import { DEFAULT_RETENTION } from './store/retention';
 import { createRouter, type ApiRouter } from './api/router';
 import { createHandlers } from './api/handlers';
+import { News2Monitor } from './news2/news2-monitor';
 import { workstationAlarmStrips } from './strips/alarm-strips';
 import { StripRenderer } from './strips/strip-renderer';
 import { Screens } from './screens';
@@ -282,9 +283,12 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   // The screens open now: with none able to sound, alarming beds say so (screens.ts).
   const screens = new Screens(() => alarmClock.now(), log);
+  // NEWS2 at every bed, scored on the alarm system's beat (news2/news2-monitor.ts).
+  const news2 = new News2Monitor({ beds, store, bus, now: () => alarmClock.now(), log });
   const alarmTimer = setInterval(() => {
     for (const bed of beds.values()) {
       screens.judge(bed.id, bed.alarms, alarmClock.now());
+      news2.rescore(bed, alarmClock.now());
       bed.alarms.tick(alarmClock.now());
       publishAlarms(bed);
     }
@@ -355,6 +359,12 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   await admissions.restore().catch((error: unknown) => {
     log(`store: the patients in beds could not be read back: ${String(error)}`);
   });
+  // What the nurses recorded for the patients' stays, before their scores are first shown.
+  await news2
+    .load([...beds.values()].flatMap((bed) => (bed.patient ? [bed.patient.id] : [])))
+    .catch((error: unknown) => {
+      log(`store: the NEWS2 observations could not be read back: ${String(error)}`);
+    });
 
   /** A device found while running (plug-in discovery) or assigned from the UI. */
   function addDevice(config: DeviceConfig, { remember = false } = {}): string {
@@ -471,6 +481,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       renderStrip: stripRenderer.render,
       exports,
       sync,
+      news2,
       devices: {
         listPorts: async () =>
           (await listSerialPorts()).map((port) => ({

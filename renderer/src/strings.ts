@@ -3,6 +3,7 @@ import type { AlarmPriority, AlarmState, DeviceState } from '../../shared/model/
 import type { AlarmParameter, PatientCategory } from '../../shared/model/alarms';
 import { dateAndTime, minutesAgo, timeOrDateAndTime } from './clinical/clinical-time';
 import { bloodPressureStrings } from './strings/blood-pressure';
+import { news2Strings } from './strings/news2';
 import { centralStrings } from './strings/central';
 import { devicesStrings } from './strings/devices';
 import { exportsStrings } from './strings/exports';
@@ -51,6 +52,7 @@ export const strings = {
   sync: syncStrings,
   devices: devicesStrings,
   bloodPressure: bloodPressureStrings,
+  news2: news2Strings,
   waitingForBed: 'Waiting for the bed’s data…',
 
   stethoscope: {
@@ -157,6 +159,7 @@ export const strings = {
     nibpMean: 'NIBP mean',
     temp: 'Temp',
     arrhythmia: 'Arrhythmia',
+    news2: 'NEWS2',
   } satisfies Record<AlarmParameter, string>,
   alarmParameterUnit: {
     hr: 'bpm',
@@ -168,6 +171,7 @@ export const strings = {
     nibpMean: 'mmHg',
     temp: '°C',
     arrhythmia: '',
+    news2: '',
   } satisfies Record<AlarmParameter, string>,
   limitsEditor: {
     open: 'Limits…',

@@ -81,6 +81,7 @@ export function namespacedEvent(event: BedLiveEvent, workstationId: string): Bed
     case 'device':
       return { ...event, device: { ...event.device, bedId: bedId(event.device.bedId) } };
     case 'numeric':
+    case 'news2':
       return event;
   }
 }
@@ -104,6 +105,7 @@ export function bedIdsNamedIn(event: BedLiveEvent): string[] {
     case 'device':
       return [event.device.bedId];
     case 'numeric':
+    case 'news2':
       return [];
   }
 }

@@ -333,6 +333,9 @@ export class LiveRelay {
       case 'device':
         entry.devices.set(event.device.id, event.device);
         break;
+      case 'news2':
+        entry.bed = { ...entry.bed, news2: event.news2 };
+        break;
       case 'samples':
         entry.lastDataMs = message.atMs;
         return this.sendSamples(entry, event);

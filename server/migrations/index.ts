@@ -5,6 +5,7 @@ import syncedTables from './002_synced_tables.sql?raw';
 import versionsAndPull from './003_versions_and_pull.sql?raw';
 import currentPatient from './004_current_patient.sql?raw';
 import reenrolmentCodes from './005_reenrolment_codes.sql?raw';
+import news2Observations from './006_news2_observations.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -13,4 +14,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'versions_and_pull', sql: versionsAndPull },
   { version: 4, name: 'current_patient', sql: currentPatient },
   { version: 5, name: 'reenrolment_codes', sql: reenrolmentCodes },
+  { version: 6, name: 'news2_observations', sql: news2Observations },
 ];

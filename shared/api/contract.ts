@@ -30,7 +30,9 @@ import {
   BedAlarmSettings,
   PatientCategory,
 } from '../model/alarms';
+import { News2Status } from '../model/news2';
 import { bloodPressureRequests } from './contract-blood-pressure';
+import { news2Requests } from './contract-news2';
 import { devicesRequests } from './contract-devices';
 import { exportsRequests, exportsStreams } from './contract-exports';
 import { patientsRequests } from './contract-patients';
@@ -76,6 +78,8 @@ export const BedLiveEvent = z.discriminatedUnion('type', [
     settings: BedAlarmSettings,
   }),
   z.object({ type: z.literal('device'), device: DeviceStatus }),
+  /** The bed's early warning score changed (its scores, band or missing parameters, or values). */
+  z.object({ type: z.literal('news2'), news2: News2Status.nullable() }),
 ]);
 export type BedLiveEvent = z.infer<typeof BedLiveEvent>;
 
@@ -86,6 +90,7 @@ export const requests = {
   ...bloodPressureRequests,
   ...exportsRequests,
   ...syncRequests,
+  ...news2Requests,
   /** Devices and beds with their latest numerics and alarms. */
   getStatus: { input: z.object({}).strict(), output: Status },
   /** A person acknowledges an alarm: its sound stops, it stays visible while the condition lasts. */

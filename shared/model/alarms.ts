@@ -7,7 +7,10 @@ import { z } from 'zod';
 export const PatientCategory = z.enum(['adult', 'paediatric', 'neonatal']);
 export type PatientCategory = z.infer<typeof PatientCategory>;
 
-/** Parameters with limits. `arrhythmia` covers the non-lethal rhythm alarms (pause, AF). */
+/**
+ * Parameters with limits. `arrhythmia` covers the non-lethal rhythm alarms (pause, AF); `news2`
+ * the early warning score's urgent and emergency bands.
+ */
 export const AlarmParameter = z.enum([
   'hr',
   'pr',
@@ -18,11 +21,12 @@ export const AlarmParameter = z.enum([
   'nibpMean',
   'temp',
   'arrhythmia',
+  'news2',
 ]);
 export type AlarmParameter = z.infer<typeof AlarmParameter>;
 
-/** Parameters that have numeric limits (every one but `arrhythmia`). */
-export const LimitedParameter = AlarmParameter.exclude(['arrhythmia']);
+/** Parameters that have numeric limits (every one but `arrhythmia` and `news2`). */
+export const LimitedParameter = AlarmParameter.exclude(['arrhythmia', 'news2']);
 export type LimitedParameter = z.infer<typeof LimitedParameter>;
 
 /**

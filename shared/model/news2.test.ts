@@ -308,4 +308,15 @@ describe('NEWS2 inputs from what the bed has', () => {
       'temperature',
     ]);
   });
+
+  it("takes the newer of a temperature taken by hand and a device's, while it is fresh", () => {
+    const device = new Map([['MDC_TEMP_BODY', { value: 37.0, atMs: at(90) }]]);
+    const byHand = (value: number, minutesAgo: number) => ({
+      ...entries,
+      temperature: { value, atMs: at(minutesAgo) },
+    });
+    expect(news2InputsFrom(device, byHand(38.6, 10), NOW).temperature).toBe(38.6);
+    expect(news2InputsFrom(device, byHand(38.6, 120), NOW).temperature).toBe(37.0);
+    expect(news2InputsFrom(new Map(), byHand(38.6, 4 * 60 + 1), NOW).temperature).toBeNull();
+  });
 });

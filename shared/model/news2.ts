@@ -6,6 +6,7 @@
 //
 // The chart records whole numbers for respiration rate, SpO₂, systolic pressure and pulse and one
 // decimal for temperature, so a device's value is rounded that way before it meets a band edge.
+import { z } from 'zod';
 
 export type News2Parameter =
   | 'respirationRate'
@@ -246,6 +247,8 @@ export interface News2Entries {
   spo2Scale: 1 | 2;
   onOxygen: { value: boolean; atMs: number } | null;
   consciousness: { value: Acvpu; atMs: number } | null;
+  /** A temperature taken by hand; the newer of it and a device's counts. */
+  temperature?: { value: number; atMs: number } | null;
 }
 
 /**
@@ -307,6 +310,98 @@ export function news2InputsFrom(
     pulse: vital('pulse'),
     consciousness:
       consciousness && fresh('consciousness', consciousness.atMs) ? consciousness.value : null,
-    temperature: vital('temperature'),
+    temperature: newestTemperature(latest, entries.temperature ?? null, fresh),
   };
 }
+
+function newestTemperature(
+  latest: ReadonlyMap<string, LatestVital>,
+  byHand: { value: number; atMs: number } | null,
+  fresh: (parameter: News2Parameter, atMs: number) => boolean,
+): number | null {
+  let best: LatestVital | null = null;
+  const candidates = [...NEWS2_CODES.temperature.map((code) => latest.get(code)), byHand];
+  for (const seen of candidates) {
+    if (seen && fresh('temperature', seen.atMs) && (!best || seen.atMs > best.atMs)) best = seen;
+  }
+  return best ? best.value : null;
+}
+
+// ---- as it crosses the api ----
+
+export const Acvpu = z.enum(['A', 'C', 'V', 'P', 'U']);
+export const News2ParameterName = z.enum([
+  'respirationRate',
+  'spo2',
+  'airOrOxygen',
+  'systolicBp',
+  'pulse',
+  'consciousness',
+  'temperature',
+]);
+export const News2BandName = z.enum(['low', 'low-medium', 'medium', 'high']);
+export const Spo2Scale = z.union([z.literal(1), z.literal(2)]);
+
+/** One of the nurse's observations as kept for the stay: the value, who recorded it and when. */
+const Recorded = <T extends z.ZodType>(value: T) =>
+  z.object({ value, by: z.string(), atMs: z.number() }).nullable();
+
+/**
+ * What the nurse recorded at the bed for NEWS2 during this stay, the newest of each (whatever its
+ * age: the score itself says when one is too old to count).
+ */
+export const News2Recorded = z.object({
+  spo2Scale: Recorded(Spo2Scale),
+  onOxygen: Recorded(z.boolean()),
+  consciousness: Recorded(Acvpu),
+  /** °C, taken by hand (a device's temperature, when fresh, is used first). */
+  temperature: Recorded(z.number()),
+});
+export type News2Recorded = z.infer<typeof News2Recorded>;
+
+/** A bed's NEWS2 now: the score, its parts, what is missing, and what the nurse recorded. */
+export const News2Status = z.object({
+  /** When it was scored (UTC ms). */
+  atMs: z.number(),
+  complete: z.boolean(),
+  total: z.number().int().nullable(),
+  atLeast: z.number().int().nonnegative(),
+  band: News2BandName.nullable(),
+  parts: z.array(
+    z.object({
+      parameter: News2ParameterName,
+      value: z.union([z.number(), z.boolean(), Acvpu]),
+      score: z.number().int().min(0).max(3),
+    }),
+  ),
+  missing: z.array(News2ParameterName),
+  spo2Scale: Spo2Scale,
+  recorded: News2Recorded,
+});
+export type News2Status = z.infer<typeof News2Status>;
+
+/** What a nurse records at the bed: any of the four, at least one. */
+export const News2Observation = z
+  .object({
+    spo2Scale: Spo2Scale.optional(),
+    onOxygen: z.boolean().optional(),
+    consciousness: Acvpu.optional(),
+    /** °C, one decimal as the chart records it. */
+    temperature: z.number().min(25).max(45).optional(),
+  })
+  .strict()
+  .refine((o) => Object.values(o).some((v) => v !== undefined), {
+    message: 'record at least one of SpO₂ scale, air or oxygen, consciousness, temperature',
+  });
+export type News2Observation = z.infer<typeof News2Observation>;
+
+/** A score's parts and what is missing, as one line for an alarm or a log ("RR 26 (3), …"). */
+export const NEWS2_SHORT_NAMES: Record<News2Parameter, string> = {
+  respirationRate: 'RR',
+  spo2: 'SpO₂',
+  airOrOxygen: 'O₂',
+  systolicBp: 'Sys BP',
+  pulse: 'Pulse',
+  consciousness: 'ACVPU',
+  temperature: 'Temp',
+};

@@ -2,6 +2,7 @@
 // one of these; the TypeScript types are inferred from them so the two never drift apart.
 import { z } from 'zod';
 import { AlarmAudio, AlarmOff, BedAlarmSettings, PatientCategory } from './alarms';
+import { News2Status } from './news2';
 
 /** Wall-clock time, UTC milliseconds since the Unix epoch. */
 export const UtcMs = z.number().finite();
@@ -129,6 +130,8 @@ export const Bed = z.object({
   alarmSettings: BedAlarmSettings,
   /** Who is in the bed now; null for an empty bed. */
   patient: Patient.nullable(),
+  /** The early warning score now; null or absent when there is nothing to score. */
+  news2: News2Status.nullable().optional(),
   /** Set by a central server only: the unit and workstation the bed belongs to. */
   site: BedSite.optional(),
   /** Set by a central server only: the bed's workstation is offline (nothing shown is live). */

@@ -34,11 +34,14 @@ import {
   assessLimits,
   CODE_PREFIX,
   deviceFlagConditions,
+  news2Condition,
+  NEWS2_CODE,
   PARAMETER_NAMES,
   rank,
   rhythmCondition,
   signalCondition,
   type Condition,
+  type News2Alarming,
   type Rhythm,
   type SignalKind,
   type SignalState,
@@ -244,6 +247,17 @@ export class AlarmSystem {
     const condition = rhythmCondition(rhythm, value, source);
     if (active) this.conditionPresent(condition, at);
     else this.conditionGone(condition.code, at, source);
+    this.tick(at);
+  }
+
+  /**
+   * The bed's early warning score now (news2/bed-news2.ts): null below its urgent band. The
+   * urgent band (5–6) is a medium-priority alarm, the emergency band (7 or more) a high-priority
+   * one, each naming what scored; a score with parameters missing alarms on what is known.
+   */
+  observeNews2(score: News2Alarming | null, at: number): void {
+    if (score) this.conditionPresent(news2Condition(score), at);
+    else this.conditionGone(NEWS2_CODE, at, 'workstation');
     this.tick(at);
   }
 
@@ -779,7 +793,9 @@ export class AlarmSystem {
 }
 
 function parameterName(parameter: AlarmParameter): string {
-  return parameter === 'arrhythmia' ? 'Arrhythmia' : PARAMETER_NAMES[parameter].label;
+  if (parameter === 'arrhythmia') return 'Arrhythmia';
+  if (parameter === 'news2') return 'NEWS2';
+  return PARAMETER_NAMES[parameter].label;
 }
 
 const signalCode = (signal: SignalKind) => `SIGNAL_${signal.toUpperCase()}`;

@@ -177,6 +177,38 @@ export function rhythmCondition(rhythm: Rhythm, value: number | null, source: st
   };
 }
 
+export const NEWS2_CODE = 'NEWS2';
+
+/** A NEWS2 in its urgent or emergency band: the score and what scored. */
+export interface News2Alarming {
+  /** The total, or what is known of it when parameters are missing. */
+  atLeast: number;
+  complete: boolean;
+  /** "RR 26 (3), SpO₂ 91 (3), Pulse 115 (2)": the parameters that scored, highest first. */
+  contributors: string;
+}
+
+/** The score's band as an alarm: urgent (5–6) medium, emergency (7 or more) high. */
+export function news2Condition(score: News2Alarming): Condition {
+  const emergency = score.atLeast >= 7;
+  const shown = `${score.complete ? '' : '≥'}${score.atLeast}`;
+  const response = emergency ? 'emergency response' : 'urgent response';
+  return {
+    code: NEWS2_CODE,
+    kind: 'physiological',
+    priority: emergency ? 'high' : 'medium',
+    message: `NEWS2 ${shown} — ${response}: ${score.contributors}`,
+    value: score.atLeast,
+    limit: emergency ? 7 : 5,
+    source: 'workstation',
+    origin: 'workstation',
+    parameter: 'news2',
+    signal: null,
+    // A score that dips under its band for a moment (a vital on a band edge) is the same alarm.
+    clearAfterMs: 60_000,
+  };
+}
+
 export type SignalState = 'good' | 'flat' | 'saturated' | 'noisy';
 
 const SIGNAL_WORDS: Record<SignalKind, string> = { ecg: 'ECG', pleth: 'Pleth', resp: 'Resp' };

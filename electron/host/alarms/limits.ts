@@ -30,6 +30,9 @@ export const DEFAULT_CONDITION_DELAY_MS: Record<AlarmParameter, number> = {
   temp: 10_000,
   // The rhythm analyser has already watched the rhythm for its own window.
   arrhythmia: 0,
+  // A score that stays in its band this long: one flicker of a vital across an edge is not a
+  // deterioration (the vital's own limit alarm covers the acute event).
+  news2: 30_000,
 };
 
 export function defaultSettings(category: PatientCategory = 'adult'): AlarmSettings {

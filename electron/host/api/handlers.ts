@@ -27,6 +27,8 @@ import type { BedExports } from '../export/bed-exports';
 import { exportHandlers } from './export-handlers';
 import { syncHandlers } from './sync-handlers';
 import type { WorkstationSync } from '../sync/workstation-sync';
+import type { News2Monitor } from '../news2/news2-monitor';
+import { news2Handlers } from './news2-handlers';
 
 export interface HandlerServices {
   bus: Bus;
@@ -54,6 +56,8 @@ export interface HandlerServices {
   exports: BedExports;
   /** Sync to the central server: its status, enrolment. */
   sync: WorkstationSync;
+  /** The early warning score at every bed, and what the nurse records for it. */
+  news2: News2Monitor;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -88,6 +92,7 @@ export function createHandlers({
   renderStrip,
   exports,
   sync,
+  news2,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -108,6 +113,7 @@ export function createHandlers({
       ...stripHandlers(history, stripBedOf(beds, history), renderStrip),
       ...patientHandlers(admissions),
       ...bloodPressureHandlers(devices.bloodPressure),
+      ...news2Handlers(news2),
 
       getStatus: () => ({
         devices: [...sessions.values()].map((session) => session.status()),
@@ -272,6 +278,9 @@ export function createHandlers({
           }),
           bus.on('device', (device) => {
             if (device.bedId === bedId) send({ type: 'device', device });
+          }),
+          bus.on('news2', (event) => {
+            if (event.bedId === bedId) send({ type: 'news2', news2: event.news2 });
           }),
           bus.on('bed', (event) => {
             if (event.bedId === bedId) sendSnapshot();

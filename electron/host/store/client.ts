@@ -66,6 +66,8 @@ import { newPhaseGate, type CheckpointPhase } from './checkpoint-phases';
 import type { AppendResult, WriteBatch } from './protocol';
 import { prepareRows, serializeBatch } from './prepared-batch';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
+import type { News2ObservationToStore } from './news2-observations';
+import type { News2Recorded } from '../../../shared/model/news2';
 import type { AuditEventToStore } from './audit';
 import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
 import type { PulledResult, PulledRow } from './sync-pulled';
@@ -221,6 +223,10 @@ export interface Store {
   recordAlarmSettings(settings: AlarmSettingsToStore): Promise<void>;
   /** The newest confirmed limits of every patient, and of every bed without one. */
   readLatestAlarmSettings(): Promise<StoredAlarmSettings[]>;
+  /** Keeps a nurse's NEWS2 observation; on disk before it resolves. */
+  recordNews2Observation(observation: News2ObservationToStore): Promise<void>;
+  /** What was recorded for each patient during their current stay, newest of each. */
+  readNews2Recorded(patientIds: string[]): Promise<Record<string, News2Recorded>>;
   /** Keeps one event of the audit trail (on disk once resolved). */
   recordAuditEvent(event: AuditEventToStore): Promise<void>;
   readonly outbox: StoreOutbox;
@@ -695,6 +701,18 @@ class QueuedStore implements Store {
 
   readLatestAlarmSettings(): Promise<StoredAlarmSettings[]> {
     return this.#ask('readLatestAlarmSettings', {}, 'read the alarm limits');
+  }
+
+  recordNews2Observation(observation: News2ObservationToStore): Promise<void> {
+    return this.#ask(
+      'recordNews2Observation',
+      { observation },
+      `keep the NEWS2 observation at ${observation.bedId}`,
+    );
+  }
+
+  readNews2Recorded(patientIds: string[]): Promise<Record<string, News2Recorded>> {
+    return this.#ask('readNews2Recorded', { patientIds }, 'read the NEWS2 observations');
   }
 
   recordAuditEvent(event: AuditEventToStore): Promise<void> {

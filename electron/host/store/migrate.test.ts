@@ -19,6 +19,7 @@ const TABLES = [
   'channels',
   'device_sessions',
   'devices',
+  'news2_observations',
   'numeric_rollups',
   'numerics',
   'patients',

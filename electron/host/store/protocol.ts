@@ -22,6 +22,8 @@ import type {
 } from './patients';
 import type { ImportAuditEvent, StoredReading } from './imports';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
+import type { News2ObservationToStore } from './news2-observations';
+import type { News2Recorded } from '../../../shared/model/news2';
 import type { CheckpointPhase } from './checkpoint-phases';
 import type { PackedRun } from './packing';
 import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
@@ -204,6 +206,12 @@ export interface StoreOperations {
   /** Confirmed alarm limits (alarm-settings.ts); on disk before the answer. */
   recordAlarmSettings: { params: { settings: AlarmSettingsToStore }; result: void };
   readLatestAlarmSettings: { params: Record<string, never>; result: StoredAlarmSettings[] };
+  /** The nurse's NEWS2 observations (news2-observations.ts); on disk before the answer. */
+  recordNews2Observation: { params: { observation: News2ObservationToStore }; result: void };
+  readNews2Recorded: {
+    params: { patientIds: string[] };
+    result: Record<string, News2Recorded>;
+  };
   /** One event of the audit trail (audit.ts); on disk before the answer. */
   recordAuditEvent: { params: { event: AuditEventToStore }; result: void };
   /** Sync (sync-outbox.ts): a lane's next batch, newest first; its bytes are transferred. */

@@ -194,7 +194,7 @@ describe('the sync outbox', () => {
       });
     }
     await store.flush();
-    await store.admitPatient({
+    const admitted = await store.admitPatient({
       bedId: 'bed-1',
       bedLabel: 'Bed 1',
       atMs: T0,
@@ -238,6 +238,15 @@ describe('the sync outbox', () => {
     await store.appendAnnotations([
       { bedId: 'bed-1', atMs: T0, kind: 'note', text: 'line\nbreak', actor: 'nurse' },
     ]);
+    await store.recordNews2Observation({
+      bedId: 'bed-1',
+      patientId: admitted.id,
+      atMs: T0,
+      actor: 'nurse',
+      onOxygen: true,
+      consciousness: 'C',
+      temperature: 38.2,
+    });
     await store.recordAuditEvent({
       atMs: T0,
       actor: 'nurse',
@@ -302,6 +311,7 @@ describe('the sync outbox', () => {
         'alarm_settings',
         'channels',
         'annotations',
+        'news2_observations',
         'audit_events',
         'waveform_chunks',
         'strips',

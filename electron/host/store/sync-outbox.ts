@@ -59,6 +59,7 @@ export const ROW_BYTES: Record<SyncedTable, number> = {
   patients: 200,
   alarm_settings: 600,
   annotations: 160,
+  news2_observations: 150,
   device_sessions: 200,
   channels: 180,
   numerics: 130,

@@ -42,6 +42,7 @@ import {
   searchPatients,
 } from './patients';
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
+import { readNews2Recorded, recordNews2Observation } from './news2-observations';
 import { insertAuditEvent } from './audit';
 import { packAll, packStep, reclaimStaging, storePackedRun } from './packing';
 import type { HybridClock } from '../../../shared/sync/hlc';
@@ -354,6 +355,7 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'readPatientHistory',
   'readStoredReadings',
   'readLatestAlarmSettings',
+  'readNews2Recorded',
   'readSyncBatch',
   'readSyncBacklog',
   'readSyncState',
@@ -512,6 +514,12 @@ async function perform(
       return { result: undefined };
     case 'readLatestAlarmSettings':
       return { result: await readLatestAlarmSettings(db) };
+    case 'recordNews2Observation':
+      await recordNews2Observation(db, workstationId, request.observation);
+      await makeDirectWriteDurable(db, journal);
+      return { result: undefined };
+    case 'readNews2Recorded':
+      return { result: await readNews2Recorded(db, request.patientIds) };
     case 'readSyncBatch': {
       const batch = await readOutboxBatch(db, request);
       const buffers = new Set<ArrayBuffer>();

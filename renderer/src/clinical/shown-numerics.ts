@@ -133,3 +133,13 @@ export function rhythmAlarmsOff(refId: string, alarmsOff: readonly AlarmOff[]): 
 export function nibpAlarmsOff(alarmsOff: readonly AlarmOff[]): AlarmOff[] {
   return alarmsOff.filter((off) => off.parameter.startsWith('nibp'));
 }
+
+/** The priority of the bed's NEWS2 alarm (its urgent or emergency band), or null. */
+export function news2AlarmPriority(alarms: readonly Alarm[]): Alarm['priority'] | null {
+  return alarms.find((alarm) => alarm.code === 'NEWS2')?.priority ?? null;
+}
+
+/** Whether a person switched the NEWS2 alarm off (who, why, since). */
+export function news2AlarmOff(alarmsOff: readonly AlarmOff[]): AlarmOff | null {
+  return alarmsOff.find((off) => off.parameter === 'news2') ?? null;
+}

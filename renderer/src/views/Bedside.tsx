@@ -20,6 +20,9 @@ import { strings } from '../strings';
 import { useBedLive } from './use-bed-live';
 import { BedNumerics } from '../components/BedNumerics';
 import { useActsOnBeds } from '../api/host-origin';
+import { News2Panel } from '../components/news2/News2Panel';
+import { News2Tile } from '../components/news2/News2Tile';
+import { news2AlarmOff, news2AlarmPriority } from '../clinical/shown-numerics';
 
 export interface BedsideProps {
   client: WorkstationClient;
@@ -39,12 +42,13 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
   const [showLimits, setShowLimits] = useState(false);
   const [showLog, setShowLog] = useState(false);
   const [showStrips, setShowStrips] = useState(false);
+  const [showNews2, setShowNews2] = useState(false);
   const acknowledge = useCallback(
     (alarm: Alarm) => client.request('acknowledgeAlarm', { bedId, alarmId: alarm.id }),
     [client, bedId],
   );
 
-  const { bed, devices, channels, numerics, alarms, streamProblem } = state;
+  const { bed, devices, channels, numerics, alarms, streamProblem, news2 } = state;
   const { alarmAudio, alarmsOff, alarmSettings } = state;
   useAlarmSound(alarmAudio);
   return (
@@ -101,6 +105,15 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
         >
           {showLog ? strings.alarmLog.close : strings.alarmLog.open}
         </button>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={showNews2}
+          onClick={() => setShowNews2((shown) => !shown)}
+          data-testid="open-news2"
+        >
+          {showNews2 ? strings.news2.close : strings.news2.open}
+        </button>
         {actsOnBeds && (
           <button
             type="button"
@@ -155,7 +168,12 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
                 />
               ))}
             </section>
-            {(showDevices || showStethoscope || showLimits || showLog || showStrips) && (
+            {(showDevices ||
+              showStethoscope ||
+              showLimits ||
+              showLog ||
+              showStrips ||
+              showNews2) && (
               // Over the waveforms only: the alarms and the numerics stay in view.
               <div className="bedside__sheet">
                 {showDevices && (
@@ -172,6 +190,16 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
                 )}
                 {showLog && <AlarmLog client={client} bedId={bedId} refreshKey={alarms} />}
                 {showStrips && <StripsPanel client={client} bedId={bedId} bedLabel={bed.label} />}
+                {showNews2 && (
+                  <News2Panel
+                    client={client}
+                    bedId={bedId}
+                    news2={news2}
+                    hasPatient={bed.patient !== null}
+                    actsOnBeds={actsOnBeds}
+                    alarmOff={news2AlarmOff(alarmsOff)}
+                  />
+                )}
               </div>
             )}
           </div>
@@ -183,6 +211,12 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
               alarmsOff={alarmsOff}
               isCurrent={isCurrent}
               limits={alarmSettings?.limits}
+            />
+            <News2Tile
+              news2={news2}
+              alarmPriority={news2AlarmPriority(alarms)}
+              alarmOff={news2AlarmOff(alarmsOff)}
+              onOpen={() => setShowNews2(true)}
             />
           </section>
         </main>

@@ -9,6 +9,7 @@ import type {
   WaveformChannel,
 } from '../../../shared/model/schemas';
 import type { AlarmAudio, AlarmOff, BedAlarmSettings } from '../../../shared/model/alarms';
+import type { News2Status } from '../../../shared/model/news2';
 import { quietBedAlarms } from '../../../shared/model/alarm-defaults';
 import { strings } from '../strings';
 
@@ -21,6 +22,8 @@ export interface BedLiveState {
   alarmAudio: AlarmAudio;
   alarmsOff: AlarmOff[];
   alarmSettings: BedAlarmSettings | null;
+  /** The early warning score now; null when there is nothing to score (or it is not known now). */
+  news2: News2Status | null;
   /** Why the stream is not delivering, in words for a person; null while all is well. */
   streamProblem: string | null;
 }
@@ -37,6 +40,7 @@ export const initialBedLiveState: BedLiveState = {
   alarmAudio: quietBedAlarms().alarmAudio,
   alarmsOff: [],
   alarmSettings: null,
+  news2: null,
   streamProblem: null,
 };
 
@@ -66,6 +70,7 @@ export function bedLiveReducer(state: BedLiveState, action: BedLiveAction): BedL
         alarmAudio: action.bed.alarmAudio,
         alarmsOff: action.bed.alarmsOff,
         alarmSettings: action.bed.alarmSettings,
+        news2: action.bed.news2 ?? null,
         streamProblem: null,
       };
     case 'numeric':
@@ -85,6 +90,8 @@ export function bedLiveReducer(state: BedLiveState, action: BedLiveAction): BedL
         : [...state.devices, action.device];
       return { ...state, devices };
     }
+    case 'news2':
+      return { ...state, news2: action.news2 };
     case 'streamProblem':
       return { ...state, streamProblem: action.message };
   }

@@ -15,6 +15,7 @@ import stayAlarmSettings from './012_stay_alarm_settings.sql?raw';
 import patientIdentity from './013_patient_identity.sql?raw';
 import waveformPacking from './014_waveform_packing.sql?raw';
 import sync from './015_sync.sql?raw';
+import news2Observations from './016_news2_observations.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'patient_identity', sql: patientIdentity },
   { version: 14, name: 'waveform_packing', sql: waveformPacking },
   { version: 15, name: 'sync', sql: sync },
+  { version: 16, name: 'news2_observations', sql: news2Observations },
 ];

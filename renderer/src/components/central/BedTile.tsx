@@ -22,6 +22,8 @@ import type { WaveformFeed } from '../waveform/waveform-feed';
 import { BedNumerics } from '../BedNumerics';
 import { StateIcon } from '../StateIcon';
 import { TileStates } from './TileStates';
+import { News2Tile } from '../news2/News2Tile';
+import { news2AlarmOff, news2AlarmPriority } from '../../clinical/shown-numerics';
 
 export interface BedTileProps {
   client: WorkstationClient;
@@ -36,7 +38,7 @@ export interface BedTileProps {
 export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: BedTileProps) {
   const bedId = listed.id;
   const { state, feeds, isCurrent } = useBedLive(client, bedId, 'primary');
-  const { bed, channels, numerics, alarms, alarmAudio, alarmsOff, streamProblem } = state;
+  const { bed, channels, numerics, alarms, alarmAudio, alarmsOff, streamProblem, news2 } = state;
 
   // The trace a tile draws: the first ECG, else whatever comes first in monitor order.
   const channel = primaryWaveform(channels);
@@ -129,6 +131,12 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
             alarms={alarms}
             alarmsOff={alarmsOff}
             isCurrent={isCurrent}
+            compact
+          />
+          <News2Tile
+            news2={news2}
+            alarmPriority={news2AlarmPriority(alarms)}
+            alarmOff={news2AlarmOff(alarmsOff)}
             compact
           />
         </div>

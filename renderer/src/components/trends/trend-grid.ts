@@ -101,6 +101,7 @@ export function limitLines(
   if (!settings) return [];
   const lines: LimitLine[] = [];
   for (const p of parameters) {
+    if (p.limit === null) continue;
     const limits = settings.limits[p.limit];
     for (const [value, extreme] of [
       [limits.low, false],

@@ -5,18 +5,19 @@ import type { LimitedParameter } from '../../../../shared/model/alarms';
 import { PARAMETER_COLOURS } from '../../clinical/parameters';
 
 export interface TrendParameter {
-  code: MdcRefId;
+  /** An MDC code, or NEWS2 (the workstation's early warning score, which no MDC code names). */
+  code: MdcRefId | 'NEWS2';
   label: string;
   unit: string;
   decimals: number;
   /** A colour, or a CSS variable (`var(--text)`) for a trace that must follow the theme. */
   color: string;
-  /** The patient's limits for this parameter, drawn as dashed lines. */
-  limit: LimitedParameter;
+  /** The patient's limits for this parameter, drawn as dashed lines; null: it has none. */
+  limit: LimitedParameter | null;
 }
 
 export interface TrendGroup {
-  id: 'rate' | 'spo2' | 'resp' | 'temp' | 'nibp';
+  id: 'rate' | 'spo2' | 'resp' | 'temp' | 'nibp' | 'news2';
   unit: string;
   parameters: readonly TrendParameter[];
   /** Intermittent measurements (NIBP): drawn as marks, not as a band and line. */
@@ -70,6 +71,22 @@ export const TREND_GROUPS: readonly TrendGroup[] = [
       parameter('MDC_PRESS_BLD_NONINV_SYS', 0, PARAMETER_COLOURS.other, 'nibpSys'),
       parameter('MDC_PRESS_BLD_NONINV_MEAN', 0, PARAMETER_COLOURS.other, 'nibpMean'),
       parameter('MDC_PRESS_BLD_NONINV_DIA', 0, PARAMETER_COLOURS.other, 'nibpDia'),
+    ],
+  },
+  {
+    id: 'news2',
+    unit: '',
+    intermittent: false,
+    // Complete scores only: a score with a parameter missing is not kept (news2-monitor.ts).
+    parameters: [
+      {
+        code: 'NEWS2',
+        label: 'NEWS2',
+        unit: '',
+        decimals: 0,
+        color: 'var(--text)',
+        limit: null,
+      },
     ],
   },
 ];
