@@ -20,7 +20,6 @@ export const news2Strings = {
     high: 'emergency',
   } satisfies Record<News2Band, string>,
   missing: (names: string) => `Missing: ${names}`,
-  missingShort: (n: number) => `${n} missing`,
   parameter: {
     respirationRate: 'Respiration rate',
     spo2: 'SpO₂',

@@ -93,6 +93,12 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
             ? strings.central.patient(patient.familyName, patient.givenName)
             : strings.central.emptyBed}
         </span>
+        <News2Tile
+          news2={news2}
+          alarmPriority={news2AlarmPriority(alarms)}
+          alarmOff={news2AlarmOff(alarmsOff)}
+          compact
+        />
       </header>
       <p
         className="tile__alarm"
@@ -131,12 +137,6 @@ export const BedTile = memo(function BedTile({ client, bed: listed, onAlarms }: 
             alarms={alarms}
             alarmsOff={alarmsOff}
             isCurrent={isCurrent}
-            compact
-          />
-          <News2Tile
-            news2={news2}
-            alarmPriority={news2AlarmPriority(alarms)}
-            alarmOff={news2AlarmOff(alarmsOff)}
             compact
           />
         </div>

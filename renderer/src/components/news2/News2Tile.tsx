@@ -14,7 +14,7 @@ export interface News2TileProps {
   news2: News2Status | null;
   alarmPriority?: AlarmPriority | null;
   alarmOff?: AlarmOff | null;
-  /** A central tile: the score and its band only. */
+  /** A central tile: the score and its band in the tile's header, as a chip. */
   compact?: boolean;
   /** Opens the bed's NEWS2 sheet (the bedside). */
   onOpen?: () => void;
@@ -30,6 +30,35 @@ export function News2Tile({
   if (!news2) return null;
   const missing = news2.missing.map((p) => t.shortParameter[p]).join(', ');
   const value = news2.band === null ? strings.noValue : t.value(news2.atLeast, news2.complete);
+  const label = `${t.label} ${value}${news2.band ? `, ${t.band[news2.band]}` : ''}${
+    missing ? `, ${t.missing(missing)}` : ''
+  }`;
+  if (compact) {
+    // A central tile has no room for another numeric: the score sits in the tile's header.
+    return (
+      <span
+        className="news2-chip"
+        data-testid="news2"
+        data-band={news2.band ?? 'none'}
+        data-complete={news2.complete}
+        data-alarm={alarmPriority ?? undefined}
+        data-alarm-off={alarmOff ? 'true' : undefined}
+        aria-label={label}
+        title={label}
+      >
+        {t.label}{' '}
+        <output className="news2-chip__value" data-testid="news2-value">
+          {value}
+        </output>
+        {news2.band && news2.band !== 'low' && (
+          <span className="news2-chip__band" data-testid="news2-band">
+            {t.shortBand[news2.band]}
+          </span>
+        )}
+        {alarmOff && <StateIcon name="bell-off" />}
+      </span>
+    );
+  }
   const body = (
     <>
       <header className="numeric__header">
@@ -45,7 +74,7 @@ export function News2Tile({
           </span>
         )}
         <span className="numeric__unit news2__band" data-testid="news2-band">
-          {news2.band ? (compact ? t.shortBand[news2.band] : t.band[news2.band]) : ''}
+          {news2.band ? t.band[news2.band] : ''}
         </span>
       </header>
       <output className="numeric__value" data-testid="news2-value">
@@ -54,7 +83,7 @@ export function News2Tile({
       <footer className="numeric__footer">
         {news2.missing.length > 0 && (
           <span className="news2__missing" data-testid="news2-missing" title={t.missing(missing)}>
-            {compact ? t.missingShort(news2.missing.length) : t.missing(missing)}
+            {t.missing(missing)}
           </span>
         )}
       </footer>
@@ -68,9 +97,7 @@ export function News2Tile({
     'data-state': news2.complete ? 'current' : 'incomplete',
     'data-alarm': alarmPriority ?? undefined,
     'data-alarm-off': alarmOff ? 'true' : undefined,
-    'aria-label': `${t.label} ${value}${news2.band ? `, ${t.band[news2.band]}` : ''}${
-      missing ? `, ${t.missing(missing)}` : ''
-    }`,
+    'aria-label': label,
   };
   return onOpen ? (
     <button type="button" {...common} onClick={onOpen}>
