@@ -124,6 +124,9 @@ test('the hospital central station shows the workstation’s 4 beds live, then o
   await expect(tiles.filter({ hasText: 'Bed 1 (demo)' }).getByTestId('tile-patient')).toHaveText(
     'Demo, Ada',
   );
+  // Each patient's early warning score comes through the relay (the demo records air and alert).
+  await expect(tiles.getByTestId('news2')).toHaveCount(4);
+  await expect(tiles.first().getByTestId('news2-value')).toHaveText(/^≥?\d+$/);
   // The hospital central station watches; patients and devices are handled at the workstation.
   await expect(page.getByTestId('nav-patients')).toHaveCount(0);
   await expect(page.getByTestId('nav-devices')).toHaveCount(0);
@@ -138,6 +141,10 @@ test('the hospital central station shows the workstation’s 4 beds live, then o
   await expect(page.getByTestId('manage-devices')).toHaveCount(0);
   await expect(page.getByTestId('open-limits')).toHaveCount(0);
   await expect(page.locator('.alarm__acknowledge')).toHaveCount(0);
+  // Its NEWS2 sheet shows what the score is made of, and no form to record observations.
+  await page.getByTestId('open-news2').click();
+  await expect(page.getByTestId('news2-recorded')).toContainText('A — alert (demo,');
+  await expect(page.getByTestId('news2-record')).toHaveCount(0);
   await page.getByTestId('nav-central').click();
   await expect(tiles).toHaveCount(4);
 
@@ -152,6 +159,8 @@ test('the hospital central station shows the workstation’s 4 beds live, then o
     await expect(tile.getByTestId('tile-offline')).toBeVisible();
   }
   await expect(page.locator('[data-bed-id] canvas')).toHaveCount(0);
+  // Nor a score from what it last said.
+  await expect(tiles.getByTestId('news2')).toHaveCount(0);
   const minute = (ms: number) => {
     const at = new Date(ms);
     return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
