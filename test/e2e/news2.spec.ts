@@ -124,6 +124,8 @@ test('a deteriorating patient: the score rises through its bands, at the bedside
   await expect(tile.getByTestId('news2')).toHaveAttribute('data-band', 'high');
   await expect(tile.getByTestId('news2')).toHaveAttribute('data-alarm', 'high');
   await expect(tile.getByTestId('news2-band')).toHaveText('emergency');
+  await expect(tile.getByTestId('tile-trace')).toHaveAttribute('data-live', 'true');
+  await page.waitForTimeout(2000); // the sweep fills for the picture
   await page.screenshot({ path: `${SHOTS}/news2-central.png` });
   expect(problems).toEqual([]);
 });
