@@ -119,7 +119,9 @@ test('a clinician reads 72 hours of trends, finds an alarm and opens it in revie
   await expect(readout.getByTestId('readout-MDC_TEMP_BODY')).toHaveText(/\d\d\.\d$/);
   // NIBP, measured every 15 minutes, reads as its last measurement: 120/80 (93).
   await expect(readout.getByTestId('readout-nibp')).toHaveText(/^NIBP \d+\/\d+ \(\d+\)/);
-  await expect(rows.first().locator('td').last()).toHaveText(/^(\d+\/\d+ \(\d+\)|—)$/);
+  await expect(rows.first().locator('td[data-column="nibp"]')).toHaveText(/^(\d+\/\d+ \(\d+\)|—)$/);
+  // The early warning score, last: scored every minute from those vitals (on air, alert).
+  await expect(rows.first().locator('td').last()).toHaveText(/^(\d+|—)$/);
   // 29 hours ago the patient was off the monitor: the gap reads as no value, not a joined line.
   const windowMs = 72 * HOUR;
   const toMs = Date.now() + 60_000;

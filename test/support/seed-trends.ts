@@ -1,9 +1,10 @@
 // Writes 72 hours of a bed's history into a real data store, for the trends e2e test: vitals every
-// 30 s (HR, PR, SpO₂, RR, temperature), NIBP every 15 min, a 2-hour gap with no monitoring, and a
-// few alarms. The store keeps the per-minute rollups as it writes the numerics. Prints one JSON
+// 30 s (HR, PR, SpO₂, RR, temperature), NIBP every 15 min, NEWS2 every minute (scored from those,
+// on air and alert), a 2-hour gap with no monitoring, and a few alarms. The store keeps the per-minute rollups as it writes the numerics. Prints one JSON
 // line: {"bedId", "fromMs", "toMs", "alarms": [{atMs, priority, message}], "numerics": n}.
 // Usage: node --import tsx --import ./test/support/raw-import.mjs test/support/seed-trends.ts DIR [NOW_MS]
 import { openStore } from '../../electron/host/store/client';
+import { scoreNews2 } from '../../shared/model/news2';
 
 const [dataDir, nowArg] = process.argv.slice(2);
 const BED = 'bed-1';
@@ -45,11 +46,35 @@ async function main(): Promise<void> {
   for (let at = fromMs; at < nowMs - 60_000; at += STEP_MS) {
     if (at >= gap[0]! && at < gap[1]!) continue;
     const hr = Math.round(76 + wave(at, 24, 8) + wobble(at, 4) + (tachycardic(at) ? 52 : 0));
+    const spo2 = Math.round(desaturating(at) ? 86 : 97 + wobble(at, 1.4));
+    const rr = Math.round(16 + wave(at, 12, 2) + wobble(at, 2));
+    const temperature = Math.round((36.8 + wave(at, 24, 0.4)) * 10) / 10;
     add('MDC_ECG_HEART_RATE', hr, '/min', at);
     add('MDC_PULS_OXIM_PULS_RATE', hr + Math.round(wobble(at + 1, 2)), '/min', at);
-    add('MDC_PULS_OXIM_SAT_O2', Math.round(desaturating(at) ? 86 : 97 + wobble(at, 1.4)), '%', at);
-    add('MDC_RESP_RATE', Math.round(16 + wave(at, 12, 2) + wobble(at, 2)), '/min', at);
-    add('MDC_TEMP_BODY', Math.round((36.8 + wave(at, 24, 0.4)) * 10) / 10, 'Cel', at);
+    add('MDC_PULS_OXIM_SAT_O2', spo2, '%', at);
+    add('MDC_RESP_RATE', rr, '/min', at);
+    add('MDC_TEMP_BODY', temperature, 'Cel', at);
+    if (at % 60_000 < STEP_MS) {
+      const { total } = scoreNews2({
+        respirationRate: rr,
+        spo2,
+        spo2Scale: 1,
+        onOxygen: false,
+        systolicBp: Math.round(122 + wave(at, 24, 10)),
+        pulse: hr,
+        consciousness: 'A',
+        temperature,
+      });
+      store.appendNumeric({
+        bedId: BED,
+        deviceId: 'workstation:news2',
+        refId: 'NEWS2',
+        value: total!,
+        unit: '{score}',
+        at,
+      });
+      numerics++;
+    }
     if (at % (15 * 60_000) < STEP_MS) {
       const sys = Math.round(122 + wave(at, 24, 10));
       const dia = Math.round(76 + wave(at, 24, 6));

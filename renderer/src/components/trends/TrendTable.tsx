@@ -27,7 +27,9 @@ export function TrendTable({ grid, parameters, chosenMs, onPick }: TrendTablePro
   }, [rows, chosenMs]);
   const shown = tablePage(rows, page);
   // NIBP's three values share one column, as a nurse writes them: 120/80 (93).
-  const continuous = parameters.filter((p) => !isNibp(p.code));
+  // The early warning score comes last, after the measurements it is scored from.
+  const continuous = parameters.filter((p) => !isNibp(p.code) && p.code !== 'NEWS2');
+  const scores = parameters.filter((p) => p.code === 'NEWS2');
   const nibp = parameters.some((p) => isNibp(p.code));
   const chosenMinute =
     chosenMs === null ? null : Math.floor(chosenMs / grid.bucketMs) * grid.bucketMs;
@@ -52,6 +54,11 @@ export function TrendTable({ grid, parameters, chosenMs, onPick }: TrendTablePro
                   <span className="trend-table__unit">{t.nibpUnit}</span>
                 </th>
               )}
+              {scores.map((p) => (
+                <th scope="col" key={p.code}>
+                  {p.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -75,7 +82,16 @@ export function TrendTable({ grid, parameters, chosenMs, onPick }: TrendTablePro
                     {formatTrendValue(p, row.values[p.code] ?? null) ?? t.noValue}
                   </td>
                 ))}
-                {nibp && <td>{formatNibp((code) => row.values[code] ?? null) ?? t.noValue}</td>}
+                {nibp && (
+                  <td data-column="nibp">
+                    {formatNibp((code) => row.values[code] ?? null) ?? t.noValue}
+                  </td>
+                )}
+                {scores.map((p) => (
+                  <td key={p.code}>
+                    {formatTrendValue(p, row.values[p.code] ?? null) ?? t.noValue}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>
