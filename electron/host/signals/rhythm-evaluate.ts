@@ -18,11 +18,13 @@
 //
 // Pure: bytes of a record in, figures out.
 
+import type { ExportRecord } from '../export/record';
 import { readWfdb } from '../export/wfdb';
 import { isBeatSymbol } from './evaluate';
 import {
   RhythmAnalyzer,
   RHYTHM_CONDITIONS,
+  type RhythmChange,
   type RhythmCondition,
   type RhythmOptions,
 } from './rhythm';
@@ -105,26 +107,41 @@ export function rhythmEpisodes(
   return out;
 }
 
-/** Runs the analyzer over a whole lead in blocks; returns every alarm's active span in ms. */
+/**
+ * Runs the analyzer over a whole lead (and a second one, when given) in blocks; returns every
+ * alarm's active span in ms.
+ */
 export function alarmSpans(
   samples: ArrayLike<number>,
   rateHz: number,
   options: RhythmOptions = {},
   blockMs = BLOCK_MS,
+  secondLead?: ArrayLike<number>,
 ): Record<RhythmCondition, Span[]> {
-  const analyzer = new RhythmAnalyzer(rateHz, options);
-  const spans = record(RHYTHM_CONDITIONS, (): Span[] => []);
-  const endMs = (samples.length * 1000) / rateHz;
+  const analyzer = new RhythmAnalyzer(rateHz, { ...options, leads: secondLead ? 2 : 1 });
+  const changes: RhythmChange[] = [];
   const block = Math.max(1, Math.round((blockMs * rateHz) / 1000));
   for (let i = 0; i < samples.length; i += block) {
     const chunk = new Float64Array(Math.min(block, samples.length - i));
     for (let j = 0; j < chunk.length; j++) chunk[j] = samples[i + j]!;
-    for (const change of analyzer.push(chunk)) {
-      const ms = (change.sample * 1000) / rateHz;
-      const list = spans[change.condition];
-      if (change.active) list.push({ fromMs: ms, toMs: endMs });
-      else if (list.length > 0) list[list.length - 1]!.toMs = ms;
-    }
+    const second = secondLead && Float64Array.from(chunk, (_, j) => secondLead[i + j] ?? 0);
+    changes.push(...analyzer.push(chunk, second));
+  }
+  return spansOfChanges(changes, rateHz, (samples.length * 1000) / rateHz);
+}
+
+/** Every alarm's active spans in ms, from the analyzer's changes over a record `endMs` long. */
+export function spansOfChanges(
+  changes: readonly RhythmChange[],
+  rateHz: number,
+  endMs: number,
+): Record<RhythmCondition, Span[]> {
+  const spans = record(RHYTHM_CONDITIONS, (): Span[] => []);
+  for (const change of changes) {
+    const ms = (change.sample * 1000) / rateHz;
+    const list = spans[change.condition];
+    if (change.active) list.push({ fromMs: ms, toMs: endMs });
+    else if (list.length > 0) list[list.length - 1]!.toMs = ms;
   }
   return spans;
 }
@@ -154,13 +171,17 @@ export function scoreCondition(
   };
 }
 
-/** Evaluates the analyzer on one lead of a WFDB record against its `.atr` rhythm labels. */
+/**
+ * Evaluates the analyzer on one lead of a WFDB record (and `secondLead` with it, when given)
+ * against its `.atr` rhythm labels.
+ */
 export function evaluateRhythm(
   headerText: string,
   datBytes: Uint8Array,
   atrBytes: Uint8Array,
   lead = 0,
   options: RhythmOptions = {},
+  secondLead?: number,
 ): RhythmRecordEvaluation {
   const rec = readWfdb(headerText, datBytes, atrBytes);
   const channel = rec.channels[lead];
@@ -168,12 +189,25 @@ export function evaluateRhythm(
     throw new Error(`record ${rec.name} has ${rec.channels.length} signals, no lead ${lead}`);
   }
   const { rateHz, samples } = channel;
-  const endMs = (samples.length * 1000) / rateHz;
+  const second = secondLead === undefined ? undefined : rec.channels[secondLead];
+  if (secondLead !== undefined && !second) {
+    throw new Error(`record ${rec.name} has ${rec.channels.length} signals, no lead ${secondLead}`);
+  }
+  const alarms = alarmSpans(samples, rateHz, options, BLOCK_MS, second?.samples);
+  return scoreRhythm(rec, (samples.length * 1000) / rateHz, alarms, options);
+}
+
+/** Scores alarm spans over a record `endMs` long against its `.atr` rhythm labels. */
+export function scoreRhythm(
+  rec: ExportRecord,
+  endMs: number,
+  alarms: Record<RhythmCondition, Span[]>,
+  options: RhythmOptions = {},
+): RhythmRecordEvaluation {
   const hours = endMs / 3_600_000;
   const episodes = rhythmEpisodes(rec.annotations, endMs, isBeatSymbol);
   const spansOf = (labels: readonly string[]) =>
     episodes.filter((e) => labels.includes(e.label)).map((e) => e.span);
-  const alarms = alarmSpans(samples, rateHz, options);
   const minBeats = options.vtachMinBeats ?? 5;
   const scored = record(SCORED_CONDITIONS, (c) =>
     scoreCondition(

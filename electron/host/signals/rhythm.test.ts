@@ -1,79 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RhythmAnalyzer, type RhythmChange, type RhythmCondition, rrIrregularity } from './rhythm';
-import { evaluateRhythm, formatRhythmTable, summarizeRhythm } from './rhythm-evaluate';
 import { syntheticEcg } from './synthetic-ecg.test-support';
-import {
-  FROM_SHARED_DATA,
-  describeWhere,
-  missingFiles,
-  referenceData,
-} from '../../../test/support/requirements';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// offset from R (s), width (s), amplitude (mV)
-const NARROW = [
-  { at: -0.2, width: 0.025, mV: 0.15 },
-  { at: -0.03, width: 0.008, mV: -0.12 },
-  { at: 0, width: 0.01, mV: 1.2 },
-  { at: 0.03, width: 0.009, mV: -0.25 },
-  { at: 0.3, width: 0.05, mV: 0.35 },
-];
-/** A ventricular beat: no P wave, a wide QRS and a discordant T wave. */
-const WIDE = [
-  { at: -0.02, width: 0.035, mV: 1.3 },
-  { at: 0.06, width: 0.035, mV: -0.6 },
-  { at: 0.24, width: 0.06, mV: -0.3 },
-];
-
-interface Beat {
-  at: number;
-  wide?: boolean;
-}
-
-/** An ECG of the given beats on a wandering, slightly noisy baseline, in ADC units (200/mV). */
-function ecg(rateHz: number, seconds: number, beats: readonly Beat[], seed = 1): Float64Array {
-  const rand = random(seed);
-  const n = Math.round(seconds * rateHz);
-  const mv = new Float64Array(n);
-  for (const beat of beats) {
-    for (const w of beat.wide ? WIDE : NARROW) {
-      const centre = (beat.at + w.at) * rateHz;
-      const half = 4 * w.width * rateHz;
-      for (let i = Math.max(0, Math.floor(centre - half)); i < Math.min(n, centre + half); i++) {
-        const z = (i - centre) / (w.width * rateHz);
-        mv[i]! += w.mV * Math.exp(-0.5 * z * z);
-      }
-    }
-  }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = i / rateHz;
-    const wander = 0.2 * Math.sin(2 * Math.PI * 0.25 * t);
-    out[i] = Math.round((mv[i]! + wander + 0.04 * (rand() - 0.5)) * 200 + 1024);
-  }
-  return out;
-}
-
-/** Beats from `from` to `to` s at `bpm`, RR varying ±`jitter` (share) at random. */
-function beatsAt(from: number, to: number, bpm: number, jitter = 0.03, seed = 2): Beat[] {
-  const rand = random(seed);
-  const out: Beat[] = [];
-  for (let t = from; t < to; t += (60 / bpm) * (1 - jitter + 2 * jitter * rand()))
-    out.push({ at: t });
-  return out;
-}
+import { beatsAt, ecg, random, type Beat } from './rhythm-ecg.test-support';
 
 function run(rateHz: number, samples: ArrayLike<number>, block = rateHz): RhythmChange[] {
   const analyzer = new RhythmAnalyzer(rateHz);
@@ -236,40 +164,4 @@ describe('RhythmAnalyzer', () => {
   });
 });
 
-const MITBIH = referenceData('mitbih');
-const RECORDS =
-  '101 106 108 109 112 114 115 116 118 119 122 124 201 203 205 207 208 209 215 220 223 230'.split(
-    ' ',
-  );
-const MITBIH_MISSING = missingFiles(
-  RECORDS.map((r) => `${MITBIH}/${r}.atr`),
-  FROM_SHARED_DATA,
-);
-
-describeWhere(MITBIH_MISSING, 'rhythm alarms on MIT-BIH DS1, lead 0', () => {
-  it('finds VF, AF and long VT episodes with few false alarms', () => {
-    const results = RECORDS.map((r) =>
-      evaluateRhythm(
-        readFileSync(`${MITBIH}/${r}.hea`, 'utf8'),
-        readFileSync(`${MITBIH}/${r}.dat`),
-        readFileSync(`${MITBIH}/${r}.atr`),
-      ),
-    );
-    console.log(formatRhythmTable(results));
-    const { scored, alarmsPerHour } = summarizeRhythm(results);
-    const { vtach, vfib, afib } = scored;
-    // The README's table, as claimed (its figures rounded to the digit shown); the data and the
-    // detector are deterministic, so nothing here needs room for a noisy machine.
-    expect(vfib.sensitivity).toBeGreaterThanOrEqual(1); // 6 / 6
-    expect(vfib.falsePerHour).toBeLessThan(0.095); // 0.09 / h
-    expect(afib.sensitivity).toBeGreaterThanOrEqual(1); // 24 / 24
-    expect(afib.falsePerHour).toBeLessThan(2.65); // 2.6 / h
-    expect(vtach.sensitivity).toBeGreaterThanOrEqual(8 / 39);
-    expect(vtach.detectedLongEpisodes! / vtach.longEpisodes!).toBeGreaterThanOrEqual(4 / 9);
-    expect(vtach.falsePerHour).toBeLessThan(2.05); // 2.0 / h
-    expect(alarmsPerHour.asystole).toBeLessThan(0.35); // 0.3 / h
-    expect(alarmsPerHour.pause).toBeLessThan(0.55); // 0.5 / h
-    expect(alarmsPerHour.extremeBrady).toBeLessThanOrEqual(1.5);
-    expect(alarmsPerHour.extremeTachy).toBeLessThanOrEqual(9);
-  });
-});
+// The MIT-BIH DS1 figures (both leads, with the beat classes) are in beat-class.test.ts.

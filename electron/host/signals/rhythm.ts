@@ -36,10 +36,25 @@
 // time and every decision is taken at a sample index); memory is bounded; NaN and ±Infinity are
 // cleaned by `InputGuard`. Pure: samples in, alarm changes out.
 
-import { BiquadCascade, designBandPass } from './band-pass';
+import { BeatClassifier, type ClassifiedBeat } from './beat-class';
 import { BeatDetector } from './beat-detector';
 import { averageRateBpm } from './heart-rate';
 import { InputGuard } from './input-guard';
+import {
+  SECOND_LEAD_RUN_BEATS,
+  SECOND_LEAD_SEEN,
+  holdReason,
+  regularPulse,
+  type HeldAlarm,
+  type LethalCondition,
+  type LethalEvidence,
+} from './lethal-hold';
+import { SecondLead } from './second-lead';
+import { SignalQuality } from './signal-quality';
+import { VfSpectralTest, type VfJudgement } from './vf-spectrum';
+
+export { vfSpectrum } from './vf-spectrum';
+export type { HeldAlarm, HoldReason } from './lethal-hold';
 
 export type RhythmCondition =
   'asystole' | 'vfib' | 'vtach' | 'extremeBrady' | 'extremeTachy' | 'pause' | 'afib';
@@ -84,6 +99,8 @@ export interface RhythmOptions {
   afibWindowBeats?: number;
   /** No change larger than this (input units) for 2 s is a flat line; 0 = exactly constant. */
   flatTolerance?: number;
+  /** ECG leads pushed: 2 when `push` is given a second lead too. */
+  leads?: number;
 }
 
 const DEFAULTS: Required<RhythmOptions> = {
@@ -95,6 +112,7 @@ const DEFAULTS: Required<RhythmOptions> = {
   vtachBpm: 100,
   afibWindowBeats: 64,
   flatTolerance: 0,
+  leads: 1,
 };
 
 const MIN_RATE_HZ = 100;
@@ -110,44 +128,6 @@ const AMPLITUDE_LEARNING_BEATS = 4;
 const AMPLITUDE_HOLD_MS = 4000;
 const AMPLITUDE_HALF_LIFE_MS = 4000;
 const RATE_HYSTERESIS_BPM = 10;
-/** A ring of this much signal holds every beat the detector reports, even after search-back. */
-const HISTORY_MS = 8000;
-
-// Morphology.
-const MORPH_LOW_HZ = 0.5;
-const MORPH_HIGH_HZ = 40;
-const MORPH_FROM_MS = -100;
-const MORPH_TO_MS = 160;
-const MORPH_STEP_MS = 4;
-const ALIGN_MS = 40;
-const BASELINE_POINTS = 3;
-const MATCH_CORRELATION = 0.9;
-const MATCH_AMPLITUDE = [0.6, 1.67] as const;
-const TEMPLATES = 6;
-const TEMPLATE_WEIGHT = 1 / 8;
-const COUNT_DECAY = 0.995;
-/** A template is frequent when its count is at least this share of the largest one. */
-const FREQUENT_SHARE = 0.2;
-/** Matched beats a template needs before it can be the normal one. */
-const MIN_NORMAL_COUNT = 4;
-/** A ventricular beat correlates less than this with the normal template… */
-const UNLIKE_CORRELATION = 0.85;
-/** …and is wider than it by this ratio, or correlates even less than this. */
-const WIDER_RATIO = 1.1;
-const VERY_UNLIKE_CORRELATION = 0.5;
-
-// VF/VFL spectral test.
-const VF_LOW_HZ = 1;
-const VF_HIGH_HZ = 15;
-const VF_GRID_HZ = 50;
-const VF_WINDOW_MS = 4000;
-const VF_JUDGE_MS = 1000;
-const VF_RESOLUTION_HZ = 0.25;
-const VF_SPECTRUM_HZ = [0.5, 20] as const;
-const VF_DOMINANT_HZ = [2.5, 9] as const;
-const VF_PEAK_BAND = [0.7, 1.4] as const;
-const VF_CONCENTRATION = 0.7;
-const VF_CONFIRM = 2;
 
 // AF.
 const AF_TRIM = 4;
@@ -159,206 +139,8 @@ const AF_ENTROPY_OFF = 0.6;
 const AF_TPR = [0.54, 0.77] as const;
 const AF_TPR_OFF = [0.5, 0.8] as const;
 const AF_MAX_RR_MS = 3000;
-
-/** A running average of one beat shape, with a decaying count of the beats it matched. */
-interface Template {
-  shape: Float64Array;
-  widthMs: number;
-  count: number;
-  matched: number;
-}
-
-interface BeatShape {
-  /** The waveform, with LAG_POINTS more on each side than a template. */
-  shape: Float64Array;
-  widthMs: number;
-}
-
-/** The centre of a beat's shape, as long as a template. */
-function centre(beat: BeatShape, lag = 0): Float64Array {
-  return beat.shape.subarray(LAG_POINTS + lag, beat.shape.length - LAG_POINTS + lag);
-}
-
-function pearson(a: Float64Array, b: Float64Array): { correlation: number; ratio: number } {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]! - ma;
-    const y = b[i]! - mb;
-    ab += x * y;
-    aa += x * x;
-    bb += y * y;
-  }
-  if (aa <= 0 || bb <= 0) return { correlation: 0, ratio: aa === bb ? 1 : 0 };
-  return { correlation: ab / Math.sqrt(aa * bb), ratio: Math.sqrt(aa / bb) };
-}
-
-/** Extra points on each side of a beat's shape, over which it is aligned with a template. */
-const LAG_POINTS = Math.round(ALIGN_MS / MORPH_STEP_MS);
-
-/** The best correlation of a template with the beat shifted by up to ±LAG_POINTS. */
-function alignedMatch(
-  beat: Float64Array,
-  template: Float64Array,
-): { correlation: number; ratio: number; lag: number } {
-  let best = { correlation: -Infinity, ratio: 0, lag: 0 };
-  for (let lag = -LAG_POINTS; lag <= LAG_POINTS; lag++) {
-    const part = beat.subarray(LAG_POINTS + lag, LAG_POINTS + lag + template.length);
-    const m = pearson(part, template);
-    if (m.correlation > best.correlation) best = { ...m, lag };
-  }
-  return best;
-}
-
-/** Equivalent width of a QRS: area of |shape − baseline| over its largest deflection. */
-function equivalentWidthMs(shape: Float64Array): number {
-  let baseline = 0;
-  for (let i = 0; i < BASELINE_POINTS; i++) baseline += shape[i]!;
-  baseline /= BASELINE_POINTS;
-  let area = 0;
-  let peak = 0;
-  for (const v of shape) {
-    const d = Math.abs(v - baseline);
-    area += d;
-    if (d > peak) peak = d;
-  }
-  return peak > 0 ? (area * MORPH_STEP_MS) / peak : 0;
-}
-
-/**
- * Normal vs ventricular beats by template matching against the patient's own beats. A heuristic:
- * aberrant supraventricular beats are called ventricular too, and a ventricular rhythm that lasts
- * long enough while being the narrowest frequent shape becomes the normal one.
- */
-class BeatClassifier {
-  private readonly templates: Template[] = [];
-
-  /** Whether the beat looks ventricular; false while no normal template is known. */
-  classify(beat: BeatShape): boolean {
-    const normal = this.normal();
-    const likeNormal = normal ? alignedMatch(beat.shape, normal.shape).correlation : 1;
-    const matched = this.match(beat);
-    if (!normal || matched === normal || likeNormal >= UNLIKE_CORRELATION) return false;
-    return likeNormal < VERY_UNLIKE_CORRELATION || beat.widthMs >= WIDER_RATIO * normal.widthMs;
-  }
-
-  /** The narrowest of the frequent templates. */
-  private normal(): Template | undefined {
-    let most = 0;
-    for (const t of this.templates) most = Math.max(most, t.count);
-    let best: Template | undefined;
-    for (const t of this.templates) {
-      if (t.matched < MIN_NORMAL_COUNT || t.count < FREQUENT_SHARE * most) continue;
-      if (!best || t.widthMs < best.widthMs) best = t;
-    }
-    return best;
-  }
-
-  /** Updates the templates with the beat; returns the template it matched, if any. */
-  private match(beat: BeatShape): Template | undefined {
-    for (const t of this.templates) t.count *= COUNT_DECAY;
-    let best: Template | undefined;
-    let bestCorrelation = MATCH_CORRELATION;
-    let bestLag = 0;
-    for (const t of this.templates) {
-      const { correlation, ratio, lag } = alignedMatch(beat.shape, t.shape);
-      if (ratio < MATCH_AMPLITUDE[0] || ratio > MATCH_AMPLITUDE[1]) continue;
-      if (correlation >= bestCorrelation) {
-        bestCorrelation = correlation;
-        best = t;
-        bestLag = lag;
-      }
-    }
-    if (best) {
-      const s = best.shape;
-      const aligned = centre(beat, bestLag);
-      for (let i = 0; i < s.length; i++) s[i]! += TEMPLATE_WEIGHT * (aligned[i]! - s[i]!);
-      best.widthMs = equivalentWidthMs(s);
-      best.count += 1;
-      best.matched += 1;
-      return best;
-    }
-    const fresh: Template = {
-      shape: centre(beat).slice(),
-      widthMs: beat.widthMs,
-      count: 1,
-      matched: 1,
-    };
-    if (this.templates.length < TEMPLATES) {
-      this.templates.push(fresh);
-    } else {
-      let weakest = 0;
-      for (let i = 1; i < this.templates.length; i++) {
-        if (this.templates[i]!.count < this.templates[weakest]!.count) weakest = i;
-      }
-      this.templates[weakest] = fresh;
-    }
-    return undefined;
-  }
-}
-
-/** Power spectrum features of a window: the dominant frequency and the share of power near it. */
-export function vfSpectrum(
-  window: ArrayLike<number>,
-  gridHz: number,
-): { dominantHz: number; concentration: number; power: number } {
-  const n = window.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += window[i]!;
-  mean /= n;
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / Math.max(1, n - 1));
-    x[i] = (window[i]! - mean) * hann;
-  }
-  const freqs: number[] = [];
-  const power: number[] = [];
-  for (
-    let f = VF_SPECTRUM_HZ[0];
-    f <= Math.min(VF_SPECTRUM_HZ[1], gridHz / 2);
-    f += VF_RESOLUTION_HZ
-  ) {
-    const w = (2 * Math.PI * f) / gridHz;
-    // Goertzel recurrence for one frequency.
-    const c = 2 * Math.cos(w);
-    let s1 = 0;
-    let s2 = 0;
-    for (let i = 0; i < n; i++) {
-      const s0 = x[i]! + c * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-    }
-    freqs.push(f);
-    power.push(s1 * s1 + s2 * s2 - c * s1 * s2);
-  }
-  let total = 0;
-  let dominantHz = 0;
-  let peak = -1;
-  for (let k = 0; k < freqs.length; k++) {
-    total += power[k]!;
-    const f = freqs[k]!;
-    if (f >= 1 && f <= 12 && power[k]! > peak) {
-      peak = power[k]!;
-      dominantHz = f;
-    }
-  }
-  let near = 0;
-  for (let k = 0; k < freqs.length; k++) {
-    const f = freqs[k]!;
-    if (f >= VF_PEAK_BAND[0] * dominantHz && f <= VF_PEAK_BAND[1] * dominantHz) near += power[k]!;
-  }
-  return { dominantHz, concentration: total > 0 ? near / total : 0, power: total / n };
-}
+const VF_CONFIRM = 2;
+const MAX_PULSES = 32;
 
 /** Dash et al. (2009) RR irregularity features of a run of RR intervals (ms). */
 export function rrIrregularity(rrMs: readonly number[]): {
@@ -401,13 +183,12 @@ export class RhythmAnalyzer {
   private readonly options: Required<RhythmOptions>;
   private readonly detector: BeatDetector;
   private readonly guard = new InputGuard();
+  private readonly secondGuard = new InputGuard();
   private readonly one = [0];
-  private readonly morphFilter: BiquadCascade;
-  private readonly vfFilter: BiquadCascade;
-  private readonly mask: number;
-  private readonly morph: Float64Array;
-  private readonly classifier = new BeatClassifier();
-  private readonly offsets: Int32Array;
+  private readonly classifier: BeatClassifier;
+  private readonly vf: VfSpectralTest;
+  private readonly quality: SignalQuality;
+  private readonly second: SecondLead | undefined;
   private readonly flatSamples: number;
   private readonly pauseSamples: number;
   private readonly asystoleSamples: number;
@@ -416,15 +197,13 @@ export class RhythmAnalyzer {
   private amplitude = 0;
   private accepted = 0;
 
-  // VF: the 1–15 Hz signal averaged in blocks onto a ~50 Hz grid, in a ring of the window.
-  private readonly vfBlock: number;
-  private readonly vfGridHz: number;
-  private readonly vfRing: Float64Array;
-  private readonly vfJudge: number;
-  private vfSum = 0;
-  private vfCount = 0;
-  private vfGridN = 0;
   private vfStreak = 0;
+  /** Pleth pulses, as sample indices of this stream, for the lethal-alarm hold. */
+  private readonly pulses: number[] = [];
+  /** The conditions held now, so each held episode is reported once. */
+  private readonly holding = new Set<LethalCondition>();
+  /** R peaks of the current run of ventricular beats (the last few). */
+  private readonly vRunBeats: number[] = [];
 
   private n = 0;
   private runValue = NaN;
@@ -437,6 +216,8 @@ export class RhythmAnalyzer {
   private readonly vRunRr: number[] = [];
   private readonly active = new Map<RhythmCondition, boolean>();
   private out: RhythmChange[] = [];
+  private beatsOut: ClassifiedBeat[] = [];
+  private heldOut: HeldAlarm[] = [];
 
   /**
    * `onBeat` hears every beat the QRS detector reports (sample index), before the amplitude check
@@ -456,33 +237,46 @@ export class RhythmAnalyzer {
     this.options = { ...DEFAULTS, ...options };
     const samples = (ms: number) => Math.max(1, Math.round((ms * rateHz) / 1000));
     this.detector = new BeatDetector(rateHz);
-    this.morphFilter = new BiquadCascade(
-      designBandPass(MORPH_LOW_HZ, Math.min(MORPH_HIGH_HZ, 0.4 * rateHz), rateHz),
-    );
-    this.vfFilter = new BiquadCascade(designBandPass(VF_LOW_HZ, VF_HIGH_HZ, rateHz));
-    let size = 1;
-    while (size < samples(HISTORY_MS)) size *= 2;
-    this.mask = size - 1;
-    this.morph = new Float64Array(size);
-    const points = Math.floor((MORPH_TO_MS - MORPH_FROM_MS) / MORPH_STEP_MS) + 1 + 2 * LAG_POINTS;
-    this.offsets = Int32Array.from({ length: points }, (_, i) =>
-      Math.round(((MORPH_FROM_MS + (i - LAG_POINTS) * MORPH_STEP_MS) * rateHz) / 1000),
-    );
+    this.classifier = new BeatClassifier(rateHz, this.options.leads);
+    this.vf = new VfSpectralTest(rateHz);
+    this.quality = new SignalQuality(rateHz);
+    this.second = this.options.leads > 1 ? new SecondLead(rateHz) : undefined;
     this.flatSamples = samples(FLAT_MS);
     this.pauseSamples = samples(this.options.pauseMs);
     this.asystoleSamples = samples(this.options.asystoleMs);
     this.detectionLag = samples(DETECTION_LAG_MS);
-    this.vfBlock = Math.max(1, Math.floor(rateHz / VF_GRID_HZ));
-    this.vfGridHz = rateHz / this.vfBlock;
-    this.vfRing = new Float64Array(Math.round((VF_WINDOW_MS / 1000) * this.vfGridHz));
-    this.vfJudge = samples(VF_JUDGE_MS);
   }
 
-  /** Feeds the next samples; returns the alarm changes they caused, in order. */
-  push(samples: ArrayLike<number>): RhythmChange[] {
+  /**
+   * Feeds the next samples (and, with `leads: 2`, the second lead's samples of the same moments);
+   * returns the alarm changes they caused, in order. The beats classified meanwhile are in `beats`,
+   * the VT/VF alarms held as probable noise in `held`.
+   */
+  push(samples: ArrayLike<number>, secondLead?: ArrayLike<number>): RhythmChange[] {
     this.out = [];
-    for (let i = 0; i < samples.length; i++) this.sample(samples[i]!);
+    this.beatsOut = [];
+    this.heldOut = [];
+    for (let i = 0; i < samples.length; i++) this.sample(samples[i]!, secondLead?.[i]);
     return this.out;
+  }
+
+  /** The beats classified during the last `push`, in order. */
+  get beats(): readonly ClassifiedBeat[] {
+    return this.beatsOut;
+  }
+
+  /** The VT/VF alarms held during the last `push`, with why. */
+  get held(): readonly HeldAlarm[] {
+    return this.heldOut;
+  }
+
+  /**
+   * A pleth pulse, at the sample index of this ECG stream where it was seen (pulses in order):
+   * a regular pulse holds a VF alarm, and a VT alarm on a noisy lead.
+   */
+  pulse(sample: number): void {
+    if (this.pulses.length >= MAX_PULSES) this.pulses.shift();
+    this.pulses.push(sample);
   }
 
   /** Whether a condition is active now. */
@@ -496,22 +290,25 @@ export class RhythmAnalyzer {
     this.out.push({ condition, active, sample: this.n, value });
   }
 
-  private sample(input: number): void {
+  private sample(input: number, second: number | undefined): void {
     const x = this.guard.next(input);
+    this.classifier.step(x, this.secondGuard.next(second ?? 0));
+    this.second?.step(second ?? 0);
+    this.one[0] = input;
+    this.quality.push(this.one);
+    const vf = this.vf.step(x);
     const n = this.n;
     if (Number.isNaN(this.runValue) || Math.abs(x - this.runValue) > this.options.flatTolerance) {
       this.runValue = x;
       this.runStart = n;
     }
-    this.morph[n & this.mask] = this.morphFilter.step(x);
-    this.feedVf(this.vfFilter.step(x));
-    this.one[0] = input;
     for (const beat of this.detector.push(this.one)) {
       this.onDetectedBeat?.(beat.sample);
       this.onBeat(beat.sample);
     }
+    for (const beat of this.classifier.take()) this.onClassified(beat);
     this.checkSilence();
-    if ((n + 1) % this.vfJudge === 0 && this.vfGridN >= this.vfRing.length) this.judgeVf();
+    if (vf) this.judgeVf(vf);
     this.n = n + 1;
   }
 
@@ -541,22 +338,30 @@ export class RhythmAnalyzer {
   private onBeat(sample: number): void {
     const previous = this.lastBeat;
     if (previous !== undefined && sample <= previous) return;
-    const shape = this.shapeAt(sample);
-    if (shape && !this.bigEnough(shape)) return;
+    const amplitude = this.classifier.peakToPeakAt(sample);
+    const big = amplitude === undefined || this.bigEnough(amplitude);
+    this.classifier.beat(sample, !big);
+    if (!big) return;
     this.lastBeat = sample;
-    const ventricular = shape ? this.classifier.classify(shape) : false;
     this.set('asystole', false, null);
-    if (previous === undefined) {
-      this.lastVentricular = ventricular;
-      return;
-    }
+    if (previous === undefined) return;
     const rr = ((sample - previous) * 1000) / this.rateHz;
     this.set('pause', false, rr);
     if (this.rrMs.length >= RATE_AVERAGE_OVER) this.rrMs.shift();
     this.rrMs.push(rr);
     this.judgeRate();
-    this.judgeVt(ventricular, rr);
-    if (!ventricular && !this.lastVentricular && rr <= AF_MAX_RR_MS) this.judgeAf(rr);
+  }
+
+  /** A beat's class decided (a beat later): VT runs and AF from the classes. */
+  private onClassified(beat: ClassifiedBeat): void {
+    this.beatsOut.push(beat);
+    if (beat.class === 'Q') return;
+    const ventricular = beat.class === 'V';
+    const rr = beat.rrMs;
+    if (rr !== null) {
+      this.judgeVt(ventricular, rr, beat.sample);
+      if (!ventricular && !this.lastVentricular && rr <= AF_MAX_RR_MS) this.judgeAf(rr);
+    }
     this.lastVentricular = ventricular;
   }
 
@@ -566,15 +371,7 @@ export class RhythmAnalyzer {
    * an asystole. The reference halves every few seconds without a beat, so a lead whose gain drops
    * is followed.
    */
-  private bigEnough(beat: BeatShape): boolean {
-    const c = centre(beat);
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of c) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const amplitude = max - min;
+  private bigEnough(amplitude: number): boolean {
     const silentMs = ((this.n - (this.lastBeat ?? 0)) * 1000) / this.rateHz;
     const halvings = Math.max(
       0,
@@ -592,33 +389,21 @@ export class RhythmAnalyzer {
     return true;
   }
 
-  /** The beat's 0.5–40 Hz waveform around its largest deflection, and its width. */
-  private shapeAt(sample: number): BeatShape | undefined {
-    const m = this.mask;
-    const first = this.offsets[0]!;
-    const last = this.offsets[this.offsets.length - 1]!;
-    const oldest = this.n - m;
-    if (sample + first < oldest || sample + last > this.n) return undefined;
-    const shape = new Float64Array(this.offsets.length);
-    for (let i = 0; i < shape.length; i++) shape[i] = this.morph[(sample + this.offsets[i]!) & m]!;
-    return {
-      shape,
-      widthMs: equivalentWidthMs(shape.subarray(LAG_POINTS, shape.length - LAG_POINTS)),
-    };
-  }
-
   private judgeRate(): void {
     if (this.rrMs.length < RATE_AVERAGE_OVER) return;
     const bpm = averageRateBpm(this.rrMs);
     const { extremeBradyBpm, extremeTachyBpm } = this.options;
     if (bpm < extremeBradyBpm) this.set('extremeBrady', true, bpm);
     else if (bpm >= extremeBradyBpm + RATE_HYSTERESIS_BPM) this.set('extremeBrady', false, bpm);
-    if (bpm > extremeTachyBpm) this.set('extremeTachy', true, bpm);
+    // A clean second lead at a slower rate says the first lead counts noise as beats.
+    const second = this.second?.clean ? this.second.rateBpm() : undefined;
+    const secondSlower = second !== undefined && second <= extremeTachyBpm;
+    if (bpm > extremeTachyBpm && !secondSlower) this.set('extremeTachy', true, bpm);
     else if (bpm <= extremeTachyBpm - RATE_HYSTERESIS_BPM) this.set('extremeTachy', false, bpm);
   }
 
   /** A run of ventricular beats; its rate from the RR intervals ending on its beats. */
-  private judgeVt(ventricular: boolean, rr: number): void {
+  private judgeVt(ventricular: boolean, rr: number, sample: number): void {
     if (!ventricular) {
       this.endVtRun();
       return;
@@ -626,15 +411,60 @@ export class RhythmAnalyzer {
     this.vRun++;
     if (this.vRunRr.length >= this.options.vtachMinBeats) this.vRunRr.shift();
     this.vRunRr.push(rr);
+    if (this.vRunBeats.length >= SECOND_LEAD_RUN_BEATS) this.vRunBeats.shift();
+    this.vRunBeats.push(sample);
     if (this.vRun < this.options.vtachMinBeats) return;
     const bpm = 60_000 / (this.vRunRr.reduce((s, v) => s + v, 0) / this.vRunRr.length);
-    this.set('vtach', bpm >= this.options.vtachBpm, bpm);
+    if (bpm >= this.options.vtachBpm) this.raiseLethal('vtach', bpm);
+    else this.set('vtach', false, bpm);
   }
 
   private endVtRun(): void {
     this.vRun = 0;
     this.vRunRr.length = 0;
+    this.vRunBeats.length = 0;
+    this.holding.delete('vtach');
     this.set('vtach', false, null);
+  }
+
+  /** Raises VT or VF, unless the other evidence says the first lead shows noise. */
+  private raiseLethal(condition: LethalCondition, value: number): void {
+    if (this.isActive(condition)) return;
+    const hold = holdReason(condition, this.lethalEvidence(condition));
+    if (!hold) {
+      this.holding.delete(condition);
+      this.set(condition, true, value);
+      return;
+    }
+    if (this.holding.has(condition)) return;
+    this.holding.add(condition);
+    this.heldOut.push({ condition, sample: this.n, value, ...hold });
+  }
+
+  private lethalEvidence(condition: LethalCondition): LethalEvidence {
+    const state = this.quality.current;
+    const evidence: LethalEvidence = { firstLeadClean: state !== 'noisy' && state !== 'saturated' };
+    const pulse = regularPulse(this.pulses, this.n, this.rateHz);
+    if (pulse) evidence.pulse = pulse;
+    const second = this.second;
+    if (second?.clean) {
+      if (condition === 'vtach') {
+        const seen = second.seen(this.vRunBeats);
+        evidence.secondLead = {
+          agrees: seen >= SECOND_LEAD_SEEN,
+          detail: `the second lead saw ${seen} of the run's last ${this.vRunBeats.length} beats`,
+        };
+      } else {
+        const regular = second.regularBeats();
+        evidence.secondLead = {
+          agrees: second.looksLikeVf || !regular,
+          detail: regular
+            ? 'the second lead shows regular beats'
+            : 'the second lead shows no VF and no regular beats',
+        };
+      }
+    }
+    return evidence;
   }
 
   private judgeAf(rr: number): void {
@@ -657,35 +487,23 @@ export class RhythmAnalyzer {
     }
   }
 
-  private feedVf(v: number): void {
-    this.vfSum += v;
-    this.vfCount++;
-    if (this.vfCount < this.vfBlock) return;
-    this.vfRing[this.vfGridN % this.vfRing.length] = this.vfSum / this.vfCount;
-    this.vfGridN++;
-    this.vfSum = 0;
-    this.vfCount = 0;
-  }
-
-  private judgeVf(): void {
-    const size = this.vfRing.length;
-    const window = new Float64Array(size);
-    for (let i = 0; i < size; i++) window[i] = this.vfRing[(this.vfGridN + i) % size]!;
-    const { dominantHz, concentration, power } = vfSpectrum(window, this.vfGridHz);
-    const positive =
-      !this.flat() &&
-      power > 0 &&
-      dominantHz >= VF_DOMINANT_HZ[0] &&
-      dominantHz <= VF_DOMINANT_HZ[1] &&
-      concentration >= VF_CONCENTRATION;
+  /** Two positive judgements in a row raise VF (unless held), two negative ones clear it. */
+  private judgeVf({ positive: spectral, dominantHz }: VfJudgement): void {
+    const positive = spectral && !this.flat();
     if (positive === this.isActive('vfib')) {
       this.vfStreak = 0;
+      if (!positive) this.holding.delete('vfib');
       return;
     }
     this.vfStreak++;
-    if (this.vfStreak >= VF_CONFIRM) {
+    if (this.vfStreak < VF_CONFIRM) return;
+    if (positive) {
+      // A held VF is judged again each second; the streak stays, so it is raised once not held.
+      this.raiseLethal('vfib', dominantHz);
+      if (this.isActive('vfib')) this.vfStreak = 0;
+    } else {
       this.vfStreak = 0;
-      this.set('vfib', positive, positive ? dominantHz : null);
+      this.set('vfib', false, null);
     }
   }
 }

@@ -1,0 +1,364 @@
+// Streaming beat classification into the AAMI EC57 classes from the patient's own beats:
+// N (normal and bundle-branch), S (supraventricular ectopic), V (ventricular ectopic), F (fusion
+// of V and N), Q (unclassifiable: here, a detection too small or too unlike a QRS to be one).
+//
+// Each beat is compared with the dominant template of `TemplateSet` (the patient's usual beat) on
+// every lead given, and timed against the running RR interval of normal beats:
+// - V: unlike the dominant beat (correlation < 0.85 on the leads' mean) and wider (≥ 1.15 × on a
+//   lead) or very unlike (< 0.5) — or matching a template whose beats were mostly called V.
+// - F: between the two: correlation 0.7–0.85 with the dominant beat and with the V template
+//   nearest it, and narrower than that V template (a fusion's shape lies between N and V).
+// - S: like the dominant beat but premature (RR < 0.87 × the running normal RR, the normal
+//   rhythm regular around it) with no compensatory pause (the next RR longer than its own).
+// - Q: the caller says the detection is noise, or its lead-0 shape is too rough to be a QRS.
+// Each beat is decided when the next one arrives (to see the pause after it), or 2 s after its
+// R peak when none does. Every rule is relative to the patient's own beats, so it carries from one
+// patient to another; constants are global, never per record.
+//
+// Fed one sample at a time (the caller's block size does not matter); memory is bounded by an
+// 8 s ring per lead and the template count. Pure: samples and beat times in, classes out.
+
+import { BiquadCascade, designBandPass } from './band-pass';
+import {
+  LAG_POINTS,
+  MORPH_FROM_MS,
+  MORPH_HIGH_HZ,
+  MORPH_LOW_HZ,
+  MORPH_STEP_MS,
+  TEMPLATE_POINTS,
+  TemplateSet,
+  alignedMatch,
+  beatShape,
+  type BeatShape,
+  type Template,
+} from './beat-templates';
+
+export type BeatClass = 'N' | 'S' | 'V' | 'F' | 'Q';
+export const BEAT_CLASSES: readonly BeatClass[] = ['N', 'S', 'V', 'F', 'Q'];
+
+export interface ClassifiedBeat {
+  /** R peak, sample index since the stream start. */
+  sample: number;
+  class: BeatClass;
+  /** RR interval from the previous (non-Q) beat, ms; null for the first beat. */
+  rrMs: number | null;
+}
+
+const HISTORY_MS = 8000;
+/** A beat with no next one this long after it is decided without its following RR. */
+const DECIDE_AFTER_MS = 2000;
+const UNLIKE_CORRELATION = 0.85;
+const VERY_UNLIKE_CORRELATION = 0.5;
+/** Either lead correlating this well with the normal beat makes a beat like it. */
+const LIKE_CORRELATION = 0.9;
+const WIDER_RATIO = 1.15;
+const FUSION_CORRELATION = 0.7;
+const VENTRICULAR_TEMPLATE_SHARE = 0.5;
+const PREMATURE_RATIO = 0.87;
+/** A ventricular beat comes early (RR < 0.9 × the normal RR) or is followed by a pause (≥ 1.15 × its RR). */
+const V_PREMATURE_RATIO = 0.9;
+const PAUSE_RATIO = 1.15;
+/** Beats a template needs before its own timing speaks for its beats. */
+const TIMED_TEMPLATE_BEATS = 4;
+/** A template whose beats come on time (mean RR ≥ 0.93 × normal) with this many beats is a normal shape. */
+const NORMAL_TIMED_PREMATURITY = 0.93;
+const NORMAL_TIMED_BEATS = 8;
+/** Lead 1 takes part in matching while its normal beats correlate this well with its template. */
+const RELIABLE_LEAD = 0.85;
+const RELIABILITY_WEIGHT = 1 / 16;
+/** The normal rhythm around a premature beat: the last normal RRs within this ratio of their mean. */
+const REGULAR_SPREAD = 0.15;
+const NORMAL_RR_WEIGHT = 1 / 8;
+const RECENT_NORMAL_RR = 4;
+
+/** What a beat's class is decided from (exported for tests and evaluation). */
+export interface BeatFeatures {
+  noise: boolean;
+  /** Correlation with the dominant template, per lead; empty while there is none. */
+  correlation: number[];
+  meanCorrelation: number;
+  /** Width over the dominant template's, per lead. */
+  widthRatio: number[];
+  matchedDominant: boolean;
+  /** Matched a frequent template whose beats come on time (another normal shape, e.g. rate-related BBB). */
+  matchedNormalTimed: boolean;
+  /** Matched template's beats so far, and the mean of their RR over the normal RR. */
+  templateBeats: number;
+  templatePrematurity: number;
+  /** Share of the matched template's beats called V; 0 when the beat matched none. */
+  matchedVentricularShare: number;
+  /** Correlation with the nearest ventricular template, and its width ratio over the beat's. */
+  ventricularCorrelation: number;
+  ventricularWiderBy: number;
+  rrPreMs: number | null;
+  rrPostMs: number | null;
+  normalRrMs: number | null;
+  /** Mean of the last 4 RR intervals between normal beats (follows sinus arrhythmia faster). */
+  recentNormalRrMs: number | null;
+  regular: boolean;
+}
+
+/** The class from a beat's features: the rules above, in order. */
+export function classOf(f: BeatFeatures): BeatClass {
+  if (f.noise) return 'Q';
+  if (f.correlation.length === 0) return 'N';
+  const premature =
+    f.rrPreMs !== null && f.normalRrMs !== null && f.rrPreMs < PREMATURE_RATIO * f.normalRrMs;
+  // A second lead that plainly shows the normal shape says the beat is not ventricular either.
+  const unlike =
+    !f.matchedDominant &&
+    !f.matchedNormalTimed &&
+    f.meanCorrelation < UNLIKE_CORRELATION &&
+    f.correlation[0]! < LIKE_CORRELATION &&
+    !(f.correlation.length > 1 && f.correlation[1]! >= LIKE_CORRELATION);
+  if (unlike) {
+    const wider = f.widthRatio.some((r) => r >= WIDER_RATIO);
+    const vPremature =
+      f.rrPreMs !== null && f.normalRrMs !== null && f.rrPreMs < V_PREMATURE_RATIO * f.normalRrMs;
+    const pause =
+      f.rrPreMs !== null && f.rrPostMs !== null && f.rrPostMs >= PAUSE_RATIO * f.rrPreMs;
+    const templateEarly =
+      f.templateBeats >= TIMED_TEMPLATE_BEATS && f.templatePrematurity < V_PREMATURE_RATIO;
+    const timing = vPremature || pause || templateEarly;
+    // Early and unlike the normal beat: V (an S beat keeps the normal QRS), even when not wider.
+    if ((f.meanCorrelation < VERY_UNLIKE_CORRELATION || wider || vPremature) && timing) return 'V';
+    if (
+      f.meanCorrelation >= FUSION_CORRELATION &&
+      f.ventricularCorrelation >= FUSION_CORRELATION &&
+      f.ventricularWiderBy > 1
+    ) {
+      return 'F';
+    }
+  }
+  const pause = f.rrPostMs === null || f.rrPreMs === null || f.rrPostMs > f.rrPreMs;
+  return premature && f.regular && pause ? 'S' : 'N';
+}
+
+/** Development hook: every beat's features as decided. */
+export const debugHook: {
+  features?: (sample: number, f: BeatFeatures, cls: BeatClass) => void;
+} = {};
+
+interface Pending {
+  sample: number;
+  noise: boolean;
+  shape: BeatShape | undefined;
+  rrPreMs: number | null;
+}
+
+export class BeatClassifier {
+  readonly rateHz: number;
+  readonly leads: number;
+  private readonly filters: BiquadCascade[];
+  private readonly rings: Float64Array[];
+  private readonly mask: number;
+  private readonly offsets: Int32Array;
+  private readonly decideAfter: number;
+  private readonly templates = new TemplateSet();
+  private n = 0;
+  private pending: Pending | undefined;
+  private lastBeat: number | undefined;
+  private lastClass: BeatClass | undefined;
+  private normalRrMs: number | null = null;
+  private readonly recentNormalRr: number[] = [];
+  /** Running correlation of lead 1 for beats matching the dominant template. */
+  private lead1Consistency = 1;
+  private out: ClassifiedBeat[] = [];
+
+  constructor(rateHz: number, leads = 1) {
+    this.rateHz = rateHz;
+    this.leads = Math.max(1, Math.min(2, Math.round(leads)));
+    const samples = (ms: number) => Math.max(1, Math.round((ms * rateHz) / 1000));
+    this.filters = Array.from(
+      { length: this.leads },
+      () =>
+        new BiquadCascade(
+          designBandPass(MORPH_LOW_HZ, Math.min(MORPH_HIGH_HZ, 0.4 * rateHz), rateHz),
+        ),
+    );
+    let size = 1;
+    while (size < samples(HISTORY_MS)) size *= 2;
+    this.mask = size - 1;
+    this.rings = Array.from({ length: this.leads }, () => new Float64Array(size));
+    const points = TEMPLATE_POINTS + 2 * LAG_POINTS;
+    this.offsets = Int32Array.from({ length: points }, (_, i) =>
+      Math.round(((MORPH_FROM_MS + (i - LAG_POINTS) * MORPH_STEP_MS) * rateHz) / 1000),
+    );
+    this.decideAfter = samples(DECIDE_AFTER_MS);
+  }
+
+  /** Feeds one (cleaned) sample of each lead; the second is ignored with one lead. */
+  step(lead0: number, lead1 = 0): void {
+    const i = this.n & this.mask;
+    this.rings[0]![i] = this.filters[0]!.step(lead0);
+    if (this.leads > 1) this.rings[1]![i] = this.filters[1]!.step(lead1);
+    this.n++;
+    const p = this.pending;
+    if (p && this.n - p.sample > this.decideAfter) {
+      this.pending = undefined;
+      this.decide(p, null);
+    }
+  }
+
+  /** A beat the detector reported at `sample` (at or before the last sample fed). */
+  beat(sample: number, noise = false): void {
+    if (this.lastBeat !== undefined && sample <= this.lastBeat) return;
+    const shape = this.shapeAt(sample);
+    const isNoise = noise || !shape;
+    const rrPreMs =
+      this.lastBeat === undefined || isNoise
+        ? null
+        : ((sample - this.lastBeat) * 1000) / this.rateHz;
+    const p = this.pending;
+    if (p && !isNoise) {
+      this.pending = undefined;
+      this.decide(p, rrPreMs);
+    }
+    const beat: Pending = { sample, noise: isNoise, shape, rrPreMs };
+    if (isNoise) {
+      this.emit(beat, 'Q');
+      return;
+    }
+    this.lastBeat = sample;
+    this.pending = beat;
+  }
+
+  /** Beats decided since the last call, in order of their R peaks. */
+  take(): ClassifiedBeat[] {
+    const out = this.out;
+    this.out = [];
+    return out.sort((a, b) => a.sample - b.sample);
+  }
+
+  /** The class the latest decided non-Q beat got. */
+  get lastDecided(): BeatClass | undefined {
+    return this.lastClass;
+  }
+
+  private emit(beat: Pending, cls: BeatClass): void {
+    this.out.push({ sample: beat.sample, class: cls, rrMs: beat.rrPreMs });
+  }
+
+  /** Features of a beat against the templates, then its class; updates the templates. */
+  private decide(beat: Pending, rrPostMs: number | null): void {
+    const features = this.features(beat, rrPostMs);
+    const cls = classOf(features.f);
+    const prematurity = this.prematurity(beat);
+    debugHook.features?.(beat.sample, features.f, cls);
+    const shape = beat.shape!;
+    this.templates.age();
+    if (features.found) {
+      this.templates.update(
+        features.found.template,
+        shape,
+        features.found.lag,
+        cls === 'V',
+        prematurity,
+      );
+    } else {
+      this.templates.add(shape, cls === 'V', prematurity);
+    }
+    if (features.f.matchedDominant && this.leads > 1) {
+      const c1 = features.f.correlation[1] ?? 0;
+      this.lead1Consistency += RELIABILITY_WEIGHT * (c1 - this.lead1Consistency);
+    }
+    if (cls === 'N' && this.lastClass === 'N' && beat.rrPreMs !== null) {
+      const rr = beat.rrPreMs;
+      this.normalRrMs =
+        this.normalRrMs === null ? rr : this.normalRrMs + NORMAL_RR_WEIGHT * (rr - this.normalRrMs);
+      if (this.recentNormalRr.length >= RECENT_NORMAL_RR) this.recentNormalRr.shift();
+      this.recentNormalRr.push(rr);
+    }
+    this.lastClass = cls;
+    this.emit(beat, cls);
+  }
+
+  private features(
+    beat: Pending,
+    rrPostMs: number | null,
+  ): { f: BeatFeatures; found: { template: Template; lag: number } | undefined } {
+    const shape = beat.shape!;
+    const dominant = this.templates.dominant();
+    const leads = this.leads > 1 && this.lead1Consistency >= RELIABLE_LEAD ? 2 : 1;
+    const found = this.templates.find(shape, leads);
+    const vsDominant = dominant ? alignedMatch(shape, dominant, leads) : undefined;
+    const matched = found?.template;
+    let ventricularCorrelation = -1;
+    let ventricularWiderBy = 0;
+    for (const t of this.templates.templates) {
+      if (t === dominant || t.ventricular < VENTRICULAR_TEMPLATE_SHARE * t.count) continue;
+      const m = alignedMatch(shape, t, leads);
+      if (m.mean > ventricularCorrelation) {
+        ventricularCorrelation = m.mean;
+        ventricularWiderBy = t.widthMs[0]! / Math.max(1e-9, shape.widthMs[0]!);
+      }
+    }
+    const recent = this.recentNormalRr;
+    const mean = recent.reduce((s, r) => s + r, 0) / Math.max(1, recent.length);
+    const regular =
+      recent.length >= RECENT_NORMAL_RR &&
+      recent.every((r) => Math.abs(r - mean) <= REGULAR_SPREAD * mean);
+    const f: BeatFeatures = {
+      noise: beat.noise,
+      correlation: vsDominant ? vsDominant.correlation : [],
+      meanCorrelation: vsDominant ? vsDominant.mean : 1,
+      widthRatio: dominant
+        ? shape.widthMs.slice(0, leads).map((w, k) => w / Math.max(1e-9, dominant.widthMs[k]!))
+        : [],
+      matchedDominant: !!dominant && matched === dominant,
+      matchedNormalTimed:
+        !!matched &&
+        matched.matched >= NORMAL_TIMED_BEATS &&
+        matched.prematurity >= NORMAL_TIMED_PREMATURITY,
+      templateBeats: matched ? matched.matched : 0,
+      templatePrematurity: matched ? matched.prematurity : 1,
+      matchedVentricularShare: found
+        ? found.template.ventricular / Math.max(1e-9, found.template.count)
+        : 0,
+      ventricularCorrelation,
+      ventricularWiderBy,
+      rrPreMs: beat.rrPreMs,
+      rrPostMs,
+      normalRrMs: this.normalRrMs,
+      recentNormalRrMs: recent.length > 0 ? mean : null,
+      regular,
+    };
+    return { f, found: found && { template: found.template, lag: found.match.lag } };
+  }
+
+  /** A beat's RR over the running normal RR; 1 when either is unknown. */
+  private prematurity(beat: Pending): number {
+    if (beat.rrPreMs === null || this.normalRrMs === null) return 1;
+    return beat.rrPreMs / this.normalRrMs;
+  }
+
+  /** Peak-to-peak amplitude of lead 0 (0.5–40 Hz) over a beat's window; undefined when not held. */
+  peakToPeakAt(sample: number): number | undefined {
+    const first = this.offsets[LAG_POINTS]!;
+    const last = this.offsets[this.offsets.length - 1 - LAG_POINTS]!;
+    if (sample + first < this.n - this.mask || sample + last >= this.n) return undefined;
+    const ring = this.rings[0]!;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = LAG_POINTS; i < this.offsets.length - LAG_POINTS; i++) {
+      const v = ring[(sample + this.offsets[i]!) & this.mask]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return max - min;
+  }
+
+  /** The beat's waveform on each lead, or undefined when the ring no longer (or not yet) holds it. */
+  private shapeAt(sample: number): BeatShape | undefined {
+    const m = this.mask;
+    const first = this.offsets[0]!;
+    const last = this.offsets[this.offsets.length - 1]!;
+    if (sample + first < this.n - m || sample + last >= this.n) return undefined;
+    const leads = this.rings.map((ring) => {
+      const shape = new Float64Array(this.offsets.length);
+      for (let i = 0; i < shape.length; i++) shape[i] = ring[(sample + this.offsets[i]!) & m]!;
+      return shape;
+    });
+    return beatShape(leads);
+  }
+}
