@@ -253,11 +253,14 @@ export class AlarmSystem {
   /**
    * The bed's early warning score now (news2/bed-news2.ts): null below its urgent band. The
    * urgent band (5–6) is a medium-priority alarm, the emergency band (7 or more) a high-priority
-   * one, each naming what scored; a score with parameters missing alarms on what is known.
+   * one, each naming what scored; a score with parameters missing alarms on what is known. It
+   * is held while a signal a scoring vital came from is poor, as that vital's own alarm is.
    */
   observeNews2(score: News2Alarming | null, at: number): void {
-    if (score) this.conditionPresent(news2Condition(score), at);
-    else this.conditionGone(NEWS2_CODE, at, 'workstation');
+    if (score) {
+      const poor = score.signals.find((s) => (this.signals.get(s) ?? 'good') !== 'good') ?? null;
+      this.conditionPresent(news2Condition(score, poor), at);
+    } else this.conditionClearing(NEWS2_CODE, at, 'workstation');
     this.tick(at);
   }
 

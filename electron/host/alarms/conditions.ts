@@ -186,10 +186,12 @@ export interface News2Alarming {
   complete: boolean;
   /** "RR 26 (3), SpO₂ 91 (3), Pulse 115 (2)": the parameters that scored, highest first. */
   contributors: string;
+  /** The signals the scoring vitals were measured from: a poor one holds the alarm. */
+  signals: SignalKind[];
 }
 
 /** The score's band as an alarm: urgent (5–6) medium, emergency (7 or more) high. */
-export function news2Condition(score: News2Alarming): Condition {
+export function news2Condition(score: News2Alarming, poorSignal: SignalKind | null): Condition {
   const emergency = score.atLeast >= 7;
   const shown = `${score.complete ? '' : '≥'}${score.atLeast}`;
   const response = emergency ? 'emergency response' : 'urgent response';
@@ -203,7 +205,8 @@ export function news2Condition(score: News2Alarming): Condition {
     source: 'workstation',
     origin: 'workstation',
     parameter: 'news2',
-    signal: null,
+    // Held, like the vital's own alarm, while a signal it scored from is poor.
+    signal: poorSignal,
     // A score that dips under its band for a moment (a vital on a band edge) is the same alarm.
     clearAfterMs: 60_000,
   };

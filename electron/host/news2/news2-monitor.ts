@@ -14,7 +14,12 @@
 //   bound on a trend would read as the score).
 // - The urgent band (5–6) is a medium-priority alarm, the emergency band (7+) a high-priority one,
 //   naming what scored (alarms/conditions.ts news2Condition).
-import type { News2Observation, News2Recorded, News2Status } from '../../../shared/model/news2';
+import type {
+  News2Observation,
+  News2Parameter,
+  News2Recorded,
+  News2Status,
+} from '../../../shared/model/news2';
 import {
   NEWS2_SHORT_NAMES,
   news2InputsFrom,
@@ -25,7 +30,7 @@ import type { BedState } from '../beds';
 import type { Bus } from '../bus';
 import type { Store } from '../store/client';
 import { NOTHING_RECORDED } from '../store/news2-observations';
-import type { News2Alarming } from '../alarms/conditions';
+import type { News2Alarming, SignalKind } from '../alarms/conditions';
 
 /** The refId a complete score is kept under (no MDC code names NEWS2). */
 export const NEWS2_REF_ID = 'NEWS2';
@@ -270,13 +275,20 @@ function keyOf(status: News2Status, withValues: boolean): string {
 /** The score as an alarm when it is in its urgent or emergency band; null below. */
 export function alarming(status: News2Status): News2Alarming | null {
   if (status.atLeast < 5) return null;
-  const contributors = status.parts
-    .filter((p) => p.score > 0)
-    .sort((a, b) => b.score - a.score)
+  const scoring = status.parts.filter((p) => p.score > 0).sort((a, b) => b.score - a.score);
+  const contributors = scoring
     .map((p) => `${NEWS2_SHORT_NAMES[p.parameter]} ${shownValue(p.value)} (${p.score})`)
     .join(', ');
-  return { atLeast: status.atLeast, complete: status.complete, contributors };
+  const signals = scoring.flatMap((p) => SIGNAL_OF[p.parameter] ?? []);
+  return { atLeast: status.atLeast, complete: status.complete, contributors, signals };
 }
+
+/** The waveform each monitored vital is measured from (the pulse: the ECG's heart rate). */
+const SIGNAL_OF: Partial<Record<News2Parameter, SignalKind[]>> = {
+  respirationRate: ['resp'],
+  spo2: ['pleth'],
+  pulse: ['ecg'],
+};
 
 function shownValue(value: number | boolean | string): string {
   if (value === true) return 'on oxygen';
