@@ -34,10 +34,12 @@ Commands:
              --data DIR --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER
   import     Load a WFDB record (PhysioNet) as a bed, for review and demos
              --data DIR --wfdb RECORD [--bed LABEL] [--start T] [--annotator atr]
-  beats      Detect heartbeats in one lead of a WFDB record: one JSON object per beat
-             --wfdb RECORD [--lead 0]
+  beats      Detect and classify heartbeats (N, S, V, F, Q) in one lead of a WFDB record,
+             with a second lead if asked: one JSON object per beat
+             --wfdb RECORD [--lead 0] [--second-lead 1]
   alarms     Replay a WFDB record through the signals and the alarm system (adult defaults):
-             one JSON object per alarm state change   --wfdb RECORD [--lead 0]
+             one JSON object per alarm state change, ventricular ectopy change and VT/VF
+             alarm held as noise   --wfdb RECORD [--lead 0]
   enrol      Join a central server with a one-time code (its credential is kept, sealed, in DIR)
              --server URL --code CODE [--name NAME] [--ca CA.pem] [--data DIR]
              --status: show the enrolment (exit 1 when not enrolled); --forget: leave the server

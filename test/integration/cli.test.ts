@@ -150,10 +150,28 @@ describeWhere(missingFiles([`${MITBIH_101}.hea`], FROM_SHARED_DATA), 'workstatio
     const beats = stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { sample: number; time: number });
-    expect(beats[0]).toEqual({ sample: 82, time: expect.closeTo(82 / 360, 3) });
+      .map((line) => JSON.parse(line) as { sample: number; time: number; class: string });
+    expect(beats[0]).toEqual({ sample: 82, time: expect.closeTo(82 / 360, 3), class: 'N' });
     expect(Math.abs(beats.length - 1865)).toBeLessThan(10);
     expect(beats.every((b, i) => i === 0 || b.sample > beats[i - 1]!.sample)).toBe(true);
+    // 101 holds 1860 normal beats and 3 APCs; no ventricular ones.
+    expect(beats.filter((b) => b.class === 'N').length).toBeGreaterThan(1840);
+  });
+
+  it('classifies the PVCs of MIT-BIH 119 (444 in bigeminy) with both leads', () => {
+    const record = referenceData('mitbih', '119');
+    const { code, stdout } = workstation(['beats', '--wfdb', record, '--second-lead', '1']);
+    expect(code).toBe(0);
+    const classes = stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { class: string }).class);
+    const v = classes.filter((c) => c === 'V').length;
+    expect(v).toBeGreaterThan(430);
+    expect(v).toBeLessThan(460);
+    const { code: bad, stderr } = workstation(['beats', '--wfdb', record, '--second-lead', '0']);
+    expect(bad).not.toBe(0);
+    expect(stderr).toMatch(/lead 0 cannot be the second lead/);
   });
 });
 
@@ -179,6 +197,14 @@ describeWhere(missingFiles([`${MITBIH_207}.hea`], FROM_SHARED_DATA), 'workstatio
     expect(changes.every((c, i) => i === 0 || c.time >= changes[i - 1]!.time)).toBe(true);
     // With nobody to acknowledge them, high-priority alarms latch; none simply ends.
     expect(changes.some((c) => c.priority === 'high' && c.event === 'ended')).toBe(false);
+    // 207's ventricular ectopy: couplets and runs, each change a line of its own.
+    const ectopy = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; condition?: string; active?: boolean })
+      .filter((c) => c.event === 'ectopy');
+    expect(ectopy.some((c) => c.condition === 'couplet' && c.active)).toBe(true);
+    expect(ectopy.some((c) => c.condition === 'pvcRate' && c.active)).toBe(true);
   });
 
   it('says what is wrong with a lead that does not exist', () => {

@@ -223,6 +223,13 @@ export class BeatClassifier {
     this.pending = beat;
   }
 
+  /** Decides the beat still waiting for the next one (at the end of a recording). */
+  end(): void {
+    const p = this.pending;
+    this.pending = undefined;
+    if (p) this.decide(p, null);
+  }
+
   /** Beats decided since the last call, in order of their R peaks. */
   take(): ClassifiedBeat[] {
     const out = this.out;

@@ -265,6 +265,19 @@ export class RhythmAnalyzer {
     return this.beatsOut;
   }
 
+  /**
+   * At the end of a recording: classifies the last beat, which would otherwise wait for the next
+   * one; returns the beats classified now.
+   */
+  end(): readonly ClassifiedBeat[] {
+    this.out = [];
+    this.beatsOut = [];
+    this.heldOut = [];
+    this.classifier.end();
+    for (const beat of this.classifier.take()) this.onClassified(beat);
+    return this.beatsOut;
+  }
+
   /** The VT/VF alarms held during the last `push`, with why. */
   get held(): readonly HeldAlarm[] {
     return this.heldOut;
