@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SignalQuality } from '../../signals/signal-quality';
 import { loadDemoRecordings } from './recordings';
 
 const DEMO_DIR = fileURLToPath(new URL('../../../../resources/demo/', import.meta.url));
@@ -38,9 +39,19 @@ describe('loadDemoRecordings', () => {
       expect(max).toBeLessThanOrEqual(1);
       expect(max - min).toBeGreaterThan(0.3);
     }
-    // First row of bidmc_01_Signals.csv: RESP 0.35386, PLETH 0.43597.
-    expect(resp.values[0]).toBeCloseTo(0.35386, 5);
+    // First row of bidmc_01_Signals.csv: RESP 0.35386, PLETH 0.43597. RESP's clipped breaths are
+    // reconstructed and the whole trace rescaled to 0..1 (resources/demo/NOTICE.md): 0.32745.
+    expect(resp.values[0]).toBeCloseTo(0.32745, 5);
     expect(pleth.values[0]).toBeCloseTo(0.43597, 5);
+  });
+
+  it('has a respiration trace the signal-quality check never calls saturated', async () => {
+    // As published, 12.5 % of RESP sat at 0 or 1 (97 clipped breaths), and half the demo beds
+    // carried "Resp signal saturated" for 49 s of every 300 s.
+    const { resp } = await loadDemoRecordings(DEMO_DIR);
+    const quality = new SignalQuality(resp.rateHz);
+    const states = quality.push(Array.from(resp.values, (v) => Math.round(v * 30_000)));
+    expect(states.map((s) => s.state)).toEqual(['good']);
   });
 
   it('says which file is missing', async () => {
