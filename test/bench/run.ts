@@ -13,6 +13,7 @@ import { disconnectLatency, sampleClockError } from './device-timing';
 import { codecBench } from './codec';
 import { storeSizeBench } from './store-size';
 import { beatsBench } from './beats';
+import { beatClassesBench } from './beat-classes';
 import { stripBench, trendBench } from './store-queries';
 import { exportBench } from './export';
 import { simulatorIds } from '../../electron/host/devices/simulators/registry';
@@ -66,6 +67,7 @@ for (const record of codecBench(RUNS, machine)) report(record);
 // Waveform bytes on disk per sample (sizes do not vary from run to run: built once).
 for (const record of await storeSizeBench()) report({ ...record, machine });
 for (const record of beatsBench(RUNS, machine)) report(record);
+for (const record of beatClassesBench(RUNS, machine)) report(record);
 
 const ingest = await repeat(RUNS, () => storeIngest(16, 60));
 report({
