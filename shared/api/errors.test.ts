@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AlarmLimits } from '../model/alarms';
+import { AlarmLimits, LimitedParameter } from '../model/alarms';
 import { requests } from './contract';
 import { describeIssues } from './errors';
 
@@ -48,9 +48,7 @@ describe('errors a person reads (issue 12, item 17)', () => {
 
   it('words a limit by its parameter and edge', () => {
     const limits = { extremeLow: null, low: null, high: null, extremeHigh: null };
-    const all = Object.fromEntries(
-      ['hr', 'pr', 'spo2', 'rr', 'nibpSys', 'nibpDia', 'nibpMean', 'temp'].map((p) => [p, limits]),
-    );
+    const all = Object.fromEntries(LimitedParameter.options.map((p) => [p, limits]));
     const parsed = z
       .object({ limits: AlarmLimits })
       .safeParse({ limits: { ...all, hr: { ...limits, low: 'fifty' } } });

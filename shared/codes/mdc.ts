@@ -148,6 +148,9 @@ export const DEVICE_NUMERIC_TERMS: Readonly<Record<string, ScreenTerm>> = {
   MASIMO_SPCO: { label: 'SpCO', screenUnit: '%', decimals: 1 },
   MASIMO_SPMET: { label: 'SpMet', screenUnit: '%', decimals: 1 },
   MASIMO_PVI: { label: 'PVI', screenUnit: '%', decimals: 0 },
+  // PVCs in the last minute, counted by the workstation's beat classifier (as IntelliVue's "PVC"
+  // numeric, NOM_ECG_V_P_C_CNT, counts them).
+  MDC_ECG_V_P_C_CNT: { label: 'PVC', screenUnit: '/min', decimals: 0 },
   // The CMS50's perfusion index on its own unpublished scale.
   CMS50_PI_RAW: { label: 'PI (raw)', screenUnit: '', decimals: 0 },
 };

@@ -28,6 +28,8 @@ export const DEFAULT_LIMITS: Record<PatientCategory, AlarmLimits> = {
     nibpDia: lim(null, 50, 90, null),
     nibpMean: lim(null, 60, 110, null),
     temp: lim(null, 36, 39, null),
+    // PVCs per minute: a high limit only (IEC 60601-2-27's "PVCs/min high").
+    pvc: lim(null, null, 10, null),
   },
   paediatric: {
     hr: lim(50, 75, 160, 180),
@@ -38,6 +40,8 @@ export const DEFAULT_LIMITS: Record<PatientCategory, AlarmLimits> = {
     nibpDia: lim(null, 40, 70, null),
     nibpMean: lim(null, 50, 90, null),
     temp: lim(null, 36, 39, null),
+    // PVCs per minute: a high limit only (IEC 60601-2-27's "PVCs/min high").
+    pvc: lim(null, null, 10, null),
   },
   neonatal: {
     hr: lim(80, 100, 200, 220),
@@ -48,6 +52,7 @@ export const DEFAULT_LIMITS: Record<PatientCategory, AlarmLimits> = {
     nibpDia: lim(null, 30, 60, null),
     nibpMean: lim(null, 35, 70, null),
     temp: lim(null, 36.5, 37.5, null),
+    pvc: lim(null, null, 10, null),
   },
 };
 

@@ -22,11 +22,33 @@ export const AlarmParameter = z.enum([
   'temp',
   'arrhythmia',
   'news2',
+  // PVCs per minute (a numeric with a high limit), and the ventricular ectopy events of
+  // IEC 60601-2-27 arrhythmia monitors, each switched off on its own.
+  'pvc',
+  'couplet',
+  'vRun',
+  'bigeminy',
+  'trigeminy',
+  'rOnT',
 ]);
 export type AlarmParameter = z.infer<typeof AlarmParameter>;
 
-/** Parameters that have numeric limits (every one but `arrhythmia` and `news2`). */
-export const LimitedParameter = AlarmParameter.exclude(['arrhythmia', 'news2']);
+/** The ventricular ectopy events: alarms without limits, each with its own "alarms off". */
+export const ECTOPY_EVENT_PARAMETERS = [
+  'couplet',
+  'vRun',
+  'bigeminy',
+  'trigeminy',
+  'rOnT',
+] as const;
+export type EctopyEventParameter = (typeof ECTOPY_EVENT_PARAMETERS)[number];
+
+/** Parameters that have numeric limits (every one but the rhythm, score and ectopy events). */
+export const LimitedParameter = AlarmParameter.exclude([
+  'arrhythmia',
+  'news2',
+  ...ECTOPY_EVENT_PARAMETERS,
+]);
 export type LimitedParameter = z.infer<typeof LimitedParameter>;
 
 /**

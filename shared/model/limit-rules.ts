@@ -15,13 +15,14 @@ export const PARAMETER_NAMES: Record<LimitedParameter, { label: string; unit: st
   nibpDia: { label: 'NIBP dia', unit: 'mmHg' },
   nibpMean: { label: 'NIBP mean', unit: 'mmHg' },
   temp: { label: 'Temp', unit: '°C' },
+  pvc: { label: 'PVC', unit: '/min' },
 };
 
 /**
  * The range an alarm limit can be set in, per parameter, for every patient category: the
  * adjustment ranges public bedside-monitor manuals give (HR/PR 25–300 bpm, SpO₂ 50–100 %,
  * NIBP systolic 30–270, diastolic 10–245, mean 20–255 mmHg), RR 2–150 /min (a lower limit below
- * 2 would never sound) and body temperature 25–45 °C.
+ * 2 would never sound), body temperature 25–45 °C and PVCs 1–99 per minute.
  */
 export const LIMIT_RANGES: Record<LimitedParameter, { min: number; max: number }> = {
   hr: { min: 25, max: 300 },
@@ -32,6 +33,7 @@ export const LIMIT_RANGES: Record<LimitedParameter, { min: number; max: number }
   nibpDia: { min: 10, max: 245 },
   nibpMean: { min: 20, max: 255 },
   temp: { min: 25, max: 45 },
+  pvc: { min: 1, max: 99 },
 };
 
 export const LIMIT_EDGES = ['extremeLow', 'low', 'high', 'extremeHigh'] as const;

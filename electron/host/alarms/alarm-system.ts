@@ -34,6 +34,7 @@ import {
   assessLimits,
   CODE_PREFIX,
   deviceFlagConditions,
+  ectopyCondition,
   news2Condition,
   NEWS2_CODE,
   PARAMETER_NAMES,
@@ -41,6 +42,7 @@ import {
   rhythmCondition,
   signalCondition,
   type Condition,
+  type EctopyEvent,
   type News2Alarming,
   type Rhythm,
   type SignalKind,
@@ -245,6 +247,20 @@ export class AlarmSystem {
 
   observeRhythm(rhythm: Rhythm, active: boolean, at: number, value: number | null, source: string) {
     const condition = rhythmCondition(rhythm, value, source);
+    if (active) this.conditionPresent(condition, at);
+    else this.conditionGone(condition.code, at, source);
+    this.tick(at);
+  }
+
+  /** A ventricular ectopy event from the ECG analyser began or ended (signals/ectopy.ts). */
+  observeEctopy(
+    event: EctopyEvent,
+    active: boolean,
+    at: number,
+    value: number | null,
+    source: string,
+  ) {
+    const condition = ectopyCondition(event, value, source);
     if (active) this.conditionPresent(condition, at);
     else this.conditionGone(condition.code, at, source);
     this.tick(at);
@@ -501,7 +517,9 @@ export class AlarmSystem {
         pending.heldFor = null;
       }
     }
-    this.replaceLimits(settings.category, settings.limits, actor, at, why);
+    // Settings kept before a parameter existed (PVCs/min) take its category default.
+    const limits = { ...DEFAULT_LIMITS[settings.category], ...settings.limits };
+    this.replaceLimits(settings.category, limits, actor, at, why);
     for (const parameter of [...this.off.keys()]) {
       if (!settings.alarmsOff.some((o) => o.parameter === parameter))
         this.alarmOn(parameter, actor, at, why);
@@ -795,10 +813,20 @@ export class AlarmSystem {
   }
 }
 
+const EVENT_NAMES: Record<Exclude<AlarmParameter, LimitedParameter>, string> = {
+  arrhythmia: 'Arrhythmia',
+  news2: 'NEWS2',
+  couplet: 'Couplet',
+  vRun: 'PVC run',
+  bigeminy: 'Bigeminy',
+  trigeminy: 'Trigeminy',
+  rOnT: 'R-on-T',
+};
+
 function parameterName(parameter: AlarmParameter): string {
-  if (parameter === 'arrhythmia') return 'Arrhythmia';
-  if (parameter === 'news2') return 'NEWS2';
-  return PARAMETER_NAMES[parameter].label;
+  return parameter in EVENT_NAMES
+    ? EVENT_NAMES[parameter as keyof typeof EVENT_NAMES]
+    : PARAMETER_NAMES[parameter as LimitedParameter].label;
 }
 
 const signalCode = (signal: SignalKind) => `SIGNAL_${signal.toUpperCase()}`;

@@ -4,6 +4,7 @@
 import type { AlarmPriority } from '../../../shared/model/schemas';
 import type {
   AlarmParameter,
+  EctopyEventParameter,
   LimitedParameter,
   ParameterLimits,
 } from '../../../shared/model/alarms';
@@ -35,6 +36,12 @@ export type SignalKind = 'ecg' | 'pleth' | 'resp';
 
 export const SIGNAL_OF_PARAMETER: Partial<Record<AlarmParameter, SignalKind>> = {
   hr: 'ecg',
+  pvc: 'ecg',
+  couplet: 'ecg',
+  vRun: 'ecg',
+  bigeminy: 'ecg',
+  trigeminy: 'ecg',
+  rOnT: 'ecg',
   arrhythmia: 'ecg',
   pr: 'pleth',
   spo2: 'pleth',
@@ -50,6 +57,7 @@ export const CODE_PREFIX: Record<LimitedParameter, string> = {
   nibpDia: 'NIBP_DIA',
   nibpMean: 'NIBP_MEAN',
   temp: 'TEMP',
+  pvc: 'PVC',
 };
 
 const EXTREME_WORDS: Partial<Record<LimitedParameter, { low: string; high: string }>> = {
@@ -209,6 +217,79 @@ export function news2Condition(score: News2Alarming, poorSignal: SignalKind | nu
     signal: poorSignal,
     // A score that dips under its band for a moment (a vital on a band edge) is the same alarm.
     clearAfterMs: 60_000,
+  };
+}
+
+/** The ventricular ectopy events the ECG analyser reports (signals/ectopy.ts). */
+export type EctopyEvent = 'couplet' | 'run' | 'bigeminy' | 'trigeminy' | 'rOnT';
+
+/**
+ * IEC 60601-2-27 groups these with the non-lethal arrhythmias: a run of 3–4 PVCs and R-on-T
+ * (a PVC on the T wave, which can start VT or VF) at medium priority, a couplet and bigeminy or
+ * trigeminy at low. Each is switched off on its own.
+ */
+const ECTOPY_ALARMS: Record<
+  EctopyEvent,
+  {
+    code: string;
+    priority: AlarmPriority;
+    parameter: EctopyEventParameter;
+    message: (value: number | null) => string;
+  }
+> = {
+  couplet: {
+    code: 'ECTOPY_COUPLET',
+    priority: 'low',
+    parameter: 'couplet',
+    message: () => 'Couplet: 2 PVCs in a row',
+  },
+  run: {
+    code: 'ECTOPY_RUN',
+    priority: 'medium',
+    parameter: 'vRun',
+    message: (beats) => `Run of ${beats ?? '3–4'} PVCs`,
+  },
+  bigeminy: {
+    code: 'ECTOPY_BIGEMINY',
+    priority: 'low',
+    parameter: 'bigeminy',
+    message: () => 'Ventricular bigeminy',
+  },
+  trigeminy: {
+    code: 'ECTOPY_TRIGEMINY',
+    priority: 'low',
+    parameter: 'trigeminy',
+    message: () => 'Ventricular trigeminy',
+  },
+  rOnT: {
+    code: 'ECTOPY_R_ON_T',
+    priority: 'medium',
+    parameter: 'rOnT',
+    message: (ms) => `R-on-T PVC${ms === null ? '' : ` (coupled at ${Math.round(ms)} ms)`}`,
+  },
+};
+
+export function ectopyCode(event: EctopyEvent): string {
+  return ECTOPY_ALARMS[event].code;
+}
+
+export function ectopyCondition(
+  event: EctopyEvent,
+  value: number | null,
+  source: string,
+): Condition {
+  const alarm = ECTOPY_ALARMS[event];
+  return {
+    code: alarm.code,
+    kind: 'physiological',
+    priority: alarm.priority,
+    message: alarm.message(value),
+    value,
+    limit: null,
+    source,
+    origin: 'workstation',
+    parameter: alarm.parameter,
+    signal: 'ecg',
   };
 }
 

@@ -33,6 +33,14 @@ export const DEFAULT_CONDITION_DELAY_MS: Record<AlarmParameter, number> = {
   // A score that stays in its band this long: one flicker of a vital across an edge is not a
   // deterioration (the vital's own limit alarm covers the acute event).
   news2: 30_000,
+  // PVCs per minute counts a whole minute already; the ectopy events are decided beat by beat
+  // by the analyser (signals/ectopy.ts).
+  pvc: 0,
+  couplet: 0,
+  vRun: 0,
+  bigeminy: 0,
+  trigeminy: 0,
+  rOnT: 0,
 };
 
 export function defaultSettings(category: PatientCategory = 'adult'): AlarmSettings {
@@ -49,6 +57,7 @@ export const ADULT_DEFAULTS: AlarmSettings = defaultSettings('adult');
 /** Which parameter an MDC numeric feeds. */
 export const PARAMETER_OF_REF_ID: Readonly<Record<string, LimitedParameter>> = {
   MDC_ECG_HEART_RATE: 'hr',
+  MDC_ECG_V_P_C_CNT: 'pvc',
   MDC_PULS_OXIM_PULS_RATE: 'pr',
   MDC_PULS_OXIM_SAT_O2: 'spo2',
   MDC_RESP_RATE: 'rr',

@@ -22,6 +22,7 @@ export const LIMITED_PARAMETERS: readonly LimitedParameter[] = [
   'nibpDia',
   'nibpMean',
   'temp',
+  'pvc',
 ];
 
 /** What the inputs hold: text per parameter and limit ('' = no such limit). */

@@ -28,10 +28,21 @@ export const NIBP_REF_IDS = {
 const NIBP_CODES: ReadonlySet<string> = new Set(Object.values(NIBP_REF_IDS));
 const NIBP_ALARM_PREFIXES = ['NIBP_'];
 
+/** PVCs per minute (the workstation's beat classes): under HR at the bed, on a tile when it alarms. */
+export const PVC_RATE: NumericParameter = {
+  refId: 'MDC_ECG_V_P_C_CNT',
+  label: 'PVC',
+  unit: '/min',
+  decimals: 0,
+  color: PARAMETER_COLOURS.ecg,
+  alarmCodePrefixes: ['PVC_'],
+};
+
 /** Parameters with a numeric of their own, in monitor order; others follow in the order seen. */
 const KNOWN_ORDER: readonly NumericParameter[] = [
   HEART_RATE,
   PULSE_RATE,
+  PVC_RATE,
   SPO2,
   RESP_RATE,
   TEMPERATURE,
@@ -66,6 +77,7 @@ function pulseRateApart(numerics: Readonly<Record<string, Numeric>>): boolean {
 export function bedsideNumerics(numerics: Readonly<Record<string, Numeric>>): NumericParameter[] {
   const shown: NumericParameter[] = [HEART_RATE];
   if (pulseRateApart(numerics)) shown.push(PULSE_RATE);
+  if (numerics[PVC_RATE.refId]) shown.push(PVC_RATE);
   shown.push(...BEDSIDE_NUMERICS.slice(1));
   const placed = new Set(KNOWN_ORDER.map((p) => p.refId));
   for (const [refId, numeric] of Object.entries(numerics)) {
@@ -84,6 +96,7 @@ export function tileNumerics(
   const alarming = (p: NumericParameter) => alarmPriorityFor(p, alarms) !== null;
   if (pulseRateApart(numerics) && alarming(PULSE_RATE)) shown.splice(1, 0, PULSE_RATE);
   if (alarming(TEMPERATURE)) shown.push(TEMPERATURE);
+  if (alarming(PVC_RATE)) shown.push(PVC_RATE);
   return shown;
 }
 
@@ -115,6 +128,7 @@ const ALARM_PARAMETER_OF_REF_ID: Readonly<Record<string, AlarmParameter>> = {
   MDC_PULS_OXIM_SAT_O2: 'spo2',
   MDC_RESP_RATE: 'rr',
   MDC_TEMP_BODY: 'temp',
+  MDC_ECG_V_P_C_CNT: 'pvc',
 };
 
 /** The alarms switched off for the parameter a numeric shows (its limits), or null. */

@@ -6,8 +6,10 @@
 import { useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import {
+  ECTOPY_EVENT_PARAMETERS,
   PatientCategory,
   type AlarmOff,
+  type AlarmParameter,
   type BedAlarmSettings,
   type LimitedParameter,
 } from '../../../../shared/model/alarms';
@@ -36,6 +38,15 @@ export interface LimitsEditorProps {
 }
 
 const t = strings.limitsEditor;
+/**
+ * Alarms without limits that a person may switch off with a reason: the non-lethal rhythms, the
+ * ventricular ectopy events and the early warning score (lethal rhythms never switch off).
+ */
+const EVENT_PARAMETERS: readonly AlarmParameter[] = [
+  'arrhythmia',
+  ...ECTOPY_EVENT_PARAMETERS,
+  'news2',
+];
 const shown = (v: number | null) => (v === null ? t.off : String(v));
 
 export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEditorProps) {
@@ -46,7 +57,7 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
   const [reviewing, setReviewing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [offFor, setOffFor] = useState<LimitedParameter | null>(null);
+  const [offFor, setOffFor] = useState<AlarmParameter | null>(null);
 
   const problems = validateDraft(draft, category);
   const valid = Object.keys(problems).length === 0;
@@ -229,6 +240,33 @@ export function LimitsEditor({ client, bedId, settings, alarmsOff }: LimitsEdito
           })}
         </tbody>
       </table>
+      <h3 className="device-panel__title">{t.eventsTitle}</h3>
+      <ul className="limits-editor__events" data-testid="limits-events">
+        {EVENT_PARAMETERS.map((p) => {
+          const off = alarmsOff.find((o) => o.parameter === p);
+          return (
+            <li key={p} data-parameter={p} data-off={off ? 'true' : 'false'}>
+              <span>{strings.alarmParameter[p]}</span>
+              {off ? (
+                <span className="bedside__muted">
+                  {strings.alarmOffMark.detail(strings.alarmParameter[p], off.reason, off.by)}
+                </span>
+              ) : (
+                <button
+                  type="button"
+                  className="button"
+                  aria-expanded={offFor === p}
+                  aria-label={t.alarmsOffFor(strings.alarmParameter[p])}
+                  onClick={() => setOffFor(offFor === p ? null : p)}
+                  data-testid={`limits-off-${p}`}
+                >
+                  {t.alarmsOff}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
       {offFor && (
         <ReasonForm
           key={offFor}
