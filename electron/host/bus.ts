@@ -22,6 +22,8 @@ export interface BusTopics {
   flags: { bedId: string; deviceId: string; flags: string[]; at: number };
   /** The bed's whole alarm state after any change, with the log entries that changed it. */
   alarms: { bedId: string; log: AlarmLogEntry[] } & BedAlarmView;
+  /** Beats the classifier did not call normal, as they are classified (signals/bed-signals.ts). */
+  beats: { bedId: string; beats: { atMs: number; beatClass: 'S' | 'V' | 'F' | 'Q' }[] };
   /** The bed's early warning score changed (news2/news2-monitor.ts). */
   news2: { bedId: string; news2: News2Status | null };
   /** A device joined or left the bed: its live views need a fresh snapshot. */

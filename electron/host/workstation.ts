@@ -26,6 +26,7 @@ import { DEFAULT_RETENTION } from './store/retention';
 import { createRouter, type ApiRouter } from './api/router';
 import { createHandlers } from './api/handlers';
 import { News2Monitor } from './news2/news2-monitor';
+import { BeatMarkWriter } from './beats/beat-mark-writer';
 import { workstationAlarmStrips } from './strips/alarm-strips';
 import { StripRenderer } from './strips/strip-renderer';
 import { Screens } from './screens';
@@ -253,6 +254,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   });
   bus.on('alarms', ({ bedId, log: entries }) => {
     for (const entry of entries) store.appendAlarmEvent(alarmEventRow(bedId, entry));
+  });
+  // Beats not called normal are kept for review, a few seconds at a time (beats/beat-mark-writer.ts).
+  const beatMarks = new BeatMarkWriter(store, log);
+  bus.on('beats', ({ bedId, beats }) => {
+    for (const beat of beats) beatMarks.add(bedId, beat.atMs, beat.beatClass);
   });
   // Strip PDFs are made in a worker thread: layout and fonts never hold up this thread.
   const stripRenderer = new StripRenderer({ log });
@@ -552,6 +558,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         await exports.stop();
         await Promise.all([...sessions.values()].map((session) => session.stop()));
         await alarmStrips.stop();
+        await beatMarks.stop();
         await stripRenderer.stop();
         await live.stop();
         await sync.stop();

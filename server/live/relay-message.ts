@@ -82,6 +82,7 @@ export function namespacedEvent(event: BedLiveEvent, workstationId: string): Bed
       return { ...event, device: { ...event.device, bedId: bedId(event.device.bedId) } };
     case 'numeric':
     case 'news2':
+    case 'beats':
       return event;
   }
 }
@@ -106,6 +107,7 @@ export function bedIdsNamedIn(event: BedLiveEvent): string[] {
       return [event.device.bedId];
     case 'numeric':
     case 'news2':
+    case 'beats':
       return [];
   }
 }

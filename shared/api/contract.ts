@@ -33,6 +33,7 @@ import {
 import { News2Status } from '../model/news2';
 import { bloodPressureRequests } from './contract-blood-pressure';
 import { news2Requests } from './contract-news2';
+import { BeatMark, beatsRequests } from './contract-beats';
 import { devicesRequests } from './contract-devices';
 import { exportsRequests, exportsStreams } from './contract-exports';
 import { patientsRequests } from './contract-patients';
@@ -78,6 +79,8 @@ export const BedLiveEvent = z.discriminatedUnion('type', [
     settings: BedAlarmSettings,
   }),
   z.object({ type: z.literal('device'), device: DeviceStatus }),
+  /** Beats the classifier did not call normal (S, V, F, Q), as they are classified. */
+  z.object({ type: z.literal('beats'), beats: z.array(BeatMark).max(1000) }),
   /** The bed's early warning score changed (its scores, band or missing parameters, or values). */
   z.object({ type: z.literal('news2'), news2: News2Status.nullable() }),
 ]);
@@ -91,6 +94,7 @@ export const requests = {
   ...exportsRequests,
   ...syncRequests,
   ...news2Requests,
+  ...beatsRequests,
   /** Devices and beds with their latest numerics and alarms. */
   getStatus: { input: z.object({}).strict(), output: Status },
   /** A person acknowledges an alarm: its sound stops, it stays visible while the condition lasts. */

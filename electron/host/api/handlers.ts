@@ -136,6 +136,10 @@ export function createHandlers({
 
       getTrend: (query) => history.readTrend(query),
 
+      getBeatMarks: ({ bedId, fromMs, toMs }) => history.readBeatMarks(bedId, fromMs, toMs),
+      findBeatMark: ({ bedId, beatClass, fromMs, direction }) =>
+        history.findBeatMark(bedId, beatClass, fromMs, direction),
+
       getWaveformExtent: ({ bedId }) => history.readWaveformExtent(bedId),
 
       getWaveformWindow: async (query) => {
@@ -278,6 +282,9 @@ export function createHandlers({
           }),
           bus.on('device', (device) => {
             if (device.bedId === bedId) send({ type: 'device', device });
+          }),
+          bus.on('beats', (event) => {
+            if (event.bedId === bedId) send({ type: 'beats', beats: event.beats });
           }),
           bus.on('news2', (event) => {
             if (event.bedId === bedId) send({ type: 'news2', news2: event.news2 });

@@ -67,6 +67,7 @@ import type { AppendResult, WriteBatch } from './protocol';
 import { prepareRows, serializeBatch } from './prepared-batch';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 import type { News2ObservationToStore } from './news2-observations';
+import type { MarkedBeatClass, StoredBeatMark } from './beat-marks';
 import type { News2Recorded } from '../../../shared/model/news2';
 import type { AuditEventToStore } from './audit';
 import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
@@ -223,6 +224,15 @@ export interface Store {
   recordAlarmSettings(settings: AlarmSettingsToStore): Promise<void>;
   /** The newest confirmed limits of every patient, and of every bed without one. */
   readLatestAlarmSettings(): Promise<StoredAlarmSettings[]>;
+  /** Beats not called normal between two moments, in time order. */
+  readBeatMarks(bedId: string, fromMs: number, toMs: number): Promise<StoredBeatMark[]>;
+  /** The first beat of a class after (or before) a moment, or null. */
+  findBeatMark(
+    bedId: string,
+    beatClass: MarkedBeatClass,
+    fromMs: number,
+    direction: 'next' | 'previous',
+  ): Promise<StoredBeatMark | null>;
   /** Keeps a nurse's NEWS2 observation; on disk before it resolves. */
   recordNews2Observation(observation: News2ObservationToStore): Promise<void>;
   /** What was recorded for each patient during their current stay, newest of each. */
@@ -701,6 +711,20 @@ class QueuedStore implements Store {
 
   readLatestAlarmSettings(): Promise<StoredAlarmSettings[]> {
     return this.#ask('readLatestAlarmSettings', {}, 'read the alarm limits');
+  }
+
+  readBeatMarks(bedId: string, fromMs: number, toMs: number): Promise<StoredBeatMark[]> {
+    return this.#ask('readBeatMarks', { bedId, fromMs, toMs }, `read the beats of bed ${bedId}`);
+  }
+
+  findBeatMark(
+    bedId: string,
+    beatClass: MarkedBeatClass,
+    fromMs: number,
+    direction: 'next' | 'previous',
+  ): Promise<StoredBeatMark | null> {
+    const what = `find a ${beatClass} beat of bed ${bedId}`;
+    return this.#ask('findBeatMark', { bedId, beatClass, fromMs, direction }, what);
   }
 
   recordNews2Observation(observation: News2ObservationToStore): Promise<void> {

@@ -23,6 +23,7 @@ import type {
 import type { ImportAuditEvent, StoredReading } from './imports';
 import type { AlarmSettingsToStore, StoredAlarmSettings } from './alarm-settings';
 import type { News2ObservationToStore } from './news2-observations';
+import type { MarkedBeatClass, StoredBeatMark } from './beat-marks';
 import type { News2Recorded } from '../../../shared/model/news2';
 import type { CheckpointPhase } from './checkpoint-phases';
 import type { PackedRun } from './packing';
@@ -206,6 +207,20 @@ export interface StoreOperations {
   /** Confirmed alarm limits (alarm-settings.ts); on disk before the answer. */
   recordAlarmSettings: { params: { settings: AlarmSettingsToStore }; result: void };
   readLatestAlarmSettings: { params: Record<string, never>; result: StoredAlarmSettings[] };
+  /** Beats not called normal, kept as `beat` annotations (beat-marks.ts). */
+  readBeatMarks: {
+    params: { bedId: string; fromMs: number; toMs: number };
+    result: StoredBeatMark[];
+  };
+  findBeatMark: {
+    params: {
+      bedId: string;
+      beatClass: MarkedBeatClass;
+      fromMs: number;
+      direction: 'next' | 'previous';
+    };
+    result: StoredBeatMark | null;
+  };
   /** The nurse's NEWS2 observations (news2-observations.ts); on disk before the answer. */
   recordNews2Observation: { params: { observation: News2ObservationToStore }; result: void };
   readNews2Recorded: {

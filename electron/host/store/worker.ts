@@ -43,6 +43,7 @@ import {
 } from './patients';
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 import { readNews2Recorded, recordNews2Observation } from './news2-observations';
+import { findBeatMark, readBeatMarks } from './beat-marks';
 import { insertAuditEvent } from './audit';
 import { packAll, packStep, reclaimStaging, storePackedRun } from './packing';
 import type { HybridClock } from '../../../shared/sync/hlc';
@@ -356,6 +357,8 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'readStoredReadings',
   'readLatestAlarmSettings',
   'readNews2Recorded',
+  'readBeatMarks',
+  'findBeatMark',
   'readSyncBatch',
   'readSyncBacklog',
   'readSyncState',
@@ -518,6 +521,18 @@ async function perform(
       await recordNews2Observation(db, workstationId, request.observation);
       await makeDirectWriteDurable(db, journal);
       return { result: undefined };
+    case 'readBeatMarks':
+      return { result: await readBeatMarks(db, request.bedId, request.fromMs, request.toMs) };
+    case 'findBeatMark':
+      return {
+        result: await findBeatMark(
+          db,
+          request.bedId,
+          request.beatClass,
+          request.fromMs,
+          request.direction,
+        ),
+      };
     case 'readNews2Recorded':
       return { result: await readNews2Recorded(db, request.patientIds) };
     case 'readSyncBatch': {

@@ -15,6 +15,8 @@ import {
   type PaperSpeedMmPerS,
 } from '../components/review/paper';
 import { ReviewEvents } from '../components/review/ReviewEvents';
+import { ReviewBeats } from '../components/review/ReviewBeats';
+import type { BeatMark } from '../../../shared/api/contract-beats';
 import { ReviewExports } from '../components/review/ReviewExports';
 import { ReviewNavigator } from '../components/review/ReviewNavigator';
 import { ReviewPaper } from '../components/review/ReviewPaper';
@@ -75,6 +77,32 @@ function useAlarmEvents(client: WorkstationClient, bedId: string) {
   return { events, error };
 }
 
+/** The beats marked in the window on the paper (null while they are read). */
+function useBeatMarks(
+  client: WorkstationClient,
+  bedId: string,
+  window: { fromMs: number; toMs: number } | null,
+) {
+  const [marks, setMarks] = useState<BeatMark[] | null>(null);
+  const fromMs = window?.fromMs;
+  const toMs = window?.toMs;
+  useEffect(() => {
+    if (fromMs === undefined || toMs === undefined || toMs <= fromMs) return;
+    let current = true;
+    setMarks(null);
+    client
+      .request('getBeatMarks', { bedId, fromMs, toMs: Math.min(toMs, fromMs + 3_600_000) })
+      .then(
+        (found) => current && setMarks(found),
+        () => current && setMarks([]),
+      );
+    return () => {
+      current = false;
+    };
+  }, [client, bedId, fromMs, toMs]);
+  return marks;
+}
+
 export function Review({
   client,
   bed,
@@ -103,6 +131,7 @@ export function Review({
   const durationMs = widthPx > 0 ? visibleDurationMs(widthPx, speedMmPerS) : 0;
   const window = centreMs !== null && durationMs > 0 ? centredWindow(centreMs, durationMs) : null;
   const signal = useReviewSignal(client, bed.id, window, attempt);
+  const beatMarks = useBeatMarks(client, bed.id, window);
 
   // The route's moment (an alarm, an event) opens the paper centred on it.
   useEffect(() => {
@@ -242,6 +271,7 @@ export function Review({
               onTimeCaliper={setTimeCaliper}
               onAmplitudeCaliper={setAmplitudeCaliper}
               theme={theme}
+              beatMarks={beatMarks ?? undefined}
             />
           )}
         </div>
@@ -265,6 +295,13 @@ export function Review({
             channels={drawn?.channels ?? []}
             onPlace={placeCalipers}
             onClear={() => (mode === 'time' ? setTimeCaliper(null) : setAmplitudeCaliper(null))}
+          />
+          <ReviewBeats
+            client={client}
+            bedId={bed.id}
+            marks={beatMarks}
+            centreMs={centreMs}
+            onJump={centreOn}
           />
           <ReviewEvents
             events={events}

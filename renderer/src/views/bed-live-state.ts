@@ -92,6 +92,8 @@ export function bedLiveReducer(state: BedLiveState, action: BedLiveAction): BedL
     }
     case 'news2':
       return { ...state, news2: action.news2 };
+    case 'beats':
+      return state; // marks on the ECG sweep, not state (use-bed-live.ts)
     case 'streamProblem':
       return { ...state, streamProblem: action.message };
   }

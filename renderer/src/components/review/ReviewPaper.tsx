@@ -5,7 +5,8 @@ import { useEffect, useRef, type PointerEvent } from 'react';
 import { strings } from '../../strings';
 import type { AmplitudeCaliper, TimeCaliper } from './calipers';
 import { CaliperMarkers, type CaliperMode } from './CaliperMarkers';
-import { xToTime } from './paper';
+import { timeToX, xToTime } from './paper';
+import type { BeatMark } from '../../../../shared/api/contract-beats';
 import { layoutRows, paperHeightPx, yToValue, type RowLayout } from './paper-layout';
 import { drawPaper, paperColours } from './paper-plot';
 import type { ReviewChannel } from './review-signal';
@@ -30,6 +31,8 @@ export interface ReviewPaperProps {
   onAmplitudeCaliper: (caliper: AmplitudeCaliper | null) => void;
   /** The theme, so the paper is drawn again in the new colours. */
   theme?: string | undefined;
+  /** Beats the classifier did not call normal, marked with their class above the first row. */
+  beatMarks?: readonly BeatMark[] | undefined;
 }
 
 export function ReviewPaper(props: ReviewPaperProps) {
@@ -134,6 +137,24 @@ export function ReviewPaper(props: ReviewPaperProps) {
           </span>
         );
       })}
+      {rows[0] &&
+        (props.beatMarks ?? [])
+          .filter((m) => m.atMs >= window.fromMs && m.atMs < window.toMs)
+          .map((mark) => (
+            <span
+              key={`${mark.atMs}-${mark.beatClass}`}
+              className="review-paper__beat"
+              data-testid="beat-mark"
+              data-class={mark.beatClass}
+              title={t.beatMark(mark.beatClass)}
+              style={{
+                left: timeToX(mark.atMs, window.fromMs, speedMmPerS),
+                top: rows[0]!.topPx + 2,
+              }}
+            >
+              {mark.beatClass}
+            </span>
+          ))}
       <CaliperMarkers
         rows={rows}
         window={window}
