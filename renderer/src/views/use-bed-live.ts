@@ -53,6 +53,13 @@ export function useBedLive(
           for (const block of event.blocks) feeds.get(block.deviceId, block.channel)?.push(block);
           return;
         }
+        if (event.type === 'beats') {
+          const leads = feeds.where((channel) => channel.startsWith('MDC_ECG_ELEC_POTL'));
+          for (const beat of event.beats) {
+            for (const feed of leads) feed.mark(beat.atMs, beat.beatClass);
+          }
+          return;
+        }
         if (event.type === 'snapshot') {
           for (const c of drawnWaveforms(event.channels, waveforms)) {
             feeds.ensure(c.deviceId, c.refId, c.rateHz);

@@ -54,6 +54,8 @@ export class SweepCanvas {
   private drawnMax = 0;
   private mmPerS: number;
   private gain: SweepGain | null;
+  /** The newest feed mark already drawn (sample index). */
+  private markedUpTo = -1;
 
   constructor(
     container: HTMLElement,
@@ -142,6 +144,7 @@ export class SweepCanvas {
     this.lastRetargetAt = -Infinity;
     this.drawnMin = 0;
     this.drawnMax = 0;
+    this.markedUpTo = -1;
     this.requestDraw();
   }
 
@@ -166,10 +169,33 @@ export class SweepCanvas {
       }
     }
     const end = feed.written;
-    if (end <= this.drawnUpTo) return;
-    this.drawSamples(Math.max(this.drawnUpTo, end - this.samplesPerScreen), end);
-    this.drawnUpTo = end;
-    recordWaveformDraw(feed.channel, feed.lastValue, this.canvas);
+    if (end > this.drawnUpTo) {
+      this.drawSamples(Math.max(this.drawnUpTo, end - this.samplesPerScreen), end);
+      this.drawnUpTo = end;
+      recordWaveformDraw(feed.channel, feed.lastValue, this.canvas);
+    }
+    this.drawMarks();
+  }
+
+  /**
+   * Beat classes above the trace at their beat, once the beat is on screen: a mark comes a moment
+   * after its beat, so it is drawn then; the sweep's eraser takes it away with the beat.
+   */
+  private drawMarks(): void {
+    const { context, feed } = this;
+    const columns = this.samplesPerScreen;
+    const oldest = this.drawnUpTo - columns;
+    for (const mark of feed.marks) {
+      if (mark.k <= this.markedUpTo || mark.k >= this.drawnUpTo) continue;
+      this.markedUpTo = mark.k;
+      if (mark.k < oldest) continue;
+      const x = (mark.k % columns) * this.pxPerSample;
+      context.font = '700 13px system-ui, sans-serif';
+      context.textAlign = 'center';
+      context.textBaseline = 'top';
+      context.fillStyle = this.stroke;
+      context.fillText(mark.label, x, 2);
+    }
   }
 
   /**

@@ -57,4 +57,23 @@ describe('WaveformFeed', () => {
     feed.push(block(10, [1]));
     expect(calls).toBe(1);
   });
+
+  it("labels the sample at a beat's time, a moment after it arrived, and forgets on a restart", () => {
+    const feed = new WaveformFeed('MDC_ECG_ELEC_POTL_II', 100);
+    feed.mark(0, 'V'); // before any block: nowhere to put it
+    feed.push(
+      block(
+        1_000,
+        Array.from({ length: 100 }, () => 0),
+      ),
+    );
+    feed.mark(1_250, 'V');
+    feed.mark(1_990, 'S');
+    expect(feed.marks).toEqual([
+      { k: 25, label: 'V' },
+      { k: 99, label: 'S' },
+    ]);
+    feed.push(block(2_000, [1], 200));
+    expect(feed.marks).toEqual([]);
+  });
 });

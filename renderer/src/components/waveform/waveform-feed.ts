@@ -12,6 +12,15 @@ export interface SampleBlockLike {
 const HISTORY_SECONDS = 30;
 /** A jump in time longer than this is drawn as a gap, not joined up. */
 const MAX_JITTER_SECONDS = 0.25;
+/** Beat marks kept: more than a screen of the fastest ectopy. */
+const MAX_MARKS = 64;
+
+/** A label at one sample of the trace (a beat's class at its R peak). */
+export interface FeedMark {
+  /** Sample index of the timeline (as `at`). */
+  k: number;
+  label: string;
+}
 
 export class WaveformFeed {
   rateHz: number;
@@ -22,6 +31,8 @@ export class WaveformFeed {
   /** Wall-clock time (ms) the last block arrived; -Infinity before the first. */
   lastArrivalMs = -Infinity;
   lastValue: number | null = null;
+  /** Labels on samples of this timeline, oldest first (beats not called normal). */
+  readonly marks: FeedMark[] = [];
 
   private ring: Float64Array;
   private nextT0Ms: number | null = null;
@@ -60,6 +71,20 @@ export class WaveformFeed {
     for (const listener of this.listeners) listener();
   }
 
+  /**
+   * Labels the sample at `atMs` (the device's time, as blocks' t0): a beat's class, which the
+   * host sends a moment after the beat itself. Ignored before the first block or when older than
+   * the ring.
+   */
+  mark(atMs: number, label: string): void {
+    if (this.nextT0Ms === null) return;
+    const k = this.written - Math.round(((this.nextT0Ms - atMs) * this.rateHz) / 1000);
+    if (k < this.written - this.ring.length || k < 0) return;
+    if (this.marks.length >= MAX_MARKS) this.marks.shift();
+    this.marks.push({ k, label });
+    for (const listener of this.listeners) listener();
+  }
+
   /** Value of sample k, or NaN when it is a gap or no longer (or not yet) in the ring. */
   at(k: number): number {
     if (k < 0 || k >= this.written || k < this.written - this.ring.length) return NaN;
@@ -79,6 +104,7 @@ export class WaveformFeed {
   }
 
   private restart(rateHz: number): void {
+    this.marks.length = 0;
     this.rateHz = rateHz;
     this.ring = new Float64Array(this.capacityFor(rateHz));
     this.written = 0;
@@ -104,6 +130,11 @@ export class WaveformFeeds {
 
   get(deviceId: string, channel: string): WaveformFeed | undefined {
     return this.feeds.get(feedKey(deviceId, channel));
+  }
+
+  /** Every feed whose channel passes the test (the ECG leads, for beat marks). */
+  where(test: (channel: string) => boolean): WaveformFeed[] {
+    return [...this.feeds.values()].filter((feed) => test(feed.channel));
   }
 }
 
