@@ -6,7 +6,7 @@ import { PARAMETER_COLOURS } from '../../clinical/parameters';
 
 export interface TrendParameter {
   /** An MDC code, or NEWS2 (the workstation's early warning score, which no MDC code names). */
-  code: MdcRefId | 'NEWS2';
+  code: MdcRefId | 'NEWS2' | 'MDC_ECG_V_P_C_CNT';
   label: string;
   unit: string;
   decimals: number;
@@ -17,7 +17,7 @@ export interface TrendParameter {
 }
 
 export interface TrendGroup {
-  id: 'rate' | 'spo2' | 'resp' | 'temp' | 'nibp' | 'news2';
+  id: 'rate' | 'pvc' | 'spo2' | 'resp' | 'temp' | 'nibp' | 'news2';
   unit: string;
   parameters: readonly TrendParameter[];
   /** Intermittent measurements (NIBP): drawn as marks, not as a band and line. */
@@ -42,6 +42,22 @@ export const TREND_GROUPS: readonly TrendGroup[] = [
     parameters: [
       parameter('MDC_ECG_HEART_RATE', 0, PARAMETER_COLOURS.ecg, 'hr'),
       parameter('MDC_PULS_OXIM_PULS_RATE', 0, PARAMETER_COLOURS.pleth, 'pr'),
+    ],
+  },
+  {
+    id: 'pvc',
+    unit: '/min',
+    intermittent: false,
+    // PVCs in the last minute, from the workstation's beat classes.
+    parameters: [
+      {
+        code: 'MDC_ECG_V_P_C_CNT',
+        label: 'PVC',
+        unit: '/min',
+        decimals: 0,
+        color: PARAMETER_COLOURS.ecg,
+        limit: 'pvc',
+      },
     ],
   },
   {
