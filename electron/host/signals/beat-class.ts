@@ -51,10 +51,13 @@ const UNLIKE_CORRELATION = 0.85;
 const VERY_UNLIKE_CORRELATION = 0.5;
 /** Either lead correlating this well with the normal beat makes a beat like it. */
 const LIKE_CORRELATION = 0.9;
+const INVERTED_CORRELATION = -0.3;
 const WIDER_RATIO = 1.15;
 const FUSION_CORRELATION = 0.7;
 const VENTRICULAR_TEMPLATE_SHARE = 0.5;
 const PREMATURE_RATIO = 0.87;
+/** An S beat in a run (no pause after it) must come clearly early: RR < 0.8 × the normal RR. */
+const S_RUN_RATIO = 0.8;
 /** A ventricular beat comes early (RR < 0.9 × the normal RR) or is followed by a pause (≥ 1.15 × its RR). */
 const V_PREMATURE_RATIO = 0.9;
 const PAUSE_RATIO = 1.15;
@@ -96,6 +99,10 @@ export interface BeatFeatures {
   /** Mean of the last 4 RR intervals between normal beats (follows sinus arrhythmia faster). */
   recentNormalRrMs: number | null;
   regular: boolean;
+  /** The class of the beat before (non-Q). */
+  previousClass: BeatClass | undefined;
+  /** The rhythm analysis says atrial fibrillation now. */
+  atrialFibrillation: boolean;
 }
 
 /** The class from a beat's features: the rules above, in order. */
@@ -104,13 +111,20 @@ export function classOf(f: BeatFeatures): BeatClass {
   if (f.correlation.length === 0) return 'N';
   const premature =
     f.rrPreMs !== null && f.normalRrMs !== null && f.rrPreMs < PREMATURE_RATIO * f.normalRrMs;
-  // A second lead that plainly shows the normal shape says the beat is not ventricular either.
+  // A QRS inverted against the normal beat on a lead in use: depolarised another way, ventricular.
+  const used = f.correlation.slice(0, Math.max(1, f.widthRatio.length));
+  const inverted = used.some((c) => c < INVERTED_CORRELATION);
+  if (!f.matchedDominant && !f.matchedNormalTimed && inverted) return 'V';
+  // A lead that plainly shows the normal shape (and is not wider) says the beat is not
+  // ventricular either.
+  const plainlyNormal = (k: number) =>
+    (f.correlation[k] ?? -1) >= LIKE_CORRELATION && (f.widthRatio[k] ?? 1) < WIDER_RATIO;
   const unlike =
     !f.matchedDominant &&
     !f.matchedNormalTimed &&
     f.meanCorrelation < UNLIKE_CORRELATION &&
-    f.correlation[0]! < LIKE_CORRELATION &&
-    !(f.correlation.length > 1 && f.correlation[1]! >= LIKE_CORRELATION);
+    !plainlyNormal(0) &&
+    !plainlyNormal(1);
   if (unlike) {
     const wider = f.widthRatio.some((r) => r >= WIDER_RATIO);
     const vPremature =
@@ -130,8 +144,15 @@ export function classOf(f: BeatFeatures): BeatClass {
       return 'F';
     }
   }
+  // An S beat resets the sinus node: a longer RR follows, unless another S beat does (a run).
   const pause = f.rrPostMs === null || f.rrPreMs === null || f.rrPostMs > f.rrPreMs;
-  return premature && f.regular && pause ? 'S' : 'N';
+  const inRun =
+    f.previousClass === 'S' &&
+    f.rrPreMs !== null &&
+    f.normalRrMs !== null &&
+    f.rrPreMs < S_RUN_RATIO * f.normalRrMs;
+  // In atrial fibrillation every beat comes at random: none is called premature.
+  return premature && f.regular && !f.atrialFibrillation && (pause || inRun) ? 'S' : 'N';
 }
 
 /** Development hook: every beat's features as decided. */
@@ -161,6 +182,8 @@ export class BeatClassifier {
   private lastClass: BeatClass | undefined;
   private normalRrMs: number | null = null;
   private readonly recentNormalRr: number[] = [];
+  /** Set by the rhythm analysis while it finds atrial fibrillation: no beat is then S. */
+  atrialFibrillation = false;
   /** Running correlation of lead 1 for beats matching the dominant template. */
   private lead1Consistency = 1;
   private out: ClassifiedBeat[] = [];
@@ -329,6 +352,8 @@ export class BeatClassifier {
       normalRrMs: this.normalRrMs,
       recentNormalRrMs: recent.length > 0 ? mean : null,
       regular,
+      previousClass: this.lastClass,
+      atrialFibrillation: this.atrialFibrillation,
     };
     return { f, found: found && { template: found.template, lag: found.match.lag } };
   }

@@ -319,6 +319,7 @@ export class RhythmAnalyzer {
       this.onDetectedBeat?.(beat.sample);
       this.onBeat(beat.sample);
     }
+    this.classifier.atrialFibrillation = this.isActive('afib');
     for (const beat of this.classifier.take()) this.onClassified(beat);
     this.checkSilence();
     if (vf) this.judgeVf(vf);
