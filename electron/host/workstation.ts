@@ -217,6 +217,19 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       bed.alarms.observeSignalQuality(signal, state, at, deviceId);
       publishAlarms(bed);
     },
+    ectopy: (bedId, event, active, at, value) => {
+      const bed = beds.get(bedId);
+      if (!bed) return;
+      bed.alarms.observeEctopy(event, active, at, value, 'workstation');
+      publishAlarms(bed);
+    },
+    held: (bedId, rhythm, at, value, detail) => {
+      const bed = beds.get(bedId);
+      if (!bed) return;
+      bed.alarms.observeHeldRhythm(rhythm, at, value, detail);
+      publishAlarms(bed);
+    },
+    beats: (bedId, beats) => bus.emit('beats', { bedId, beats }),
   });
   bus.on('samples', (block) => {
     store.appendSamples(block);

@@ -252,6 +252,15 @@ export class AlarmSystem {
     this.tick(at);
   }
 
+  /**
+   * The ECG analyser held a VT or VF alarm as probable noise (signals/lethal-hold.ts): logged as
+   * `held` with what the hold rests on, so a reviewer sees every alarm that did not sound.
+   */
+  observeHeldRhythm(rhythm: 'vtach' | 'vfib', at: number, value: number | null, detail: string) {
+    const condition = rhythmCondition(rhythm, value, 'workstation');
+    this.record('held', null, 'workstation', at, condition.code, condition.message, detail);
+  }
+
   /** A ventricular ectopy event from the ECG analyser began or ended (signals/ectopy.ts). */
   observeEctopy(
     event: EctopyEvent,
