@@ -1,32 +1,31 @@
-// Streaming rhythm alarms from one ECG lead: asystole, ventricular fibrillation/flutter,
-// ventricular tachycardia, extreme bradycardia and tachycardia, pause, and (advisory) atrial
-// fibrillation. Every rule here is a heuristic in the style of bedside monitors, with constants
-// taken from the literature or from common monitor defaults, global, never tuned per record:
+// Streaming rhythm alarms from one ECG lead (and a second one where the device has it):
+// asystole, ventricular fibrillation/flutter, ventricular tachycardia, extreme bradycardia and
+// tachycardia, pause, and (advisory) atrial fibrillation; and each beat's AAMI class. Every rule
+// here is a heuristic in the style of bedside monitors, with constants taken from the literature
+// or from common monitor defaults, global, never tuned per record:
 //
 // - Beats come from the streaming Pan–Tompkins `BeatDetector`. A detection counts as a beat only
 //   if its 0.5–40 Hz peak-to-peak amplitude is ≥ 25 % of the running QRS amplitude (after a long
 //   silence the detector's thresholds sink to the noise; this keeps noise from ending an
-//   asystole; the reference halves every 4 s after 4 s without a beat, to follow a gain drop).
-//   Rates are `averageRateBpm` (outliers around the median dropped) over the last 8 RR intervals.
+//   asystole; the reference halves every 4 s after 4 s without a beat, to follow a gain drop);
+//   smaller detections are classed Q. Rates are `averageRateBpm` (outliers around the median
+//   dropped) over the last 8 RR intervals.
+// - Beat classes (N, S, V, F, Q): `BeatClassifier`, from the patient's own templates, on both
+//   leads when there are two; each beat is classed when the next one arrives.
 // - Asystole: no beat for ≥ 4 s while the signal is not flat (a flat line is lead-off, a technical
 //   alarm the caller raises from `SignalQuality`), not raised during VF. Pause: no beat for ≥ 3 s.
 //   Both clear at the next beat. As the detector reports a beat up to ~0.5 s after its R peak,
 //   both are decided 0.5 s late, so a beat that is on its way is not taken for silence.
-// - Extreme brady/tachy: the averaged rate below 40 / above 150 bpm (cleared 10 bpm inside).
-// - VT: a run of ≥ 5 consecutive ventricular-looking beats at ≥ 100 bpm (cf. the common monitor
-//   default "V-Tach: run ≥ 5 beats, HR > 100"). Each beat's 0.5–40 Hz waveform (−100…+160 ms
-//   around R) is matched, aligned within ±40 ms, against up to 6 running-average templates by
-//   correlation ≥ 0.9 (template matching as in beat classifiers such as Hamilton's open-source
-//   EP Limited one). The "normal" template is the narrowest of the frequent ones. A beat looks
-//   ventricular when it is not the normal template's, correlates < 0.85 with it, and is ≥ 1.1 ×
-//   wider (or correlates < 0.5: a very different shape). Width is an equivalent width: the area of
-//   |waveform − baseline| over its largest deflection.
-// - VF/VFL: a spectral test in the manner of Barro et al. (1989, "Algorithmic sequential decision
-//   making in the frequency domain for life threatening ventricular arrhythmias"): over a 4 s
-//   window judged every 1 s, the dominant frequency of the 1–15 Hz band-passed signal lies in
-//   2.5–9 Hz (150–540 /min) and ≥ 70 % of the 0.5–20 Hz power lies within 0.7–1.4 × it (an
-//   organised rhythm spreads its power over the harmonics of the heart rate and the QRS band).
-//   Two positive judgements in a row raise it, two negative ones clear it.
+// - Extreme brady/tachy: the averaged rate below 40 / above 150 bpm (cleared 10 bpm inside); a
+//   clean second lead counting a rate at or below the limit keeps extreme tachy from being raised.
+// - VT: a run of ≥ 5 consecutive V beats at ≥ 100 bpm (cf. the common monitor default "V-Tach:
+//   run ≥ 5 beats, HR > 100"), regular: the RR intervals inside the run within 30 % of their mean
+//   (a VT is regular; ectopics scattered among beats misread as V are not).
+// - VF/VFL: `VfSpectralTest` (Barro et al. 1989) once a second; two positive judgements in a row
+//   raise it, two negative ones clear it.
+// - VT and VF are held as probable noise by the rules of `holdReason` (a clean second lead that
+//   does not show them, a noisy lead, a regular pleth pulse told through `pulse`); each hold is
+//   reported once per episode in `held`, with its reason.
 // - AF (advisory): RR irregularity over the last 64 RR intervals between non-ventricular beats,
 //   after Dash et al. (2009, Ann Biomed Eng 37:1701): trimmed normalized RMSSD ≥ 0.1, normalized
 //   Shannon entropy of the 16-bin RR histogram ≥ 0.7 and turning-point ratio within 0.54–0.77;
@@ -140,6 +139,7 @@ const AF_TPR = [0.54, 0.77] as const;
 const AF_TPR_OFF = [0.5, 0.8] as const;
 const AF_MAX_RR_MS = 3000;
 const VF_CONFIRM = 2;
+const VT_RR_SPREAD = 0.3;
 const MAX_PULSES = 32;
 
 /** Dash et al. (2009) RR irregularity features of a run of RR intervals (ms). */
@@ -428,9 +428,14 @@ export class RhythmAnalyzer {
     if (this.vRunBeats.length >= SECOND_LEAD_RUN_BEATS) this.vRunBeats.shift();
     this.vRunBeats.push(sample);
     if (this.vRun < this.options.vtachMinBeats) return;
-    const bpm = 60_000 / (this.vRunRr.reduce((s, v) => s + v, 0) / this.vRunRr.length);
-    if (bpm >= this.options.vtachBpm) this.raiseLethal('vtach', bpm);
-    else this.set('vtach', false, bpm);
+    const mean = this.vRunRr.reduce((s, v) => s + v, 0) / this.vRunRr.length;
+    const bpm = 60_000 / mean;
+    // A VT is regular: the RR intervals inside the run (the coupling interval left out) within
+    // 30 % of their mean. Ectopics scattered among beats misread as V are not.
+    const within = this.vRunRr.slice(1);
+    const spread = (Math.max(...within) - Math.min(...within)) / mean;
+    if (bpm < this.options.vtachBpm) this.set('vtach', false, bpm);
+    else if (spread <= VT_RR_SPREAD) this.raiseLethal('vtach', bpm);
   }
 
   private endVtRun(): void {
