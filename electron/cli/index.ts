@@ -27,6 +27,7 @@ Commands:
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
              --driver ID  --port PATH  [--hr 72 --spo2 98 --rr 16 --temp 36.5] [--synthetic]
              --synthetic: waveforms whose rates follow the vitals, instead of the recordings
+             --ecg-record PATH: play signal 0 of this WFDB record (format 212) as the ECG
              While running, type commands on stdin: "spo2 85", "hr 130", "pause", "resume".
   capture    Record a device's raw bytes to a file (replay it with decode --input FILE)
              --device DRIVER:PATH  --seconds N  --out FILE

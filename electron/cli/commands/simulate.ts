@@ -22,6 +22,7 @@ export async function runSimulate(args: string[]): Promise<number> {
     rr: { type: 'string' },
     temp: { type: 'string' },
     synthetic: { type: 'boolean' },
+    'ecg-record': { type: 'string' },
   });
   if (!options.driver || !simulatorIds().includes(options.driver)) {
     throw new CliError(`--driver must be one of: ${simulatorIds().join(', ')}.`);
@@ -47,7 +48,10 @@ export async function runSimulate(args: string[]): Promise<number> {
   const running = await runSimulatorOnPort(
     options.port,
     options.driver,
-    { recordingsDir: recordings },
+    {
+      recordingsDir: recordings,
+      ...(options['ecg-record'] ? { ecgRecord: options['ecg-record'] } : {}),
+    },
     vitals,
   );
   console.log(

@@ -10,19 +10,26 @@ export const DEMO_PLETH_RESP_FILE = 'bidmc-01-5min.csv';
 const BIDMC_RATE_HZ = 125;
 
 export interface DemoRecordings {
-  /** MIT-BIH record 101, signal 0 (lead MLII), in millivolts. */
+  /** MIT-BIH record 101, signal 0 (lead MLII), in millivolts (or `ecgRecord`'s signal 0). */
   ecg: { rateHz: number; mv: Float32Array };
   /** BIDMC record 01 PLETH, normalised 0..1 as published. */
   pleth: { rateHz: number; values: Float32Array };
-  /** BIDMC record 01 RESP (impedance respiration), normalised 0..1 as published. */
+  /** BIDMC record 01 RESP (impedance respiration), clipped breaths reconstructed, 0..1. */
   resp: { rateHz: number; values: Float32Array };
 }
 
-async function loadEcg(dir: string): Promise<DemoRecordings['ecg']> {
-  const header = readWfdbHeader(await readFile(join(dir, `${DEMO_ECG_RECORD}.hea`), 'utf8'));
+/**
+ * Signal 0 of a WFDB record in format 212, in millivolts: the demo's (MIT-BIH 101) or another
+ * record given by its path without extension (`simulate --ecg-record`).
+ */
+export async function loadEcg(
+  dir: string,
+  record: string = DEMO_ECG_RECORD,
+): Promise<DemoRecordings['ecg']> {
+  const header = readWfdbHeader(await readFile(join(dir, `${record}.hea`), 'utf8'));
   const lead = header.signals[0];
   if (!lead || lead.format !== 212) {
-    throw new Error(`${DEMO_ECG_RECORD}.hea: expected signal 0 in format 212`);
+    throw new Error(`${record}.hea: expected signal 0 in format 212`);
   }
   const dat = await readFile(join(dir, lead.fileName));
   const adu = decodeFormat212(dat, header.signalCount)[0] ?? new Int16Array(0);

@@ -1,7 +1,8 @@
 // Every device simulator, by driver id: what `workstation simulate` and the demo can play.
 import type { DeviceSimulator, SimulatorOptions } from '../simulator';
 import { Healthypi5Simulator, recordingSource, syntheticSource } from './healthypi5';
-import { loadDemoRecordings, startingAt } from './recordings';
+import { basename, dirname } from 'node:path';
+import { loadDemoRecordings, loadEcg, startingAt } from './recordings';
 import { createHealthypi4Simulator } from './healthypi4';
 import { createCms50Simulator } from './cms50';
 import { createOpenbciSimulator } from './openbci';
@@ -16,12 +17,19 @@ export interface SimulatorContext {
   recordingsDir: string | null;
   /** Where in the recordings playback starts (s), so that several demo beds differ. */
   startAtS?: number;
+  /**
+   * A WFDB record (path without extension, format 212) whose signal 0 is played as the ECG
+   * instead of the demo's (a record with ectopic beats, for trainers and tests).
+   */
+  ecgRecord?: string;
 }
 
-/** The demo recordings, played from `startAtS` on. */
-async function recordingsFor({ recordingsDir, startAtS = 0 }: SimulatorContext) {
+/** The demo recordings, played from `startAtS` on, with another ECG where one is given. */
+async function recordingsFor({ recordingsDir, startAtS = 0, ecgRecord }: SimulatorContext) {
   if (!recordingsDir) return null;
-  return startingAt(await loadDemoRecordings(recordingsDir), startAtS);
+  const recordings = await loadDemoRecordings(recordingsDir);
+  if (ecgRecord) recordings.ecg = await loadEcg(dirname(ecgRecord), basename(ecgRecord));
+  return startingAt(recordings, startAtS);
 }
 
 type SimulatorFactory = (
