@@ -1,19 +1,31 @@
 // Streaming beat classification into the AAMI EC57 classes from the patient's own beats:
 // N (normal and bundle-branch), S (supraventricular ectopic), V (ventricular ectopic), F (fusion
-// of V and N), Q (unclassifiable: here, a detection too small or too unlike a QRS to be one).
+// of V and N), Q (unclassifiable: here, a detection the caller says is too small to be a QRS, or
+// one whose waveform is no longer held).
 //
-// Each beat is compared with the dominant template of `TemplateSet` (the patient's usual beat) on
-// every lead given, and timed against the running RR interval of normal beats:
-// - V: unlike the dominant beat (correlation < 0.85 on the leads' mean) and wider (≥ 1.15 × on a
-//   lead) or very unlike (< 0.5) — or matching a template whose beats were mostly called V.
-// - F: between the two: correlation 0.7–0.85 with the dominant beat and with the V template
-//   nearest it, and narrower than that V template (a fusion's shape lies between N and V).
-// - S: like the dominant beat but premature (RR < 0.87 × the running normal RR, the normal
-//   rhythm regular around it) with no compensatory pause (the next RR longer than its own).
-// - Q: the caller says the detection is noise, or its lead-0 shape is too rough to be a QRS.
+// Each beat's 0.5–40 Hz shape is matched against the patient's templates (`TemplateSet`) on one or
+// two leads (the second takes part while its normal beats match their template well, so a noisy
+// or tiny second lead does not vote), and timed against the running RR of normal beats. In order:
+// - "Other shape": the beat matched neither the dominant template nor a normal-timed one (≥ 8
+//   beats, coming on time on average, ≤ 1.5 × the dominant's width: another normal shape, such as
+//   a rate-related bundle-branch block).
+// - V timing: RR < 0.9 × the normal RR, or the next RR ≥ 1.15 × its own (a pause), or its
+//   template's beats come early on average.
+// - V: another shape with V timing that is inverted (correlation < −0.3) against the dominant on a
+//   lead in use, unless a lead shows the normal shape as clearly as normal beats do (≥ 0.97, no
+//   wider); or another shape unlike the dominant (leads' mean < 0.85, no lead plainly normal:
+//   ≥ 0.9 and no wider) with V timing, and wider (≥ 1.15 × on a lead), very unlike (< 0.5) or
+//   early.
+// - F: unlike but neither: correlation ≥ 0.7 with the dominant and with the nearest V template,
+//   and narrower than it (a fusion's shape lies between N and V).
+// - S: RR < 0.87 × the normal RR, the last 4 normal RRs within ±15 % (a regular rhythm to be
+//   early against), not during atrial fibrillation (the analyzer says), and followed by a longer
+//   RR (the sinus node reset) or, in a run, clearly early itself (< 0.8 ×).
+// - N otherwise.
 // Each beat is decided when the next one arrives (to see the pause after it), or 2 s after its
 // R peak when none does. Every rule is relative to the patient's own beats, so it carries from one
-// patient to another; constants are global, never per record.
+// patient to another; constants are global, never per record. Developed on MIT-BIH DS1: its
+// figures there are training figures.
 //
 // Fed one sample at a time (the caller's block size does not matter); memory is bounded by an
 // 8 s ring per lead and the template count. Pure: samples and beat times in, classes out.
@@ -49,9 +61,10 @@ const HISTORY_MS = 8000;
 const DECIDE_AFTER_MS = 2000;
 const UNLIKE_CORRELATION = 0.85;
 const VERY_UNLIKE_CORRELATION = 0.5;
-/** Either lead correlating this well with the normal beat makes a beat like it. */
+/** A lead correlating this well with the normal beat (and no wider) shows it plainly. */
 const LIKE_CORRELATION = 0.9;
 const INVERTED_CORRELATION = -0.3;
+const SURELY_LIKE_CORRELATION = 0.97;
 const WIDER_RATIO = 1.15;
 const FUSION_CORRELATION = 0.7;
 const VENTRICULAR_TEMPLATE_SHARE = 0.5;
@@ -66,6 +79,8 @@ const TIMED_TEMPLATE_BEATS = 4;
 /** A template whose beats come on time (mean RR ≥ 0.93 × normal) with this many beats is a normal shape. */
 const NORMAL_TIMED_PREMATURITY = 0.93;
 const NORMAL_TIMED_BEATS = 8;
+/** …and no more than this much wider than the dominant beat (a far wider QRS is no normal one). */
+const NORMAL_TIMED_WIDER = 1.5;
 /** Lead 1 takes part in matching while its normal beats correlate this well with its template. */
 const RELIABLE_LEAD = 0.85;
 const RELIABILITY_WEIGHT = 1 / 16;
@@ -96,8 +111,6 @@ export interface BeatFeatures {
   rrPreMs: number | null;
   rrPostMs: number | null;
   normalRrMs: number | null;
-  /** Mean of the last 4 RR intervals between normal beats (follows sinus arrhythmia faster). */
-  recentNormalRrMs: number | null;
   regular: boolean;
   /** The class of the beat before (non-Q). */
   previousClass: BeatClass | undefined;
@@ -111,29 +124,30 @@ export function classOf(f: BeatFeatures): BeatClass {
   if (f.correlation.length === 0) return 'N';
   const premature =
     f.rrPreMs !== null && f.normalRrMs !== null && f.rrPreMs < PREMATURE_RATIO * f.normalRrMs;
-  // A QRS inverted against the normal beat on a lead in use: depolarised another way, ventricular.
+  // A ventricular beat's timing: early, followed by a pause, or of a template whose beats are.
+  const vPremature =
+    f.rrPreMs !== null && f.normalRrMs !== null && f.rrPreMs < V_PREMATURE_RATIO * f.normalRrMs;
+  const vPause = f.rrPreMs !== null && f.rrPostMs !== null && f.rrPostMs >= PAUSE_RATIO * f.rrPreMs;
+  const templateEarly =
+    f.templateBeats >= TIMED_TEMPLATE_BEATS && f.templatePrematurity < V_PREMATURE_RATIO;
+  const timing = vPremature || vPause || templateEarly;
+  const normalOn = (k: number, correlation: number) =>
+    (f.correlation[k] ?? -1) >= correlation && (f.widthRatio[k] ?? 1) < WIDER_RATIO;
+  const otherShape = !f.matchedDominant && !f.matchedNormalTimed;
+  // A QRS inverted against the normal beat on a lead in use, with a ventricular beat's timing:
+  // depolarised another way. Unless a lead shows the normal shape as clearly as normal beats do.
   const used = f.correlation.slice(0, Math.max(1, f.widthRatio.length));
   const inverted = used.some((c) => c < INVERTED_CORRELATION);
-  if (!f.matchedDominant && !f.matchedNormalTimed && inverted) return 'V';
-  // A lead that plainly shows the normal shape (and is not wider) says the beat is not
-  // ventricular either.
-  const plainlyNormal = (k: number) =>
-    (f.correlation[k] ?? -1) >= LIKE_CORRELATION && (f.widthRatio[k] ?? 1) < WIDER_RATIO;
+  const surelyNormal = normalOn(0, SURELY_LIKE_CORRELATION) || normalOn(1, SURELY_LIKE_CORRELATION);
+  if (otherShape && inverted && !surelyNormal && timing) return 'V';
+  // Unlike the normal beat on the leads' mean, and no lead plainly normal (as alike and no wider).
   const unlike =
-    !f.matchedDominant &&
-    !f.matchedNormalTimed &&
+    otherShape &&
     f.meanCorrelation < UNLIKE_CORRELATION &&
-    !plainlyNormal(0) &&
-    !plainlyNormal(1);
+    !normalOn(0, LIKE_CORRELATION) &&
+    !normalOn(1, LIKE_CORRELATION);
   if (unlike) {
     const wider = f.widthRatio.some((r) => r >= WIDER_RATIO);
-    const vPremature =
-      f.rrPreMs !== null && f.normalRrMs !== null && f.rrPreMs < V_PREMATURE_RATIO * f.normalRrMs;
-    const pause =
-      f.rrPreMs !== null && f.rrPostMs !== null && f.rrPostMs >= PAUSE_RATIO * f.rrPreMs;
-    const templateEarly =
-      f.templateBeats >= TIMED_TEMPLATE_BEATS && f.templatePrematurity < V_PREMATURE_RATIO;
-    const timing = vPremature || pause || templateEarly;
     // Early and unlike the normal beat: V (an S beat keeps the normal QRS), even when not wider.
     if ((f.meanCorrelation < VERY_UNLIKE_CORRELATION || wider || vPremature) && timing) return 'V';
     if (
@@ -154,11 +168,6 @@ export function classOf(f: BeatFeatures): BeatClass {
   // In atrial fibrillation every beat comes at random: none is called premature.
   return premature && f.regular && !f.atrialFibrillation && (pause || inRun) ? 'S' : 'N';
 }
-
-/** Development hook: every beat's features as decided. */
-export const debugHook: {
-  features?: (sample: number, f: BeatFeatures, cls: BeatClass) => void;
-} = {};
 
 interface Pending {
   sample: number;
@@ -274,7 +283,6 @@ export class BeatClassifier {
     const features = this.features(beat, rrPostMs);
     const cls = classOf(features.f);
     const prematurity = this.prematurity(beat);
-    debugHook.features?.(beat.sample, features.f, cls);
     const shape = beat.shape!;
     this.templates.age();
     if (features.found) {
@@ -338,8 +346,10 @@ export class BeatClassifier {
       matchedDominant: !!dominant && matched === dominant,
       matchedNormalTimed:
         !!matched &&
+        !!dominant &&
         matched.matched >= NORMAL_TIMED_BEATS &&
-        matched.prematurity >= NORMAL_TIMED_PREMATURITY,
+        matched.prematurity >= NORMAL_TIMED_PREMATURITY &&
+        matched.widthMs[0]! <= NORMAL_TIMED_WIDER * dominant.widthMs[0]!,
       templateBeats: matched ? matched.matched : 0,
       templatePrematurity: matched ? matched.prematurity : 1,
       matchedVentricularShare: found
@@ -350,7 +360,6 @@ export class BeatClassifier {
       rrPreMs: beat.rrPreMs,
       rrPostMs,
       normalRrMs: this.normalRrMs,
-      recentNormalRrMs: recent.length > 0 ? mean : null,
       regular,
       previousClass: this.lastClass,
       atrialFibrillation: this.atrialFibrillation,
