@@ -130,6 +130,8 @@ export function classOf(f: BeatFeatures): BeatClass {
   const vPause = f.rrPreMs !== null && f.rrPostMs !== null && f.rrPostMs >= PAUSE_RATIO * f.rrPreMs;
   const templateEarly =
     f.templateBeats >= TIMED_TEMPLATE_BEATS && f.templatePrematurity < V_PREMATURE_RATIO;
+  // In atrial fibrillation every RR is random: being early is no sign, the shape must say more.
+  const af = f.atrialFibrillation;
   const timing = vPremature || vPause || templateEarly;
   const normalOn = (k: number, correlation: number) =>
     (f.correlation[k] ?? -1) >= correlation && (f.widthRatio[k] ?? 1) < WIDER_RATIO;
@@ -149,7 +151,8 @@ export function classOf(f: BeatFeatures): BeatClass {
   if (unlike) {
     const wider = f.widthRatio.some((r) => r >= WIDER_RATIO);
     // Early and unlike the normal beat: V (an S beat keeps the normal QRS), even when not wider.
-    if ((f.meanCorrelation < VERY_UNLIKE_CORRELATION || wider || vPremature) && timing) return 'V';
+    const early = vPremature && !af;
+    if ((f.meanCorrelation < VERY_UNLIKE_CORRELATION || wider || early) && timing) return 'V';
     if (
       f.meanCorrelation >= FUSION_CORRELATION &&
       f.ventricularCorrelation >= FUSION_CORRELATION &&
