@@ -330,15 +330,7 @@ function newestTemperature(
 // ---- as it crosses the api ----
 
 export const Acvpu = z.enum(['A', 'C', 'V', 'P', 'U']);
-export const News2ParameterName = z.enum([
-  'respirationRate',
-  'spo2',
-  'airOrOxygen',
-  'systolicBp',
-  'pulse',
-  'consciousness',
-  'temperature',
-]);
+export const News2ParameterName = z.enum(NEWS2_PARAMETERS as [News2Parameter, ...News2Parameter[]]);
 export const News2BandName = z.enum(['low', 'low-medium', 'medium', 'high']);
 export const Spo2Scale = z.union([z.literal(1), z.literal(2)]);
 

@@ -169,8 +169,13 @@ export const RHYTHM_ALARMS: Record<Rhythm, RhythmAlarm> = {
   },
 };
 
-export function rhythmCondition(rhythm: Rhythm, value: number | null, source: string): Condition {
-  const alarm = RHYTHM_ALARMS[rhythm];
+/** A condition the ECG analyser decided: no limit, held while the ECG is poor. */
+function ecgCondition(
+  alarm: { code: string; priority: AlarmPriority; message: (value: number | null) => string },
+  parameter: AlarmParameter | null,
+  value: number | null,
+  source: string,
+): Condition {
   return {
     code: alarm.code,
     kind: 'physiological',
@@ -180,9 +185,14 @@ export function rhythmCondition(rhythm: Rhythm, value: number | null, source: st
     limit: null,
     source,
     origin: 'workstation',
-    parameter: alarm.lethal ? null : 'arrhythmia',
+    parameter,
     signal: 'ecg',
   };
+}
+
+export function rhythmCondition(rhythm: Rhythm, value: number | null, source: string): Condition {
+  const alarm = RHYTHM_ALARMS[rhythm];
+  return ecgCondition(alarm, alarm.lethal ? null : 'arrhythmia', value, source);
 }
 
 export const NEWS2_CODE = 'NEWS2';
@@ -269,28 +279,13 @@ const ECTOPY_ALARMS: Record<
   },
 };
 
-export function ectopyCode(event: EctopyEvent): string {
-  return ECTOPY_ALARMS[event].code;
-}
-
 export function ectopyCondition(
   event: EctopyEvent,
   value: number | null,
   source: string,
 ): Condition {
   const alarm = ECTOPY_ALARMS[event];
-  return {
-    code: alarm.code,
-    kind: 'physiological',
-    priority: alarm.priority,
-    message: alarm.message(value),
-    value,
-    limit: null,
-    source,
-    origin: 'workstation',
-    parameter: alarm.parameter,
-    signal: 'ecg',
-  };
+  return ecgCondition(alarm, alarm.parameter, value, source);
 }
 
 export type SignalState = 'good' | 'flat' | 'saturated' | 'noisy';
