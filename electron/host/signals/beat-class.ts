@@ -57,6 +57,7 @@ export interface ClassifiedBeat {
 }
 
 const HISTORY_MS = 8000;
+const SECOND_LEAD_SIZES = 16;
 /** A beat with no next one this long after it is decided without its following RR. */
 const DECIDE_AFTER_MS = 2000;
 const UNLIKE_CORRELATION = 0.85;
@@ -196,6 +197,7 @@ export class BeatClassifier {
   private readonly recentNormalRr: number[] = [];
   /** Set by the rhythm analysis while it finds atrial fibrillation: no beat is then S. */
   atrialFibrillation = false;
+  private readonly secondLeadSizes: { sample: number; ratio: number }[] = [];
   /** Running correlation of lead 1 for beats matching the dominant template. */
   private lead1Consistency = 1;
   private out: ClassifiedBeat[] = [];
@@ -272,6 +274,14 @@ export class BeatClassifier {
     return out.sort((a, b) => a.sample - b.sample);
   }
 
+  /**
+   * How large the second lead's deflection was at a recent beat (sample index), over its normal
+   * QRS's peak-to-peak amplitude; undefined with one lead or for a beat no longer remembered.
+   */
+  secondLeadSize(sample: number): number | undefined {
+    return this.secondLeadSizes.find((s) => s.sample === sample)?.ratio;
+  }
+
   /** The class the latest decided non-Q beat got. */
   get lastDecided(): BeatClass | undefined {
     return this.lastClass;
@@ -284,6 +294,16 @@ export class BeatClassifier {
   /** Features of a beat against the templates, then its class; updates the templates. */
   private decide(beat: Pending, rrPostMs: number | null): void {
     const features = this.features(beat, rrPostMs);
+    if (this.leads > 1) {
+      // The second lead's deflection at this beat, against its normal QRS (for the VT hold).
+      const dominant = this.templates.dominant();
+      const normal = dominant?.amplitude[1] ?? 0;
+      if (this.secondLeadSizes.length >= SECOND_LEAD_SIZES) this.secondLeadSizes.shift();
+      this.secondLeadSizes.push({
+        sample: beat.sample,
+        ratio: normal > 0 ? beat.shape!.amplitude[1]! / normal : 1,
+      });
+    }
     const cls = classOf(features.f);
     const prematurity = this.prematurity(beat);
     const shape = beat.shape!;

@@ -2,9 +2,10 @@
 // monitor knows: a second ECG lead, the pleth's pulse, and the leads' signal quality. The rules,
 // in order (the first that applies decides):
 //
-// 1. A clean second lead decides: VT must be seen on it too (≥ 4 of the run's last 5 beats have a
-//    beat on the second lead within ±150 ms); VF must look like VF on it too (its own spectral test
-//    positive, or no regular beats on it). If it does not: held, "second lead disagrees".
+// 1. A clean second lead decides: VT must be seen on it too (≥ 4 of the run's last 5 beats seen
+//    there: its own detector found a beat within ±150 ms, or it shows a deflection ≥ half its
+//    normal QRS at the beat); VF must look like VF on it too (its own spectral test positive, or no
+//    regular beats on it). If it does not: held, "second lead disagrees".
 // 2. The first lead is not clean (noisy or saturated, by `SignalQuality`): held, "perfusing pulse"
 //    when the pleth shows a regular pulse, else "noisy signal".
 // 3. VF with a regular pleth pulse (VF does not perfuse): held, "perfusing pulse".

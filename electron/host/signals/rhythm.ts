@@ -140,6 +140,8 @@ const AF_TPR_OFF = [0.5, 0.8] as const;
 const AF_MAX_RR_MS = 3000;
 const VF_CONFIRM = 2;
 const VT_RR_SPREAD = 0.3;
+/** A deflection on the second lead at least this share of its normal QRS counts as a beat there. */
+const SECOND_LEAD_QRS_SIZE = 0.5;
 const MAX_PULSES = 32;
 
 /** Dash et al. (2009) RR irregularity features of a run of RR intervals (ms). */
@@ -468,7 +470,12 @@ export class RhythmAnalyzer {
     const second = this.second;
     if (second?.clean) {
       if (condition === 'vtach') {
-        const seen = second.seen(this.vRunBeats);
+        // Seen there: its own detector found the beat, or it shows a QRS-sized deflection then.
+        const detected = second.seen(this.vRunBeats);
+        const sized = this.vRunBeats.filter(
+          (b) => (this.classifier.secondLeadSize(b) ?? 0) >= SECOND_LEAD_QRS_SIZE,
+        ).length;
+        const seen = Math.max(detected, sized);
         evidence.secondLead = {
           agrees: seen >= SECOND_LEAD_SEEN,
           detail: `the second lead saw ${seen} of the run's last ${this.vRunBeats.length} beats`,
