@@ -122,6 +122,19 @@ describe('EctopyMonitor', () => {
     // After a V beat the QT is not measurable: the second beat of a couplet is not judged.
     const couplet = run(beats('NNNNNVVNNNN', 800, 450));
     expect(onsets(couplet, 'rOnT')).toEqual([]);
+    // A couplet starting on the T wave is R-on-T, decided at its second beat.
+    const onTheT = run(beats('NNNNNVVNNNN', 800, 300));
+    expect(onsets(onTheT, 'rOnT').map((c) => c.value)).toEqual([300]);
+  });
+
+  it('does not call R-on-T a "V" on the T wave that leaves the rhythm undisturbed (an artefact)', () => {
+    // MIT-BIH 101 at 175 s: an artefact (`|`) 300 ms after a beat, the next beat on time.
+    const list = beats('NNNNNNNNNN', 800);
+    const at = list[5]!.sample + Math.round((300 * RATE_HZ) / 1000);
+    const artefact: ClassifiedBeat = { sample: at, class: 'V', rrMs: 300 };
+    const next = { ...list[6]!, rrMs: 500 };
+    const changes = run([...list.slice(0, 6), artefact, next, ...list.slice(7)]);
+    expect(onsets(changes, 'rOnT')).toEqual([]);
   });
 
   it('skips Q beats, and gives the same changes whichever groups the beats come in', () => {

@@ -10,7 +10,11 @@
 // - R-on-T: a V beat whose coupling interval (its RR) is shorter than the QT interval expected
 //   after the beat before it, by Bazett's formula QT = 0.42 s × √RR (QTc at the upper normal,
 //   the RR being the one before the V beat): the beat falls on the T wave. Measurable only when
-//   the beat before the V beat was not V and its own RR is known.
+//   the beat before the V beat was not V and its own RR is known. Decided at the next beat: a
+//   non-V beat that comes on the underlying rhythm (coupling + the RR after it < 1.2 × the RR
+//   before) left the rhythm undisturbed, as an artefact on the T wave does (MIT-BIH 101's `|` at
+//   175 s) and no true PVC that early does; it is not called R-on-T. A V beat next (a couplet or a
+//   run starting on the T wave) confirms it.
 // - Bigeminy: V and non-V beats alternating over the last 3 cycles (6 beats); trigeminy: one V
 //   beat in every 3 over the last 3 cycles (9 beats). Active from the beat that completes the
 //   pattern to the first beat that breaks it.
@@ -53,6 +57,8 @@ export interface EctopyOptions {
 const DEFAULTS: Required<EctopyOptions> = { pvcPerMinuteLimit: 10, eventHoldMs: 10_000 };
 const WINDOW_MS = 60_000;
 const QTC_S = 0.42;
+/** A beat after an early V beat this close to where the rhythm would have put it: undisturbed. */
+const UNDISTURBED_RHYTHM = 1.2;
 const PATTERN_CYCLES = 3;
 const HISTORY = 9;
 
@@ -70,6 +76,8 @@ export class EctopyMonitor {
   /** RR of the last non-Q beat, ms, when it was not V (for R-on-T); null otherwise. */
   private lastNormalRrMs: number | null = null;
   private lastSample = -Infinity;
+  /** A V beat coupled inside the QT, waiting for the next beat to confirm it. */
+  private onT: { sample: number; couplingMs: number; normalRrMs: number } | null = null;
   private readonly active = new Map<EctopyCondition, boolean>();
   private readonly lastSeen = new Map<EventCondition, number>();
   private out: EctopyChange[] = [];
@@ -120,6 +128,15 @@ export class EctopyMonitor {
     const { sample } = beat;
     this.lastSample = sample;
     const ventricular = beat.class === 'V';
+    const onT = this.onT;
+    this.onT = null;
+    if (onT) {
+      const undisturbed =
+        !ventricular &&
+        beat.rrMs !== null &&
+        onT.couplingMs + beat.rrMs < UNDISTURBED_RHYTHM * onT.normalRrMs;
+      if (!undisturbed) this.event('rOnT', sample, onT.couplingMs);
+    }
     for (const condition of ['couplet', 'run', 'rOnT'] as const) {
       const seen = this.lastSeen.get(condition);
       if (seen !== undefined && sample - seen >= this.holdSamples) {
@@ -133,7 +150,9 @@ export class EctopyMonitor {
       this.vRun++;
       if (beat.rrMs !== null && this.lastNormalRrMs !== null) {
         const qtMs = 1000 * QTC_S * Math.sqrt(this.lastNormalRrMs / 1000);
-        if (beat.rrMs < qtMs) this.event('rOnT', sample, beat.rrMs);
+        if (beat.rrMs < qtMs) {
+          this.onT = { sample, couplingMs: beat.rrMs, normalRrMs: this.lastNormalRrMs };
+        }
       }
     } else {
       if (this.vRun === 2) this.event('couplet', sample, 2);
