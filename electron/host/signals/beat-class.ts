@@ -54,6 +54,8 @@ export interface ClassifiedBeat {
   class: BeatClass;
   /** RR interval from the previous (non-Q) beat, ms; null for the first beat. */
   rrMs: number | null;
+  /** Its shape was seen before (it matched a template): not a one-off, such as an artefact. */
+  recurring?: boolean;
 }
 
 const HISTORY_MS = 8000;
@@ -287,8 +289,8 @@ export class BeatClassifier {
     return this.lastClass;
   }
 
-  private emit(beat: Pending, cls: BeatClass): void {
-    this.out.push({ sample: beat.sample, class: cls, rrMs: beat.rrPreMs });
+  private emit(beat: Pending, cls: BeatClass, recurring = false): void {
+    this.out.push({ sample: beat.sample, class: cls, rrMs: beat.rrPreMs, recurring });
   }
 
   /** Features of a beat against the templates, then its class; updates the templates. */
@@ -331,7 +333,7 @@ export class BeatClassifier {
       this.recentNormalRr.push(rr);
     }
     this.lastClass = cls;
-    this.emit(beat, cls);
+    this.emit(beat, cls, features.f.templateBeats > 0);
   }
 
   private features(

@@ -14,7 +14,10 @@
 //   non-V beat that comes on the underlying rhythm (coupling + the RR after it < 1.2 × the RR
 //   before) left the rhythm undisturbed, as an artefact on the T wave does (MIT-BIH 101's `|` at
 //   175 s) and no true PVC that early does; it is not called R-on-T. A V beat next (a couplet or a
-//   run starting on the T wave) confirms it.
+//   run starting on the T wave) confirms it. And only a V beat whose shape was seen before (a
+//   recurring focus) is judged: a one-off shape on the T wave is more often an artefact (101's is
+//   followed by a missed beat, so its timing looks like a PVC's); the first PVC of a new shape is
+//   not called R-on-T.
 // - Bigeminy: V and non-V beats alternating over the last 3 cycles (6 beats); trigeminy: one V
 //   beat in every 3 over the last 3 cycles (9 beats). Active from the beat that completes the
 //   pattern to the first beat that breaks it.
@@ -150,7 +153,7 @@ export class EctopyMonitor {
       this.vRun++;
       if (beat.rrMs !== null && this.lastNormalRrMs !== null) {
         const qtMs = 1000 * QTC_S * Math.sqrt(this.lastNormalRrMs / 1000);
-        if (beat.rrMs < qtMs) {
+        if (beat.rrMs < qtMs && beat.recurring !== false) {
           this.onT = { sample, couplingMs: beat.rrMs, normalRrMs: this.lastNormalRrMs };
         }
       }
