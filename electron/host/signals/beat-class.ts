@@ -54,8 +54,6 @@ export interface ClassifiedBeat {
   class: BeatClass;
   /** RR interval from the previous (non-Q) beat, ms; null for the first beat. */
   rrMs: number | null;
-  /** Its shape was seen before (it matched a template): not a one-off, such as an artefact. */
-  recurring?: boolean;
 }
 
 const HISTORY_MS = 8000;
@@ -289,8 +287,8 @@ export class BeatClassifier {
     return this.lastClass;
   }
 
-  private emit(beat: Pending, cls: BeatClass, recurring = false): void {
-    this.out.push({ sample: beat.sample, class: cls, rrMs: beat.rrPreMs, recurring });
+  private emit(beat: Pending, cls: BeatClass): void {
+    this.out.push({ sample: beat.sample, class: cls, rrMs: beat.rrPreMs });
   }
 
   /** Features of a beat against the templates, then its class; updates the templates. */
@@ -333,7 +331,7 @@ export class BeatClassifier {
       this.recentNormalRr.push(rr);
     }
     this.lastClass = cls;
-    this.emit(beat, cls, features.f.templateBeats > 0);
+    this.emit(beat, cls);
   }
 
   private features(

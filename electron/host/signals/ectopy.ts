@@ -10,14 +10,14 @@
 // - R-on-T: a V beat whose coupling interval (its RR) is shorter than the QT interval expected
 //   after the beat before it, by Bazett's formula QT = 0.42 s × √RR (QTc at the upper normal,
 //   the RR being the one before the V beat): the beat falls on the T wave. Measurable only when
-//   the beat before the V beat was not V and its own RR is known. Decided at the next beat: a
-//   non-V beat that comes on the underlying rhythm (coupling + the RR after it < 1.2 × the RR
-//   before) left the rhythm undisturbed, as an artefact on the T wave does (MIT-BIH 101's `|` at
-//   175 s) and no true PVC that early does; it is not called R-on-T. A V beat next (a couplet or a
-//   run starting on the T wave) confirms it. And only a V beat whose shape was seen before (a
-//   recurring focus) is judged: a one-off shape on the T wave is more often an artefact (101's is
-//   followed by a missed beat, so its timing looks like a PVC's); the first PVC of a new shape is
-//   not called R-on-T.
+//   the beat before the V beat was not V and its own RR is known. Decided at the next beat: a PVC
+//   leaves the sinus node alone, so the beat after it comes a compensatory pause later (coupling +
+//   the RR after ≈ 2 × the RR before); R-on-T is called when that sum is at least 1.6 × the RR
+//   before, or when the next beat is V too (a couplet or a run starting on the T wave). A "V" on
+//   the T wave followed by a beat on the underlying rhythm (sum ≈ 1×: an artefact, MIT-BIH 101's
+//   `|` at 175 s) or by a reset rhythm (in between: a premature atrial beat, or an artefact whose
+//   next beat the detector missed, as in 101) is not called R-on-T. A PVC with a non-compensatory
+//   pause is missed by this rule.
 // - Bigeminy: V and non-V beats alternating over the last 3 cycles (6 beats); trigeminy: one V
 //   beat in every 3 over the last 3 cycles (9 beats). Active from the beat that completes the
 //   pattern to the first beat that breaks it.
@@ -60,8 +60,8 @@ export interface EctopyOptions {
 const DEFAULTS: Required<EctopyOptions> = { pvcPerMinuteLimit: 10, eventHoldMs: 10_000 };
 const WINDOW_MS = 60_000;
 const QTC_S = 0.42;
-/** A beat after an early V beat this close to where the rhythm would have put it: undisturbed. */
-const UNDISTURBED_RHYTHM = 1.2;
+/** Coupling + the RR after a PVC, over the RR before: ≈ 2 for a full compensatory pause. */
+const COMPENSATORY_PAUSE = 1.6;
 const PATTERN_CYCLES = 3;
 const HISTORY = 9;
 
@@ -134,11 +134,11 @@ export class EctopyMonitor {
     const onT = this.onT;
     this.onT = null;
     if (onT) {
-      const undisturbed =
+      const noPause =
         !ventricular &&
         beat.rrMs !== null &&
-        onT.couplingMs + beat.rrMs < UNDISTURBED_RHYTHM * onT.normalRrMs;
-      if (!undisturbed) this.event('rOnT', sample, onT.couplingMs);
+        onT.couplingMs + beat.rrMs < COMPENSATORY_PAUSE * onT.normalRrMs;
+      if (!noPause) this.event('rOnT', sample, onT.couplingMs);
     }
     for (const condition of ['couplet', 'run', 'rOnT'] as const) {
       const seen = this.lastSeen.get(condition);
@@ -153,7 +153,7 @@ export class EctopyMonitor {
       this.vRun++;
       if (beat.rrMs !== null && this.lastNormalRrMs !== null) {
         const qtMs = 1000 * QTC_S * Math.sqrt(this.lastNormalRrMs / 1000);
-        if (beat.rrMs < qtMs && beat.recurring !== false) {
+        if (beat.rrMs < qtMs) {
           this.onT = { sample, couplingMs: beat.rrMs, normalRrMs: this.lastNormalRrMs };
         }
       }
