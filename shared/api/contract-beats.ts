@@ -1,7 +1,7 @@
 // Beat classes in the contract (spread into `requests` in contract.ts): the beats the workstation's
 // classifier did not call normal, for review's marks and its "next V beat".
 import { z } from 'zod';
-import { timeRangeRequest } from './time-window';
+import { RecordTimeMs, timeRangeRequest } from './time-window';
 
 /** AAMI EC57 classes other than N: supraventricular, ventricular, fusion, unclassifiable. */
 export const MarkedBeatClass = z.enum(['S', 'V', 'F', 'Q']);
@@ -22,7 +22,7 @@ export const beatsRequests = {
       .object({
         bedId: z.string().min(1).max(200),
         beatClass: MarkedBeatClass,
-        fromMs: z.number().finite(),
+        fromMs: RecordTimeMs,
         direction: z.enum(['next', 'previous']),
       })
       .strict(),
