@@ -12,6 +12,7 @@
 //   is the SNR asked for. Each lead gets its own noise (its own seed), as `nst` pairs each signal
 //   with its own noise channel.
 // Deterministic: a seeded PRNG (mulberry32 with Box–Muller).
+import { random as uniform } from './random.test-support';
 
 import { BiquadCascade, designBandPass } from './band-pass';
 
@@ -19,17 +20,6 @@ export type NoiseKind = 'em' | 'ma';
 
 export const LEARNING_MS = 5 * 60 * 1000;
 export const SEGMENT_MS = 2 * 60 * 1000;
-
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(seed: number): () => number {
   const u = uniform(seed);

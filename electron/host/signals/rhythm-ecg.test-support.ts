@@ -1,17 +1,8 @@
 // Synthetic ECG for the rhythm and beat-class tests: narrow (sinus) and wide (ventricular) beats
 // at chosen times on a wandering, slightly noisy baseline, in MIT-BIH-like ADC units (200/mV).
+import { random } from './random.test-support';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 // offset from R (s), width (s), amplitude (mV)
 export const NARROW = [

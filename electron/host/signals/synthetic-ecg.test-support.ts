@@ -1,21 +1,10 @@
 // A synthetic ECG for the detector's tests: P, Q, R, S and T as Gaussian bumps on a wandering
 // baseline with a little noise, at any sampling rate, with the true R peaks returned.
+import { random } from './random.test-support';
 
 export interface SyntheticEcg {
   samples: Float64Array;
   rPeaks: number[];
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so tests do not flake. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WAVES = [

@@ -1,17 +1,8 @@
 // A synthetic pleth and impedance respiration for the detectors' tests, at any sampling rate,
 // with the true pulse upstrokes and breath times returned.
+import { random } from './random.test-support';
 
-/** Deterministic pseudo-random numbers (mulberry32), so tests do not flake. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 function gaussian(samples: Float64Array, centre: number, width: number, height: number): void {
   const half = 4 * width;
