@@ -3,7 +3,7 @@
 // out marked with their times, PVCs per minute once a minute has been analysed, and bigeminy as
 // an ectopy event; the second lead's blocks may come before or after the first's.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SampleBlock } from '../../../shared/model/schemas';
 import { readWfdb } from '../export/wfdb';
 import { referenceData } from '../../../test/support/reference-data';
