@@ -7,14 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWorkstation, type Workstation } from '../../electron/host/workstation';
-import { testClock, type AlarmClock } from '../../electron/host/alarms/alarm-clock';
-import { Status, type Bed } from '../../shared/model/schemas';
+import type { Bed } from '../../shared/model/schemas';
+import { ApiWorkstation } from '../support/api-workstation';
 import { DEFAULT_LIMITS } from '../../shared/model/alarm-defaults';
 import type { AlarmLimits } from '../../shared/model/alarms';
 import { ApiError } from '../../shared/api/errors';
 
-const nurse = { actor: 'nurse.ward' };
 const person = (givenName: string, mrn: string) => ({
   familyName: 'Test',
   givenName,
@@ -27,37 +25,20 @@ const ALARM_TIMER_MS = 200;
 
 describe('alarm settings follow the patient’s stay', () => {
   let dir: string;
-  let dataDir: string;
-  let clock: AlarmClock;
-  let workstation: Workstation;
-
-  const start = async () => {
-    clock = testClock();
-    workstation = await startWorkstation({
-      dataDir,
-      devices: [],
-      log: () => {},
-      alarmClock: clock,
-    });
-  };
-  const request = (method: string, params: unknown) =>
-    workstation.router.request(method as never, params as never, nurse);
-  const bed = async (id: string): Promise<Bed> => {
-    const { beds } = Status.parse(await request('getStatus', {}));
-    const found = beds.find((b) => b.id === id);
-    if (!found) throw new Error(`no ${id}`);
-    return found;
-  };
+  let rig: ApiWorkstation;
+  const start = () => rig.start();
+  const request = (method: string, params: unknown) => rig.request(method, params);
+  const bed = (id: string): Promise<Bed> => rig.bed(id);
   /** The oximeter on the bed reports SpO₂, then the alarm clock moves on past SpO₂'s 10 s delay. */
   const spo2Reads = async (bedId: string, value: number) => {
-    const at = clock.now();
-    workstation.bus.emit('numeric', {
+    const at = rig.clock.now();
+    rig.workstation.bus.emit('numeric', {
       bedId,
       deviceId: 'oximeter-test',
       refId: SPO2,
       numeric: { value, unit: '%', at, source: 'oximeter-test' },
     });
-    clock.advance!(10_500);
+    rig.clock.advance!(10_500);
     await new Promise((resolve) => setTimeout(resolve, 3 * ALARM_TIMER_MS));
   };
   const refusal = async (method: string, params: unknown): Promise<ApiError> => {
@@ -71,16 +52,22 @@ describe('alarm settings follow the patient’s stay', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ws-stay-'));
-    dataDir = join(dir, 'data');
+    rig = new ApiWorkstation(join(dir, 'data'));
     await start();
-    await workstation.admitPatient({ ...person('Alice', 'STAY-0001'), bedLabel: 'Bed 1' }, 'demo');
+    await rig.workstation.admitPatient(
+      { ...person('Alice', 'STAY-0001'), bedLabel: 'Bed 1' },
+      'demo',
+    );
     // Bed 2 exists and is empty: made for a patient who has left.
-    await workstation.admitPatient({ ...person('Carol', 'STAY-0003'), bedLabel: 'Bed 2' }, 'demo');
+    await rig.workstation.admitPatient(
+      { ...person('Carol', 'STAY-0003'), bedLabel: 'Bed 2' },
+      'demo',
+    );
     await request('dischargePatient', { bedId: 'bed-2' });
   });
 
   afterAll(async () => {
-    await workstation?.stop();
+    await rig?.workstation?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -116,7 +103,10 @@ describe('alarm settings follow the patient’s stay', () => {
     const empty = await bed('bed-1');
     expect(empty.alarmsOff).toEqual([]);
     expect(empty.alarmAudio.mode).toBe('on');
-    await workstation.admitPatient({ ...person('Bob', 'STAY-0002'), bedLabel: 'Bed 1' }, 'demo');
+    await rig.workstation.admitPatient(
+      { ...person('Bob', 'STAY-0002'), bedLabel: 'Bed 1' },
+      'demo',
+    );
     await spo2Reads('bed-1', 89);
     const bed1 = await bed('bed-1');
     expect(bed1.alarms).toMatchObject([{ code: 'SPO2_LOW', state: 'active', priority: 'medium' }]);
@@ -178,7 +168,7 @@ describe('alarm settings follow the patient’s stay', () => {
   });
 
   it('all of it outlives a restart: alarms off and audio off with the patient, limits too', async () => {
-    await workstation.stop();
+    await rig.workstation.stop();
     await start();
     const bed1 = await bed('bed-1');
     const bed2 = await bed('bed-2');

@@ -7,14 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWorkstation, type Workstation } from '../../electron/host/workstation';
-import { testClock, type AlarmClock } from '../../electron/host/alarms/alarm-clock';
-import { Status, type Bed } from '../../shared/model/schemas';
+import type { Bed } from '../../shared/model/schemas';
+import { ApiWorkstation } from '../support/api-workstation';
 import { News2Status } from '../../shared/model/news2';
 import { BedLiveEvent } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 
-const nurse = { actor: 'nurse.ward' };
 const person = (givenName: string, mrn: string) => ({
   familyName: 'Test',
   givenName,
@@ -32,37 +30,20 @@ const CODES = {
 
 describe('NEWS2 at the bed', () => {
   let dir: string;
-  let dataDir: string;
-  let clock: AlarmClock;
-  let workstation: Workstation;
-
-  const start = async () => {
-    clock = testClock();
-    workstation = await startWorkstation({
-      dataDir,
-      devices: [],
-      log: () => {},
-      alarmClock: clock,
-    });
-  };
-  const request = (method: string, params: unknown) =>
-    workstation.router.request(method as never, params as never, nurse);
-  const bed = async (id: string): Promise<Bed> => {
-    const { beds } = Status.parse(await request('getStatus', {}));
-    const found = beds.find((b) => b.id === id);
-    if (!found) throw new Error(`no ${id}`);
-    return found;
-  };
+  let rig: ApiWorkstation;
+  const start = () => rig.start();
+  const request = (method: string, params: unknown) => rig.request(method, params);
+  const bed = (id: string): Promise<Bed> => rig.bed(id);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 3 * ALARM_TIMER_MS));
   /** The bed's monitors report these vitals now (as devices would, through the bus). */
   const vitals = async (bedId: string, values: Partial<Record<keyof typeof CODES, number>>) => {
     for (const [name, value] of Object.entries(values)) {
       const [refId, unit] = CODES[name as keyof typeof CODES];
-      workstation.bus.emit('numeric', {
+      rig.workstation.bus.emit('numeric', {
         bedId,
         deviceId: 'monitor-test',
         refId,
-        numeric: { value, unit, at: clock.now(), source: 'monitor-test' },
+        numeric: { value, unit, at: rig.clock.now(), source: 'monitor-test' },
       });
     }
     await settle();
@@ -82,12 +63,15 @@ describe('NEWS2 at the bed', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ws-news2-'));
-    dataDir = join(dir, 'data');
+    rig = new ApiWorkstation(join(dir, 'data'));
     await start();
-    await workstation.admitPatient({ ...person('Alice', 'NEWS-0001'), bedLabel: 'Bed 1' }, 'demo');
+    await rig.workstation.admitPatient(
+      { ...person('Alice', 'NEWS-0001'), bedLabel: 'Bed 1' },
+      'demo',
+    );
   });
   afterAll(async () => {
-    await workstation?.stop();
+    await rig?.workstation?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -114,12 +98,17 @@ describe('NEWS2 at the bed', () => {
     expect(answer.recorded.consciousness).toMatchObject({ value: 'A', by: 'nurse.ward' });
     expect(answer.recorded.temperature?.value).toBe(37);
     expect((await bed('bed-1')).news2).toMatchObject({ complete: true, total: 0 });
-    const stored = await workstation.store.readNews2Recorded([(await bed('bed-1')).patient!.id]);
+    const stored = await rig.workstation.store.readNews2Recorded([
+      (await bed('bed-1')).patient!.id,
+    ]);
     expect(Object.values(stored)[0]?.onOxygen).toMatchObject({ value: false, by: 'nurse.ward' });
   });
 
   it('refuses an empty bed, an empty observation and an impossible temperature, in words', async () => {
-    await workstation.admitPatient({ ...person('Carol', 'NEWS-0003'), bedLabel: 'Bed 2' }, 'demo');
+    await rig.workstation.admitPatient(
+      { ...person('Carol', 'NEWS-0003'), bedLabel: 'Bed 2' },
+      'demo',
+    );
     await request('dischargePatient', { bedId: 'bed-2' });
     const empty = await refusal('recordNews2Observation', {
       bedId: 'bed-2',
@@ -142,14 +131,14 @@ describe('NEWS2 at the bed', () => {
 
   it('raises a medium alarm in the urgent band and a high one in the emergency band, naming what scored', async () => {
     const events: BedLiveEvent[] = [];
-    const unsubscribe = workstation.router.subscribe('bedLive', { bedId: 'bed-1' }, (event) =>
+    const unsubscribe = rig.workstation.router.subscribe('bedLive', { bedId: 'bed-1' }, (event) =>
       events.push(BedLiveEvent.parse(event)),
     );
     // RR 25 scores 3, SpO₂ 91 scores 3: 6, the urgent band.
     await vitals('bed-1', { rr: 25, spo2: 91, hr: 72, sys: 124 });
     expect((await bed('bed-1')).news2).toMatchObject({ total: 6, band: 'medium' });
     expect(await news2Alarm('bed-1')).toBeUndefined(); // it must last 30 s first
-    clock.advance!(31_000);
+    rig.clock.advance!(31_000);
     await vitals('bed-1', { rr: 25, spo2: 91, hr: 72, sys: 124 });
     expect(await news2Alarm('bed-1')).toMatchObject({
       priority: 'medium',
@@ -158,7 +147,7 @@ describe('NEWS2 at the bed', () => {
     });
     // Pulse 131 scores 3 more: 9, the emergency band.
     await vitals('bed-1', { rr: 25, spo2: 91, hr: 131, sys: 124 });
-    clock.advance!(31_000);
+    rig.clock.advance!(31_000);
     await vitals('bed-1', { rr: 25, spo2: 91, hr: 131, sys: 124 });
     const alarm = await news2Alarm('bed-1');
     expect(alarm?.priority).toBe('high');
@@ -171,19 +160,19 @@ describe('NEWS2 at the bed', () => {
   });
 
   it('keeps a complete score as a trend', async () => {
-    await workstation.store.flush();
+    await rig.workstation.store.flush();
     const trend = await request('getTrend', {
       bedId: 'bed-1',
       codes: ['NEWS2'],
-      fromMs: clock.now() - 3_600_000,
-      toMs: clock.now() + 60_000,
+      fromMs: rig.clock.now() - 3_600_000,
+      toMs: rig.clock.now() + 60_000,
     });
     const points = (trend as { code: string; points: unknown[] }[])[0]?.points ?? [];
     expect(points.length).toBeGreaterThan(0);
   });
 
   it('calls vitals not measured for 5 minutes missing, and the score incomplete', async () => {
-    clock.advance!(5 * 60_000 + 1_000);
+    rig.clock.advance!(5 * 60_000 + 1_000);
     await settle();
     const { news2 } = await bed('bed-1');
     expect(news2).toMatchObject({ complete: false, total: null });
@@ -196,7 +185,10 @@ describe('NEWS2 at the bed', () => {
     expect((await bed('bed-2')).news2?.recorded.consciousness?.value).toBe('A');
     expect((await bed('bed-1')).news2 ?? null).toBeNull();
     await request('dischargePatient', { bedId: 'bed-2' });
-    await workstation.admitPatient({ ...person('Bob', 'NEWS-0002'), bedLabel: 'Bed 2' }, 'demo');
+    await rig.workstation.admitPatient(
+      { ...person('Bob', 'NEWS-0002'), bedLabel: 'Bed 2' },
+      'demo',
+    );
     await settle();
     expect((await bed('bed-2')).news2?.recorded).toEqual({
       spo2Scale: null,
@@ -204,7 +196,10 @@ describe('NEWS2 at the bed', () => {
       consciousness: null,
       temperature: null,
     });
-    await workstation.admitPatient({ ...person('Alice', 'NEWS-0001'), bedLabel: 'Bed 1' }, 'demo');
+    await rig.workstation.admitPatient(
+      { ...person('Alice', 'NEWS-0001'), bedLabel: 'Bed 1' },
+      'demo',
+    );
     await settle();
     expect((await bed('bed-1')).news2?.recorded.consciousness).toBeNull();
   });
@@ -213,10 +208,10 @@ describe('NEWS2 at the bed', () => {
     await record('bed-2', { spo2Scale: 2, onOxygen: true, consciousness: 'V' });
     // The test clock is ahead of the wall clock; the restarted workstation's is put as far ahead,
     // so what was recorded is not from its future.
-    const ahead = clock.now() - Date.now();
-    await workstation.stop();
+    const ahead = rig.clock.now() - Date.now();
+    await rig.workstation.stop();
     await start();
-    clock.advance!(ahead);
+    rig.clock.advance!(ahead);
     await settle();
     const { news2 } = await bed('bed-2');
     expect(news2).toMatchObject({ spo2Scale: 2 });
