@@ -378,14 +378,44 @@ export const News2Observation = z
     spo2Scale: Spo2Scale.optional(),
     onOxygen: z.boolean().optional(),
     consciousness: Acvpu.optional(),
-    /** °C, one decimal as the chart records it. */
-    temperature: z.number().min(25).max(45).optional(),
+    /** °C, kept to one decimal as the chart records it. */
+    temperature: z
+      .number()
+      .min(25)
+      .max(45)
+      .transform((celsius) => Math.round(celsius * 10) / 10)
+      .optional(),
   })
   .strict()
   .refine((o) => Object.values(o).some((v) => v !== undefined), {
     message: 'record at least one of SpO₂ scale, air or oxygen, consciousness, temperature',
   });
 export type News2Observation = z.infer<typeof News2Observation>;
+
+export const NOTHING_RECORDED: News2Recorded = {
+  spo2Scale: null,
+  onOxygen: null,
+  consciousness: null,
+  temperature: null,
+};
+
+/** What was recorded, after one more recording (of any of the four) by `by` at `atMs`. */
+export function withObservation(
+  before: News2Recorded,
+  observation: News2Observation,
+  by: string,
+  atMs: number,
+): News2Recorded {
+  const at = { by, atMs };
+  const { spo2Scale, onOxygen, consciousness, temperature } = observation;
+  return {
+    spo2Scale: spo2Scale !== undefined ? { value: spo2Scale, ...at } : before.spo2Scale,
+    onOxygen: onOxygen !== undefined ? { value: onOxygen, ...at } : before.onOxygen,
+    consciousness:
+      consciousness !== undefined ? { value: consciousness, ...at } : before.consciousness,
+    temperature: temperature !== undefined ? { value: temperature, ...at } : before.temperature,
+  };
+}
 
 /** A score's parts and what is missing, as one line for an alarm or a log ("RR 26 (3), …"). */
 export const NEWS2_SHORT_NAMES: Record<News2Parameter, string> = {

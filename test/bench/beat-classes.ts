@@ -7,18 +7,15 @@ import { referenceData } from '../support/reference-data';
 import { readWfdb } from '../../electron/host/export/wfdb';
 import { BEAT_CLASSES } from '../../electron/host/signals/beat-class';
 import {
-  analyzeRecord,
   classFigures,
-  ec57Class,
   evaluateBeatClasses,
   sumClassScores,
   type ClassRecordEvaluation,
   type ClassScore,
 } from '../../electron/host/signals/beat-class-evaluate';
-import { compareBeats } from '../../electron/host/signals/evaluate';
 import { RhythmAnalyzer } from '../../electron/host/signals/rhythm';
 import { summarizeRhythm } from '../../electron/host/signals/rhythm-evaluate';
-import { addNoise, noisiestSeconds } from '../../electron/host/signals/noise-stress.test-support';
+import { stressRecord } from '../../electron/host/signals/noise-stress.test-support';
 import { median, round } from './stats';
 
 const MITBIH_DIR = referenceData('mitbih');
@@ -77,22 +74,8 @@ function noiseStress(record: string, snrDb: number) {
     read(record, 'dat'),
     read(record, 'atr'),
   );
-  const rateHz = rec.channels[0]!.rateHz;
-  const reference = rec.annotations
-    .filter((a) => ec57Class(a.code))
-    .map((a) => Math.round((a.timeMs * rateHz) / 1000));
-  const lead0 = addNoise(rec.channels[0]!.samples, reference, rateHz, snrDb, 'em', 1);
-  const lead1 = addNoise(rec.channels[1]!.samples, reference, rateHz, snrDb, 'em', 2);
-  const { beats, changes, held } = analyzeRecord(lead0.samples, lead1.samples, rateHz);
-  const raised = (c: string) => changes.filter((x) => x.condition === c && x.active).length;
-  const noisiest = noisiestSeconds(lead0, rateHz);
-  const excluded = noisiest.flatMap((noisy, s) =>
-    noisy ? [{ from: s * rateHz, to: (s + 1) * rateHz - 1 }] : [],
-  );
-  const window = Math.round(0.15 * rateHz);
-  const detected = beats.map((b) => b.sample);
-  const whole = compareBeats(reference, detected, window);
-  const outside = compareBeats(reference, detected, window, 0, excluded);
+  const run = stressRecord(rec, snrDb);
+  const { raised, whole, outsideNoisiest: outside } = run;
   return {
     record,
     snrDb,
@@ -100,12 +83,12 @@ function noiseStress(record: string, snrDb: number) {
     vf: raised('vfib'),
     asystole: raised('asystole'),
     extremeTachy: raised('extremeTachy'),
-    held: held.length,
+    held: run.held,
     beatSe: percent(whole.sensitivity),
     beatPpv: percent(whole.positivePredictivity),
     beatSeOutsideNoisiest: percent(outside.sensitivity),
     beatPpvOutsideNoisiest: percent(outside.positivePredictivity),
-    noisiestSeconds: noisiest.filter(Boolean).length,
+    noisiestSeconds: run.noisiestSeconds,
   };
 }
 

@@ -23,7 +23,7 @@ test.use({ viewport: { width: 1920, height: 1080 } });
 // Skipped where ../shared/data is absent, with the reason; in CI (CI=true) that is a failure.
 const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI);
 const missing = existsSync(`${RECORD}.dat`) ? null : `MIT-BIH 119 is not at ${RECORD}`;
-test.skip(missing !== null && !ci, missing ?? '');
+test.skip(missing !== null && !ci, `skipped: ${missing ?? ''} (../shared/data, PhysioNet ODC-By)`);
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);

@@ -22,14 +22,15 @@ import type {
 } from '../../../shared/model/news2';
 import {
   NEWS2_SHORT_NAMES,
+  NOTHING_RECORDED,
   news2InputsFrom,
+  withObservation,
   scoreNews2,
   type LatestVital,
 } from '../../../shared/model/news2';
 import type { BedState } from '../beds';
 import type { Bus } from '../bus';
 import type { Store } from '../store/client';
-import { NOTHING_RECORDED } from '../store/news2-observations';
 import type { News2Alarming, SignalKind } from '../alarms/conditions';
 
 /** The refId a complete score is kept under (no MDC code names NEWS2). */
@@ -60,8 +61,8 @@ export interface News2Services {
   log(message: string): void;
 }
 
+/** What was last sent for a bed (the status itself is the bed's: `BedState.news2`). */
 interface Shown {
-  status: News2Status | null;
   /** Scores, band, missing, recorded: a change is sent at once. */
   scoresKey: string;
   valuesKey: string;
@@ -93,7 +94,7 @@ export class News2Monitor {
 
   /** The bed's score now, as last sent (null: nothing to score). */
   status(bedId: string): News2Status | null {
-    return this.shown.get(bedId)?.status ?? null;
+    return this.services.beds.get(bedId)?.news2 ?? null;
   }
 
   /**
@@ -123,12 +124,12 @@ export class News2Monitor {
     const status = this.score(bed, nowMs);
     const before = this.shown.get(bed.id);
     const scoresKey = status ? keyOf(status, false) : '';
-    const valuesKey = status ? keyOf(status, true) : '';
     const changed = !before || before.scoresKey !== scoresKey;
-    const refresh =
-      !changed && before.valuesKey !== valuesKey && nowMs - before.sentAtMs >= VALUES_EVERY_MS;
+    // The values are compared only when they could be sent (every VALUES_EVERY_MS at most).
+    const due = changed || nowMs - before.sentAtMs >= VALUES_EVERY_MS;
+    const valuesKey = due && status ? keyOf(status, true) : (before?.valuesKey ?? '');
+    const refresh = !changed && due && before.valuesKey !== valuesKey;
     const shown: Shown = before ?? {
-      status: null,
       scoresKey: '',
       valuesKey: '',
       sentAtMs: 0,
@@ -136,7 +137,7 @@ export class News2Monitor {
       keptTotal: null,
     };
     if (changed || refresh) {
-      Object.assign(shown, { status, scoresKey, valuesKey, sentAtMs: nowMs });
+      Object.assign(shown, { scoresKey, valuesKey, sentAtMs: nowMs });
       bed.news2 = status;
       this.shown.set(bed.id, shown);
       this.services.bus.emit('news2', { bedId: bed.id, news2: status });
@@ -173,25 +174,7 @@ export class News2Monitor {
     });
     // The patient may have left the bed meanwhile: what was recorded stays theirs.
     const before = this.recorded.get(patient.id) ?? NOTHING_RECORDED;
-    const at = { by: actor, atMs };
-    this.recorded.set(patient.id, {
-      spo2Scale:
-        observation.spo2Scale !== undefined
-          ? { value: observation.spo2Scale, ...at }
-          : before.spo2Scale,
-      onOxygen:
-        observation.onOxygen !== undefined
-          ? { value: observation.onOxygen, ...at }
-          : before.onOxygen,
-      consciousness:
-        observation.consciousness !== undefined
-          ? { value: observation.consciousness, ...at }
-          : before.consciousness,
-      temperature:
-        observation.temperature !== undefined
-          ? { value: Math.round(observation.temperature * 10) / 10, ...at }
-          : before.temperature,
-    });
+    this.recorded.set(patient.id, withObservation(before, observation, actor, atMs));
     await this.services.store
       .recordAuditEvent({
         atMs,

@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BeatClass, ClassifiedBeat } from './beat-class';
-import {
-  analyzeRecord,
-  classFigures,
-  ec57Class,
-  evaluateBeatClasses,
-  sumClassScores,
-} from './beat-class-evaluate';
-import { compareBeats } from './evaluate';
+import { classFigures, evaluateBeatClasses, sumClassScores } from './beat-class-evaluate';
 import { RhythmAnalyzer } from './rhythm';
 import { formatRhythmTable, summarizeRhythm } from './rhythm-evaluate';
 import { random, ecg, type Beat } from './rhythm-ecg.test-support';
-import { addNoise, noisiestSeconds } from './noise-stress.test-support';
+import { stressRecord } from './noise-stress.test-support';
 import { readWfdb } from '../export/wfdb';
 import {
   FROM_SHARED_DATA,
@@ -160,26 +153,8 @@ describeWhere(
       read(NST_RECORD, 'dat'),
       read(NST_RECORD, 'atr'),
     );
-    const rateHz = rec.channels[0]!.rateHz;
-    const reference = rec.annotations
-      .filter((a) => ec57Class(a.code))
-      .map((a) => Math.round((a.timeMs * rateHz) / 1000));
     it.each([24, 18, 12, 6, 0])('at %i dB', (snrDb) => {
-      const lead0 = addNoise(rec.channels[0]!.samples, reference, rateHz, snrDb, 'em', 1);
-      const lead1 = addNoise(rec.channels[1]!.samples, reference, rateHz, snrDb, 'em', 2);
-      const { beats, changes } = analyzeRecord(lead0.samples, lead1.samples, rateHz);
-      const raised = (c: string) => changes.filter((x) => x.condition === c && x.active).length;
-      const noisiest = noisiestSeconds(lead0, rateHz).flatMap((noisy, s) =>
-        noisy ? [{ from: s * rateHz, to: (s + 1) * rateHz - 1 }] : [],
-      );
-      const window = Math.round(0.15 * rateHz);
-      const outside = compareBeats(
-        reference,
-        beats.map((b) => b.sample),
-        window,
-        0,
-        noisiest,
-      );
+      const { raised, outsideNoisiest: outside } = stressRecord(rec, snrDb);
       const lethal = raised('vtach') + raised('vfib') + raised('asystole');
       if (snrDb >= 6) {
         expect(lethal).toBe(0);

@@ -109,8 +109,6 @@ interface Processor {
   heartRate?: HeartRateFromBeats;
   rhythm?: RhythmAnalyzer;
   ectopy?: EctopyMonitor;
-  /** R peaks of the V beats of the last minute (sample index). */
-  pvcs?: number[];
   /**
    * The second ECG lead of the same device: its channel, and its samples not yet analysed, the
    * first of them at sample index `start` of the first lead's timeline.
@@ -306,7 +304,6 @@ export class BedSignals {
     const marked: { atMs: number; beatClass: Exclude<BeatClass, 'N'> }[] = [];
     for (const beat of beats) {
       if (beat.class !== 'N') marked.push({ atMs: timeOf(beat.sample), beatClass: beat.class });
-      if (beat.class === 'V') p.pvcs!.push(beat.sample);
     }
     if (marked.length > 0) this.sink.beats?.(bedId, marked);
     for (const change of p.ectopy!.push(beats)) {
@@ -321,10 +318,8 @@ export class BedSignals {
    * while the ECG is clean, at most once a second.
    */
   private publishPvcs(bedId: string, p: Processor, timeOf: (sample: number) => number): void {
-    const pvcs = p.pvcs;
-    if (!pvcs) return;
+    if (!p.ectopy) return;
     const window = Math.round((PVC_WINDOW_MS * p.rateHz) / 1000);
-    while (pvcs.length > 0 && pvcs[0]! < p.n - window) pvcs.shift();
     if (p.n < window || p.qualityState !== 'good') return;
     const at = timeOf(p.n - 1);
     if (at - p.lastPvcPublishMs < PUBLISH_EVERY_MS) return;
@@ -333,7 +328,7 @@ export class BedSignals {
       bedId,
       deviceId: p.deviceId,
       refId: PVC_REF_ID,
-      value: pvcs.length,
+      value: p.ectopy.pvcsInMinuteTo(p.n - 1),
       unit: '/min',
       at,
     });
@@ -380,7 +375,6 @@ function start(kind: SignalKind, block: SampleBlock, secondLead?: string): Proce
         const leads = secondLead ? 2 : 1;
         processor.rhythm = new RhythmAnalyzer(rateHz, { leads }, (s) => processor.detected.push(s));
         processor.ectopy = new EctopyMonitor(rateHz);
-        processor.pvcs = [];
         if (secondLead) processor.secondLead = { channel: secondLead, queue: [], start: 0 };
       } catch {
         processor.beats = new BeatDetector(rateHz);

@@ -106,6 +106,16 @@ export class EctopyMonitor {
     return this.pvcs.length;
   }
 
+  /** PVCs in the 60 s up to `sample` (now, on a live bed: a minute without beats counts none). */
+  pvcsInMinuteTo(sample: number): number {
+    this.forgetBefore(sample);
+    return this.pvcs.length;
+  }
+
+  private forgetBefore(sample: number): void {
+    while (this.pvcs.length > 0 && this.pvcs[0]! <= sample - this.windowSamples) this.pvcs.shift();
+  }
+
   isActive(condition: EctopyCondition): boolean {
     return this.active.get(condition) ?? false;
   }
@@ -163,7 +173,7 @@ export class EctopyMonitor {
       this.vRun = 0;
     }
     this.lastNormalRrMs = ventricular ? null : beat.rrMs;
-    while (this.pvcs.length > 0 && this.pvcs[0]! <= sample - this.windowSamples) this.pvcs.shift();
+    this.forgetBefore(sample);
     const perMinute = this.pvcs.length;
     this.set('pvcRate', perMinute > this.options.pvcPerMinuteLimit, sample, perMinute);
 

@@ -13,8 +13,10 @@
 //   with its own noise channel.
 // Deterministic: a seeded PRNG (mulberry32 with Box–Muller).
 import { random as uniform } from './random.test-support';
-
 import { BiquadCascade, designBandPass } from './band-pass';
+import type { ExportRecord } from '../export/record';
+import { analyzeRecord, ec57Class } from './beat-class-evaluate';
+import { compareBeats, type BeatScore } from './evaluate';
 
 export type NoiseKind = 'em' | 'ma';
 
@@ -177,4 +179,40 @@ export function noisiestSeconds(lead: StressedLead, rateHz: number): boolean[] {
     out.push(max - min > lead.qrsPeakToPeak);
   }
   return out;
+}
+
+/** A record's two leads under electrode-motion noise at `snrDb`, analysed as a live bed would. */
+export interface StressRun {
+  /** Alarms of a condition raised (active changes). */
+  raised(condition: string): number;
+  /** VT/VF alarms held as probable noise. */
+  held: number;
+  /** Beat detection over the whole record, and outside the seconds whose noise exceeds the QRS. */
+  whole: BeatScore;
+  outsideNoisiest: BeatScore;
+  noisiestSeconds: number;
+}
+
+export function stressRecord(record: ExportRecord, snrDb: number): StressRun {
+  const [first, second] = record.channels;
+  const rateHz = first!.rateHz;
+  const reference = record.annotations
+    .filter((a) => ec57Class(a.code))
+    .map((a) => Math.round((a.timeMs * rateHz) / 1000));
+  const lead0 = addNoise(first!.samples, reference, rateHz, snrDb, 'em', 1);
+  const lead1 = addNoise(second!.samples, reference, rateHz, snrDb, 'em', 2);
+  const { beats, changes, held } = analyzeRecord(lead0.samples, lead1.samples, rateHz);
+  const noisiest = noisiestSeconds(lead0, rateHz);
+  const excluded = noisiest.flatMap((noisy, s) =>
+    noisy ? [{ from: s * rateHz, to: (s + 1) * rateHz - 1 }] : [],
+  );
+  const window = Math.round(0.15 * rateHz);
+  const detected = beats.map((b) => b.sample);
+  return {
+    raised: (c) => changes.filter((x) => x.condition === c && x.active).length,
+    held: held.length,
+    whole: compareBeats(reference, detected, window),
+    outsideNoisiest: compareBeats(reference, detected, window, 0, excluded),
+    noisiestSeconds: noisiest.filter(Boolean).length,
+  };
 }

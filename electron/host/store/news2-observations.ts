@@ -3,7 +3,13 @@
 // their latest admission), so a patient admitted again starts with nothing recorded.
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
-import type { News2Observation, News2Recorded } from '../../../shared/model/news2';
+import {
+  NOTHING_RECORDED,
+  withObservation,
+  type Acvpu,
+  type News2Observation,
+  type News2Recorded,
+} from '../../../shared/model/news2';
 
 export interface News2ObservationToStore extends News2Observation {
   bedId: string;
@@ -36,13 +42,6 @@ export async function recordNews2Observation(
   );
 }
 
-export const NOTHING_RECORDED: News2Recorded = {
-  spo2Scale: null,
-  onOxygen: null,
-  consciousness: null,
-  temperature: null,
-};
-
 interface Row {
   patient_id: string;
   at_ms: number | bigint;
@@ -71,20 +70,20 @@ export async function readNews2Recorded(
     [patientIds],
   );
   const out: Record<string, News2Recorded> = {};
-  for (const r of rows) out[r.patient_id] = foldObservation(out[r.patient_id], r);
+  // Rows in time order: each recording newer than those before it.
+  for (const r of rows) {
+    const before = out[r.patient_id] ?? NOTHING_RECORDED;
+    out[r.patient_id] = withObservation(before, observationOf(r), r.actor, Number(r.at_ms));
+  }
   return out;
 }
 
-/** The newest of each observation, a row at a time (rows in time order). */
-function foldObservation(before: News2Recorded | undefined, r: Row): News2Recorded {
-  const next: News2Recorded = { ...(before ?? NOTHING_RECORDED) };
-  const atMs = Number(r.at_ms);
-  const by = r.actor;
-  if (r.spo2_scale === 1 || r.spo2_scale === 2) next.spo2Scale = { value: r.spo2_scale, by, atMs };
-  if (r.on_oxygen !== null) next.onOxygen = { value: r.on_oxygen, by, atMs };
-  if (r.consciousness !== null) {
-    next.consciousness = { value: r.consciousness as 'A' | 'C' | 'V' | 'P' | 'U', by, atMs };
-  }
-  if (r.temperature_c !== null) next.temperature = { value: r.temperature_c, by, atMs };
-  return next;
+/** One row as the recording it was (a null column: not recorded then). */
+function observationOf(r: Row): News2Observation {
+  return {
+    ...(r.spo2_scale === 1 || r.spo2_scale === 2 ? { spo2Scale: r.spo2_scale } : {}),
+    ...(r.on_oxygen !== null ? { onOxygen: r.on_oxygen } : {}),
+    ...(r.consciousness !== null ? { consciousness: r.consciousness as Acvpu } : {}),
+    ...(r.temperature_c !== null ? { temperature: r.temperature_c } : {}),
+  };
 }

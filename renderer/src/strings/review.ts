@@ -43,6 +43,7 @@ export const reviewStrings = {
   events: 'Alarms and events',
   beats: 'Beats',
   beatsReading: 'Reading the beats…',
+  beatsFailed: (reason: string) => `The beats could not be read: ${reason}`,
   beatsInView: (counts: string) => `On the paper: ${counts} (beats not called normal).`,
   noBeatsInView: 'No beat on the paper was called other than normal.',
   beatClass: 'Beat class',

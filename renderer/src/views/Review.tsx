@@ -77,13 +77,18 @@ function useAlarmEvents(client: WorkstationClient, bedId: string) {
   return { events, error };
 }
 
-/** The beats marked in the window on the paper (null while they are read). */
+/**
+ * The beats marked in the window on the paper (null while they are read; none while there is no
+ * paper), or why they could not be read (never shown as "no beats": the hospital central station
+ * does not serve them).
+ */
 function useBeatMarks(
   client: WorkstationClient,
   bedId: string,
   window: { fromMs: number; toMs: number } | null,
 ) {
-  const [marks, setMarks] = useState<BeatMark[] | null>(null);
+  const [marks, setMarks] = useState<BeatMark[] | null>([]);
+  const [problem, setProblem] = useState<string | null>(null);
   const fromMs = window?.fromMs;
   const toMs = window?.toMs;
   useEffect(() => {
@@ -93,14 +98,18 @@ function useBeatMarks(
     client
       .request('getBeatMarks', { bedId, fromMs, toMs: Math.min(toMs, fromMs + 3_600_000) })
       .then(
-        (found) => current && setMarks(found),
-        () => current && setMarks([]),
+        (found) => {
+          if (!current) return;
+          setMarks(found);
+          setProblem(null);
+        },
+        (error: unknown) => current && setProblem(reasonOf(error)),
       );
     return () => {
       current = false;
     };
   }, [client, bedId, fromMs, toMs]);
-  return marks;
+  return { marks, problem };
 }
 
 export function Review({
@@ -131,7 +140,7 @@ export function Review({
   const durationMs = widthPx > 0 ? visibleDurationMs(widthPx, speedMmPerS) : 0;
   const window = centreMs !== null && durationMs > 0 ? centredWindow(centreMs, durationMs) : null;
   const signal = useReviewSignal(client, bed.id, window, attempt);
-  const beatMarks = useBeatMarks(client, bed.id, window);
+  const { marks: beatMarks, problem: beatsProblem } = useBeatMarks(client, bed.id, window);
 
   // The route's moment (an alarm, an event) opens the paper centred on it.
   useEffect(() => {
@@ -300,6 +309,7 @@ export function Review({
             client={client}
             bedId={bed.id}
             marks={beatMarks}
+            problem={beatsProblem}
             centreMs={centreMs}
             onJump={centreOn}
           />

@@ -15,11 +15,20 @@ export interface ReviewBeatsProps {
   bedId: string;
   /** The beats marked on the paper now (null while they are read). */
   marks: readonly BeatMark[] | null;
+  /** Why the marks could not be read (they are then not shown as absent). */
+  problem?: string | null;
   centreMs: number | null;
   onJump: (atMs: number) => void;
 }
 
-export function ReviewBeats({ client, bedId, marks, centreMs, onJump }: ReviewBeatsProps) {
+export function ReviewBeats({
+  client,
+  bedId,
+  marks,
+  problem = null,
+  centreMs,
+  onJump,
+}: ReviewBeatsProps) {
   const [beatClass, setBeatClass] = useState<MarkedBeatClass>('V');
   const [note, setNote] = useState<string | null>(null);
   const counts = CLASSES.map(
@@ -47,16 +56,18 @@ export function ReviewBeats({ client, bedId, marks, centreMs, onJump }: ReviewBe
     <section className="review-events review-beats" aria-label={t.beats} data-testid="review-beats">
       <h2 className="review-events__title">{t.beats}</h2>
       <p className="review-events__hint" data-testid="beats-in-view">
-        {marks === null
-          ? t.beatsReading
-          : counts.some(([, n]) => n > 0)
-            ? t.beatsInView(
-                counts
-                  .filter(([, n]) => n > 0)
-                  .map(([c, n]) => `${n} ${c}`)
-                  .join(', '),
-              )
-            : t.noBeatsInView}
+        {problem !== null
+          ? t.beatsFailed(problem)
+          : marks === null
+            ? t.beatsReading
+            : counts.some(([, n]) => n > 0)
+              ? t.beatsInView(
+                  counts
+                    .filter(([, n]) => n > 0)
+                    .map(([c, n]) => `${n} ${c}`)
+                    .join(', '),
+                )
+              : t.noBeatsInView}
       </p>
       <label className="review-beats__class">
         {t.beatClass}
