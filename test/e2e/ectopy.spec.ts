@@ -69,7 +69,14 @@ test('PVCs are marked at the bedside, bigeminy alarms, and review walks from V b
   await page.getByRole('link', { name: 'Review' }).click();
   await expect(page.getByTestId('review-paper')).toBeVisible();
   const beats = page.getByTestId('review-beats');
+  const before = await page.getByTestId('review-paper').getAttribute('data-window-from');
   await beats.getByTestId('previous-beat').click();
+  // The paper moved to that beat (a refused request would say why under the buttons).
+  await expect(beats.getByTestId('beat-note')).toHaveCount(0);
+  await expect(page.getByTestId('review-paper')).not.toHaveAttribute(
+    'data-window-from',
+    before ?? '',
+  );
   const marks = page.getByTestId('review-paper').getByTestId('beat-mark');
   await expect(marks.filter({ hasText: 'V' }).first()).toBeVisible();
   await expect(beats.getByTestId('beats-in-view')).toContainText(/\d+ V/);

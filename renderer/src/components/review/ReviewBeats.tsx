@@ -42,7 +42,8 @@ export function ReviewBeats({
       const found = await client.request('findBeatMark', {
         bedId,
         beatClass,
-        fromMs: centreMs,
+        // The paper's centre falls between milliseconds; requests name whole ones.
+        fromMs: Math.round(centreMs),
         direction,
       });
       if (found) onJump(found.atMs);
