@@ -224,6 +224,12 @@ describe('live publisher', () => {
       () => server.sockets.length === 1 && publisher.status().state === 'connected',
       'connected',
     );
+    // The first snapshot has reached the relay before the link is cut: the publisher sends it at
+    // once on welcome, but a socket terminated before the relay read it would lose it.
+    await until(
+      () => server.received.some((m) => m.type === 'bed' && m.event.type === 'snapshot'),
+      'the first snapshot',
+    );
     const droppedAt = Date.now();
     server.sockets[0]!.terminate();
     await until(
