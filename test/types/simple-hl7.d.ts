@@ -1,0 +1,46 @@
+// simple-hl7 ships no types: the part the tests use, as its README documents it. Tests only: it is
+// the independent parser and MLLP peer our HL7 is checked against.
+declare module 'simple-hl7' {
+  interface Segment {
+    name: string;
+    getField(index: number): string;
+    getComponent(field: number, component: number): string;
+    fields: unknown[];
+  }
+  interface Message {
+    header: Segment;
+    segments: Segment[];
+    getSegment(name: string): Segment;
+    getSegments(name: string): Segment[];
+    addSegment(name: string, ...fields: unknown[]): void;
+    log(): string;
+    toString(): string;
+  }
+  interface TcpClient {
+    send(msg: Message, callback: (error: Error | null, ack?: Message) => void): void;
+    close?(): void;
+  }
+  interface Req {
+    msg: Message;
+    raw: string;
+    type: string;
+    event: string;
+  }
+  interface Res {
+    ack: Message;
+    end(): void;
+  }
+  const hl7: {
+    Parser: new (options?: unknown) => { parse(text: string): Message };
+    Message: new (...headerFields: unknown[]) => Message;
+    Server: {
+      createTcpClient(host: string | { host: string; port: number }, port?: number): TcpClient;
+    };
+    tcp(options?: unknown): {
+      use(handler: (req: Req, res: Res, next: (error?: unknown) => void) => void): void;
+      start(port: number, encoding?: string, options?: unknown): void;
+      stop(): void;
+    };
+  };
+  export default hl7;
+}
