@@ -110,6 +110,48 @@ function cutMitbih() {
   return { frames, bytes: dat.length };
 }
 
+/**
+ * RESP as published is clipped at 0 and 1 (the tops and bottoms of deep breaths). Each run of
+ * samples at exactly 0 or 1 that starts inside the cut is replaced by a cubic Hermite curve
+ * joining the samples on either side of it (the source past the cut included), with the slope of
+ * the 4 samples beyond each edge; the curve's excursion past the clip is scaled down to 0.3 where
+ * it is larger. Every other sample is the published one.
+ */
+function unclip(resp, cutRows) {
+  const out = resp.slice();
+  const HUMP_MAX = 0.3;
+  let runs = 0;
+  let clipped = 0;
+  for (let a = 0; a < cutRows; a++) {
+    const level = resp[a];
+    if (level !== 0 && level !== 1) continue;
+    let b = a;
+    while (b + 1 < resp.length && resp[b + 1] === level) b++;
+    if (a < 5 || b + 5 >= resp.length) fail(`a clipped run at row ${a} has no 4 samples beyond it`);
+    const p0 = resp[a - 1];
+    const p1 = resp[b + 1];
+    const m0 = (resp[a - 1] - resp[a - 5]) / 4;
+    const m1 = (resp[b + 5] - resp[b + 1]) / 4;
+    const n = b - a + 2;
+    const excursion = [];
+    for (let k = 1; k < n; k++) {
+      const t = k / n;
+      const h00 = 2 * t ** 3 - 3 * t ** 2 + 1;
+      const h10 = t ** 3 - 2 * t ** 2 + t;
+      const h01 = -2 * t ** 3 + 3 * t ** 2;
+      const h11 = t ** 3 - t ** 2;
+      excursion.push(h00 * p0 + h10 * n * m0 + h01 * p1 + h11 * n * m1 - level);
+    }
+    const largest = Math.max(...excursion.map(Math.abs));
+    const scale = largest > HUMP_MAX ? HUMP_MAX / largest : 1;
+    excursion.forEach((e, k) => (out[a + k] = level + e * scale));
+    runs += 1;
+    clipped += Math.min(b, cutRows - 1) - a + 1;
+    a = b;
+  }
+  return { resp: out, runs, clipped };
+}
+
 function cutBidmc() {
   const lines = readFileSync(BIDMC_SOURCE, 'utf8').split(/\r?\n/);
   const columns = lines[0].split(',').map((name) => name.trim());
@@ -120,17 +162,30 @@ function cutBidmc() {
     fail(`unexpected columns or rate in ${BIDMC_SOURCE}: "${lines[0]}"`);
   }
   const rows = DEMO_SECONDS * samplingHz;
+  const published = [];
+  const pleth = [];
+  for (let i = 0; 1 + i < lines.length && lines[1 + i] !== ''; i++) {
+    const fields = lines[1 + i].split(',');
+    const r = fields[respColumn]?.trim();
+    const p = fields[plethColumn]?.trim();
+    if (!r || !p) fail(`row ${i + 1} of ${BIDMC_SOURCE} has no RESP or PLETH value`);
+    published.push(Number(r));
+    pleth.push(p);
+  }
+  if (published.length < rows) fail(`${BIDMC_SOURCE} is shorter than ${DEMO_SECONDS} s`);
+  const { resp, runs, clipped } = unclip(published, rows);
+  // Rescaled to 0..1 over the cut, as the published trace was.
+  const cut = resp.slice(0, rows);
+  const low = Math.min(...cut);
+  const high = Math.max(...cut);
   const out = ['time_s,resp,pleth'];
   for (let i = 0; i < rows; i++) {
-    const fields = lines[1 + i]?.split(',');
-    const resp = fields?.[respColumn]?.trim();
-    const pleth = fields?.[plethColumn]?.trim();
-    if (!resp || !pleth) fail(`row ${i + 1} of ${BIDMC_SOURCE} has no RESP or PLETH value`);
+    const value = Math.round(((cut[i] - low) / (high - low)) * 1e5) / 1e5;
     // The source rounds its time column to 5 significant digits; the sample index is exact.
-    out.push(`${(i * 1000) / samplingHz / 1000},${resp},${pleth}`);
+    out.push(`${(i * 1000) / samplingHz / 1000},${value},${pleth[i]}`);
   }
   writeFileSync(resolve(outDir, PLETH_RESP_FILE), out.join('\n') + '\n');
-  return { rows };
+  return { rows, runs, clipped, low, high };
 }
 
 mkdirSync(outDir, { recursive: true });
@@ -138,5 +193,7 @@ const ecg = cutMitbih();
 const plethResp = cutBidmc();
 console.log(
   `wrote ${ECG_RECORD}.hea/.dat (${ecg.frames} frames, ${ecg.bytes} bytes) and ` +
-    `${PLETH_RESP_FILE} (${plethResp.rows} rows) to ${outDir}`,
+    `${PLETH_RESP_FILE} (${plethResp.rows} rows; ${plethResp.clipped} clipped RESP samples in ` +
+    `${plethResp.runs} runs reconstructed, rescaled from ${plethResp.low.toFixed(3)}..` +
+    `${plethResp.high.toFixed(3)}) to ${outDir}`,
 );
