@@ -17,6 +17,7 @@ import { quietBedAlarms } from '../../shared/model/alarm-defaults';
 import type { LiveRelay } from '../live/relay';
 import { namespacedBedId } from '../live/relay-message';
 import type { BedRef, CentralHistory, StoredBed } from './history';
+import type { MarkedBeatClass } from '../../shared/api/contract-beats';
 
 /** A stream's event, with its JSON when it was made once for every viewer alike. */
 export type CentralEmit = (event: unknown, text?: string) => void;
@@ -126,6 +127,14 @@ export function createCentralApi(options: CentralApiOptions): CentralApi {
     }) => history.waveformWindow({ ...refOrThrow(input.bedId), ...withoutBed(input) }),
     getWaveformExtent: (input: { bedId: string }) =>
       history.waveformExtent(refOrThrow(input.bedId)),
+    getBeatMarks: (input: { bedId: string; fromMs: number; toMs: number }) =>
+      history.beatMarks({ ...refOrThrow(input.bedId), fromMs: input.fromMs, toMs: input.toMs }),
+    findBeatMark: (input: {
+      bedId: string;
+      beatClass: MarkedBeatClass;
+      fromMs: number;
+      direction: 'next' | 'previous';
+    }) => history.findBeatMark({ ...refOrThrow(input.bedId), ...withoutBed(input) }),
     getAlarmLog: (input: { bedId: string; fromMs?: number; toMs?: number; limit?: number }) =>
       history.alarmLog({
         ...refOrThrow(input.bedId),

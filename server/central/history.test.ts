@@ -82,6 +82,13 @@ function alarm(atMs: number, event: string, message: string): PushRow {
   };
 }
 
+function annotation(atMs: number, kind: string, text: string): PushRow {
+  return {
+    table: 'annotations',
+    row: { ...common(), bed_id: 'bed-3', at_ms: atMs, kind, text, actor: 'workstation' },
+  };
+}
+
 beforeAll(async () => {
   central = await startTestCentral({ viewerToken: TOKEN });
   const credential = await central.enrol(WS, 'Clinic Kisoro');
@@ -111,6 +118,11 @@ beforeAll(async () => {
     alarm(T + 10_000, 'raised', 'HR 130 > 120'),
     alarm(T + 20_000, 'acknowledged', 'HR 130 > 120'),
     alarm(T + 30_000, 'ended', 'HR 130 > 120'),
+    annotation(T + 1_500, 'beat', 'V'),
+    annotation(T + 2_500, 'beat', 'S'),
+    annotation(T + 9_000, 'beat', 'V'),
+    annotation(T + 5_000, 'note', 'V'), // a note that reads "V" is not a beat
+    annotation(T + 7_000, 'beat', 'X'), // not a class: not shown as one
   ];
   const answer = await call(central.url, SYNC_PATHS.push, {
     body: pushFrame(WS, rows),
@@ -192,6 +204,29 @@ describe('central station reads', () => {
     }>;
     expect(log.map((entry) => entry.event)).toEqual(['ended', 'acknowledged']);
     expect(log[0]).toMatchObject({ atMs: T + 30_000, limit: 120, message: 'HR 130 > 120' });
+  });
+
+  it('beat marks: the workstation’s beats not called normal, and the next or previous of a class', async () => {
+    expect(
+      await api().request('getBeatMarks', { bedId: BED, fromMs: T, toMs: T + 60_000 }),
+    ).toEqual([
+      { atMs: T + 1_500, beatClass: 'V' },
+      { atMs: T + 2_500, beatClass: 'S' },
+      { atMs: T + 9_000, beatClass: 'V' },
+    ]);
+    const find = (fromMs: number, direction: 'next' | 'previous') =>
+      api().request('findBeatMark', { bedId: BED, beatClass: 'V', fromMs, direction });
+    expect(await find(T + 1_500, 'next')).toEqual({ atMs: T + 9_000, beatClass: 'V' });
+    expect(await find(T + 9_000, 'previous')).toEqual({ atMs: T + 1_500, beatClass: 'V' });
+    expect(await find(T + 9_000, 'next')).toBeNull();
+    // Another workstation's bed of the same id is not this one.
+    expect(
+      await api().request('getBeatMarks', {
+        bedId: 'ws-other/bed-3',
+        fromMs: T,
+        toMs: T + 60_000,
+      }),
+    ).toEqual([]);
   });
 
   it('shows a bed of a workstation that is not live as offline, with its last data', async () => {

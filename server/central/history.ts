@@ -5,6 +5,7 @@
 // its bed: the keys of every synced table start with the workstation.
 import type { RequestOutput } from '../../shared/api/contract';
 import type { AlarmLogItem } from '../../shared/api/contract';
+import type { BeatMark, MarkedBeatClass } from '../../shared/api/contract-beats';
 import { decodeStoredChunk } from '../../shared/codec/waveform-codec';
 import { cutWaveformWindow, MAX_CHUNK_SPAN_MS } from '../../shared/codec/waveform-window';
 import type { Database } from '../db/database';
@@ -52,9 +53,20 @@ export interface CentralHistory {
   waveformWindow(query: WindowQuery): Promise<RequestOutput<'getWaveformWindow'>>;
   waveformExtent(bed: BedRef): Promise<RequestOutput<'getWaveformExtent'>>;
   alarmLog(query: AlarmLogQuery): Promise<AlarmLogItem[]>;
+  /** The beats the workstation's classifier did not call normal, kept as `beat` annotations. */
+  beatMarks(query: BedRef & { fromMs: number; toMs: number }): Promise<BeatMark[]>;
+  findBeatMark(
+    query: BedRef & { beatClass: MarkedBeatClass; fromMs: number; direction: 'next' | 'previous' },
+  ): Promise<BeatMark | null>;
 }
 
 const MINUTE_MS = 60_000;
+/** The annotation kind the workstation keeps beat marks as (electron/host/store/beat-marks.ts). */
+const BEAT_MARK_KIND = 'beat';
+/** A mark's text is its class; anything else a workstation sent is not shown as one. */
+const MARKED_CLASSES = new Map<string, MarkedBeatClass>(
+  (['S', 'V', 'F', 'Q'] as const).map((c) => [c, c]),
+);
 const DEFAULT_TREND_MAX_POINTS = 1500;
 
 /** Width of a trend bucket: one minute, or whole minutes wide enough for maxPoints (as the store). */
@@ -246,6 +258,37 @@ export function postgresHistory(db: Database): CentralHistory {
       const row = rows[0];
       if (!row || row.oldest === null || row.newest === null) return null;
       return { oldestMs: Number(row.oldest), newestMs: Number(row.newest) };
+    },
+
+    async beatMarks({ workstationId, bedId, fromMs, toMs }) {
+      const { rows } = await db.query<{ at_ms: string; text: string }>(
+        `SELECT at_ms, text FROM annotations
+         WHERE workstation_id = $1 AND bed_id = $2 AND kind = $3 AND at_ms >= $4 AND at_ms < $5
+         ORDER BY at_ms, id`,
+        [workstationId, bedId, BEAT_MARK_KIND, Math.floor(fromMs), Math.ceil(toMs)],
+      );
+      return rows.flatMap((row) => {
+        const beatClass = MARKED_CLASSES.get(row.text);
+        return beatClass ? [{ atMs: Number(row.at_ms), beatClass }] : [];
+      });
+    },
+
+    async findBeatMark({ workstationId, bedId, beatClass, fromMs, direction }) {
+      const next = direction === 'next';
+      const { rows } = await db.query<{ at_ms: string }>(
+        `SELECT at_ms FROM annotations
+         WHERE workstation_id = $1 AND bed_id = $2 AND kind = $3 AND text = $4
+           AND at_ms ${next ? '>' : '<'} $5
+         ORDER BY at_ms ${next ? 'ASC' : 'DESC'} LIMIT 1`,
+        [
+          workstationId,
+          bedId,
+          BEAT_MARK_KIND,
+          beatClass,
+          next ? Math.floor(fromMs) : Math.ceil(fromMs),
+        ],
+      );
+      return rows[0] ? { atMs: Number(rows[0].at_ms), beatClass } : null;
     },
 
     async alarmLog({ workstationId, bedId, fromMs, toMs, limit }) {
