@@ -10,6 +10,8 @@ import { openDatabase } from './db/database';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 import { adminRoutes } from './http/admin-routes';
+import { fhirRequestHandler } from './fhir/api';
+import { fhirClientRoutes } from './fhir/clients';
 import type { ServerContext } from './http/context';
 import { requestHandler } from './http/router';
 import { syncRoutes } from './http/sync-routes';
@@ -19,6 +21,13 @@ import { DAY_MS, WaveformPartitions } from './sync/waveform-partitions';
 import { attachLiveAndStation, defaultRendererDir } from './central/attach';
 import type { LiveAndStation, LiveAndStationOptions } from './central/attach';
 import { newViewerToken } from './central/viewer-access';
+import { startHl7Outbound } from './hl7/outbound-service';
+import type { Hl7Outbound, Pcd01Options } from './hl7/outbound-service';
+import { censusRoutes } from './census/census-route';
+import { startAdtListener } from './hl7/adt-listener';
+import { interfaceRoutes } from './http/interface-routes';
+import type { HospitalLinks } from './http/interface-routes';
+import type { AdtListenerOptions, RunningAdtListener } from './hl7/adt-listener';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
@@ -40,6 +49,10 @@ export interface CentralServerOptions {
   /** The built renderer the hospital central station serves (default: out/renderer). */
   rendererDir?: string;
   liveTuning?: LiveAndStationOptions['tuning'];
+  /** HL7 PCD-01 (and ACM alarms) to the interface engine (--pcd01-to); none without. */
+  pcd01?: Pcd01Options | null;
+  /** The ADT listener (--adt-port): MLLP from the hospital's interface engine; none without. */
+  adt?: Omit<AdtListenerOptions, 'db' | 'nowMs' | 'log'> | null;
 }
 
 export interface RunningCentralServer {
@@ -53,6 +66,10 @@ export interface RunningCentralServer {
   live: LiveAndStation;
   /** The hospital central station's address, with its viewer token. */
   stationUrl: string;
+  /** HL7 PCD-01 out (a no-op without --pcd01-to). */
+  hl7Out: Hl7Outbound;
+  /** The ADT listener, when started (--adt-port). */
+  adt: RunningAdtListener | null;
   close(): Promise<void>;
 }
 
@@ -65,6 +82,9 @@ export async function startCentralServer(
   let server: Server | null = null;
   let live: LiveAndStation | null = null;
   let retentionTimer: NodeJS.Timeout | null = null;
+  let hl7Out: Hl7Outbound | null = null;
+  let adt: RunningAdtListener | null = null;
+  const links: HospitalLinks = { adt: null, hl7Out: null, pcd01: options.pcd01 ?? null };
   try {
     await migrate(db, migrations);
     const catalog = await loadSyncedCatalog(db);
@@ -102,10 +122,19 @@ export async function startCentralServer(
       nowMs,
       log,
     };
-    const routes = requestHandler(ctx, [...syncRoutes, ...adminRoutes]);
-    // The hospital central station's page and files first; the sync and admin api the rest.
+    const routes = requestHandler(ctx, [
+      ...syncRoutes,
+      ...censusRoutes,
+      ...adminRoutes,
+      ...fhirClientRoutes,
+      ...interfaceRoutes(links),
+    ]);
+    // The FHIR R4 api (/fhir/r4) answers its own requests, refusals as OperationOutcome.
+    const fhir = fhirRequestHandler(ctx);
+    // The FHIR api, then the hospital central station's page and files; the sync and admin api
+    // the rest.
     const handler: Parameters<typeof createHttpServer>[1] = (req, res) => {
-      if (!live?.handleRequest(req, res)) routes(req, res);
+      if (!fhir(req, res) && !live?.handleRequest(req, res)) routes(req, res);
     };
     server = options.tls
       ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
@@ -135,6 +164,11 @@ export async function startCentralServer(
       });
     });
     const port = (listening.address() as AddressInfo).port;
+    if (options.adt) adt = await startAdtListener({ ...options.adt, db, nowMs, log });
+    const adtListener = adt;
+    hl7Out = await startHl7Outbound(db, options.pcd01 ?? null, { log, nowMs });
+    const outbound = hl7Out;
+    Object.assign(links, { adt, hl7Out });
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `${options.tls ? 'https' : 'http'}://${host}:${port}`;
     const attached = live;
@@ -146,8 +180,12 @@ export async function startCentralServer(
       partitions,
       live: attached,
       stationUrl: attached.stationUrl(url),
+      hl7Out: outbound,
+      adt: adtListener,
       close: async () => {
         if (retentionTimer) clearInterval(retentionTimer);
+        await outbound.close();
+        await adtListener?.close();
         await attached.close();
         await new Promise<void>((resolve) => {
           listening.close(() => resolve());
@@ -158,6 +196,8 @@ export async function startCentralServer(
     };
   } catch (error) {
     if (retentionTimer) clearInterval(retentionTimer);
+    await hl7Out?.close().catch(() => undefined);
+    await adt?.close().catch(() => undefined);
     await live?.close().catch(() => undefined);
     server?.close();
     await db.end().catch(() => undefined);

@@ -63,6 +63,13 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
     retentionDays: command.retentionDays,
     adminToken,
     natsUrl: command.nats,
+    pcd01: command.pcd01 && {
+      host: command.pcd01.host,
+      port: command.pcd01.port,
+      periodMs: command.pcd01.everyS * 1000,
+      alarms: command.pcd01.alarms,
+    },
+    adt: command.adt,
     ...(command.viewerTokenFile
       ? { viewerToken: readViewerTokenFile(command.viewerTokenFile) }
       : {}),
@@ -75,6 +82,7 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
   console.log(`Hospital central station at ${server.stationUrl}`);
   // The admin page asks for the admin token itself: it is never put in an address.
   console.log(`Admin page at ${new URL('/admin', server.url).toString()}`);
+  if (server.adt) console.log(`ADT listener (HL7 v2 over MLLP) at ${server.adt.address}`);
   console.log(`Central server ready at ${server.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

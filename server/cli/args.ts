@@ -7,6 +7,8 @@ export const USAGE = `Usage:
   npm run server -- --db postgres://USER@HOST/DB --port 8443 --tls-cert CERT.pem --tls-key KEY.pem
                     [--host 0.0.0.0] [--retention-days 90] [--admin-token-file FILE]
                     [--nats nats://127.0.0.1:4222] [--viewer-token-file FILE]
+                    [--pcd01-to HOST:PORT [--pcd01-every-s 60] [--pcd01-alarms]]   (vital signs to the EHR, HL7 PCD-01 over MLLP)
+                    [--adt-port 2575 [--adt-host HOST]]   (ADT from the hospital, HL7 v2 over MLLP)
   npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
   npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}] [--workstation ID]
   npm run server -- revoke --db … --workstation ID
@@ -27,6 +29,10 @@ export type ServerCommand =
       nats: string | null;
       /** The hospital central station's viewer token, kept across restarts. */
       viewerTokenFile: string | null;
+      /** HL7 PCD-01 out to the hospital's interface engine (MLLP); null: not sent. */
+      pcd01: { host: string; port: number; everyS: number; alarms: boolean } | null;
+      /** The ADT listener (MLLP) for the hospital's interface engine; null: none. */
+      adt: { host: string; port: number } | null;
     }
   | {
       kind: 'enrolment-code';
@@ -66,6 +72,11 @@ export function parseServerCommand(argv: string[]): ServerCommand {
         'admin-token-file': { type: 'string' },
         nats: { type: 'string' },
         'viewer-token-file': { type: 'string' },
+        'pcd01-to': { type: 'string' },
+        'pcd01-every-s': { type: 'string' },
+        'pcd01-alarms': { type: 'boolean' },
+        'adt-port': { type: 'string' },
+        'adt-host': { type: 'string' },
         unit: { type: 'string' },
         'valid-hours': { type: 'string' },
         workstation: { type: 'string' },
@@ -88,6 +99,11 @@ export function parseServerCommand(argv: string[]): ServerCommand {
       'admin-token-file',
       'nats',
       'viewer-token-file',
+      'pcd01-to',
+      'pcd01-every-s',
+      'pcd01-alarms',
+      'adt-port',
+      'adt-host',
     ],
     'enrolment-code': ['db', 'unit', 'valid-hours', 'workstation'],
     revoke: ['db', 'workstation'],
@@ -164,6 +180,7 @@ export function parseServerCommand(argv: string[]): ServerCommand {
   if (nats !== null && !/^(nats|tls):\/\/[^\s]+$/.test(nats)) {
     throw new UsageError('--nats must be a NATS server address, e.g. nats://127.0.0.1:4222');
   }
+  const adt = adtListener(values, host);
   return {
     kind: 'serve',
     db,
@@ -174,6 +191,49 @@ export function parseServerCommand(argv: string[]): ServerCommand {
     adminTokenFile: text(values, 'admin-token-file') ?? null,
     nats,
     viewerTokenFile: text(values, 'viewer-token-file') ?? null,
+    pcd01: pcd01Target(values),
+    adt,
+  };
+}
+
+function adtListener(values: Record<string, string | boolean | undefined>, serverHost: string) {
+  const portText = text(values, 'adt-port');
+  const adtHost = text(values, 'adt-host');
+  if (portText === undefined) {
+    if (adtHost !== undefined) throw new UsageError('--adt-host needs --adt-port (e.g. 2575)');
+    return null;
+  }
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) {
+    throw new UsageError('--adt-port must be a whole number from 0 to 65535 (2575 is usual)');
+  }
+  return { host: adtHost ?? serverHost, port: Number(portText) };
+}
+
+function pcd01Target(values: Record<string, string | boolean | undefined>) {
+  const to = text(values, 'pcd01-to');
+  if (to === undefined) {
+    if (values['pcd01-every-s'] !== undefined || values['pcd01-alarms'] !== undefined) {
+      throw new UsageError('--pcd01-every-s and --pcd01-alarms need --pcd01-to HOST:PORT');
+    }
+    return null;
+  }
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:]+):(\d{1,5})$/.exec(to);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65_535) {
+    throw new UsageError(
+      "--pcd01-to must be the interface engine's MLLP listener as HOST:PORT, e.g. engine.hospital.local:6661",
+    );
+  }
+  const everyS = number(values, 'pcd01-every-s', 60);
+  if (!(everyS >= 1 && everyS <= 3_600)) {
+    throw new UsageError(
+      '--pcd01-every-s must be from 1 to 3600 seconds (60: one message a minute)',
+    );
+  }
+  return {
+    host: m[1]!.replace(/^\[|\]$/g, ''),
+    port: Number(m[2]),
+    everyS,
+    alarms: values['pcd01-alarms'] === true,
   };
 }
 

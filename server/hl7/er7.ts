@@ -237,3 +237,23 @@ export function repetitions(
     .split(msg.encoding.repetition)
     .map((rep) => rep.split(msg.encoding.component).map((c) => unescapeEr7(c, msg.encoding)));
 }
+
+/**
+ * A subcomponent as text, unescaped: `getSubcomponent(msg, pv1, 3, 4, 1)` is PV1-3.4.1 (the
+ * facility's namespace id). Split before unescaping, so an escaped & stays in the text.
+ */
+export function getSubcomponent(
+  msg: ParsedMessage,
+  seg: ParsedSegment | undefined,
+  field: number,
+  component: number,
+  subcomponent: number,
+  repetition = 0,
+): string {
+  if (!seg) return '';
+  const raw = seg.fields[field] ?? '';
+  const rep = raw.split(msg.encoding.repetition)[repetition] ?? '';
+  const comp = rep.split(msg.encoding.component)[component - 1] ?? '';
+  const sub = comp.split(msg.encoding.subcomponent)[subcomponent - 1] ?? '';
+  return unescapeEr7(sub, msg.encoding);
+}

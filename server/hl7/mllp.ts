@@ -17,11 +17,17 @@ export function frame(text: string): Buffer {
   return out;
 }
 
+/** How much of a frame too large to keep is passed on with the oversize event. */
+export const OVERSIZE_HEAD_BYTES = 1024;
+
 export interface MllpDecoderEvents {
   /** A whole frame's text. */
   message(text: string): void;
-  /** A frame was larger than the limit; its bytes were dropped. */
-  oversize(bytesSoFar: number): void;
+  /**
+   * A frame was larger than the limit; its bytes were dropped. `head` is the start of its text
+   * (up to OVERSIZE_HEAD_BYTES), enough for the MSH a refusal names.
+   */
+  oversize(bytesSoFar: number, head: string): void;
 }
 
 export class MllpDecoder {
@@ -37,6 +43,11 @@ export class MllpDecoder {
     private readonly maxBytes: number,
     private readonly on: MllpDecoderEvents,
   ) {}
+
+  /** Bytes of a frame begun and not yet ended (0 between frames): a cut-off message. */
+  get pendingBytes(): number {
+    return this.inFrame ? this.size : 0;
+  }
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -84,11 +95,23 @@ export class MllpDecoder {
     if (this.size > this.maxBytes) {
       this.skipping = true;
       const seen = this.size;
+      const head = this.head([...this.chunks, chunk.subarray(from, to)]);
       this.chunks = [];
-      this.on.oversize(seen);
+      this.on.oversize(seen, head);
       return;
     }
     this.chunks.push(chunk.subarray(from, to));
+  }
+
+  private head(parts: Buffer[]): string {
+    const kept: Buffer[] = [];
+    let size = 0;
+    for (const part of parts) {
+      if (size >= OVERSIZE_HEAD_BYTES) break;
+      kept.push(part.subarray(0, OVERSIZE_HEAD_BYTES - size));
+      size += kept.at(-1)!.length;
+    }
+    return Buffer.concat(kept).toString('utf8');
   }
 
   private finish(): void {

@@ -13,7 +13,7 @@ import type { Route } from './router';
 
 const MAX_ADMIN_BODY_BYTES = 16 * 1024;
 
-function requireAdmin(ctx: ServerContext, ex: Exchange): void {
+export function requireAdmin(ctx: ServerContext, ex: Exchange): void {
   const token = bearerToken(ex.req);
   if (!token || !ctx.adminToken.accepts(token)) {
     throw new SyncRefusal(

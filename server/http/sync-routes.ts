@@ -48,7 +48,8 @@ async function enrol(ctx: ServerContext, ex: Exchange): Promise<void> {
   sendJson(ex, 200, await enrolWorkstation(ctx.db, parsed.data, ctx.serverId));
 }
 
-async function authenticate(ctx: ServerContext, ex: Exchange): Promise<KnownWorkstation> {
+/** The enrolled, unrevoked workstation whose credential the request carries (else refused). */
+export async function authenticate(ctx: ServerContext, ex: Exchange): Promise<KnownWorkstation> {
   const credential = bearerToken(ex.req);
   if (!credential) {
     throw new SyncRefusal(

@@ -6,6 +6,10 @@ import versionsAndPull from './003_versions_and_pull.sql?raw';
 import currentPatient from './004_current_patient.sql?raw';
 import reenrolmentCodes from './005_reenrolment_codes.sql?raw';
 import news2Observations from './006_news2_observations.sql?raw';
+import fhir from './007_fhir.sql?raw';
+import hl7Outbound from './008_hl7_outbound.sql?raw';
+import adtCensus from './009_adt_census.sql?raw';
+import annotationsByBed from './010_annotations_by_bed.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -15,4 +19,8 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'current_patient', sql: currentPatient },
   { version: 5, name: 'reenrolment_codes', sql: reenrolmentCodes },
   { version: 6, name: 'news2_observations', sql: news2Observations },
+  { version: 7, name: 'fhir', sql: fhir },
+  { version: 8, name: 'hl7_outbound', sql: hl7Outbound },
+  { version: 9, name: 'adt_census', sql: adtCensus },
+  { version: 10, name: 'annotations_by_bed', sql: annotationsByBed },
 ];

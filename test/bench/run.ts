@@ -6,6 +6,10 @@ import { liveRun } from './live';
 import { liveRelayRun } from './live-relay';
 import { liveCentralPixelRun } from './live-central-pixel';
 import { centralBenches } from './central-rows';
+import { pcd01OutBench } from './pcd01-out';
+import { adtBurstBench } from './adt-burst';
+import { censusPullBenches } from './census-pull';
+import { fhirSearchBench, fhirSearchRecords } from './fhir-search';
 import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
@@ -183,6 +187,14 @@ for (const demoBeds of [16, 0]) {
 }
 
 for await (const record of centralBenches(RUNS, machine)) report(record);
+// PCD-01 out (issue 17): 500 beds to a local MLLP receiver, goal <= 5 % of a core, no backlog.
+report(await pcd01OutBench(RUNS, machine));
+// ADT in (issue 17): a burst of 1,000 messages over MLLP, goal <= 10 s.
+for (const record of await adtBurstBench(RUNS, machine)) report(record);
+// The hospital's patient list on a workstation: 10,000 patients pulled into the store, searched.
+for (const record of await censusPullBenches(RUNS)) report(record);
+// FHIR search (issue 17): 24 h of one patient's vital signs at 1-min resolution, goal p95 <= 200 ms.
+for (const record of fhirSearchRecords(await fhirSearchBench(RUNS), machine)) report(record);
 
 // Each run starts the workstation on the 72 h × 16 bed store and opens 20 random 10 s windows
 // of other beds, then 20 of one bed; the median of the runs' medians and p95s, with every run.

@@ -8,7 +8,17 @@ declare module 'simple-hl7' {
     fields: unknown[];
   }
   interface Message {
-    header: Segment;
+    header: Segment & {
+      /** The characters toString() writes with (and declares in MSH-2). */
+      delimiters: {
+        fieldSeperator: string;
+        componentSeperator: string;
+        subcomponentSeperator: string;
+        escapeCharacter: string;
+        repititionCharacter: string;
+        segmentSeperator: string;
+      };
+    };
     segments: Segment[];
     getSegment(name: string): Segment;
     getSegments(name: string): Segment[];
@@ -33,8 +43,13 @@ declare module 'simple-hl7' {
   const hl7: {
     Parser: new (options?: unknown) => { parse(text: string): Message };
     Message: new (...headerFields: unknown[]) => Message;
+    /** A field of several repetitions, each a value or a list of components. */
+    Field: new (...repetitions: unknown[]) => unknown;
     Server: {
-      createTcpClient(host: string | { host: string; port: number }, port?: number): TcpClient;
+      createTcpClient(
+        host: string | { host: string; port: number; keepalive?: boolean },
+        port?: number,
+      ): TcpClient;
     };
     tcp(options?: unknown): {
       use(handler: (req: Req, res: Res, next: (error?: unknown) => void) => void): void;
@@ -42,5 +57,6 @@ declare module 'simple-hl7' {
       stop(): void;
     };
   };
+  export type { Message, Segment, TcpClient };
   export default hl7;
 }

@@ -1,0 +1,270 @@
+// The FHIR R4 api's HTTP edge under /fhir/r4: the capability statement and SMART configuration
+// (no token), the token endpoint, then read and search behind an access token whose scopes name
+// the type. Every answer is application/fhir+json; every refusal an OperationOutcome with its
+// HTTP status (OAuth's own error body at the token endpoint); every data access is logged (the
+// AuditEvents). No request, however malformed, escapes as an exception.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { searchsetBundle } from '../../shared/fhir/bundle';
+import { operationOutcome } from '../../shared/fhir/outcome';
+import type { FhirResource } from '../../shared/fhir/resources';
+import type { ServerContext } from '../http/context';
+import { bearerToken, readBody } from '../http/exchange';
+import { SyncRefusal } from '../sync/refusal';
+import {
+  capabilityStatement,
+  READ_ONLY_TYPES,
+  SEARCH_PARAMETERS,
+  smartConfiguration,
+} from './capability';
+import { read, readStripPdf } from './read-by-id';
+import { search } from './search';
+import type { ReadContext } from './search';
+import { FhirRefusal, makeCursor, searchRequest } from './search-params';
+import { allows, callerOf, issueToken, OAuthRefusal } from './tokens';
+import type { FhirCaller } from './tokens';
+
+export const FHIR_BASE_PATH = '/fhir/r4';
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+const MAX_TOKEN_BODY_BYTES = 16 * 1024;
+
+function send(res: ServerResponse, status: number, body: unknown, type = FHIR_JSON): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+/** The api's own address as the client reached it (the token url a JWT's aud must name). */
+function baseUrlOf(req: IncomingMessage): string {
+  const forwardedProto = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]!
+    .trim();
+  const proto =
+    forwardedProto === 'https' || forwardedProto === 'http'
+      ? forwardedProto
+      : (req.socket as TLSSocket).encrypted
+        ? 'https'
+        : 'http';
+  const host = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? '')
+    .split(',')[0]!
+    .trim();
+  if (!/^[A-Za-z0-9.\-[\]:]{1,255}$/.test(host)) {
+    throw new FhirRefusal(400, 'invalid', 'The request has no valid Host header.');
+  }
+  return `${proto}://${host}${FHIR_BASE_PATH}`;
+}
+
+const TYPES = new Set([...Object.keys(SEARCH_PARAMETERS), ...READ_ONLY_TYPES]);
+
+/** Answers requests under /fhir/r4; false for any other path (left to the other routes). */
+export function fhirRequestHandler(ctx: ServerContext) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = (req.url ?? '').split('?')[0]!;
+    if (path !== FHIR_BASE_PATH && !path.startsWith(`${FHIR_BASE_PATH}/`)) return false;
+    void answer(ctx, req, res);
+    return true;
+  };
+}
+
+async function answer(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://central.invalid');
+    const baseUrl = baseUrlOf(req);
+    const rest = url.pathname.slice(FHIR_BASE_PATH.length).replace(/^\//, '');
+    if (rest === 'metadata' && req.method === 'GET') {
+      return send(res, 200, capabilityStatement(baseUrl, ctx.serverVersion, ctx.nowMs()));
+    }
+    if (rest === '.well-known/smart-configuration' && req.method === 'GET') {
+      return send(res, 200, smartConfiguration(baseUrl), 'application/json; charset=utf-8');
+    }
+    if (rest === 'auth/token') return await token(ctx, req, res, `${baseUrl}/auth/token`);
+    const m = /^([A-Z][A-Za-z]{1,40})(?:\/([^/]+))?$/.exec(rest);
+    if (!m || !TYPES.has(m[1]!)) {
+      throw new FhirRefusal(404, 'not-found', `This FHIR server has nothing at ${url.pathname}.`);
+    }
+    if (req.method !== 'GET') {
+      throw new FhirRefusal(405, 'not-supported', 'This FHIR api is read-only: use GET.');
+    }
+    const caller = await callerOf(ctx.db, bearerToken(req), ctx.nowMs());
+    await dataAccess(ctx, req, res, caller, url, baseUrl, m[1]!, m[2] ?? null);
+  } catch (error) {
+    refuse(ctx, req, res, error);
+  }
+}
+
+function refuse(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+): void {
+  try {
+    if (error instanceof FhirRefusal) {
+      if (error.status === 401) res.setHeader('www-authenticate', 'Bearer');
+      send(res, error.status, operationOutcome(error.issue, error.message));
+    } else if (error instanceof SyncRefusal && error.code === 'too-large') {
+      send(res, 413, operationOutcome('too-costly', error.message));
+    } else {
+      ctx.log(`FHIR ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
+      send(
+        res,
+        500,
+        operationOutcome('exception', 'The server failed to answer this request (it is logged).'),
+      );
+    }
+  } catch (failure) {
+    ctx.log(`Answering FHIR ${req.method} ${req.url} failed: ${String(failure)}`);
+    res.destroy();
+  }
+}
+
+async function token(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tokenUrl: string,
+) {
+  try {
+    if (req.method !== 'POST') {
+      throw new OAuthRefusal(400, 'invalid_request', 'Ask for a token with POST.');
+    }
+    if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
+      throw new OAuthRefusal(
+        400,
+        'invalid_request',
+        'Send the form as application/x-www-form-urlencoded.',
+      );
+    }
+    const body = await readBody(req, MAX_TOKEN_BODY_BYTES);
+    const answer = await issueToken(
+      ctx.db,
+      new URLSearchParams(body.toString('utf8')),
+      tokenUrl,
+      ctx.nowMs(),
+    );
+    send(res, 200, answer, 'application/json; charset=utf-8');
+  } catch (error) {
+    if (!(error instanceof OAuthRefusal)) throw error;
+    send(
+      res,
+      error.status,
+      { error: error.error, error_description: error.message },
+      'application/json; charset=utf-8',
+    );
+  }
+}
+
+async function dataAccess(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: FhirCaller,
+  url: URL,
+  baseUrl: string,
+  type: string,
+  id: string | null,
+): Promise<void> {
+  const interaction = id === null ? 'search-type' : 'read';
+  let status = 200;
+  let count = 0;
+  // Logged before the answer leaves: a client reading AuditEvent next finds its own access.
+  let reply: () => void = () => undefined;
+  try {
+    const scopeType = type === 'Binary' ? 'DocumentReference' : type;
+    if (!allows(caller.scopes, scopeType, id === null ? 's' : 'r')) {
+      throw new FhirRefusal(
+        403,
+        'forbidden',
+        `The token's scopes (${caller.scopes.join(' ')}) do not let this client ${id === null ? 'search' : 'read'} ${scopeType}: ask for system/${scopeType}.rs.`,
+      );
+    }
+    const readCtx: ReadContext = { db: ctx.db, nowMs: ctx.nowMs(), baseUrl };
+    if (id !== null) {
+      if (type === 'Binary') {
+        const pdf = await readStripPdf(readCtx, id);
+        if (!pdf) throw new FhirRefusal(404, 'not-found', `There is no Binary ${id}.`);
+        count = 1;
+        if (/application\/(fhir\+)?json/.test(req.headers.accept ?? '')) {
+          reply = () =>
+            send(res, 200, {
+              resourceType: 'Binary',
+              id,
+              contentType: 'application/pdf',
+              data: pdf.toString('base64'),
+            });
+          return;
+        }
+        reply = () => {
+          res.writeHead(200, {
+            'content-type': 'application/pdf',
+            'content-length': pdf.length,
+            'cache-control': 'no-store',
+          });
+          res.end(pdf);
+        };
+        return;
+      }
+      const found = await read(readCtx, type, id);
+      if (!found) throw new FhirRefusal(404, 'not-found', `There is no ${type} ${id}.`);
+      count = 1;
+      reply = () => send(res, 200, found);
+      return;
+    }
+    if (type === 'Binary')
+      throw new FhirRefusal(
+        405,
+        'not-supported',
+        'Binary is read by the url a DocumentReference gives.',
+      );
+    const request = searchRequest(url, Object.keys(SEARCH_PARAMETERS[type]!));
+    const found = await search(readCtx, type, request);
+    count = found.resources.length;
+    const selfUrl = `${baseUrl}/${type}${url.search}`;
+    let nextUrl: string | null = null;
+    if (found.more) {
+      const next = new URLSearchParams(url.search);
+      next.set('_cursor', makeCursor(request.offset + request.count));
+      nextUrl = `${baseUrl}/${type}?${next.toString()}`;
+    }
+    const bundle: FhirResource = searchsetBundle({
+      baseUrl,
+      selfUrl,
+      nextUrl,
+      total: found.total,
+      resources: found.resources,
+    });
+    reply = () => send(res, 200, bundle);
+  } catch (error) {
+    status = error instanceof FhirRefusal ? error.status : 500;
+    throw error;
+  } finally {
+    await ctx.db
+      .query(
+        `INSERT INTO fhir_access_log (client_id, client_name, interaction, resource_type, query, result_count, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          caller.clientId,
+          caller.clientName,
+          interaction,
+          id === null ? type : `${type}/${id}`.slice(0, 200),
+          url.search.slice(1, 2000),
+          count,
+          status,
+        ],
+      )
+      .catch((failure: unknown) =>
+        ctx.log(`The FHIR access of ${caller.clientId} was not logged: ${String(failure)}`),
+      );
+    // Runs after a return in the try too: the answer leaves once the access is logged.
+    if (status < 400) reply();
+  }
+}
