@@ -24,7 +24,7 @@ import {
   type IdentityDecision,
 } from './patient-identity';
 import type { Bus } from './bus';
-import type { Store } from './store/client';
+import type { PatientVersionToStore, Store } from './store/client';
 
 /**
  * A change a person asked for that cannot be made; the message says why, in a sentence. A
@@ -55,6 +55,7 @@ export interface AdmissionServices {
     | 'searchPatients'
     | 'recordAlarmSettings'
     | 'readLatestAlarmSettings'
+    | 'recordPatientVersion'
   >;
   bus: Bus;
   now(): number;
@@ -276,6 +277,23 @@ export class Admissions {
       );
     }
     return history;
+  }
+
+  /**
+   * New details for a patient after the version a person was shown (the hospital's, taken for a
+   * patient in a bed: census/hospital-list.ts): a new version, the old one kept; the bed shows them.
+   */
+  recordDetails(change: PatientVersionToStore): Promise<Patient> {
+    return this.#oneAtATime(async () => {
+      checkBirthDate(change.details.birthDate, this.services.now());
+      const patient = await this.services.store.recordPatientVersion(change);
+      for (const bed of this.services.beds.values()) {
+        if (bed.patient?.id !== patient.id) continue;
+        bed.patient = patient;
+        this.services.bus.emit('bed', { bedId: bed.id });
+      }
+      return patient;
+    });
   }
 
   discharge(bedId: string, actor: string): Promise<Patient> {

@@ -1,5 +1,6 @@
 // The workstation core, assembled: devices → acquisition → bus → store, alarms and live streams.
 // Both shells (Electron, the headless browser shell) and the tests start exactly this.
+import { DeviceSessionLog } from './devices/session-log';
 import { join } from 'node:path';
 import type { WaveformChannel } from '../../shared/model/schemas';
 import { Bus } from './bus';
@@ -34,6 +35,7 @@ import { Admissions, patientName, type BedChoice } from './admissions';
 import { BedExports } from './export/bed-exports';
 import { WorkstationSync, type WorkstationSyncOptions } from './sync/workstation-sync';
 import { startLivePublisher, type LivePublisher } from './sync/live-publisher';
+import { HospitalList } from './census/hospital-list';
 import type { Keystore } from './sync/keystore';
 import { PatientDetails } from '../../shared/api/contract-patients';
 import type { Patient } from '../../shared/model/schemas';
@@ -62,7 +64,10 @@ export interface WorkstationOptions {
   /** Seals the sync credential: the desktop shell's OS keystore; default a key file (0600). */
   keystore?: Keystore;
   /** Tests: shorter rounds and timeouts for sync to the central server. */
-  sync?: Pick<WorkstationSyncOptions, 'uploader' | 'statusEveryMs' | 'pullEveryMs' | 'unsentAlarm'>;
+  sync?: Pick<
+    WorkstationSyncOptions,
+    'uploader' | 'statusEveryMs' | 'pullEveryMs' | 'censusEveryMs' | 'unsentAlarm'
+  >;
 }
 
 export interface Workstation {
@@ -78,6 +83,8 @@ export interface Workstation {
   readonly sync: WorkstationSync;
   /** Every bed live to the central server's relay while enrolled (sync/live-publisher.ts). */
   readonly live: LivePublisher;
+  /** The hospital's patient list, pulled by sync, against the patients in beds here. */
+  readonly hospitalList: HospitalList;
   channelsOfBed(bedId: string): WaveformChannel[];
   /**
    * Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. With
@@ -191,6 +198,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
 
   const beds = new Map<string, BedState>();
   const sessions = new Map<string, DeviceSession>();
+  const deviceSessions = new DeviceSessionLog({
+    record: (event) => store.recordDeviceSession(event),
+    now: () => alarmClock.now(),
+    log,
+  });
   const drivers = new Map<string, Driver>();
   const configs = new Map<string, DeviceConfig>();
 
@@ -357,11 +369,15 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         path: config.path,
         open,
         onFrames: (frames, arrivalMs) => acquisition.ingest(frames, arrivalMs),
-        onStatus: (status) => bus.emit('device', status),
+        onStatus: (status) => {
+          deviceSessions.status(status);
+          bus.emit('device', status);
+        },
         onConnectionStart: () => acquisition.reset(),
         log,
       }),
     );
+    deviceSessions.assigned(sessions.get(deviceId)!.status());
   }
   resolved.forEach(addResolved);
 
@@ -384,6 +400,18 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     .catch((error: unknown) => {
       log(`store: the NEWS2 observations could not be read back: ${String(error)}`);
     });
+
+  // The hospital's list against the patients in beds: now, on every bed change, every page pulled.
+  const hospitalList = new HospitalList({
+    store,
+    beds,
+    admissions,
+    bus,
+    now: () => alarmClock.now(),
+    log,
+  });
+  sync.onCensusPulled(() => hospitalList.refreshSoon());
+  await hospitalList.start();
 
   /** A device found while running (plug-in discovery) or assigned from the UI. */
   function addDevice(config: DeviceConfig, { remember = false } = {}): string {
@@ -420,6 +448,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     const config = configs.get(deviceId);
     if (!session || !config) return false;
     const { bedId } = session.status();
+    deviceSessions.removed(session.status(), actor);
     sessions.delete(deviceId);
     drivers.delete(deviceId);
     configs.delete(deviceId);
@@ -501,6 +530,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       exports,
       sync,
       news2,
+      hospitalList,
       devices: {
         listPorts: async () =>
           (await listSerialPorts()).map((port) => ({
@@ -555,6 +585,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     exports,
     sync,
     live,
+    hospitalList,
     channelsOfBed,
     addDevice,
     removeDevice,
@@ -575,6 +606,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         await stripRenderer.stop();
         await live.stop();
         await sync.stop();
+        await hospitalList.stop();
         await store.close();
       })();
       return stopping;

@@ -3,6 +3,7 @@ import type { AlarmPriority, AlarmState, DeviceState } from '../../shared/model/
 import type { AlarmParameter, PatientCategory } from '../../shared/model/alarms';
 import { dateAndTime, minutesAgo, timeOrDateAndTime } from './clinical/clinical-time';
 import { bloodPressureStrings } from './strings/blood-pressure';
+import { censusStrings } from './strings/census';
 import { news2Strings } from './strings/news2';
 import { centralStrings } from './strings/central';
 import { devicesStrings } from './strings/devices';
@@ -48,6 +49,7 @@ export const strings = {
   review: reviewStrings,
   exports: exportsStrings,
   patients: patientsStrings,
+  census: censusStrings,
   strips: stripsStrings,
   sync: syncStrings,
   devices: devicesStrings,

@@ -33,6 +33,7 @@ import {
 import { News2Status } from '../model/news2';
 import { bloodPressureRequests } from './contract-blood-pressure';
 import { news2Requests } from './contract-news2';
+import { censusRequests, censusStreams } from './contract-census';
 import { BeatMark, beatsRequests } from './contract-beats';
 import { devicesRequests } from './contract-devices';
 import { exportsRequests, exportsStreams } from './contract-exports';
@@ -95,6 +96,7 @@ export const requests = {
   ...syncRequests,
   ...news2Requests,
   ...beatsRequests,
+  ...censusRequests,
   /** Devices and beds with their latest numerics and alarms. */
   getStatus: { input: z.object({}).strict(), output: Status },
   /** A person acknowledges an alarm: its sound stops, it stays visible while the condition lasts. */
@@ -353,6 +355,7 @@ export const ScreensEvent = z.object({
 export const streams = {
   ...exportsStreams,
   ...syncStreams,
+  ...censusStreams,
   /** Everything live about one bed: a snapshot first, then samples, numerics, alarms, devices. */
   bedLive: {
     input: z

@@ -10,6 +10,7 @@ import { decodePush, PushFrameError } from '../../shared/sync/push-frame';
 import { pushCodec } from '../../electron/host/sync/push-codec';
 import { EnrolRequest, type PullResponse } from '../../shared/sync/messages';
 import { SYNC_PATHS, SYNC_PROTOCOL, type SyncErrorBody } from '../../shared/sync/protocol';
+import { CENSUS_PAGE_MAX, CENSUS_PATH, type CensusEntry } from '../../shared/sync/census';
 
 export interface KeptRow {
   table: string;
@@ -45,6 +46,15 @@ export class CentralStandIn {
   /** A row that makes the server refuse the whole frame (400), as a frame it cannot read. */
   poison: (table: string, row: Record<string, unknown>) => boolean = () => false;
   pullChanges: PullResponse['changes'] = [];
+  /**
+   * The hospital's patient list, paged after a seq as the server's census path does (its real
+   * endpoint is built beside this workstation side; shared/sync/census.ts is the wire).
+   */
+  census: CensusEntry[] = [];
+  /** What the census path answers instead, once each (a hostile or broken page). */
+  readonly censusFaults: { status: number; body: string }[] = [];
+  /** Every census page asked for: after which seq, how many. */
+  readonly censusAsks: { after: number; limit: number }[] = [];
   /** What enrolment answers instead of a credential (a server of another protocol). */
   enrolFault: { status: number; body: SyncErrorBody } | null = null;
   private readonly sockets = new Set<Socket>();
@@ -121,6 +131,24 @@ export class CentralStandIn {
     }
     if (this.revoked) {
       return send(403, { error: 'revoked', message: 'revoked by IT on 1 December' });
+    }
+    if (url.pathname === CENSUS_PATH) {
+      const after = Number(url.searchParams.get('after') ?? 0);
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 100), CENSUS_PAGE_MAX);
+      this.censusAsks.push({ after, limit });
+      const fault = this.censusFaults.shift();
+      if (fault) {
+        res.writeHead(fault.status, { 'content-type': 'application/json' });
+        res.end(fault.body);
+        return;
+      }
+      const waiting = this.census.filter((e) => e.seq > after).sort((a, b) => a.seq - b.seq);
+      const entries = waiting.slice(0, limit);
+      return send(200, {
+        entries,
+        cursor: entries.at(-1)?.seq ?? after,
+        more: waiting.length > entries.length,
+      });
     }
     if (url.pathname === SYNC_PATHS.pull) {
       const cursor = Number(url.searchParams.get('cursor') ?? 0);

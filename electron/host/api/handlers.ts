@@ -29,6 +29,8 @@ import { syncHandlers } from './sync-handlers';
 import type { WorkstationSync } from '../sync/workstation-sync';
 import type { News2Monitor } from '../news2/news2-monitor';
 import { news2Handlers } from './news2-handlers';
+import { censusHandlers } from './census-handlers';
+import type { HospitalList } from '../census/hospital-list';
 
 export interface HandlerServices {
   bus: Bus;
@@ -58,6 +60,8 @@ export interface HandlerServices {
   sync: WorkstationSync;
   /** The early warning score at every bed, and what the nurse records for it. */
   news2: News2Monitor;
+  /** The hospital's patient list: searched to admit, held against the patients in beds. */
+  hospitalList: HospitalList;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -93,6 +97,7 @@ export function createHandlers({
   exports,
   sync,
   news2,
+  hospitalList,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -102,11 +107,13 @@ export function createHandlers({
 
   const exporting = exportHandlers(exports);
   const syncing = syncHandlers(sync, log);
+  const census = censusHandlers(hospitalList);
 
   return {
     requests: {
       ...exporting.requests,
       ...syncing.requests,
+      ...census.requests,
       ...soundRecordingHandlers(soundRecordings, bedOrThrow),
       ...alarmHandlers(bus, bedOrThrow, history, alarmClock),
       ...deviceHandlers(sessions, log ? { log } : {}),
@@ -243,6 +250,7 @@ export function createHandlers({
     streams: {
       ...exporting.streams,
       ...syncing.streams,
+      ...census.streams,
       screen: ({ canSound }, emit) => screens.connect(canSound, emit),
 
       bedLive: ({ bedId, waveforms = 'all' }, emit) => {

@@ -2,6 +2,7 @@
 // chunks and sent to the worker in batches; reads and flushes are promises answered by the worker.
 // Until flushed, at most maxChunkMs + batchIntervalMs of samples (2.25 s by default) and
 // batchIntervalMs of other rows live only in this process's memory.
+import type { DeviceSessionToStore } from './device-sessions';
 import { clearInterval, setInterval } from 'node:timers';
 import type { SampleBlock } from '../../../shared/model/schemas';
 import { migrations } from './migrations/index';
@@ -72,6 +73,9 @@ import type { News2Recorded } from '../../../shared/model/news2';
 import type { AuditEventToStore } from './audit';
 import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
 import type { PulledResult, PulledRow } from './sync-pulled';
+import type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } from './census';
+import type { CensusEntry } from '../../../shared/sync/census';
+import type { PatientVersionToStore } from './patient-versions';
 
 export type { AlarmEventToStore, NumericToStore, WaveformRun } from './store-input';
 export type {
@@ -103,8 +107,11 @@ export type {
 } from './patients';
 export type { ImportAuditEvent, StoredReading } from './imports';
 export type { AuditEventToStore } from './audit';
+export type { DeviceSessionToStore } from './device-sessions';
 export type { OutboxBacklog, OutboxBatch, OutboxFrame, OutboxRow, SyncLane } from './sync-outbox';
 export type { PulledResult, PulledRow } from './sync-pulled';
+export type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } from './census';
+export type { PatientVersionToStore } from './patient-versions';
 export type StoredSampleBlock = SampleBlock;
 
 /** The sync outbox and the sync client's state, as the uploader and puller use them (sync/). */
@@ -134,6 +141,18 @@ export interface StoreOutbox {
   applyPulled(rows: PulledRow[]): Promise<PulledResult>;
   /** While enrolled, waveforms and numerics are kept until sent (retention.ts). */
   setSignalsWaitForSync(wait: boolean): Promise<void>;
+  /** A page of the hospital's patient list and its cursor, kept together; MRN keys changed. */
+  keepCensusPage(page: CensusPageToKeep): Promise<string[]>;
+}
+
+/** The hospital's patient list as kept here (census.ts), and what people decided about it. */
+export interface StoreCensus {
+  state(): Promise<CensusListState>;
+  search(text: string, limit: number): Promise<CensusEntry[]>;
+  byMrn(mrns: string[]): Promise<CensusEntry[]>;
+  /** A person kept our details against the hospital's; audited; on disk once resolved. */
+  recordKeptOurs(kept: KeptOursToStore): Promise<void>;
+  readKeptOurs(patientIds: string[]): Promise<KeptOurs[]>;
 }
 
 export interface StoredSamples {
@@ -239,7 +258,15 @@ export interface Store {
   readNews2Recorded(patientIds: string[]): Promise<Record<string, News2Recorded>>;
   /** Keeps one event of the audit trail (on disk once resolved). */
   recordAuditEvent(event: AuditEventToStore): Promise<void>;
+  /** A device assigned to a bed, connected, lost or removed (synced). */
+  recordDeviceSession(event: DeviceSessionToStore): Promise<void>;
   readonly outbox: StoreOutbox;
+  readonly census: StoreCensus;
+  /**
+   * A new version of a patient's details after the one a person was shown (on disk once
+   * resolved); refused when their details changed meanwhile.
+   */
+  recordPatientVersion(change: PatientVersionToStore): Promise<StoredPatient>;
   /** Flushes, then closes the database so its files are consistent. Idempotent. */
   close(): Promise<void>;
 }
@@ -744,6 +771,11 @@ class QueuedStore implements Store {
     return this.#ask('recordAuditEvent', { event }, what);
   }
 
+  recordDeviceSession(event: DeviceSessionToStore): Promise<void> {
+    const what = `keep that ${event.deviceId} was ${event.event} on ${event.bedId}`;
+    return this.#ask('recordDeviceSession', { event }, what);
+  }
+
   readonly outbox: StoreOutbox = {
     readBatch: (lane, maxBytes, maxRows) =>
       this.#ask(
@@ -768,7 +800,24 @@ class QueuedStore implements Store {
       this.#ask('applyPulledRows', { rows }, 'keep rows pulled from the server'),
     setSignalsWaitForSync: (wait) =>
       this.#ask('setSignalsWaitForSync', { wait }, 'change how long unsent signals are kept'),
+    keepCensusPage: (page) =>
+      this.#ask('keepCensusPage', { page }, 'keep the hospital patient list'),
   };
+
+  readonly census: StoreCensus = {
+    state: () => this.#ask('readCensusState', {}, 'read the hospital patient list'),
+    search: (text, limit) =>
+      this.#ask('searchCensus', { text, limit }, 'search the hospital patient list'),
+    byMrn: (mrns) => this.#ask('readCensusByMrn', { mrns }, 'read the hospital patient list'),
+    recordKeptOurs: (kept) =>
+      this.#ask('recordKeptOurs', { kept }, 'keep the decision about the hospital details'),
+    readKeptOurs: (patientIds) =>
+      this.#ask('readKeptOurs', { patientIds }, 'read the decisions about hospital details'),
+  };
+
+  recordPatientVersion(change: PatientVersionToStore): Promise<StoredPatient> {
+    return this.#ask('recordPatientVersion', { change }, 'keep the new details of the patient');
+  }
 
   searchPatients(text: string, limit: number): Promise<FoundPatient[]> {
     return this.#ask('searchPatients', { text, limit }, 'search the patients');

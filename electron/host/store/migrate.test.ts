@@ -16,6 +16,8 @@ const TABLES = [
   'annotations',
   'audit_events',
   'beds',
+  'census_entries',
+  'census_kept_ours',
   'channels',
   'device_sessions',
   'devices',

@@ -68,10 +68,16 @@ export interface FoundPatient extends PatientPlace {
 export interface StoredPatientHistory {
   patient: StoredPatient;
   versions: PatientVersion[];
-  events: { event: AdmissionEventName; bedLabel: string; at: number; actor: string }[];
+  events: {
+    event: AdmissionEventName;
+    bedId: string;
+    bedLabel: string;
+    at: number;
+    actor: string;
+  }[];
 }
 
-interface VersionRow {
+export interface VersionRow {
   patient_id: string;
   version_id: string;
   mrn: string | null;
@@ -117,7 +123,7 @@ function dateText(value: string | Date | null): string {
   return value.toISOString().slice(0, 10);
 }
 
-function versionOf(row: VersionRow): PatientVersion {
+export function versionOf(row: VersionRow): PatientVersion {
   return {
     versionId: row.version_id,
     mrn: row.mrn ?? '',
@@ -146,7 +152,7 @@ function placeOf(row: PlaceRow): PatientPlace {
   };
 }
 
-async function insertAudit(
+export async function insertAudit(
   tx: Transaction,
   workstationId: string,
   e: { atMs: number; actor: string; action: string; subject: string; detail: string },
@@ -183,11 +189,11 @@ async function insertEvent(
   });
 }
 
-async function insertVersion(
+export async function insertVersion(
   tx: Transaction,
   workstationId: string,
   row: { id: string; supersedes: string | null; patient: Omit<StoredPatient, 'id'> },
-  admission: AdmissionToStore,
+  admission: Pick<AdmissionToStore, 'actor' | 'atMs'>,
   stamp: Stamp,
 ): Promise<void> {
   const { patient } = row;
@@ -426,6 +432,7 @@ export async function readPatientHistory(
     versions,
     events: rows.map((row) => ({
       event: row.event,
+      bedId: row.bed_id,
       bedLabel: row.bed_label ?? row.bed_id,
       at: Number(row.at_ms),
       actor: row.actor,

@@ -1,4 +1,5 @@
 // The typed messages between the store client (main thread) and the store worker (owns PGlite).
+import type { DeviceSessionToStore } from './device-sessions';
 import type { Migration } from './migrations/index';
 import type { AlarmEventToStore, NumericToStore } from './store-input';
 import type { RetentionPolicy } from './retention';
@@ -30,6 +31,9 @@ import type { PackedRun } from './packing';
 import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
 import type { PulledResult, PulledRow } from './sync-pulled';
 import type { AuditEventToStore } from './audit';
+import type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } from './census';
+import type { CensusEntry } from '../../../shared/sync/census';
+import type { PatientVersionToStore } from './patient-versions';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -229,6 +233,7 @@ export interface StoreOperations {
   };
   /** One event of the audit trail (audit.ts); on disk before the answer. */
   recordAuditEvent: { params: { event: AuditEventToStore }; result: void };
+  recordDeviceSession: { params: { event: DeviceSessionToStore }; result: void };
   /** Sync (sync-outbox.ts): a lane's next batch, newest first; its bytes are transferred. */
   readSyncBatch: {
     params: { lane: SyncLane; maxBytes: number; maxRows: number };
@@ -258,6 +263,16 @@ export interface StoreOperations {
   applyPulledRows: { params: { rows: PulledRow[] }; result: PulledResult };
   /** While enrolled, waveforms and numerics are kept until sent, however old (retention.ts). */
   setSignalsWaitForSync: { params: { wait: boolean }; result: void };
+  /** The hospital's patient list (census.ts): a page and its cursor; the MRN keys changed. */
+  keepCensusPage: { params: { page: CensusPageToKeep }; result: string[] };
+  readCensusState: { params: Record<string, never>; result: CensusListState };
+  searchCensus: { params: { text: string; limit: number }; result: CensusEntry[] };
+  readCensusByMrn: { params: { mrns: string[] }; result: CensusEntry[] };
+  /** A person kept our details against the hospital's; audited, on disk before the answer. */
+  recordKeptOurs: { params: { kept: KeptOursToStore }; result: void };
+  readKeptOurs: { params: { patientIds: string[] }; result: KeptOurs[] };
+  /** A new version of a patient's details (patient-versions.ts); on disk before the answer. */
+  recordPatientVersion: { params: { change: PatientVersionToStore }; result: StoredPatient };
 }
 export type StoreOperation = keyof StoreOperations;
 

@@ -45,6 +45,7 @@ import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 import { readNews2Recorded, recordNews2Observation } from './news2-observations';
 import { findBeatMark, readBeatMarks } from './beat-marks';
 import { insertAuditEvent } from './audit';
+import { insertDeviceSession } from './device-sessions';
 import { packAll, packStep, reclaimStaging, storePackedRun } from './packing';
 import type { HybridClock } from '../../../shared/sync/hlc';
 import { restoreClock } from './sync-clock';
@@ -59,6 +60,15 @@ import {
   writeSyncState,
 } from './sync-outbox';
 import { applyPulledRows } from './sync-pulled';
+import {
+  keepCensusPage,
+  readCensusByMrn,
+  readCensusState,
+  readKeptOurs,
+  recordKeptOurs,
+  searchCensus,
+} from './census';
+import { recordPatientVersion } from './patient-versions';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
@@ -363,6 +373,10 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'readSyncBacklog',
   'readSyncState',
   'setSignalsWaitForSync',
+  'readCensusState',
+  'searchCensus',
+  'readCensusByMrn',
+  'readKeptOurs',
 ]);
 
 async function perform(
@@ -567,8 +581,32 @@ async function perform(
     case 'setSignalsWaitForSync':
       signalsWaitForSync = request.wait;
       return { result: undefined };
+    // Pulled again after a crash if lost: no checkpoint of its own.
+    case 'keepCensusPage':
+      return { result: await keepCensusPage(db, request.page) };
+    case 'readCensusState':
+      return { result: await readCensusState(db) };
+    case 'searchCensus':
+      return { result: await searchCensus(db, request.text, request.limit) };
+    case 'readCensusByMrn':
+      return { result: await readCensusByMrn(db, request.mrns) };
+    case 'recordKeptOurs':
+      await recordKeptOurs(db, workstationId, request.kept);
+      await makeDirectWriteDurable(db, journal);
+      return { result: undefined };
+    case 'readKeptOurs':
+      return { result: await readKeptOurs(db, request.patientIds) };
+    case 'recordPatientVersion': {
+      const patient = await recordPatientVersion(db, workstationId, request.change, stamp);
+      await makeDirectWriteDurable(db, journal);
+      return { result: patient };
+    }
     case 'recordAuditEvent':
       await insertAuditEvent(db, workstationId, request.event);
+      await makeDirectWriteDurable(db, journal);
+      return { result: undefined };
+    case 'recordDeviceSession':
+      await insertDeviceSession(db, workstationId, request.event);
       await makeDirectWriteDurable(db, journal);
       return { result: undefined };
   }

@@ -20,6 +20,7 @@ import {
 import { agentFor } from './http';
 import { fileKeystore, type Keystore } from './keystore';
 import { Puller, WORKSTATION_STATE_KEY, type PulledWorkstation } from './puller';
+import { CensusPuller } from './census-puller';
 import { DrainMeter, syncStateOf, syncStatusOf } from './status';
 import {
   unsentDataCondition,
@@ -44,6 +45,8 @@ export interface WorkstationSyncOptions {
     Omit<UploaderOptions, 'outbox' | 'link' | 'log' | 'onState' | 'onSent' | 'onSetAside'>
   >;
   pullEveryMs?: number;
+  /** How often the hospital's patient list is pulled (default: as often as the rest). */
+  censusEveryMs?: number;
   /** When a disk filling with unsent data is an alarm (tests: to raise it without a full disk). */
   unsentAlarm?: UnsentDataThresholds;
 }
@@ -67,6 +70,8 @@ export class WorkstationSync {
   private readonly keystores: Keystore[];
   private readonly uploader: Uploader;
   private readonly puller: Puller;
+  private readonly censusPuller: CensusPuller;
+  private readonly censusListeners = new Set<(changedMrnKeys: string[]) => void>();
   private readonly drain = new DrainMeter();
   private enrolled: Enrolled | null = null;
   private enrolmentProblem: string | null = null;
@@ -114,8 +119,22 @@ export class WorkstationSync {
       },
       ...(o.pullEveryMs ? { everyMs: o.pullEveryMs } : {}),
     });
+    this.censusPuller = new CensusPuller({
+      outbox: o.store.outbox,
+      link: () => this.enrolled?.link ?? null,
+      log: this.log,
+      onPulled: (changed) => {
+        for (const listener of this.censusListeners) listener(changed);
+      },
+      ...(o.censusEveryMs || o.pullEveryMs ? { everyMs: o.censusEveryMs ?? o.pullEveryMs } : {}),
+    });
     this.unsent = unsentDataCondition(null, null, Date.now());
     this.last = this.compose(Date.now());
+  }
+
+  /** Told after each page of the hospital's patient list kept (census-puller.ts). */
+  onCensusPulled(listener: (changedMrnKeys: string[]) => void): void {
+    this.censusListeners.add(listener);
   }
 
   /** Reads the kept enrolment and starts sending (when enrolled). */
@@ -127,6 +146,7 @@ export class WorkstationSync {
     await this.tick();
     this.uploader.start();
     this.puller.start();
+    this.censusPuller.start();
     this.timer = setInterval(() => void this.tick(), this.o.statusEveryMs ?? 2_000);
     this.timer.unref();
     return this;
@@ -136,7 +156,7 @@ export class WorkstationSync {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.soon) clearTimeout(this.soon);
-    await Promise.all([this.uploader.stop(), this.puller.stop()]);
+    await Promise.all([this.uploader.stop(), this.puller.stop(), this.censusPuller.stop()]);
     await this.ticking;
     this.enrolled?.agent?.destroy();
   }
@@ -277,6 +297,7 @@ export class WorkstationSync {
     }
     this.uploader.nudge();
     this.puller.nudge();
+    this.censusPuller.nudge();
   }
 
   /** Soon, but at most once a second: a state change or a batch sent. */

@@ -13,6 +13,8 @@ import { useAlarmSound } from '../components/alarms/useAlarmSound';
 import { DevicePanel } from '../components/DevicePanel';
 import { DeviceState } from '../components/DeviceState';
 import { PatientBadge } from '../components/patients/PatientBadge';
+import { HospitalDifference } from '../components/patients/HospitalDifference';
+import { useHospitalList } from '../components/patients/use-hospital-list';
 import { StethoscopePanel } from '../components/stethoscope/StethoscopePanel';
 import { StripsPanel } from '../components/strips/StripsPanel';
 import { Waveform } from '../components/Waveform';
@@ -51,6 +53,11 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
   const { bed, devices, channels, numerics, alarms, streamProblem, news2 } = state;
   const { alarmAudio, alarmsOff, alarmSettings } = state;
   useAlarmSound(alarmAudio);
+  // The hospital's record of this bed's patient, when it differs (a workstation's own list only).
+  const hospitalList = useHospitalList(client, actsOnBeds);
+  const difference = hospitalList?.matches.find(
+    (m) => m.bedId === bedId && m.state === 'differs' && m.patientId === bed?.patient?.id,
+  );
   return (
     <div className="bedside" data-testid="bedside" data-bed-id={bedId}>
       <header className="bedside__header">
@@ -148,6 +155,14 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
         <p className="bedside__muted" data-testid="at-the-bed">
           {strings.central.atTheBed}
         </p>
+      )}
+      {difference && (
+        <HospitalDifference
+          key={`${difference.patientId}/${difference.hospital?.seq}`}
+          client={client}
+          match={difference}
+          compact
+        />
       )}
       {bed === null ? (
         <p className="bedside__waiting" role="status">

@@ -1,6 +1,8 @@
 // Patients and beds: every bed with the patient in it (or empty), admitting to an empty bed,
 // transferring to an empty bed and discharging (each confirmed), and a search over every patient
-// the workstation has known. After each change the app reads the status again (onChanged).
+// the workstation has known. After each change the app reads the status again (onChanged). A
+// patient in a bed whose MRN the hospital's list has with other details is shown above the beds,
+// for a person to resolve (HospitalDifference); each bed says quietly how its patient stands.
 import { useState } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
 import type { Bed, Patient, Status } from '../../../shared/model/schemas';
@@ -8,6 +10,10 @@ import { ageOn } from '../clinical/patient-age';
 import { AdmitForm } from '../components/patients/AdmitForm';
 import { DischargeConfirm, TransferForm } from '../components/patients/BedChange';
 import { PatientSearch } from '../components/patients/PatientSearch';
+import { HospitalDifference } from '../components/patients/HospitalDifference';
+import { useHospitalList } from '../components/patients/use-hospital-list';
+import type { HospitalMatch } from '../../../shared/api/contract-census';
+import { dateAndTime } from '../clinical/clinical-time';
 import { strings } from '../strings';
 import '../components/patients/patients.css';
 
@@ -31,6 +37,11 @@ export function Patients({
   const [revision, setRevision] = useState(0);
   const { beds } = status;
   const chosen = action && beds.find((b) => b.id === action.bedId);
+  const hospitalList = useHospitalList(client);
+  // A workstation that never had the hospital's list says nothing about it beside its patients.
+  const matchOf = (bedId: string) =>
+    hospitalList?.available ? hospitalList.matches.find((m) => m.bedId === bedId) : undefined;
+  const differing = hospitalList?.matches.filter((m) => m.state === 'differs') ?? [];
 
   const changed = (message: string) => {
     setAction(null);
@@ -56,6 +67,22 @@ export function Patients({
       >
         {notice}
       </p>
+      {differing.length > 0 && (
+        <section
+          className="patients__differences"
+          aria-label={strings.census.differencesTitle}
+          data-testid="hospital-differences"
+        >
+          {differing.map((match) => (
+            <HospitalDifference
+              key={`${match.patientId}/${match.hospital?.seq}`}
+              client={client}
+              match={match}
+              onResolved={(message) => changed(message)}
+            />
+          ))}
+        </section>
+      )}
       {beds.length === 0 ? (
         <p>{s.noBeds}</p>
       ) : (
@@ -77,6 +104,7 @@ export function Patients({
                 key={bed.id}
                 bed={bed}
                 current={action?.bedId === bed.id}
+                hospital={matchOf(bed.id)}
                 onAction={(kind) => begin(kind, bed.id)}
               />
             ))}
@@ -120,13 +148,33 @@ export function Patients({
   );
 }
 
+/** How the patient stands against the hospital's list, in a quiet line under their name. */
+function hospitalNote(match: HospitalMatch | undefined): string | null {
+  const c = strings.census;
+  if (!match) return null;
+  switch (match.state) {
+    case 'same':
+      return c.sameAsHospital(match.hospital?.visitNumber ?? null);
+    case 'not-on-list':
+      return c.notOnList;
+    case 'differs':
+      return c.differsFromHospital;
+    case 'kept-ours':
+      return match.keptOurs
+        ? c.keptOursNote(match.keptOurs.actor, dateAndTime(match.keptOurs.atMs))
+        : c.differsFromHospital;
+  }
+}
+
 function BedRow({
   bed,
   current,
+  hospital,
   onAction,
 }: {
   bed: Bed;
   current: boolean;
+  hospital: HospitalMatch | undefined;
   onAction: (kind: NonNullable<Action>['kind']) => void;
 }) {
   const s = strings.patients;
@@ -137,7 +185,18 @@ function BedRow({
       <th scope="row">{bed.label}</th>
       {patient ? (
         <>
-          <td>{s.name(patient.familyName, patient.givenName)}</td>
+          <td>
+            {s.name(patient.familyName, patient.givenName)}
+            {hospitalNote(hospital) && (
+              <span
+                className="hospital-note"
+                data-testid="hospital-note"
+                data-state={hospital?.state}
+              >
+                {hospitalNote(hospital)}
+              </span>
+            )}
+          </td>
           <td>{patient.mrn}</td>
           <td>
             {patient.birthDate}

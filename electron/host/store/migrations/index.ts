@@ -16,6 +16,7 @@ import patientIdentity from './013_patient_identity.sql?raw';
 import waveformPacking from './014_waveform_packing.sql?raw';
 import sync from './015_sync.sql?raw';
 import news2Observations from './016_news2_observations.sql?raw';
+import census from './017_census.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'waveform_packing', sql: waveformPacking },
   { version: 15, name: 'sync', sql: sync },
   { version: 16, name: 'news2_observations', sql: news2Observations },
+  { version: 17, name: 'census', sql: census },
 ];

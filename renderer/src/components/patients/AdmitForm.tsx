@@ -2,8 +2,9 @@
 // labelled; the api's refusal (a bed taken meanwhile, an MRN in another bed, a date in the
 // future) is shown next to the form and nothing typed is lost. An MRN known with other details
 // asks whether it is the same person, showing both; only a "same person" for the record shown
-// admits (a changed record is shown again). Escape cancels.
-import { useId, useState, type FormEvent } from 'react';
+// admits (a changed record is shown again). Escape cancels. A patient can be picked from the
+// hospital's list (HospitalListPicker): the form is filled and can still be edited by hand.
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import {
   SameMrnQuestion,
@@ -16,6 +17,8 @@ import { strings } from '../../strings';
 import './patients.css';
 import { reasonOf } from '../../api/reason';
 import { SamePersonQuestion } from './SamePersonQuestion';
+import { HospitalListPicker } from './HospitalListPicker';
+import type { CensusEntry } from '../../../../shared/sync/census';
 
 /** The question in a refusal, when the refusal is one (an MRN known with other details). */
 function questionIn(error: unknown): SameMrnQuestion | null {
@@ -48,6 +51,8 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [question, setQuestion] = useState<SameMrnQuestion | null>(null);
+  const [picked, setPicked] = useState<string | null>(null);
+  const categoryField = useRef<HTMLSelectElement>(null);
   // A question is about what was entered: editing a detail withdraws it.
   const edit = (set: (value: string) => void) => (value: string) => {
     setQuestion(null);
@@ -73,6 +78,19 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
           if (!asked) setProblem(s.admitFailed(reasonOf(error)));
         },
       );
+  };
+  // The hospital's details fill the form; the category is the nurse's to choose, so it has focus.
+  const pickFromList = (entry: CensusEntry) => {
+    setQuestion(null);
+    setProblem(null);
+    setMrn(entry.mrn);
+    setFamilyName(entry.familyName ?? '');
+    setGivenName(entry.givenName ?? '');
+    setBirthDate(entry.birthDate ?? '');
+    setPicked(
+      strings.census.picked(strings.census.name(entry.familyName, entry.givenName), entry.mrn),
+    );
+    categoryField.current?.focus();
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -101,6 +119,14 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
       <h2 id={`${id}-title`} className="patients-form__title">
         {s.admitTo(bed.label)}
       </h2>
+      <HospitalListPicker client={client} onPick={pickFromList} />
+      <p
+        className={picked ? 'patients-form__hint' : 'visually-hidden'}
+        role="status"
+        data-testid="hospital-picked"
+      >
+        {picked}
+      </p>
       <div className="patients-form__fields">
         <label>
           {s.familyName}
@@ -146,6 +172,7 @@ export function AdmitForm({ client, bed, onAdmitted, onCancel }: AdmitFormProps)
         <label>
           {s.category}
           <select
+            ref={categoryField}
             value={category}
             onChange={(e) => edit((v) => setCategory(v as PatientCategory))(e.target.value)}
             aria-describedby={`${id}-category-hint`}
