@@ -33,6 +33,8 @@ Commands:
              --device DRIVER:PATH  --seconds N  --out FILE
   export     A bed's stored record as files: waveforms, alarm log and annotations
              --data DIR --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER
+             --format fhir --patient MRN [--at T] --out FILE.json: the patient's stay (the
+             latest, or the one at T) as a FHIR R4 Bundle, for a clinic without a central server
   import     Load a WFDB record (PhysioNet) as a bed, for review and demos
              --data DIR --wfdb RECORD [--bed LABEL] [--start T] [--annotator atr]
   beats      Detect and classify heartbeats (N, S, V, F, Q) in one lead of a WFDB record,

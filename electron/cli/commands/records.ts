@@ -2,7 +2,8 @@
 // (any length, written a piece at a time with a progress bar on a terminal), and a WFDB record in
 // as a bed (for review, demos and tests). Both open the workstation's data store directly, so
 // they are refused while a workstation runs on the same data directory.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openStore, type Store } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
@@ -17,6 +18,7 @@ import {
   ExportError,
   type ExportFormat,
 } from '../../host/export/export-bed';
+import { exportStayAsFhir, FhirExportError } from '../../host/export/fhir-stay';
 import { progressBar } from '../progress-bar';
 import { CliError, parseOptions } from '../cli-error';
 import { defaultDataDir } from './serve';
@@ -58,7 +60,10 @@ export async function runExport(args: string[]): Promise<number> {
     to: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
+    patient: { type: 'string' },
+    at: { type: 'string' },
   });
+  if (options.format === 'fhir') return exportFhir(options);
   if (!options.bed || !options.out) {
     throw new CliError(
       'export needs --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER.',
@@ -99,6 +104,57 @@ export async function runExport(args: string[]): Promise<number> {
     return result.paths;
   });
   for (const file of written) console.log(file);
+  return 0;
+}
+
+/** Who ran the command, for the audit trail: the account, where the system can say. */
+function cliActor(): string {
+  try {
+    return `cli (${userInfo().username})`;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** `export --format fhir`: a patient's stay as one FHIR Bundle (collection) in a JSON file. */
+async function exportFhir(options: {
+  data?: string;
+  patient?: string;
+  at?: string;
+  out?: string;
+}): Promise<number> {
+  if (!options.patient || !options.out) {
+    throw new CliError('export --format fhir needs --patient MRN --out FILE.json [--at T].');
+  }
+  const atMs = options.at === undefined ? undefined : time('at', options.at);
+  const out = resolve(options.out);
+  if (existsSync(out)) throw new CliError(`${out} exists already; nothing is overwritten.`);
+  if (!existsSync(dirname(out))) throw new CliError(`The folder ${dirname(out)} does not exist.`);
+  const dataDir = resolve(options.data ?? defaultDataDir());
+  const result = await withStore(options.data, async (store) => {
+    try {
+      return await exportStayAsFhir(store, {
+        patient: options.patient!,
+        ...(atMs === undefined ? {} : { atMs }),
+        actor: cliActor(),
+        workstationId: workstationId(dataDir),
+        nowMs: Date.now(),
+      });
+    } catch (error) {
+      if (error instanceof FhirExportError) throw new CliError(error.message);
+      throw error;
+    }
+  });
+  // Patient data: readable by its owner only, and never over another file.
+  writeFileSync(out, `${JSON.stringify(result.bundle, null, 1)}\n`, { mode: 0o600, flag: 'wx' });
+  console.error(
+    `The stay from ${new Date(result.fromMs).toISOString()} to ` +
+      `${result.toMs === null ? 'now' : new Date(result.toMs).toISOString()}: ` +
+      Object.entries(result.counts)
+        .map(([type, n]) => `${n} ${type}`)
+        .join(', '),
+  );
+  console.log(out);
   return 0;
 }
 
