@@ -4,7 +4,7 @@
 // validators (fhir@4.12.0 and @medplum/core with the R4 definitions and the vital-signs profiles),
 // @medplum/core's known gaps set aside as the api's tests set them aside.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -275,17 +275,8 @@ describe('workstation export --format fhir', () => {
   it('exports the latest stay without --at, and refuses what it cannot do with a sentence', async () => {
     const data = join(dir, 'data');
     const latest = join(dir, 'latest.json');
-    expect(
-      workstation(['export', '--format', 'fhir', '--data', data, '--patient', MRN, '--out', latest])
-        .code,
-    ).toBe(0);
-    const bundle = JSON.parse(readFileSync(latest, 'utf8')) as {
-      entry: { resource: FhirResource & Record<string, Loose> }[];
-    };
-    const encounters = bundle.entry.filter((e) => e.resource.resourceType === 'Encounter');
-    expect(encounters).toHaveLength(1);
-    expect(encounters[0]!.resource.status).toBe('in-progress');
-
+    writeFileSync(latest, '{}');
+    // An existing file is never written over (refused before the store is opened).
     const again = workstation([
       'export',
       '--format',
@@ -299,6 +290,7 @@ describe('workstation export --format fhir', () => {
     ]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/exists already/);
+    expect(readFileSync(latest, 'utf8')).toBe('{}');
     // Refusals in words (asked of the same code in this process: no child needed).
     const store = await openStore({
       dataDir: join(data, 'pgdata'),
@@ -314,6 +306,14 @@ describe('workstation export --format fhir', () => {
           workstationId: 'ws-test',
           nowMs: Date.now(),
         });
+      // Without --at: the latest stay, the patient still in bed 3.
+      const { bundle } = await ask(MRN);
+      const encounters = (bundle.entry as { resource: FhirResource & Record<string, Loose> }[])
+        .map((e) => e.resource)
+        .filter((r) => r.resourceType === 'Encounter');
+      expect(encounters).toHaveLength(1);
+      expect(encounters[0]!.status).toBe('in-progress');
+      expect(encounters[0]!.location[0].location.display).toBe('Bed 3');
       await expect(ask('NOBODY')).rejects.toThrow(/No patient with MRN or id "NOBODY"/);
       await expect(ask(MRN, T - MINUTE)).rejects.toThrow(/was not in a bed here at/);
       await expect(ask(MRN, T + 12 * 60 * MINUTE)).rejects.toThrow(/was not in a bed here at/);
