@@ -22,7 +22,7 @@ const DEFAULT_LOG_ENTRIES = 1000;
 export function alarmHandlers(
   bus: Bus,
   bedOrThrow: (bedId: string) => BedState,
-  history: Pick<Store, 'readAlarmLog' | 'recordAlarmSettings'>,
+  history: Pick<Store, 'readAlarmLog' | 'recordAlarmSettings' | 'flush'>,
   clock: AlarmClock,
 ): AlarmRequests {
   /** Runs a person's action on the bed's alarm system and publishes what it changed. */
@@ -93,6 +93,10 @@ export function alarmHandlers(
 
     getAlarmLog: async ({ bedId, fromMs, toMs, limit }) => {
       bedOrThrow(bedId);
+      // What happened in the last moments (a reminder, an acknowledgement) is still in the
+      // store's batch: sent first, so the log a nurse opens is never behind the bar above it. A
+      // write that failed was reported where it failed; the log shows what was kept.
+      await history.flush().catch(() => undefined);
       const entries = await history.readAlarmLog(bedId, fromMs ?? 0, toMs ?? clock.now() + 1);
       return entries.slice(-(limit ?? DEFAULT_LOG_ENTRIES)).reverse();
     },

@@ -12,8 +12,9 @@ import {
 import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../../shared/sync/protocol';
 import type { StoreOutbox } from '../store/client';
 import { censusCursorKey } from '../store/census';
-import { exchange, SyncLinkError } from './http';
+import { exchange } from './http';
 import type { SyncLink } from './uploader';
+import { PagePoller, type PollLink } from './page-poller';
 
 export interface CensusPullerOptions {
   outbox: Pick<StoreOutbox, 'readState' | 'keepCensusPage'>;
@@ -40,71 +41,13 @@ export function censusPageProblem(page: CensusPage, after: number): string | nul
   return null;
 }
 
-export class CensusPuller {
-  private running: Promise<void> | null = null;
-  private readonly stopping = new AbortController();
-  private wakeUp: (() => void) | null = null;
-  private lastProblem: string | null = null;
-  private readonly log: (message: string) => void;
-
+export class CensusPuller extends PagePoller {
   constructor(private readonly o: CensusPullerOptions) {
-    this.log = o.log ?? ((message) => console.log(message));
-  }
-
-  start(): this {
-    this.running ??= this.loop();
-    return this;
-  }
-
-  nudge(): void {
-    this.wakeUp?.();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    this.wakeUp?.();
-    await this.running;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        done();
-      };
-    });
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopping.signal.aborted) {
-      const link = this.o.link();
-      let more = false;
-      if (link !== null) {
-        try {
-          more = await this.pullOnce(link);
-          this.lastProblem = null;
-        } catch (error) {
-          const problem = (error as Error).message;
-          const stopped = error instanceof SyncLinkError && error.problem === 'aborted';
-          if (problem !== this.lastProblem && !stopped) {
-            this.log(`sync: pulling the hospital patient list failed: ${problem}`);
-          }
-          this.lastProblem = problem;
-        }
-      }
-      if (!more) await this.sleep(this.o.everyMs ?? 30_000);
-    }
+    super(o, 'the hospital patient list');
   }
 
   /** One page: checked, kept with its cursor. True when the server says more waits. */
-  async pullOnce(link: SyncLink & { serverId: string }): Promise<boolean> {
+  async pullOnce(link: PollLink): Promise<boolean> {
     const key = censusCursorKey(link.serverId);
     const stored = await this.o.outbox.readState(key);
     const after = typeof stored === 'number' && Number.isSafeInteger(stored) ? stored : 0;

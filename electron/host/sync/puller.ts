@@ -6,8 +6,9 @@
 import { PullResponse } from '../../../shared/sync/messages';
 import { SYNC_PATHS, SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../../shared/sync/protocol';
 import type { StoreOutbox } from '../store/client';
-import { exchange, SyncLinkError } from './http';
+import { exchange } from './http';
 import type { SyncLink } from './uploader';
+import { PagePoller, type PollLink } from './page-poller';
 
 export interface PulledWorkstation {
   name: string;
@@ -28,73 +29,13 @@ export interface PullerOptions {
 export const WORKSTATION_STATE_KEY = 'workstation';
 const cursorKey = (serverId: string) => `pull-cursor:${serverId}`;
 
-export class Puller {
-  private running: Promise<void> | null = null;
-  private readonly stopping = new AbortController();
-  private wakeUp: (() => void) | null = null;
-  private lastProblem: string | null = null;
-  private readonly log: (message: string) => void;
-
+export class Puller extends PagePoller {
   constructor(private readonly o: PullerOptions) {
-    this.log = o.log ?? ((message) => console.log(message));
-  }
-
-  start(): this {
-    this.running ??= this.loop();
-    return this;
-  }
-
-  nudge(): void {
-    this.wakeUp?.();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    this.wakeUp?.();
-    await this.running;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        done();
-      };
-    });
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopping.signal.aborted) {
-      const link = this.o.link();
-      let more = false;
-      if (link !== null) {
-        try {
-          more = await this.pullOnce(link);
-          this.lastProblem = null;
-        } catch (error) {
-          const problem = (error as Error).message;
-          if (
-            problem !== this.lastProblem &&
-            !(error instanceof SyncLinkError && error.problem === 'aborted')
-          ) {
-            this.log(`sync: pulling from the central server failed: ${problem}`);
-          }
-          this.lastProblem = problem;
-        }
-      }
-      if (!more) await this.sleep(this.o.everyMs ?? 30_000);
-    }
+    super(o, 'from the central server');
   }
 
   /** One page: kept, then the cursor moved. True when the server says more waits. */
-  async pullOnce(link: SyncLink & { serverId: string }): Promise<boolean> {
+  async pullOnce(link: PollLink): Promise<boolean> {
     const key = cursorKey(link.serverId);
     const stored = await this.o.outbox.readState(key);
     const cursor = typeof stored === 'number' && Number.isSafeInteger(stored) ? stored : 0;
