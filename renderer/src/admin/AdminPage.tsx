@@ -6,6 +6,8 @@ import type { EnrolmentCodeResponse, WorkstationSummary } from '../../../shared/
 import { dateAndTime } from '../clinical/clinical-time';
 import { adminStrings as s } from '../strings/admin';
 import { AdminError, adminApi, tokenStore, type AdminApi } from './admin-api';
+import { FhirClients, HospitalLinks } from './HospitalConnections';
+import { DangerConfirm } from './DangerConfirm';
 
 const when = (iso: string) => dateAndTime(Date.parse(iso));
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -154,6 +156,8 @@ function SignedIn({ api, onRefused }: { api: AdminApi; onRefused: () => void }) 
         onFailed={failed}
       />
       <MakeCode api={api} workstations={workstations ?? []} onFailed={failed} />
+      <HospitalLinks api={api} onFailed={failed} />
+      <FhirClients api={api} onFailed={failed} />
     </>
   );
 }
@@ -259,9 +263,13 @@ function Workstations({
         </table>
       )}
       {confirming && (
-        <RevokeConfirm
-          api={api}
-          workstation={confirming}
+        <DangerConfirm
+          title={s.revokeTitle(`${confirming.name} (${confirming.id})`)}
+          hint={s.revokeHint}
+          act={() => api.revoke(confirming.id)}
+          actLabel={s.confirmRevoke}
+          testId="revoke-confirm"
+          actTestId="confirm-revoke"
           onCancel={() => setConfirming(null)}
           onFailed={onFailed}
           onDone={(revoked) => {
@@ -272,72 +280,6 @@ function Workstations({
         />
       )}
     </section>
-  );
-}
-
-function RevokeConfirm({
-  api,
-  workstation,
-  onCancel,
-  onFailed,
-  onDone,
-}: {
-  api: AdminApi;
-  workstation: WorkstationSummary;
-  onCancel: () => void;
-  onFailed: (error: unknown) => void;
-  onDone: (revoked: WorkstationSummary) => void;
-}) {
-  const id = useId();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  const revoke = (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    api.revoke(workstation.id).then(onDone, (error: unknown) => {
-      setBusy(false);
-      if (error instanceof AdminError && error.unauthenticated) onFailed(error);
-      else setProblem(reasonOf(error));
-    });
-  };
-
-  return (
-    <form
-      className="admin-confirm"
-      role="alertdialog"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-hint`}
-      onSubmit={revoke}
-      onKeyDown={(event) => event.key === 'Escape' && onCancel()}
-      data-testid="revoke-confirm"
-    >
-      <h3 id={`${id}-title`} className="admin-panel__title">
-        {s.revokeTitle(`${workstation.name} (${workstation.id})`)}
-      </h3>
-      <p id={`${id}-hint`} className="admin-confirm__hint">
-        {s.revokeHint}
-      </p>
-      {problem && (
-        <p className="admin-panel__problem" role="alert">
-          {problem}
-        </p>
-      )}
-      <div className="admin-confirm__buttons">
-        <button
-          type="submit"
-          className="button button--danger"
-          disabled={busy}
-          data-testid="confirm-revoke"
-        >
-          {s.confirmRevoke}
-        </button>
-        <button type="button" className="button" onClick={onCancel} autoFocus>
-          {s.cancel}
-        </button>
-      </div>
-    </form>
   );
 }
 

@@ -9,6 +9,13 @@ import {
   WorkstationSummary,
   type EnrolmentCodeRequest,
 } from '../../../shared/sync/admin';
+import {
+  FhirClient,
+  FhirClientList,
+  INTERFACE_PATHS,
+  InterfacesStatus,
+  type FhirClientRequest,
+} from '../../../shared/sync/interfaces';
 import { adminStrings as s } from '../strings/admin';
 
 export class AdminError extends Error {
@@ -24,6 +31,10 @@ export interface AdminApi {
   workstations(): Promise<WorkstationSummary[]>;
   makeCode(request: EnrolmentCodeRequest): Promise<EnrolmentCodeResponse>;
   revoke(workstationId: string): Promise<WorkstationSummary>;
+  interfaces(): Promise<InterfacesStatus>;
+  fhirClients(): Promise<FhirClient[]>;
+  makeFhirClient(request: FhirClientRequest): Promise<FhirClient>;
+  revokeFhirClient(clientId: string): Promise<FhirClient>;
 }
 
 export function adminApi(token: string, fetcher: typeof fetch = fetch): AdminApi {
@@ -69,6 +80,11 @@ export function adminApi(token: string, fetcher: typeof fetch = fetch): AdminApi
     makeCode: (request) => call(ADMIN_PATHS.enrolmentCodes, EnrolmentCodeResponse, request),
     revoke: (workstationId) =>
       call(ADMIN_PATHS.revoke(workstationId), WorkstationSummary, undefined, 'POST'),
+    interfaces: () => call(INTERFACE_PATHS.status, InterfacesStatus),
+    fhirClients: async () => (await call(INTERFACE_PATHS.fhirClients, FhirClientList)).clients,
+    makeFhirClient: (request) => call(INTERFACE_PATHS.fhirClients, FhirClient, request),
+    revokeFhirClient: (clientId) =>
+      call(INTERFACE_PATHS.revokeFhirClient(clientId), FhirClient, undefined, 'POST'),
   };
 }
 

@@ -74,4 +74,64 @@ export const adminStrings = {
       : `Enrols one new workstation${unit ? ` in ${unit}` : ''}.`,
   codeExpires: (at: string) => `Valid until ${at}.`,
   hideCode: 'Done, hide the code',
+
+  linksTitle: 'Hospital links',
+  linksHint:
+    'The HL7 feeds between this server and the hospital’s interface engine. They are set when the ' +
+    'server starts (--adt-port, --pcd01-to); the README says how to point the engine at them.',
+  linksLoading: 'Reading the links…',
+  adtTitle: 'ADT in (the hospital’s patient list)',
+  adtOff: 'Off: the server was started without --adt-port.',
+  adtListening: (address: string) => `Listening at ${address} (HL7 v2 over MLLP).`,
+  adtApplied: (n: number, last: string | null) =>
+    `${n} message${n === 1 ? '' : 's'} applied in the last 24 h` +
+    (last ? `; the newest at ${last}.` : '; none yet.'),
+  adtCensus: (patients: number, admitted: number) =>
+    `${patients} patient${patients === 1 ? '' : 's'} on the hospital list, ${admitted} admitted.`,
+  pcd01Title: 'PCD-01 out (vital signs to the EHR)',
+  pcd01Off: 'Off: the server was started without --pcd01-to.',
+  pcd01To: (to: string, alarms: boolean) =>
+    `Sending each bed’s vital signs every period to ${to}${alarms ? ', with the alarms (ORU^R40)' : ''}.`,
+  pcd01Connection: (here: boolean, connected: boolean | null) =>
+    !here
+      ? 'Another server instance sends now; this one takes over if it stops.'
+      : connected
+        ? 'Connected to the interface engine.'
+        : 'Not connected to the interface engine: trying again; nothing is lost meanwhile.',
+  pcd01Queue: (queued: number, setAside: number, last: string | null) =>
+    `${queued} waiting to be sent, ${setAside} set aside after refusals` +
+    (last ? `; the engine last accepted one at ${last}.` : '; none accepted yet.'),
+  pcd01Problem: (problem: string) => `Last problem: ${problem}`,
+
+  fhirTitle: 'FHIR api clients',
+  fhirHint:
+    'Systems that read this server’s FHIR R4 api (/fhir/r4) with a SMART backend-services token: ' +
+    'each signs its token requests with its own private key; only its public key is kept here.',
+  fhirCaption: 'The FHIR api clients of this central server',
+  fhirNone: 'No FHIR client yet.',
+  fhirColumns: {
+    name: 'Name',
+    clientId: 'Client id',
+    scopes: 'Scopes',
+    made: 'Made',
+    state: 'State',
+  },
+  fhirName: 'Name',
+  fhirNamePlaceholder: 'e.g. EHR vital-signs import',
+  fhirKey: 'Public key (JWK, or a JWKS with its keys inline)',
+  fhirKeyHint: 'RSA (RS384) or P-384 (ES384). A key with its private part is refused.',
+  fhirScopes: 'Scopes (separated by spaces)',
+  fhirKeyNotJson:
+    'The public key is not JSON: paste the JWK or JWKS as the client’s owner gave it.',
+  fhirMake: 'Add the client',
+  fhirMaking: 'Adding…',
+  fhirMade: (name: string, id: string) =>
+    `${name} added. Give its owner the client id ${id} and the token address shown in the api’s SMART configuration.`,
+  fhirRevokeLabel: (name: string) => `Revoke the FHIR client ${name}…`,
+  fhirRevokeTitle: (name: string) => `Revoke ${name}?`,
+  fhirRevokeHint:
+    'Its tokens stop working at once, on every server instance; it can ask for no new ones. This ' +
+    'cannot be undone: add it again to let it back in.',
+  fhirConfirmRevoke: 'Revoke this client',
+  fhirRevoked: (name: string) => `${name} is revoked.`,
 };
