@@ -1,6 +1,7 @@
 // A waveform strip as an Observation with valueSampledData, one per lead or signal: physical value
 // = origin + factor × datum, period in milliseconds between samples. The MDC term of a channel
 // comes from its name as the drivers give it ('ECG II', 'II', 'MDC_PULS_OXIM_PLETH', 'resp'…). Pure.
+import { plainLabel } from './vital-signs';
 import { isMdcRefId, MDC } from '../codes/mdc';
 import type { MdcRefId } from '../codes/mdc';
 import { instant, ref, SYSTEMS } from './resources';
@@ -63,7 +64,7 @@ export function waveformObservation(w: WaveformInput): FhirResource {
     code: w.term
       ? {
           coding: [{ system: SYSTEMS.mdc, code: String(MDC[w.term].code), display: w.term }],
-          text: MDC[w.term].label,
+          text: plainLabel(w.term),
         }
       : { text: w.channel },
     subject: ref('Patient', w.patientId),
