@@ -1,5 +1,6 @@
 // The central server's command line: serving, and the few admin commands a scripted install needs.
 // Pure: argv in, a command (or a UsageError with what was wrong) out.
+import { allowListOf } from '../hl7/adt-listener';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CODE_VALID_HOURS } from '../enrolment/registry';
 
@@ -8,7 +9,7 @@ export const USAGE = `Usage:
                     [--host 0.0.0.0] [--retention-days 90] [--admin-token-file FILE]
                     [--nats nats://127.0.0.1:4222] [--viewer-token-file FILE]
                     [--pcd01-to HOST:PORT [--pcd01-every-s 60] [--pcd01-alarms]]   (vital signs to the EHR, HL7 PCD-01 over MLLP)
-                    [--adt-port 2575 [--adt-host HOST]]   (ADT from the hospital, HL7 v2 over MLLP)
+                    [--adt-port 2575 [--adt-host HOST] [--adt-allow ADDRESS,SUBNET/BITS…]]   (ADT from the hospital, HL7 v2 over MLLP)
   npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
   npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}] [--workstation ID]
   npm run server -- revoke --db … --workstation ID
@@ -77,6 +78,7 @@ export function parseServerCommand(argv: string[]): ServerCommand {
         'pcd01-alarms': { type: 'boolean' },
         'adt-port': { type: 'string' },
         'adt-host': { type: 'string' },
+        'adt-allow': { type: 'string' },
         unit: { type: 'string' },
         'valid-hours': { type: 'string' },
         workstation: { type: 'string' },
@@ -104,6 +106,7 @@ export function parseServerCommand(argv: string[]): ServerCommand {
       'pcd01-alarms',
       'adt-port',
       'adt-host',
+      'adt-allow',
     ],
     'enrolment-code': ['db', 'unit', 'valid-hours', 'workstation'],
     revoke: ['db', 'workstation'],
@@ -199,14 +202,33 @@ export function parseServerCommand(argv: string[]): ServerCommand {
 function adtListener(values: Record<string, string | boolean | undefined>, serverHost: string) {
   const portText = text(values, 'adt-port');
   const adtHost = text(values, 'adt-host');
+  const allowText = text(values, 'adt-allow');
   if (portText === undefined) {
-    if (adtHost !== undefined) throw new UsageError('--adt-host needs --adt-port (e.g. 2575)');
+    if (adtHost !== undefined || allowText !== undefined) {
+      throw new UsageError('--adt-host and --adt-allow need --adt-port (e.g. 2575)');
+    }
     return null;
+  }
+  const allow = (allowText ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  try {
+    allowListOf(allow);
+  } catch (error) {
+    throw new UsageError(
+      `--adt-allow takes the interface engine's addresses or subnets, separated by commas ` +
+        `(e.g. 10.1.2.3,10.1.2.0/24): ${(error as Error).message}`,
+    );
   }
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) {
     throw new UsageError('--adt-port must be a whole number from 0 to 65535 (2575 is usual)');
   }
-  return { host: adtHost ?? serverHost, port: Number(portText) };
+  return {
+    host: adtHost ?? serverHost,
+    port: Number(portText),
+    ...(allow.length > 0 ? { allow } : {}),
+  };
 }
 
 function pcd01Target(values: Record<string, string | boolean | undefined>) {

@@ -138,6 +138,63 @@ describe('--adt-port and --adt-host', () => {
   it('refuses a bad port, and a host without a port, in words', () => {
     expect(() => serve(['--adt-port', 'x'])).toThrow(/--adt-port must be a whole number/);
     expect(() => serve(['--adt-port', '70000'])).toThrow(/--adt-port/);
-    expect(() => serve(['--adt-host', '127.0.0.1'])).toThrow(/--adt-host needs --adt-port/);
+    expect(() => serve(['--adt-host', '127.0.0.1'])).toThrow(/--adt-host and --adt-allow need/);
+  });
+
+  it('--adt-allow takes addresses and subnets, and refuses anything else in words', () => {
+    expect(serve(['--adt-port', '2575', '--adt-allow', '10.1.2.3, 10.1.2.0/24,fd00::/8'])).toEqual({
+      host: '127.0.0.1',
+      port: 2575,
+      allow: ['10.1.2.3', '10.1.2.0/24', 'fd00::/8'],
+    });
+    expect(() => serve(['--adt-port', '2575', '--adt-allow', 'engine.local'])).toThrow(
+      /--adt-allow takes .*engine.local is not an address/,
+    );
+    expect(() => serve(['--adt-port', '2575', '--adt-allow', '10.0.0.0/40'])).toThrow(/prefix/);
+    expect(() => serve(['--adt-allow', '10.1.2.3'])).toThrow(/need --adt-port/);
+  });
+});
+
+describe('--adt-allow at the listener', () => {
+  async function listen(allow: string[]) {
+    const logs: string[] = [];
+    const listener = await startAdtListener({
+      db: central.server.db,
+      host: '127.0.0.1',
+      port: 0,
+      nowMs: Date.now,
+      log: (line) => logs.push(line),
+      allow,
+    });
+    return { listener, logs };
+  }
+
+  it('serves a sender on the list, and closes on one that is not, reading and storing nothing', async () => {
+    const ours = await listen(['10.9.9.9', '127.0.0.0/8']);
+    const client = mllpClient(ours.listener.port);
+    try {
+      const ack = ackView(
+        await sendAdt(client, adtMessage('A04', 'ALLOW1', { mrn: 'TEST-ALLOWED' })),
+      );
+      expect(ack.code).toBe('AA');
+    } finally {
+      client.close?.();
+      await ours.listener.close();
+    }
+
+    const theirs = await listen(['10.9.9.9']);
+    try {
+      const raw = await rawMllp(theirs.listener.port);
+      const closed = new Promise<void>((resolve) => raw.socket.once('close', () => resolve()));
+      raw.write(framed(adtMessage('A01', 'DENY1', { mrn: 'TEST-DENIED' })));
+      await closed;
+      await expect(raw.nextAck(300)).rejects.toThrow();
+      expect(await readCensusEntry(central.server.db, 'TEST-DENIED')).toBeNull();
+      expect(theirs.logs).toEqual([
+        'ADT connection from 127.0.0.1 refused: not in --adt-allow (logged once a minute).',
+      ]);
+    } finally {
+      await theirs.listener.close();
+    }
   });
 });

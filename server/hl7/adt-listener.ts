@@ -4,7 +4,7 @@
 // connections, an idle timeout, a size per message, and a number of messages waiting per
 // connection (reading pauses beyond it). A connection's garbage, cut-off frame or crash is its own:
 // it is logged and never affects the listener or the other connections.
-import { createServer } from 'node:net';
+import { BlockList, createServer, isIP, isIPv6 } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Database } from '../db/database';
 import { applyAdtMessage } from '../census/census-store';
@@ -31,6 +31,39 @@ export interface AdtListenerOptions {
   maxConnections?: number;
   idleTimeoutMs?: number;
   maxMessageBytes?: number;
+  /**
+   * The senders allowed (--adt-allow): addresses and subnets (10.1.2.3, 10.1.2.0/24, fd00::/8).
+   * Empty or absent: any sender that reaches the port (then a firewall must keep others out).
+   */
+  allow?: readonly string[];
+}
+
+/** The allowed senders as a BlockList (used the other way round: an allow list), or null. */
+export function allowListOf(entries: readonly string[] | undefined): BlockList | null {
+  if (!entries || entries.length === 0) return null;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const family = isIPv6(address!) ? 'ipv6' : 'ipv4';
+    if (!isIP(address!)) throw new Error(`${entry} is not an address or a subnet`);
+    if (prefix === undefined) list.addAddress(address!, family);
+    else {
+      const bits = Number(prefix);
+      if (!/^\d{1,3}$/.test(prefix) || bits > (family === 'ipv6' ? 128 : 32)) {
+        throw new Error(`${entry} is not a subnet (its prefix length)`);
+      }
+      list.addSubnet(address!, bits, family);
+    }
+  }
+  return list;
+}
+
+/** Whether a peer is allowed: its address as IPv4 when it came as an IPv4-mapped IPv6 one. */
+function allowed(list: BlockList, remote: string | undefined): boolean {
+  if (!remote) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remote)?.[1];
+  const address = mapped ?? remote;
+  return list.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
 }
 
 export interface RunningAdtListener {
@@ -59,8 +92,21 @@ export async function startAdtListener(options: AdtListenerOptions): Promise<Run
     return turn;
   };
 
+  const allowList = allowListOf(options.allow);
+  const refusedLoggedAt = new Map<string, number>();
   const serve = (socket: Socket) => {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (allowList && !allowed(allowList, socket.remoteAddress)) {
+      // Not a sender of ours: nothing is read from it, nothing answered; logged once a minute.
+      const who = socket.remoteAddress ?? 'an unknown address';
+      if (nowMs() - (refusedLoggedAt.get(who) ?? -Infinity) >= 60_000) {
+        if (refusedLoggedAt.size > 1000) refusedLoggedAt.clear();
+        refusedLoggedAt.set(who, nowMs());
+        log(`ADT connection from ${who} refused: not in --adt-allow (logged once a minute).`);
+      }
+      socket.destroy();
+      return;
+    }
     open.add(socket);
     socket.setNoDelay(true);
     socket.setTimeout(idleTimeoutMs);
