@@ -24,6 +24,7 @@ import { newViewerToken } from './central/viewer-access';
 import { startHl7Outbound } from './hl7/outbound-service';
 import type { Hl7Outbound, Pcd01Options } from './hl7/outbound-service';
 import { censusRoutes } from './census/census-route';
+import { ADT_LOG_KEEP_DAYS, pruneAdtLog } from './census/census-store';
 import { startAdtListener } from './hl7/adt-listener';
 import { interfaceRoutes } from './http/interface-routes';
 import type { HospitalLinks } from './http/interface-routes';
@@ -102,6 +103,12 @@ export async function startCentralServer(
           `Retention: dropped ${dropped.length} day partition(s) of waveform chunks` +
             `${dropped.length ? ` (${dropped.join(', ')})` : ''} and ${deletedFromDefault} ` +
             'older chunk(s) of the default partition.',
+        );
+      }
+      const forgotten = await pruneAdtLog(db, nowMs());
+      if (forgotten > 0) {
+        log(
+          `Retention: forgot ${forgotten} applied ADT message(s) older than ${ADT_LOG_KEEP_DAYS} days.`,
         );
       }
     };

@@ -197,3 +197,17 @@ export async function readCensusPage(
     more: rows.length > limit,
   };
 }
+
+/** How long the log of applied ADT messages is kept: long past any resend, not for ever. */
+export const ADT_LOG_KEEP_DAYS = 30;
+
+/**
+ * Forgets the applied ADT messages older than the keep (they hold MRNs: kept only as long as a
+ * resend could come). A message resent after that would be applied again, as a new one.
+ */
+export async function pruneAdtLog(db: Database, nowMs: number): Promise<number> {
+  const { rowCount } = await db.query(`DELETE FROM adt_messages WHERE received_at < $1`, [
+    new Date(nowMs - ADT_LOG_KEEP_DAYS * 86_400_000),
+  ]);
+  return rowCount ?? 0;
+}

@@ -15,7 +15,7 @@ import {
   sendAdt,
 } from '../test-support/adt-feed';
 import type { AdtOptions, AdtPerson } from '../test-support/adt-feed';
-import { readCensusEntry } from '../census/census-store';
+import { pruneAdtLog, readCensusEntry } from '../census/census-store';
 
 let central: TestCentral;
 let port: number;
@@ -191,6 +191,18 @@ describe('ADT events applied to the census', () => {
     );
     expect(other.text).not.toMatch(/Already applied/);
     expect((await entry('TEST-0004'))!.givenName).toBe('Other');
+  });
+
+  it('forgets applied messages after 30 days (they hold MRNs), and only those', async () => {
+    await send('A08', { mrn: 'TEST-0005', given: 'Old' }, {}, 'OLD1');
+    await central.server.db.query(
+      `UPDATE adt_messages SET received_at = now() - interval '31 days' WHERE control_id = 'OLD1'`,
+    );
+    const before = await counts();
+    expect(await pruneAdtLog(central.server.db, Date.now())).toBe(1);
+    expect((await counts()).messages).toBe(before.messages - 1);
+    // The census itself is kept: only the log of what was applied is forgotten.
+    expect((await entry('TEST-0005'))!.givenName).toBe('Old');
   });
 });
 
