@@ -135,7 +135,7 @@ export async function exportStayAsFhir(
         }),
       );
     }
-    const encounterId = fhirId('stay', p.id.slice(0, 36), index);
+    const encounterId = fhirId('stay', p.id, index);
     add(
       encounterResource({
         id: encounterId,
@@ -216,7 +216,8 @@ export async function exportStayAsFhir(
     }
   }
   for (const [deviceId, bedId] of devices) {
-    const driver = deviceId.split(/[:@]/)[0] ?? deviceId;
+    // A device's id is `driver@path` (workstation.ts, resolveDevice).
+    const driver = deviceId.split('@')[0] ?? deviceId;
     const model = deviceModelOf(driver);
     add(
       deviceResource({
@@ -253,6 +254,24 @@ export async function exportStayAsFhir(
   };
 }
 
+/**
+ * The day-long reads of a segment, contiguous: after the first, each begins on a whole minute, so
+ * no minute is split between two reads (its rollup would be written twice, with one id).
+ */
+export function readWindows(
+  fromMs: number,
+  toMs: number,
+  spanMs = READ_SPAN_MS,
+): [number, number][] {
+  const windows: [number, number][] = [];
+  for (let start = fromMs; start < toMs;) {
+    const end = Math.min(toMs, Math.floor((start + spanMs) / MINUTE_MS) * MINUTE_MS);
+    windows.push([start, end]);
+    start = end;
+  }
+  return windows;
+}
+
 /** Each code's per-minute means over the segment; systolic and diastolic of a minute together. */
 async function addVitalSigns(
   store: Store,
@@ -260,8 +279,7 @@ async function addVitalSigns(
   toMs: number,
   emit: (minute: number, values: VitalSignValue[]) => void,
 ): Promise<void> {
-  for (let from = segment.fromMs; from < toMs; from += READ_SPAN_MS) {
-    const to = Math.min(toMs, from + READ_SPAN_MS);
+  for (const [from, to] of readWindows(segment.fromMs, toMs)) {
     const trends = await store.readTrend({
       bedId: segment.bedId,
       codes: VITAL_CODES,
@@ -273,7 +291,6 @@ async function addVitalSigns(
     for (const trend of trends) {
       const code = trend.code as MdcRefId;
       for (const point of trend.points) {
-        if (point.t < Math.floor(from / MINUTE_MS) * MINUTE_MS) continue;
         const list = byMinute.get(point.t) ?? [];
         list.push({
           code,
