@@ -11,6 +11,7 @@ import type { FhirResource } from '../../shared/fhir/resources';
 import type { ServerContext } from '../http/context';
 import { bearerToken, readBody } from '../http/exchange';
 import { SyncRefusal } from '../sync/refusal';
+import { databaseDown } from '../http/router';
 import {
   capabilityStatement,
   READ_ONLY_TYPES,
@@ -114,6 +115,14 @@ function refuse(
       send(res, error.status, operationOutcome(error.issue, error.message));
     } else if (error instanceof SyncRefusal && error.code === 'too-large') {
       send(res, 413, operationOutcome('too-costly', error.message));
+    } else if (databaseDown(error)) {
+      ctx.log(`FHIR ${req.method} ${req.url}: the database is unreachable: ${String(error)}`);
+      res.setHeader('retry-after', '30');
+      send(
+        res,
+        503,
+        operationOutcome('transient', 'The server cannot reach its database just now; try again.'),
+      );
     } else {
       ctx.log(`FHIR ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
       send(

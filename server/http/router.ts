@@ -30,7 +30,8 @@ const DATABASE_DOWN = new Set([
   '53300', // too_many_connections
 ]);
 
-function databaseDown(error: unknown): boolean {
+/** The database cannot be reached (as opposed to a fault of this request): answered 503. */
+export function databaseDown(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : '';
   return (
