@@ -135,3 +135,29 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/** POST with the workstation's sync credential: what it runs and what its updater is doing. */
+export const UPDATE_REPORT_PATH = '/api/sync/update-report';
+
+export const UpdateState = z.enum([
+  'current', // runs the newest version offered to it
+  'downloading',
+  'ready', // downloaded and checked; waits for a safe moment
+  'installing',
+  'refused', // a file or signature did not match: nothing installed
+  'failed-start', // this version failed to start twice
+  'error', // the feed or the download failed; it will try again
+]);
+export type UpdateState = z.infer<typeof UpdateState>;
+
+export const UpdateReport = z.strictObject({
+  runningVersion: z.string().regex(SEMVER),
+  platform: UpdatePlatform,
+  channel: UpdateChannel,
+  state: UpdateState,
+  /** The version the state is about (the one offered, downloaded, refused or failing). */
+  offeredVersion: z.string().regex(SEMVER).nullable(),
+  /** For a person: why it was refused or failed. */
+  detail: z.string().max(500).nullable(),
+});
+export type UpdateReport = z.infer<typeof UpdateReport>;
