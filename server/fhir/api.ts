@@ -5,7 +5,7 @@
 // AuditEvents). No request, however malformed, escapes as an exception.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { searchsetBundle } from '../../shared/fhir/bundle';
+import { searchsetBundlePieces } from '../../shared/fhir/bundle';
 import { operationOutcome } from '../../shared/fhir/outcome';
 import type { FhirResource } from '../../shared/fhir/resources';
 import type { ServerContext } from '../http/context';
@@ -19,7 +19,7 @@ import {
   smartConfiguration,
 } from './capability';
 import { read, readStripPdf } from './read-by-id';
-import { search } from './search';
+import { searchPage } from './search';
 import type { ReadContext } from './search';
 import { FhirRefusal, makeCursor, searchRequest } from './search-params';
 import { allows, callerOf, issueToken, OAuthRefusal } from './tokens';
@@ -39,6 +39,42 @@ function send(res: ServerResponse, status: number, body: unknown, type = FHIR_JS
     'cache-control': 'no-store',
   });
   res.end(bytes);
+}
+
+/**
+ * A 200 written piece by piece as it is made (chunked), each piece after the client has taken the
+ * last: a day of rollups is megabytes, never held whole. A failure half-way can only cut the
+ * answer short (the client sees an unfinished body, never a wrong one).
+ */
+async function sendPieces(
+  res: ServerResponse,
+  pieces: Iterable<string>,
+  log: (message: string) => void,
+): Promise<void> {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, { 'content-type': FHIR_JSON, 'cache-control': 'no-store' });
+  try {
+    for (const piece of pieces) {
+      if (res.destroyed) return;
+      if (!res.write(piece)) await drained(res);
+    }
+    res.end();
+  } catch (error) {
+    log(`A FHIR answer was cut short: ${String(error)}`);
+    res.destroy();
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** The api's own address as the client reached it (the token url a JWT's aud must name). */
@@ -236,7 +272,7 @@ async function dataAccess(
         'Binary is read by the url a DocumentReference gives.',
       );
     const request = searchRequest(url, Object.keys(SEARCH_PARAMETERS[type]!));
-    const found = await search(readCtx, type, request);
+    const found = await searchPage(readCtx, type, request, true);
     count = found.resources.length;
     const selfUrl = `${baseUrl}/${type}${url.search}`;
     let nextUrl: string | null = null;
@@ -245,14 +281,14 @@ async function dataAccess(
       next.set('_cursor', makeCursor(request.offset + request.count));
       nextUrl = `${baseUrl}/${type}?${next.toString()}`;
     }
-    const bundle: FhirResource = searchsetBundle({
+    const pieces = searchsetBundlePieces({
       baseUrl,
       selfUrl,
       nextUrl,
       total: found.total,
       resources: found.resources,
     });
-    reply = () => send(res, 200, bundle);
+    reply = () => void sendPieces(res, pieces, ctx.log);
   } catch (error) {
     status = error instanceof FhirRefusal ? error.status : 500;
     throw error;

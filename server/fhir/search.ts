@@ -8,6 +8,7 @@ import {
   patientResource,
   unitLocationResource,
 } from '../../shared/fhir/administrative';
+import { made, type PageResource } from '../../shared/fhir/bundle';
 import type { FhirResource } from '../../shared/fhir/resources';
 import { vitalSignCodesFor } from '../../shared/fhir/vital-signs';
 import {
@@ -29,6 +30,7 @@ import {
   countMinuteRollups,
   countRawReadings,
   minuteRollups,
+  deferredMinuteRollups,
   rawReadings,
   waveformStrips,
 } from './vitals';
@@ -39,8 +41,8 @@ export interface ReadContext {
   baseUrl: string;
 }
 
-export interface SearchResult {
-  resources: FhirResource[];
+export interface SearchResult<R = FhirResource> {
+  resources: R[];
   more: boolean;
   /** Known when cheap (or asked with _summary=count). */
   total: number | null;
@@ -130,6 +132,23 @@ export async function search(
   type: string,
   request: SearchRequest,
 ): Promise<SearchResult> {
+  const found = await searchPage(ctx, type, request, false);
+  return {
+    ...found,
+    resources: found.resources.map(made),
+  };
+}
+
+/**
+ * A search for a Bundle: with `deferred`, the resources a page has many of (the per-minute
+ * rollups, ~6,000 in a day) are made only as the Bundle is written (see DeferredResource).
+ */
+export async function searchPage(
+  ctx: ReadContext,
+  type: string,
+  request: SearchRequest,
+  deferred: boolean,
+): Promise<SearchResult<PageResource>> {
   switch (type) {
     case 'Patient': {
       const keys = new Set<string>();
@@ -218,7 +237,7 @@ export async function search(
       return page(all, request, deviceResource);
     }
     case 'Observation':
-      return observations(ctx, request);
+      return observations(ctx, request, deferred);
     case 'DetectedIssue': {
       const found = await alarms(ctx.db, {
         stays: await staysFor(ctx, request, false),
@@ -279,7 +298,11 @@ function summarised(
 
 type Resolution = 'minute' | 'raw' | 'waveform';
 
-async function observations(ctx: ReadContext, request: SearchRequest): Promise<SearchResult> {
+async function observations(
+  ctx: ReadContext,
+  request: SearchRequest,
+  deferred: boolean,
+): Promise<SearchResult<PageResource>> {
   const resolution = (single(request, '_resolution') ?? 'minute') as Resolution;
   if (!['minute', 'raw', 'waveform'].includes(resolution)) {
     throw badParameter('_resolution may be minute (the default), raw or waveform.');
@@ -337,6 +360,13 @@ async function observations(ctx: ReadContext, request: SearchRequest): Promise<S
         ? await countRawReadings(ctx.db, query)
         : await countMinuteRollups(ctx.db, query);
     return { resources: [], more: false, total };
+  }
+  if (resolution !== 'raw' && deferred && request.summary !== 'true') {
+    const found = await deferredMinuteRollups(ctx.db, query);
+    return {
+      ...found,
+      total: found.more ? null : request.offset + found.resources.length,
+    };
   }
   const found =
     resolution === 'raw' ? await rawReadings(ctx.db, query) : await minuteRollups(ctx.db, query);

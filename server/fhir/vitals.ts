@@ -7,7 +7,8 @@ import { MDC } from '../../shared/codes/mdc';
 import type { MdcRefId } from '../../shared/codes/mdc';
 import type { FhirResource } from '../../shared/fhir/resources';
 import { vitalSignObservation, VITAL_SIGN_TERMS } from '../../shared/fhir/vital-signs';
-import type { VitalSignValue } from '../../shared/fhir/vital-signs';
+import type { VitalSignInput, VitalSignValue } from '../../shared/fhir/vital-signs';
+import { DeferredResource } from '../../shared/fhir/bundle';
 import { waveformObservation, waveformTermOf } from '../../shared/fhir/waveform';
 import { postgresHistory } from '../central/history';
 import type { Database } from '../db/database';
@@ -109,7 +110,7 @@ interface Member {
   device: string;
 }
 
-function minuteObservation(stay: Stay, minute: number, members: Member[]): FhirResource {
+function minuteInput(stay: Stay, minute: number, members: Member[]): VitalSignInput {
   const values: VitalSignValue[] = members.map((m) => ({
     code: m.code,
     value: m.total / m.n,
@@ -119,7 +120,7 @@ function minuteObservation(stay: Stay, minute: number, members: Member[]): FhirR
     max: m.max,
   }));
   const panel = members.length > 1;
-  return vitalSignObservation({
+  return {
     id: ids.minute(stay.workstationId, stay.bedId, minute, panel ? BP_PANEL : members[0]!.code),
     patientId: stay.patientId,
     encounterId: stay.id,
@@ -127,13 +128,42 @@ function minuteObservation(stay: Stay, minute: number, members: Member[]): FhirR
     values,
     atMs: minute * MINUTE_MS,
     untilMs: (minute + 1) * MINUTE_MS,
-  });
+  };
+}
+
+function minuteObservation(stay: Stay, minute: number, members: Member[]): FhirResource {
+  return vitalSignObservation(minuteInput(stay, minute, members));
+}
+
+function deferredMinuteObservation(stay: Stay, minute: number, members: Member[]) {
+  const input = minuteInput(stay, minute, members);
+  return new DeferredResource('Observation', input.id, () => vitalSignObservation(input));
 }
 
 /** Per-minute rollups, sys and dia of a minute as one BP panel, ordered by minute then code. */
 export async function minuteRollups(db: Database, q: VitalsQuery): Promise<Page> {
+  const { groups, more } = await minuteGroups(db, q);
+  return {
+    resources: groups.map((g) => minuteObservation(q.stays[g.stay]!, g.minute, g.members)),
+    more,
+  };
+}
+
+/** The same rollups, each made only when its part of the Bundle is written. */
+export async function deferredMinuteRollups(
+  db: Database,
+  q: VitalsQuery,
+): Promise<{ resources: DeferredResource[]; more: boolean }> {
+  const { groups, more } = await minuteGroups(db, q);
+  return {
+    resources: groups.map((g) => deferredMinuteObservation(q.stays[g.stay]!, g.minute, g.members)),
+    more,
+  };
+}
+
+async function minuteGroups(db: Database, q: VitalsQuery) {
   const { empty, arrays } = minuteWindowArrays(q.stays, q.range, q.nowMs);
-  if (empty || q.codes.length === 0) return { resources: [], more: false };
+  if (empty || q.codes.length === 0) return { groups: [], more: false };
   // Flat rows (no JSON built in SQL), the page cut by (minute, observation, stay) so that the
   // systolic and diastolic of a panel never fall on two pages.
   const { rows } = await db.query<Member & { stay: number; minute: string; obs: string }>(
@@ -168,13 +198,7 @@ export async function minuteRollups(db: Database, q: VitalsQuery): Promise<Page>
       last.members.push(r);
     } else groups.push({ stay: r.stay, minute, members: [r] });
   }
-  const more = groups.length > q.limit;
-  return {
-    resources: groups
-      .slice(0, q.limit)
-      .map((g) => minuteObservation(q.stays[g.stay]!, g.minute, g.members)),
-    more,
-  };
+  return { groups: groups.slice(0, q.limit), more: groups.length > q.limit };
 }
 
 /** How many rollups a search matches (for _summary=count). */

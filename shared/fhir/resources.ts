@@ -43,13 +43,23 @@ export const PROFILES = {
   bloodPressure: 'http://hl7.org/fhir/StructureDefinition/bp',
 } as const;
 
-export const ref = (type: string, id: string, display?: string): Reference => ({
-  reference: `${type}/${id}`,
-  ...(display ? { display } : {}),
-});
+export const ref = (type: string, id: string, display?: string): Reference =>
+  display ? { reference: `${type}/${id}`, display } : { reference: `${type}/${id}` };
+
+// The last few instants written: a page of rollups writes each minute's start and end for
+// every code of that minute (thousands of Date objects and ISO strings otherwise).
+const recentInstants = new Map<number, string>();
 
 /** FHIR instant/dateTime of a UTC millisecond time. */
-export const instant = (ms: number): string => new Date(ms).toISOString();
+export function instant(ms: number): string {
+  let text = recentInstants.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString();
+    if (recentInstants.size >= 8) recentInstants.delete(recentInstants.keys().next().value!);
+    recentInstants.set(ms, text);
+  }
+  return text;
+}
 
 /** Ids FHIR accepts: [A-Za-z0-9-.]{1,64}. */
 export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
