@@ -97,6 +97,11 @@ export const FeedSettings = z.object({
   rolloutPercent: z.number().min(0).max(100),
   /** A workstation below this version updates at its first safe moment, whatever the staging. */
   minimumVersion: z.string().regex(SEMVER).nullable(),
+  /**
+   * When a workstation with no bed monitored may install by itself, in its local time, as IT
+   * wrote them on the server: "Sun 02:00–04:00", "Daily 03:00–03:30". Absent: none.
+   */
+  maintenanceWindows: z.array(z.string().max(40)).max(14).optional(),
 });
 export type FeedSettings = z.infer<typeof FeedSettings>;
 
