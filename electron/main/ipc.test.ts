@@ -64,6 +64,7 @@ describe('desktop shell IPC binding', () => {
         screen: () => () => {},
         exportProgress: () => () => {},
         syncStatus: () => () => {},
+        updateStatus: () => () => {},
         hospitalList: () => () => {},
       },
     },

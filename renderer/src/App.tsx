@@ -15,6 +15,8 @@ import { Trends } from './views/Trends';
 import { Settings } from './views/Settings';
 import { SyncStatusLine } from './components/sync/SyncStatusLine';
 import { useSyncStatus } from './components/sync/use-sync-status';
+import { UpdateStatusLine } from './components/update/UpdateStatusLine';
+import { useUpdateStatus } from './components/update/use-update-status';
 import { BedViews, NavBar } from './components/NavBar';
 import { navigate, routeHref, useRoute, type Route } from './navigation';
 import { useScreenReport } from './api/use-screen-report';
@@ -42,6 +44,7 @@ export function App({ client }: { client: WorkstationClient }) {
   // A workstation's screens say on one line whether its data reach the central server.
   const origin = phase.kind === 'ready' ? (phase.status.origin ?? 'workstation') : null;
   const syncStatus = useSyncStatus(client, origin === 'workstation');
+  const updateStatus = useUpdateStatus(client, origin === 'workstation');
 
   useEffect(() => {
     let cancelled = false;
@@ -129,6 +132,7 @@ export function App({ client }: { client: WorkstationClient }) {
             syncStatus={syncStatus}
           />
         </div>
+        {origin === 'workstation' && <UpdateStatusLine status={updateStatus} client={client} />}
         {origin === 'workstation' && <SyncStatusLine status={syncStatus} />}
       </div>
     </HostOriginContext.Provider>

@@ -12,6 +12,7 @@ import { patientsStrings } from './strings/patients';
 import { reviewStrings } from './strings/review';
 import { stripsStrings } from './strings/strips';
 import { syncStrings } from './strings/sync';
+import { updateStrings } from './strings/update';
 import { trendsStrings } from './strings/trends';
 
 export const strings = {
@@ -52,6 +53,7 @@ export const strings = {
   census: censusStrings,
   strips: stripsStrings,
   sync: syncStrings,
+  update: updateStrings,
   devices: devicesStrings,
   bloodPressure: bloodPressureStrings,
   news2: news2Strings,

@@ -40,6 +40,7 @@ import { exportsRequests, exportsStreams } from './contract-exports';
 import { patientsRequests } from './contract-patients';
 import { stripsRequests } from './contract-strips';
 import { syncRequests, syncStreams } from './contract-sync';
+import { updateRequests, updateStreams } from './contract-update';
 import { limitProblems } from '../model/limit-rules';
 import { RecordTimeMs, timeRangeRequest } from './time-window';
 
@@ -94,6 +95,7 @@ export const requests = {
   ...bloodPressureRequests,
   ...exportsRequests,
   ...syncRequests,
+  ...updateRequests,
   ...news2Requests,
   ...beatsRequests,
   ...censusRequests,
@@ -355,6 +357,7 @@ export const ScreensEvent = z.object({
 export const streams = {
   ...exportsStreams,
   ...syncStreams,
+  ...updateStreams,
   ...censusStreams,
   /** Everything live about one bed: a snapshot first, then samples, numerics, alarms, devices. */
   bedLive: {

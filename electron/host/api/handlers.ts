@@ -26,6 +26,7 @@ import type { Screens } from '../screens';
 import type { BedExports } from '../export/bed-exports';
 import { exportHandlers } from './export-handlers';
 import { syncHandlers } from './sync-handlers';
+import { NO_UPDATES, updateHandlers, type Updates } from './update-handlers';
 import type { WorkstationSync } from '../sync/workstation-sync';
 import type { News2Monitor } from '../news2/news2-monitor';
 import { news2Handlers } from './news2-handlers';
@@ -62,6 +63,8 @@ export interface HandlerServices {
   news2: News2Monitor;
   /** The hospital's patient list: searched to admit, held against the patients in beds. */
   hospitalList: HospitalList;
+  /** The updater; none in a shell without one (the status is then null). */
+  updates?: Updates;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -98,6 +101,7 @@ export function createHandlers({
   sync,
   news2,
   hospitalList,
+  updates = NO_UPDATES,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -108,12 +112,14 @@ export function createHandlers({
   const exporting = exportHandlers(exports);
   const syncing = syncHandlers(sync, log);
   const census = censusHandlers(hospitalList);
+  const updating = updateHandlers(updates, log);
 
   return {
     requests: {
       ...exporting.requests,
       ...syncing.requests,
       ...census.requests,
+      ...updating.requests,
       ...soundRecordingHandlers(soundRecordings, bedOrThrow),
       ...alarmHandlers(bus, bedOrThrow, history, alarmClock),
       ...deviceHandlers(sessions, log ? { log } : {}),
@@ -251,6 +257,7 @@ export function createHandlers({
       ...exporting.streams,
       ...syncing.streams,
       ...census.streams,
+      ...updating.streams,
       screen: ({ canSound }, emit) => screens.connect(canSound, emit),
 
       bedLive: ({ bedId, waveforms = 'all' }, emit) => {
