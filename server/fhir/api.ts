@@ -7,7 +7,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { searchsetBundlePieces } from '../../shared/fhir/bundle';
 import { operationOutcome } from '../../shared/fhir/outcome';
-import type { FhirResource } from '../../shared/fhir/resources';
 import type { ServerContext } from '../http/context';
 import { bearerToken, readBody } from '../http/exchange';
 import { SyncRefusal } from '../sync/refusal';
