@@ -9,6 +9,7 @@ import { runExport, runImport } from './commands/records';
 import { runBeats } from './commands/beats';
 import { runAlarms } from './commands/alarms';
 import { runEnrol } from './commands/enrol';
+import { runUpdate } from './commands/update';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -22,6 +23,9 @@ Commands:
              --token needs 16+ letters, digits or . _ ~ - (default: a random one)
              [--keep-waveforms-hours 72] [--keep-trends-days 30] how long data are kept
              [--test-clock] lets end-to-end tests move the alarm clock forward (never in use)
+             [--update-keys DIR [--update-channel stable|pilot] [--update-check-s 1800]] reads
+             the enrolled server's update feed, checks releases against the keys in DIR and shows
+             them on the status line (installing is the desktop app's: this shell cannot)
   decode     Decode a device byte stream: one JSON object per frame, then a summary line
              --driver ID  [--input FILE|-]
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
@@ -46,6 +50,9 @@ Commands:
   enrol      Join a central server with a one-time code (its credential is kept, sealed, in DIR)
              --server URL --code CODE [--name NAME] [--ca CA.pem] [--data DIR]
              --status: show the enrolment (exit 1 when not enrolled); --forget: leave the server
+  update     Install a signed release brought offline (a USB stick): checked as a downloaded
+             update is, then kept for the desktop app, which installs it when no bed is monitored
+             --from FOLDER|FILE.tar [--data DIR] [--keys DIR] [--running-version X.Y.Z]
   ports      List serial ports with their USB ids and the drivers that could be behind each
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
@@ -63,6 +70,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   beats: runBeats,
   alarms: runAlarms,
   enrol: runEnrol,
+  update: (args) => runUpdate(args),
 };
 
 async function main(argv: string[]): Promise<number> {

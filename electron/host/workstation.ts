@@ -37,6 +37,13 @@ import { WorkstationSync, type WorkstationSyncOptions } from './sync/workstation
 import { startLivePublisher, type LivePublisher } from './sync/live-publisher';
 import { HospitalList } from './census/hospital-list';
 import type { Keystore } from './sync/keystore';
+import { UpdateService, type Installer } from './update/update-service';
+import { thisPlatform } from './update/update-status';
+import { monitoredBedsOf } from './update/monitored-beds';
+import { loadTrustedKeys } from './update/signature';
+import { updateKeysDir } from './update/update-keys';
+import { openStartRecord } from './update/start-record';
+import type { UpdateChannel } from '../../shared/update/release';
 import { PatientDetails } from '../../shared/api/contract-patients';
 import type { Patient } from '../../shared/model/schemas';
 import type { RequestOutput } from '../../shared/api/contract';
@@ -63,6 +70,20 @@ export interface WorkstationOptions {
   allowPorts?: readonly string[];
   /** Seals the sync credential: the desktop shell's OS keystore; default a key file (0600). */
   keystore?: Keystore;
+  /**
+   * Updates from the central server's feed (update/): the shell's installer (the desktop's
+   * electron-updater), the version running, its channel, and where the trusted signing keys are
+   * (default: those built in). None: no updater (the status line shows none).
+   */
+  update?: {
+    installer: Installer;
+    runningVersion: string;
+    channel?: UpdateChannel;
+    keysDir?: string;
+    /** Tests: how often the feed is read and the policy asked. */
+    checkEveryMs?: number;
+    evaluateEveryMs?: number;
+  };
   /** Tests: shorter rounds and timeouts for sync to the central server. */
   sync?: Pick<
     WorkstationSyncOptions,
@@ -85,6 +106,8 @@ export interface Workstation {
   readonly live: LivePublisher;
   /** The hospital's patient list, pulled by sync, against the patients in beds here. */
   readonly hospitalList: HospitalList;
+  /** The updater (update/), when the shell gave an installer. */
+  readonly updates: UpdateService | null;
   channelsOfBed(bedId: string): WaveformChannel[];
   /**
    * Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. With
@@ -513,6 +536,37 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     },
   });
 
+  // A version that dies before it has run two minutes, twice, says so (IT reinstalls the last good one).
+  const startRecord = options.update
+    ? openStartRecord({ dataDir: options.dataDir, now: Date.now, warn: log })
+    : null;
+  startRecord?.started(options.update!.runningVersion);
+  const updates = options.update ? makeUpdateService(options.update) : null;
+  function makeUpdateService(update: NonNullable<WorkstationOptions['update']>) {
+    const keysDir = update.keysDir ?? updateKeysDir();
+    const trusted = keysDir ? loadTrustedKeys(keysDir) : { keys: [], problems: [] };
+    for (const problem of trusted.problems) log(`update: ${problem}`);
+    return new UpdateService({
+      dataDir: options.dataDir,
+      workstationId: id,
+      runningVersion: update.runningVersion,
+      platform: thisPlatform(),
+      channel: update.channel ?? 'stable',
+      link: () => sync.liveLink(),
+      monitoredBeds: () => monitoredBedsOf(beds),
+      keys: trusted.keys,
+      installer: update.installer,
+      log,
+      failedStart: () => startRecord?.failedStarts() ?? null,
+      ...(update.checkEveryMs !== undefined ? { checkEveryMs: update.checkEveryMs } : {}),
+      ...(update.evaluateEveryMs !== undefined ? { evaluateEveryMs: update.evaluateEveryMs } : {}),
+    });
+  }
+  const healthyTimer = startRecord
+    ? setInterval(() => startRecord.markHealthyIfDue() && void updates?.tick(), 15_000)
+    : null;
+  healthyTimer?.unref();
+
   const router = createRouter(
     createHandlers({
       bus,
@@ -531,6 +585,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       sync,
       news2,
       hospitalList,
+      ...(updates ? { updates } : {}),
       devices: {
         listPorts: async () =>
           (await listSerialPorts()).map((port) => ({
@@ -573,6 +628,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     link: () => sync.liveLink(),
     log,
   });
+  updates?.start();
 
   let stopping: Promise<void> | null = null;
   return {
@@ -586,6 +642,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     sync,
     live,
     hospitalList,
+    updates,
     channelsOfBed,
     addDevice,
     removeDevice,
@@ -605,6 +662,9 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         await beatMarks.stop();
         await stripRenderer.stop();
         await live.stop();
+        await updates?.stop();
+        if (healthyTimer) clearInterval(healthyTimer);
+        startRecord?.cleanExit();
         await sync.stop();
         await hospitalList.stop();
         await store.close();

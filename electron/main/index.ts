@@ -9,6 +9,7 @@ import { admitDemoPatients, startDemo, type Demo } from '../host/demo';
 import { dataDirFromArgv, devicesFromArgv } from './argv';
 import { bindIpc } from './ipc';
 import { osKeystore } from './keystore';
+import { createShellUpdater, type ShellUpdater } from './updater';
 import {
   guardNavigation,
   permissionAllowed,
@@ -23,6 +24,13 @@ const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
 let workstation: Workstation | null = null;
 let demo: Demo | null = null;
 let window: BrowserWindow | null = null;
+let updater: ShellUpdater | null = null;
+
+/**
+ * Whether the update electron-updater holds may be installed as the app quits: never blindly,
+ * only when the core's update policy says so (no bed monitored).
+ */
+const installOnQuitAllowed = (): boolean => workstation?.updates?.installOnQuitAllowed() ?? false;
 
 // The window sounds alarms from the start: a browser's rule that audio waits for a click does
 // not apply to a monitoring screen (the renderer tells the host whether it can sound, either way).
@@ -39,6 +47,9 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => guardNavigation(contents));
   app.whenReady().then(start, (error: unknown) => fail(error));
   app.on('window-all-closed', () => void shutdown());
+  app.on('before-quit', (event) => {
+    if (updater?.installOnQuit(installOnQuitAllowed)) event.preventDefault();
+  });
 }
 
 async function start(): Promise<void> {
@@ -57,6 +68,20 @@ async function start(): Promise<void> {
   }
   const dataDir = dataDirFromArgv(process.argv, join(app.getPath('userData'), 'data'));
   const keystore = osKeystore();
+  // Only a packaged app has an app-update.yml and an installer to hand over to. The core's update
+  // service decides when (never under a monitored bed); this updater never acts on its own.
+  if (app.isPackaged) {
+    updater = createShellUpdater(electronUpdater.autoUpdater, {
+      feedUrl: () => workstation?.updates?.feedUrl() ?? null,
+      beforeInstall: stopWorkstation,
+      restart: () => {
+        app.relaunch();
+        app.exit(0);
+      },
+      quit: () => app.quit(),
+      report: (message) => console.error(message),
+    });
+  }
   workstation = await startWorkstation({
     dataDir,
     devices,
@@ -64,6 +89,7 @@ async function start(): Promise<void> {
     ...(keystore ? { keystore } : {}),
     // The demo's simulated blood-pressure monitor stands in for a USB one, as with `serve --demo`.
     ...(demo ? { openHid: demo.openHid } : {}),
+    ...(updater ? { update: { installer: updater, runningVersion: app.getVersion() } } : {}),
   });
   if (demo) await admitDemoPatients(workstation, demo, console.log);
   bindIpc(ipcMain, workstation.router, (url) => trustedSenderUrl(url, rendererIndexUrl));
@@ -71,17 +97,17 @@ async function start(): Promise<void> {
   window = new BrowserWindow(secureWindowOptions(preloadPath));
   window.once('ready-to-show', () => window?.show());
   await window.loadFile(rendererIndex);
+}
 
-  if (app.isPackaged) {
-    electronUpdater.autoUpdater.checkForUpdatesAndNotify().catch((error: unknown) => {
-      console.error('update check failed:', error);
-    });
-  }
+async function stopWorkstation(): Promise<void> {
+  await workstation?.stop();
+  await demo?.stop();
+  workstation = null;
+  demo = null;
 }
 
 async function shutdown(): Promise<void> {
-  await workstation?.stop();
-  await demo?.stop();
+  await stopWorkstation();
   app.quit();
 }
 

@@ -2,7 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { ConfigurationError, startWorkstation, type Workstation } from '../../host/workstation';
+import {
+  ConfigurationError,
+  startWorkstation,
+  type Workstation,
+  type WorkstationOptions,
+} from '../../host/workstation';
+import type { Installer } from '../../host/update/update-service';
+import { appVersion } from '../../host/sync/enrolment';
+import { UpdateChannel } from '../../../shared/update/release';
 import { StoreLockedError } from '../../host/store/data-lock';
 import type { RetentionPolicy } from '../../host/store/retention';
 import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-config';
@@ -50,6 +58,44 @@ export function demoBedsOption(args: readonly string[]): { beds: number; rest: s
   return { beds, rest };
 }
 
+/**
+ * The updater in the browser shell: it reads the feed, checks and downloads as the desktop app
+ * does and shows it on the status line, but cannot run an installer (no Electron): it says so.
+ */
+const browserShellInstaller: Installer = {
+  install: async () => {
+    throw new Error(
+      'the browser shell cannot install updates: the checked file is kept in the data folder for the desktop app or IT’s tools',
+    );
+  },
+};
+
+function updateOption(options: {
+  'update-keys'?: string;
+  'update-channel'?: string;
+  'update-check-s'?: string;
+}): WorkstationOptions['update'] | null {
+  if (options['update-keys'] === undefined) {
+    if (options['update-channel'] !== undefined || options['update-check-s'] !== undefined)
+      throw new CliError('--update-channel and --update-check-s need --update-keys DIR.');
+    return null;
+  }
+  const channel = UpdateChannel.safeParse(options['update-channel'] ?? 'stable');
+  if (!channel.success)
+    throw new CliError(`--update-channel is stable or pilot, got "${options['update-channel']}".`);
+  const checkS = numberOption('update-check-s', options['update-check-s'], 1800);
+  if (!(checkS >= 1 && checkS <= 86_400))
+    throw new CliError(`--update-check-s must be 1–86400 seconds, got ${checkS}.`);
+  return {
+    installer: browserShellInstaller,
+    runningVersion: appVersion(),
+    channel: channel.data,
+    keysDir: resolve(options['update-keys']),
+    checkEveryMs: checkS * 1000,
+    evaluateEveryMs: Math.min(60_000, checkS * 1000),
+  };
+}
+
 export async function runServe(allArgs: string[]): Promise<number> {
   const { beds: demoBeds, rest: args } = demoBedsOption(allArgs);
   const options = parseOptions(args, {
@@ -62,7 +108,11 @@ export async function runServe(allArgs: string[]): Promise<number> {
     token: { type: 'string' },
     'allow-port': { type: 'string', multiple: true },
     'test-clock': { type: 'boolean' },
+    'update-keys': { type: 'string' },
+    'update-channel': { type: 'string' },
+    'update-check-s': { type: 'string' },
   });
+  const update = updateOption(options);
   const port = numberOption('port', options.port, 4318);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0–65535, got ${port}.`);
@@ -103,6 +153,7 @@ export async function runServe(allArgs: string[]): Promise<number> {
       allowPorts,
       // For end-to-end tests only: the api may move the alarm clock forward (and says so).
       ...(options['test-clock'] ? { alarmClock: testClock() } : {}),
+      ...(update ? { update } : {}),
     });
     if (options['test-clock']) {
       console.log('Test clock: the alarm clock can be moved forward through the api.');
