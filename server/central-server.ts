@@ -29,6 +29,9 @@ import { startAdtListener } from './hl7/adt-listener';
 import { interfaceRoutes } from './http/interface-routes';
 import type { HospitalLinks } from './http/interface-routes';
 import type { AdtListenerOptions, RunningAdtListener } from './hl7/adt-listener';
+import { isUpdateFeedRequest } from './http/release-feed';
+import { releaseRoutes } from './http/release-routes';
+import type { ReleaseSettings } from './http/release-routes';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
@@ -54,6 +57,8 @@ export interface CentralServerOptions {
   pcd01?: Pcd01Options | null;
   /** The ADT listener (--adt-port): MLLP from the hospital's interface engine; none without. */
   adt?: Omit<AdtListenerOptions, 'db' | 'nowMs' | 'log'> | null;
+  /** The update feed's trusted keys (--update-public-key) and upload limit; none: publishes nothing. */
+  releases?: ReleaseSettings;
 }
 
 export interface RunningCentralServer {
@@ -135,13 +140,16 @@ export async function startCentralServer(
       ...adminRoutes,
       ...fhirClientRoutes,
       ...interfaceRoutes(links),
+      ...releaseRoutes(options.releases ?? { trustedKeys: new Map() }),
     ]);
     // The FHIR R4 api (/fhir/r4) answers its own requests, refusals as OperationOutcome.
     const fhir = fhirRequestHandler(ctx);
     // The FHIR api, then the hospital central station's page and files; the sync and admin api
     // the rest.
     const handler: Parameters<typeof createHttpServer>[1] = (req, res) => {
-      if (!fhir(req, res) && !live?.handleRequest(req, res)) routes(req, res);
+      if (!fhir(req, res) && (isUpdateFeedRequest(req) || !live?.handleRequest(req, res))) {
+        routes(req, res);
+      }
     };
     server = options.tls
       ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)

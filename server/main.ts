@@ -12,6 +12,8 @@ import { DatabaseNewerError, migrate } from './db/migrate';
 import { SyncRefusal } from './sync/refusal';
 import { createEnrolmentCode, listWorkstations, revokeWorkstation } from './enrolment/registry';
 import { migrations } from './migrations/index';
+import { runReleaseCommand } from './releases/release-command';
+import { readTrustedKeys } from './releases/signing-keys';
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -29,6 +31,9 @@ async function main(argv: string[]): Promise<number> {
   if (command.kind === 'help') {
     console.log(USAGE);
     return 0;
+  }
+  if (command.kind === 'release-keygen' || command.kind === 'release-sign') {
+    return runReleaseCommand(command);
   }
   try {
     if (command.kind === 'serve') return await serve(command);
@@ -70,6 +75,7 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
       alarms: command.pcd01.alarms,
     },
     adt: command.adt,
+    releases: { trustedKeys: await readTrustedKeys(command.updatePublicKeys) },
     ...(command.viewerTokenFile
       ? { viewerToken: readViewerTokenFile(command.viewerTokenFile) }
       : {}),
@@ -94,7 +100,7 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
 
 async function adminCommand(
   db: Database,
-  command: Exclude<ServerCommand, { kind: 'serve' | 'help' }>,
+  command: Exclude<ServerCommand, { kind: 'serve' | 'help' | 'release-keygen' | 'release-sign' }>,
 ): Promise<number> {
   await migrate(db, migrations);
   if (command.kind === 'enrolment-code') {

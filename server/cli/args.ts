@@ -3,6 +3,8 @@
 import { allowListOf } from '../hl7/adt-listener';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CODE_VALID_HOURS } from '../enrolment/registry';
+import { parseReleaseCommand, takeUpdatePublicKeys } from './release-args';
+import type { ReleaseCommand } from './release-args';
 
 export const USAGE = `Usage:
   npm run server -- --db postgres://USER@HOST/DB --port 8443 --tls-cert CERT.pem --tls-key KEY.pem
@@ -10,10 +12,13 @@ export const USAGE = `Usage:
                     [--nats nats://127.0.0.1:4222] [--viewer-token-file FILE]
                     [--pcd01-to HOST:PORT [--pcd01-every-s 60] [--pcd01-alarms]]   (vital signs to the EHR, HL7 PCD-01 over MLLP)
                     [--adt-port 2575 [--adt-host HOST] [--adt-allow ADDRESS,SUBNET/BITS…]]   (ADT from the hospital, HL7 v2 over MLLP)
+                    [--update-public-key RELEASE-KEY.pub.pem …]   (the update feed: keys whose signed releases it publishes)
   npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
   npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}] [--workstation ID]
   npm run server -- revoke --db … --workstation ID
-  npm run server -- workstations --db …`;
+  npm run server -- workstations --db …
+  npm run server -- release keygen --out DIR   (an Ed25519 keypair for signing releases; keep the private key off the server)
+  npm run server -- release sign --key KEY.pem --version 1.2.3 --platform win|mac|linux FILE… [--out release-win.json]`;
 
 export class UsageError extends Error {}
 
@@ -34,6 +39,8 @@ export type ServerCommand =
       pcd01: { host: string; port: number; everyS: number; alarms: boolean } | null;
       /** The ADT listener (MLLP) for the hospital's interface engine; null: none. */
       adt: { host: string; port: number } | null;
+      /** --update-public-key FILE…: the Ed25519 keys whose signed releases the feed publishes. */
+      updatePublicKeys: string[];
     }
   | {
       kind: 'enrolment-code';
@@ -44,6 +51,7 @@ export type ServerCommand =
     }
   | { kind: 'revoke'; db: string; workstation: string }
   | { kind: 'workstations'; db: string }
+  | ReleaseCommand
   | { kind: 'help' };
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
@@ -53,9 +61,14 @@ export function isLoopback(host: string): boolean {
 }
 
 export function parseServerCommand(argv: string[]): ServerCommand {
-  const [first, ...rest] = argv;
+  if (argv[0] === 'release') return parseReleaseCommand(argv.slice(1));
+  const { paths: updatePublicKeys, rest: argvLeft } = takeUpdatePublicKeys(argv);
+  const [first, ...rest] = argvLeft;
   const sub = first !== undefined && !first.startsWith('-') ? first : null;
-  const args = sub === null ? argv : rest;
+  const args = sub === null ? argvLeft : rest;
+  if (sub !== null && updatePublicKeys.length > 0) {
+    throw new UsageError(`--update-public-key is not an option of ${sub}`);
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -196,6 +209,7 @@ export function parseServerCommand(argv: string[]): ServerCommand {
     viewerTokenFile: text(values, 'viewer-token-file') ?? null,
     pcd01: pcd01Target(values),
     adt,
+    updatePublicKeys,
   };
 }
 

@@ -8,7 +8,7 @@ import { checkProtocolHeader } from './protocol-check';
 import { SyncRefusal } from '../sync/refusal';
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** An exact path, or a pattern whose groups are passed on. */
   path: string | RegExp;
   /** Sync routes need the protocol header; others check it only when it is sent. */

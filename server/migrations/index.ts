@@ -10,6 +10,7 @@ import fhir from './007_fhir.sql?raw';
 import hl7Outbound from './008_hl7_outbound.sql?raw';
 import adtCensus from './009_adt_census.sql?raw';
 import annotationsByBed from './010_annotations_by_bed.sql?raw';
+import releases from './011_releases.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'hl7_outbound', sql: hl7Outbound },
   { version: 9, name: 'adt_census', sql: adtCensus },
   { version: 10, name: 'annotations_by_bed', sql: annotationsByBed },
+  { version: 11, name: 'releases', sql: releases },
 ];

@@ -8,6 +8,7 @@ import { adminStrings as s } from '../strings/admin';
 import { AdminError, adminApi, tokenStore, type AdminApi } from './admin-api';
 import { FhirClients, HospitalLinks } from './HospitalConnections';
 import { DangerConfirm } from './DangerConfirm';
+import { Releases } from './Releases';
 
 const when = (iso: string) => dateAndTime(Date.parse(iso));
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -40,7 +41,7 @@ export function AdminPage() {
       </header>
       <main className="admin__main">
         {api ? (
-          <SignedIn api={api} onRefused={refused} key={token} />
+          <SignedIn api={api} token={token!} onRefused={refused} key={token} />
         ) : (
           <SignIn
             notice={notice}
@@ -128,7 +129,15 @@ function SignIn({
   );
 }
 
-function SignedIn({ api, onRefused }: { api: AdminApi; onRefused: () => void }) {
+function SignedIn({
+  api,
+  token,
+  onRefused,
+}: {
+  api: AdminApi;
+  token: string;
+  onRefused: () => void;
+}) {
   const [workstations, setWorkstations] = useState<WorkstationSummary[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -158,6 +167,7 @@ function SignedIn({ api, onRefused }: { api: AdminApi; onRefused: () => void }) 
       <MakeCode api={api} workstations={workstations ?? []} onFailed={failed} />
       <HospitalLinks api={api} onFailed={failed} />
       <FhirClients api={api} onFailed={failed} />
+      <Releases token={token} onFailed={failed} />
     </>
   );
 }
