@@ -75,7 +75,10 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
       alarms: command.pcd01.alarms,
     },
     adt: command.adt,
-    releases: { trustedKeys: await readTrustedKeys(command.updatePublicKeys) },
+    releases: {
+      trustedKeys: await readTrustedKeys(command.updatePublicKeys),
+      ...(command.releaseCache !== undefined ? { cacheDir: command.releaseCache } : {}),
+    },
     ...(command.viewerTokenFile
       ? { viewerToken: readViewerTokenFile(command.viewerTokenFile) }
       : {}),

@@ -13,6 +13,7 @@ export const USAGE = `Usage:
                     [--pcd01-to HOST:PORT [--pcd01-every-s 60] [--pcd01-alarms]]   (vital signs to the EHR, HL7 PCD-01 over MLLP)
                     [--adt-port 2575 [--adt-host HOST] [--adt-allow ADDRESS,SUBNET/BITS…]]   (ADT from the hospital, HL7 v2 over MLLP)
                     [--update-public-key RELEASE-KEY.pub.pem …]   (the update feed: keys whose signed releases it publishes)
+                    [--release-cache DIR|none]   (checked copies of the release files it serves; default in the system's temp folder)
   npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
   npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}] [--workstation ID]
   npm run server -- revoke --db … --workstation ID
@@ -41,6 +42,8 @@ export type ServerCommand =
       adt: { host: string; port: number } | null;
       /** --update-public-key FILE…: the Ed25519 keys whose signed releases the feed publishes. */
       updatePublicKeys: string[];
+      /** --release-cache: a folder, null for none, undefined for the default (release-file-cache.ts). */
+      releaseCache: string | null | undefined;
     }
   | {
       kind: 'enrolment-code';
@@ -83,6 +86,7 @@ export function parseServerCommand(argv: string[]): ServerCommand {
         'tls-key': { type: 'string' },
         'insecure-http': { type: 'boolean' },
         'retention-days': { type: 'string' },
+        'release-cache': { type: 'string' },
         'admin-token-file': { type: 'string' },
         nats: { type: 'string' },
         'viewer-token-file': { type: 'string' },
@@ -120,6 +124,7 @@ export function parseServerCommand(argv: string[]): ServerCommand {
       'adt-port',
       'adt-host',
       'adt-allow',
+      'release-cache',
     ],
     'enrolment-code': ['db', 'unit', 'valid-hours', 'workstation'],
     revoke: ['db', 'workstation'],
@@ -210,7 +215,16 @@ export function parseServerCommand(argv: string[]): ServerCommand {
     pcd01: pcd01Target(values),
     adt,
     updatePublicKeys,
+    releaseCache: releaseCacheOf(text(values, 'release-cache')),
   };
+}
+
+/** --release-cache DIR|none: where checked copies of release files are kept (none: never). */
+function releaseCacheOf(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  if (value.trim() === '') throw new UsageError('--release-cache needs a folder, or none');
+  return value;
 }
 
 function adtListener(values: Record<string, string | boolean | undefined>, serverHost: string) {

@@ -4,7 +4,8 @@
 // words while the server goes on serving.
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRelease } from '../../shared/update/release';
 import { RELEASE_ADMIN_PATHS } from '../../shared/update/release-admin';
@@ -26,10 +27,13 @@ let bytes: Buffer;
 let signed: SignedRelease;
 let etag: string;
 
+let cacheDir: string;
+
 beforeAll(async () => {
   kit = await releaseKit();
+  cacheDir = join(kit.dir, 'cache');
   central = await startTestCentral({
-    releases: { trustedKeys: kit.trustedKeys, maxFileBytes: MAX_FILE_BYTES },
+    releases: { trustedKeys: kit.trustedKeys, maxFileBytes: MAX_FILE_BYTES, cacheDir },
   });
   // Not a whole number of pieces, so that ranges cross the pieces' edges.
   const path = await kit.file(NAME, 2 * CHUNK_BYTES + 12_345);
@@ -96,17 +100,36 @@ describe('downloading a release file', () => {
     expect(sha512(Buffer.concat([cut.body, rest.body]))).toBe(signed.manifest.files[0]!.sha512);
   });
 
-  it('serves the same bytes from a second instance on the same database', async () => {
+  it('serves the same bytes from a second instance on the same database, straight from the pieces when it keeps no copy', async () => {
     const second = await startTestCentral(
-      { releases: { trustedKeys: kit.trustedKeys } },
+      { releases: { trustedKeys: kit.trustedKeys, cacheDir: null } },
       central.database,
     );
     try {
       const got = await download(second.url, FILE, { range: 'bytes=5000-5999' });
       expect(got.body.equals(bytes.subarray(5000, 6000))).toBe(true);
+      const start = CHUNK_BYTES - 10;
+      const end = 2 * CHUNK_BYTES + 9;
+      const part = await download(second.url, FILE, { range: `bytes=${start}-${end}` });
+      expect(part.status).toBe(206);
+      expect(part.body.equals(bytes.subarray(start, end + 1))).toBe(true);
+      expect(sha512((await download(second.url, FILE)).body)).toBe(sha512(bytes));
     } finally {
       await second.server.close();
     }
+  });
+
+  it('keeps one checked copy, owner-only, named by its sha512, and replaces a damaged one', async () => {
+    const name = Buffer.from(signed.manifest.files[0]!.sha512, 'base64').toString('hex');
+    const copy = join(cacheDir, name);
+    expect((await download(central.url, FILE)).status).toBe(200);
+    expect((await stat(copy)).size).toBe(bytes.byteLength);
+    expect((await stat(copy)).mode & 0o077).toBe(0);
+    expect((await stat(cacheDir)).mode & 0o077).toBe(0);
+    await writeFile(copy, bytes.subarray(0, 1000)); // cut short on disk
+    const again = await download(central.url, FILE);
+    expect(sha512(again.body)).toBe(sha512(bytes));
+    expect((await stat(copy)).size).toBe(bytes.byteLength);
   });
 });
 

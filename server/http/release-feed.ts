@@ -1,7 +1,9 @@
 // The update feed a workstation reads without a credential (the signatures give the integrity):
 // /updates/<channel>/latest*.yml (electron-updater's generic provider, with our FeedSettings),
 // release-<platform>.json (the SignedRelease), and the files themselves, resumable by Range.
+import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import {
   FEED_FILE,
   ReleaseFile,
@@ -14,6 +16,7 @@ import type { UpdatePlatform as Platform } from '../../shared/update/release';
 import { byteRangeOf } from '../releases/byte-range';
 import { feedFileText } from '../releases/feed-file';
 import { findChannelFile, readReleaseBytes } from '../releases/release-file-store';
+import type { ReleaseFileCache } from '../releases/release-file-cache';
 import { channelAssignment, feedSettingsOf, findRelease } from '../releases/release-store';
 import { SyncRefusal } from '../sync/refusal';
 import type { ServerContext } from './context';
@@ -53,7 +56,12 @@ const FEED_PLATFORM = new Map<string, { platform: Platform; kind: 'yml' | 'json'
   ]),
 );
 
-async function feed(ctx: ServerContext, ex: Exchange, [channelPart, filePart]: string[]) {
+async function feed(
+  ctx: ServerContext,
+  ex: Exchange,
+  [channelPart, filePart]: string[],
+  cache: ReleaseFileCache | null,
+) {
   const channel = channelOf(channelPart!);
   const name = decoded(filePart!, 'file name');
   const feedFile = FEED_PLATFORM.get(name);
@@ -68,7 +76,7 @@ async function feed(ctx: ServerContext, ex: Exchange, [channelPart, filePart]: s
       `The ${channel} channel offers no file ${name}: read its latest*.yml for the current files.`,
     );
   }
-  await serveFile(ctx, ex, file);
+  await serveFile(ctx, ex, file, cache);
 }
 
 async function serveFeedFile(
@@ -103,6 +111,7 @@ async function serveFile(
   ctx: ServerContext,
   ex: Exchange,
   file: { name: string; sha512: string; size: number; uploadId: string },
+  cache: ReleaseFileCache | null,
 ) {
   const { req, res } = ex;
   const etag = `"${file.sha512}"`;
@@ -136,6 +145,15 @@ async function serveFile(
     'content-length': end - start + 1,
     ...(range.kind === 'part' ? { 'content-range': `bytes ${start}-${end}/${file.size}` } : {}),
   });
+  const copy = await cache?.path(file, ctx.db, ctx.log);
+  if (copy) {
+    // From this instance's checked copy (the page cache, most often).
+    await pipeline(createReadStream(copy, { start, end }), res).catch((error: unknown) => {
+      ctx.log(`GET ${ex.url.pathname}: the download stopped: ${String(error)}`);
+      res.destroy();
+    });
+    return;
+  }
   try {
     for await (const bytes of readReleaseBytes(ctx.db, file.uploadId, start, end)) {
       if (res.destroyed) return;
@@ -166,11 +184,13 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
   });
 }
 
-export const releaseFeedRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: new RegExp(`^${UPDATES_PATH}/([^/]+)/([^/]+)$`),
-    sync: false,
-    handle: feed,
-  },
-];
+export function releaseFeedRoutes(cache: ReleaseFileCache | null): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: new RegExp(`^${UPDATES_PATH}/([^/]+)/([^/]+)$`),
+      sync: false,
+      handle: (ctx, ex, match) => feed(ctx, ex, match, cache),
+    },
+  ];
+}

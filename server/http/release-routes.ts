@@ -35,6 +35,7 @@ import type { ServerContext } from './context';
 import { readJson, sendJson } from './exchange';
 import type { Exchange } from './exchange';
 import { releaseFeedRoutes } from './release-feed';
+import { defaultReleaseCacheDir, ReleaseFileCache } from '../releases/release-file-cache';
 import type { Route } from './router';
 import { authenticate } from './sync-routes';
 
@@ -49,6 +50,11 @@ export interface ReleaseSettings {
   trustedKeys: TrustedKeys;
   /** A file larger than this is refused (413) before any of it is stored. */
   maxFileBytes?: number;
+  /**
+   * Where this instance keeps checked copies of the files it serves (release-file-cache.ts);
+   * default a folder of this user's in the system's temporary folder; null: always the database.
+   */
+  cacheDir?: string | null;
 }
 
 function parsed<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
@@ -195,8 +201,9 @@ export function releaseRoutes(settings: ReleaseSettings): Route[] {
     ) =>
     (ctx: ServerContext, ex: Exchange, params: string[]) =>
       handle(ctx, ex, settings, params);
+  const cacheDir = settings.cacheDir === undefined ? defaultReleaseCacheDir() : settings.cacheDir;
   return [
-    ...releaseFeedRoutes,
+    ...releaseFeedRoutes(cacheDir === null ? null : new ReleaseFileCache(cacheDir)),
     {
       method: 'GET',
       path: RELEASE_ADMIN_PATHS.releases,
