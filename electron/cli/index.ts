@@ -23,7 +23,7 @@ Commands:
              --token needs 16+ letters, digits or . _ ~ - (default: a random one)
              [--keep-waveforms-hours 72] [--keep-trends-days 30] how long data are kept
              [--test-clock] lets end-to-end tests move the alarm clock forward (never in use)
-             [--update-keys DIR [--update-channel stable|pilot] [--update-check-s 1800]] reads
+             [--update-keys DIR [--update-channel stable|pilot] [--update-check-s 10]] reads
              the enrolled server's update feed, checks releases against the keys in DIR and shows
              them on the status line (installing is the desktop app's: this shell cannot)
   decode     Decode a device byte stream: one JSON object per frame, then a summary line

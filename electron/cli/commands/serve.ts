@@ -83,7 +83,7 @@ function updateOption(options: {
   const channel = UpdateChannel.safeParse(options['update-channel'] ?? 'stable');
   if (!channel.success)
     throw new CliError(`--update-channel is stable or pilot, got "${options['update-channel']}".`);
-  const checkS = numberOption('update-check-s', options['update-check-s'], 1800);
+  const checkS = numberOption('update-check-s', options['update-check-s'], 10);
   if (!(checkS >= 1 && checkS <= 86_400))
     throw new CliError(`--update-check-s must be 1–86400 seconds, got ${checkS}.`);
   return {
@@ -92,7 +92,7 @@ function updateOption(options: {
     channel: channel.data,
     keysDir: resolve(options['update-keys']),
     checkEveryMs: checkS * 1000,
-    evaluateEveryMs: Math.min(60_000, checkS * 1000),
+    evaluateEveryMs: Math.min(5_000, checkS * 1000),
   };
 }
 

@@ -75,9 +75,9 @@ export interface UpdateServiceOptions {
   /** The update signing keys built in (signature.ts loadTrustedKeys); none: nothing installs. */
   keys: readonly TrustedKey[];
   installer: Installer;
-  /** How often the feed is read. Default 30 min. */
+  /** How often the feed is read. Default CHECK_EVERY_MS. */
   checkEveryMs?: number;
-  /** How often the policy is asked again (a window opening, beds emptied). Default 60 s. */
+  /** How often the policy is asked again (a window opening, beds emptied). Default EVALUATE_EVERY_MS. */
   evaluateEveryMs?: number;
   now?: () => number;
   localTime?: (ms: number) => LocalTime;
@@ -91,6 +91,15 @@ export interface UpdateServiceOptions {
   /** The running version failed to start twice (start-record.ts failedStarts); null if not. */
   failedStart?: () => { version: string; message: string } | null;
 }
+
+/**
+ * The feed is read every 10 s: it is one file of a few hundred bytes (1,000 workstations make 100
+ * small requests a second), and a release IT publishes must reach every workstation within the
+ * minute, download included; the policy is asked every 5 s (a window opening, the last bed emptied).
+ */
+export const CHECK_EVERY_MS = 10_000;
+export const EVALUATE_EVERY_MS = 5_000;
+const PROGRESS_EVERY_MS = 500;
 
 export class UpdateService {
   private readonly log: (message: string) => void;
@@ -112,6 +121,7 @@ export class UpdateService {
   private lastReport = '';
   private reporting: Promise<void> = Promise.resolve();
   private cancel: (() => void) | null = null;
+  private progressPublishedAtMs = -Infinity;
   private readonly listeners = new Set<(status: UpdateStatus) => void>();
 
   constructor(private readonly o: UpdateServiceOptions) {
@@ -125,7 +135,7 @@ export class UpdateService {
     if (this.o.keys.length === 0)
       this.log('update: no update signing key is built in; nothing will be installed');
     this.cancel = (this.o.scheduler ?? timerScheduler).every(
-      this.o.evaluateEveryMs ?? 60_000,
+      this.o.evaluateEveryMs ?? EVALUATE_EVERY_MS,
       () => {
         this.safely(this.tick());
       },
@@ -159,7 +169,7 @@ export class UpdateService {
 
   /** One round, as the timer runs it: the feed when it is due, the policy every time. */
   async tick(): Promise<void> {
-    if (this.now() - this.lastCheckMs >= (this.o.checkEveryMs ?? 30 * 60_000)) {
+    if (this.now() - this.lastCheckMs >= (this.o.checkEveryMs ?? CHECK_EVERY_MS)) {
       await this.check();
     } else {
       await this.evaluate({});
@@ -330,7 +340,13 @@ export class UpdateService {
       runningVersion: this.o.runningVersion,
       folder: this.updatesFolder,
       download: this.o.download ?? {},
-      onProgress: () => this.publish(this.decide({})),
+      // Twice a second at most: a 110 MiB file is ~1,800 pieces, each a status to every screen.
+      onProgress: () => {
+        const nowMs = this.now();
+        if (nowMs - this.progressPublishedAtMs < PROGRESS_EVERY_MS) return;
+        this.progressPublishedAtMs = nowMs;
+        this.publish(this.decide({}));
+      },
       log: this.log,
     });
     if (problem) this.problem = problem;
