@@ -10,6 +10,7 @@ import { pcd01OutBench } from './pcd01-out';
 import { adtBurstBench } from './adt-burst';
 import { censusPullBenches } from './census-pull';
 import { fhirSearchBench, fhirSearchRecords } from './fhir-search';
+import { updateRolloutBenches } from './update-rollout';
 import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
@@ -193,6 +194,8 @@ report(await pcd01OutBench(RUNS, machine));
 for (const record of await adtBurstBench(RUNS, machine)) report(record);
 // The hospital's patient list on a workstation: 10,000 patients pulled into the store, searched.
 for (const record of await censusPullBenches(RUNS)) report(record);
+// Updates (issue 19): a release published → ready on 100 workstations, goal <= 60 s.
+for (const record of await updateRolloutBenches(RUNS)) report(record);
 // FHIR search (issue 17): 24 h of one patient's vital signs at 1-min resolution, goal p95 <= 200 ms.
 for (const record of fhirSearchRecords(await fhirSearchBench(RUNS), machine)) report(record);
 
