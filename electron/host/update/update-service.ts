@@ -419,7 +419,8 @@ export class UpdateService {
       if (error instanceof ReleaseRefusedError) {
         candidate.download = { kind: 'refused', detail: message };
       } else {
-        this.problem = `update ${candidate.version} could not be installed: ${message}`;
+        // Shown on the line (the file stays ready; the next safe moment tries again).
+        this.installerProblem = message;
       }
       this.log(`update: ${candidate.version} not installed: ${message}`);
       this.publish(this.decide({}));
