@@ -27,6 +27,7 @@ import type { FhirCaller } from './tokens';
 export const FHIR_BASE_PATH = '/fhir/r4';
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const MAX_TOKEN_BODY_BYTES = 16 * 1024;
+const AHEAD_OF_CLIENT_BYTES = 4 * 1024 * 1024;
 
 function send(res: ServerResponse, status: number, body: unknown, type = FHIR_JSON): void {
   if (res.headersSent || res.destroyed) return;
@@ -55,7 +56,8 @@ async function sendPieces(
   try {
     for (const piece of pieces) {
       if (res.destroyed) return;
-      if (!res.write(piece)) await drained(res);
+      // Ahead of the client by up to 4 MiB: building the next piece overlaps its reading.
+      if (!res.write(piece) && res.writableLength > AHEAD_OF_CLIENT_BYTES) await drained(res);
     }
     res.end();
   } catch (error) {

@@ -9,6 +9,7 @@ import type { FhirResource } from '../../shared/fhir/resources';
 import { vitalSignObservation, VITAL_SIGN_TERMS } from '../../shared/fhir/vital-signs';
 import type { VitalSignInput, VitalSignValue } from '../../shared/fhir/vital-signs';
 import { DeferredResource } from '../../shared/fhir/bundle';
+import { vitalSignObservationText } from '../../shared/fhir/vital-signs-text';
 import { waveformObservation, waveformTermOf } from '../../shared/fhir/waveform';
 import { postgresHistory } from '../central/history';
 import type { Database } from '../db/database';
@@ -137,7 +138,12 @@ function minuteObservation(stay: Stay, minute: number, members: Member[]): FhirR
 
 function deferredMinuteObservation(stay: Stay, minute: number, members: Member[]) {
   const input = minuteInput(stay, minute, members);
-  return new DeferredResource('Observation', input.id, () => vitalSignObservation(input));
+  return new DeferredResource(
+    'Observation',
+    input.id,
+    () => vitalSignObservation(input),
+    () => vitalSignObservationText(input),
+  );
 }
 
 /** Per-minute rollups, sys and dia of a minute as one BP panel, ordered by minute then code. */

@@ -59,6 +59,8 @@ export class DeferredResource {
     readonly resourceType: string,
     readonly id: string,
     readonly make: () => FhirResource,
+    /** Its JSON written directly, the same text as `make`'s (null: use `make`). */
+    readonly text?: () => string | null,
   ) {}
 }
 
@@ -83,13 +85,14 @@ export function* searchsetBundlePieces(
   // The entry list is the bundle's last member (as searchsetBundle orders them).
   yield `${envelope.slice(0, -1)},"entry":[`;
   for (let at = 0; at < page.resources.length; at += entriesPerPiece) {
-    const entries = page.resources.slice(at, at + entriesPerPiece).map((resource) => ({
-      fullUrl: `${page.baseUrl}/${resource.resourceType}/${resource.id}`,
-      resource: made(resource),
-      search: { mode: 'match' },
-    }));
-    const text = JSON.stringify(entries);
-    yield `${at === 0 ? '' : ','}${text.slice(1, -1)}`;
+    const entries = page.resources.slice(at, at + entriesPerPiece).map((resource) => {
+      const fullUrl = `${page.baseUrl}/${resource.resourceType}/${resource.id}`;
+      const written = resource instanceof DeferredResource ? (resource.text?.() ?? null) : null;
+      return written === null
+        ? JSON.stringify({ fullUrl, resource: made(resource), search: { mode: 'match' } })
+        : `{"fullUrl":${JSON.stringify(fullUrl)},"resource":${written},"search":{"mode":"match"}}`;
+    });
+    yield `${at === 0 ? '' : ','}${entries.join(',')}`;
   }
   yield ']}';
 }

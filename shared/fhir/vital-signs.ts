@@ -116,7 +116,7 @@ const CATEGORY = [
   },
 ];
 
-function quantity(v: VitalSignValue) {
+export function quantity(v: VitalSignValue) {
   // Four significant decimals at most: a mean of readings, not a false precision.
   const value = Math.round(v.value * 10_000) / 10_000;
   return { value, unit: v.unit, system: SYSTEMS.ucum, code: v.unit };
@@ -155,7 +155,7 @@ function makeCode(refId: MdcRefId) {
   };
 }
 
-function rollupMethod(values: VitalSignValue[]) {
+export function rollupMethod(values: VitalSignValue[]) {
   const described = values
     .filter((v) => v.count !== undefined)
     .map((v) =>
@@ -164,10 +164,16 @@ function rollupMethod(values: VitalSignValue[]) {
   return described.length > 0 ? { method: { text: described.join('; ') } } : {};
 }
 
+/** Systolic and diastolic, when both are there: they travel as one panel. */
+export function panelOf(values: VitalSignValue[]) {
+  const sys = values.find((v) => v.code === 'MDC_PRESS_BLD_NONINV_SYS');
+  const dia = values.find((v) => v.code === 'MDC_PRESS_BLD_NONINV_DIA');
+  return sys !== undefined && dia !== undefined ? [sys, dia] : null;
+}
+
 export function vitalSignObservation(input: VitalSignInput): FhirResource {
-  const sys = input.values.find((v) => v.code === 'MDC_PRESS_BLD_NONINV_SYS');
-  const dia = input.values.find((v) => v.code === 'MDC_PRESS_BLD_NONINV_DIA');
-  const panel = sys !== undefined && dia !== undefined;
+  const members = panelOf(input.values);
+  const panel = members !== null;
   const single = input.values[0];
   if (!single) throw new Error('A vital-sign observation needs a value.');
   const profile = panel ? PROFILES.bloodPressure : VITAL_SIGN_TERMS[single.code]?.profile;
@@ -195,7 +201,7 @@ export function vitalSignObservation(input: VitalSignInput): FhirResource {
     ...effective,
     ...(panel
       ? {
-          component: [sys, dia].map((v) => ({
+          component: members.map((v) => ({
             code: codeOf(v.code),
             valueQuantity: quantity(v),
           })),
