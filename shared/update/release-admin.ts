@@ -3,6 +3,7 @@
 // runs which version. The server answers with these; the admin page parses what it receives.
 // Pure: no Node.
 import { z } from 'zod';
+import { parseMaintenanceWindow } from './maintenance-window';
 import { SEMVER, SignedRelease, UpdateChannel, UpdatePlatform, UpdateReport } from './release';
 
 export const RELEASE_ADMIN_PATHS = {
@@ -19,29 +20,13 @@ export const RELEASE_ADMIN_PATHS = {
   workstationUpdates: '/api/admin/workstation-updates',
 } as const;
 
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'daily'];
-const FULL_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-
 /**
  * Why `text` is not a maintenance window as the workstation's update policy reads them ("Sun
  * 02:00–04:00", "Daily 03:00-03:30", in the workstation's local time), or null when it is one.
  */
 export function maintenanceWindowProblem(text: string): string | null {
-  const m = /^\s*([A-Za-z]+)\s+(\d{1,2}):(\d{2})\s*(?:-|–|—|to)\s*(\d{1,2}):(\d{2})\s*$/u.exec(
-    text,
-  );
-  if (!m) return `"${text}" is not a maintenance window (e.g. "Sun 02:00–04:00")`;
-  const day = m[1]!.toLowerCase();
-  if (!DAYS.includes(day) && !FULL_DAYS.includes(day)) {
-    return `"${text}": "${m[1]}" is not a day (Mon … Sun, or Daily)`;
-  }
-  const minute = (h: string, min: string) =>
-    Number(min) > 59 ? NaN : Number(h) * 60 + Number(min);
-  const start = minute(m[2]!, m[3]!);
-  const end = minute(m[4]!, m[5]!);
-  if (!(start < 1440) || !(end <= 1440)) return `"${text}": a time of day is 00:00 to 23:59`;
-  if (start === end) return `"${text}" is a window of no length`;
-  return null;
+  const parsed = parseMaintenanceWindow(text);
+  return typeof parsed === 'string' ? parsed : null;
 }
 
 const MaintenanceWindows = z

@@ -3,6 +3,18 @@
 // here reads a clock, a file or the network. The one rule it exists for: never restart under a
 // patient, unless a signed-in user asks for it after being shown every monitored bed.
 import { compareVersions, type UpdateChannel } from '../../../shared/update/release';
+import {
+  insideWindow,
+  type LocalTime,
+  type MaintenanceWindow,
+} from '../../../shared/update/maintenance-window';
+
+export {
+  insideWindow,
+  parseMaintenanceWindow,
+  type LocalTime,
+  type MaintenanceWindow,
+} from '../../../shared/update/maintenance-window';
 
 /** A bed counts as monitored while it has a device assigned or a patient admitted. */
 export interface MonitoredBed {
@@ -11,24 +23,6 @@ export interface MonitoredBed {
   /** The patient's name as the screen shows it; null for a bed with only a device. */
   patient: string | null;
   devices: number;
-}
-
-/** A weekly window IT sets on the server, in the workstation's local time. */
-export interface MaintenanceWindow {
-  /** 0 Sunday … 6 Saturday; null: every day. */
-  weekday: number | null;
-  startMinute: number;
-  /** At or before the start: the window crosses midnight into the next day. */
-  endMinute: number;
-  /** As IT wrote it, for the status line. */
-  text: string;
-}
-
-export interface LocalTime {
-  /** 0 Sunday … 6 Saturday. */
-  weekday: number;
-  /** Minutes since local midnight, 0–1439. */
-  minute: number;
 }
 
 /** What the server offers on the channel this workstation follows (its feed file). */
@@ -106,47 +100,6 @@ export interface UpdateDecision {
 }
 
 export const NO_SIGNING_KEY = 'no update signing key is built into this workstation';
-
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const FULL_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-
-/**
- * "Sun 02:00–04:00", "Sat 23:00-01:00" (crosses midnight), "Daily 03:00–03:30"; the window is
- * a problem string when it is not one.
- */
-export function parseMaintenanceWindow(text: string): MaintenanceWindow | string {
-  const match = /^\s*([A-Za-z]+)\s+(\d{1,2}):(\d{2})\s*(?:-|–|—|to)\s*(\d{1,2}):(\d{2})\s*$/u.exec(
-    text,
-  );
-  if (!match) return `"${text}" is not a maintenance window (e.g. "Sun 02:00–04:00")`;
-  const day = match[1]!.toLowerCase();
-  const weekday =
-    day === 'daily' ? null : DAYS.includes(day) ? DAYS.indexOf(day) : FULL_DAYS.indexOf(day);
-  if (weekday === -1) return `"${text}": "${match[1]}" is not a day (Mon … Sun, or Daily)`;
-  const hm = (h: string, m: string) => (Number(h) > 24 || Number(m) > 59 ? NaN : +h * 60 + +m);
-  const startMinute = hm(match[2]!, match[3]!);
-  const endMinute = hm(match[4]!, match[5]!);
-  if (!(startMinute < 1440) || !(endMinute <= 1440))
-    return `"${text}": a time of day is 00:00 to 23:59`;
-  if (startMinute === endMinute) return `"${text}" is a window of no length`;
-  return { weekday, startMinute, endMinute: endMinute % 1440, text: text.trim() };
-}
-
-/** Inside any of the windows now; one crossing midnight is open until its end the next day. */
-export function insideWindow(windows: readonly MaintenanceWindow[], now: LocalTime): boolean {
-  return windows.some((w) => {
-    const dayMatches = (weekday: number) => w.weekday === null || w.weekday === weekday;
-    if (w.startMinute < w.endMinute) {
-      return dayMatches(now.weekday) && now.minute >= w.startMinute && now.minute < w.endMinute;
-    }
-    // Crossing midnight: the evening of its day, or the early hours of the day after.
-    const yesterday = (now.weekday + 6) % 7;
-    return (
-      (dayMatches(now.weekday) && now.minute >= w.startMinute) ||
-      (dayMatches(yesterday) && now.minute < w.endMinute)
-    );
-  });
-}
 
 /** Every monitored bed was in the list the user saw (a bed monitored since needs a new look). */
 function sawEveryBed(request: InstallNowRequest, beds: readonly MonitoredBed[]): boolean {
