@@ -5,19 +5,17 @@
 // half-downloaded is ever handed to an installer. The disk is kept for monitoring data first.
 import { createHash, type Hash } from 'node:crypto';
 import {
-  closeSync,
   createReadStream,
   createWriteStream,
   existsSync,
-  fsyncSync,
   mkdirSync,
-  openSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
@@ -157,11 +155,13 @@ export async function downloadReleaseFile(o: DownloadRequest): Promise<DownloadR
       forgetPartial();
       throw error;
     }
-    const fd = openSync(partial, 'r');
+    // Flushed before it is called downloaded, without holding up the event loop (the same
+    // process reads the devices and sounds the alarms; a 110 MiB flush can take seconds).
+    const handle = await open(partial, 'r');
     try {
-      fsyncSync(fd);
+      await handle.sync();
     } finally {
-      closeSync(fd);
+      await handle.close();
     }
     renameSync(partial, final);
     rmSync(metaPath, { force: true });
