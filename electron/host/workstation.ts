@@ -37,13 +37,9 @@ import { WorkstationSync, type WorkstationSyncOptions } from './sync/workstation
 import { startLivePublisher, type LivePublisher } from './sync/live-publisher';
 import { HospitalList } from './census/hospital-list';
 import type { Keystore } from './sync/keystore';
-import { UpdateService, type Installer } from './update/update-service';
-import { thisPlatform } from './update/update-status';
+import type { UpdateService } from './update/update-service';
 import { monitoredBedsOf } from './update/monitored-beds';
-import { loadTrustedKeys } from './update/signature';
-import { updateKeysDir } from './update/update-keys';
-import { openStartRecord } from './update/start-record';
-import type { UpdateChannel } from '../../shared/update/release';
+import { openWorkstationUpdater, type UpdateOptions } from './update/workstation-updater';
 import { PatientDetails } from '../../shared/api/contract-patients';
 import type { Patient } from '../../shared/model/schemas';
 import type { RequestOutput } from '../../shared/api/contract';
@@ -75,15 +71,7 @@ export interface WorkstationOptions {
    * electron-updater), the version running, its channel, and where the trusted signing keys are
    * (default: those built in). None: no updater (the status line shows none).
    */
-  update?: {
-    installer: Installer;
-    runningVersion: string;
-    channel?: UpdateChannel;
-    keysDir?: string;
-    /** Tests: how often the feed is read and the policy asked. */
-    checkEveryMs?: number;
-    evaluateEveryMs?: number;
-  };
+  update?: UpdateOptions;
   /** Tests: shorter rounds and timeouts for sync to the central server. */
   sync?: Pick<
     WorkstationSyncOptions,
@@ -536,36 +524,17 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     },
   });
 
-  // A version that dies before it has run two minutes, twice, says so (IT reinstalls the last good one).
-  const startRecord = options.update
-    ? openStartRecord({ dataDir: options.dataDir, now: Date.now, warn: log })
+  const updater = options.update
+    ? openWorkstationUpdater({
+        update: options.update,
+        dataDir: options.dataDir,
+        workstationId: id,
+        link: () => sync.liveLink(),
+        monitoredBeds: () => monitoredBedsOf(beds),
+        log,
+      })
     : null;
-  startRecord?.started(options.update!.runningVersion);
-  const updates = options.update ? makeUpdateService(options.update) : null;
-  function makeUpdateService(update: NonNullable<WorkstationOptions['update']>) {
-    const keysDir = update.keysDir ?? updateKeysDir();
-    const trusted = keysDir ? loadTrustedKeys(keysDir) : { keys: [], problems: [] };
-    for (const problem of trusted.problems) log(`update: ${problem}`);
-    return new UpdateService({
-      dataDir: options.dataDir,
-      workstationId: id,
-      runningVersion: update.runningVersion,
-      platform: thisPlatform(),
-      channel: update.channel ?? 'stable',
-      link: () => sync.liveLink(),
-      monitoredBeds: () => monitoredBedsOf(beds),
-      keys: trusted.keys,
-      installer: update.installer,
-      log,
-      failedStart: () => startRecord?.failedStarts() ?? null,
-      ...(update.checkEveryMs !== undefined ? { checkEveryMs: update.checkEveryMs } : {}),
-      ...(update.evaluateEveryMs !== undefined ? { evaluateEveryMs: update.evaluateEveryMs } : {}),
-    });
-  }
-  const healthyTimer = startRecord
-    ? setInterval(() => startRecord.markHealthyIfDue() && void updates?.tick(), 15_000)
-    : null;
-  healthyTimer?.unref();
+  const updates = updater?.service ?? null;
 
   const router = createRouter(
     createHandlers({
@@ -662,9 +631,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         await beatMarks.stop();
         await stripRenderer.stop();
         await live.stop();
-        await updates?.stop();
-        if (healthyTimer) clearInterval(healthyTimer);
-        startRecord?.cleanExit();
+        await updater?.stop();
         await sync.stop();
         await hospitalList.stop();
         await store.close();

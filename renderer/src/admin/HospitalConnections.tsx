@@ -5,6 +5,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { FhirClient, InterfacesStatus } from '../../../shared/sync/interfaces';
 import { dateAndTime } from '../clinical/clinical-time';
 import { adminStrings as s } from '../strings/admin';
+import { usePanelProblem } from './use-panel-problem';
 import { AdminError, type AdminApi } from './admin-api';
 import { DangerConfirm } from './DangerConfirm';
 
@@ -101,16 +102,9 @@ export function HospitalLinks({ api, onFailed }: PanelProps) {
 export function FhirClients({ api, onFailed }: PanelProps) {
   const id = useId();
   const [clients, setClients] = useState<FhirClient[] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, setProblem, failedHere } = usePanelProblem(onFailed);
   const [done, setDone] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<FhirClient | null>(null);
-  const failedHere = useCallback(
-    (error: unknown) => {
-      if (error instanceof AdminError && error.unauthenticated) onFailed(error);
-      else setProblem(reasonOf(error));
-    },
-    [onFailed],
-  );
   const reload = useCallback(() => {
     setProblem(null);
     api.fhirClients().then(setClients, failedHere);

@@ -6,6 +6,7 @@ import type { ReleaseOverview, WorkstationUpdate } from '../../../shared/update/
 import { dateAndTime } from '../clinical/clinical-time';
 import { adminStrings as s } from '../strings/admin';
 import { releaseStrings as r } from '../strings/releases';
+import { usePanelProblem } from './use-panel-problem';
 import { AdminError } from './admin-api';
 import { ReleaseChannels } from './ReleaseChannels';
 import { releasesApi, type ReleasesApi } from './releases-api';
@@ -24,15 +25,8 @@ export function Releases({
   const api = useMemo(() => releasesApi(token), [token]);
   const [overview, setOverview] = useState<ReleaseOverview | null>(null);
   const [workstations, setWorkstations] = useState<WorkstationUpdate[] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, setProblem, failedHere } = usePanelProblem(onFailed);
   const [done, setDone] = useState<string | null>(null);
-  const failedHere = useCallback(
-    (error: unknown) => {
-      if (error instanceof AdminError && error.unauthenticated) onFailed(error);
-      else setProblem(reasonOf(error));
-    },
-    [onFailed],
-  );
   const reload = useCallback(() => {
     setProblem(null);
     api.overview().then(setOverview, failedHere);

@@ -37,22 +37,34 @@ export interface AdminApi {
   revokeFhirClient(clientId: string): Promise<FhirClient>;
 }
 
-export function adminApi(token: string, fetcher: typeof fetch = fetch): AdminApi {
-  async function call<T>(
+/** What a call sends: JSON (POST by default), or raw bytes (an upload), or nothing (GET). */
+export interface AdminCallInit {
+  method?: string;
+  json?: unknown;
+  body?: Blob;
+}
+
+/**
+ * One call of the server's admin api: the token as a bearer header; a failure an AdminError in
+ * words (401: the token was refused); the answer parsed with `schema`.
+ */
+export function adminCaller(token: string, fetcher: typeof fetch = fetch) {
+  return async function call<T>(
     path: string,
     schema: z.ZodType<T>,
-    body?: object,
-    method = body ? 'POST' : 'GET',
+    init: AdminCallInit = {},
   ): Promise<T> {
     let response: Response;
     try {
       response = await fetcher(path, {
-        method,
+        method: init.method ?? (init.json !== undefined ? 'POST' : 'GET'),
         headers: {
           authorization: `Bearer ${token}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(init.body ? { 'content-type': 'application/octet-stream' } : {}),
         },
-        ...(body ? { body: JSON.stringify(body) } : {}),
+        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+        ...(init.body ? { body: init.body } : {}),
         cache: 'no-store',
         credentials: 'omit',
       });
@@ -73,7 +85,13 @@ export function adminApi(token: string, fetcher: typeof fetch = fetch): AdminApi
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new AdminError(s.unreadable);
     return parsed.data;
-  }
+  };
+}
+
+export function adminApi(token: string, fetcher: typeof fetch = fetch): AdminApi {
+  const request = adminCaller(token, fetcher);
+  const call = <T>(path: string, schema: z.ZodType<T>, body?: object, method?: string) =>
+    request(path, schema, { ...(body ? { json: body } : {}), ...(method ? { method } : {}) });
 
   return {
     workstations: async () => (await call(ADMIN_PATHS.workstations, WorkstationList)).workstations,
