@@ -11,6 +11,7 @@ import hl7Outbound from './008_hl7_outbound.sql?raw';
 import adtCensus from './009_adt_census.sql?raw';
 import annotationsByBed from './010_annotations_by_bed.sql?raw';
 import releases from './011_releases.sql?raw';
+import auditChain from './012_audit_chain.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'adt_census', sql: adtCensus },
   { version: 10, name: 'annotations_by_bed', sql: annotationsByBed },
   { version: 11, name: 'releases', sql: releases },
+  { version: 12, name: 'audit_chain', sql: auditChain },
 ];

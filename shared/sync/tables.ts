@@ -12,6 +12,8 @@ const Ms = z.number().int().min(0).max(8_640_000_000_000);
 // An instant as ISO 8601 UTC text: anything else is refused as its row alone, before a database
 // cast could fail a whole batch (the server's) or a whole page (the puller's) on it.
 const IsoTime = z.iso.datetime({ offset: true });
+/** A SHA-256 as 64 lowercase hex digits. */
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const Hlc = z.string().regex(/^\d{15}-[0-9a-f]{4}-.{1,80}$/);
 /** A binary column: its bytes are the push frame's attachment number `blob`. */
 export const BlobRef = z.object({ blob: z.number().int().nonnegative() }).strict();
@@ -118,6 +120,11 @@ export const syncedRowSchemas = {
     action: ShortText,
     subject: Text.nullable(),
     detail: Text.nullable(),
+    // Its place in the workstation's hash chain (shared/security/audit-chain.ts): null on entries
+    // written before the chain began, absent from a workstation not upgraded yet.
+    seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullish(),
+    prev_hash: Sha256Hex.nullish(),
+    entry_hash: Sha256Hex.nullish(),
   }),
   numerics: z.object({
     ...common,

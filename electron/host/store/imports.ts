@@ -6,6 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type { ImportedNumericToStore } from './protocol';
 import { rollupsOf, upsertRollups, type RollupRow } from './rollups';
+import { appendAuditEntry } from './audit';
 
 /** Who kept or dropped downloaded readings, for the audit trail. */
 export interface ImportAuditEvent {
@@ -60,21 +61,7 @@ export async function importNumerics(
       );
       stored.push((result.affectedRows ?? 0) > 0);
     }
-    for (const event of audit) {
-      await tx.query(
-        `INSERT INTO audit_events (id, workstation_id, at_ms, actor, action, subject, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          uuidv7(),
-          workstationId,
-          Math.round(event.atMs),
-          event.actor,
-          event.action,
-          event.subject,
-          event.detail,
-        ],
-      );
-    }
+    for (const event of audit) await appendAuditEntry(tx, workstationId, event);
     const rollups = rollupsOf(rows.filter((_, i) => stored[i]));
     await upsertRollups(tx, rollups);
     return { stored, rollups };

@@ -7,6 +7,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type { Demographics, PatientVersion } from '../../../shared/api/contract-patients';
+import { appendAuditEntry, type AuditEventToStore } from './audit';
 
 export type PatientCategoryName = 'adult' | 'paediatric' | 'neonatal';
 
@@ -152,16 +153,13 @@ function placeOf(row: PlaceRow): PatientPlace {
   };
 }
 
+/** The audit entry of a change, in its transaction: the next link of the chain (audit.ts). */
 export async function insertAudit(
   tx: Transaction,
   workstationId: string,
-  e: { atMs: number; actor: string; action: string; subject: string; detail: string },
+  e: AuditEventToStore,
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO audit_events (id, workstation_id, at_ms, actor, action, subject, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [uuidv7(), workstationId, Math.round(e.atMs), e.actor, e.action, e.subject, e.detail],
-  );
+  await appendAuditEntry(tx, workstationId, e);
 }
 
 /** Gives the hybrid logical clock stamp of a version written now (store/sync-clock.ts). */

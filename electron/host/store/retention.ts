@@ -2,6 +2,7 @@
 // the caller interleaves with ingest, so one long DELETE never stalls the store.
 import type { PGlite } from '@electric-sql/pglite';
 import { minuteOf } from './rollups';
+import { PRUNE_AUDIT_SQL } from './audit-retention';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -85,10 +86,10 @@ export async function pruneStep(
     // A rollup minute goes only once every numeric in it could have gone.
     if (table.table === 'numeric_rollups') beforeMs = minuteOf(beforeMs);
     const waits = table.waitForSync || (table.synced && policy.signalsWaitForSync === true);
-    const { rows } = await db.query<{ n: number }>(pruneSql({ ...table, waitForSync: waits }), [
-      beforeMs,
-      Math.floor(maxRows),
-    ]);
+    // Audit entries go only from the start of their hash chain (audit-retention.ts).
+    const sql =
+      table.table === 'audit_events' ? PRUNE_AUDIT_SQL : pruneSql({ ...table, waitForSync: waits });
+    const { rows } = await db.query<{ n: number }>(sql, [beforeMs, Math.floor(maxRows)]);
     const n = Number(rows[0]?.n ?? 0);
     deleted[table.table] = n;
     if (n >= maxRows) more = true;
