@@ -10,6 +10,8 @@ import { runBeats } from './commands/beats';
 import { runAlarms } from './commands/alarms';
 import { runEnrol } from './commands/enrol';
 import { runUpdate } from './commands/update';
+import { runUsers } from './commands/users';
+import { runAudit } from './commands/audit';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -26,6 +28,7 @@ Commands:
              [--update-keys DIR [--update-channel stable|pilot] [--update-check-s 10]] reads
              the enrolled server's update feed, checks releases against the keys in DIR and shows
              them on the status line (installing is the desktop app's: this shell cannot)
+             [--idle-lock-min 5] a signed-in screen locks after this long without input
   decode     Decode a device byte stream: one JSON object per frame, then a summary line
              --driver ID  [--input FILE|-]
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
@@ -53,6 +56,12 @@ Commands:
   update     Install a signed release brought offline (a USB stick): checked as a downloaded
              update is, then kept for the desktop app, which installs it when no bed is monitored
              --from FOLDER|FILE.tar [--data DIR] [--keys DIR] [--running-version X.Y.Z]
+  audit      verify [--data DIR]: check the audit trail's hash chain; a deleted, changed or
+             reordered entry is named (exit 1). Stop the workstation on DIR first
+  users      The workstation's own accounts (refused while a workstation runs on DIR)
+             list | add --username NAME --name "Full Name" --role ROLE [--with-pin] |
+             disable --username NAME [--enable]   [--data DIR]; the password (and PIN) are read
+             from stdin, one a line, or asked without echo on a terminal: never an argument
   ports      List serial ports with their USB ids and the drivers that could be behind each
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
@@ -71,6 +80,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   alarms: runAlarms,
   enrol: runEnrol,
   update: (args) => runUpdate(args),
+  users: (args) => runUsers(args),
+  audit: runAudit,
 };
 
 async function main(argv: string[]): Promise<number> {

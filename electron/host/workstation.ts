@@ -26,6 +26,9 @@ import { openStore, storeAlarmConditions, type RetentionPolicy, type Store } fro
 import { DEFAULT_RETENTION } from './store/retention';
 import { createRouter, type ApiRouter } from './api/router';
 import { createHandlers } from './api/handlers';
+import { coalescingAudit } from './api/call-audit';
+import { Access } from './access/access';
+import type { AuditEventToStore } from './store/client';
 import { News2Monitor } from './news2/news2-monitor';
 import { BeatMarkWriter } from './beats/beat-mark-writer';
 import { workstationAlarmStrips } from './strips/alarm-strips';
@@ -72,6 +75,8 @@ export interface WorkstationOptions {
    * (default: those built in). None: no updater (the status line shows none).
    */
   update?: UpdateOptions;
+  /** A signed-in screen locks after this long without input (`serve --idle-lock-min`; default 5 min). */
+  idleLockMs?: number;
   /** Tests: shorter rounds and timeouts for sync to the central server. */
   sync?: Pick<
     WorkstationSyncOptions,
@@ -96,6 +101,8 @@ export interface Workstation {
   readonly hospitalList: HospitalList;
   /** The updater (update/), when the shell gave an installer. */
   readonly updates: UpdateService | null;
+  /** Accounts and the screens signed in to them (access/): the shells open a screen per connection. */
+  readonly access: Access;
   channelsOfBed(bedId: string): WaveformChannel[];
   /**
    * Adds a device at run time; returns its id. Throws ConfigurationError for a bad config. With
@@ -536,8 +543,21 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     : null;
   const updates = updater?.service ?? null;
 
+  const recordAudit = (event: AuditEventToStore) => {
+    store.recordAuditEvent(event).catch((error: unknown) => {
+      log(`audit: "${event.action}" by ${event.actor} could not be kept: ${String(error)}`);
+    });
+  };
+  const access = await Access.open({
+    store,
+    ...(options.idleLockMs === undefined ? {} : { idleLockMs: options.idleLockMs }),
+    audit: recordAudit,
+    log,
+  });
+
   const router = createRouter(
     createHandlers({
+      access,
       bus,
       notices: store.notices,
       history: store,
@@ -587,6 +607,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     }),
     (message, error) =>
       log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    { audit: coalescingAudit(recordAudit) },
   );
 
   // Sending starts once everything at the bedside is up (a failure of sync never stops it).
@@ -612,6 +633,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     live,
     hospitalList,
     updates,
+    access,
     channelsOfBed,
     addDevice,
     removeDevice,

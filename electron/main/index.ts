@@ -92,7 +92,14 @@ async function start(): Promise<void> {
     ...(updater ? { update: { installer: updater, runningVersion: app.getVersion() } } : {}),
   });
   if (demo) await admitDemoPatients(workstation, demo, console.log);
-  bindIpc(ipcMain, workstation.router, (url) => trustedSenderUrl(url, rendererIndexUrl));
+  const access = workstation.access;
+  bindIpc(
+    ipcMain,
+    workstation.router,
+    (url) => trustedSenderUrl(url, rendererIndexUrl),
+    console.error,
+    (label) => access.openScreen('page', label),
+  );
 
   window = new BrowserWindow(secureWindowOptions(preloadPath));
   window.once('ready-to-show', () => window?.show());

@@ -66,6 +66,7 @@ describe('desktop shell IPC binding', () => {
         syncStatus: () => () => {},
         updateStatus: () => () => {},
         hospitalList: () => () => {},
+        access: () => () => {},
       },
     },
     () => {},

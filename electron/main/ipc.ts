@@ -4,7 +4,8 @@
 // answers that call only: the main process, and the monitoring in it, carries on.
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, MessagePortMain } from 'electron';
 import { ApiError, type ApiErrorShape } from '../../shared/api/errors';
-import { describeRequest, type ApiRouter } from '../host/api/router';
+import { describeRequest, type ApiRouter, type Caller } from '../host/api/router';
+import type { AccessScreen } from '../host/access/access-screen';
 
 export const IPC_REQUEST = 'workstation:request';
 export const IPC_SUBSCRIBE = 'workstation:subscribe';
@@ -27,10 +28,11 @@ export async function answerRequest(
   method: unknown,
   params: unknown,
   log: Log,
+  caller: Caller = { actor: 'desktop-user' },
 ): Promise<IpcReply> {
   try {
     const name = typeof method === 'string' ? method : String(method);
-    return { ok: true, result: await router.request(name, params, { actor: 'desktop-user' }) };
+    return { ok: true, result: await router.request(name, params, caller) };
   } catch (error) {
     // The router logs its own failures; anything else failed here, and is logged here.
     if (!(error instanceof ApiError))
@@ -53,6 +55,7 @@ export function openStream(
   port: StreamPort,
   message: { stream?: unknown; params?: unknown } | undefined,
   log: Log,
+  caller: Caller = { actor: 'desktop-user' },
 ): void {
   let unsubscribe: (() => void) | null = null;
   let ending = false;
@@ -72,16 +75,21 @@ export function openStream(
   };
   try {
     const stream = typeof message?.stream === 'string' ? message.stream : String(message?.stream);
-    unsubscribe = router.subscribe(stream, message?.params, (event) => {
-      // An event the port cannot carry ends this stream only; the renderer re-subscribes.
-      try {
-        port.postMessage({ type: 'event', event });
-      } catch (error) {
-        if (!ending) queueMicrotask(() => end(new ApiError('internal', 'Internal error.')));
-        ending = true;
-        throw error; // the router logs it, once
-      }
-    });
+    unsubscribe = router.subscribe(
+      stream,
+      message?.params,
+      (event) => {
+        // An event the port cannot carry ends this stream only; the renderer re-subscribes.
+        try {
+          port.postMessage({ type: 'event', event });
+        } catch (error) {
+          if (!ending) queueMicrotask(() => end(new ApiError('internal', 'Internal error.')));
+          ending = true;
+          throw error; // the router logs it, once
+        }
+      },
+      caller,
+    );
     port.on('close', () => {
       try {
         unsubscribe?.();
@@ -98,12 +106,44 @@ export function openStream(
   }
 }
 
+/** The part of a WebContents the screens need: who it is, and when it goes. */
+interface ScreenSender {
+  id: number;
+  once(event: 'destroyed', listener: () => void): unknown;
+}
+
+/**
+ * One screen per window (its WebContents): each signs in on its own, and its screen is closed
+ * when the window goes. Without `openScreen` every window is trusted (tests of the transport).
+ */
+export function screenCallers(
+  openScreen: ((label: string) => AccessScreen) | undefined,
+): (sender: ScreenSender) => Caller {
+  const screens = new Map<number, AccessScreen>();
+  return (sender) => {
+    if (!openScreen) return { actor: 'desktop-user' };
+    let screen = screens.get(sender.id);
+    if (!screen) {
+      const opened = openScreen(`desktop window ${sender.id}`);
+      screens.set(sender.id, opened);
+      sender.once('destroyed', () => {
+        screens.delete(sender.id);
+        opened.close();
+      });
+      screen = opened;
+    }
+    return { actor: 'desktop-user', screen };
+  };
+}
+
 export function bindIpc(
   ipcMain: IpcMain,
   router: ApiRouter,
   isTrusted: (senderUrl: string) => boolean,
   log: Log = console.error,
+  openScreen?: (label: string) => AccessScreen,
 ): void {
+  const callerOf = screenCallers(openScreen);
   const senderUrl = (event: IpcMainEvent | IpcMainInvokeEvent) => {
     try {
       return event.senderFrame?.url ?? '';
@@ -114,7 +154,7 @@ export function bindIpc(
 
   ipcMain.handle(IPC_REQUEST, async (event, method: unknown, params: unknown) => {
     if (!isTrusted(senderUrl(event))) return { ok: false, error: UNTRUSTED.toShape() };
-    return answerRequest(router, method, params, log);
+    return answerRequest(router, method, params, log, callerOf(event.sender));
   });
 
   ipcMain.on(
@@ -128,7 +168,7 @@ export function bindIpc(
           port.close();
           return;
         }
-        openStream(router, port, message, log);
+        openStream(router, port, message, log, callerOf(event.sender));
       } catch (error) {
         log('ipc: a subscription could not be answered', error);
       }

@@ -31,6 +31,7 @@ import {
   PatientCategory,
 } from '../model/alarms';
 import { News2Status } from '../model/news2';
+import { accessRequests, accessStreams } from './contract-access';
 import { bloodPressureRequests } from './contract-blood-pressure';
 import { news2Requests } from './contract-news2';
 import { censusRequests, censusStreams } from './contract-census';
@@ -89,6 +90,7 @@ export const BedLiveEvent = z.discriminatedUnion('type', [
 export type BedLiveEvent = z.infer<typeof BedLiveEvent>;
 
 export const requests = {
+  ...accessRequests,
   ...patientsRequests,
   ...stripsRequests,
   ...devicesRequests,
@@ -355,6 +357,7 @@ export const ScreensEvent = z.object({
 });
 
 export const streams = {
+  ...accessStreams,
   ...exportsStreams,
   ...syncStreams,
   ...updateStreams,

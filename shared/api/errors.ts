@@ -3,6 +3,10 @@ import { fieldSentence, fieldWords } from './field-words';
 
 export const ApiErrorCode = z.enum([
   'unauthorized',
+  /** Nobody is signed in at this screen, or it is locked: sign in (or unlock) and try again. */
+  'sign_in_required',
+  /** The signed-in user's role does not allow this. */
+  'forbidden',
   'invalid_request',
   'unknown_method',
   'not_found',

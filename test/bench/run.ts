@@ -11,6 +11,7 @@ import { adtBurstBench } from './adt-burst';
 import { censusPullBenches } from './census-pull';
 import { fhirSearchBench, fhirSearchRecords } from './fhir-search';
 import { updateRolloutBenches } from './update-rollout';
+import { pinUnlockRecord } from './pin-unlock';
 import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
@@ -196,6 +197,7 @@ for (const record of await adtBurstBench(RUNS, machine)) report(record);
 for (const record of await censusPullBenches(RUNS)) report(record);
 // Updates (issue 19): a release published → ready on 100 workstations, goal <= 60 s.
 for (const record of await updateRolloutBenches(RUNS)) report(record);
+report(await pinUnlockRecord(Math.max(7, RUNS)));
 // FHIR search (issue 17): 24 h of one patient's vital signs at 1-min resolution, goal p95 <= 200 ms.
 for (const record of fhirSearchRecords(await fhirSearchBench(RUNS), machine)) report(record);
 

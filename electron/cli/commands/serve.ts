@@ -111,8 +111,12 @@ export async function runServe(allArgs: string[]): Promise<number> {
     'update-keys': { type: 'string' },
     'update-channel': { type: 'string' },
     'update-check-s': { type: 'string' },
+    'idle-lock-min': { type: 'string' },
   });
   const update = updateOption(options);
+  const idleLockMin = numberOption('idle-lock-min', options['idle-lock-min'], 5);
+  if (!(idleLockMin >= 1 && idleLockMin <= 240))
+    throw new CliError(`--idle-lock-min must be 1–240 minutes, got ${idleLockMin}.`);
   const port = numberOption('port', options.port, 4318);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0–65535, got ${port}.`);
@@ -154,15 +158,18 @@ export async function runServe(allArgs: string[]): Promise<number> {
       // For end-to-end tests only: the api may move the alarm clock forward (and says so).
       ...(options['test-clock'] ? { alarmClock: testClock() } : {}),
       ...(update ? { update } : {}),
+      idleLockMs: idleLockMin * 60_000,
     });
     if (options['test-clock']) {
       console.log('Test clock: the alarm clock can be moved forward through the api.');
     }
+    const access = workstation.access;
     shell = await startBrowserShell({
       router: workstation.router,
       rendererDir: rendererDir(),
       port,
       token,
+      openScreen: (kind, label) => access.openScreen(kind, label),
     });
   } catch (error) {
     await stopAll();

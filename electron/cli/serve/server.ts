@@ -21,6 +21,8 @@ import {
   type Refusal,
   type TokenSource,
 } from './auth';
+import type { AccessScreen } from '../../host/access/access-screen';
+import type { Caller } from '../../host/api/router';
 
 export interface BrowserShellOptions {
   router: ApiRouter;
@@ -34,6 +36,13 @@ export interface BrowserShellOptions {
   maxSocketsPerClient?: number;
   /** How long a viewer's backlog may stay full before it is let go (tests make it short). */
   stalledViewerMs?: number;
+  /**
+   * Opens the screen a connection acts as (host/access): 'page' for the workstation's own page
+   * (each tab signs in on its own), 'script' for a caller holding the token itself (Authorization:
+   * Bearer), named as such in the audit trail. Without it every caller is trusted (tests of the
+   * shell alone).
+   */
+  openScreen?: (kind: 'page' | 'script', label: string) => AccessScreen;
 }
 
 export interface BrowserShell {
@@ -63,6 +72,8 @@ const DISCARD_BODY_MS = 10_000;
 
 const STATUS_OF: Record<ApiErrorCode, number> = {
   unauthorized: 401,
+  sign_in_required: 401,
+  forbidden: 403,
   invalid_request: 400,
   unknown_method: 404,
   not_found: 404,
@@ -73,6 +84,26 @@ const STATUS_OF: Record<ApiErrorCode, number> = {
 export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
   const host = options.host ?? '127.0.0.1';
   const { router, token } = options;
+  let tabs = 0;
+  /** A script's calls over HTTP share one screen; the page's own, one per call (no session). */
+  let scriptScreen: AccessScreen | null = null;
+  async function withCaller<T>(
+    source: TokenSource,
+    what: string,
+    call: (caller: Caller) => Promise<T>,
+  ): Promise<T> {
+    if (!options.openScreen) return call({ actor: 'browser' });
+    if (source === 'header') {
+      scriptScreen ??= options.openScreen('script', 'a script over HTTP');
+      return call({ actor: 'browser', screen: scriptScreen });
+    }
+    const screen = options.openScreen('page', `the page over HTTP (${what})`);
+    try {
+      return await call({ actor: 'browser', screen });
+    } finally {
+      screen.close();
+    }
+  }
   const log = options.log ?? ((message: string) => console.error(message));
   const maxSocketsPerClient = options.maxSocketsPerClient ?? MAX_SOCKETS_PER_CLIENT;
   let port = options.port;
@@ -126,7 +157,9 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       );
     }
     if (url.pathname === '/api/status' && req.method === 'GET') {
-      return sendJson(res, 200, await router.request('getStatus', {}, { actor: 'browser' }));
+      return withCaller(source, 'GET /api/status', (caller) =>
+        router.request('getStatus', {}, caller).then((status) => sendJson(res, 200, status)),
+      );
     }
     if (url.pathname.startsWith('/api/') && req.method === 'POST') {
       return callMethod(req, res, url.pathname.slice('/api/'.length), source);
@@ -182,7 +215,9 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     }
     let result: unknown;
     try {
-      result = await router.request(method, params, { actor: 'browser' });
+      result = await withCaller(source, `POST /api/${method}`, (caller) =>
+        router.request(method, params, caller),
+      );
     } catch (error) {
       // The router logs its own failures; one that is not an ApiError came from elsewhere.
       if (!(error instanceof ApiError))
@@ -262,6 +297,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       return refuseUpgrade(socket, 503, 'Service Unavailable');
     }
     socketsOfClient.set(client, open + 1);
+    const screenLabel = `browser tab ${++tabs} (${source === 'header' ? 'script' : 'page'})`;
     sockets.handleUpgrade(req, socket, head, (ws) => {
       ws.once('close', () => {
         const left = (socketsOfClient.get(client) ?? 1) - 1;
@@ -270,6 +306,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       });
       bindWebSocket(ws, router, 'browser', {
         log,
+        ...(options.openScreen
+          ? {
+              screen: options.openScreen(source === 'header' ? 'script' : 'page', screenLabel),
+            }
+          : {}),
         ...(options.stalledViewerMs === undefined
           ? {}
           : { stalledViewerMs: options.stalledViewerMs }),
@@ -289,6 +330,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
+        scriptScreen?.close();
         sockets.close();
         server.close(() => resolve());
         server.closeAllConnections();

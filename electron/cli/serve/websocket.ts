@@ -9,7 +9,8 @@ import {
   type ServerMessage,
 } from '../../../shared/api/wire';
 import { ApiError } from '../../../shared/api/errors';
-import type { ApiRouter } from '../../host/api/router';
+import type { ApiRouter, Caller } from '../../host/api/router';
+import type { AccessScreen } from '../../host/access/access-screen';
 
 /** A viewer that cannot keep up loses waveform samples rather than the workstation's memory. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -23,6 +24,12 @@ export interface WebSocketOptions {
   /** Defaults to STALLED_VIEWER_MS; shorter in tests. */
   stalledViewerMs?: number;
   now?: () => number;
+  /**
+   * The screen this socket is (signed in or not, locked or not): every request and stream is
+   * checked against it, and it is closed with the socket. Without one the socket is trusted
+   * (tests of the transport alone).
+   */
+  screen?: AccessScreen;
 }
 
 export function bindWebSocket(
@@ -33,8 +40,11 @@ export function bindWebSocket(
     log = console.error,
     stalledViewerMs = STALLED_VIEWER_MS,
     now = Date.now,
+    screen,
   }: WebSocketOptions = {},
 ): void {
+  const caller: Caller = screen ? { actor, screen } : { actor };
+  if (screen) socket.once('close', () => screen.close());
   const subscriptions = new Map<number, () => void>();
   /** Since when samples have been dropped for this viewer without its backlog draining. */
   let backlogSinceMs: number | null = null;
@@ -144,7 +154,7 @@ export function bindWebSocket(
       case 'request': {
         const { id, method, params } = message;
         // A router may throw before it returns a promise: that is this request's failure too.
-        new Promise((resolve) => resolve(router.request(method, params, { actor })))
+        new Promise((resolve) => resolve(router.request(method, params, caller)))
           .then(
             (result) => send({ type: 'response', id, result }),
             (error: unknown) => {
@@ -175,7 +185,12 @@ export function bindWebSocket(
         try {
           subscriptions.set(
             id,
-            router.subscribe(message.stream, message.params, (event) => sendEvent(id, event)),
+            router.subscribe(
+              message.stream,
+              message.params,
+              (event) => sendEvent(id, event),
+              caller,
+            ),
           );
         } catch (error) {
           sendError(id, error);

@@ -32,8 +32,12 @@ import type { News2Monitor } from '../news2/news2-monitor';
 import { news2Handlers } from './news2-handlers';
 import { censusHandlers } from './census-handlers';
 import type { HospitalList } from '../census/hospital-list';
+import { accessHandlers } from './access-handlers';
+import type { Access } from '../access/access';
 
 export interface HandlerServices {
+  /** Accounts, sign-in and the screens (access/): the access requests act on the caller's screen. */
+  access: Access;
   bus: Bus;
   beds: ReadonlyMap<string, BedState>;
   sessions: ReadonlyMap<string, DeviceSession>;
@@ -84,6 +88,7 @@ export interface DeviceAdministration {
 }
 
 export function createHandlers({
+  access,
   bus,
   beds,
   sessions,
@@ -113,9 +118,11 @@ export function createHandlers({
   const syncing = syncHandlers(sync, log);
   const census = censusHandlers(hospitalList);
   const updating = updateHandlers(updates, log);
+  const accessing = accessHandlers(access);
 
   return {
     requests: {
+      ...accessing.requests,
       ...exporting.requests,
       ...syncing.requests,
       ...census.requests,
@@ -254,6 +261,7 @@ export function createHandlers({
     },
 
     streams: {
+      ...accessing.streams,
       ...exporting.streams,
       ...syncing.streams,
       ...census.streams,

@@ -12,7 +12,13 @@ import {
   type StreamName,
 } from '../../../shared/api/contract';
 import { ApiError, describeIssues } from '../../../shared/api/errors';
+import {
+  auditedCall,
+  requiredPermission,
+  STREAM_PERMISSION,
+} from '../../../shared/security/access';
 import type { z } from 'zod';
+import type { AccessScreen } from '../access/access-screen';
 
 export type ApiHandlers = {
   requests: {
@@ -25,25 +31,113 @@ export type ApiHandlers = {
     [S in StreamName]: (
       input: z.output<(typeof streams)[S]['input']>,
       emit: (event: StreamEvent<S>) => void,
+      caller: Caller,
     ) => () => void;
   };
 };
 
-/** Who is calling, for the audit trail of actions such as acknowledging an alarm. */
+/**
+ * Who is calling. `actor` is the name written on rows (the alarm log's "by"); with a `screen`
+ * the router checks the screen may make the call (shared/security/access.ts) and replaces the
+ * actor with the screen's (the signed-in user, or the unidentified user). Without a screen the
+ * caller is trusted in-process code (tests, the command line).
+ */
 export interface Caller {
   actor: string;
+  screen?: AccessScreen;
+}
+
+/** One call written to the audit trail: who, what, about whom, from which screen. */
+export interface CallAudit {
+  atMs: number;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: string;
+}
+
+export interface RouterOptions {
+  /** Writes one audit entry; must not throw (a failure to audit is its own log line). */
+  audit?: (entry: CallAudit) => void;
+  now?: () => number;
 }
 
 export interface ApiRouter {
   request(method: string, params: unknown, caller: Caller): Promise<unknown>;
   /** Starts a stream; throws ApiError for an unknown stream or bad params. Returns the unsubscribe. */
-  subscribe(stream: string, params: unknown, emit: (event: unknown) => void): () => void;
+  subscribe(
+    stream: string,
+    params: unknown,
+    emit: (event: unknown) => void,
+    caller?: Caller,
+  ): () => void;
+}
+
+/** Ids in a call's params that name what it is about, most telling first. */
+const SUBJECT_KEYS = [
+  'patientId',
+  'mrn',
+  'bedId',
+  'stayId',
+  'stripId',
+  'recordingId',
+  'exportId',
+  'deviceId',
+  'alarmId',
+] as const;
+
+/** What a call is about, for the audit trail: its ids, never its free text or bulk data. */
+export function subjectOf(params: unknown): string {
+  if (typeof params !== 'object' || params === null) return '';
+  const record = params as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of SUBJECT_KEYS) {
+    const value = record[key];
+    if (typeof value === 'string' || typeof value === 'number')
+      parts.push(`${key}=${String(value).slice(0, 80)}`);
+  }
+  return parts.join(' ');
 }
 
 export function createRouter(
   handlers: ApiHandlers,
   logError: (message: string, error: unknown) => void = console.error,
+  options: RouterOptions = {},
 ): ApiRouter {
+  const now = options.now ?? Date.now;
+  const audit = (caller: Caller, action: string, params: unknown) => {
+    if (!options.audit || !caller.screen) return;
+    try {
+      options.audit({
+        atMs: now(),
+        actor: caller.actor,
+        action,
+        subject: subjectOf(params),
+        detail: `from ${caller.screen.label}`,
+      });
+    } catch (error) {
+      log(`api: ${action} by ${caller.actor} could not be audited`, error);
+    }
+  };
+  /** The caller as the handler sees it: the screen's actor once the screen may make the call. */
+  const admitted = (caller: Caller, name: RequestName | StreamName, input: unknown): Caller => {
+    const screen = caller.screen;
+    if (!screen) return caller;
+    const permission = isRequestName(name)
+      ? requiredPermission(name, input)
+      : STREAM_PERMISSION[name as StreamName];
+    try {
+      screen.authorize(permission, name);
+    } catch (error) {
+      if (error instanceof ApiError)
+        audit({ actor: screen.actor(), screen }, `refused:${name}`, input);
+      throw error;
+    }
+    const acting = { actor: screen.actor(), screen };
+    if (permission !== 'monitor') screen.noteAction();
+    if (auditedCall(name, permission, input)) audit(acting, name, input);
+    return acting;
+  };
   // Logging a failure must not fail in turn (an error whose printing throws).
   const log = (message: string, error: unknown) => {
     try {
@@ -63,8 +157,9 @@ export function createRouter(
         const parsed = requests[method].input.safeParse(params ?? {});
         if (!parsed.success)
           throw new ApiError('invalid_request', describeIssues(`${method} request`, parsed.error));
+        const acting = admitted(caller, method, parsed.data);
         const handler = handlers.requests[method] as (input: unknown, caller: Caller) => unknown;
-        return await handler(parsed.data, caller);
+        return await handler(parsed.data, acting);
       } catch (error) {
         if (error instanceof ApiError) throw error;
         log(`api: ${method} failed (${describeRequest(params)}, by ${caller.actor})`, error);
@@ -75,7 +170,7 @@ export function createRouter(
       }
     },
 
-    subscribe(stream, params, emit) {
+    subscribe(stream, params, emit, caller = { actor: 'host' }) {
       if (!isStreamName(stream))
         throw new ApiError('unknown_method', `Unknown stream "${stream}".`);
       if (holdsNul(params)) throw new ApiError('invalid_request', NUL_REFUSED);
@@ -85,9 +180,11 @@ export function createRouter(
           'invalid_request',
           describeIssues(`${stream} subscription`, parsed.error),
         );
+      const acting = admitted(caller, stream, parsed.data);
       const handler = handlers.streams[stream] as (
         input: unknown,
         emit: (event: unknown) => void,
+        caller: Caller,
       ) => () => void;
       // An event the transport cannot send is lost for this viewer only, and said once.
       let emitFailed = false;
@@ -100,7 +197,7 @@ export function createRouter(
         }
       };
       try {
-        return handler(parsed.data, isolatedEmit);
+        return handler(parsed.data, isolatedEmit, acting);
       } catch (error) {
         if (error instanceof ApiError) throw error;
         log(`api: ${stream} subscription failed (${describeRequest(params)})`, error);

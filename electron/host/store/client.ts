@@ -71,11 +71,13 @@ import type { News2ObservationToStore } from './news2-observations';
 import type { MarkedBeatClass, StoredBeatMark } from './beat-marks';
 import type { News2Recorded } from '../../../shared/model/news2';
 import type { AuditEventToStore } from './audit';
+import type { AuditChainReport } from './audit-chain-check';
 import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
 import type { PulledResult, PulledRow } from './sync-pulled';
 import type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } from './census';
 import type { CensusEntry } from '../../../shared/sync/census';
 import type { PatientVersionToStore } from './patient-versions';
+import type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
 
 export type { AlarmEventToStore, NumericToStore, WaveformRun } from './store-input';
 export type {
@@ -107,11 +109,13 @@ export type {
 } from './patients';
 export type { ImportAuditEvent, StoredReading } from './imports';
 export type { AuditEventToStore } from './audit';
+export type { AuditChainReport } from './audit-chain-check';
 export type { DeviceSessionToStore } from './device-sessions';
 export type { OutboxBacklog, OutboxBatch, OutboxFrame, OutboxRow, SyncLane } from './sync-outbox';
 export type { PulledResult, PulledRow } from './sync-pulled';
 export type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } from './census';
 export type { PatientVersionToStore } from './patient-versions';
+export type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
 export type StoredSampleBlock = SampleBlock;
 
 /** The sync outbox and the sync client's state, as the uploader and puller use them (sync/). */
@@ -153,6 +157,15 @@ export interface StoreCensus {
   /** A person kept our details against the hospital's; audited; on disk once resolved. */
   recordKeptOurs(kept: KeptOursToStore): Promise<void>;
   readKeptOurs(patientIds: string[]): Promise<KeptOurs[]>;
+}
+
+/** The workstation's own accounts (accounts.ts): hashes only; writes on disk once resolved. */
+export interface StoreAccounts {
+  list(): Promise<StoredAccount[]>;
+  /** firstOnly: added only when no account exists yet (the first administrator). */
+  add(account: StoredAccount, firstOnly: boolean): Promise<AddAccountResult>;
+  /** False when there is no such account. */
+  update(change: AccountChange): Promise<boolean>;
 }
 
 export interface StoredSamples {
@@ -258,10 +271,13 @@ export interface Store {
   readNews2Recorded(patientIds: string[]): Promise<Record<string, News2Recorded>>;
   /** Keeps one event of the audit trail (on disk once resolved). */
   recordAuditEvent(event: AuditEventToStore): Promise<void>;
+  /** Checks the audit trail's hash chain as stored: a deleted, changed or moved entry is named. */
+  verifyAuditChain(): Promise<AuditChainReport>;
   /** A device assigned to a bed, connected, lost or removed (synced). */
   recordDeviceSession(event: DeviceSessionToStore): Promise<void>;
   readonly outbox: StoreOutbox;
   readonly census: StoreCensus;
+  readonly accounts: StoreAccounts;
   /**
    * A new version of a patient's details after the one a person was shown (on disk once
    * resolved); refused when their details changed meanwhile.
@@ -771,6 +787,10 @@ class QueuedStore implements Store {
     return this.#ask('recordAuditEvent', { event }, what);
   }
 
+  verifyAuditChain(): Promise<AuditChainReport> {
+    return this.#ask('verifyAuditChain', {}, 'check the audit trail');
+  }
+
   recordDeviceSession(event: DeviceSessionToStore): Promise<void> {
     const what = `keep that ${event.deviceId} was ${event.event} on ${event.bedId}`;
     return this.#ask('recordDeviceSession', { event }, what);
@@ -813,6 +833,13 @@ class QueuedStore implements Store {
       this.#ask('recordKeptOurs', { kept }, 'keep the decision about the hospital details'),
     readKeptOurs: (patientIds) =>
       this.#ask('readKeptOurs', { patientIds }, 'read the decisions about hospital details'),
+  };
+
+  readonly accounts: StoreAccounts = {
+    list: () => this.#ask('readAccounts', {}, 'read the accounts'),
+    add: (account, firstOnly) =>
+      this.#ask('addAccount', { account, firstOnly }, `add the account ${account.username}`),
+    update: (change) => this.#ask('updateAccount', { change }, 'change the account'),
   };
 
   recordPatientVersion(change: PatientVersionToStore): Promise<StoredPatient> {

@@ -21,6 +21,7 @@ const TABLES = [
   'channels',
   'device_sessions',
   'devices',
+  'local_accounts',
   'news2_observations',
   'numeric_rollups',
   'numerics',

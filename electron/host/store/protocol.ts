@@ -31,9 +31,11 @@ import type { PackedRun } from './packing';
 import type { OutboxBacklog, OutboxBatch, OutboxFrame, SyncLane } from './sync-outbox';
 import type { PulledResult, PulledRow } from './sync-pulled';
 import type { AuditEventToStore } from './audit';
+import type { AuditChainReport } from './audit-chain-check';
 import type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } from './census';
 import type { CensusEntry } from '../../../shared/sync/census';
 import type { PatientVersionToStore } from './patient-versions';
+import type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -233,6 +235,8 @@ export interface StoreOperations {
   };
   /** One event of the audit trail (audit.ts); on disk before the answer. */
   recordAuditEvent: { params: { event: AuditEventToStore }; result: void };
+  /** The audit trail's hash chain checked as stored (audit-chain-check.ts). */
+  verifyAuditChain: { params: Record<string, never>; result: AuditChainReport };
   recordDeviceSession: { params: { event: DeviceSessionToStore }; result: void };
   /** Sync (sync-outbox.ts): a lane's next batch, newest first; its bytes are transferred. */
   readSyncBatch: {
@@ -273,6 +277,10 @@ export interface StoreOperations {
   readKeptOurs: { params: { patientIds: string[] }; result: KeptOurs[] };
   /** A new version of a patient's details (patient-versions.ts); on disk before the answer. */
   recordPatientVersion: { params: { change: PatientVersionToStore }; result: StoredPatient };
+  /** The workstation's own accounts (accounts.ts); writes on disk before the answer. */
+  readAccounts: { params: Record<string, never>; result: StoredAccount[] };
+  addAccount: { params: { account: StoredAccount; firstOnly: boolean }; result: AddAccountResult };
+  updateAccount: { params: { change: AccountChange }; result: boolean };
 }
 export type StoreOperation = keyof StoreOperations;
 

@@ -43,8 +43,10 @@ import {
 } from './patients';
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 import { readNews2Recorded, recordNews2Observation } from './news2-observations';
+import { insertAccount, readAccounts, updateAccount } from './accounts';
 import { findBeatMark, readBeatMarks } from './beat-marks';
 import { insertAuditEvent } from './audit';
+import { checkAuditChain } from './audit-chain-check';
 import { insertDeviceSession } from './device-sessions';
 import { packAll, packStep, reclaimStaging, storePackedRun } from './packing';
 import type { HybridClock } from '../../../shared/sync/hlc';
@@ -288,6 +290,25 @@ async function checkpoint(db: PGlite, journal: Journal | null, wait: boolean): P
 }
 
 /**
+ * Audit entries come with every sign-in, lock and read of a patient's history: a checkpoint for
+ * each (a few hundred ms) would make the next read wait behind it (the first action after a PIN
+ * unlock did). They are made durable together instead, within AUDIT_DURABLE_WITHIN_MS of the
+ * first one: that is their loss window if the power fails or the process is killed (a stop loses
+ * none: closing checkpoints).
+ */
+const AUDIT_DURABLE_WITHIN_MS = 1_000;
+let auditDurableTimer: NodeJS.Timeout | null = null;
+let makeAuditDurable: () => void = () => {};
+function auditDurableSoon(): void {
+  if (auditDurableTimer) return;
+  auditDurableTimer = setTimeout(() => {
+    auditDurableTimer = null;
+    makeAuditDurable();
+  }, AUDIT_DURABLE_WITHIN_MS);
+  auditDurableTimer.unref();
+}
+
+/**
  * Rows written straight to the database (not through the journal: a stethoscope recording,
  * downloaded readings, annotations) are acknowledged only once on disk. PGlite's syncToFs does
  * not fsync its files; a checkpoint does. These writes are rare, so its cost is fine.
@@ -346,6 +367,7 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'append', // handled by storeBatch: held, not refused
   'appendPrepared',
   'checkSpace',
+  'verifyAuditChain',
   'flush',
   'close',
   'readSamples',
@@ -377,6 +399,7 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'searchCensus',
   'readCensusByMrn',
   'readKeptOurs',
+  'readAccounts',
 ]);
 
 async function perform(
@@ -596,6 +619,18 @@ async function perform(
       return { result: undefined };
     case 'readKeptOurs':
       return { result: await readKeptOurs(db, request.patientIds) };
+    case 'readAccounts':
+      return { result: await readAccounts(db) };
+    case 'addAccount': {
+      const added = await insertAccount(db, request.account, request.firstOnly);
+      await makeDirectWriteDurable(db, journal);
+      return { result: added };
+    }
+    case 'updateAccount': {
+      const found = await updateAccount(db, request.change);
+      await makeDirectWriteDurable(db, journal);
+      return { result: found };
+    }
     case 'recordPatientVersion': {
       const patient = await recordPatientVersion(db, workstationId, request.change, stamp);
       await makeDirectWriteDurable(db, journal);
@@ -603,8 +638,10 @@ async function perform(
     }
     case 'recordAuditEvent':
       await insertAuditEvent(db, workstationId, request.event);
-      await makeDirectWriteDurable(db, journal);
+      auditDurableSoon();
       return { result: undefined };
+    case 'verifyAuditChain':
+      return { result: await checkAuditChain(db, workstationId) };
     case 'recordDeviceSession':
       await insertDeviceSession(db, workstationId, request.event);
       await makeDirectWriteDurable(db, journal);
@@ -669,6 +706,14 @@ async function main(): Promise<void> {
   let previous = Promise.resolve();
   const enqueue = (task: () => Promise<void>) => (previous = previous.then(task));
   port.on('message', (request: StoreRequest) => enqueue(() => answer(opened, request)));
+  // Audit entries made durable together (see auditDurableSoon), in the queue like a request.
+  makeAuditDurable = () =>
+    enqueue(async () => {
+      if (opened.db.closed || wedged !== null) return;
+      await makeDirectWriteDurable(opened.db, opened.journal).catch((error: unknown) =>
+        reportWriteProblem('making audit entries durable failed', error),
+      );
+    });
   // Between requests, in the same queue: the database never sees two callers at once. Complete
   // minutes are packed in steps (requests that came meanwhile go between them), then checkpointed
   // at once, so that packed rows are durable soon after the chunks they replace are gone.

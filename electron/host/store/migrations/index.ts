@@ -17,6 +17,8 @@ import waveformPacking from './014_waveform_packing.sql?raw';
 import sync from './015_sync.sql?raw';
 import news2Observations from './016_news2_observations.sql?raw';
 import census from './017_census.sql?raw';
+import accounts from './018_accounts.sql?raw';
+import auditChain from './019_audit_chain.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -43,4 +45,6 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: 'sync', sql: sync },
   { version: 16, name: 'news2_observations', sql: news2Observations },
   { version: 17, name: 'census', sql: census },
+  { version: 18, name: 'accounts', sql: accounts },
+  { version: 19, name: 'audit_chain', sql: auditChain },
 ];
