@@ -23,6 +23,15 @@ import { useScreenReport } from './api/use-screen-report';
 import { SoundBanner } from './components/alarms/SoundBanner';
 import { useSoundAvailability } from './components/alarms/sound-availability';
 import { HostOriginContext, useActsOnBeds } from './api/host-origin';
+import {
+  AccessContext,
+  mayNow,
+  useAccess,
+  useAccessControl,
+} from './components/access/access-context';
+import { SignInToSee } from './components/access/SignInToSee';
+import { AccessBar } from './components/access/AccessBar';
+import { useNoteActivity } from './components/access/activity';
 
 const RETRY_AFTER_MS = 3000;
 /** With no beds yet, look again now and then: one may be configured while this screen waits. */
@@ -34,7 +43,20 @@ type Phase =
   | { kind: 'unreachable'; reason: string }
   | { kind: 'ready'; status: Status };
 
-export function App({ client }: { client: WorkstationClient }) {
+export function App({ client: raw }: { client: WorkstationClient }) {
+  // One `access` subscription for the app; every view gets the client that asks to sign in when
+  // an action is refused for want of it, then tries again.
+  const accessControl = useAccessControl(raw);
+  const { access, client } = accessControl;
+  useNoteActivity(raw, access?.principal === 'user' && !access.locked);
+  return (
+    <AccessContext.Provider value={accessControl}>
+      <Screens client={client} />
+    </AccessContext.Provider>
+  );
+}
+
+function Screens({ client }: { client: WorkstationClient }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'connecting' });
   const [attempt, setAttempt] = useState(0);
   const route = useRoute();
@@ -103,18 +125,21 @@ export function App({ client }: { client: WorkstationClient }) {
     route.view !== 'settings'
   ) {
     return (
-      <FullScreenMessage title={strings.noBedsTitle}>
-        <p>{strings.noBedsHint}</p>
-        <DevicePanel
-          client={client}
-          bedLabel="Bed 1"
-          editableBed
-          onConnected={(bedId) => {
-            navigate({ view: 'bed', bedId });
-            setAttempt((n) => n + 1);
-          }}
-        />
-      </FullScreenMessage>
+      <div className="app">
+        <AccessBar />
+        <FullScreenMessage title={strings.noBedsTitle}>
+          <p>{strings.noBedsHint}</p>
+          <DevicePanel
+            client={client}
+            bedLabel="Bed 1"
+            editableBed
+            onConnected={(bedId) => {
+              navigate({ view: 'bed', bedId });
+              setAttempt((n) => n + 1);
+            }}
+          />
+        </FullScreenMessage>
+      </div>
     );
   }
 
@@ -123,6 +148,7 @@ export function App({ client }: { client: WorkstationClient }) {
       <div className="app">
         <SoundBanner availability={sound} />
         <NavBar route={route} />
+        <AccessBar />
         <div className="app__view">
           <RoutedView
             route={route}
@@ -151,6 +177,7 @@ interface RoutedViewProps {
 
 function RoutedView({ route, client, status, onStatusChanged, syncStatus }: RoutedViewProps) {
   const actsOnBeds = useActsOnBeds();
+  const { access } = useAccess();
   // The hospital central station has no patients or devices views: they act at the workstation.
   if (
     !actsOnBeds &&
@@ -179,6 +206,10 @@ function RoutedView({ route, client, status, onStatusChanged, syncStatus }: Rout
             </a>
           </FullScreenMessage>
         );
+      }
+      // A patient's history needs a person signed in: say so rather than fail to read it.
+      if (route.view !== 'bed' && !mayNow(access, 'review')) {
+        return <SignInToSee header={<BedViews bedId={bed.id} current={route.view} />} />;
       }
       // Keyed by bed so switching beds starts from that bed's snapshot, not the last bed's.
       if (route.view === 'trends') return <Trends key={bed.id} client={client} bed={bed} />;

@@ -2,6 +2,7 @@
 import type { AlarmPriority, AlarmState, DeviceState } from '../../shared/model/schemas';
 import type { AlarmParameter, PatientCategory } from '../../shared/model/alarms';
 import { dateAndTime, minutesAgo, timeOrDateAndTime } from './clinical/clinical-time';
+import { accessStrings } from './strings/access';
 import { bloodPressureStrings } from './strings/blood-pressure';
 import { censusStrings } from './strings/census';
 import { news2Strings } from './strings/news2';
@@ -45,6 +46,7 @@ export const strings = {
     trends: 'Trends',
     review: 'Review',
   },
+  access: accessStrings,
   central: centralStrings,
   trends: trendsStrings,
   review: reviewStrings,

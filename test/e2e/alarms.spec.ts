@@ -130,7 +130,9 @@ test('desaturation then tachycardia: alarms in order, audio pause for 2 min, ack
   const acknowledged = log
     .locator('[data-testid="alarm-log-row"][data-event="acknowledged"]')
     .first();
-  await expect(acknowledged.getByTestId('alarm-log-by')).toHaveText('browser');
+  await expect(acknowledged.getByTestId('alarm-log-by')).toHaveText(
+    'unidentified user at this workstation',
+  );
   for (const by of await log.getByTestId('alarm-log-by').allTextContents()) {
     expect(by).not.toMatch(/\/|@/);
   }

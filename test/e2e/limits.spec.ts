@@ -75,7 +75,9 @@ test('an emptied or impossible limit is refused in words; a good one is confirme
   await page.getByTestId('limits-review').click();
   await expect(page.getByTestId('limits-change')).toHaveText(['SpO₂ low 90 → 92 %']);
   await page.getByTestId('limits-confirm').click();
-  await expect(page.getByTestId('limits-changed-by')).toContainText('Limits changed by browser');
+  await expect(page.getByTestId('limits-changed-by')).toContainText(
+    'Limits changed by unidentified user at this workstation',
+  );
   await expect(page.getByTestId('numeric-MDC_PULS_OXIM_SAT_O2')).toContainText('92');
 });
 
@@ -97,7 +99,7 @@ test('an editor left open on a second screen cannot undo a newer change', async 
   await expect(second.getByTestId('limits-change')).toHaveText(['HR high 120 → 130 bpm']);
   await second.getByTestId('limits-confirm').click();
   await expect(second.getByTestId('limits-error')).toContainText(
-    /changed by browser at \d\d:\d\d:\d\d after you opened them: review them again/,
+    /changed by unidentified user at this workstation at \d\d:\d\d:\d\d after you opened them: review them again/,
   );
   await second.screenshot({ path: 'test-results/screenshots/limits-stale.png' });
   await second.getByTestId('limits-reload').click();
@@ -123,7 +125,7 @@ test('alarms switched off ask for a reason, and travel with the patient to her n
   await page.getByTestId('limits-off-reason').fill('probe being changed');
   await page.getByTestId('limits-off-confirm').click();
   await expect(page.getByTestId('alarm-off')).toContainText(
-    'SpO₂ alarms off — probe being changed (by browser)',
+    'SpO₂ alarms off — probe being changed (by unidentified user at this workstation)',
   );
   const moved = await apiRequest(rig.url, TOKEN, 'transferPatient', {
     fromBedId: 'bed-1',
@@ -134,7 +136,7 @@ test('alarms switched off ask for a reason, and travel with the patient to her n
   await expect(page.getByTestId('alarm-off')).toHaveCount(0);
   await openBed(page, rig.url, 'Bed 2');
   await expect(page.getByTestId('alarm-off')).toContainText(
-    'SpO₂ alarms off — probe being changed (by browser), set in Bed 1 and brought with the patient',
+    'SpO₂ alarms off — probe being changed (by unidentified user at this workstation), set in Bed 1 and brought with the patient',
   );
   await page.screenshot({ path: 'test-results/screenshots/alarms-off-transferred.png' });
 });

@@ -5,6 +5,7 @@ import { routeHref, type Route } from '../navigation';
 import { strings } from '../strings';
 import { Clock } from './Clock';
 import { useActsOnBeds } from '../api/host-origin';
+import { NavUser } from './access/NavUser';
 
 type Theme = 'night' | 'day';
 const THEME_KEY = 'workstation.theme';
@@ -60,6 +61,7 @@ export function NavBar({ route }: { route: Route }) {
         </a>
       ))}
       <span className="nav__spacer" />
+      <NavUser />
       <button
         type="button"
         className="nav__link"

@@ -8,6 +8,8 @@ import { reasonOf } from '../api/reason';
 import { timeOrDateAndTime } from '../clinical/clinical-time';
 import { useNow } from '../hooks/use-now';
 import { strings } from '../strings';
+import { useAccess } from '../components/access/access-context';
+import { Accounts } from '../components/access/Accounts';
 import { byteWords, durationWords } from '../strings/exports';
 import '../components/sync/sync.css';
 
@@ -20,6 +22,9 @@ export function Settings({
   status: SyncStatus | null;
 }) {
   const s = strings.sync;
+  const { access } = useAccess();
+  // Accounts are managed by whoever may (an IT administrator), once the workstation is set up.
+  const managesAccounts = access?.setUp === true && access.permissions.includes('users');
   return (
     <main className="view sync-settings" data-testid="settings">
       <header className="view__header">
@@ -34,6 +39,7 @@ export function Settings({
       ) : (
         <EnrolForm client={client} />
       )}
+      {managesAccounts && <Accounts client={client} />}
     </main>
   );
 }
