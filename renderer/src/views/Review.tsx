@@ -264,7 +264,13 @@ export function Review({
         </p>
       )}
       <div className="review__body">
-        <div className="review__paper" ref={paperRef} tabIndex={0} aria-label={t.paperLabel}>
+        <div
+          className="review__paper"
+          ref={paperRef}
+          role="region"
+          tabIndex={0}
+          aria-label={t.paperLabel}
+        >
           {drawn && widthPx > 0 && (
             <ReviewPaper
               widthPx={widthPx}
