@@ -23,6 +23,9 @@ Commands:
              [--allow-port PATH_OR_GLOB]... paths besides the listed serial ports that devices
              may be connected on from the screen (e.g. /dev/pts/* for a simulator's cable)
              --token needs 16+ letters, digits or . _ ~ - (default: a random one)
+             [--script-token T] for scripts (Authorization: Bearer; default: a random one, kept in
+             DIR/script-token, owner-only): they act unsigned, as "script (access token)"; the
+             page's --token only lets a screen connect, and the screen signs in
              [--keep-waveforms-hours 72] [--keep-trends-days 30] how long data are kept
              [--test-clock] lets end-to-end tests move the alarm clock forward (never in use)
              [--update-keys DIR [--update-channel stable|pilot] [--update-check-s 10]] reads

@@ -31,6 +31,10 @@ describe('serve --token and --allow-port', () => {
     expect(() => tokenOption('a token with spaces in it')).toThrow(/only letters, digits/);
   });
 
+  it('names --script-token in its refusals', () => {
+    expect(() => tokenOption('short', '--script-token')).toThrow(/^--script-token must be 16/);
+  });
+
   it('takes full paths and globs for --allow-port, not relative ones', () => {
     expect(allowPortOption(['/dev/pts/*', '/tmp/ws/hp5.tty'])).toEqual([
       '/dev/pts/*',

@@ -1,6 +1,7 @@
 // `workstation serve`: the workstation core with the headless browser shell.
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import {
   ConfigurationError,
@@ -106,6 +107,7 @@ export async function runServe(allArgs: string[]): Promise<number> {
     'keep-trends-days': { type: 'string' },
     auto: { type: 'boolean' },
     token: { type: 'string' },
+    'script-token': { type: 'string' },
     'allow-port': { type: 'string', multiple: true },
     'test-clock': { type: 'boolean' },
     'update-keys': { type: 'string' },
@@ -121,6 +123,11 @@ export async function runServe(allArgs: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0–65535, got ${port}.`);
   const token = tokenOption(options.token);
+  const scriptToken = tokenOption(options['script-token'], '--script-token');
+  if (scriptToken === token)
+    throw new CliError(
+      '--script-token must differ from --token: the page’s token is seen in its address bar.',
+    );
   const allowPorts = allowPortOption(options['allow-port'] ?? []);
   const devices = (options.device ?? []).map(parseDeviceOption);
 
@@ -148,8 +155,9 @@ export async function runServe(allArgs: string[]): Promise<number> {
         'No devices given: add --device healthypi5:/dev/ttyACM0, or --demo [N] for N simulated beds.',
       );
     }
+    const dataDir = resolve(options.data ?? defaultDataDir());
     workstation = await startWorkstation({
-      dataDir: resolve(options.data ?? defaultDataDir()),
+      dataDir,
       devices,
       retention: retentionOptions(options),
       ...(demo ? { openHid: demo.openHid } : {}),
@@ -170,7 +178,9 @@ export async function runServe(allArgs: string[]): Promise<number> {
       port,
       token,
       openScreen: (kind, label) => access.openScreen(kind, label),
+      scriptToken,
     });
+    keepScriptToken(dataDir, scriptToken);
   } catch (error) {
     await stopAll();
     throw startupError(error, port);
@@ -178,6 +188,9 @@ export async function runServe(allArgs: string[]): Promise<number> {
   if (demo) await admitDemoPatients(workstation, demo, console.log);
   for (const notice of workstation.store.notices) console.log(`Data store: ${notice}`);
   console.log(`Workstation ready at ${shell.url}`);
+  console.log(
+    `Scripts: send "Authorization: Bearer <token>" with the token in ${join(resolve(options.data ?? defaultDataDir()), SCRIPT_TOKEN_FILE)} (this start's; readable by its owner only).`,
+  );
   if (options.auto) discovery = startDiscovery(workstation);
 
   await new Promise<void>((done) => {
@@ -208,11 +221,20 @@ export async function runServe(allArgs: string[]): Promise<number> {
 const STOP_WITHIN_MS = 30_000;
 
 /** --token as given (refused when weak), or a random one of 144 bits. */
-export function tokenOption(given: string | undefined): string {
+export function tokenOption(given: string | undefined, flag = '--token'): string {
   if (given === undefined) return randomBytes(18).toString('base64url');
   const weakness = tokenWeakness(given);
-  if (weakness) throw new CliError(weakness);
+  if (weakness) throw new CliError(weakness.replaceAll('--token', flag));
   return given;
+}
+
+/** The scripts' token, for scripts on this machine run by the data folder's owner. */
+export const SCRIPT_TOKEN_FILE = 'script-token';
+
+function keepScriptToken(dataDir: string, scriptToken: string): void {
+  const path = join(dataDir, SCRIPT_TOKEN_FILE);
+  rmSync(path, { force: true }); // made anew, so that its mode is ours whatever was there
+  writeFileSync(path, `${scriptToken}\n`, { mode: 0o600, flag: 'wx' });
 }
 
 /** --allow-port PATH_OR_GLOB: absolute, so that it means the same whatever the working folder. */

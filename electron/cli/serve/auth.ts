@@ -46,6 +46,19 @@ export function tokenSource(req: IncomingMessage, url: URL, expected: string): T
   return null;
 }
 
+/**
+ * Whether the request shows the scripts' token in its Authorization header. The page's token
+ * (the printed address, seen in the address bar) only lets a screen connect: a screen signs in.
+ * Acting for everyone, unsigned, takes the other token, which only the data folder's owner reads.
+ */
+export function scriptTokenShown(req: IncomingMessage, scriptToken: string | undefined): boolean {
+  if (scriptToken === undefined) return false;
+  const header = req.headers.authorization;
+  return (
+    header?.startsWith('Bearer ') === true && tokenMatches(header.slice(7).trim(), scriptToken)
+  );
+}
+
 export function tokenMatches(presented: string | null, expected: string): boolean {
   if (presented === null) return false;
   const a = Buffer.from(presented);

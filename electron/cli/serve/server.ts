@@ -17,12 +17,15 @@ import {
   hostAllowed,
   requestUrl,
   socketRefusal,
+  scriptTokenShown,
   tokenSource,
   type Refusal,
   type TokenSource,
 } from './auth';
 import type { AccessScreen } from '../../host/access/access-screen';
 import type { Caller } from '../../host/api/router';
+
+type ScreenKind = 'page' | 'script';
 
 export interface BrowserShellOptions {
   router: ApiRouter;
@@ -43,6 +46,12 @@ export interface BrowserShellOptions {
    * shell alone).
    */
   openScreen?: (kind: 'page' | 'script', label: string) => AccessScreen;
+  /**
+   * The scripts' token: shown in the Authorization header, the caller is a script (every
+   * permission, named as such in the audit trail). The page's `token` then makes a page screen
+   * wherever it is shown. Without it a header with `token` is a script (tests of the shell alone).
+   */
+  scriptToken?: string;
 }
 
 export interface BrowserShell {
@@ -87,13 +96,22 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   let tabs = 0;
   /** A script's calls over HTTP share one screen; the page's own, one per call (no session). */
   let scriptScreen: AccessScreen | null = null;
+  /** The token shown, and which kind of screen it opens. */
+  function shown(req: IncomingMessage, url: URL): { source: TokenSource; kind: ScreenKind } | null {
+    if (scriptTokenShown(req, options.scriptToken)) return { source: 'header', kind: 'script' };
+    const source = tokenSource(req, url, token);
+    if (!source) return null;
+    const kind = source === 'header' && options.scriptToken === undefined ? 'script' : 'page';
+    return { source, kind };
+  }
+
   async function withCaller<T>(
-    source: TokenSource,
+    kind: ScreenKind,
     what: string,
     call: (caller: Caller) => Promise<T>,
   ): Promise<T> {
     if (!options.openScreen) return call({ actor: 'browser' });
-    if (source === 'header') {
+    if (kind === 'script') {
       scriptScreen ??= options.openScreen('script', 'a script over HTTP');
       return call({ actor: 'browser', screen: scriptScreen });
     }
@@ -147,8 +165,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
         'Requests must be addressed to the loopback host.',
       );
     }
-    const source = tokenSource(req, url, token);
-    if (!source) {
+    const access = shown(req, url);
+    if (!access) {
       return sendError(
         res,
         401,
@@ -157,12 +175,12 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       );
     }
     if (url.pathname === '/api/status' && req.method === 'GET') {
-      return withCaller(source, 'GET /api/status', (caller) =>
+      return withCaller(access.kind, 'GET /api/status', (caller) =>
         router.request('getStatus', {}, caller).then((status) => sendJson(res, 200, status)),
       );
     }
     if (url.pathname.startsWith('/api/') && req.method === 'POST') {
-      return callMethod(req, res, url.pathname.slice('/api/'.length), source);
+      return callMethod(req, res, url.pathname.slice('/api/'.length), access.source, access.kind);
     }
     if (url.pathname.startsWith('/api/')) {
       return sendError(res, 404, 'unknown_method', `No api at ${url.pathname}.`);
@@ -170,7 +188,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendError(res, 405, 'invalid_request', 'Only GET is served here.');
     }
-    if (source === 'query') {
+    if (access.source === 'query') {
       // The renderer's own asset requests carry no token: they use this cookie instead.
       res.setHeader(
         'Set-Cookie',
@@ -185,6 +203,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     res: ServerResponse,
     method: string,
     source: TokenSource,
+    kind: ScreenKind,
   ): Promise<void> {
     const refusal = changeRefusal(req, source);
     if (refusal) {
@@ -215,7 +234,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     }
     let result: unknown;
     try {
-      result = await withCaller(source, `POST /api/${method}`, (caller) =>
+      result = await withCaller(kind, `POST /api/${method}`, (caller) =>
         router.request(method, params, caller),
       );
     } catch (error) {
@@ -283,8 +302,9 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     }
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (!hostAllowed(req, port)) return refuseUpgrade(socket, 403, 'Forbidden');
-    const source = tokenSource(req, url, token);
-    if (!source) return refuseUpgrade(socket, 401, 'Unauthorized');
+    const access = shown(req, url);
+    if (!access) return refuseUpgrade(socket, 401, 'Unauthorized');
+    const { source, kind } = access;
     const refusal = socketRefusal(req, source);
     if (refusal) {
       log(`browser shell: refused a WebSocket (${refusal.message}) from ${req.headers.origin}`);
@@ -297,7 +317,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       return refuseUpgrade(socket, 503, 'Service Unavailable');
     }
     socketsOfClient.set(client, open + 1);
-    const screenLabel = `browser tab ${++tabs} (${source === 'header' ? 'script' : 'page'})`;
+    const screenLabel = `browser tab ${++tabs} (${kind})`;
     sockets.handleUpgrade(req, socket, head, (ws) => {
       ws.once('close', () => {
         const left = (socketsOfClient.get(client) ?? 1) - 1;
@@ -308,7 +328,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
         log,
         ...(options.openScreen
           ? {
-              screen: options.openScreen(source === 'header' ? 'script' : 'page', screenLabel),
+              screen: options.openScreen(kind, screenLabel),
             }
           : {}),
         ...(options.stalledViewerMs === undefined
