@@ -22,6 +22,9 @@ const FUZZ_MS = Number(process.env.FUZZ_MS ?? 30_000);
 /** Printed with any problem: FUZZ_SEED=… runs the same calls again. */
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const TOKEN = 'request-fuzz-token-0123456789';
+/** Over HTTP the fuzz acts as a script (every permission: the handlers are reached); over the
+ * WebSocket as the page, which once an administrator is made is a screen nobody signed in to. */
+const SCRIPT_TOKEN = 'request-fuzz-script-token-9876543210';
 const CLI = join(import.meta.dirname, '..', '..', 'electron', 'cli', 'index.ts');
 
 const NOW = Date.now();
@@ -220,7 +223,17 @@ describe(`every request of the contract, fuzzed for ${FUZZ_MS / 1000} s`, () => 
       process.execPath,
       [
         ...['--import', 'tsx', '--import', './test/support/raw-import.mjs', CLI, 'serve'],
-        ...['--port', '0', '--data', join(dir, 'data'), '--demo', '--token', TOKEN],
+        ...[
+          '--port',
+          '0',
+          '--data',
+          join(dir, 'data'),
+          '--demo',
+          '--token',
+          TOKEN,
+          '--script-token',
+          SCRIPT_TOKEN,
+        ],
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -290,7 +303,7 @@ describe(`every request of the contract, fuzzed for ${FUZZ_MS / 1000} s`, () => 
   async function overHttp(path: string, body: string): Promise<{ status: number; text: string }> {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${SCRIPT_TOKEN}`, 'Content-Type': 'application/json' },
       body,
     });
     return { status: res.status, text: await res.text() };
