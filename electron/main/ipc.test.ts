@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { IpcMain } from 'electron';
-import { answerRequest, bindIpc, IPC_REQUEST, IPC_SUBSCRIBE } from './ipc';
+import { answerRequest, bindIpc, IPC_REQUEST, IPC_SUBSCRIBE, screenCallers } from './ipc';
+import type { AccessScreen } from '../host/access/access-screen';
 import { createRouter, type ApiHandlers, type ApiRouter } from '../host/api/router';
 import { ApiError } from '../../shared/api/errors';
 import { quietBedAlarms } from '../../shared/model/alarm-defaults';
@@ -219,5 +220,40 @@ describe('desktop shell IPC: a failure answers its own call only', () => {
     expect(() => ipc.sendRaw(gone, { stream: 'bedLive', params: { bedId: 'b' } })).not.toThrow();
     expect(await reply).toMatchObject({ type: 'error', error: { code: 'unauthorized' } });
     port1.close();
+  });
+});
+
+describe('desktop shell IPC: a screen per window', () => {
+  /** A WebContents stand-in: its id, and its 'destroyed' event. */
+  function window(id: number) {
+    let destroyed: (() => void) | null = null;
+    return {
+      id,
+      once: (_event: 'destroyed', listener: () => void) => (destroyed = listener),
+      destroy: () => destroyed?.(),
+    };
+  }
+
+  it('opens one screen per window, keeps it across calls, and closes it with the window', () => {
+    const opened: string[] = [];
+    const closed: string[] = [];
+    const callerOf = screenCallers((label) => {
+      opened.push(label);
+      return { label, close: () => closed.push(label) } as unknown as AccessScreen;
+    });
+    const first = window(1);
+    const second = window(2);
+    const a = callerOf(first);
+    expect(callerOf(first).screen).toBe(a.screen);
+    expect(callerOf(second).screen).not.toBe(a.screen);
+    expect(opened).toEqual(['desktop window 1', 'desktop window 2']);
+    first.destroy();
+    expect(closed).toEqual(['desktop window 1']);
+    // A window that comes back under the same id (a new WebContents) starts signed out.
+    expect(callerOf(window(1)).screen).not.toBe(a.screen);
+  });
+
+  it('trusts every window when no screens are kept (the transport alone)', () => {
+    expect(screenCallers(undefined)(window(3))).toEqual({ actor: 'desktop-user' });
   });
 });

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { UpdateStatus } from '../../../../shared/api/contract-update';
 import { strings } from '../../strings';
+import { mayNow, useAccess } from '../access/access-context';
 import './update.css';
 
 const s = strings.update;
@@ -18,6 +19,11 @@ export function UpdateStatusLine({
   client: WorkstationClient;
 }) {
   const [confirming, setConfirming] = useState(false);
+  const { access } = useAccess();
+  // Offered to whoever may manage the workstation, and to a screen nobody has signed in to yet
+  // (the sign-in is asked for first); not to a signed-in user whose role may not install.
+  const mayOffer =
+    mayNow(access, 'system') || (access !== null && (access.user === null || access.locked));
   if (status === null || status.state === 'current') return null;
   const tone = status.state === 'refused' || status.state === 'failed-start' ? 'warning' : 'info';
   const percent =
@@ -31,7 +37,7 @@ export function UpdateStatusLine({
           {status.line}
           {status.state === 'downloading' && percent !== null ? s.progress(percent) : ''}
         </span>
-        {status.installable && !confirming && (
+        {status.installable && mayOffer && !confirming && (
           <button
             type="button"
             className="update-line__install"
