@@ -644,6 +644,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     stop() {
       stopping ??= (async () => {
         clearInterval(alarmTimer);
+        access.close(); // the idle locks' timers; nothing is audited for a stop
+
         // A monitor being read is closed first: a download never outlives the workstation.
         await bloodPressure.stop();
         // Exports under way are cancelled (nothing half-written is kept) before the store closes.
