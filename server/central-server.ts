@@ -10,6 +10,7 @@ import { openDatabase } from './db/database';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 import { adminRoutes } from './http/admin-routes';
+import { auditRoutes } from './http/audit-routes';
 import { fhirRequestHandler } from './fhir/api';
 import { fhirClientRoutes } from './fhir/clients';
 import type { ServerContext } from './http/context';
@@ -138,6 +139,7 @@ export async function startCentralServer(
       ...syncRoutes,
       ...censusRoutes,
       ...adminRoutes,
+      ...auditRoutes,
       ...fhirClientRoutes,
       ...interfaceRoutes(links),
       ...releaseRoutes(options.releases ?? { trustedKeys: new Map() }),

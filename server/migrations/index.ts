@@ -12,6 +12,7 @@ import adtCensus from './009_adt_census.sql?raw';
 import annotationsByBed from './010_annotations_by_bed.sql?raw';
 import releases from './011_releases.sql?raw';
 import auditChain from './012_audit_chain.sql?raw';
+import auditReport from './013_audit_report.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'annotations_by_bed', sql: annotationsByBed },
   { version: 11, name: 'releases', sql: releases },
   { version: 12, name: 'audit_chain', sql: auditChain },
+  { version: 13, name: 'audit_report', sql: auditReport },
 ];

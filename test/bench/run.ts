@@ -12,6 +12,7 @@ import { censusPullBenches } from './census-pull';
 import { fhirSearchBench, fhirSearchRecords } from './fhir-search';
 import { updateRolloutBenches } from './update-rollout';
 import { pinUnlockRecord } from './pin-unlock';
+import { auditReportBench, auditReportRecords } from './audit-report';
 import { reviewOpenBench } from './review-open';
 import { median, report, round } from './stats';
 import { decodeThroughput } from './decode';
@@ -197,7 +198,10 @@ for (const record of await adtBurstBench(RUNS, machine)) report(record);
 for (const record of await censusPullBenches(RUNS)) report(record);
 // Updates (issue 19): a release published → ready on 100 workstations, goal <= 60 s.
 for (const record of await updateRolloutBenches(RUNS)) report(record);
+// Access (issue 18): PIN unlock to the first action, goal <= 300 ms; one patient's audit report
+// over 30 days among 1 M rows on the server, goal p95 <= 500 ms.
 report(await pinUnlockRecord(Math.max(7, RUNS)));
+for (const record of auditReportRecords(await auditReportBench(RUNS), machine)) report(record);
 // FHIR search (issue 17): 24 h of one patient's vital signs at 1-min resolution, goal p95 <= 200 ms.
 for (const record of fhirSearchRecords(await fhirSearchBench(RUNS), machine)) report(record);
 

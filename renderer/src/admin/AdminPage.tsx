@@ -9,6 +9,7 @@ import { AdminError, adminApi, tokenStore, type AdminApi } from './admin-api';
 import { FhirClients, HospitalLinks } from './HospitalConnections';
 import { DangerConfirm } from './DangerConfirm';
 import { Releases } from './Releases';
+import { AccessAudit } from './AccessAudit';
 
 const when = (iso: string) => dateAndTime(Date.parse(iso));
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -168,6 +169,7 @@ function SignedIn({
       <HospitalLinks api={api} onFailed={failed} />
       <FhirClients api={api} onFailed={failed} />
       <Releases token={token} onFailed={failed} />
+      <AccessAudit token={token} onFailed={failed} />
     </>
   );
 }

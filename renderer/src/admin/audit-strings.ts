@@ -1,0 +1,45 @@
+// The access audit panel's words (the privacy officer's), in one place.
+export const auditStrings = {
+  title: 'Access audit',
+  hint: "Who opened, read or changed what, from which workstation. A patient's report lists what names the patient (MRN or id) and what was done at their bed while they were in it.",
+  patient: 'Patient (MRN or id)',
+  user: 'User',
+  from: 'From',
+  to: 'To',
+  show: 'Show',
+  loading: 'Loading the audit trail…',
+  none: 'Nothing was recorded for this selection.',
+  unknownPatient: (patient: string) =>
+    `No workstation has sent a patient "${patient}": only entries naming it are listed.`,
+  staysFound: (n: number) =>
+    `${n} ${n === 1 ? 'stay' : 'stays'} of this patient taken into account.`,
+  more: 'Show older entries',
+  downloadCsv: 'Download CSV',
+  downloadFhir: 'Download FHIR AuditEvents',
+  downloading: 'Preparing the download…',
+  badDates: 'Choose a "from" date on or before the "to" date.',
+  caption: 'Audit entries, newest first',
+  columns: {
+    time: 'Time',
+    workstation: 'Workstation',
+    who: 'Who',
+    what: 'What',
+    subject: 'About',
+    detail: 'Detail',
+  },
+  chainsTitle: 'Audit trail integrity',
+  chainsHint:
+    'Each workstation chains its entries (each carries a hash of the one before), so a removed or edited entry is found here.',
+  chainsCaption: 'Audit chain per workstation',
+  chainsLoading: 'Checking each workstation’s chain…',
+  noWorkstations: 'No workstation is enrolled yet.',
+  checkChains: 'Check again',
+  state: {
+    intact: 'Intact',
+    broken: 'Broken',
+    incomplete: 'Entries missing (still arriving?)',
+    empty: 'No chained entries yet',
+  },
+  checked: (n: number) => `${n.toLocaleString()} checked`,
+  chainColumns: { workstation: 'Workstation', state: 'State', checked: 'Entries', why: 'Details' },
+} as const;

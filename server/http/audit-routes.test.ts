@@ -1,0 +1,226 @@
+// The privacy officer's access audit on a real central server (real PostgreSQL, real HTTP): one
+// patient's entries by id, MRN and by the beds of their stays (not the bed before or after them),
+// newest first in pages; the user filter; the CSV (RFC 4180, formulas defused); FHIR AuditEvents;
+// each workstation's chain state, a changed entry found; refusals in sentences.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DOCTOR,
+  ICU,
+  NURSE,
+  ROBIN_ICU,
+  ROBIN_WARD,
+  SCENE_MRN,
+  WARD,
+  auditScene,
+  sceneId,
+  seedAuditScene,
+} from '../audit/audit-scene.test-support';
+import { ADMIN_TOKEN, startTestCentral } from '../test-support/central';
+import type { TestCentral } from '../test-support/central';
+import { bearer, call } from '../test-support/http-client';
+import { AUDIT_PATHS } from './audit-routes';
+
+const admin = bearer(ADMIN_TOKEN);
+const T0_MS = Date.UTC(2026, 10, 20, 8);
+const WIDE = `from=${T0_MS - 86_400_000}&to=${T0_MS + 86_400_000}`;
+let central: TestCentral;
+let scene: ReturnType<typeof auditScene>;
+const keyOf = new Map<string, string>();
+
+beforeAll(async () => {
+  central = await startTestCentral();
+  await central.enrol(ICU, 'ICU 2 station');
+  await central.enrol(WARD, 'Ward 5 station');
+  scene = await seedAuditScene(central.database.url, T0_MS);
+  for (const entry of scene.entries) keyOf.set(sceneId(entry.key), entry.key);
+});
+afterAll(async () => {
+  await central?.stop();
+});
+
+const report = (query: string) =>
+  call(central.url, `${AUDIT_PATHS.report}?${query}`, { headers: admin });
+const keys = (json: { entries: { id: string }[] }) => json.entries.map((e) => keyOf.get(e.id));
+
+describe('one patient', () => {
+  it("lists what names the patient's MRN or ids, and their beds during their stays only", async () => {
+    const answer = await report(`patient=${SCENE_MRN}&${WIDE}`);
+    expect(answer.status).toBe(200);
+    expect(keys(answer.json)).toEqual(scene.robin);
+    expect(answer.json.patient).toEqual({ known: true, stays: 3 });
+    expect(answer.json.nextCursor).toBeNull();
+    const first = answer.json.entries.find(
+      (e: { id: string }) => keyOf.get(e.id) === 'icu-bed1-view',
+    );
+    expect(first).toMatchObject({
+      workstationName: 'ICU 2 station',
+      actor: NURSE,
+      action: 'bedLive',
+      actionWords: "opened the bed's screen",
+      subject: 'bedId=bed-1',
+      detail: 'from browser tab 3 (page)',
+      atMs: T0_MS + 3_600_000,
+    });
+    const refused = answer.json.entries.find((e: { id: string }) => keyOf.get(e.id) === 'refused');
+    expect(refused.actionWords).toBe('was refused: acknowledged an alarm');
+  });
+
+  it('finds the same person from any workstation patient id, and the MRN in any case', async () => {
+    for (const patient of [ROBIN_ICU, ROBIN_WARD, SCENE_MRN.toLowerCase()]) {
+      const answer = await report(`patient=${encodeURIComponent(patient)}&${WIDE}`);
+      expect(keys(answer.json)).toEqual(scene.robin);
+    }
+  });
+
+  it('keeps to the time asked for', async () => {
+    const answer = await report(
+      `patient=${SCENE_MRN}&from=${T0_MS + 2 * 3_600_000}&to=${T0_MS + 6 * 3_600_000}`,
+    );
+    expect(keys(answer.json)).toEqual(['ward-export', 'refused', 'icu-bed2-wave']);
+  });
+
+  it('pages newest first, every entry once', async () => {
+    const seen: (string | undefined)[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const answer = await report(
+        `patient=${SCENE_MRN}&${WIDE}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.json.entries.length).toBeLessThanOrEqual(3);
+      seen.push(...keys(answer.json));
+      cursor = answer.json.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(scene.robin);
+  });
+
+  it('answers a patient no workstation sent with no entries, saying it is unknown', async () => {
+    const answer = await report(`patient=MRN-NOBODY&${WIDE}`);
+    expect(answer.status).toBe(200);
+    expect(answer.json.entries).toEqual([]);
+    expect(answer.json.patient).toEqual({ known: false, stays: 0 });
+  });
+});
+
+describe('by user and everything', () => {
+  it("lists one user's entries, the sign-in included", async () => {
+    const answer = await report(`user=ana&${WIDE}`);
+    expect(keys(answer.json)).toEqual([
+      'ward-view',
+      'icu-bed1-trend',
+      'icu-bed1-view',
+      'sign-in',
+      'before-stay',
+    ]);
+    const both = await report(
+      `user=${encodeURIComponent('Ben Sample')}&patient=${SCENE_MRN}&${WIDE}`,
+    );
+    expect(keys(both.json)).toEqual(['history-by-id', 'ward-export', 'icu-bed2-wave']);
+    expect(both.json.entries.every((e: { actor: string }) => e.actor === DOCTOR)).toBe(true);
+  });
+
+  it('lists every entry without filters, an unknown action as it was written', async () => {
+    const answer = await report(WIDE);
+    expect(answer.json.entries).toHaveLength(scene.entries.length);
+    const times = answer.json.entries.map((e: { atMs: number }) => e.atMs);
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    const odd = answer.json.entries.find((e: { id: string }) => keyOf.get(e.id) === 'formula');
+    expect(odd.actionWords).toBe('unknownThing');
+  });
+});
+
+describe('downloads', () => {
+  it('writes a CSV with a header, quoted fields and formulas defused', async () => {
+    const answer = await report(`format=csv&${WIDE}`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^text\/csv/);
+    expect(answer.headers['content-disposition']).toMatch(
+      /attachment; filename="access-audit\.csv"/,
+    );
+    const lines = answer.text.split('\r\n');
+    expect(lines[0]).toBe('time (UTC),workstation,who,what,action,subject,detail');
+    // Seven rows and one whose detail holds a line break; and the final CRLF.
+    expect(answer.text.endsWith('\r\n')).toBe(true);
+    expect(answer.text).toContain(
+      `"'=HYPERLINK(""http://evil.example"",""x"")",unknownThing,unknownThing,bedId=bed-9,"said ""hi"", then left\nsecond line"\r\n`,
+    );
+    expect(answer.text).toContain(
+      `${new Date(T0_MS + 3_600_000).toISOString()},ICU 2 station,${NURSE},opened the bed's screen,bedLive,bedId=bed-1,from browser tab 3 (page)\r\n`,
+    );
+    expect(answer.text.split('\r\n').filter((l) => l.startsWith('20'))).toHaveLength(
+      scene.entries.length,
+    );
+  });
+
+  it("gives the patient's selection as FHIR AuditEvents in a Bundle", async () => {
+    const answer = await report(`format=fhir&patient=${SCENE_MRN}&${WIDE}&limit=5`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/fhir\+json/);
+    expect(answer.json.resourceType).toBe('Bundle');
+    expect(answer.json.entry).toHaveLength(5);
+    const event = answer.json.entry[0].resource;
+    expect(event).toMatchObject({
+      resourceType: 'AuditEvent',
+      agent: [{ who: { display: NURSE } }],
+      source: { observer: { display: 'Ward 5 station' } },
+      entity: [{ name: 'bedId=bed-1' }],
+    });
+    const next = answer.json.link.find((l: { relation: string }) => l.relation === 'next');
+    const rest = await call(central.url, new URL(next.url).pathname + new URL(next.url).search, {
+      headers: admin,
+    });
+    expect(rest.json.entry).toHaveLength(scene.robin.length - 5);
+  });
+});
+
+describe('audit chains', () => {
+  it('says each chain is intact, then names a changed entry', async () => {
+    const before = await call(central.url, AUDIT_PATHS.chains, { headers: admin });
+    expect(before.status).toBe(200);
+    expect(before.json.workstations.map((w: { state: string }) => w.state)).toEqual([
+      'intact',
+      'intact',
+    ]);
+    const client = new pg.Client({ connectionString: central.database.url });
+    await client.connect();
+    await client.query(`UPDATE audit_events SET actor = 'someone else' WHERE id = $1`, [
+      sceneId('icu-bed1-trend'),
+    ]);
+    await client.end();
+    const after = await call(central.url, AUDIT_PATHS.chains, { headers: admin });
+    const icu = after.json.workstations.find(
+      (w: { workstationId: string }) => w.workstationId === ICU,
+    );
+    expect(icu.state).toBe('broken');
+    expect(icu.atSeq).toBe(4);
+    expect(icu.message).toMatch(/changed/i);
+  });
+});
+
+describe('refusals', () => {
+  it('refuses without the admin token', async () => {
+    for (const path of [`${AUDIT_PATHS.report}?${WIDE}`, AUDIT_PATHS.chains]) {
+      const answer = await call(central.url, path);
+      expect(answer.status).toBe(401);
+      expect(answer.json.message).toMatch(/admin token/);
+    }
+  });
+
+  it.each([
+    ['from=yesterday', /"from" must be a time in milliseconds/],
+    [`from=${T0_MS}&to=${T0_MS - 1}`, /"from" must be before "to"/],
+    ['limit=0', /"limit" is a whole number from 1 to 1000/],
+    ['limit=5000', /"limit" is a whole number from 1 to 1000/],
+    ['format=xml', /"format" is json, csv or fhir/],
+    ['cursor=not-a-cursor', /cursor is not one this report gave/],
+    [`patient=${'x'.repeat(201)}`, /longer than 200 characters/],
+  ])('answers %s with 400 and a sentence', async (query, message) => {
+    const answer = await report(query);
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toMatch(message);
+  });
+});
