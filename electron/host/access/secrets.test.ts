@@ -8,7 +8,7 @@ import {
   USERNAME_PATTERN,
 } from '../../../shared/api/contract-access';
 import { requests } from '../../../shared/api/contract';
-import { DecoyHash, hashSecret, PASSWORD_COST, PIN_COST, verifySecret } from './secrets';
+import { DecoyHash, hashSecret, PASSWORD_COST, PIN_COST, TaskGate, verifySecret } from './secrets';
 
 describe('argon2id hashes', () => {
   it('writes the algorithm and its cost in the hash, never the secret', async () => {
@@ -75,5 +75,48 @@ describe('the rules of names, passwords and PINs (the contract’s)', () => {
     for (const pin of ['123', '123456789', '12a4']) {
       expect(add.safeParse({ ...valid, pin }).success, pin).toBe(false);
     }
+  });
+});
+
+describe('the gate before argon2', () => {
+  it('runs at most two at once, lets sixteen wait, and refuses the next at once', async () => {
+    const gate = new TaskGate(2, 16, () => new Error('busy'));
+    let running = 0;
+    let most = 0;
+    const releases: Array<() => void> = [];
+    const task = () =>
+      new Promise<number>((resolve) => {
+        running += 1;
+        most = Math.max(most, running);
+        releases.push(() => {
+          running -= 1;
+          resolve(1);
+        });
+      });
+    const started = Array.from({ length: 18 }, () => gate.run(task));
+    await expect(gate.run(task)).rejects.toThrow('busy');
+    expect(running).toBe(2);
+    // Release them one by one: each slot passes to the next in line, never more than two.
+    let done = 0;
+    while (done < 18) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const release = releases.shift();
+      if (!release) continue;
+      release();
+      done += 1;
+    }
+    expect(await Promise.all(started)).toHaveLength(18);
+    expect(most).toBe(2);
+    // Free again: a new task runs at once.
+    const after = gate.run(async () => 'ran');
+    expect(await after).toBe('ran');
+  });
+
+  it('frees its slot when a task fails', async () => {
+    const gate = new TaskGate(1, 0, () => new Error('busy'));
+    await expect(gate.run(() => Promise.reject(new Error('argon2 failed')))).rejects.toThrow(
+      'argon2 failed',
+    );
+    expect(await gate.run(async () => 'next')).toBe('next');
   });
 });
