@@ -57,6 +57,11 @@ export const ScreenAccess = z.object({
   idleLockS: z.number().int().positive(),
   /** When the screen locks if nothing is done before (epoch ms); null when it cannot lock. */
   locksAtMs: z.number().nullable(),
+  /**
+   * With a user signed in at a page: the token that lets this tab, reloaded or reconnected, take
+   * its sign-in back (resumeScreen). Once only; a new one after each sign-in and resume.
+   */
+  resumeToken: z.string().optional(),
 });
 export type ScreenAccess = z.infer<typeof ScreenAccess>;
 
@@ -93,6 +98,15 @@ export const accessRequests = {
         password: PresentedPassword,
       })
       .strict(),
+    output: ScreenAccess,
+  },
+  /**
+   * Sent first on each (re)connection of a tab that holds a resume token: this screen takes over
+   * the sign-in (and the lock) of the screen that held it, if open or closed within 2 minutes.
+   * An unknown, spent or expired token answers the access with nobody signed in.
+   */
+  resumeScreen: {
+    input: z.object({ token: z.string().min(1).max(64) }).strict(),
     output: ScreenAccess,
   },
   /** Unlocks this screen for the user signed in on it. */

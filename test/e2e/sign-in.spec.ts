@@ -9,6 +9,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { startSimulatedBed, type SimulatedBed } from '../support/simulated-bed';
 
+/** The scripts' token (`serve --script-token`): the page's token makes a screen that signs in. */
+const SCRIPT_TOKEN = 'e2e-sign-in-scenario-scripts';
 const TOKEN = 'e2e-sign-in-scenario';
 // Fictional people; the passwords exist only in this test.
 const ADMIN = {
@@ -32,7 +34,7 @@ test.beforeAll(async () => {
     name: 'sign-in',
     token: TOKEN,
     bed: '@Bed 1',
-    serveArgs: ['--test-clock'],
+    serveArgs: ['--test-clock', '--script-token', SCRIPT_TOKEN],
     simulatorArgs: ['--synthetic', '--hr', '75', '--spo2', '97'],
   });
   ({ url } = rig);
@@ -49,7 +51,7 @@ test.afterAll(async () => {
 async function advanceAlarmClock(ms: number): Promise<void> {
   const { port } = new URL(url);
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, {
-    headers: { Authorization: `Bearer ${TOKEN}` },
+    headers: { Authorization: `Bearer ${SCRIPT_TOKEN}` },
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const reply = new Promise<unknown>((resolve) =>

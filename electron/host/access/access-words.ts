@@ -35,6 +35,9 @@ export const accessWords = {
       ? `The PIN is wrong: ${left} ${left === 1 ? 'try' : 'tries'} left before your password is needed.`
       : `The PIN is wrong ${MAX_PIN_FAILURES} times in a row and is now blocked: sign in with your password.`,
   wrongPasswordForPin: 'The password is wrong: the PIN was not changed.',
+  /** Said alike for a name that exists and one that does not. */
+  tooManyWrongPasswords: (wait: string) =>
+    `Too many wrong passwords for this user name: try again in ${wait}, or ask IT if you have forgotten yours.`,
   alreadySetUp:
     'This workstation has its administrator already: sign in, and ask IT for an account.',
   usernameTaken: (username: string) =>

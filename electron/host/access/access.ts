@@ -3,6 +3,7 @@
 // done here, each written to the audit trail (never a password or a PIN). The router asks each
 // screen (screen-session.ts) whether a call may go ahead; the api handlers (access-handlers.ts)
 // call the methods below for the screen that called.
+import { createHash } from 'node:crypto';
 import type { AccountSummary, ScreenAccess } from '../../../shared/api/contract-access';
 import { ApiError } from '../../../shared/api/errors';
 import { SCRIPT_PERMISSIONS, UNIDENTIFIED_ACTOR } from '../../../shared/security/access';
@@ -14,11 +15,15 @@ import {
   ScreenSession,
   SYSTEM_TIMERS,
   type AccessTimers,
+  type ResumableSignIn,
   type ScreenContext,
   type ScreenKind,
 } from './screen-session';
+import { SignInLimit, waitWords, type SignInTicket } from './sign-in-limit';
 
 export const DEFAULT_IDLE_LOCK_MS = 5 * 60_000;
+/** How long a closed screen's sign-in waits for its tab to come back (a reload, a reconnect). */
+export const RESUME_GRACE_MS = 2 * 60_000;
 
 export interface AccessOptions {
   /** The data store (its accounts; the workstation's Store will do). */
@@ -32,6 +37,8 @@ export interface AccessOptions {
   log?: (message: string) => void;
   /** argon2id costs (secrets.ts); tests and the benchmark use the defaults. */
   costs?: HashCosts;
+  /** How long a closed screen's sign-in may be resumed. Default RESUME_GRACE_MS. */
+  resumeGraceMs?: number;
 }
 
 /** Who made an account change, for the audit trail: a person at a screen, or the command line. */
@@ -62,6 +69,13 @@ export class Access {
   readonly #audit: (event: AuditEventToStore) => void;
   readonly #now: () => number;
   readonly #log: (message: string) => void;
+  readonly #limit: SignInLimit;
+  readonly #resumeGraceMs: number;
+  /**
+   * Sign-ins of closed screens, waiting for their tab to come back, by the SHA-256 of their
+   * token (the token itself is kept nowhere once its screen is gone), with when they are forgotten.
+   */
+  readonly #parked = new Map<string, { held: ResumableSignIn; forgetAtMs: number }>();
 
   private constructor(accounts: Accounts, options: AccessOptions) {
     this.#accounts = accounts;
@@ -78,8 +92,23 @@ export class Access {
       isSetUp: () => this.isSetUp(),
       account: (userId) => this.#accounts.byId(userId),
       audit: (event) => this.#write(event),
-      closed: (session) => this.#sessions.delete(session),
+      closed: (session, held) => {
+        this.#sessions.delete(session);
+        this.#forgetExpired();
+        if (held && session.kind === 'page')
+          this.#parked.set(tokenKey(held.resumeToken), {
+            held: {
+              userId: held.userId,
+              locked: held.locked,
+              lastActionMs: held.lastActionMs,
+              label: held.label,
+            },
+            forgetAtMs: this.#now() + this.#resumeGraceMs,
+          });
+      },
     };
+    this.#limit = new SignInLimit({ now: this.#now });
+    this.#resumeGraceMs = options.resumeGraceMs ?? RESUME_GRACE_MS;
   }
 
   /** Reads the accounts from the store. */
@@ -111,6 +140,7 @@ export class Access {
   close(): void {
     for (const session of [...this.#sessions]) session.dispose();
     this.#sessions.clear();
+    this.#parked.clear();
   }
 
   /** The screen's access; without a screen, trusted code's. */
@@ -149,7 +179,8 @@ export class Access {
     password: string,
   ): Promise<ScreenAccess> {
     const session = this.#page(screen);
-    const { account, opens } = await this.#accounts.checkPassword(username, password);
+    const ticket = this.#startTry(username, session, 'sign-in-refused');
+    const { account, opens } = await this.#checked(ticket, username, password);
     if (!account || !opens) {
       // An unknown name is not written down: it may be a password typed in the wrong field.
       this.#write({
@@ -188,6 +219,46 @@ export class Access {
     } else {
       this.#userAudit(account, 'sign-in', session, 'with the password');
     }
+    return session.access();
+  }
+
+  /**
+   * Takes over the sign-in that held this resume token (a reloaded tab, a reconnected socket):
+   * the same user, locked or not, the idle lock's clock where it was. The token is spent; the
+   * screen that held it, if still open, is signed out. A token unknown, spent or past the grace
+   * period leaves this screen as it is (nobody signed in, for a new one), audited, not explained.
+   */
+  resumeScreen(screen: AccessScreen | undefined, token: string): ScreenAccess {
+    const session = this.#page(screen);
+    this.#forgetExpired();
+    const found = this.#takeHeld(token);
+    const account = found ? this.#accounts.byId(found.held.userId) : undefined;
+    if (!found || !account || account.disabled || account.role === 'remote-clinician') {
+      const why = found ? 'the account cannot sign in now' : 'an unknown, spent or expired token';
+      this.#write({
+        actor: UNIDENTIFIED_ACTOR,
+        action: 'resume-refused',
+        subject: account ? `user=${account.username}` : '',
+        detail: `from ${session.label} (${why})`,
+      });
+      return session.access();
+    }
+    const { held, from } = found;
+    if (from && from !== session) {
+      const by = held.locked ? UNIDENTIFIED_ACTOR : actorName(account);
+      this.#userAudit(account, 'sign-out', from, `resumed at ${session.label}`, by);
+      from.signedOut();
+    }
+    session.resumed(held);
+    const where = from === session ? 'this screen again' : held.label;
+    const state = session.locked ? ', locked' : '';
+    this.#userAudit(
+      account,
+      'resume',
+      session,
+      `the sign-in of ${where}${state}`,
+      session.locked ? UNIDENTIFIED_ACTOR : actorName(account),
+    );
     return session.access();
   }
 
@@ -254,7 +325,8 @@ export class Access {
       throw new ApiError('sign_in_required', accessWords.locked, { locked: true });
     const account = this.#accounts.byId(userId);
     if (!account) throw new ApiError('not_found', accessWords.noSuchAccount);
-    const checked = await this.#accounts.checkPassword(account.username, password);
+    const ticket = this.#startTry(account.username, session, 'pin-refused');
+    const checked = await this.#checked(ticket, account.username, password);
     if (!checked.opens || checked.account?.id !== userId) {
       this.#userAudit(account, 'pin-refused', session, 'wrong password');
       throw new ApiError('unauthorized', accessWords.wrongPasswordForPin);
@@ -294,6 +366,8 @@ export class Access {
         this.#userAudit(account, 'sign-out', session, `account disabled by ${by.actor}`, by.actor);
         session.signedOut();
       }
+      for (const [key, parked] of this.#parked)
+        if (parked.held.userId === userId) this.#parked.delete(key);
     }
     return summaryOf(account);
   }
@@ -303,6 +377,61 @@ export class Access {
     if (!(screen instanceof ScreenSession) || !this.#sessions.has(screen) || screen.kind !== 'page')
       throw new ApiError('invalid_request', accessWords.noScreen);
     return screen;
+  }
+
+  /**
+   * A password try for this name, or a refusal if the name waits after too many wrong ones;
+   * said the same for a name that exists and one that does not.
+   */
+  #startTry(username: string, session: ScreenSession, action: string): SignInTicket {
+    const start = this.#limit.begin(username);
+    if (start.ok) return start.ticket;
+    const account = this.#accounts.byUsername(username);
+    this.#write({
+      actor: UNIDENTIFIED_ACTOR,
+      action,
+      subject: account ? `user=${account.username}` : '',
+      detail: `from ${session.label} (waiting after too many wrong passwords)`,
+    });
+    throw new ApiError(
+      'unauthorized',
+      accessWords.tooManyWrongPasswords(waitWords(start.untilMs - this.#now())),
+      { retryAtMs: start.untilMs },
+    );
+  }
+
+  /** Checks the password and tells the ticket how it went. */
+  async #checked(ticket: SignInTicket, username: string, password: string) {
+    let checked: Awaited<ReturnType<Accounts['checkPassword']>>;
+    try {
+      checked = await this.#accounts.checkPassword(username, password);
+    } catch (error) {
+      ticket.abandoned();
+      throw error;
+    }
+    if (checked.opens && checked.account) ticket.succeeded();
+    else ticket.failed();
+    return checked;
+  }
+
+  /** The sign-in this token resumes: an open screen's, or a closed one's within the grace. */
+  #takeHeld(token: string): { held: ResumableSignIn; from: ScreenSession | null } | null {
+    for (const session of this.#sessions) {
+      if (!session.holdsToken(token)) continue;
+      const held = session.heldSignIn();
+      return held ? { held, from: session } : null;
+    }
+    const key = tokenKey(token);
+    const parked = this.#parked.get(key);
+    if (!parked) return null;
+    this.#parked.delete(key);
+    return { held: parked.held, from: null };
+  }
+
+  #forgetExpired(): void {
+    const now = this.#now();
+    for (const [key, parked] of this.#parked)
+      if (now >= parked.forgetAtMs) this.#parked.delete(key);
   }
 
   #refreshAll(): void {
@@ -346,4 +475,9 @@ export class Access {
       );
     }
   }
+}
+
+/** How a closed screen's token is looked up: its hash, so the token is not kept in clear. */
+function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
 }

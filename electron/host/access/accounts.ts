@@ -189,6 +189,11 @@ export class Accounts {
     });
   }
 
+  /** The account of this user name, if there is one (for the audit trail, never for an answer). */
+  byUsername(username: string): StoredAccount | undefined {
+    return this.#byUsername(username);
+  }
+
   #byUsername(username: string): StoredAccount | undefined {
     for (const account of this.#byId.values()) if (account.username === username) return account;
     return undefined;

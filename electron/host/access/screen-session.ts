@@ -3,6 +3,7 @@
 // signs people in and out; this holds the state, answers the router, and tells the `access`
 // stream of every change. Time comes from an injected clock, so the idle lock is tested exactly;
 // a timer makes a lock happen (and be told) even when nobody asks.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ScreenAccess } from '../../../shared/api/contract-access';
 import { ApiError } from '../../../shared/api/errors';
 import {
@@ -18,6 +19,35 @@ import type { AccessScreen } from './access-screen';
 import { accessWords, actorName } from './access-words';
 
 export type ScreenKind = 'page' | 'script';
+
+/**
+ * A sign-in a screen held, for another screen to take over with its resume token (a reloaded
+ * tab, a socket that reconnected): who, whether locked, and when the idle lock's clock started.
+ */
+export interface ResumableSignIn {
+  userId: string;
+  locked: boolean;
+  lastActionMs: number;
+  /** The screen that held it, for the audit trail. */
+  label: string;
+}
+
+/** An open screen's sign-in with its token (a closed screen's is kept by the token's hash). */
+export interface HeldSignIn extends ResumableSignIn {
+  resumeToken: string;
+}
+
+/** 32 random bytes, base64url (43 characters): never guessed, never logged. */
+export function newResumeToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Whether a presented token is this one, in time that does not depend on where they differ. */
+export function sameToken(held: string, presented: string): boolean {
+  const a = Buffer.from(held);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** The timers the idle lock uses; injectable so tests drive them. */
 export interface AccessTimers {
@@ -41,7 +71,8 @@ export interface ScreenContext {
   /** The account as it is now (its name, PIN, role may have changed since sign-in). */
   account(userId: string): StoredAccount | undefined;
   audit(event: Omit<AuditEventToStore, 'atMs'>): void;
-  closed(screen: ScreenSession): void;
+  /** The screen closed; `held` is its sign-in, which another screen may resume for a while. */
+  closed(screen: ScreenSession, held: HeldSignIn | null): void;
 }
 
 const ALL_BUT_USERS: readonly Permission[] = Permission.options.filter((p) => p !== 'users');
@@ -53,6 +84,8 @@ export class ScreenSession implements AccessScreen {
   #userId: string | null = null;
   #locked = false;
   #lastActionMs = 0;
+  /** Set while a user is signed in at a page: another screen may resume with it, once. */
+  #resumeToken: string | null = null;
   #timer: unknown = null;
   #closed = false;
   /** Each listener with what it was last told (without locksAtMs: activity is not news). */
@@ -133,6 +166,7 @@ export class ScreenSession implements AccessScreen {
       permissions: [...this.#permissions()],
       idleLockS: Math.max(1, Math.round(this.#context.idleLockMs / 1000)),
       locksAtMs: this.#locksAtMs(),
+      ...(user && this.#resumeToken !== null ? { resumeToken: this.#resumeToken } : {}),
     };
   }
 
@@ -146,12 +180,36 @@ export class ScreenSession implements AccessScreen {
   close(): void {
     if (this.#closed) return;
     const user = this.#user();
+    const held = user ? this.#held() : null;
     if (user) this.#audit(user, 'sign-out', 'the screen was closed');
     this.#closed = true;
     this.#userId = null;
+    this.#resumeToken = null;
     this.#stopTimer();
     this.#listeners.clear();
-    this.#context.closed(this);
+    this.#context.closed(this, held);
+  }
+
+  /** Whether this open screen's sign-in is the one the token resumes. */
+  holdsToken(presented: string): boolean {
+    return !this.#closed && this.#resumeToken !== null && sameToken(this.#resumeToken, presented);
+  }
+
+  /** The sign-in as another screen would take it over (null with nobody signed in). */
+  #held(): HeldSignIn | null {
+    if (this.#userId === null || this.#resumeToken === null) return null;
+    return {
+      userId: this.#userId,
+      locked: this.locked,
+      lastActionMs: this.#lastActionMs,
+      resumeToken: this.#resumeToken,
+      label: this.label,
+    };
+  }
+
+  /** What another screen resuming this one takes: the sign-in as it is now. */
+  heldSignIn(): HeldSignIn | null {
+    return this.#held();
   }
 
   /** The workstation is stopping: the timer stops, nobody is told or audited. */
@@ -168,6 +226,21 @@ export class ScreenSession implements AccessScreen {
     this.#userId = account.id;
     this.#locked = false;
     this.#lastActionMs = this.#context.now();
+    this.#resumeToken = this.kind === 'page' ? newResumeToken() : null;
+    this.#armTimer();
+    this.refresh();
+  }
+
+  /**
+   * Takes over a sign-in another screen held: the same user, locked or not, and the idle lock's
+   * clock where it was (a reload is not input). A new token: the one presented is spent.
+   */
+  resumed(held: ResumableSignIn): void {
+    this.#stopTimer();
+    this.#userId = held.userId;
+    this.#locked = held.locked;
+    this.#lastActionMs = held.lastActionMs;
+    this.#resumeToken = newResumeToken();
     this.#armTimer();
     this.refresh();
   }
@@ -193,6 +266,7 @@ export class ScreenSession implements AccessScreen {
   signedOut(): void {
     this.#userId = null;
     this.#locked = false;
+    this.#resumeToken = null;
     this.#stopTimer();
     this.refresh();
   }

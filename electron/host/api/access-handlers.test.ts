@@ -95,6 +95,44 @@ describe('access through the router', () => {
     screen.close();
   });
 
+  it('resumes a closed tab’s sign-in on a new screen; the token is checked and never written down', async () => {
+    const routerAudit: unknown[] = [];
+    const audited = createRouter(
+      accessHandlers(rig.access) as unknown as ApiHandlers,
+      () => undefined,
+      { audit: (entry) => routerAudit.push(entry) },
+    );
+    const first = rig.access.openScreen('page', 'browser tab 3');
+    const signedIn = (await audited.request(
+      'signIn',
+      { username: 'it-admin', password: ADMIN.password },
+      { actor: 'browser', screen: first },
+    )) as ScreenAccess;
+    const token = signedIn.resumeToken!;
+    first.close();
+    const second = { actor: 'browser', screen: rig.access.openScreen('page', 'browser tab 4') };
+    for (const bad of [{ token, extra: 1 }, { token: 'x'.repeat(65) }, {}]) {
+      const refused = await audited.request('resumeScreen', bad, second).then(
+        () => null,
+        (error: unknown) => error as ApiError,
+      );
+      expect(refused?.code).toBe('invalid_request');
+    }
+    const resumed = (await audited.request('resumeScreen', { token }, second)) as ScreenAccess;
+    expect(resumed).toMatchObject({ principal: 'user', user: { username: 'it-admin' } });
+    const spent = { actor: 'browser', screen: rig.access.openScreen('page', 'browser tab 5') };
+    expect(await audited.request('resumeScreen', { token }, spent)).toMatchObject({
+      principal: 'unidentified',
+    });
+    expect(routerAudit).toEqual([]); // the access requests audit themselves
+    const written = JSON.stringify(rig.audit);
+    expect(written).toContain('resume-refused');
+    expect(written).not.toContain(token);
+    expect(written).not.toContain(resumed.resumeToken);
+    second.screen.close();
+    spent.screen.close();
+  });
+
   it('treats a caller without a screen as a script that cannot sign in', async () => {
     const trusted = { actor: 'test' };
     expect(await router.request('getAccess', {}, trusted)).toMatchObject({

@@ -10,6 +10,7 @@ type AccessRequests = Pick<
   | 'getAccess'
   | 'createAdministrator'
   | 'signIn'
+  | 'resumeScreen'
   | 'unlockWithPin'
   | 'lockScreen'
   | 'signOut'
@@ -35,6 +36,7 @@ export function accessHandlers(access: Access): {
       getAccess: (_input, caller) => access.access(caller.screen),
       createAdministrator: (input, caller) => access.createAdministrator(caller.screen, input),
       signIn: ({ username, password }, caller) => access.signIn(caller.screen, username, password),
+      resumeScreen: ({ token }, caller) => access.resumeScreen(caller.screen, token),
       unlockWithPin: ({ pin }, caller) => access.unlockWithPin(caller.screen, pin),
       lockScreen: (_input, caller) => access.lockScreen(caller.screen),
       signOut: (_input, caller) => access.signOut(caller.screen),

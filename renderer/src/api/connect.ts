@@ -3,6 +3,7 @@
 import type { WorkstationBridge } from '../../../shared/api/bridge';
 import { createClient, type WorkstationClient } from '../../../shared/api/client';
 import { WS_PATH } from '../../../shared/api/wire';
+import { resumeGreeting, tabStorage } from '../components/access/resume-token';
 import { createWebSocketBridge } from './websocket-bridge';
 
 declare global {
@@ -13,7 +14,12 @@ declare global {
 }
 
 export function connectWorkstation(): WorkstationClient {
-  const bridge = window.workstation ?? createWebSocketBridge(webSocketUrl(window.location));
+  // A desktop window keeps its screen across reloads; a browser tab resumes its sign-in.
+  const bridge =
+    window.workstation ??
+    createWebSocketBridge(webSocketUrl(window.location), {
+      greeting: () => resumeGreeting(tabStorage()),
+    });
   return createClient(bridge);
 }
 

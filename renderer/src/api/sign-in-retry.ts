@@ -29,6 +29,7 @@ const ACCESS_REQUESTS: ReadonlySet<RequestName> = new Set<RequestName>([
   'getAccess',
   'createAdministrator',
   'signIn',
+  'resumeScreen',
   'unlockWithPin',
   'lockScreen',
   'signOut',

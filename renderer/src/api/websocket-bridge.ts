@@ -24,6 +24,19 @@ export interface WebSocketBridgeOptions {
   requestTimeoutMs?: number;
   /** Reconnect delays grow from the first to the last, then stay at the last. */
   backoffMs?: { firstMs: number; maxMs: number };
+  /**
+   * A request sent first on every (re)connection, before anything waiting and before the streams
+   * subscribe again (the host handles a socket's messages in order): resuming this tab's sign-in.
+   * Null: nothing to send this time.
+   */
+  greeting?: () => Greeting | null;
+}
+
+export interface Greeting {
+  method: string;
+  params: unknown;
+  /** Its answer; a refusal or a lost connection is not reported (the streams tell the state). */
+  answered?: (result: unknown) => void;
 }
 
 const SOCKET_OPEN = 1;
@@ -67,7 +80,9 @@ export function createWebSocketBridge(
       opened = true;
       failedAttempts = 0;
       // Whatever is still waiting was never sent: every close rejects what was in flight.
-      for (const request of pending.values()) ws.send(JSON.stringify(request.message));
+      const waiting = [...pending.values()];
+      sendGreeting(ws);
+      for (const request of waiting) ws.send(JSON.stringify(request.message));
       for (const stream of streams.values()) {
         stream.toldLost = false;
         ws.send(JSON.stringify(stream.message));
@@ -81,6 +96,32 @@ export function createWebSocketBridge(
       connectionLost(opened ? strings.connectionLost : strings.cannotConnect);
       scheduleReconnect();
     };
+  }
+
+  function sendGreeting(ws: SocketLike): void {
+    let greeting: Greeting | null;
+    try {
+      greeting = options.greeting?.() ?? null;
+    } catch {
+      greeting = null; // storage unreadable: connect as a new screen
+    }
+    if (!greeting) return;
+    const id = nextId++;
+    const message: ClientMessage = {
+      type: 'request',
+      id,
+      method: greeting.method,
+      params: greeting.params,
+    };
+    const answered = greeting.answered;
+    const timer = setTimeout(() => pending.delete(id), requestTimeoutMs);
+    pending.set(id, {
+      message,
+      resolve: (result) => answered?.(result),
+      reject: () => {},
+      timer,
+    });
+    ws.send(JSON.stringify(message));
   }
 
   function scheduleReconnect(): void {

@@ -55,6 +55,21 @@ export const accessStrings = {
   signedInAs: (name: string, role: Role) => `${name}, ${ROLE_WORDS[role]}`,
   actionFailed: (reason: string) => `That did not work: ${reason}`,
 
+  setPin: {
+    open: 'Set my PIN',
+    openHint: 'Choose the PIN that unlocks this screen quickly when it is locked.',
+    title: 'Set my PIN',
+    hint: 'Your password proves it is you. The new PIN replaces any PIN you had.',
+    password: 'Your password',
+    pin: 'New PIN',
+    pinAgain: 'New PIN again',
+    save: 'Set the PIN',
+    saving: 'Setting…',
+    saved: 'Your PIN is set: it unlocks this screen when it is locked.',
+    passwordNeeded: 'Type your password: it proves it is you.',
+    pinShape: 'The PIN must be 4 to 8 digits.',
+  },
+
   /** A refused action, in the words of the permissions table. */
   signInTo: (permission: Permission) => `Sign in to ${PERMISSION_WORDS[permission]}.`,
   /** A refused read: the view says what signing in would show. */

@@ -2,18 +2,20 @@
 // up, a calm line saying actions are not tied to a person (and the way to set up the
 // administrator); when set up and nobody is signed in, or the screen is locked, a strip saying
 // "monitoring only" with Sign in / Unlock. The sign-in form opens inside this strip, so the
-// waveforms, numerics and alarms below stay in sight, and alarms keep sounding.
+// waveforms, numerics and alarms below stay in sight, and alarms keep sounding. "Set my PIN"
+// (opened from the user's place in the top bar) opens in a strip here too.
 import { useEffect, useState } from 'react';
 import { strings } from '../../strings';
 import { REQUEST_PERMISSION } from '../../../../shared/security/access';
 import { useAccess } from './access-context';
+import { SetPinForm } from './SetPinForm';
 import { SetUpForm } from './SetUpForm';
 import { SignInForm } from './SignInForm';
 import './access.css';
 
 export function AccessBar() {
   const s = strings.access;
-  const { access, pending, asking, setAsking } = useAccess();
+  const { access, pending, asking, setAsking, pinForm } = useAccess();
 
   // A refusal on a screen with no accounts (or a host that has not said) cannot be helped by
   // signing in: the action fails with its sentence.
@@ -25,7 +27,7 @@ export function AccessBar() {
   if (!access.setUp) return <NotSetUp />;
 
   const monitoringOnly = access.principal === 'unidentified' || access.locked;
-  if (!monitoringOnly && pending === null) return null;
+  if (!monitoringOnly && pending === null) return pinForm === 'open' ? <SetPinStrip /> : null;
 
   const open = asking || pending !== null;
   const close = (signedIn: boolean) => {
@@ -70,6 +72,16 @@ export function AccessBar() {
           onCancel={() => close(false)}
         />
       )}
+    </section>
+  );
+}
+
+/** "Set my PIN", in a strip of its own under the top bar (closed by Cancel, Escape or saving). */
+function SetPinStrip() {
+  const { setPinForm } = useAccess();
+  return (
+    <section className="access-bar access-bar--calm" data-testid="set-pin-strip">
+      <SetPinForm onDone={(saved) => setPinForm(saved ? 'saved' : 'closed')} />
     </section>
   );
 }

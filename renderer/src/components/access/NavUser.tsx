@@ -1,4 +1,5 @@
-// In the bar across the top, for a signed-in user: who (name and role), Lock, and Sign out.
+// In the bar across the top, for a signed-in user: who (name and role), Set my PIN, Lock, and
+// Sign out.
 import { useState } from 'react';
 import { reasonOf } from '../../api/reason';
 import { strings } from '../../strings';
@@ -6,11 +7,12 @@ import { useAccess } from './access-context';
 
 export function NavUser() {
   const s = strings.access;
-  const { access, client, applyAccess } = useAccess();
+  const { access, client, applyAccess, pinForm, setPinForm } = useAccess();
   const [problem, setProblem] = useState<string | null>(null);
   if (!access || access.principal !== 'user' || !access.user) return null;
   const act = (method: 'lockScreen' | 'signOut') => {
     setProblem(null);
+    setPinForm('closed');
     client.request(method, {}).then(applyAccess, (error: unknown) => {
       setProblem(s.actionFailed(reasonOf(error)));
     });
@@ -20,6 +22,18 @@ export function NavUser() {
       <span className="nav__who" data-testid="nav-user-name" data-role={access.user.role}>
         {s.signedInAs(access.user.displayName, access.user.role)}
       </span>
+      {!access.locked && (
+        <button
+          type="button"
+          className="nav__link"
+          onClick={() => setPinForm(pinForm === 'open' ? 'closed' : 'open')}
+          title={s.setPin.openHint}
+          aria-expanded={pinForm === 'open'}
+          data-testid="set-own-pin"
+        >
+          {s.setPin.open}
+        </button>
+      )}
       {!access.locked && (
         <button
           type="button"
@@ -39,6 +53,11 @@ export function NavUser() {
       >
         {s.signOut}
       </button>
+      {pinForm === 'saved' && (
+        <span className="nav__note" role="status" data-testid="set-pin-saved">
+          {s.setPin.saved}
+        </span>
+      )}
       {problem && (
         <span className="nav__problem" role="alert">
           {problem}

@@ -7,6 +7,7 @@ import type { WorkstationClient } from '../../../../shared/api/client';
 import type { ScreenAccess } from '../../../../shared/api/contract-access';
 import type { Permission } from '../../../../shared/security/access';
 import { withSignIn, type SignInRefusal } from '../../api/sign-in-retry';
+import { keepResumeToken, tabStorage } from './resume-token';
 
 /** An action waits for the person to sign in: `settle(true)` tries it again. */
 export interface PendingSignIn {
@@ -26,7 +27,15 @@ export interface AccessControl {
   setAsking(asking: boolean): void;
   /** An access request answered with the new access: shown at once, before the stream's event. */
   applyAccess(access: ScreenAccess): void;
+  /**
+   * "Set my PIN": NavUser opens it, the access bar draws it under the top bar, and NavUser says
+   * once it is saved.
+   */
+  pinForm: PinFormState;
+  setPinForm(state: PinFormState): void;
 }
+
+export type PinFormState = 'closed' | 'open' | 'saved';
 
 export const AccessContext = createContext<AccessControl | null>(null);
 
@@ -50,15 +59,25 @@ export function useAccessControl(raw: WorkstationClient): AccessControl {
   const [access, setAccess] = useState<ScreenAccess | null>(null);
   const [pending, setPending] = useState<PendingSignIn | null>(null);
   const [asking, setAsking] = useState(false);
+  const [pinForm, setPinForm] = useState<PinFormState>('closed');
 
   useEffect(
     () =>
-      raw.subscribe('access', {}, setAccess, () => {
-        // The connection is down (or the host predates accounts): keep what was last known;
-        // the bridge subscribes again when it is back and the host sends the access afresh.
-      }),
+      raw.subscribe(
+        'access',
+        {},
+        (next) => shown(next, setAccess),
+        () => {
+          // The connection is down (or the host predates accounts): keep what was last known;
+          // the bridge subscribes again when it is back and the host sends the access afresh.
+        },
+      ),
     [raw],
   );
+
+  // "Set my PIN" and its "saved" belong to the user who opened it.
+  const userId = access?.user?.userId ?? null;
+  useEffect(() => setPinForm('closed'), [userId]);
 
   const client = useMemo(
     () =>
@@ -78,9 +97,15 @@ export function useAccessControl(raw: WorkstationClient): AccessControl {
     [raw],
   );
 
-  const applyAccess = useCallback((next: ScreenAccess) => setAccess(next), []);
+  const applyAccess = useCallback((next: ScreenAccess) => shown(next, setAccess), []);
   return useMemo(
-    () => ({ access, client, pending, asking, setAsking, applyAccess }),
-    [access, client, pending, asking, applyAccess],
+    () => ({ access, client, pending, asking, setAsking, applyAccess, pinForm, setPinForm }),
+    [access, client, pending, asking, applyAccess, pinForm],
   );
+}
+
+/** Every access the host sends is this screen's now: its resume token is kept (or forgotten). */
+function shown(next: ScreenAccess, setAccess: (access: ScreenAccess) => void): void {
+  keepResumeToken(tabStorage(), next);
+  setAccess(next);
 }
