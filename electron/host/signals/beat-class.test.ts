@@ -134,7 +134,8 @@ describeWhere(
       expect(scored.afib.falsePerHour).toBeLessThan(2.1);
       const lethalFalsePerHour = (scored.vtach.falseAlarms + scored.vfib.falseAlarms) / hours;
       expect(lethalFalsePerHour).toBeLessThan(0.19); // 2 in 11 h; before: 2.1 / h (lead 0 alone)
-      expect(scored.vtach.detectedLongEpisodes).toBeGreaterThanOrEqual(5); // of 9
+      // 6 of 9 (205 at 303 s too since a beat the detector misses no longer breaks the run).
+      expect(scored.vtach.detectedLongEpisodes).toBeGreaterThanOrEqual(6);
       expect(alarmsPerHour.asystole).toBeLessThan(0.35);
       expect(alarmsPerHour.pause).toBeLessThan(0.55);
       expect(alarmsPerHour.extremeBrady).toBeLessThanOrEqual(1.5);
@@ -143,18 +144,28 @@ describeWhere(
   },
 );
 
-const NST_RECORD = '118';
+const NST_RECORDS = ['118', '119'];
 describeWhere(
-  missingFiles([`${MITBIH}/${NST_RECORD}.atr`], FROM_SHARED_DATA),
-  `noise stress: MIT-BIH ${NST_RECORD} with synthesised electrode-motion noise, 24 → 0 dB`,
+  missingFiles(
+    NST_RECORDS.map((r) => `${MITBIH}/${r}.atr`),
+    FROM_SHARED_DATA,
+  ),
+  'noise stress: MIT-BIH 118 and 119 with synthesised electrode-motion noise, 24 → 0 dB',
   () => {
-    const rec = readWfdb(
-      read(NST_RECORD, 'hea').toString('utf8'),
-      read(NST_RECORD, 'dat'),
-      read(NST_RECORD, 'atr'),
+    const records = new Map(
+      NST_RECORDS.map((r) => [
+        r,
+        readWfdb(read(r, 'hea').toString('utf8'), read(r, 'dat'), read(r, 'atr')),
+      ]),
     );
-    it.each([24, 18, 12, 6, 0])('at %i dB', (snrDb) => {
-      const { raised, outsideNoisiest: outside } = stressRecord(rec, snrDb);
+    // The whole sweep on 118; on 119 the protocol's 6 dB and the worst case, 0 dB.
+    const cases: [string, number][] = [
+      ...[24, 18, 12, 6, 0].map((snrDb): [string, number] => ['118', snrDb]),
+      ['119', 6],
+      ['119', 0],
+    ];
+    it.each(cases)('%s at %i dB', (record, snrDb) => {
+      const { raised, outsideNoisiest: outside } = stressRecord(records.get(record)!, snrDb);
       const lethal = raised('vtach') + raised('vfib') + raised('asystole');
       if (snrDb >= 6) {
         expect(lethal).toBe(0);
@@ -162,8 +173,10 @@ describeWhere(
         expect(outside.sensitivity).toBeGreaterThanOrEqual(0.95);
         expect(outside.positivePredictivity).toBeGreaterThanOrEqual(0.95);
       } else {
-        // 0 dB: noise as large as the beats; measured 2 VT, 3 extreme-tachy alarms.
-        expect(lethal).toBeLessThanOrEqual(2);
+        // 0 dB: noise as large as the beats, and electrode motion is slow, so the lead's quality
+        // index does not call it noisy and no hold applies. Measured: 118 1 VT and 3 extreme-tachy
+        // alarms, 119 4 VT.
+        expect(lethal).toBeLessThanOrEqual(4);
         expect(raised('extremeTachy')).toBeLessThanOrEqual(3);
       }
     });

@@ -1,15 +1,20 @@
 // Whether a VT or VF the first ECG lead shows should be held as probable noise, from what else the
-// monitor knows: a second ECG lead, the pleth's pulse, and the leads' signal quality. The rules,
-// in order (the first that applies decides):
+// monitor knows: the first lead's signal quality, a second ECG lead, and the pleth's pulse.
+//
+// A first lead whose quality is good (`SignalQuality`: not noisy, not saturated) is never
+// overruled: its VT or VF is raised whatever the second lead or the pleth shows. A second lead
+// can miss a true VT (on MIT-BIH 223 it saw none of the last 5 beats of a VT run) or show regular
+// beats while the first lead shows a VF (MIT-BIH 203), and a pulse is told seconds late, so it
+// can seem to go on while the heart has stopped. Noise that makes false VT (muscle tremor,
+// clipping) is what the quality index sees, so only then is the other evidence asked, in order
+// (the first that applies decides):
 //
 // 1. A clean second lead decides: VT must be seen on it too (≥ 4 of the run's last 5 beats seen
 //    there: its own detector found a beat within ±150 ms, or it shows a deflection ≥ half its
 //    normal QRS at the beat); VF must look like VF on it too (its own spectral test positive, or no
 //    regular beats on it). If it does not: held, "second lead disagrees".
-// 2. The first lead is not clean (noisy or saturated, by `SignalQuality`): held, "perfusing pulse"
-//    when the pleth shows a regular pulse, else "noisy signal".
-// 3. VF with a regular pleth pulse (VF does not perfuse): held, "perfusing pulse".
-// Otherwise raised. So a VT seen on two clean leads is never held, nor one on a clean single lead.
+// 2. A regular pleth pulse: held, "perfusing pulse".
+// 3. Otherwise held, "noisy signal": a noisy lead alone cannot tell a VT from noise.
 // A regular pulse: ≥ 4 pulses in the last 8 s, every interval within ±25 % of their median, the
 // last one no older than 2 intervals (plus 2 s: pulses are told late). Pure.
 
@@ -29,8 +34,13 @@ export interface HeldAlarm {
 }
 
 export interface LethalEvidence {
-  /** The first lead's signal quality is good (or not judged yet). */
+  /**
+   * The first lead's signal quality is good: not noisy and not saturated (a flat lead or one not
+   * judged yet counts as clean: neither can make a VT or VF out of noise).
+   */
   firstLeadClean: boolean;
+  /** What is wrong with the first lead when it is not clean, in words ("noisy", "saturated"). */
+  firstLeadState?: string;
   /** The second lead, when there is one and it is clean; absent otherwise. */
   secondLead?: { agrees: boolean; detail: string };
   /** The pleth's pulse is regular now; with its rate. */
@@ -48,22 +58,24 @@ export const SECOND_LEAD_SEEN = 4;
 
 /** The reason to hold a lethal alarm, or null to raise it. */
 export function holdReason(
-  condition: LethalCondition,
   evidence: LethalEvidence,
 ): { reason: HoldReason; detail: string } | null {
+  // A clean first lead is never overruled: a true VT or VF must not wait.
+  if (evidence.firstLeadClean) return null;
   const { secondLead, pulse } = evidence;
+  const lead = `the ECG lead is ${evidence.firstLeadState ?? 'noisy'}`;
   if (secondLead) {
-    return secondLead.agrees ? null : { reason: 'secondLeadDisagrees', detail: secondLead.detail };
+    return secondLead.agrees
+      ? null
+      : { reason: 'secondLeadDisagrees', detail: `${lead} and ${secondLead.detail}` };
   }
-  const pulseDetail = pulse ? `regular pleth pulse at ${Math.round(pulse.bpm)} /min` : '';
-  if (!evidence.firstLeadClean) {
-    return pulse?.regular
-      ? { reason: 'perfusingPulse', detail: `${pulseDetail} while the ECG is noisy` }
-      : { reason: 'noisySignal', detail: 'the ECG lead is noisy and no second lead is clean' };
+  if (pulse?.regular) {
+    return {
+      reason: 'perfusingPulse',
+      detail: `${lead} and the pleth shows a regular pulse at ${Math.round(pulse.bpm)} /min`,
+    };
   }
-  if (condition === 'vfib' && pulse?.regular)
-    return { reason: 'perfusingPulse', detail: pulseDetail };
-  return null;
+  return { reason: 'noisySignal', detail: `${lead} and no second lead is clean` };
 }
 
 /** Whether pulses (sample indices, increasing) in the window before `now` are regular. */

@@ -20,12 +20,14 @@
 //   clean second lead counting a rate at or below the limit keeps extreme tachy from being raised.
 // - VT: a run of ≥ 5 consecutive V beats at ≥ 100 bpm (cf. the common monitor default "V-Tach:
 //   run ≥ 5 beats, HR > 100"), regular: the RR intervals inside the run within 30 % of their mean
-//   (a VT is regular; ectopics scattered among beats misread as V are not).
+//   (a VT is regular; ectopics scattered among beats misread as V are not), one interval of about
+//   twice the others counted as two (`splitMissedBeats`: a beat the detector missed).
 // - VF/VFL: `VfSpectralTest` (Barro et al. 1989) once a second; two positive judgements in a row
 //   raise it, two negative ones clear it.
-// - VT and VF are held as probable noise by the rules of `holdReason` (a clean second lead that
-//   does not show them, a noisy lead, a regular pleth pulse told through `pulse`); each hold is
-//   reported once per episode in `held`, with its reason.
+// - VT and VF are held as probable noise by the rules of `holdReason`, only while the lead is
+//   noisy or saturated (a clean second lead that does not show them, a regular pleth pulse told
+//   through `pulse`, or nothing to confirm them); on a clean lead they are never held. Each hold
+//   is reported once per episode in `held`, with its reason.
 // - AF (advisory): RR irregularity over the last 64 RR intervals between non-ventricular beats,
 //   after Dash et al. (2009, Ann Biomed Eng 37:1701): trimmed normalized RMSSD ≥ 0.1, normalized
 //   Shannon entropy of the 16-bin RR histogram ≥ 0.7 and turning-point ratio within 0.54–0.77;
@@ -140,6 +142,8 @@ const AF_TPR_OFF = [0.5, 0.8] as const;
 const AF_MAX_RR_MS = 3000;
 const VF_CONFIRM = 2;
 const VT_RR_SPREAD = 0.3;
+/** An RR within this share of twice a regular run's median RR hides a missed beat. */
+const MISSED_BEAT_TOLERANCE = 0.1;
 /** A deflection on the second lead at least this share of its normal QRS counts as a beat there. */
 const SECOND_LEAD_QRS_SIZE = 0.5;
 const MAX_PULSES = 32;
@@ -178,6 +182,20 @@ export function rrIrregularity(rrMs: readonly number[]): {
     if ((b > a && b > c) || (b < a && b < c)) turns++;
   }
   return { nRmssd, entropy, turningPointRatio: rrMs.length > 2 ? turns / (rrMs.length - 2) : 0 };
+}
+
+/**
+ * RR intervals (ms) of a run, the one interval within ±10 % of twice their (lower) median split
+ * in two: a beat the QRS detector missed now and then (a small or fused complex) leaves such an
+ * interval in a regular rhythm, while an irregular one seldom lands that near an exact double.
+ * Two or more such intervals are left as they are: that is a pattern, not a missed beat.
+ */
+export function splitMissedBeats(rrMs: readonly number[]): number[] {
+  const sorted = [...rrMs].sort((a, b) => a - b);
+  const median = sorted[(sorted.length - 1) >> 1]!;
+  const missed = (rr: number) => Math.abs(rr - 2 * median) <= MISSED_BEAT_TOLERANCE * 2 * median;
+  if (rrMs.filter(missed).length !== 1) return [...rrMs];
+  return rrMs.flatMap((rr) => (missed(rr) ? [rr / 2, rr / 2] : [rr]));
 }
 
 export class RhythmAnalyzer {
@@ -287,7 +305,7 @@ export class RhythmAnalyzer {
 
   /**
    * A pleth pulse, at the sample index of this ECG stream where it was seen (pulses in order):
-   * a regular pulse holds a VF alarm, and a VT alarm on a noisy lead.
+   * a regular pulse holds a VT or VF alarm while the lead is noisy (never on a clean lead).
    */
   pulse(sample: number): void {
     if (this.pulses.length >= MAX_PULSES) this.pulses.shift();
@@ -430,11 +448,13 @@ export class RhythmAnalyzer {
     if (this.vRunBeats.length >= SECOND_LEAD_RUN_BEATS) this.vRunBeats.shift();
     this.vRunBeats.push(sample);
     if (this.vRun < this.options.vtachMinBeats) return;
-    const mean = this.vRunRr.reduce((s, v) => s + v, 0) / this.vRunRr.length;
-    const bpm = 60_000 / mean;
     // A VT is regular: the RR intervals inside the run (the coupling interval left out) within
-    // 30 % of their mean. Ectopics scattered among beats misread as V are not.
-    const within = this.vRunRr.slice(1);
+    // 30 % of their mean. Ectopics scattered among beats misread as V are not. A beat the
+    // detector missed counts as the two intervals it hides.
+    const within = splitMissedBeats(this.vRunRr.slice(1));
+    const intervals = [this.vRunRr[0]!, ...within];
+    const mean = intervals.reduce((s, v) => s + v, 0) / intervals.length;
+    const bpm = 60_000 / mean;
     const spread = (Math.max(...within) - Math.min(...within)) / mean;
     if (bpm < this.options.vtachBpm) this.set('vtach', false, bpm);
     else if (spread <= VT_RR_SPREAD) this.raiseLethal('vtach', bpm);
@@ -448,10 +468,10 @@ export class RhythmAnalyzer {
     this.set('vtach', false, null);
   }
 
-  /** Raises VT or VF, unless the other evidence says the first lead shows noise. */
+  /** Raises VT or VF, unless the lead is noisy and the other evidence says it shows noise. */
   private raiseLethal(condition: LethalCondition, value: number): void {
     if (this.isActive(condition)) return;
-    const hold = holdReason(condition, this.lethalEvidence(condition));
+    const hold = holdReason(this.lethalEvidence(condition));
     if (!hold) {
       this.holding.delete(condition);
       this.set(condition, true, value);
@@ -464,7 +484,10 @@ export class RhythmAnalyzer {
 
   private lethalEvidence(condition: LethalCondition): LethalEvidence {
     const state = this.quality.current;
-    const evidence: LethalEvidence = { firstLeadClean: state !== 'noisy' && state !== 'saturated' };
+    const firstLeadClean = state !== 'noisy' && state !== 'saturated';
+    // A clean first lead is never held: the other evidence is not even asked.
+    if (firstLeadClean) return { firstLeadClean };
+    const evidence: LethalEvidence = { firstLeadClean, firstLeadState: state };
     const pulse = regularPulse(this.pulses, this.n, this.rateHz);
     if (pulse) evidence.pulse = pulse;
     const second = this.second;
