@@ -7,7 +7,7 @@ import type { AccountSummary } from '../../../../shared/api/contract-access';
 import { Role } from '../../../../shared/security/access';
 import { reasonOf } from '../../api/reason';
 import { strings } from '../../strings';
-import { Field } from './Field';
+import { Field, SecretTwice } from './Field';
 import './access.css';
 
 /** Roles that sign in at a workstation (remote clinicians come through the central server). */
@@ -275,24 +275,18 @@ function AddAccount({
             ))}
           </select>
         </span>
-        <Field
+        <SecretTwice
+          kind="password"
           label={s.password}
+          againLabel={s.passwordAgain}
           hint={s.passwordHint}
-          type="password"
           value={password}
+          again={password2}
           onValue={setPassword}
+          onAgain={setPassword2}
           required
-          autoComplete="new-password"
-          data-testid="add-account-password"
-        />
-        <Field
-          label={s.passwordAgain}
-          type="password"
-          value={password2}
-          onValue={setPassword2}
-          required
-          autoComplete="new-password"
-          data-testid="add-account-password-again"
+          testId="add-account-password"
+          againTestId="add-account-password-again"
         />
         <Field
           label={s.pin}

@@ -33,3 +33,61 @@ export function Field({ label, hint, value, onValue, inputRef, ...input }: Field
     </>
   );
 }
+
+interface SecretTwiceProps {
+  /** 'password' (a new one: the browser may offer to save it) or 'pin' (digits, never saved). */
+  kind: 'password' | 'pin';
+  label: string;
+  againLabel: string;
+  hint?: string;
+  value: string;
+  again: string;
+  onValue(value: string): void;
+  onAgain(value: string): void;
+  required?: boolean;
+  testId: string;
+  againTestId: string;
+}
+
+/** A new password or PIN typed twice; the form compares the two before it sends. */
+export function SecretTwice({
+  kind,
+  label,
+  againLabel,
+  hint,
+  value,
+  again,
+  onValue,
+  onAgain,
+  required = false,
+  testId,
+  againTestId,
+}: SecretTwiceProps) {
+  const input =
+    kind === 'pin'
+      ? ({ inputMode: 'numeric', autoComplete: 'off' } as const)
+      : ({ autoComplete: 'new-password' } as const);
+  return (
+    <>
+      <Field
+        label={label}
+        {...(hint === undefined ? {} : { hint })}
+        type="password"
+        {...input}
+        value={value}
+        onValue={onValue}
+        required={required}
+        data-testid={testId}
+      />
+      <Field
+        label={againLabel}
+        type="password"
+        {...input}
+        value={again}
+        onValue={onAgain}
+        required={required}
+        data-testid={againTestId}
+      />
+    </>
+  );
+}

@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { reasonOf } from '../../api/reason';
 import { strings } from '../../strings';
 import { useAccess } from './access-context';
-import { Field } from './Field';
+import { Field, SecretTwice } from './Field';
 import { setPinProblem } from './set-pin';
 
 interface SetPinFormProps {
@@ -71,26 +71,18 @@ export function SetPinForm({ onDone }: SetPinFormProps) {
           autoComplete="current-password"
           data-testid="set-pin-password"
         />
-        <Field
+        <SecretTwice
+          kind="pin"
           label={s.setPin.pin}
+          againLabel={s.setPin.pinAgain}
           hint={s.pinHint}
-          type="password"
-          inputMode="numeric"
           value={pin}
+          again={pinAgain}
           onValue={setPin}
+          onAgain={setPinAgain}
           required
-          autoComplete="off"
-          data-testid="set-pin-pin"
-        />
-        <Field
-          label={s.setPin.pinAgain}
-          type="password"
-          inputMode="numeric"
-          value={pinAgain}
-          onValue={setPinAgain}
-          required
-          autoComplete="off"
-          data-testid="set-pin-again"
+          testId="set-pin-pin"
+          againTestId="set-pin-again"
         />
       </div>
       {problem && (

@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { reasonOf } from '../../api/reason';
 import { strings } from '../../strings';
 import { useAccess } from './access-context';
-import { Field } from './Field';
+import { Field, SecretTwice } from './Field';
 
 export function SetUpForm({ onClose }: { onClose(): void }) {
   const s = strings.access;
@@ -75,45 +75,31 @@ export function SetUpForm({ onClose }: { onClose(): void }) {
           spellCheck={false}
           data-testid="set-up-username"
         />
-        <Field
+        <SecretTwice
+          kind="password"
           label={s.password}
+          againLabel={s.passwordAgain}
           hint={s.passwordHint}
-          type="password"
           value={password}
+          again={password2}
           onValue={setPassword}
+          onAgain={setPassword2}
           required
-          autoComplete="new-password"
-          data-testid="set-up-password"
+          testId="set-up-password"
+          againTestId="set-up-password-again"
         />
-        <Field
-          label={s.passwordAgain}
-          type="password"
-          value={password2}
-          onValue={setPassword2}
-          required
-          autoComplete="new-password"
-          data-testid="set-up-password-again"
-        />
-        <Field
+        <SecretTwice
+          kind="pin"
           label={s.pin}
+          againLabel={s.pinAgain}
           hint={s.pinHint}
-          type="password"
-          inputMode="numeric"
           value={pin}
+          again={pin2}
           onValue={setPin}
+          onAgain={setPin2}
           required
-          autoComplete="off"
-          data-testid="set-up-pin"
-        />
-        <Field
-          label={s.pinAgain}
-          type="password"
-          inputMode="numeric"
-          value={pin2}
-          onValue={setPin2}
-          required
-          autoComplete="off"
-          data-testid="set-up-pin-again"
+          testId="set-up-pin"
+          againTestId="set-up-pin-again"
         />
       </div>
       {problem && (
