@@ -9,6 +9,7 @@ import { prepareAdminToken } from './admin-token';
 import { openDatabase } from './db/database';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
+import { accountRoutes } from './accounts/account-routes';
 import { adminRoutes } from './http/admin-routes';
 import { auditRoutes } from './http/audit-routes';
 import { fhirRequestHandler } from './fhir/api';
@@ -33,6 +34,8 @@ import type { AdtListenerOptions, RunningAdtListener } from './hl7/adt-listener'
 import { isUpdateFeedRequest } from './http/release-feed';
 import { releaseRoutes } from './http/release-routes';
 import type { ReleaseSettings } from './http/release-routes';
+import { hospitalSignInRoutes, isHospitalSignInPage } from './oidc/hospital-sign-in-routes';
+import type { OidcSettings } from './oidc/settings';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
@@ -60,6 +63,8 @@ export interface CentralServerOptions {
   adt?: Omit<AdtListenerOptions, 'db' | 'nowMs' | 'log'> | null;
   /** The update feed's trusted keys (--update-public-key) and upload limit; none: publishes nothing. */
   releases?: ReleaseSettings;
+  /** Sign-in with the hospital account through its OpenID Connect provider (--oidc-…); none: off. */
+  oidc?: OidcSettings | null;
 }
 
 export interface RunningCentralServer {
@@ -91,6 +96,8 @@ export async function startCentralServer(
   let retentionTimer: NodeJS.Timeout | null = null;
   let hl7Out: Hl7Outbound | null = null;
   let adt: RunningAdtListener | null = null;
+  /** This server's address once it listens (the hospital sign-in's stand-in public address). */
+  let ownUrl = '';
   const links: HospitalLinks = { adt: null, hl7Out: null, pcd01: options.pcd01 ?? null };
   try {
     await migrate(db, migrations);
@@ -138,18 +145,23 @@ export async function startCentralServer(
     const routes = requestHandler(ctx, [
       ...syncRoutes,
       ...censusRoutes,
+      ...accountRoutes(),
       ...adminRoutes,
       ...auditRoutes,
       ...fhirClientRoutes,
       ...interfaceRoutes(links),
       ...releaseRoutes(options.releases ?? { trustedKeys: new Map() }),
+      ...hospitalSignInRoutes({ settings: options.oidc ?? null, serverUrl: () => ownUrl }),
     ]);
     // The FHIR R4 api (/fhir/r4) answers its own requests, refusals as OperationOutcome.
     const fhir = fhirRequestHandler(ctx);
     // The FHIR api, then the hospital central station's page and files; the sync and admin api
     // the rest.
     const handler: Parameters<typeof createHttpServer>[1] = (req, res) => {
-      if (!fhir(req, res) && (isUpdateFeedRequest(req) || !live?.handleRequest(req, res))) {
+      if (
+        !fhir(req, res) &&
+        (isUpdateFeedRequest(req) || isHospitalSignInPage(req) || !live?.handleRequest(req, res))
+      ) {
         routes(req, res);
       }
     };
@@ -188,6 +200,7 @@ export async function startCentralServer(
     Object.assign(links, { adt, hl7Out });
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `${options.tls ? 'https' : 'http'}://${host}:${port}`;
+    ownUrl = url;
     const attached = live;
     return {
       url,

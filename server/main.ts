@@ -13,16 +13,24 @@ import { SyncRefusal } from './sync/refusal';
 import { createEnrolmentCode, listWorkstations, revokeWorkstation } from './enrolment/registry';
 import { migrations } from './migrations/index';
 import { runReleaseCommand } from './releases/release-command';
+import { runUsersCommand } from './accounts/users-command';
 import { readTrustedKeys } from './releases/signing-keys';
+import { readOidcSettings, takeOidcFlags } from './oidc/settings';
+import type { OidcFlags } from './oidc/settings';
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 const EXIT_DATABASE_NEWER = 3;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'users') return runUsersCommand(argv.slice(1));
   let command: ServerCommand;
+  let oidcFlags: OidcFlags | null;
   try {
+    ({ flags: oidcFlags, rest: argv } = takeOidcFlags(argv));
     command = parseServerCommand(argv);
+    if (oidcFlags && command.kind !== 'serve')
+      throw new UsageError('--oidc-… are options of serving');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`${error.message}\n\n${USAGE}`);
@@ -36,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     return runReleaseCommand(command);
   }
   try {
-    if (command.kind === 'serve') return await serve(command);
+    if (command.kind === 'serve') return await serve(command, oidcFlags);
     return await withDatabase(command.db, (db) => adminCommand(db, command));
   } catch (error) {
     if (error instanceof DatabaseNewerError) {
@@ -48,7 +56,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promise<number> {
+async function serve(
+  command: Extract<ServerCommand, { kind: 'serve' }>,
+  oidcFlags: OidcFlags | null,
+): Promise<number> {
   const tls = command.tls && {
     cert: await readFile(command.tls.certPath).catch((e: Error) =>
       fail('TLS certificate', command.tls!.certPath, e),
@@ -82,6 +93,7 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
     ...(command.viewerTokenFile
       ? { viewerToken: readViewerTokenFile(command.viewerTokenFile) }
       : {}),
+    oidc: oidcFlags ? await readOidcSettings(oidcFlags) : null,
   });
   if (server.adminTokenMadeNow) {
     console.log(
@@ -92,6 +104,12 @@ async function serve(command: Extract<ServerCommand, { kind: 'serve' }>): Promis
   // The admin page asks for the admin token itself: it is never put in an address.
   console.log(`Admin page at ${new URL('/admin', server.url).toString()}`);
   if (server.adt) console.log(`ADT listener (HL7 v2 over MLLP) at ${server.adt.address}`);
+  if (oidcFlags) {
+    const callback = `${oidcFlags.publicUrl ?? server.url}/auth/oidc/callback`;
+    console.log(
+      `Sign-in with the hospital account through ${oidcFlags.issuerUrl} (redirect address ${callback})`,
+    );
+  }
   console.log(`Central server ready at ${server.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

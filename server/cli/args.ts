@@ -14,10 +14,12 @@ export const USAGE = `Usage:
                     [--adt-port 2575 [--adt-host HOST] [--adt-allow ADDRESS,SUBNET/BITS…]]   (ADT from the hospital, HL7 v2 over MLLP)
                     [--update-public-key RELEASE-KEY.pub.pem …]   (the update feed: keys whose signed releases it publishes)
                     [--release-cache DIR|none]   (checked copies of the release files it serves; default in the system's temp folder)
+                    [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE [--public-url URL]]   (sign-in with the hospital account: OpenID Connect)
   npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
   npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}] [--workstation ID]
   npm run server -- revoke --db … --workstation ID
   npm run server -- workstations --db …
+  npm run server -- users list|add|disable|enable|password --db … [--username NAME] …   (hospital accounts; a password on standard input)
   npm run server -- release keygen --out DIR   (an Ed25519 keypair for signing releases; keep the private key off the server)
   npm run server -- release sign --key KEY.pem --version 1.2.3 --platform win|mac|linux FILE… [--out release-win.json]`;
 

@@ -13,6 +13,8 @@ import annotationsByBed from './010_annotations_by_bed.sql?raw';
 import releases from './011_releases.sql?raw';
 import auditChain from './012_audit_chain.sql?raw';
 import auditReport from './013_audit_report.sql?raw';
+import users from './014_users.sql?raw';
+import oidcSignIns from './015_oidc_sign_ins.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -29,4 +31,6 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'releases', sql: releases },
   { version: 12, name: 'audit_chain', sql: auditChain },
   { version: 13, name: 'audit_report', sql: auditReport },
+  { version: 14, name: 'users', sql: users },
+  { version: 15, name: 'oidc_sign_ins', sql: oidcSignIns },
 ];
