@@ -102,11 +102,12 @@ export function sendJson(ex: Exchange, status: number, body: unknown): void {
   res.end(text);
   if (bodyPending) {
     req.resume();
+    // The socket may be gone by then (closed and detached from the request): nothing to end.
     const timer = setTimeout(() => {
-      if (!req.complete) req.socket.destroy();
+      if (!req.complete) req.socket?.destroy();
     }, 2_000);
     timer.unref();
-    req.socket.once('close', () => clearTimeout(timer));
+    req.socket?.once('close', () => clearTimeout(timer));
   }
 }
 
