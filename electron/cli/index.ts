@@ -12,6 +12,8 @@ import { runEnrol } from './commands/enrol';
 import { runUpdate } from './commands/update';
 import { runUsers } from './commands/users';
 import { runAudit } from './commands/audit';
+import { runStore } from './commands/store';
+import { StoreKeyError } from '../host/store/encryption/data-key';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: workstation <command> [options]
@@ -32,6 +34,8 @@ Commands:
              the enrolled server's update feed, checks releases against the keys in DIR and shows
              them on the status line (installing is the desktop app's: this shell cannot)
              [--idle-lock-min 5] a signed-in screen locks after this long without input
+             [--passphrase-stdin] the data key is wrapped by a passphrase: read from stdin (or
+             typed); default: by the folder's key file credential.key (owner-only)
   decode     Decode a device byte stream: one JSON object per frame, then a summary line
              --driver ID  [--input FILE|-]
   simulate   Play a simulated device into a serial port (e.g. one end of a socat pair)
@@ -65,6 +69,9 @@ Commands:
              list | add --username NAME --name "Full Name" --role ROLE [--with-pin] |
              disable --username NAME [--enable]   [--data DIR]; the password (and PIN) are read
              from stdin, one a line, or asked without echo on a terminal: never an argument
+  store      rotate-key --to passphrase|key-file [--data DIR] [--passphrase-stdin]: wrap the
+             key that seals patients' data under a new passphrase or the folder's key file;
+             the data are not touched (passphrases from stdin, one a line, or typed)
   ports      List serial ports with their USB ids and the drivers that could be behind each
   devices    List every supported device: transport, serial settings, USB ids, channels
   help       Show this text
@@ -85,6 +92,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   update: (args) => runUpdate(args),
   users: (args) => runUsers(args),
   audit: runAudit,
+  store: (args) => runStore(args),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -112,7 +120,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof StoreKeyError) {
       process.stderr.write(`workstation: ${error.message}\n`);
       process.exitCode = 2;
     } else {

@@ -28,6 +28,7 @@ import { createRouter, type ApiRouter } from './api/router';
 import { createHandlers } from './api/handlers';
 import { coalescingAudit } from './api/call-audit';
 import { Access } from './access/access';
+import { HospitalSignIn } from './access/hospital-sign-in';
 import type { AuditEventToStore } from './store/client';
 import { News2Monitor } from './news2/news2-monitor';
 import { BeatMarkWriter } from './beats/beat-mark-writer';
@@ -69,6 +70,11 @@ export interface WorkstationOptions {
   allowPorts?: readonly string[];
   /** Seals the sync credential: the desktop shell's OS keystore; default a key file (0600). */
   keystore?: Keystore;
+  /**
+   * Opens the data key that seals patients' details (store/encryption/) instead of the keystore:
+   * typed at start (`serve --passphrase-stdin`). A new store's key is then wrapped by it.
+   */
+  passphrase?: string;
   /**
    * Updates from the central server's feed (update/): the shell's installer (the desktop's
    * electron-updater), the version running, its channel, and where the trusted signing keys are
@@ -202,6 +208,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     notices: dataDir.notices,
     onError: (message) => log(`store: ${message}`),
     ...(options.retention ? { retention: options.retention } : {}),
+    // Patients' details are sealed under a data key the keystore (or a passphrase) wraps.
+    encryption: {
+      ...(options.keystore ? { keystore: options.keystore } : {}),
+      ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+    },
   });
   const bus = new Bus((message, error) => log(`${message}: ${String(error)}`));
   // Everything the store keeps reaches the central server once enrolled, beside ingest.
@@ -554,10 +565,18 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     audit: recordAudit,
     log,
   });
+  // Sign-in with the hospital account, through the central server (when enrolled and offered).
+  const hospitalSignIn = new HospitalSignIn({
+    access,
+    link: () => sync.liveLink(),
+    pullAccounts: () => sync.pullAccountsNow(),
+    log,
+  });
 
   const router = createRouter(
     createHandlers({
       access,
+      hospitalSignIn,
       bus,
       notices: store.notices,
       history: store,
@@ -645,6 +664,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       stopping ??= (async () => {
         clearInterval(alarmTimer);
         access.close(); // the idle locks' timers; nothing is audited for a stop
+        hospitalSignIn.close();
 
         // A monitor being read is closed first: a download never outlives the workstation.
         await bloodPressure.stop();

@@ -1,6 +1,6 @@
 // The desktop shell: one window onto the workstation core. Everything clinical lives in
 // electron/host; this file only does what needs Electron (lifecycle, window, IPC, updates).
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,7 @@ import { osKeystore } from './keystore';
 import { createShellUpdater, type ShellUpdater } from './updater';
 import {
   guardNavigation,
+  hospitalSignInUrl,
   permissionAllowed,
   secureWindowOptions,
   trustedSenderUrl,
@@ -44,7 +45,13 @@ if (!app.requestSingleInstanceLock()) {
     if (window?.isMinimized()) window.restore();
     window?.focus();
   });
-  app.on('web-contents-created', (_event, contents) => guardNavigation(contents));
+  app.on('web-contents-created', (_event, contents) =>
+    guardNavigation(contents, (url) => {
+      // The hospital sign-in opens in the system browser (the provider's page is not ours to host).
+      if (hospitalSignInUrl(url, workstation?.sync.liveLink()?.serverUrl ?? null))
+        void shell.openExternal(url);
+    }),
+  );
   app.whenReady().then(start, (error: unknown) => fail(error));
   app.on('window-all-closed', () => void shutdown());
   app.on('before-quit', (event) => {

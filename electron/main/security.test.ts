@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import {
   guardNavigation,
+  hospitalSignInUrl,
   navigationAllowed,
   type GuardedContents,
   permissionAllowed,
@@ -39,11 +40,15 @@ describe('desktop shell security policy', () => {
   // A stand-in for Electron's WebContents (the runtime cannot run here): the same event names and
   // the same { url, preventDefault } event object that Electron passes.
   it('refuses navigation, frame navigation, a redirect, new windows and webviews', () => {
-    const contents = new EventEmitter() as EventEmitter & { openHandler?: () => unknown };
+    const contents = new EventEmitter() as EventEmitter & {
+      openHandler?: (details: { url: string }) => unknown;
+    };
     const guarded = Object.assign(contents, {
-      setWindowOpenHandler: (handler: () => unknown) => (contents.openHandler = handler),
+      setWindowOpenHandler: (handler: (details: { url: string }) => unknown) =>
+        (contents.openHandler = handler),
     });
-    guardNavigation(guarded as unknown as GuardedContents);
+    const sentOutside: string[] = [];
+    guardNavigation(guarded as unknown as GuardedContents, (url) => sentOutside.push(url));
     for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
       let prevented = false;
       contents.emit(event, {
@@ -55,7 +60,28 @@ describe('desktop shell security policy', () => {
     let webviewPrevented = false;
     contents.emit('will-attach-webview', { preventDefault: () => (webviewPrevented = true) });
     expect(webviewPrevented).toBe(true);
-    expect(contents.openHandler?.()).toEqual({ action: 'deny' });
+    expect(contents.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    // Even the one address that goes to the system browser never opens a window of ours.
+    expect(sentOutside).toEqual(['https://evil.example/']);
+  });
+
+  it('sends only the enrolled server’s start of the hospital sign-in to the system browser', () => {
+    const server = 'https://central.hospital.example:8443';
+    const start = `${server}/auth/oidc/start?attempt=0191e0a0-0000-7000-8000-000000000000`;
+    expect(hospitalSignInUrl(start, server)).toBe(true);
+    expect(hospitalSignInUrl(start, null)).toBe(false); // not enrolled
+    for (const other of [
+      'https://evil.example/auth/oidc/start?attempt=1', // another host
+      'http://central.hospital.example:8443/auth/oidc/start', // another scheme, another origin
+      'https://central.hospital.example:9443/auth/oidc/start', // another port
+      `${server}/auth/oidc/callback?code=x`,
+      `${server}/api/admin/users`,
+      'https://user:pw@central.hospital.example:8443/auth/oidc/start',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'not a url',
+    ])
+      expect(hospitalSignInUrl(other, server), other).toBe(false);
   });
 
   it('grants audio capture only', () => {

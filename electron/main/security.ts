@@ -41,7 +41,10 @@ export type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
  * Every way off our one page is refused: a navigation of the page or of any frame in it, a
  * server redirect during one, a new window, a <webview>.
  */
-export function guardNavigation(contents: GuardedContents): void {
+export function guardNavigation(
+  contents: GuardedContents,
+  openOutside: (url: string) => void = () => undefined,
+): void {
   const refuse = (event: { url: string; preventDefault(): void }) => {
     if (!navigationAllowed(event.url)) event.preventDefault();
   };
@@ -49,7 +52,31 @@ export function guardNavigation(contents: GuardedContents): void {
   contents.on('will-frame-navigate', refuse);
   contents.on('will-redirect', refuse);
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // A new window is never ours: the one address the page may open (the hospital's sign-in, at
+  // the enrolled central server) goes to the system browser instead, through openOutside.
+  contents.setWindowOpenHandler(({ url }) => {
+    openOutside(url);
+    return { action: 'deny' };
+  });
+}
+
+/**
+ * Whether the page may send this address to the system browser: only the central server's own
+ * start of the hospital sign-in (`/auth/oidc/start`), at the server this workstation is enrolled
+ * with, over http(s). Anything else a page asks to open stays refused.
+ */
+export function hospitalSignInUrl(url: string, enrolledServerUrl: string | null): boolean {
+  if (enrolledServerUrl === null || !URL.canParse(url) || !URL.canParse(enrolledServerUrl))
+    return false;
+  const asked = new URL(url);
+  const server = new URL(enrolledServerUrl);
+  return (
+    (asked.protocol === 'https:' || asked.protocol === 'http:') &&
+    asked.origin === server.origin &&
+    asked.pathname === '/auth/oidc/start' &&
+    asked.username === '' &&
+    asked.password === ''
+  );
 }
 
 /** Only audio capture (digital stethoscopes, line-in) is ever granted. */

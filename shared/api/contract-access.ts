@@ -62,6 +62,11 @@ export const ScreenAccess = z.object({
    * its sign-in back (resumeScreen). Once only; a new one after each sign-in and resume.
    */
   resumeToken: z.string().optional(),
+  /**
+   * In getAccess's answer: sign-in with the hospital account is offered here (the workstation is
+   * enrolled and its central server signs users in through the hospital's OpenID Connect provider).
+   */
+  hospitalSignIn: z.boolean().optional(),
 });
 export type ScreenAccess = z.infer<typeof ScreenAccess>;
 
@@ -74,6 +79,8 @@ export const AccountSummary = z.object({
   disabled: z.boolean(),
   createdAtMs: z.number(),
   createdBy: z.string(),
+  /** 'server': the hospital's, from the central server (changed there only, never here). */
+  source: z.enum(['local', 'server']),
 });
 export type AccountSummary = z.infer<typeof AccountSummary>;
 
@@ -108,6 +115,28 @@ export const accessRequests = {
   resumeScreen: {
     input: z.object({ token: z.string().min(1).max(64) }).strict(),
     output: ScreenAccess,
+  },
+  /**
+   * Sign-in with the hospital account, through the central server: the address the person opens
+   * in a browser, and the attempt this screen then waits on (finishHospitalSignIn). Refused, in
+   * words, when the workstation is not enrolled, the server cannot be reached, or it does not
+   * offer it.
+   */
+  beginHospitalSignIn: {
+    input: z.object({}).strict(),
+    output: z.object({ url: z.string().url(), attemptId: z.string(), expiresAtMs: z.number() }),
+  },
+  /**
+   * Waits a few seconds for the attempt this screen began: still waiting (ask again), or this
+   * screen signed in as the user the hospital's sign-in named. A refusal is 'unauthorized' with
+   * the server's sentence; after 5 minutes the attempt is over.
+   */
+  finishHospitalSignIn: {
+    input: z.object({ attemptId: z.string().min(1).max(64) }).strict(),
+    output: z.union([
+      z.object({ waiting: z.literal(true), expiresAtMs: z.number() }).strict(),
+      z.object({ waiting: z.literal(false), access: ScreenAccess }).strict(),
+    ]),
   },
   /** Unlocks this screen for the user signed in on it. */
   unlockWithPin: {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { storeCipher } from '../../electron/host/store/encryption/test-support';
 import { startWorkstation, type Workstation } from '../../electron/host/workstation';
 import { OmronHem790itSimulator } from '../../electron/host/devices/simulators/omron-hem790it';
 import type { BpReading } from '../../electron/host/devices/drivers/omron-hem790it';
@@ -255,7 +256,8 @@ describe('downloading a blood-pressure monitor for the patient in a bed', () => 
         'nurse.ward blood-pressure-assigned',
         'nurse.ward blood-pressure-dropped',
       ]);
-      expect(audit.rows[2]!.detail).toBe(
+      // Sealed in the store's files (store/encryption): opened with its key.
+      expect(storeCipher(join(dataDir, 'pgdata')).openText(audit.rows[2]!.detail)).toBe(
         '1 reading (150/95 pulse 80 at 2026-11-13T18:30:00) of the Omron HEM-790IT not kept for' +
           ' Test, Alice (MRN FICT-BP-1) (Bed 3)',
       );

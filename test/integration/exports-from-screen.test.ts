@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { storeCipher } from '../../electron/host/store/encryption/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkstation, type Workstation } from '../../electron/host/workstation';
 import type { ExportStatus } from '../../shared/api/contract-exports';
@@ -147,7 +148,7 @@ describe('exports from the screen, on a workstation', () => {
     await workstation.stop();
     const db = await PGlite.create(join(dataDir, 'pgdata'));
     try {
-      const { rows } = await db.query<{
+      const sealed = await db.query<{
         actor: string;
         action: string;
         subject: string;
@@ -156,6 +157,9 @@ describe('exports from the screen, on a workstation', () => {
         `SELECT actor, action, subject, detail FROM audit_events WHERE action LIKE 'export-%'
          ORDER BY at_ms, action DESC`,
       );
+      // Details are sealed in the store's files (store/encryption): opened with its key.
+      const cipher = storeCipher(join(dataDir, 'pgdata'));
+      const rows = sealed.rows.map((r) => ({ ...r, detail: cipher.openText(r.detail) }));
       // A bed known only from the store (before the admission made it a bed) goes by its id.
       expect(rows.map((r) => `${r.actor} ${r.action} ${r.subject}`)).toEqual([
         'nurse.test export-started bed-holter-1 (bed-holter-1)',

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { storeCipher } from '../../electron/host/store/encryption/test-support';
 import { startWorkstation, type Workstation } from '../../electron/host/workstation';
 import { Status, type Bed } from '../../shared/model/schemas';
 import { DEFAULT_LIMITS } from '../../shared/model/alarm-defaults';
@@ -249,11 +250,14 @@ describe('patients and beds', () => {
   it('keeps an audit event for every change, with who made it', async () => {
     await workstation.stop();
     const db = await PGlite.create(join(dataDir, 'pgdata'));
+    // Details are sealed in the store's files (store/encryption): opened with its key.
+    const cipher = storeCipher(join(dataDir, 'pgdata'));
     try {
-      const { rows } = await db.query<{ actor: string; action: string; detail: string }>(
+      const sealed = await db.query<{ actor: string; action: string; detail: string }>(
         `SELECT actor, action, detail FROM audit_events WHERE action LIKE 'patient-%'
          ORDER BY at_ms, id`,
       );
+      const rows = sealed.rows.map((r) => ({ ...r, detail: cipher.openText(r.detail) }));
       expect(rows.map((r) => `${r.actor} ${r.action}`)).toEqual([
         'demo patient-admitted',
         'nurse.test patient-admitted',
@@ -274,7 +278,8 @@ describe('patients and beds', () => {
       );
       // Two versions of one patient, nothing replaced (patients rows are append-only).
       const versions = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM patients WHERE lower(mrn) = 'fict-0002'`,
+        `SELECT count(*)::int AS n FROM patients WHERE mrn_index = $1`,
+        [cipher.mrnIndex('fict-0002')],
       );
       expect(versions.rows[0]!.n).toBe(2);
     } finally {

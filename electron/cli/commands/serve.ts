@@ -13,6 +13,8 @@ import type { Installer } from '../../host/update/update-service';
 import { appVersion } from '../../host/sync/enrolment';
 import { UpdateChannel } from '../../../shared/update/release';
 import { StoreLockedError } from '../../host/store/data-lock';
+import { StoreKeyError } from '../../host/store/encryption/data-key';
+import { readStartPassphrase } from './store';
 import type { RetentionPolicy } from '../../host/store/retention';
 import { parseDeviceSpec, type DeviceConfig } from '../../host/devices/device-config';
 import { MAX_DEMO_BEDS, admitDemoPatients, startDemo, type Demo } from '../../host/demo';
@@ -114,6 +116,7 @@ export async function runServe(allArgs: string[]): Promise<number> {
     'update-channel': { type: 'string' },
     'update-check-s': { type: 'string' },
     'idle-lock-min': { type: 'string' },
+    'passphrase-stdin': { type: 'boolean' },
   });
   const update = updateOption(options);
   const idleLockMin = numberOption('idle-lock-min', options['idle-lock-min'], 5);
@@ -156,7 +159,10 @@ export async function runServe(allArgs: string[]): Promise<number> {
       );
     }
     const dataDir = resolve(options.data ?? defaultDataDir());
+    // The data key that seals patients' details, opened with a passphrase instead of the key file.
+    const passphrase = options['passphrase-stdin'] ? await readStartPassphrase(dataDir) : undefined;
     workstation = await startWorkstation({
+      ...(passphrase !== undefined ? { passphrase } : {}),
       dataDir,
       devices,
       retention: retentionOptions(options),
@@ -292,7 +298,11 @@ function startDiscovery(workstation: Workstation): Discovery {
 
 /** Mistakes a person can fix become one clear line; anything else keeps its stack for the log. */
 function startupError(error: unknown, port: number): unknown {
-  if (error instanceof ConfigurationError || error instanceof StoreLockedError) {
+  if (
+    error instanceof ConfigurationError ||
+    error instanceof StoreLockedError ||
+    error instanceof StoreKeyError
+  ) {
     return new CliError(error.message);
   }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -10,7 +10,15 @@ import { SCRIPT_PERMISSIONS, UNIDENTIFIED_ACTOR } from '../../../shared/security
 import type { AuditEventToStore, StoreAccounts, StoredAccount } from '../store/client';
 import type { AccessScreen } from './access-screen';
 import { accessWords, actorName } from './access-words';
-import { Accounts, DEFAULT_COSTS, summaryOf, type HashCosts, type NewAccount } from './accounts';
+import {
+  Accounts,
+  DEFAULT_COSTS,
+  disabledSentence,
+  summaryOf,
+  type HashCosts,
+  type NewAccount,
+  type ServerAccountChangeSeen,
+} from './accounts';
 import {
   ScreenSession,
   SYSTEM_TIMERS,
@@ -109,6 +117,7 @@ export class Access {
     };
     this.#limit = new SignInLimit({ now: this.#now });
     this.#resumeGraceMs = options.resumeGraceMs ?? RESUME_GRACE_MS;
+    accounts.onServerChange((changes) => this.#serverAccountsChanged(changes));
   }
 
   /** Reads the accounts from the store. */
@@ -117,6 +126,7 @@ export class Access {
       options.store.accounts,
       options.now ?? Date.now,
       options.costs ?? DEFAULT_COSTS,
+      options.log ?? console.error,
     );
     return new Access(accounts, options);
   }
@@ -192,7 +202,7 @@ export class Access {
       throw new ApiError('unauthorized', accessWords.wrongCredentials);
     }
     const refusal = account.disabled
-      ? { code: 'unauthorized' as const, sentence: accessWords.disabled, why: 'account disabled' }
+      ? { code: 'unauthorized' as const, ...disabledSentence(account) }
       : account.role === 'remote-clinician'
         ? {
             code: 'forbidden' as const,
@@ -207,7 +217,8 @@ export class Access {
     await this.#accounts.passwordGiven(account.id);
     // Disabled while the password was checked: the sign-out has been done, this is refused.
     const current = this.#accounts.byId(account.id);
-    if (!current || current.disabled) throw new ApiError('unauthorized', accessWords.disabled);
+    if (!current || current.disabled)
+      throw new ApiError('unauthorized', disabledSentence(account).sentence);
     const before = session.userId() === null ? undefined : this.#accounts.byId(session.userId()!);
     const wasLocked = session.locked;
     session.signedIn(current);
@@ -219,6 +230,44 @@ export class Access {
     } else {
       this.#userAudit(account, 'sign-in', session, 'with the password');
     }
+    return session.access();
+  }
+
+  /**
+   * Signs this screen in as the account with this user name, which someone other than this
+   * workstation has checked (the hospital's sign-in, through the central server: `how` says so in
+   * the audit trail). No password here; refused as a password sign-in is for a disabled account or
+   * a remote clinician. An account this workstation does not know is 'not_found'.
+   */
+  async signInVouchedFor(
+    screen: AccessScreen | undefined,
+    username: string,
+    how: string,
+  ): Promise<ScreenAccess> {
+    const session = this.#page(screen);
+    // The hospital vouches for its own accounts only: never a local one that shares the name.
+    const account = this.#accounts.serverAccountByUsername(username);
+    if (!account) throw new ApiError('not_found', accessWords.noSuchAccount);
+    if (account.disabled || account.role === 'remote-clinician') {
+      const why = account.disabled ? disabledSentence(account).why : 'a remote clinician';
+      this.#userAudit(account, 'sign-in-refused', session, `${how}; ${why}`, UNIDENTIFIED_ACTOR);
+      throw account.disabled
+        ? new ApiError('unauthorized', disabledSentence(account).sentence)
+        : new ApiError('forbidden', accessWords.remoteClinician);
+    }
+    await this.#accounts.passwordGiven(account.id);
+    const current = this.#accounts.byId(account.id);
+    if (!current || current.disabled)
+      throw new ApiError('unauthorized', disabledSentence(account).sentence);
+    const before = session.userId() === null ? undefined : this.#accounts.byId(session.userId()!);
+    const wasLocked = session.locked;
+    session.signedIn(current);
+    const replacing =
+      before && before.id !== current.id
+        ? `, replacing ${before.username}, ${wasLocked ? 'whose screen was locked' : 'who was signed in'}`
+        : '';
+    const action = before?.id === current.id && wasLocked ? 'unlock' : 'sign-in';
+    this.#userAudit(current, action, session, `${how}${replacing}`);
     return session.access();
   }
 
@@ -370,6 +419,41 @@ export class Access {
         if (parked.held.userId === userId) this.#parked.delete(key);
     }
     return summaryOf(account);
+  }
+
+  /**
+   * A pull from the central server changed its accounts: a user disabled there (or no longer
+   * known: another server) is signed out of every screen at once, as a local disable does; a
+   * changed role or name shows at once; the first accounts make the workstation set up.
+   */
+  #serverAccountsChanged(changes: ServerAccountChangeSeen[]): void {
+    const by = 'the central server';
+    for (const { before, after } of changes) {
+      const account = after ?? before!;
+      if (before && after && before.disabled !== after.disabled)
+        this.#accountAudit(
+          { actor: by, from: 'a sync' },
+          after.disabled ? 'account-disabled' : 'account-enabled',
+          after,
+          'a hospital account, changed on the central server',
+        );
+      const remote = after?.role === 'remote-clinician' && before?.role !== 'remote-clinician';
+      const gone = after === undefined || (after.disabled && before?.disabled !== true) || remote;
+      if (!gone) continue;
+      const why = !after
+        ? 'account no longer on the central server'
+        : after.disabled
+          ? 'account disabled at the central server'
+          : 'now a remote clinician, who works through telehealth only';
+      for (const session of this.#sessions) {
+        if (session.userId() !== account.id) continue;
+        this.#userAudit(account, 'sign-out', session, why, by);
+        session.signedOut();
+      }
+      for (const [key, parked] of this.#parked)
+        if (parked.held.userId === account.id) this.#parked.delete(key);
+    }
+    this.#refreshAll();
   }
 
   /** The screen as a page this service opened; a script screen does not sign in. */

@@ -1,13 +1,18 @@
-// The workstation's own accounts, held in memory over the store (the store is this process's
-// alone: its lock keeps any other out), so that a PIN unlock waits for its hash and nothing else.
-// Every change is on disk before it is answered. The rules: user names are unique, the first
-// account is an IT administrator, the last IT administrator who can sign in stays enabled, and
-// MAX_PIN_FAILURES wrong PINs in a row block the PIN until the password is given.
+// The workstation's accounts, held in memory over the store (the store is this process's alone:
+// its lock keeps any other out), so that a PIN unlock waits for its hash and nothing else. Two
+// kinds: the workstation's own ('local'), and the hospital's pulled from the central server
+// ('server', store/server-accounts.ts), whose password hash is the server's (checked offline) and
+// whose PIN is set here and never sent; a server account is changed only on the central server.
+// Every change is on disk before it is answered. The rules: user names are unique among the local
+// ones and a new local one may not take a server one's; a name both have (the server added it
+// after) signs in as the local account, and the clash is logged once; the first account is an IT
+// administrator, the last IT administrator who can sign in stays enabled, and MAX_PIN_FAILURES
+// wrong PINs in a row block the PIN until the password is given.
 import { MAX_PIN_FAILURES, type AccountSummary } from '../../../shared/api/contract-access';
 import { ApiError } from '../../../shared/api/errors';
 import { uuidv7 } from '../../../shared/ids';
 import type { Role } from '../../../shared/security/access';
-import type { StoreAccounts, StoredAccount } from '../store/client';
+import type { StoreAccounts, StoredAccount, StoredServerAccount } from '../store/client';
 import { accessWords } from './access-words';
 import {
   DecoyHash,
@@ -36,6 +41,63 @@ export interface NewAccount {
 export type PinCheck =
   { ok: true } | { ok: false; blocked: false; left: number } | { ok: false; blocked: true };
 
+/** Where an account is kept and changed: this workstation, or the hospital's central server. */
+export type AccountSource = 'local' | 'server';
+
+/**
+ * An account as Access knows it. A server account's passwordHash is '' when it has none (it
+ * signs in through the hospital's OpenID Connect provider only): no password opens it.
+ */
+export interface KnownAccount extends StoredAccount {
+  source: AccountSource;
+}
+
+/** Who the accounts list names as the maker of a server account. */
+export const CENTRAL_SERVER_MAKER = 'the central server';
+
+export const serverAccountWords = {
+  /** Refusing a change here of an account the central server keeps. */
+  managedOnServer: (username: string) =>
+    `The account "${username}" is managed on the central server: IT changes it there, and the change reaches this workstation at its next sync.`,
+  /** Signing in as a server account the server has disabled. */
+  disabledAtServer: 'Your account was disabled at the central server.',
+  usernameOnServer: (username: string) =>
+    `The hospital's central server has an account "${username}" already: choose another user name.`,
+  clash: (username: string) =>
+    `access: the central server has an account "${username}" and so has this workstation; "${username}" signs in here as this workstation's own account.`,
+} as const;
+
+function knownOf(account: StoredServerAccount): KnownAccount {
+  return {
+    id: account.id,
+    username: account.username,
+    displayName: account.displayName,
+    role: account.role,
+    passwordHash: account.passwordHash ?? '',
+    pinHash: account.pinHash,
+    pinFailures: account.pinFailures,
+    disabled: account.disabled,
+    createdAtMs: account.firstSeenAtMs,
+    createdBy: CENTRAL_SERVER_MAKER,
+    updatedAtMs: account.updatedAtMs,
+    source: 'server',
+  };
+}
+
+export function sourceOf(account: StoredAccount): AccountSource {
+  return (account as Partial<KnownAccount>).source ?? 'local';
+}
+
+/** Why a disabled account is refused: the sentence a person reads, and the audit trail's words. */
+export function disabledSentence(account: StoredAccount): { sentence: string; why: string } {
+  return sourceOf(account) === 'server'
+    ? {
+        sentence: serverAccountWords.disabledAtServer,
+        why: 'account disabled at the central server',
+      }
+    : { sentence: accessWords.disabled, why: 'account disabled' };
+}
+
 export function summaryOf(account: StoredAccount): AccountSummary {
   return {
     userId: account.id,
@@ -46,7 +108,14 @@ export function summaryOf(account: StoredAccount): AccountSummary {
     disabled: account.disabled,
     createdAtMs: account.createdAtMs,
     createdBy: account.createdBy,
+    source: sourceOf(account),
   };
+}
+
+/** A server account as a pull changed it: before (absent when new), after (absent when dropped). */
+export interface ServerAccountChangeSeen {
+  before: KnownAccount | undefined;
+  after: KnownAccount | undefined;
 }
 
 export class Accounts {
@@ -54,6 +123,12 @@ export class Accounts {
   readonly #now: () => number;
   readonly #costs: HashCosts;
   readonly #byId = new Map<string, StoredAccount>();
+  /** The hospital's accounts, from the central server. */
+  readonly #server = new Map<string, KnownAccount>();
+  /** User names both kinds have, logged once each. */
+  readonly #clashesLogged = new Set<string>();
+  readonly #log: (message: string) => void;
+  readonly #serverListeners = new Set<(changes: ServerAccountChangeSeen[]) => void>();
   readonly #decoy: DecoyHash;
   /**
    * Changes and PIN checks one at a time: two wrong PINs sent at once count as two, and a check
@@ -61,10 +136,16 @@ export class Accounts {
    */
   #serial: Promise<unknown> = Promise.resolve();
 
-  private constructor(store: StoreAccounts, now: () => number, costs: HashCosts) {
+  private constructor(
+    store: StoreAccounts,
+    now: () => number,
+    costs: HashCosts,
+    log: (message: string) => void,
+  ) {
     this.#store = store;
     this.#now = now;
     this.#costs = costs;
+    this.#log = log;
     this.#decoy = new DecoyHash(costs.password);
   }
 
@@ -72,24 +153,68 @@ export class Accounts {
     store: StoreAccounts,
     now: () => number,
     costs: HashCosts = DEFAULT_COSTS,
+    log: (message: string) => void = console.error,
   ): Promise<Accounts> {
-    const accounts = new Accounts(store, now, costs);
+    const accounts = new Accounts(store, now, costs, log);
     for (const account of await store.list()) accounts.#byId.set(account.id, account);
+    for (const account of await store.listServer())
+      accounts.#server.set(account.id, knownOf(account));
+    accounts.#logClashes();
+    // Each page of server accounts kept by the puller: read again, then told (a disabled user
+    // signed out) before the puller goes on.
+    store.onServerChanged(() => accounts.reloadServer());
     return accounts;
   }
 
+  /** No account of either kind: the workstation is not set up. */
   get isEmpty(): boolean {
-    return this.#byId.size === 0;
+    return this.#byId.size === 0 && this.#server.size === 0;
   }
 
   byId(id: string): StoredAccount | undefined {
-    return this.#byId.get(id);
+    return this.#byId.get(id) ?? this.#server.get(id);
   }
 
   list(): AccountSummary[] {
-    return [...this.#byId.values()]
-      .sort((a, b) => a.username.localeCompare(b.username))
+    return [...this.#byId.values(), ...this.#server.values()]
+      .sort(
+        (a, b) => a.username.localeCompare(b.username) || sourceOf(a).localeCompare(sourceOf(b)),
+      )
       .map(summaryOf);
+  }
+
+  /** Told after each reload of the server accounts with what changed (Access signs out). */
+  onServerChange(listener: (changes: ServerAccountChangeSeen[]) => void): void {
+    this.#serverListeners.add(listener);
+  }
+
+  /** Reads the server accounts again (a page was kept) and tells the listeners what changed. */
+  reloadServer(): Promise<void> {
+    return this.#serially(async () => {
+      const fresh = new Map<string, KnownAccount>();
+      for (const account of await this.#store.listServer()) fresh.set(account.id, knownOf(account));
+      const changes: ServerAccountChangeSeen[] = [];
+      for (const [id, after] of fresh) {
+        const before = this.#server.get(id);
+        if (!before || JSON.stringify(before) !== JSON.stringify(after))
+          changes.push({ before, after });
+      }
+      for (const [id, before] of this.#server)
+        if (!fresh.has(id)) changes.push({ before, after: undefined });
+      this.#server.clear();
+      for (const [id, account] of fresh) this.#server.set(id, account);
+      this.#logClashes();
+      if (changes.length > 0)
+        for (const listener of this.#serverListeners) {
+          try {
+            listener(changes);
+          } catch (error) {
+            this.#log(
+              `access: a change of the hospital's accounts was not taken: ${String(error)}`,
+            );
+          }
+        }
+    });
   }
 
   /**
@@ -101,7 +226,9 @@ export class Accounts {
     password: string,
   ): Promise<{ account: StoredAccount | undefined; opens: boolean }> {
     const account = this.#byUsername(username);
-    if (!account) return { account, opens: await this.#decoy.verify(password) };
+    // A server account without a password (OpenID Connect only) opens with none.
+    if (!account || account.passwordHash === '')
+      return { account, opens: await this.#decoy.verify(password) };
     return { account, opens: await verifySecret(account.passwordHash, password) };
   }
 
@@ -140,8 +267,10 @@ export class Accounts {
    * not be an IT administrator.
    */
   async add(input: NewAccount, createdBy: string, firstOnly: boolean): Promise<StoredAccount> {
-    if (this.#byUsername(input.username))
+    if (this.#localByUsername(input.username))
       throw new ApiError('conflict', accessWords.usernameTaken(input.username));
+    if (this.#serverByUsername(input.username))
+      throw new ApiError('conflict', serverAccountWords.usernameOnServer(input.username));
     const [passwordHash, pinHash] = await Promise.all([
       hashSecret(input.password, this.#costs.password),
       input.pin === undefined ? null : hashSecret(input.pin, this.#costs.pin),
@@ -176,11 +305,14 @@ export class Accounts {
   /** Disables or enables an account; the last IT administrator who can sign in stays. */
   setDisabled(userId: string, disabled: boolean): Promise<StoredAccount> {
     return this.#serially(async () => {
+      const server = this.#server.get(userId);
+      if (server)
+        throw new ApiError('forbidden', serverAccountWords.managedOnServer(server.username));
       const account = this.#byId.get(userId);
       if (!account) throw new ApiError('not_found', accessWords.noSuchAccount);
       if (account.disabled === disabled) return account;
       if (disabled && account.role === 'it-administrator') {
-        const others = [...this.#byId.values()].filter(
+        const others = [...this.#byId.values(), ...this.#server.values()].filter(
           (a) => a.id !== userId && a.role === 'it-administrator' && !a.disabled,
         );
         if (others.length === 0) throw new ApiError('conflict', accessWords.lastAdministrator);
@@ -189,18 +321,48 @@ export class Accounts {
     });
   }
 
-  /** The account of this user name, if there is one (for the audit trail, never for an answer). */
-  byUsername(username: string): StoredAccount | undefined {
+  /**
+   * The account this user name signs in as, if there is one: the workstation's own, else the
+   * hospital's from the central server (its source says which). For the audit trail and for a
+   * sign-in through the hospital's OpenID Connect provider, never for an answer to a person.
+   */
+  byUsername(username: string): KnownAccount | StoredAccount | undefined {
     return this.#byUsername(username);
   }
 
+  /**
+   * The hospital's account of this user name, from the central server, even when a local account
+   * has the same name: a sign-in the hospital vouched for (OpenID Connect) is for this one.
+   */
+  serverAccountByUsername(username: string): KnownAccount | undefined {
+    return this.#serverByUsername(username);
+  }
+
   #byUsername(username: string): StoredAccount | undefined {
+    return this.#localByUsername(username) ?? this.#serverByUsername(username);
+  }
+
+  #localByUsername(username: string): StoredAccount | undefined {
     for (const account of this.#byId.values()) if (account.username === username) return account;
     return undefined;
   }
 
+  #serverByUsername(username: string): KnownAccount | undefined {
+    for (const account of this.#server.values()) if (account.username === username) return account;
+    return undefined;
+  }
+
+  #logClashes(): void {
+    for (const account of this.#server.values()) {
+      if (this.#clashesLogged.has(account.username) || !this.#localByUsername(account.username))
+        continue;
+      this.#clashesLogged.add(account.username);
+      this.#log(serverAccountWords.clash(account.username));
+    }
+  }
+
   #existing(userId: string): StoredAccount {
-    const account = this.#byId.get(userId);
+    const account = this.byId(userId);
     if (!account) throw new ApiError('not_found', accessWords.noSuchAccount);
     return account;
   }
@@ -210,6 +372,16 @@ export class Accounts {
     change: { pinHash?: string; pinFailures?: number; disabled?: boolean },
   ): Promise<StoredAccount> {
     const atMs = this.#now();
+    const server = this.#server.get(account.id);
+    if (server) {
+      // Only what this workstation keeps of its own: the PIN and the wrong PINs in a row.
+      const { disabled: _disabled, ...own } = change;
+      if (!(await this.#store.updateServer({ id: account.id, atMs, ...own })))
+        throw new ApiError('not_found', accessWords.noSuchAccount);
+      const changed: KnownAccount = { ...server, ...own, updatedAtMs: atMs };
+      this.#server.set(account.id, changed);
+      return changed;
+    }
     if (!(await this.#store.update({ id: account.id, atMs, ...change })))
       throw new ApiError('not_found', accessWords.noSuchAccount);
     const changed = { ...account, ...change, updatedAtMs: atMs };

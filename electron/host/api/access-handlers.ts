@@ -4,12 +4,16 @@
 // (../access/access.ts).
 import type { ApiHandlers, Caller } from './router';
 import type { Access, ChangedBy } from '../access/access';
+import { ApiError } from '../../../shared/api/errors';
+import { hospitalWords, type HospitalSignIn } from '../access/hospital-sign-in';
 
 type AccessRequests = Pick<
   ApiHandlers['requests'],
   | 'getAccess'
   | 'createAdministrator'
   | 'signIn'
+  | 'beginHospitalSignIn'
+  | 'finishHospitalSignIn'
   | 'resumeScreen'
   | 'unlockWithPin'
   | 'lockScreen'
@@ -27,15 +31,31 @@ const changedBy = (caller: Caller): ChangedBy => ({
   from: caller.screen?.label ?? 'the workstation',
 });
 
-export function accessHandlers(access: Access): {
+/** `hospital`: sign-in with the hospital account through the central server; none: not offered. */
+export function accessHandlers(
+  access: Access,
+  hospital: HospitalSignIn | null = null,
+): {
   requests: AccessRequests;
   streams: AccessStreams;
 } {
   return {
     requests: {
-      getAccess: (_input, caller) => access.access(caller.screen),
+      getAccess: async (_input, caller) => ({
+        ...access.access(caller.screen),
+        hospitalSignIn: hospital !== null && (await hospital.offered()),
+      }),
       createAdministrator: (input, caller) => access.createAdministrator(caller.screen, input),
       signIn: ({ username, password }, caller) => access.signIn(caller.screen, username, password),
+      beginHospitalSignIn: (_input, caller) => {
+        if (!hospital) throw new ApiError('not_found', hospitalWords.notOffered);
+        return hospital.begin(caller.screen);
+      },
+      finishHospitalSignIn: ({ attemptId }, caller) => {
+        if (!hospital || !caller.screen)
+          throw new ApiError('not_found', hospitalWords.unknownAttempt);
+        return hospital.finish(caller.screen, attemptId);
+      },
       resumeScreen: ({ token }, caller) => access.resumeScreen(caller.screen, token),
       unlockWithPin: ({ pin }, caller) => access.unlockWithPin(caller.screen, pin),
       lockScreen: (_input, caller) => access.lockScreen(caller.screen),

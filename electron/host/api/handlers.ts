@@ -34,10 +34,13 @@ import { censusHandlers } from './census-handlers';
 import type { HospitalList } from '../census/hospital-list';
 import { accessHandlers } from './access-handlers';
 import type { Access } from '../access/access';
+import type { HospitalSignIn } from '../access/hospital-sign-in';
 
 export interface HandlerServices {
   /** Accounts, sign-in and the screens (access/): the access requests act on the caller's screen. */
   access: Access;
+  /** Sign-in with the hospital account through the central server; none: not offered. */
+  hospitalSignIn?: HospitalSignIn;
   bus: Bus;
   beds: ReadonlyMap<string, BedState>;
   sessions: ReadonlyMap<string, DeviceSession>;
@@ -107,6 +110,7 @@ export function createHandlers({
   news2,
   hospitalList,
   updates = NO_UPDATES,
+  hospitalSignIn,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -118,7 +122,7 @@ export function createHandlers({
   const syncing = syncHandlers(sync, log);
   const census = censusHandlers(hospitalList);
   const updating = updateHandlers(updates, log);
-  const accessing = accessHandlers(access);
+  const accessing = accessHandlers(access, hospitalSignIn ?? null);
 
   return {
     requests: {

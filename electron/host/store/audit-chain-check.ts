@@ -9,6 +9,7 @@ import {
   type AuditChainVerdict,
 } from '../../../shared/security/audit-chain';
 import { sha256Hex } from './audit';
+import { openText } from './encryption/field-cipher';
 
 /** The migration that began the chain (019_audit_chain.sql): entries before it have no place. */
 const CHAIN_MIGRATION = 19;
@@ -107,7 +108,7 @@ function entryOf(row: AuditRow): AuditChainEntry {
     actor: row.actor,
     action: row.action,
     subject: row.subject,
-    detail: row.detail,
+    detail: openText(row.detail),
     prevHash: row.prev_hash,
     entryHash: row.entry_hash,
   };

@@ -12,6 +12,7 @@ import {
   type AuditChainTail,
   type AuditHash,
 } from '../../../shared/security/audit-chain';
+import { sealText } from './encryption/field-cipher';
 
 /** One event of the audit trail: who, what (a short action name), to what, and the details. */
 export interface AuditEventToStore {
@@ -70,7 +71,8 @@ export async function appendAuditEntry(
       entry.actor,
       entry.action,
       entry.subject,
-      entry.detail,
+      // Sealed (it names patients); the chain's hash is of the plain text, as the server has it.
+      sealText(entry.detail),
       entry.seq,
       entry.prevHash,
       entry.entryHash,

@@ -6,6 +6,7 @@ import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type { CensusEntry, CensusLocation, CensusStatus } from '../../../shared/sync/census';
 import { insertAudit } from './patients';
+import { mrnIndex, openText, sealText } from './encryption/field-cipher';
 
 /** One page as the census puller checked it, to keep with the cursor after it. */
 export interface CensusPageToKeep {
@@ -68,16 +69,18 @@ interface EntryRow {
 const numberOrNull = (value: number | bigint | string | null) =>
   value === null ? null : Number(value);
 
+/** Names, MRN, birth date, visit number and search text are sealed (encryption/); mrn_key is
+ * the MRN's blind index. */
 function entryOf(row: EntryRow): CensusEntry {
   return {
     seq: Number(row.seq),
-    mrn: row.mrn,
-    familyName: row.family_name,
-    givenName: row.given_name,
-    birthDate: row.birth_date,
+    mrn: openText(row.mrn),
+    familyName: openText(row.family_name),
+    givenName: openText(row.given_name),
+    birthDate: openText(row.birth_date),
     sex: row.sex,
     status: row.status,
-    visitNumber: row.visit_number,
+    visitNumber: openText(row.visit_number),
     location: row.location,
     admittedAtMs: numberOrNull(row.admitted_at_ms),
     dischargedAtMs: numberOrNull(row.discharged_at_ms),
@@ -118,7 +121,21 @@ export async function keepCensusPage(db: PGlite, page: CensusPageToKeep): Promis
       const key = censusMrnKey(e.mrn);
       if ((newest.get(key)?.seq ?? 0) < e.seq) newest.set(key, e);
     }
-    const rows = [...newest].map(([key, e]) => ({ ...e, key, search: searchTextOf(e) }));
+    const keys = new Map<string, string>();
+    const rows = [...newest].map(([key, e]) => {
+      const index = mrnIndex(e.mrn);
+      keys.set(index, key);
+      return {
+        ...e,
+        key: index,
+        mrn: sealText(e.mrn),
+        familyName: sealText(e.familyName),
+        givenName: sealText(e.givenName),
+        birthDate: sealText(e.birthDate),
+        visitNumber: sealText(e.visitNumber),
+        search: sealText(searchTextOf(e)),
+      };
+    });
     const { rows: changed } = await tx.query<{ mrn_key: string }>(
       `INSERT INTO census_entries (mrn_key, mrn, seq, family_name, given_name, birth_date, sex,
          status, visit_number, location, admitted_at_ms, discharged_at_ms, updated_at_ms,
@@ -142,7 +159,7 @@ export async function keepCensusPage(db: PGlite, page: CensusPageToKeep): Promis
     );
     await setState(tx, censusCursorKey(page.serverId), page.cursor);
     await setState(tx, AS_OF_KEY, Math.round(page.atMs));
-    return changed.map((r) => r.mrn_key);
+    return changed.map((r) => keys.get(r.mrn_key) ?? r.mrn_key);
   });
 }
 
@@ -166,15 +183,34 @@ export async function searchCensus(
   limit: number,
 ): Promise<CensusEntry[]> {
   const words = text.trim().toLowerCase();
-  const pattern = `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await db.query<EntryRow>(
-    `SELECT * FROM census_entries WHERE search_text LIKE $1
-     ORDER BY CASE status WHEN 'admitted' THEN 0 WHEN 'registered' THEN 1 ELSE 2 END,
-       lower(family_name), lower(given_name), mrn_key
-     LIMIT $2`,
-    [pattern, limit],
+  // Sealed: each entry's search text is opened and looked in here, then the found ones sorted.
+  const { rows: all } = await db.query<{ mrn_key: string; search_text: string }>(
+    'SELECT mrn_key, search_text FROM census_entries',
   );
-  return rows.map(entryOf);
+  const keys = all.filter((r) => openText(r.search_text).includes(words)).map((r) => r.mrn_key);
+  if (keys.length === 0) return [];
+  const { rows } = await db.query<EntryRow>(
+    'SELECT * FROM census_entries WHERE mrn_key = ANY($1::text[])',
+    [keys],
+  );
+  const rank = { admitted: 0, registered: 1, discharged: 2 } as Record<string, number>;
+  // As before: no name sorts after every name.
+  const lower = (value: string | null) => (value === null ? '\uffff' : value.toLowerCase());
+  return rows
+    .map(entryOf)
+    .sort(
+      (a, b) =>
+        (rank[a.status] ?? 2) - (rank[b.status] ?? 2) ||
+        compareText(lower(a.familyName), lower(b.familyName)) ||
+        compareText(lower(a.givenName), lower(b.givenName)) ||
+        compareText(censusMrnKey(a.mrn), censusMrnKey(b.mrn)),
+    )
+    .slice(0, limit);
+}
+
+/** As the database ordered text before sealing (byte order here): stable, not by locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The entries of these MRNs (any case), those on the list. */
@@ -182,7 +218,7 @@ export async function readCensusByMrn(db: PGlite, mrns: readonly string[]): Prom
   if (mrns.length === 0) return [];
   const { rows } = await db.query<EntryRow>(
     'SELECT * FROM census_entries WHERE mrn_key = ANY($1::text[])',
-    [mrns.map(censusMrnKey)],
+    [mrns.map(mrnIndex)],
   );
   return rows.map(entryOf);
 }
@@ -201,7 +237,7 @@ export async function recordKeptOurs(
         uuidv7(),
         kept.patientId,
         kept.versionId,
-        kept.hospitalDetails,
+        sealText(kept.hospitalDetails),
         kept.actor,
         Math.round(kept.atMs),
       ],
@@ -234,7 +270,7 @@ export async function readKeptOurs(db: PGlite, patientIds: readonly string[]): P
   return rows.map((r) => ({
     patientId: r.patient_id,
     versionId: r.version_id,
-    hospitalDetails: r.hospital_details,
+    hospitalDetails: openText(r.hospital_details),
     actor: r.actor,
     atMs: Number(r.at_ms),
   }));

@@ -78,6 +78,17 @@ import type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } fro
 import type { CensusEntry } from '../../../shared/sync/census';
 import type { PatientVersionToStore } from './patient-versions';
 import type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
+import {
+  StoreKeyError,
+  unlockDataKey,
+  type StoreKeySource,
+  type UnlockedKey,
+} from './encryption/data-key';
+import type {
+  ServerAccountChange,
+  ServerAccountsPageToKeep,
+  StoredServerAccount,
+} from './server-accounts';
 
 export type { AlarmEventToStore, NumericToStore, WaveformRun } from './store-input';
 export type {
@@ -116,7 +127,13 @@ export type { PulledResult, PulledRow } from './sync-pulled';
 export type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } from './census';
 export type { PatientVersionToStore } from './patient-versions';
 export type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
+export type {
+  ServerAccountChange,
+  ServerAccountsPageToKeep,
+  StoredServerAccount,
+} from './server-accounts';
 export type StoredSampleBlock = SampleBlock;
+export { StoreKeyError, type StoreKeySource } from './encryption/data-key';
 
 /** The sync outbox and the sync client's state, as the uploader and puller use them (sync/). */
 export interface StoreOutbox {
@@ -147,6 +164,11 @@ export interface StoreOutbox {
   setSignalsWaitForSync(wait: boolean): Promise<void>;
   /** A page of the hospital's patient list and its cursor, kept together; MRN keys changed. */
   keepCensusPage(page: CensusPageToKeep): Promise<string[]>;
+  /**
+   * A page of the hospital's accounts and its cursor, kept together (server-accounts.ts); the ids
+   * changed. Resolves once every accounts.onServerChanged listener has taken the change.
+   */
+  keepServerAccountsPage(page: ServerAccountsPageToKeep): Promise<string[]>;
 }
 
 /** The hospital's patient list as kept here (census.ts), and what people decided about it. */
@@ -166,6 +188,12 @@ export interface StoreAccounts {
   add(account: StoredAccount, firstOnly: boolean): Promise<AddAccountResult>;
   /** False when there is no such account. */
   update(change: AccountChange): Promise<boolean>;
+  /** The hospital's accounts pulled from the central server (server-accounts.ts). */
+  listServer(): Promise<StoredServerAccount[]>;
+  /** This workstation's PIN of a server account; false when there is no such account. */
+  updateServer(change: ServerAccountChange): Promise<boolean>;
+  /** Told (and waited for) after each page of server accounts kept: the ids changed. */
+  onServerChanged(listener: (changedIds: string[]) => Promise<void> | void): () => void;
 }
 
 export interface StoredSamples {
@@ -327,6 +355,11 @@ export interface StoreOptions {
    * kill can be aimed at it.
    */
   onCheckpointPhase?: (phase: CheckpointPhase) => void;
+  /**
+   * What opens the data key that seals patients' details (encryption/data-key.ts): a keystore
+   * or a passphrase. Default: the key file keystore of the data directory's folder.
+   */
+  encryption?: StoreKeySource;
 }
 
 const systemTimers: BatchTimers = {
@@ -345,9 +378,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     `The data store ${options.dataDir}`,
   );
   try {
-    const connection = await startWorker(options);
+    const key = unlockDataKey(options.dataDir, options.encryption);
+    const connection = await startWorker(options, key);
     // A stuck worker is replaced by a new one on the same files (and journal): the same start.
-    const store = new QueuedStore(connection, options, lock, () => startWorker(options));
+    const store = new QueuedStore(connection, options, lock, () => startWorker(options, key));
     return store;
   } catch (error) {
     lock.release();
@@ -374,7 +408,10 @@ function keepWasmOnBaselineTier(): void {
  * replaced: it is kept aside under a new name, a new store is started (the journal's recent rows
  * are replayed into it), and a notice says what happened and where the old one is.
  */
-async function startWorker(options: StoreOptions): Promise<StoreWorkerConnection> {
+async function startWorker(
+  options: StoreOptions,
+  key: UnlockedKey,
+): Promise<StoreWorkerConnection> {
   keepWasmOnBaselineTier();
   const script = options.workerScript ?? locateStoreWorker();
   const data: StoreWorkerData = {
@@ -385,11 +422,18 @@ async function startWorker(options: StoreOptions): Promise<StoreWorkerConnection
     diskReserveBytes: options.diskReserveBytes ?? DEFAULT_DISK_RESERVE_BYTES,
     checkpointEveryMs: options.checkpointEveryMs ?? 30_000,
     ...(options.onCheckpointPhase ? { phaseGate: newPhaseGate() } : {}),
+    dataKey: key.dataKey,
+    keyFile: key.keyFile,
+    newKeyFileText: key.newKeyFileText,
+    newCredential: key.newCredential,
   };
   const phases = options.onCheckpointPhase;
   try {
     return await StoreWorkerConnection.start(script, data, phases);
   } catch (error) {
+    if (error instanceof StoreStartError && error.keyRefused) {
+      throw new StoreKeyError(error.message.replace('The data store could not start: ', ''));
+    }
     if (!(error instanceof StoreStartError) || !error.damaged) throw error;
     const keptAs = `${options.dataDir}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(options.dataDir, keptAs);
@@ -822,7 +866,18 @@ class QueuedStore implements Store {
       this.#ask('setSignalsWaitForSync', { wait }, 'change how long unsent signals are kept'),
     keepCensusPage: (page) =>
       this.#ask('keepCensusPage', { page }, 'keep the hospital patient list'),
+    keepServerAccountsPage: async (page) => {
+      const changed = await this.#ask(
+        'keepServerAccountsPage',
+        { page },
+        "keep the hospital's accounts",
+      );
+      await Promise.all([...this.#serverAccountListeners].map(async (told) => told(changed)));
+      return changed;
+    },
   };
+
+  readonly #serverAccountListeners = new Set<(changedIds: string[]) => Promise<void> | void>();
 
   readonly census: StoreCensus = {
     state: () => this.#ask('readCensusState', {}, 'read the hospital patient list'),
@@ -840,6 +895,13 @@ class QueuedStore implements Store {
     add: (account, firstOnly) =>
       this.#ask('addAccount', { account, firstOnly }, `add the account ${account.username}`),
     update: (change) => this.#ask('updateAccount', { change }, 'change the account'),
+    listServer: () => this.#ask('readServerAccounts', {}, "read the hospital's accounts"),
+    updateServer: (change) =>
+      this.#ask('updateServerAccount', { change }, "change the hospital's account"),
+    onServerChanged: (listener) => {
+      this.#serverAccountListeners.add(listener);
+      return () => this.#serverAccountListeners.delete(listener);
+    },
   };
 
   recordPatientVersion(change: PatientVersionToStore): Promise<StoredPatient> {

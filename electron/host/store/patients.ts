@@ -8,6 +8,7 @@ import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
 import type { Demographics, PatientVersion } from '../../../shared/api/contract-patients';
 import { appendAuditEntry, type AuditEventToStore } from './audit';
+import { mrnIndex, openText, sealText } from './encryption/field-cipher';
 
 export type PatientCategoryName = 'adult' | 'paediatric' | 'neonatal';
 
@@ -102,9 +103,12 @@ export const CHAIN = `chain (id, patient_id, depth) AS (
     SELECT id, id, 0 FROM patients WHERE supersedes IS NULL
     UNION ALL
     SELECT p.id, c.patient_id, c.depth + 1 FROM patients p JOIN chain c ON p.supersedes = c.id)`;
-/** Rows written before migration 013 carry no at_ms: their insertion time stands in. */
+/**
+ * Rows written before migration 013 carry no at_ms: their insertion time stands in. Names, MRN
+ * and birth date are sealed (encryption/): versionOf opens them; MRNs are found by mrn_index.
+ */
 const VERSION_COLUMNS = `c.patient_id, p.id AS version_id, p.mrn, p.family_name, p.given_name,
-  p.birth_date, p.category, p.actor,
+  p.birth_date, p.category, p.actor, p.mrn_index,
   COALESCE(p.at_ms, (extract(epoch FROM p.created_at) * 1000)::bigint) AS recorded_at_ms`;
 /** Each patient's newest version. */
 export const CURRENT = `cur AS (SELECT DISTINCT ON (c.patient_id) ${VERSION_COLUMNS}
@@ -127,10 +131,12 @@ function dateText(value: string | Date | null): string {
 export function versionOf(row: VersionRow): PatientVersion {
   return {
     versionId: row.version_id,
-    mrn: row.mrn ?? '',
-    familyName: row.family_name ?? '',
-    givenName: row.given_name ?? '',
-    birthDate: dateText(row.birth_date),
+    mrn: openText(row.mrn) ?? '',
+    familyName: openText(row.family_name) ?? '',
+    givenName: openText(row.given_name) ?? '',
+    birthDate: dateText(
+      typeof row.birth_date === 'string' ? openText(row.birth_date) : row.birth_date,
+    ),
     category: row.category,
     recordedAt: Number(row.recorded_at_ms),
     recordedBy: row.actor,
@@ -197,20 +203,21 @@ export async function insertVersion(
   const { patient } = row;
   await tx.query(
     `INSERT INTO patients (id, workstation_id, supersedes, mrn, family_name, given_name,
-       birth_date, category, actor, at_ms, hlc)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       birth_date, category, actor, at_ms, hlc, mrn_index)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       row.id,
       workstationId,
       row.supersedes,
-      patient.mrn,
-      patient.familyName,
-      patient.givenName,
-      patient.birthDate,
+      sealText(patient.mrn),
+      sealText(patient.familyName),
+      sealText(patient.givenName),
+      sealText(patient.birthDate),
       patient.category,
       admission.actor,
       Math.round(admission.atMs),
       stamp(),
+      mrnIndex(patient.mrn),
     ],
   );
 }
@@ -226,11 +233,11 @@ export async function findPatientByMrn(
 ): Promise<PatientRecord | null> {
   const { rows } = await db.query<PlaceRow>(
     `${PLACES} SELECT ${PLACE_COLUMNS} FROM cur LEFT JOIN l ON l.patient_id = cur.patient_id
-     WHERE lower(cur.mrn) = lower($1)
+     WHERE cur.mrn_index = $1
      ORDER BY (l.event IS NOT NULL AND l.event <> 'discharged') DESC, l.at_ms DESC NULLS LAST,
        cur.version_id DESC
      LIMIT 1`,
-    [mrn.trim()],
+    [mrnIndex(mrn)],
   );
   const row = rows[0];
   return row ? { ...placeOf(row), current: versionOf(row) } : null;
@@ -334,17 +341,14 @@ export async function searchPatients(
   text: string,
   limit: number,
 ): Promise<FoundPatient[]> {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  // Names and MRNs are sealed: every version is opened and looked in here (patients are few).
+  const matched = await patientsMatching(db, text);
+  if (matched.length === 0) return [];
   const { rows } = await db.query<PlaceRow>(
-    `${PLACES}, m AS (
-       SELECT DISTINCT c.patient_id FROM chain c JOIN patients p ON p.id = c.id
-       WHERE p.mrn ILIKE $1 OR p.family_name ILIKE $1 OR p.given_name ILIKE $1
-          OR (p.family_name || ', ' || p.given_name) ILIKE $1
-          OR (p.given_name || ' ' || p.family_name) ILIKE $1)
-     SELECT ${PLACE_COLUMNS} FROM m JOIN cur ON cur.patient_id = m.patient_id
-       LEFT JOIN l ON l.patient_id = m.patient_id
+    `${PLACES} SELECT ${PLACE_COLUMNS} FROM cur LEFT JOIN l ON l.patient_id = cur.patient_id
+     WHERE cur.patient_id::text = ANY($1::text[])
      ORDER BY l.at_ms DESC NULLS LAST, cur.patient_id DESC LIMIT $2`,
-    [pattern, limit],
+    [matched, limit],
   );
   const versions = await readVersions(
     db,
@@ -366,6 +370,33 @@ export async function searchPatients(
     }
     return { ...placeOf(row), formerly };
   });
+}
+
+/** Patients any version of whose name or MRN contains the text (any case). */
+async function patientsMatching(db: Pick<PGlite, 'query'>, text: string): Promise<string[]> {
+  const needle = text.toLowerCase();
+  const { rows } = await db.query<{
+    patient_id: string;
+    mrn: string | null;
+    family_name: string | null;
+    given_name: string | null;
+  }>(
+    `WITH RECURSIVE ${CHAIN}
+     SELECT c.patient_id, p.mrn, p.family_name, p.given_name FROM chain c JOIN patients p ON p.id = c.id`,
+  );
+  const matched = new Set<string>();
+  for (const row of rows) {
+    if (matched.has(row.patient_id)) continue;
+    const mrn = openText(row.mrn);
+    const family = openText(row.family_name);
+    const given = openText(row.given_name);
+    const looked = [mrn, family, given];
+    if (family !== null && given !== null) looked.push(`${family}, ${given}`, `${given} ${family}`);
+    if (looked.some((words) => words !== null && words.toLowerCase().includes(needle))) {
+      matched.add(row.patient_id);
+    }
+  }
+  return [...matched];
 }
 
 /** Every version of these patients' details, oldest first, by patient id. */

@@ -36,6 +36,11 @@ import type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } fro
 import type { CensusEntry } from '../../../shared/sync/census';
 import type { PatientVersionToStore } from './patient-versions';
 import type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
+import type {
+  ServerAccountChange,
+  ServerAccountsPageToKeep,
+  StoredServerAccount,
+} from './server-accounts';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -49,6 +54,11 @@ export interface StoreWorkerData {
   checkpointEveryMs: number;
   /** Tests only: the worker announces each checkpoint phase and waits here (checkpoint-phases.ts). */
   phaseGate?: SharedArrayBuffer;
+  /** The data key (32 bytes), its file, and the file's text when made now (encryption/data-key.ts). */
+  dataKey: Uint8Array;
+  keyFile: string;
+  newKeyFileText: string | null;
+  newCredential: { file: string; text: string } | null;
 }
 
 /**
@@ -281,6 +291,10 @@ export interface StoreOperations {
   readAccounts: { params: Record<string, never>; result: StoredAccount[] };
   addAccount: { params: { account: StoredAccount; firstOnly: boolean }; result: AddAccountResult };
   updateAccount: { params: { change: AccountChange }; result: boolean };
+  /** The hospital's accounts from the central server (server-accounts.ts); ids changed. */
+  keepServerAccountsPage: { params: { page: ServerAccountsPageToKeep }; result: string[] };
+  readServerAccounts: { params: Record<string, never>; result: StoredServerAccount[] };
+  updateServerAccount: { params: { change: ServerAccountChange }; result: boolean };
 }
 export type StoreOperation = keyof StoreOperations;
 
@@ -292,7 +306,7 @@ export type StoreWorkerMessage =
   /** notices: what a person must know about the store's state (recovered, kept aside…). */
   | { type: 'ready'; notices: string[]; problems?: string[] }
   /** damaged: the data directory cannot be opened as a database (not a refusal, e.g. newer). */
-  | { type: 'startFailed'; error: string; damaged: boolean }
+  | { type: 'startFailed'; error: string; damaged: boolean; keyRefused?: boolean }
   /** Something went wrong between requests (a failed checkpoint): reported, the store goes on. */
   | { type: 'problem'; error: string }
   /** A write was refused for want of space (a direct write, a checkpoint put off). */

@@ -3,6 +3,8 @@
 // and export.
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
+import { openText, sealText } from './encryption/field-cipher';
+import { BEAT_MARK_KIND } from './beat-marks';
 
 export interface ChannelRecord {
   bedId: string;
@@ -90,7 +92,16 @@ export async function appendAnnotations(
       await tx.query(
         `INSERT INTO annotations (id, workstation_id, bed_id, at_ms, kind, text, actor)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [uuidv7(), workstationId, a.bedId, Math.round(a.atMs), a.kind, a.text, a.actor],
+        [
+          uuidv7(),
+          workstationId,
+          a.bedId,
+          Math.round(a.atMs),
+          a.kind,
+          // A note is sealed; a beat's class (S, V, F, Q) is not a patient's detail and is searched.
+          a.kind === BEAT_MARK_KIND ? a.text : sealText(a.text),
+          a.actor,
+        ],
       );
     }
   });
@@ -116,7 +127,7 @@ export async function readAnnotations(
     bedId,
     atMs: Number(row.at_ms),
     kind: row.kind,
-    text: row.text,
+    text: openText(row.text),
     actor: row.actor,
   }));
 }

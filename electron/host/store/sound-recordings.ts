@@ -3,6 +3,7 @@
 import { CHAIN, CURRENT } from './patients';
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
+import { openBytes, openText, sealBytes, sealText } from './encryption/field-cipher';
 import type {
   SoundRecordingToStore,
   StoredSoundRecording,
@@ -57,9 +58,9 @@ export async function insertSoundRecording(
       recording.sampleCount,
       recording.site,
       recording.mode,
-      recording.label,
+      sealText(recording.label),
       recording.heartRateBpm,
-      recording.wav,
+      sealBytes(recording.wav),
     ],
   );
   const { rows } = await db.query<SoundRecordingRow>(
@@ -94,7 +95,7 @@ export async function readSoundRecording(
   );
   const row = rows[0];
   // A copy of its own, so that its buffer can be transferred to the main thread.
-  return row ? { ...metadataOf(row), wav: row.wav.slice() } : null;
+  return row ? { ...metadataOf(row), wav: openBytes(row.wav).slice() } : null;
 }
 
 function metadataOf(row: SoundRecordingRow): StoredSoundRecording {
@@ -107,15 +108,15 @@ function metadataOf(row: SoundRecordingRow): StoredSoundRecording {
     sampleCount: row.sample_count,
     site: row.site,
     mode: row.mode,
-    label: row.label,
+    label: openText(row.label),
     heartRateBpm: row.heart_rate_bpm,
     patient:
       row.patient_id && row.mrn !== null
         ? {
             id: row.patient_id,
-            mrn: row.mrn,
-            familyName: row.family_name ?? '',
-            givenName: row.given_name ?? '',
+            mrn: openText(row.mrn),
+            familyName: openText(row.family_name) ?? '',
+            givenName: openText(row.given_name) ?? '',
           }
         : null,
   };

@@ -26,6 +26,10 @@ export async function freshStoreDir(
 ): Promise<{ dataDir: string; folder: string }> {
   const folder = mkdtempSync(join(tmpdir(), prefix));
   const dataDir = join(folder, 'pgdata');
-  cpSync(await makeTemplate(), dataDir, { recursive: true });
+  const template = await makeTemplate();
+  cpSync(template, dataDir, { recursive: true });
+  // Its data key goes with it (store/encryption): the key file and the key that wraps it.
+  cpSync(`${template}.key`, `${dataDir}.key`);
+  cpSync(join(template, '..', 'credential.key'), join(folder, 'credential.key'));
   return { dataDir, folder };
 }

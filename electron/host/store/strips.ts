@@ -1,6 +1,7 @@
 // ECG strips in the store worker: one row per strip, its PDF kept as it was made.
 import type { PGlite } from '@electric-sql/pglite';
 import { uuidv7 } from '../../../shared/ids';
+import { openBytes, sealBytes } from './encryption/field-cipher';
 import type { StoredStrip, StoredStripWithPdf, StripToStore } from './protocol';
 
 interface StripRow {
@@ -43,7 +44,7 @@ export async function insertStrip(
       Math.round(strip.toMs),
       Math.round(strip.createdAtMs),
       strip.actor,
-      strip.pdf,
+      sealBytes(strip.pdf),
     ],
   );
   if (rows.length === 0) return null;
@@ -69,7 +70,7 @@ export async function readStrip(db: PGlite, id: string): Promise<StoredStripWith
   );
   const row = rows[0];
   // A copy of its own, so that its buffer can be transferred to the main thread.
-  return row ? { ...metadataOf(row), pdf: row.pdf.slice() } : null;
+  return row ? { ...metadataOf(row), pdf: openBytes(row.pdf).slice() } : null;
 }
 
 function metadataOf(row: StripRow): StoredStrip {

@@ -15,6 +15,8 @@ import {
 import { CHUNK_BYTES } from './queries';
 import { encodePushBlocks } from '../../../shared/sync/push-frame';
 import { pushCodec } from '../sync/push-codec';
+import { openWireRow, openWireRowsJson, SEALED_WIRE_BLOB } from './encryption/sealed-columns';
+import { openBytes } from './encryption/field-cipher';
 
 export type SyncLane = (typeof SYNC_LANES)[number];
 
@@ -87,7 +89,8 @@ function wireExpressions(table: SyncedTable, prefix = ''): { column: string; sql
       const at = table === 'strips' ? `to_timestamp(${prefix}created_at_ms / 1000.0)` : c;
       return { column, sql: `to_char(${at} AT TIME ZONE 'UTC', ${ISO_MS})` };
     }
-    if (column === 'birth_date') return { column, sql: `to_char(${c}, 'YYYY-MM-DD')` };
+    // Text here (sealed, migration 021), 'YYYY-MM-DD' once opened.
+    if (column === 'birth_date') return { column, sql: c };
     if (TIME_COLUMNS.has(column) || column === 'heart_rate_bpm') {
       return { column, sql: `${c}::float8` };
     }
@@ -189,6 +192,8 @@ async function readBatch(
     const blobColumn = BLOB_COLUMNS[table];
     for (const row of rows) {
       if (blobColumn) row[blobColumn] = ownBytes(row[blobColumn] as Uint8Array);
+      // Sent plain, as before sealing: the server keeps its own data.
+      openWireRow(table, row, blobColumn);
       found.set(`${table}/${String(row.id)}`, row);
     }
   }
@@ -339,7 +344,7 @@ async function readJsonFrame(
       entries.push({ seq, table, id: ids[i]! });
       sent.add(seq);
     });
-    blocks.push({ table, rowsJson });
+    blocks.push({ table, rowsJson: openWireRowsJson(table, rowsJson) });
   }
   let blobs: Uint8Array[] = [];
   if (blobTables.length > 0 && entries.length > 0) {
@@ -355,6 +360,15 @@ async function readJsonFrame(
     const attached = entries.filter((e) => BLOB_COLUMNS[e.table]).length;
     if (blobs.length !== attached) {
       throw new Error(`the store gave ${blobs.length} attachments for ${attached} rows`);
+    }
+    // Attachments come table by table in blobTables' order: those kept sealed are opened.
+    let first = 0;
+    for (const table of blobTables) {
+      const count = entries.filter((e) => e.table === table).length;
+      if (SEALED_WIRE_BLOB.has(table)) {
+        for (let i = first; i < first + count; i += 1) blobs[i] = openBytes(blobs[i]!);
+      }
+      first += count;
     }
   }
   return {

@@ -5,6 +5,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { HybridClock } from '../../../shared/sync/hlc';
 import { syncedRowSchemas } from '../../../shared/sync/tables';
+import { mrnIndex, sealText } from './encryption/field-cipher';
 
 export interface PulledRow {
   table: string;
@@ -48,22 +49,24 @@ export async function applyPulledRows(
       }
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO patients (id, workstation_id, supersedes, mrn, family_name, given_name,
-           birth_date, category, actor, at_ms, hlc, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           birth_date, category, actor, at_ms, hlc, created_at, mrn_index)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (id) DO NOTHING RETURNING id`,
         [
           p.id,
           p.workstation_id,
           p.supersedes,
-          p.mrn,
-          p.family_name,
-          p.given_name,
-          p.birth_date,
+          // Kept sealed, as this workstation's own (encryption/).
+          sealText(p.mrn),
+          sealText(p.family_name),
+          sealText(p.given_name),
+          sealText(p.birth_date),
           p.category,
           p.actor,
           p.at_ms,
           p.hlc,
           p.created_at,
+          p.mrn === null ? null : mrnIndex(p.mrn),
         ],
       );
       if (rows.length === 0) {

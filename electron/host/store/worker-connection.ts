@@ -65,7 +65,8 @@ export class StoreWorkerConnection {
       const onMessage = (message: StoreWorkerMessage) => {
         if (message.type === 'checkpointPhase')
           hearPhase(phaseGate, onCheckpointPhase, message.phase);
-        if (message.type === 'startFailed') fail(message.error, message.damaged);
+        if (message.type === 'startFailed')
+          fail(message.error, message.damaged, message.keyRefused);
         if (message.type !== 'ready') return;
         stopListening();
         const connection = new StoreWorkerConnection(worker, phaseGate, onCheckpointPhase);
@@ -78,11 +79,13 @@ export class StoreWorkerConnection {
       const stopListening = () => {
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       };
-      const fail = (reason: string, damaged = false) => {
+      const fail = (reason: string, damaged = false, keyRefused = false) => {
         stopListening();
         worker.on('error', () => undefined); // already failed; a late error must not go uncaught
         void worker.terminate();
-        reject(new StoreStartError(`The data store could not start: ${reason}`, damaged));
+        reject(
+          new StoreStartError(`The data store could not start: ${reason}`, damaged, keyRefused),
+        );
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
@@ -146,6 +149,8 @@ export class StoreStartError extends Error {
   constructor(
     message: string,
     readonly damaged: boolean,
+    /** The data key was refused (store/encryption): `reason` is the whole message. */
+    readonly keyRefused = false,
   ) {
     super(message);
   }

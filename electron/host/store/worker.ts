@@ -44,6 +44,7 @@ import {
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 import { readNews2Recorded, recordNews2Observation } from './news2-observations';
 import { insertAccount, readAccounts, updateAccount } from './accounts';
+import { keepServerAccountsPage, readServerAccounts, updateServerAccount } from './server-accounts';
 import { findBeatMark, readBeatMarks } from './beat-marks';
 import { insertAuditEvent } from './audit';
 import { checkAuditChain } from './audit-chain-check';
@@ -71,6 +72,9 @@ import {
   searchCensus,
 } from './census';
 import { recordPatientVersion } from './patient-versions';
+import { FieldCipher, useFieldCipher } from './encryption/field-cipher';
+import { StoreKeyError } from './encryption/data-key';
+import { checkStoreKey, sealStoreRows } from './encryption/seal-store';
 
 if (!parentPort) throw new Error('The store worker must be started as a worker thread.');
 const port = parentPort;
@@ -82,7 +86,14 @@ const {
   diskReserveBytes,
   checkpointEveryMs,
   phaseGate,
+  dataKey,
+  keyFile,
+  newKeyFileText,
+  newCredential,
 } = workerData as StoreWorkerData;
+/** Seals patients' details as they are written, opens them as they are read (encryption/). */
+const cipher = new FieldCipher(dataKey);
+useFieldCipher(cipher);
 const journalDir = `${dataDir}.journal`;
 /** Written once the store has opened: a store that was there and is gone is not "new". */
 const createdMarker = `${dataDir}.created`;
@@ -176,7 +187,19 @@ async function open(): Promise<Opened> {
     throw new DamagedStoreError(`the database cannot be opened (${reasonOf(error)})`);
   }
   try {
+    // Before anything is written: a key that is not this store's changes nothing.
+    const keyState = await checkStoreKey(db, cipher, {
+      keyFile,
+      newKeyFileText,
+      newCredential,
+      folder: dirname(dataDir),
+    });
     const { applied } = await applyMigrations(db, migrations);
+    // A store made before sealing (or new) is sealed now, its plain rows rewritten.
+    const sealedRows = keyState === 'unsealed' ? await sealStoreRows(db, cipher) : 0;
+    if (sealedRows > 0) {
+      problems.push(`${sealedRows} rows of patient data kept before sealing were sealed now`);
+    }
     const replay = await replayJournal(db);
     notices.push(...replay.notices);
     problems.push(...replay.refused);
@@ -190,6 +213,7 @@ async function open(): Promise<Opened> {
       replay.replayed > 0 ||
       packed.stagedRows > 0 ||
       applied.length > 0 ||
+      sealedRows > 0 ||
       !existsSync(sealFile)
     ) {
       await checkpoint(db, null, true);
@@ -400,6 +424,7 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'readCensusByMrn',
   'readKeptOurs',
   'readAccounts',
+  'readServerAccounts',
 ]);
 
 async function perform(
@@ -631,6 +656,16 @@ async function perform(
       await makeDirectWriteDurable(db, journal);
       return { result: found };
     }
+    // Pulled again after a crash if lost (the cursor with it): no checkpoint of its own.
+    case 'keepServerAccountsPage':
+      return { result: await keepServerAccountsPage(db, request.page) };
+    case 'readServerAccounts':
+      return { result: await readServerAccounts(db) };
+    case 'updateServerAccount': {
+      const found = await updateServerAccount(db, request.change);
+      await makeDirectWriteDurable(db, journal);
+      return { result: found };
+    }
     case 'recordPatientVersion': {
       const patient = await recordPatientVersion(db, workstationId, request.change, stamp);
       await makeDirectWriteDurable(db, journal);
@@ -698,8 +733,9 @@ async function main(): Promise<void> {
   } catch (error) {
     post({
       type: 'startFailed',
-      error: `${dataDir}: ${reasonOf(error)}`,
+      error: error instanceof StoreKeyError ? error.message : `${dataDir}: ${reasonOf(error)}`,
       damaged: error instanceof DamagedStoreError,
+      keyRefused: error instanceof StoreKeyError,
     });
     return;
   }

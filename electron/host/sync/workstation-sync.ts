@@ -21,6 +21,7 @@ import { agentFor } from './http';
 import { fileKeystore, type Keystore } from './keystore';
 import { Puller, WORKSTATION_STATE_KEY, type PulledWorkstation } from './puller';
 import { CensusPuller } from './census-puller';
+import { AccountsPuller } from './accounts-puller';
 import { DrainMeter, syncStateOf, syncStatusOf } from './status';
 import {
   unsentDataCondition,
@@ -71,6 +72,8 @@ export class WorkstationSync {
   private readonly uploader: Uploader;
   private readonly puller: Puller;
   private readonly censusPuller: CensusPuller;
+  /** The hospital's accounts (accounts-puller.ts); Access hears of each page through the store. */
+  private readonly accountsPuller: AccountsPuller;
   private readonly censusListeners = new Set<(changedMrnKeys: string[]) => void>();
   private readonly drain = new DrainMeter();
   private enrolled: Enrolled | null = null;
@@ -128,8 +131,22 @@ export class WorkstationSync {
       },
       ...(o.censusEveryMs || o.pullEveryMs ? { everyMs: o.censusEveryMs ?? o.pullEveryMs } : {}),
     });
+    this.accountsPuller = new AccountsPuller({
+      outbox: o.store.outbox,
+      link: () => this.enrolled?.link ?? null,
+      log: this.log,
+      ...(o.pullEveryMs ? { everyMs: o.pullEveryMs } : {}),
+    });
     this.unsent = unsentDataCondition(null, null, Date.now());
     this.last = this.compose(Date.now());
+  }
+
+  /**
+   * Pulls the hospital's accounts waiting now and resolves once Access has them (after a sign-in
+   * through the hospital's OpenID Connect provider by a user not known here yet); rejects with why.
+   */
+  pullAccountsNow(): Promise<void> {
+    return this.accountsPuller.pullNow();
   }
 
   /** Told after each page of the hospital's patient list kept (census-puller.ts). */
@@ -147,6 +164,7 @@ export class WorkstationSync {
     this.uploader.start();
     this.puller.start();
     this.censusPuller.start();
+    this.accountsPuller.start();
     this.timer = setInterval(() => void this.tick(), this.o.statusEveryMs ?? 2_000);
     this.timer.unref();
     return this;
@@ -156,7 +174,12 @@ export class WorkstationSync {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.soon) clearTimeout(this.soon);
-    await Promise.all([this.uploader.stop(), this.puller.stop(), this.censusPuller.stop()]);
+    await Promise.all([
+      this.uploader.stop(),
+      this.puller.stop(),
+      this.censusPuller.stop(),
+      this.accountsPuller.stop(),
+    ]);
     await this.ticking;
     this.enrolled?.agent?.destroy();
   }
@@ -298,6 +321,7 @@ export class WorkstationSync {
     this.uploader.nudge();
     this.puller.nudge();
     this.censusPuller.nudge();
+    this.accountsPuller.nudge();
   }
 
   /** Soon, but at most once a second: a state change or a batch sent. */

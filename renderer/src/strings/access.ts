@@ -48,6 +48,15 @@ export const accessStrings = {
   usePin: 'Use the PIN instead',
   otherUser: 'Sign in as someone else',
   toContinue: 'Sign in to continue what you were doing.',
+  hospital: {
+    button: 'Sign in with the hospital account',
+    beginning: 'Opening the hospital sign-in…',
+    waiting: (until: string) =>
+      `Waiting for you to sign in with your hospital account in the tab that opened (until ${until}). ` +
+      'This screen signs in by itself once you have.',
+    noTab: 'If no tab opened, open this address in a browser:',
+    stop: 'Stop waiting',
+  },
 
   lock: 'Lock',
   lockHint: 'Lock this screen: monitoring goes on, the PIN unlocks it.',
@@ -80,6 +89,9 @@ export const accessStrings = {
 
   accounts: {
     title: 'Accounts',
+    /** A hospital account pulled from the central server: shown here, changed only there. */
+    fromServer: 'from the central server',
+    managedOnServer: 'Managed on the central server',
     hint: 'Who may sign in at this workstation. A disabled account is signed out at once.',
     loading: 'Reading the accounts…',
     none: 'No accounts.',

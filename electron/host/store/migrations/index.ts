@@ -19,6 +19,8 @@ import news2Observations from './016_news2_observations.sql?raw';
 import census from './017_census.sql?raw';
 import accounts from './018_accounts.sql?raw';
 import auditChain from './019_audit_chain.sql?raw';
+import serverAccounts from './020_server_accounts.sql?raw';
+import sealedFields from './021_sealed_fields.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -47,4 +49,6 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'census', sql: census },
   { version: 18, name: 'accounts', sql: accounts },
   { version: 19, name: 'audit_chain', sql: auditChain },
+  { version: 20, name: 'server_accounts', sql: serverAccounts },
+  { version: 21, name: 'sealed_fields', sql: sealedFields },
 ];

@@ -93,24 +93,37 @@ export function Accounts({ client }: { client: WorkstationClient }) {
                   data-testid="account-row"
                   data-username={account.username}
                   data-disabled={account.disabled}
+                  data-source={account.source}
                 >
-                  <th scope="row">{account.displayName}</th>
+                  <th scope="row">
+                    {account.displayName}
+                    {account.source === 'server' && (
+                      <small className="sync-settings__hint" data-testid="account-source">
+                        {' '}
+                        ({t.fromServer})
+                      </small>
+                    )}
+                  </th>
                   <td>{account.username}</td>
                   <td>{t.roleWords[account.role]}</td>
                   <td>{account.hasPin ? t.hasPin : t.noPin}</td>
                   <td>{account.disabled ? t.disabled : t.active}</td>
                   <td>
-                    <button
-                      type="button"
-                      className="button"
-                      onClick={() => {
-                        setDone(null);
-                        setConfirming(account);
-                      }}
-                      data-testid="account-toggle"
-                    >
-                      {account.disabled ? t.enable : t.disable}
-                    </button>
+                    {account.source === 'server' ? (
+                      t.managedOnServer
+                    ) : (
+                      <button
+                        type="button"
+                        className="button"
+                        onClick={() => {
+                          setDone(null);
+                          setConfirming(account);
+                        }}
+                        data-testid="account-toggle"
+                      >
+                        {account.disabled ? t.enable : t.disable}
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -1,11 +1,14 @@
 // Signing in at this screen, or unlocking it: the PIN when the screen is locked for a user who has
-// one, else the user name and password. Shown in the access bar, never over the monitoring.
+// one, else the user name and password, or the hospital account (through the central server, in
+// a browser tab) where it is offered. Shown in the access bar, never over the monitoring.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ScreenAccess } from '../../../../shared/api/contract-access';
 import { reasonOf } from '../../api/reason';
 import { strings } from '../../strings';
 import { useAccess } from './access-context';
 import { Field } from './Field';
+
+const hospitalWords = strings.access.hospital;
 
 interface SignInFormProps {
   access: ScreenAccess;
@@ -28,6 +31,67 @@ export function SignInForm({ access, reason, onSignedIn, onCancel }: SignInFormP
   const [problem, setProblem] = useState<string | null>(null);
   const first = useRef<HTMLInputElement>(null);
   const passwordField = useRef<HTMLInputElement>(null);
+  const [hospitalOffered, setHospitalOffered] = useState(false);
+  const [hospitalWait, setHospitalWait] = useState<{ url: string; untilMs: number } | null>(null);
+  /** The hospital sign-in this form waits on; a new one (or closing the form) ends the wait. */
+  const hospitalTry = useRef(0);
+  useEffect(() => {
+    let open = true;
+    client.request('getAccess', {}).then(
+      (now) => open && setHospitalOffered(now.hospitalSignIn === true),
+      () => undefined,
+    );
+    return () => {
+      open = false;
+      hospitalTry.current += 1;
+    };
+  }, [client]);
+
+  // The tab is opened at the click (a browser blocks one opened later), then sent to the address.
+  const signInWithHospital = () => {
+    const tab = window.open('about:blank', '_blank');
+    const attempt = ++hospitalTry.current;
+    const current = () => attempt === hospitalTry.current;
+    setBusy(true);
+    setProblem(null);
+    setHospitalWait(null);
+    const failed = (error: unknown) => {
+      if (!current()) return;
+      tab?.close();
+      setBusy(false);
+      setHospitalWait(null);
+      setProblem(reasonOf(error));
+    };
+    client
+      .request('beginHospitalSignIn', {})
+      .then(async (begun) => {
+        if (!current()) return tab?.close();
+        if (tab) {
+          tab.opener = null;
+          tab.location.href = begun.url;
+        }
+        setHospitalWait({ url: begun.url, untilMs: begun.expiresAtMs });
+        for (;;) {
+          const ended = await client.request('finishHospitalSignIn', {
+            attemptId: begun.attemptId,
+          });
+          if (!current()) return;
+          if (!ended.waiting) {
+            setBusy(false);
+            setHospitalWait(null);
+            applyAccess(ended.access);
+            onSignedIn();
+            return;
+          }
+        }
+      })
+      .catch(failed);
+  };
+  const stopHospitalWait = () => {
+    hospitalTry.current += 1;
+    setBusy(false);
+    setHospitalWait(null);
+  };
   // Focus goes to what is to be typed: the PIN, the password of the locked user, or the name.
   useEffect(() => {
     (mode === 'password' && username !== '' ? passwordField : first).current?.focus();
@@ -115,6 +179,27 @@ export function SignInForm({ access, reason, onSignedIn, onCancel }: SignInFormP
           </>
         )}
       </div>
+      {hospitalWait && (
+        <div className="access-form__hint" role="status" data-testid="hospital-sign-in-wait">
+          <p>
+            {hospitalWords.waiting(
+              new Date(hospitalWait.untilMs).toLocaleTimeString([], {
+                hour: '2-digit',
+                minute: '2-digit',
+              }),
+            )}
+          </p>
+          <p>
+            {hospitalWords.noTab}{' '}
+            <a href={hospitalWait.url} target="_blank" rel="noopener noreferrer">
+              {hospitalWait.url}
+            </a>
+          </p>
+          <button type="button" className="access-form__switch" onClick={stopHospitalWait}>
+            {hospitalWords.stop}
+          </button>
+        </div>
+      )}
       {problem && (
         <p className="access-form__problem" role="alert" data-testid="sign-in-problem">
           {problem}
@@ -122,11 +207,28 @@ export function SignInForm({ access, reason, onSignedIn, onCancel }: SignInFormP
       )}
       <div className="access-form__buttons">
         <button type="submit" className="button" disabled={busy} data-testid="sign-in-submit">
-          {mode === 'pin' ? (busy ? s.unlocking : s.unlock) : busy ? s.signingIn : s.signIn}
+          {mode === 'pin'
+            ? busy
+              ? s.unlocking
+              : s.unlock
+            : busy && !hospitalWait
+              ? s.signingIn
+              : s.signIn}
         </button>
         <button type="button" className="button" onClick={onCancel} data-testid="sign-in-cancel">
           {s.cancel}
         </button>
+        {hospitalOffered && mode === 'password' && !hospitalWait && (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={signInWithHospital}
+            data-testid="sign-in-hospital"
+          >
+            {busy ? hospitalWords.beginning : hospitalWords.button}
+          </button>
+        )}
         {lockedUser?.hasPin && (
           <button
             type="button"
