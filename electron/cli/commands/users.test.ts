@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Access } from '../../host/access/access';
 import { openStore } from '../../host/store/client';
 import { workstationId } from '../../host/data-dir';
+import { storeCipher } from '../../host/store/encryption/test-support';
 import { CliError } from '../cli-error';
 import { runUsers } from './users';
 
@@ -149,13 +150,17 @@ describe('workstation users', () => {
 
   it('wrote what it did to the audit trail, without a password', async () => {
     const db = await PGlite.create(join(dataDir, 'pgdata'));
+    // Details are sealed in the store's files (store/encryption): opened with its key.
+    const cipher = storeCipher(join(dataDir, 'pgdata'));
     try {
-      const { rows } = await db.query<{
+      const { rows: sealed } = await db.query<{
         actor: string;
         action: string;
         subject: string;
         detail: string;
       }>(`SELECT actor, action, subject, detail FROM audit_events ORDER BY at_ms, id`);
+      expect(JSON.stringify(sealed)).not.toContain('role it-administrator'); // sealed on disk
+      const rows = sealed.map((r) => ({ ...r, detail: cipher.openText(r.detail) }));
       expect(rows.map((r) => [r.action, r.subject])).toEqual([
         ['account-added', 'user=it-admin'],
         ['account-added', 'user=ana'],
