@@ -134,6 +134,8 @@ test('a nurse signs in with the hospital account, and the privacy officer sees w
   opened = page.context().waitForEvent('page');
   await form.getByTestId('sign-in-hospital').click();
   tab = await opened;
+  await expect(form.getByTestId('hospital-sign-in-wait')).toBeVisible();
+  await expect(form.getByTestId('sign-in-submit')).toHaveText('Sign in');
   await page.screenshot({ path: 'docs/screenshots/hospital-sign-in.png' });
   await signInAtProvider(tab, NURSE.sub);
   await expect(tab.locator('body')).toContainText(`Signed in as ${NURSE.name} at the workstation`);

@@ -33,6 +33,8 @@ export function SignInForm({ access, reason, onSignedIn, onCancel }: SignInFormP
   const passwordField = useRef<HTMLInputElement>(null);
   const [hospitalOffered, setHospitalOffered] = useState(false);
   const [hospitalWait, setHospitalWait] = useState<{ url: string; untilMs: number } | null>(null);
+  /** A hospital sign-in is under way (begun, or waited on): the password's button is not busy. */
+  const [hospitalActive, setHospitalActive] = useState(false);
   /** The hospital sign-in this form waits on; a new one (or closing the form) ends the wait. */
   const hospitalTry = useRef(0);
   useEffect(() => {
@@ -54,12 +56,14 @@ export function SignInForm({ access, reason, onSignedIn, onCancel }: SignInFormP
     const current = () => attempt === hospitalTry.current;
     setBusy(true);
     setProblem(null);
+    setHospitalActive(true);
     setHospitalWait(null);
     const failed = (error: unknown) => {
       if (!current()) return;
       tab?.close();
       setBusy(false);
       setHospitalWait(null);
+      setHospitalActive(false);
       setProblem(reasonOf(error));
     };
     client
@@ -79,6 +83,7 @@ export function SignInForm({ access, reason, onSignedIn, onCancel }: SignInFormP
           if (!ended.waiting) {
             setBusy(false);
             setHospitalWait(null);
+            setHospitalActive(false);
             applyAccess(ended.access);
             onSignedIn();
             return;
@@ -91,6 +96,7 @@ export function SignInForm({ access, reason, onSignedIn, onCancel }: SignInFormP
     hospitalTry.current += 1;
     setBusy(false);
     setHospitalWait(null);
+    setHospitalActive(false);
   };
   // Focus goes to what is to be typed: the PIN, the password of the locked user, or the name.
   useEffect(() => {
@@ -211,7 +217,7 @@ export function SignInForm({ access, reason, onSignedIn, onCancel }: SignInFormP
             ? busy
               ? s.unlocking
               : s.unlock
-            : busy && !hospitalWait
+            : busy && !hospitalActive
               ? s.signingIn
               : s.signIn}
         </button>
