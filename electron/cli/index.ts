@@ -63,11 +63,12 @@ Commands:
   update     Install a signed release brought offline (a USB stick): checked as a downloaded
              update is, then kept for the desktop app, which installs it when no bed is monitored
              --from FOLDER|FILE.tar [--data DIR] [--keys DIR] [--running-version X.Y.Z]
-  audit      verify [--data DIR]: check the audit trail's hash chain; a deleted, changed or
-             reordered entry is named (exit 1). Stop the workstation on DIR first
+  audit      verify [--data DIR] [--passphrase-stdin]: check the audit trail's hash chain; a
+             deleted, changed or reordered entry is named (exit 1). Stop the workstation on DIR first
   users      The workstation's own accounts (refused while a workstation runs on DIR)
              list | add --username NAME --name "Full Name" --role ROLE [--with-pin] |
-             disable --username NAME [--enable]   [--data DIR]; the password (and PIN) are read
+             disable --username NAME [--enable]   [--data DIR] [--passphrase-stdin: the data
+             store's passphrase, read first]; the password (and PIN) are read
              from stdin, one a line, or asked without echo on a terminal: never an argument
   store      rotate-key --to passphrase|key-file [--data DIR] [--passphrase-stdin]: wrap the
              key that seals patients' data under a new passphrase or the folder's key file;

@@ -61,7 +61,9 @@ describe('workstation audit verify', () => {
     await expect(runAudit(['verify', '--data', empty])).rejects.toThrow(
       new CliError(`There is no workstation data store in ${empty}: give its --data folder.`),
     );
-    await expect(runAudit(['check'])).rejects.toThrow(/Give "audit verify \[--data DIR\]"/);
+    await expect(runAudit(['check'])).rejects.toThrow(
+      /Give "audit verify \[--data DIR\] \[--passphrase-stdin\]"/,
+    );
     await expect(runAudit(['verify', '--dta', empty])).rejects.toThrow(CliError);
   });
 });

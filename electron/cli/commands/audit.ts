@@ -8,31 +8,49 @@ import { workstationId } from '../../host/data-dir';
 import { openStore, type AuditChainReport } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
 import { CliError, parseOptions } from '../cli-error';
+import { SecretReader } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
-const USAGE = 'Give "audit verify [--data DIR]": it checks the audit trail of that data directory.';
+const USAGE =
+  'Give "audit verify [--data DIR] [--passphrase-stdin]": it checks the audit trail of that data directory.';
 
 export async function runAudit(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (action !== 'verify') throw new CliError(USAGE);
-  const options = parseOptions(rest, { data: { type: 'string' } });
+  const options = parseOptions(rest, {
+    data: { type: 'string' },
+    'passphrase-stdin': { type: 'boolean' },
+  });
   const dataDir = resolve(options.data ?? defaultDataDir());
   if (!existsSync(join(dataDir, 'pgdata'))) {
     throw new CliError(`There is no workstation data store in ${dataDir}: give its --data folder.`);
   }
-  const report = await verifyIn(dataDir);
+  let passphrase: string | undefined;
+  if (options['passphrase-stdin']) {
+    const reader = new SecretReader({});
+    try {
+      passphrase = await reader.read('Passphrase of the data store: ', null);
+    } finally {
+      reader.close();
+    }
+  }
+  const report = await verifyIn(dataDir, passphrase);
   const print = report.ok ? console.log : console.error;
   print(`Workstation ${report.workstationId}: ${report.message}`);
   return report.ok ? 0 : 1;
 }
 
-async function verifyIn(dataDir: string): Promise<AuditChainReport> {
+async function verifyIn(
+  dataDir: string,
+  passphrase: string | undefined,
+): Promise<AuditChainReport> {
   let store;
   try {
     store = await openStore({
       dataDir: join(dataDir, 'pgdata'),
       workstationId: workstationId(dataDir),
       onError: (error) => console.error(error.message),
+      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
     });
   } catch (error) {
     if (error instanceof StoreLockedError) throw new CliError(error.message, { cause: error });

@@ -5,7 +5,6 @@
 // typed without echo on a terminal (a new one twice); never as an argument.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { acquireDataLock, StoreLockedError } from '../../host/store/data-lock';
 import {
   keyFileOf,
@@ -14,6 +13,7 @@ import {
   type StoreKeySource,
 } from '../../host/store/encryption/data-key';
 import { CliError, parseOptions } from '../cli-error';
+import { SecretReader, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
 const USAGE = `Give "store rotate-key --to passphrase|key-file [--data DIR] [--passphrase-stdin]":
@@ -21,9 +21,9 @@ const USAGE = `Give "store rotate-key --to passphrase|key-file [--data DIR] [--p
   --to key-file     wrap it under the folder's key file credential.key (readable by its owner only)
   --passphrase-stdin  the key is wrapped by a passphrase now: read it first (stdin or typed)`;
 
-export interface StoreCommandDeps {
-  input?: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => void };
-  prompt?: (text: string) => void;
+const AGAIN = 'Again, to be sure: ';
+
+export interface StoreCommandDeps extends SecretInput {
   out?: (line: string) => void;
 }
 
@@ -50,15 +50,15 @@ export async function runStore(args: string[], deps: StoreCommandDeps = {}): Pro
       throw error;
     },
   );
-  const reader = new PassphraseReader(deps);
+  const reader = new SecretReader(deps);
   try {
     const from: StoreKeySource = {};
     if (options['passphrase-stdin']) {
-      from.passphrase = await reader.read('Current passphrase of the data store: ', false);
+      from.passphrase = await reader.read('Current passphrase of the data store: ', null);
     }
     const to: StoreKeySource =
       options.to === 'passphrase'
-        ? { passphrase: await reader.read('New passphrase (8 characters or more): ', true) }
+        ? { passphrase: await reader.read('New passphrase (8 characters or more): ', AGAIN) }
         : {};
     const done = rotateDataKey(storeDir, from, to);
     (deps.out ?? console.log)(
@@ -84,78 +84,11 @@ export async function readStartPassphrase(
   dataDir: string,
   deps: StoreCommandDeps = {},
 ): Promise<string> {
-  const reader = new PassphraseReader(deps);
+  const reader = new SecretReader(deps);
   try {
     const isNew = !existsSync(keyFileOf(join(dataDir, 'pgdata')));
-    return await reader.read('Passphrase of the data store: ', isNew);
+    return await reader.read('Passphrase of the data store: ', isNew ? AGAIN : null);
   } finally {
     reader.close();
   }
-}
-
-class PassphraseReader {
-  readonly #input: NonNullable<StoreCommandDeps['input']>;
-  readonly #prompt: (text: string) => void;
-  #lines: string[] | null = null;
-  #next = 0;
-
-  constructor(deps: StoreCommandDeps) {
-    this.#input = deps.input ?? process.stdin;
-    this.#prompt = deps.prompt ?? ((text) => process.stderr.write(text));
-  }
-
-  async read(prompt: string, twice: boolean): Promise<string> {
-    if (this.#input.isTTY) {
-      const first = await this.#typed(prompt);
-      if (twice && (await this.#typed('Again, to be sure: ')) !== first) {
-        throw new CliError('The two entries differ: nothing was changed. Try again.');
-      }
-      return first;
-    }
-    this.#lines ??= (await readAll(this.#input)).split(/\r?\n/);
-    const line = this.#lines[this.#next++];
-    if (line === undefined || line === '') {
-      throw new CliError(
-        `${prompt.replace(/[:(].*$/s, '').trim()} missing: give it on stdin, one a line (never as an argument).`,
-      );
-    }
-    return line;
-  }
-
-  close(): void {
-    if (this.#input.isTTY) this.#input.pause();
-  }
-
-  #typed(prompt: string): Promise<string> {
-    this.#prompt(prompt);
-    const input = this.#input;
-    return new Promise((resolveTyped, reject) => {
-      let typed = '';
-      input.setRawMode?.(true);
-      input.resume();
-      const done = (error: Error | null) => {
-        input.off('data', onData);
-        input.setRawMode?.(false);
-        input.pause();
-        this.#prompt('\n');
-        if (error) reject(error);
-        else resolveTyped(typed);
-      };
-      const onData = (chunk: Buffer | string) => {
-        for (const char of chunk.toString('utf8')) {
-          if (char === '\r' || char === '\n') return done(null);
-          if (char === '\u0003') return done(new CliError('Cancelled: nothing was changed.'));
-          if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
-          else typed += char;
-        }
-      };
-      input.on('data', onData);
-    });
-  }
-}
-
-async function readAll(input: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -12,6 +12,7 @@ import { openStore } from '../../host/store/client';
 import { workstationId } from '../../host/data-dir';
 import { storeCipher } from '../../host/store/encryption/test-support';
 import { CliError } from '../cli-error';
+import { runStore } from './store';
 import { runUsers } from './users';
 
 let root: string;
@@ -173,5 +174,44 @@ describe('workstation users', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('opens a passphrase-protected folder with --passphrase-stdin (the passphrase first), else says how', async () => {
+    const folder = join(root, 'protected');
+    const inFolder = async (args: string[], stdin: string) => {
+      const lines: string[] = [];
+      const code = await runUsers([...args, '--data', folder], {
+        input: Readable.from([stdin]),
+        out: (line) => lines.push(line),
+      });
+      return { code, lines };
+    };
+    await inFolder(
+      ['add', '--username', 'it-admin', '--name', 'Ida Example', '--role', 'it-administrator'],
+      'admin-password-1\n',
+    );
+    await runStore(['rotate-key', '--data', folder, '--to', 'passphrase'], {
+      input: Readable.from(['a long passphrase 7\n']),
+      out: () => undefined,
+    });
+    await expect(inFolder(['list'], '')).rejects.toThrow(
+      /protected by a passphrase: give --passphrase-stdin \(serve, store rotate-key, users/,
+    );
+    const added = await inFolder(
+      [
+        'add',
+        '--username',
+        'ana',
+        '--name',
+        'Ana Example',
+        '--role',
+        'nurse',
+        '--passphrase-stdin',
+      ],
+      'a long passphrase 7\nnurse-password-1\n',
+    );
+    expect(added).toEqual({ code: 0, lines: ['Added ana (Ana Example), Nurse.'] });
+    const listed = await inFolder(['list', '--passphrase-stdin'], 'a long passphrase 7\n');
+    expect(listed.lines.join('\n')).toMatch(/ana +Ana Example +Nurse/);
   });
 });

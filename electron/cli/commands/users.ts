@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { requests } from '../../../shared/api/contract';
 import type { AccountSummary } from '../../../shared/api/contract-access';
 import { ApiError, describeIssues } from '../../../shared/api/errors';
@@ -16,29 +15,32 @@ import { workstationId } from '../../host/data-dir';
 import { openStore } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
 import { CliError, parseOptions } from '../cli-error';
+import { SecretReader, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
 const USAGE = `Usage:
-  workstation users list [--data DIR]
-  workstation users add --username NAME --name "Display Name" --role ROLE [--with-pin] [--data DIR]
+  workstation users list [--data DIR] [--passphrase-stdin]
+  workstation users add --username NAME --name "Display Name" --role ROLE [--with-pin] [--data DIR] [--passphrase-stdin]
       the password (then the PIN, with --with-pin) on stdin, one a line, or asked on a terminal
+      --passphrase-stdin: the data store's passphrase first, where the folder has one
       roles: ${Role.options.join(', ')}
-  workstation users disable --username NAME [--enable] [--data DIR]`;
+  workstation users disable --username NAME [--enable] [--data DIR] [--passphrase-stdin]`;
 
 /** Where the command reads secrets and writes its answers; a test gives its own. */
-export interface UsersCommandDeps {
-  input?: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+export interface UsersCommandDeps extends SecretInput {
   out?: (line: string) => void;
-  /** Prompts on a terminal (not the answer: that goes to `out`). */
-  prompt?: (text: string) => void;
 }
 
 export async function runUsers(args: string[], deps: UsersCommandDeps = {}): Promise<number> {
   const [action, ...rest] = args;
   const out = deps.out ?? ((line: string) => console.log(line));
   if (action === 'list') {
-    const options = parseOptions(rest, { data: { type: 'string' } });
-    return withAccess(options.data, async (access) => {
+    const options = parseOptions(rest, {
+      data: { type: 'string' },
+      'passphrase-stdin': { type: 'boolean' },
+    });
+    const passphrase = await passphraseIf(options['passphrase-stdin'], new SecretReader(deps));
+    return withAccess(options.data, passphrase, async (access) => {
       printAccounts(access.listAccounts(), out);
       return 0;
     });
@@ -50,6 +52,7 @@ export async function runUsers(args: string[], deps: UsersCommandDeps = {}): Pro
       name: { type: 'string' },
       role: { type: 'string' },
       'with-pin': { type: 'boolean' },
+      'passphrase-stdin': { type: 'boolean' },
     });
     for (const [flag, value] of [
       ['username', options.username],
@@ -58,6 +61,8 @@ export async function runUsers(args: string[], deps: UsersCommandDeps = {}): Pro
     ])
       if (!value) throw new CliError(`--${flag} is required.\n${USAGE}`);
     const secrets = new SecretReader(deps);
+    // The data store's passphrase comes first (when the folder has one), then the new secrets.
+    const passphrase = await passphraseIf(options['passphrase-stdin'], secrets);
     const password = await secrets.read('Password: ', 'Password again: ');
     const pin = options['with-pin']
       ? await secrets.read('PIN (4 to 8 digits): ', 'PIN again: ')
@@ -71,7 +76,7 @@ export async function runUsers(args: string[], deps: UsersCommandDeps = {}): Pro
       ...(pin === undefined ? {} : { pin }),
     });
     if (!parsed.success) throw new CliError(describeIssues('The account', parsed.error));
-    return withAccess(options.data, async (access) => {
+    return withAccess(options.data, passphrase, async (access) => {
       const added = await access.addAccount(parsed.data, {
         actor: cliActor(),
         from: 'the command line',
@@ -87,10 +92,12 @@ export async function runUsers(args: string[], deps: UsersCommandDeps = {}): Pro
       data: { type: 'string' },
       username: { type: 'string' },
       enable: { type: 'boolean' },
+      'passphrase-stdin': { type: 'boolean' },
     });
     const username = options.username?.trim().toLowerCase();
     if (!username) throw new CliError('--username is required: the account to disable.');
-    return withAccess(options.data, async (access) => {
+    const passphrase = await passphraseIf(options['passphrase-stdin'], new SecretReader(deps));
+    return withAccess(options.data, passphrase, async (access) => {
       const account = access.listAccounts().find((a) => a.username === username);
       if (!account) throw new CliError(`There is no account "${username}" on this workstation.`);
       const disabled = !options.enable;
@@ -109,8 +116,22 @@ export async function runUsers(args: string[], deps: UsersCommandDeps = {}): Pro
   throw new CliError(action ? `Unknown users action "${action}".\n${USAGE}` : USAGE);
 }
 
+/** With --passphrase-stdin: the data store's passphrase, read before anything else. */
+async function passphraseIf(
+  asked: boolean | undefined,
+  reader: SecretReader,
+): Promise<string | undefined> {
+  if (!asked) return undefined;
+  try {
+    return await reader.read('Passphrase of the data store: ', null);
+  } finally {
+    reader.close();
+  }
+}
+
 async function withAccess(
   dataOption: string | undefined,
+  passphrase: string | undefined,
   use: (access: Access) => Promise<number>,
 ): Promise<number> {
   const dataDir = resolve(dataOption ?? defaultDataDir());
@@ -121,6 +142,7 @@ async function withAccess(
       dataDir: join(dataDir, 'pgdata'),
       workstationId: workstationId(dataDir),
       onError: (error) => console.error(error.message),
+      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
     });
   } catch (error) {
     if (error instanceof StoreLockedError) throw new CliError(error.message);
@@ -181,74 +203,4 @@ function cliActor(): string {
   } catch {
     return 'cli';
   }
-}
-
-/**
- * Secrets from stdin: one a line from a pipe, or typed without echo on a terminal (asked twice,
- * so a typo does not become the password).
- */
-class SecretReader {
-  readonly #input: NonNullable<UsersCommandDeps['input']>;
-  readonly #prompt: (text: string) => void;
-  #lines: Promise<string[]> | null = null;
-  #next = 0;
-
-  constructor(deps: UsersCommandDeps) {
-    this.#input = deps.input ?? process.stdin;
-    this.#prompt = deps.prompt ?? ((text) => process.stderr.write(text));
-  }
-
-  async read(prompt: string, again: string): Promise<string> {
-    if (this.#input.isTTY) {
-      const first = await this.#typed(prompt);
-      if ((await this.#typed(again)) !== first)
-        throw new CliError('The two entries differ: nothing was changed. Try again.');
-      return first;
-    }
-    this.#lines ??= readAll(this.#input).then((text) => text.split(/\r?\n/));
-    const line = (await this.#lines)[this.#next++];
-    if (line === undefined || line === '')
-      throw new CliError(
-        `${prompt.replace(/[:(].*$/, '').trim()} missing: give it on stdin, one a line (never as an argument).`,
-      );
-    return line;
-  }
-
-  close(): void {
-    if (!this.#input.isTTY) return;
-    this.#input.pause();
-  }
-
-  #typed(prompt: string): Promise<string> {
-    this.#prompt(prompt);
-    const input = this.#input;
-    return new Promise((resolvePromise, reject) => {
-      let typed = '';
-      input.setRawMode?.(true);
-      input.resume();
-      const done = (error: Error | null) => {
-        input.off('data', onData);
-        input.setRawMode?.(false);
-        input.pause();
-        this.#prompt('\n');
-        if (error) reject(error);
-        else resolvePromise(typed);
-      };
-      const onData = (chunk: Buffer | string) => {
-        for (const char of chunk.toString('utf8')) {
-          if (char === '\r' || char === '\n') return done(null);
-          if (char === '\u0003') return done(new CliError('Cancelled: nothing was changed.'));
-          if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
-          else typed += char;
-        }
-      };
-      input.on('data', onData);
-    });
-  }
-}
-
-async function readAll(input: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
 }

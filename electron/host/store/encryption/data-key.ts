@@ -134,9 +134,9 @@ function unwrapKey(file: KeyFile, path: string, source: StoreKeySource, storeDir
   if (file.wrappedBy === 'passphrase') {
     if (source.passphrase === undefined) {
       throw new StoreKeyError(
-        `The data store in ${folder} is protected by a passphrase: start \`workstation serve\`` +
-          ' (or `workstation store rotate-key`) with --passphrase-stdin and type it (or pipe it' +
-          ' in); the other commands cannot open such a store yet. Nothing was changed.',
+        `The data store in ${folder} is protected by a passphrase: give --passphrase-stdin` +
+          ' (serve, store rotate-key, users, audit verify) and type it, or pipe it in;' +
+          ' export, import and update cannot open such a store yet. Nothing was changed.',
       );
     }
     const bytes = Buffer.from(file.wrapped, 'base64');

@@ -272,7 +272,7 @@ describe('patient data encrypted at rest', () => {
     expect(keyText).toContain('"wrappedBy": "passphrase"');
     const without = await open().catch((error: unknown) => error);
     expect((without as Error).message).toMatch(
-      /protected by a passphrase: start `workstation serve` \(or `workstation store rotate-key`\) with --passphrase-stdin/,
+      /protected by a passphrase: give --passphrase-stdin \(serve, store rotate-key, users, audit verify\)/,
     );
     const wrong = await open({ passphrase: 'not the passphrase' }).catch((error: unknown) => error);
     expect(wrong).toBeInstanceOf(StoreKeyError);
