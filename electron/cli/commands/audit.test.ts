@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { workstationId } from '../../host/data-dir';
@@ -65,5 +66,30 @@ describe('workstation audit verify', () => {
       /Give "audit verify \[--data DIR\] \[--passphrase-stdin\]"/,
     );
     await expect(runAudit(['verify', '--dta', empty])).rejects.toThrow(CliError);
+  });
+
+  it('checks a passphrase-protected folder with --passphrase-stdin, and says how without it', async () => {
+    const dataDir = join(root, 'protected');
+    const store = await openStore({
+      dataDir: join(dataDir, 'pgdata'),
+      workstationId: workstationId(dataDir),
+      encryption: { passphrase: 'a long passphrase 9' },
+    });
+    await store.recordAuditEvent({
+      atMs: Date.UTC(2026, 10, 20, 12),
+      actor: 'nurse.demo',
+      action: 'bed-opened',
+      subject: 'bed-1',
+      detail: '',
+    });
+    await store.close();
+    await expect(runAudit(['verify', '--data', dataDir])).rejects.toThrow(
+      /protected by a passphrase: give --passphrase-stdin/,
+    );
+    const code = await runAudit(['verify', '--data', dataDir, '--passphrase-stdin'], {
+      input: Readable.from(['a long passphrase 9\n']),
+    });
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/intact/);
   });
 });

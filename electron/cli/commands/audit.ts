@@ -8,13 +8,13 @@ import { workstationId } from '../../host/data-dir';
 import { openStore, type AuditChainReport } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
 import { CliError, parseOptions } from '../cli-error';
-import { SecretReader } from '../secret-reader';
+import { SecretReader, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
 const USAGE =
   'Give "audit verify [--data DIR] [--passphrase-stdin]": it checks the audit trail of that data directory.';
 
-export async function runAudit(args: string[]): Promise<number> {
+export async function runAudit(args: string[], deps: SecretInput = {}): Promise<number> {
   const [action, ...rest] = args;
   if (action !== 'verify') throw new CliError(USAGE);
   const options = parseOptions(rest, {
@@ -27,7 +27,7 @@ export async function runAudit(args: string[]): Promise<number> {
   }
   let passphrase: string | undefined;
   if (options['passphrase-stdin']) {
-    const reader = new SecretReader({});
+    const reader = new SecretReader(deps);
     try {
       passphrase = await reader.read('Passphrase of the data store: ', null);
     } finally {
