@@ -7,14 +7,11 @@
 // (by MRN, a different patient each time) over the last 30 days is asked through the HTTP route:
 // a JSON page of 100 (to the last byte), and the CSV (to its first byte). Median of the runs' p95.
 // `BENCH_RUNS=3 tsx --import ./test/support/raw-import.mjs test/bench/audit-report.ts`
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import pg from 'pg';
 import { ADMIN_TOKEN, enrolOn } from '../../server/test-support/central';
-import { freshDatabase } from '../../server/test-support/database';
-import { startServerProcess } from '../../server/test-support/server-process';
+import { startBenchServer } from './bench-server';
 import { median, quantile, report, round } from './stats';
 
 const DAY_MS = 86_400_000;
@@ -115,18 +112,8 @@ async function seed(url: string, serverUrl: string, startMs: number): Promise<nu
 }
 
 export async function auditReportBench(runs: number, queriesPerRun = 40) {
-  const database = await freshDatabase('bench');
-  const dir = mkdtempSync(join(tmpdir(), 'audit-bench-'));
-  writeFileSync(join(dir, 'token'), ADMIN_TOKEN);
-  const server = await startServerProcess([
-    '--db',
-    database.url,
-    '--port',
-    '0',
-    '--insecure-http',
-    '--admin-token-file',
-    join(dir, 'token'),
-  ]);
+  const central = await startBenchServer();
+  const { server, database } = central;
   try {
     const nowMs = Date.now();
     const startMs = nowMs - SPAN_DAYS * DAY_MS;
@@ -166,9 +153,7 @@ export async function auditReportBench(runs: number, queriesPerRun = 40) {
     }
     return { results, loadS };
   } finally {
-    await server.stop();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await central.stop();
   }
 }
 

@@ -7,17 +7,14 @@
 // ~6,000 Observations) many times; the time is to the last byte of the answer. `npm run bench`, or alone:
 // `tsx --import ./test/support/raw-import.mjs test/bench/fhir-search.ts`.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { SYNC_PATHS } from '../../shared/sync/protocol';
 import { ADMIN_TOKEN, enrolOn } from '../../server/test-support/central';
-import { freshDatabase } from '../../server/test-support/database';
 import { bearer, call } from '../../server/test-support/http-client';
 import { admission, patientVersion, pushFrame } from '../../server/test-support/rows';
-import { startServerProcess } from '../../server/test-support/server-process';
+import { startBenchServer } from './bench-server';
 import { median, quantile, report, round } from './stats';
 
 const DAY_MS = 86_400_000;
@@ -39,18 +36,8 @@ export async function fhirSearchBench(
   runs: number,
   searchesPerRun = 40,
 ): Promise<Record<keyof typeof FHIR_SEARCHES, FhirSearchRun[]>> {
-  const database = await freshDatabase('bench');
-  const dir = mkdtempSync(join(tmpdir(), 'fhir-bench-'));
-  writeFileSync(join(dir, 'token'), ADMIN_TOKEN);
-  const server = await startServerProcess([
-    '--db',
-    database.url,
-    '--port',
-    '0',
-    '--insecure-http',
-    '--admin-token-file',
-    join(dir, 'token'),
-  ]);
+  const central = await startBenchServer();
+  const { server, database } = central;
   try {
     const ws = 'ws-bench';
     const credential = await enrolOn(server.url, ws, 'bench', 'Bench');
@@ -174,9 +161,7 @@ export async function fhirSearchBench(
       heartRate: await measure(FHIR_SEARCHES.heartRate),
     };
   } finally {
-    await server.stop();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await central.stop();
   }
 }
 

@@ -2,15 +2,12 @@
 // a fresh PostgreSQL database. Each run sends a new ~2 MB batch of waveform chunks (bytes as a
 // workstation's codec stores them: close to random) and waits for the answer after commit.
 // One JSON line per batch shape, with the median of the runs.
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { SYNC_PATHS } from '../../shared/sync/protocol';
-import { ADMIN_TOKEN, enrolOn } from '../../server/test-support/central';
-import { freshDatabase } from '../../server/test-support/database';
+import { enrolOn } from '../../server/test-support/central';
 import { bearer, call } from '../../server/test-support/http-client';
 import { numeric, pushFrame, waveformChunk } from '../../server/test-support/rows';
-import { startServerProcess } from '../../server/test-support/server-process';
+import { startBenchServer } from './bench-server';
 import { median, report, round } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -34,18 +31,8 @@ const shapes = [
   },
 ];
 
-const database = await freshDatabase('bench');
-const dir = mkdtempSync(join(tmpdir(), 'central-bench-'));
-writeFileSync(join(dir, 'token'), ADMIN_TOKEN);
-const server = await startServerProcess([
-  '--db',
-  database.url,
-  '--port',
-  '0',
-  '--insecure-http',
-  '--admin-token-file',
-  join(dir, 'token'),
-]);
+const central = await startBenchServer();
+const { server } = central;
 try {
   const credential = await enrolOn(server.url, 'ws-bench', 'bench', 'Bench');
   for (const shape of shapes) {
@@ -81,7 +68,5 @@ try {
     });
   }
 } finally {
-  await server.stop();
-  await database.drop();
-  rmSync(dir, { recursive: true, force: true });
+  await central.stop();
 }

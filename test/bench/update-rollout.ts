@@ -7,17 +7,16 @@
 // downloads at once by clients that only count bytes. The installer's size is
 // UPDATE_BENCH_MIB (default 110, an Electron AppImage's size). `npm run bench`, or alone:
 // `tsx --import ./test/support/raw-import.mjs test/bench/update-rollout.ts`.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, enrolOn } from '../../server/test-support/central';
-import { freshDatabase } from '../../server/test-support/database';
-import { startServerProcess } from '../../server/test-support/server-process';
+import { enrolOn } from '../../server/test-support/central';
 import { publish, releaseKit, uploadRelease } from '../../server/test-support/releases';
 import { PUBLIC_KEY_FILE } from '../../server/releases/release-signing';
 import { trustedKeyFrom } from '../../electron/host/update/signature';
 import { CHECK_EVERY_MS, UpdateService } from '../../electron/host/update/update-service';
+import { startBenchServer } from './bench-server';
 import { median, report, round } from './stats';
 
 const WORKSTATIONS = 100;
@@ -56,22 +55,13 @@ async function downloadsAtOnce(url: string, path: string, count: number, size: n
 }
 
 export async function updateRolloutBench(): Promise<RolloutRun> {
-  const database = await freshDatabase('bench');
   const kit = await releaseKit();
-  const dir = mkdtempSync(join(tmpdir(), 'update-bench-'));
   const wsRoot = mkdtempSync(join(tmpdir(), 'update-ws-'));
-  writeFileSync(join(dir, 'token'), ADMIN_TOKEN);
-  const server = await startServerProcess([
-    '--db',
-    database.url,
-    '--port',
-    '0',
-    '--insecure-http',
-    '--admin-token-file',
-    join(dir, 'token'),
+  const central = await startBenchServer([
     '--update-public-key',
     join(kit.dir, 'keys', PUBLIC_KEY_FILE),
   ]);
+  const { server } = central;
   const services: UpdateService[] = [];
   try {
     const path = await kit.file(`clinical-workstation-${VERSION}.AppImage`, FILE_BYTES);
@@ -133,10 +123,8 @@ export async function updateRolloutBench(): Promise<RolloutRun> {
     };
   } finally {
     await Promise.all(services.map((s) => s.stop()));
-    await server.stop();
-    await database.drop();
+    await central.stop();
     await kit.remove();
-    rmSync(dir, { recursive: true, force: true });
     rmSync(wsRoot, { recursive: true, force: true });
   }
 }

@@ -17,6 +17,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireDataLock, StoreLockedError } from './data-lock';
 
 const FAST = { refreshMs: 100, staleMs: 1_000, graceMs: 1_000 };
+// The lock tells a reused pid from its owner by the process's start time in /proc (Linux only):
+// without /proc these two run nowhere, and their names say so.
 const hasProc = existsSync('/proc/self/stat');
 
 /** A process holding the lock, in the lock's own code, until it is killed. */
@@ -58,7 +60,7 @@ describe('the data lock', () => {
   });
 
   it.skipIf(!hasProc)(
-    'takes over at once a lock whose pid now belongs to another process (pid 1 after a container restart)',
+    'takes over at once a lock whose pid now belongs to another process (pid 1 after a container restart; needs /proc)',
     async () => {
       const stat = readFileSync('/proc/self/stat', 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -83,7 +85,7 @@ describe('the data lock', () => {
   );
 
   it.skipIf(!hasProc)(
-    'takes over the lock of a process killed a moment ago (kill -9, then restart)',
+    'takes over the lock of a process killed a moment ago (kill -9, then restart; needs /proc)',
     async () => {
       const child = await holder(file);
       children.push(child);
