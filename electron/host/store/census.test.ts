@@ -81,6 +81,8 @@ describe('the hospital patient list in the store', () => {
   });
 
   it("drops another server's list rather than mixing the two", async () => {
+    // Searched before (the opened list is kept between searches), then searched after the write.
+    expect((await searchCensus(db, 'new', 20)).map((e) => e.mrn)).toEqual(['fict-1']);
     await keepCensusPage(db, {
       serverId: 'two',
       entries: [entry(9, 'OTHER-1', 'Other')],
@@ -89,6 +91,8 @@ describe('the hospital patient list in the store', () => {
     });
     expect(await readCensusState(db)).toEqual({ serverId: 'two', asOfMs: 3_000, patients: 1 });
     expect(await readCensusByMrn(db, ['FICT-1'])).toEqual([]);
+    expect(await searchCensus(db, 'new', 20)).toEqual([]);
+    expect((await searchCensus(db, 'other', 20)).map((e) => e.mrn)).toEqual(['OTHER-1']);
   });
 
   it('reads back the newest "keep ours" per patient, each audited', async () => {
