@@ -372,29 +372,42 @@ export async function searchPatients(
   });
 }
 
+/**
+ * The texts a search looks in, opened, per patients row: a row is never changed (append-only), so
+ * each is opened once per store rather than at every search; a row removed is no longer read.
+ */
+const openedRows = new WeakMap<object, Map<string, string[]>>();
+
 /** Patients any version of whose name or MRN contains the text (any case). */
 async function patientsMatching(db: Pick<PGlite, 'query'>, text: string): Promise<string[]> {
   const needle = text.toLowerCase();
   const { rows } = await db.query<{
+    id: string;
     patient_id: string;
     mrn: string | null;
     family_name: string | null;
     given_name: string | null;
   }>(
     `WITH RECURSIVE ${CHAIN}
-     SELECT c.patient_id, p.mrn, p.family_name, p.given_name FROM chain c JOIN patients p ON p.id = c.id`,
+     SELECT p.id, c.patient_id, p.mrn, p.family_name, p.given_name
+       FROM chain c JOIN patients p ON p.id = c.id`,
   );
+  let opened = openedRows.get(db);
+  if (!opened) openedRows.set(db, (opened = new Map()));
   const matched = new Set<string>();
   for (const row of rows) {
     if (matched.has(row.patient_id)) continue;
-    const mrn = openText(row.mrn);
-    const family = openText(row.family_name);
-    const given = openText(row.given_name);
-    const looked = [mrn, family, given];
-    if (family !== null && given !== null) looked.push(`${family}, ${given}`, `${given} ${family}`);
-    if (looked.some((words) => words !== null && words.toLowerCase().includes(needle))) {
-      matched.add(row.patient_id);
+    let looked = opened.get(row.id);
+    if (!looked) {
+      const mrn = openText(row.mrn);
+      const family = openText(row.family_name);
+      const given = openText(row.given_name);
+      looked = [mrn, family, given].filter((words) => words !== null).map((w) => w.toLowerCase());
+      if (family !== null && given !== null)
+        looked.push(`${family}, ${given}`.toLowerCase(), `${given} ${family}`.toLowerCase());
+      opened.set(row.id, looked);
     }
+    if (looked.some((words) => words.includes(needle))) matched.add(row.patient_id);
   }
   return [...matched];
 }
