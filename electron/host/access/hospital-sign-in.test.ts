@@ -208,6 +208,21 @@ describe('sign-in with the hospital account at a workstation', () => {
     expect(pulls).toBe(1);
   });
 
+  it('a second sign-in begun at a screen ends the first: the first tab signs nobody in', async () => {
+    const hospital = hospitalSignIn({ waitPerCallMs: 100 });
+    const screen = rig.access.openScreen('page', 'browser tab 7');
+    const first = await hospital.begin(screen);
+    // The screen waits on the first (the host asks the server)...
+    expect(await hospital.finish(screen, first.attemptId)).toMatchObject({ waiting: true });
+    // ...then the person stops waiting and begins again.
+    const second = await hospital.begin(screen);
+    expect(await inTheBrowser(first.url, 'sub-bo')).toContain('Signed in as Bo Chen');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // past several of the host's polls
+    expect(screen.access().principal).toBe('unidentified');
+    expect((await refusalOf(hospital.finish(screen, first.attemptId))).code).toBe('not_found');
+    expect(await hospital.finish(screen, second.attemptId)).toMatchObject({ waiting: true });
+  });
+
   it('refuses an account the central server disabled after it vouched for the person', async () => {
     const hospital = hospitalSignIn();
     const screen = rig.access.openScreen('page', 'browser tab 6');

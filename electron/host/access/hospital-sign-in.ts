@@ -159,6 +159,10 @@ export class HospitalSignIn {
     }
     this.#offer = { offered: true, atMs: this.#now(), serverUrl: link.serverUrl };
     this.#forgetExpired();
+    // A screen waits on one sign-in: one begun before (its tab left open) is over, and its
+    // person signing in there later signs nobody in here.
+    for (const [id, earlier] of this.#attempts)
+      if (earlier.screen === screen) this.#attempts.delete(id);
     this.#attempts.set(begun.data.attemptId, {
       screen,
       expiresAtMs: begun.data.expiresAtMs,
@@ -218,6 +222,8 @@ export class HospitalSignIn {
           const outcome = HospitalSignInOutcome.safeParse(body);
           if (!outcome.success) lastProblem = 'an answer that is not a sign-in';
           else if ('signedIn' in outcome.data) {
+            if (this.#attempts.get(attemptId) !== attempt)
+              throw new ApiError('not_found', hospitalWords.unknownAttempt);
             return this.#signIn(attempt.screen, outcome.data.signedIn.username);
           } else if ('refused' in outcome.data) {
             throw new ApiError('unauthorized', outcome.data.refused);
