@@ -68,6 +68,7 @@ describe('desktop shell IPC binding', () => {
         updateStatus: () => () => {},
         hospitalList: () => () => {},
         access: () => () => {},
+        remoteConsults: () => () => {},
       },
     },
     () => {},

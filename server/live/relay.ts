@@ -14,6 +14,7 @@ import type {
 import { primaryWaveform } from '../../shared/model/waveforms';
 import type { LiveBroker } from './broker';
 import type { RelayMessage } from './relay-message';
+import type { AuscultationFrame } from '../../shared/telehealth/audio';
 
 export type LiveWaveforms = 'all' | 'primary';
 
@@ -157,6 +158,16 @@ export class LiveRelay {
 
   hasBed(bedId: string): boolean {
     return this.beds.has(bedId);
+  }
+
+  /**
+   * A telehealth viewer's ear on a bed's live auscultation (shared/telehealth/audio.ts): every
+   * frame the bed's workstation sends from now on, from whichever instance holds it. Nothing is
+   * kept: a frame nobody listens to is gone.
+   */
+  subscribeAudio(_bedId: string, _listener: (frame: AuscultationFrame) => void): () => void {
+    // Filled in with the audio relay (workstation socket → broker → here).
+    return () => {};
   }
 
   /**

@@ -42,6 +42,7 @@ import { patientsRequests } from './contract-patients';
 import { stripsRequests } from './contract-strips';
 import { syncRequests, syncStreams } from './contract-sync';
 import { updateRequests, updateStreams } from './contract-update';
+import { telehealthRequests, telehealthStreams } from './contract-telehealth';
 import { limitProblems } from '../model/limit-rules';
 import { RecordTimeMs, timeRangeRequest } from './time-window';
 
@@ -97,6 +98,7 @@ export const requests = {
   ...bloodPressureRequests,
   ...exportsRequests,
   ...syncRequests,
+  ...telehealthRequests,
   ...updateRequests,
   ...news2Requests,
   ...beatsRequests,
@@ -361,6 +363,7 @@ export const streams = {
   ...exportsStreams,
   ...syncStreams,
   ...updateStreams,
+  ...telehealthStreams,
   ...censusStreams,
   /** Everything live about one bed: a snapshot first, then samples, numerics, alarms, devices. */
   bedLive: {

@@ -170,6 +170,12 @@ export const REQUEST_PERMISSION: Record<RequestName, Permission> = {
   forgetEnrolment: 'system',
   sendSetAsideAgain: 'system',
   installUpdateNow: 'system',
+  // Telehealth: inviting is charting the patient's care; ending is always safe, so it works
+  // locked like pausing audio (logged as the unidentified user); auscultation needs the user who
+  // holds the stethoscope.
+  inviteRemoteClinician: 'chart',
+  endRemoteConsult: 'pause-audio',
+  sendAuscultation: 'chart',
 };
 
 export const STREAM_PERMISSION: Record<StreamName, Permission> = {
@@ -180,6 +186,7 @@ export const STREAM_PERMISSION: Record<StreamName, Permission> = {
   updateStatus: 'monitor',
   hospitalList: 'admit',
   exportProgress: 'export',
+  remoteConsults: 'monitor',
 };
 
 /** The permission this call needs, given its (validated) input. */
@@ -223,6 +230,10 @@ const SELF_AUDITED: ReadonlySet<string> = new Set([
   'addAccount',
   'setAccountDisabled',
   'access',
+  // Telehealth audits itself: the invitation, the consent, the viewer, the end; never each frame.
+  'inviteRemoteClinician',
+  'endRemoteConsult',
+  'sendAuscultation',
 ]);
 
 /** The name audit entries give a locked screen, or one with nobody signed in. */

@@ -30,6 +30,7 @@ import { NO_UPDATES, updateHandlers, type Updates } from './update-handlers';
 import type { WorkstationSync } from '../sync/workstation-sync';
 import type { News2Monitor } from '../news2/news2-monitor';
 import { news2Handlers } from './news2-handlers';
+import { telehealthHandlers } from './telehealth-handlers';
 import { censusHandlers } from './census-handlers';
 import type { HospitalList } from '../census/hospital-list';
 import { accessHandlers } from './access-handlers';
@@ -120,6 +121,7 @@ export function createHandlers({
 
   const exporting = exportHandlers(exports);
   const syncing = syncHandlers(sync, log);
+  const telehealth = telehealthHandlers();
   const census = censusHandlers(hospitalList);
   const updating = updateHandlers(updates, log);
   const accessing = accessHandlers(access, hospitalSignIn ?? null);
@@ -138,6 +140,7 @@ export function createHandlers({
       ...patientHandlers(admissions),
       ...bloodPressureHandlers(devices.bloodPressure),
       ...news2Handlers(news2),
+      ...telehealth.requests,
 
       getStatus: () => ({
         devices: [...sessions.values()].map((session) => session.status()),
@@ -270,6 +273,7 @@ export function createHandlers({
       ...syncing.streams,
       ...census.streams,
       ...updating.streams,
+      ...telehealth.streams,
       screen: ({ canSound }, emit) => screens.connect(canSound, emit),
 
       bedLive: ({ bedId, waveforms = 'all' }, emit) => {

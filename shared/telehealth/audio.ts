@@ -1,0 +1,73 @@
+// Live auscultation: the stethoscope's sound, compressed at the bed (Opus through the browser's
+// WebCodecs AudioEncoder; no gain control or noise suppression) and sent in frames to the central
+// server, which relays them to the remote clinician's viewer as binary WebSocket messages. Pure.
+import { z } from 'zod';
+
+/** One encoded chunk as the workstation sends it (base64 inside its JSON live socket). */
+export const AuscultationFrame = z
+  .object({
+    /** Increases by one per frame of a capture; a gap is a lost frame. */
+    seq: z.number().int().nonnegative(),
+    /** When its first sample was captured (UTC ms, the workstation's clock). */
+    atMs: z.number().int().nonnegative(),
+    codec: z.literal('opus'),
+    sampleRateHz: z.number().int().min(8000).max(48000),
+    channels: z.literal(1),
+    durationUs: z.number().int().positive().max(1_000_000),
+    /** The encoded chunk, base64: at most MAX_AUDIO_FRAME_BYTES bytes. */
+    data: z.string().min(1).max(Math.ceil((4 * 4096) / 3) + 4),
+  })
+  .strict();
+export type AuscultationFrame = z.infer<typeof AuscultationFrame>;
+
+export const MAX_AUDIO_FRAME_BYTES = 4096;
+
+/** A bed's frame as the relay carries it: which bed, then the frame. */
+export interface BedAuscultationFrame {
+  /** The bed's id on the central server (`<workstationId>/<bedId>`). */
+  bedId: string;
+  frame: AuscultationFrame;
+}
+
+/**
+ * The binary message a viewer gets: 1 byte version (1), 4 bytes big-endian length of a JSON
+ * header (the frame without `data`), the header, then the encoded bytes.
+ */
+export function encodeViewerAudio(frame: AuscultationFrame): Uint8Array {
+  const { data, ...header } = frame;
+  const head = new TextEncoder().encode(JSON.stringify(header));
+  const body = base64ToBytes(data);
+  const out = new Uint8Array(5 + head.length + body.length);
+  out[0] = 1;
+  new DataView(out.buffer).setUint32(1, head.length);
+  out.set(head, 5);
+  out.set(body, 5 + head.length);
+  return out;
+}
+
+export type ViewerAudio = Omit<AuscultationFrame, 'data'> & { bytes: Uint8Array };
+
+/** Reads a binary message of encodeViewerAudio; throws on anything else. */
+export function decodeViewerAudio(message: Uint8Array): ViewerAudio {
+  if (message.length < 5 || message[0] !== 1) throw new Error('Not an auscultation frame.');
+  const headLength = new DataView(message.buffer, message.byteOffset).getUint32(1);
+  if (5 + headLength > message.length) throw new Error('An auscultation frame is cut short.');
+  const header = AuscultationFrame.omit({ data: true }).parse(
+    JSON.parse(new TextDecoder().decode(message.subarray(5, 5 + headLength))),
+  );
+  return { ...header, bytes: message.slice(5 + headLength) };
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

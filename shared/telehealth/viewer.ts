@@ -1,0 +1,106 @@
+// The remote clinician's side of telehealth, on the central server: the one-patient viewer's page,
+// its sign-in with the link's token and the code, its api and its WebSocket. The socket speaks the
+// contract's wire (shared/api/wire.ts), but only what watching one patient needs (ALLOWED_*); every
+// other request is refused and audited. Auscultation audio comes on the same socket as binary
+// frames (audio.ts). Pure: no Node.
+import { z } from 'zod';
+import type { RequestName, StreamName } from '../api/contract';
+import { ConsultNote } from './invitation';
+
+export const VIEWER_PATHS = {
+  /** GET: the viewer's page (renderer/telehealth.html); the link's token is in the fragment. */
+  page: '/telehealth/',
+  /** POST RedeemRequest: ViewerSession and the session cookie; refusals as ViewerRefusal. */
+  redeem: '/telehealth/api/redeem',
+  /** GET (cookie): ViewerSession, or 401 when the session is gone. */
+  session: '/telehealth/api/session',
+  /** POST (cookie) NoteRequest: the ConsultNote as kept. */
+  notes: '/telehealth/api/notes',
+  /** POST (cookie): the viewer leaves; the consult ends ('viewer-left'). */
+  leave: '/telehealth/api/leave',
+  /** WebSocket (cookie, same origin): the contract's wire for the one bed. ?pps=N: see below. */
+  socket: '/telehealth/ws',
+} as const;
+
+/** The cookie that holds a viewer's session (HttpOnly, SameSite=Strict, Path=/telehealth). */
+export const VIEWER_SESSION_COOKIE = 'telehealth_session';
+
+/**
+ * Waveform points per second per wave the viewer asks for (?pps= on the socket): its screen's
+ * pixels across the sweep divided by the sweep's seconds. The server sends a min/max envelope at
+ * that rate (a QRS is never lost to decimation); waves slower than it come as they are.
+ */
+export const MIN_POINTS_PER_SECOND = 20;
+export const MAX_POINTS_PER_SECOND = 1000;
+export const DEFAULT_POINTS_PER_SECOND = 200;
+
+export const RedeemRequest = z
+  .object({
+    /** The token from the link's fragment (#t=…). */
+    token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/),
+    /** The code read over the phone; spaces and dashes are ignored. */
+    code: z.string().min(1).max(20),
+    /** Who is watching, as the bedside will show it. */
+    name: z.string().trim().min(1).max(200),
+  })
+  .strict();
+export type RedeemRequest = z.infer<typeof RedeemRequest>;
+
+/** What the viewer may see, once in. */
+export const ViewerSession = z.object({
+  invitationId: z.string().uuid(),
+  /** The bed's id on the central server (`<workstationId>/<bedId>`): the only one reachable. */
+  bedId: z.string(),
+  bedLabel: z.string(),
+  workstationName: z.string().nullable(),
+  viewerName: z.string(),
+  invitedBy: z.string(),
+  expiresAtMs: z.number().int(),
+  /** The server's clock when it answered: the viewer measures its offset for "x s behind". */
+  serverNowMs: z.number().int(),
+  notes: z.array(ConsultNote),
+});
+export type ViewerSession = z.infer<typeof ViewerSession>;
+
+export const NoteRequest = z.object({ text: z.string().trim().min(1).max(4000) }).strict();
+export type NoteRequest = z.infer<typeof NoteRequest>;
+
+/** A refusal's body: a code for the page and the sentence it shows. */
+export const ViewerRefusal = z.object({
+  error: z.enum([
+    'bad-request',
+    'unknown-link',
+    'wrong-code',
+    'already-opened',
+    'ended',
+    'not-signed-in',
+    'forbidden',
+  ]),
+  message: z.string(),
+  /** For wrong-code: how many tries are left before the link locks. */
+  attemptsLeft: z.number().int().optional(),
+});
+export type ViewerRefusal = z.infer<typeof ViewerRefusal>;
+
+/** What the one-patient socket answers, each for the invited bed only. */
+export const ALLOWED_REQUESTS = [
+  'getStatus',
+  'getTrend',
+  'getWaveformWindow',
+  'getWaveformExtent',
+  'getBeatMarks',
+  'findBeatMark',
+  'getAlarmLog',
+] as const satisfies readonly RequestName[];
+export const ALLOWED_STREAMS = ['bedLive'] as const satisfies readonly StreamName[];
+
+/**
+ * WebSocket close codes the server ends a viewer's socket with; the reason is the sentence shown.
+ * A page that gets one of these does not reconnect.
+ */
+export const VIEWER_CLOSE = {
+  /** The consult ended (any EndReason; the reason text says which). */
+  ended: 4003,
+  /** No session, or it is no longer valid. */
+  notSignedIn: 4001,
+} as const;
