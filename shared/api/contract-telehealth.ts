@@ -76,9 +76,7 @@ export const telehealthRequests = {
    * capture, relayed to the remote clinician. Refused unless a consult of the bed is watching.
    */
   sendAuscultation: {
-    input: z
-      .object({ bedId: BedId, frames: z.array(AuscultationFrame).min(1).max(50) })
-      .strict(),
+    input: z.object({ bedId: BedId, frames: z.array(AuscultationFrame).min(1).max(50) }).strict(),
     output: z.object({ relayed: z.number().int().nonnegative() }),
   },
 } as const;

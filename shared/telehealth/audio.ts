@@ -15,7 +15,10 @@ export const AuscultationFrame = z
     channels: z.literal(1),
     durationUs: z.number().int().positive().max(1_000_000),
     /** The encoded chunk, base64: at most MAX_AUDIO_FRAME_BYTES bytes. */
-    data: z.string().min(1).max(Math.ceil((4 * 4096) / 3) + 4),
+    data: z
+      .string()
+      .min(1)
+      .max(Math.ceil((4 * 4096) / 3) + 4),
   })
   .strict();
 export type AuscultationFrame = z.infer<typeof AuscultationFrame>;

@@ -1,7 +1,7 @@
 // The remote clinician's side of telehealth, on the central server: the one-patient viewer's page,
 // its sign-in with the link's token and the code, its api and its WebSocket. The socket speaks the
 // contract's wire (shared/api/wire.ts), but only what watching one patient needs (ALLOWED_*); every
-// other request is refused and audited. Auscultation audio comes on the same socket as binary
+// other request is refused and audited. Auscultation audio comes on its own socket as binary
 // frames (audio.ts). Pure: no Node.
 import { z } from 'zod';
 import type { RequestName, StreamName } from '../api/contract';
@@ -20,6 +20,12 @@ export const VIEWER_PATHS = {
   leave: '/telehealth/api/leave',
   /** WebSocket (cookie, same origin): the contract's wire for the one bed. ?pps=N: see below. */
   socket: '/telehealth/ws',
+  /**
+   * WebSocket (cookie, same origin): live auscultation of the bed, server → viewer only, each
+   * message one binary frame of audio.ts (encodeViewerAudio). Nothing is sent while nobody at the
+   * bed shares the stethoscope.
+   */
+  audio: '/telehealth/audio',
 } as const;
 
 /** The cookie that holds a viewer's session (HttpOnly, SameSite=Strict, Path=/telehealth). */
