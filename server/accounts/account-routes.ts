@@ -8,6 +8,7 @@ import {
   ACCOUNTS_SYNC_PATH,
   NewServerPassword,
   NewServerUser,
+  ServerUserProfile,
 } from '../../shared/sync/accounts';
 import type { AccountsPage, ServerUserList } from '../../shared/sync/accounts';
 import { requireAdmin } from '../http/admin-routes';
@@ -24,6 +25,7 @@ import {
   readAccountsPage,
   setUserDisabled,
   setUserPassword,
+  setUserProfile,
 } from './users-store';
 
 const MAX_USER_BODY_BYTES = 16 * 1024;
@@ -101,6 +103,17 @@ export function accountRoutes(options: AccountRouteOptions = {}): Route[] {
     sendJson(ex, 200, user);
   }
 
+  async function setProfile(ctx: ServerContext, ex: Exchange, [encoded]: string[]) {
+    requireAdmin(ctx, ex);
+    const parsed = ServerUserProfile.safeParse(await readJson(ex.req, MAX_USER_BODY_BYTES));
+    if (!parsed.success) throw refusedBody('a new role or name', parsed.error);
+    const user = await setUserProfile(ctx.db, idOf(encoded), parsed.data, ADMIN_API_ACTOR);
+    ctx.log(
+      `Users: ${user.username} is now ${user.displayName} (${user.role}) through the admin api.`,
+    );
+    sendJson(ex, 200, user);
+  }
+
   async function pull(ctx: ServerContext, ex: Exchange): Promise<void> {
     await authenticate(ctx, ex);
     const after = wholeNumber(
@@ -130,6 +143,12 @@ export function accountRoutes(options: AccountRouteOptions = {}): Route[] {
       path: /^\/api\/admin\/users\/([^/]+)\/password$/,
       sync: false,
       handle: setPassword,
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/admin\/users\/([^/]+)\/profile$/,
+      sync: false,
+      handle: setProfile,
     },
     { method: 'GET', path: ACCOUNTS_SYNC_PATH, sync: true, handle: pull },
   ];

@@ -312,3 +312,80 @@ describe('server users …', () => {
     expect(events[0]!.actor).toMatch(/^the command line \(/);
   });
 });
+
+describe('a new role or name', () => {
+  it('is set through the admin api and `server users change`, pulled by workstations, and in the trail', async () => {
+    const added = ServerUser.parse(
+      (
+        await admin(ACCOUNTS_ADMIN_PATHS.users, {
+          username: 'rhea',
+          displayName: 'Rhea Resident',
+          role: 'view-only',
+          passwordHash: cheapHash,
+        })
+      ).json,
+    );
+    const before = AccountsPage.parse(
+      (await call(central.url, `${ACCOUNTS_SYNC_PATH}?after=0`, { headers: bearer(credential) }))
+        .json,
+    ).cursor;
+
+    const promoted = await admin(ACCOUNTS_ADMIN_PATHS.user(added.id, 'profile'), {
+      role: 'physician',
+    });
+    expect(promoted.status).toBe(200);
+    expect(ServerUser.parse(promoted.json)).toMatchObject({
+      role: 'physician',
+      displayName: 'Rhea Resident',
+    });
+    // Nothing to change: answered as is, nothing written.
+    const same = await admin(ACCOUNTS_ADMIN_PATHS.user('rhea', 'profile'), { role: 'physician' });
+    expect(same.json.version).toBe(promoted.json.version);
+    for (const body of [{}, { role: 'surgeon' }, { displayName: '' }, { username: 'x' }]) {
+      const refused = await admin(ACCOUNTS_ADMIN_PATHS.user('rhea', 'profile'), body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+    }
+    const withoutToken = await call(central.url, ACCOUNTS_ADMIN_PATHS.user('rhea', 'profile'), {
+      headers: bearer(credential),
+      body: { role: 'it-administrator' },
+    });
+    expect(withoutToken.status).toBe(401);
+
+    const cli = { out: [] as string[], err: [] as string[] };
+    expect(() =>
+      parseUsersCommand(['change', '--db', central.database.url, '--username', 'rhea']),
+    ).toThrow(/needs --role, --display-name, or both/);
+    const code = await runUsersCommandOn(
+      db,
+      parseUsersCommand([
+        ...['change', '--db', central.database.url, '--username', 'rhea'],
+        ...['--display-name', 'Rhea Example', '--role', 'nurse'],
+      ]),
+      {
+        stdin: Readable.from(['']),
+        out: (line) => cli.out.push(line),
+        err: (line) => cli.err.push(line),
+      },
+    );
+    expect(code).toBe(0);
+    expect(cli.err.join('\n')).toMatch(/rhea is now Rhea Example \(nurse\)/);
+
+    // The workstations' next pull carries the account as it is now.
+    const page = AccountsPage.parse(
+      (
+        await call(central.url, `${ACCOUNTS_SYNC_PATH}?after=${before}`, {
+          headers: bearer(credential),
+        })
+      ).json,
+    );
+    expect(page.accounts.find((a) => a.username === 'rhea')).toMatchObject({
+      role: 'nurse',
+      displayName: 'Rhea Example',
+    });
+    const trail = (await readUserEvents(db, 3)).filter((e) => e.action === 'user-changed');
+    expect(trail.map((e) => e.detail)).toEqual([
+      'role physician → nurse, name "Rhea Resident" → "Rhea Example"',
+      'role view-only → physician',
+    ]);
+  });
+});

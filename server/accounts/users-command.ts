@@ -13,12 +13,19 @@ import { migrate } from '../db/migrate';
 import { migrations } from '../migrations/index';
 import { SyncRefusal } from '../sync/refusal';
 import { hashPassword, type PasswordCost } from './password-hash';
-import { addUser, listUsers, setUserDisabled, setUserPassword } from './users-store';
+import {
+  addUser,
+  listUsers,
+  setUserDisabled,
+  setUserPassword,
+  setUserProfile,
+} from './users-store';
 
 export const USERS_USAGE = `  npm run server -- users list --db …
   npm run server -- users add --db … --username ana --display-name "Ana Example" --role nurse [--no-password]   (the password on standard input; --no-password: OpenID Connect only)
   npm run server -- users disable|enable --db … --username ana
-  npm run server -- users password --db … --username ana   (the new password on standard input)`;
+  npm run server -- users password --db … --username ana   (the new password on standard input)
+  npm run server -- users change --db … --username ana [--role physician] [--display-name "Ana Example"]`;
 
 export type UsersCommand =
   | { action: 'list'; db: string }
@@ -30,17 +37,18 @@ export type UsersCommand =
       role: Role;
       withPassword: boolean;
     }
-  | { action: 'disable' | 'enable' | 'password'; db: string; username: string };
+  | { action: 'disable' | 'enable' | 'password'; db: string; username: string }
+  | { action: 'change'; db: string; username: string; role?: Role; displayName?: string };
 
 const MIN_PASSWORD_CHARS = 10;
 const MAX_PASSWORD_CHARS = 256;
 
 export function parseUsersCommand(argv: string[]): UsersCommand {
   const [action, ...args] = argv;
-  const actions = ['list', 'add', 'disable', 'enable', 'password'] as const;
+  const actions = ['list', 'add', 'disable', 'enable', 'password', 'change'] as const;
   if (!actions.includes(action as (typeof actions)[number])) {
     throw new UsageError(
-      `users takes list, add, disable, enable or password, not ${action ?? 'nothing'}`,
+      `users takes list, add, disable, enable, password or change, not ${action ?? 'nothing'}`,
     );
   }
   let values: Record<string, string | boolean | undefined>;
@@ -72,6 +80,7 @@ export function parseUsersCommand(argv: string[]): UsersCommand {
     disable: ['db', 'username'],
     enable: ['db', 'username'],
     password: ['db', 'username'],
+    change: ['db', 'username', 'display-name', 'role'],
   };
   const stray = Object.keys(values).filter((name) => !allowed[action!]!.includes(name));
   if (stray.length > 0) throw new UsageError(`--${stray[0]} is not an option of users ${action}`);
@@ -86,6 +95,7 @@ export function parseUsersCommand(argv: string[]): UsersCommand {
       '--username is needed: 2 to 64 lower-case letters, digits, dots, dashes or underscores',
     );
   }
+  if (action === 'change') return parseChange(db, username, values);
   if (action !== 'add')
     return { action: action as 'disable' | 'enable' | 'password', db, username };
   const displayName =
@@ -105,6 +115,28 @@ export function parseUsersCommand(argv: string[]): UsersCommand {
     role: role.data,
     withPassword: values['no-password'] !== true,
   };
+}
+
+function parseChange(
+  db: string,
+  username: string,
+  values: Record<string, string | boolean | undefined>,
+): UsersCommand {
+  const change: UsersCommand = { action: 'change', db, username };
+  if (values.role !== undefined) {
+    const role = Role.safeParse(values.role);
+    if (!role.success) throw new UsageError(`--role must be one of: ${Role.options.join(', ')}`);
+    change.role = role.data;
+  }
+  if (values['display-name'] !== undefined) {
+    const displayName = String(values['display-name']).trim();
+    if (displayName.length < 1 || displayName.length > 120)
+      throw new UsageError('--display-name must be 1 to 120 characters');
+    change.displayName = displayName;
+  }
+  if (change.role === undefined && change.displayName === undefined)
+    throw new UsageError('users change needs --role, --display-name, or both');
+  return change;
 }
 
 /** The first line of standard input (a password), checked for its length. */
@@ -157,6 +189,20 @@ export async function runUsersCommandOn(
       io.out(JSON.stringify(user));
       io.err(
         `User ${user.username} (${user.role}) added; every enrolled workstation has it at its next sync.`,
+      );
+      return 0;
+    }
+    if (command.action === 'change') {
+      const { role, displayName } = command;
+      const user = await setUserProfile(
+        db,
+        command.username,
+        { ...(role ? { role } : {}), ...(displayName ? { displayName } : {}) },
+        actor,
+      );
+      io.out(JSON.stringify(user));
+      io.err(
+        `User ${user.username} is now ${user.displayName} (${user.role}); a workstation where they are signed in applies it at its next sync.`,
       );
       return 0;
     }

@@ -188,6 +188,45 @@ export function setUserPassword(
   );
 }
 
+/**
+ * A new role or display name (or both). The trail says what it was and what it is; a workstation
+ * where the user is signed in applies the new role at its next pull.
+ */
+export async function setUserProfile(
+  db: Database,
+  idOrUsername: string,
+  profile: { role?: Role; displayName?: string },
+  actor: string,
+): Promise<ServerUser> {
+  return locked(db, async (session) => {
+    const before = await findUser(session, idOrUsername);
+    if (!before) {
+      throw new SyncRefusal(
+        'not-found',
+        `There is no user "${idOrUsername}" on this central server.`,
+      );
+    }
+    const role = profile.role ?? before.role;
+    const displayName = profile.displayName ?? before.displayName;
+    if (role === before.role && displayName === before.displayName) return before;
+    const { rows } = await session.query<UserRow>(
+      `UPDATE users SET role = $2, display_name = $3, updated_at = now(),
+         version = nextval('users_version')
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [before.id, role, displayName],
+    );
+    const changed = rows[0]!;
+    const what = [
+      ...(role === before.role ? [] : [`role ${before.role} → ${role}`]),
+      ...(displayName === before.displayName
+        ? []
+        : [`name "${before.displayName}" → "${displayName}"`]),
+    ].join(', ');
+    await event(session, changed, 'user-changed', actor, what);
+    return userOf(changed);
+  });
+}
+
 export async function listUsers(db: Database): Promise<ServerUser[]> {
   const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY username`);
   return rows.map(userOf);

@@ -15,8 +15,11 @@ export const ACCOUNTS_PAGE_MAX = 500;
 export const ACCOUNTS_ADMIN_PATHS = {
   /** GET → ServerUserList; POST NewServerUser → ServerUser. */
   users: '/api/admin/users',
-  /** POST (no body, or { password } / { passwordHash } for `password`) → ServerUser. */
-  user: (id: string, action: 'disable' | 'enable' | 'password') =>
+  /**
+   * POST (no body; { password } / { passwordHash } for `password`; ServerUserProfile for
+   * `profile`) → ServerUser.
+   */
+  user: (id: string, action: 'disable' | 'enable' | 'password' | 'profile') =>
     `/api/admin/users/${encodeURIComponent(id)}/${action}`,
 } as const;
 
@@ -165,3 +168,15 @@ export const NewServerPassword = z
     message: 'Give a password or a password hash (one of them).',
   });
 export type NewServerPassword = z.infer<typeof NewServerPassword>;
+
+/** A new role or name for a user (one of them at least); every workstation takes it at its next pull. */
+export const ServerUserProfile = z
+  .object({
+    displayName: z.string().trim().min(1).max(120).optional(),
+    role: Role.optional(),
+  })
+  .strict()
+  .refine((u) => u.displayName !== undefined || u.role !== undefined, {
+    message: 'Give a new role, a new display name, or both.',
+  });
+export type ServerUserProfile = z.infer<typeof ServerUserProfile>;
