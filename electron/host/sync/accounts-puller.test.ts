@@ -19,7 +19,6 @@ import {
   startTestCentral,
   type TestCentral,
 } from '../../../server/test-support/central';
-import { openDatabase } from '../../../server/db/database';
 import { freshDatabase, type TestDatabase } from '../../../server/test-support/database';
 import { bearer, call } from '../../../server/test-support/http-client';
 import { Access } from '../access/access';
@@ -208,26 +207,17 @@ describe('accounts from the central server', () => {
     await puller.pullNow();
     expect((await access.signIn(screen, 'nina', 'nina-password-1')).user?.username).toBe('nina');
 
-    // A role changed on the server (no api does it yet; the database can) shows at once, and a
-    // remote clinician, who never signs in at a workstation, is signed out.
-    const db = openDatabase(database.url, 1);
-    try {
-      const bump = (role: string) =>
-        db.query(
-          `UPDATE users SET role = $1, version = nextval('users_version') WHERE username = 'nina'`,
-          [role],
-        );
-      await bump('physician');
-      await puller.pullNow();
-      expect(access.access(screen).user).toMatchObject({ username: 'nina', role: 'physician' });
-      await bump('remote-clinician');
-      await puller.pullNow();
-      expect(access.access(screen).user).toBeNull();
-      await bump('nurse');
-      await puller.pullNow();
-    } finally {
-      await db.end();
-    }
+    // A role changed on the server (IT's admin api) shows at once, and a remote clinician, who
+    // never signs in at a workstation, is signed out.
+    const setRole = (role: string) => admin(ACCOUNTS_ADMIN_PATHS.user('nina', 'profile'), { role });
+    await setRole('physician');
+    await puller.pullNow();
+    expect(access.access(screen).user).toMatchObject({ username: 'nina', role: 'physician' });
+    await setRole('remote-clinician');
+    await puller.pullNow();
+    expect(access.access(screen).user).toBeNull();
+    await setRole('nurse');
+    await puller.pullNow();
   });
 
   it('a name both have signs in as the local account; the clash is logged once', async () => {
