@@ -49,6 +49,8 @@ Commands:
              --data DIR --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER
              --format fhir --patient MRN [--at T] --out FILE.json: the patient's stay (the
              latest, or the one at T) as a FHIR R4 Bundle, for a clinic without a central server
+             [--passphrase-stdin] (export, import, update): the data store's passphrase, from
+             stdin, when its key is wrapped by one
   import     Load a WFDB record (PhysioNet) as a bed, for review and demos
              --data DIR --wfdb RECORD [--bed LABEL] [--start T] [--annotator atr]
   beats      Detect and classify heartbeats (N, S, V, F, Q) in one lead of a WFDB record,

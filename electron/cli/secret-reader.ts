@@ -81,3 +81,20 @@ async function readAll(input: Readable): Promise<string> {
   for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/**
+ * The data store's passphrase when the command was given --passphrase-stdin (read first, before
+ * any other secret), else undefined: the store opens with the folder's key file.
+ */
+export async function storePassphrase(
+  wanted: boolean | undefined,
+  deps: SecretInput = {},
+): Promise<string | undefined> {
+  if (!wanted) return undefined;
+  const reader = new SecretReader(deps);
+  try {
+    return await reader.read('Passphrase of the data store: ', null);
+  } finally {
+    reader.close();
+  }
+}

@@ -8,7 +8,7 @@ import { workstationId } from '../../host/data-dir';
 import { openStore, type AuditChainReport } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
 import { CliError, parseOptions } from '../cli-error';
-import { SecretReader, type SecretInput } from '../secret-reader';
+import { storePassphrase, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
 const USAGE =
@@ -25,15 +25,7 @@ export async function runAudit(args: string[], deps: SecretInput = {}): Promise<
   if (!existsSync(join(dataDir, 'pgdata'))) {
     throw new CliError(`There is no workstation data store in ${dataDir}: give its --data folder.`);
   }
-  let passphrase: string | undefined;
-  if (options['passphrase-stdin']) {
-    const reader = new SecretReader(deps);
-    try {
-      passphrase = await reader.read('Passphrase of the data store: ', null);
-    } finally {
-      reader.close();
-    }
-  }
+  const passphrase = await storePassphrase(options['passphrase-stdin'], deps);
   const report = await verifyIn(dataDir, passphrase);
   const print = report.ok ? console.log : console.error;
   print(`Workstation ${report.workstationId}: ${report.message}`);

@@ -21,20 +21,40 @@ import {
 import { exportStayAsFhir, FhirExportError } from '../../host/export/fhir-stay';
 import { progressBar } from '../progress-bar';
 import { CliError, parseOptions } from '../cli-error';
+import { storePassphrase, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
-async function withStore<T>(dataOption: string | undefined, use: (store: Store) => Promise<T>) {
-  const dataDir = resolve(dataOption ?? defaultDataDir());
+/** Where a command finds the store: its --data folder, and the passphrase if one was asked for. */
+interface StoreOptions {
+  data?: string | undefined;
+  'passphrase-stdin'?: boolean | undefined;
+}
+
+const STORE_OPTIONS = {
+  data: { type: 'string' },
+  'passphrase-stdin': { type: 'boolean' },
+} as const;
+
+async function withStore<T>(
+  options: StoreOptions,
+  use: (store: Store) => Promise<T>,
+  deps: SecretInput = {},
+) {
+  const dataDir = resolve(options.data ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
+  const passphrase = await storePassphrase(options['passphrase-stdin'], deps);
   let store: Store;
   try {
     store = await openStore({
       dataDir: join(dataDir, 'pgdata'),
       workstationId: workstationId(dataDir),
       onError: (error) => console.error(error.message),
+      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
     });
   } catch (error) {
     if (error instanceof StoreLockedError) throw new CliError(error.message);
+    if (error instanceof Error && /passphrase/i.test(error.message))
+      throw new CliError(error.message, { cause: error });
     throw error;
   }
   try {
@@ -52,9 +72,9 @@ function time(name: string, raw: string | undefined): number {
   return ms;
 }
 
-export async function runExport(args: string[]): Promise<number> {
+export async function runExport(args: string[], deps: SecretInput = {}): Promise<number> {
   const options = parseOptions(args, {
-    data: { type: 'string' },
+    ...STORE_OPTIONS,
     bed: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
@@ -63,7 +83,7 @@ export async function runExport(args: string[]): Promise<number> {
     patient: { type: 'string' },
     at: { type: 'string' },
   });
-  if (options.format === 'fhir') return exportFhir(options);
+  if (options.format === 'fhir') return exportFhir(options, deps);
   if (!options.bed || !options.out) {
     throw new CliError(
       'export needs --bed B --from T --to T --format wfdb|wfdb212|csv|edf --out FOLDER.',
@@ -79,30 +99,34 @@ export async function runExport(args: string[]): Promise<number> {
   const toMs = time('to', options.to);
   const out = resolve(options.out);
   const bed = options.bed;
-  const written = await withStore(options.data, async (store) => {
-    // A bed is named by its id or its label.
-    const bedId = /^bed-/.test(bed) ? bed : bedIdFor(bed);
-    const bar = progressBar(process.stderr);
-    // Ctrl-C stops the export cleanly: nothing is left under the final names.
-    const cancel = new AbortController();
-    const onInterrupt = () => cancel.abort();
-    process.once('SIGINT', onInterrupt);
-    let result;
-    try {
-      result = await exportBedToFolder(store, { bedId, fromMs, toMs, format }, out, {
-        signal: cancel.signal,
-        onProgress: ({ stage, fraction }) => bar.update(fraction, stage),
-      });
-    } catch (error) {
-      if (error instanceof ExportError) throw new CliError(error.message);
-      throw error;
-    } finally {
-      bar.done();
-      process.off('SIGINT', onInterrupt);
-    }
-    for (const warning of result.warnings) console.error(warning);
-    return result.paths;
-  });
+  const written = await withStore(
+    options,
+    async (store) => {
+      // A bed is named by its id or its label.
+      const bedId = /^bed-/.test(bed) ? bed : bedIdFor(bed);
+      const bar = progressBar(process.stderr);
+      // Ctrl-C stops the export cleanly: nothing is left under the final names.
+      const cancel = new AbortController();
+      const onInterrupt = () => cancel.abort();
+      process.once('SIGINT', onInterrupt);
+      let result;
+      try {
+        result = await exportBedToFolder(store, { bedId, fromMs, toMs, format }, out, {
+          signal: cancel.signal,
+          onProgress: ({ stage, fraction }) => bar.update(fraction, stage),
+        });
+      } catch (error) {
+        if (error instanceof ExportError) throw new CliError(error.message);
+        throw error;
+      } finally {
+        bar.done();
+        process.off('SIGINT', onInterrupt);
+      }
+      for (const warning of result.warnings) console.error(warning);
+      return result.paths;
+    },
+    deps,
+  );
   for (const file of written) console.log(file);
   return 0;
 }
@@ -117,12 +141,14 @@ function cliActor(): string {
 }
 
 /** `export --format fhir`: a patient's stay as one FHIR Bundle (collection) in a JSON file. */
-async function exportFhir(options: {
-  data?: string;
-  patient?: string;
-  at?: string;
-  out?: string;
-}): Promise<number> {
+async function exportFhir(
+  options: StoreOptions & {
+    patient?: string;
+    at?: string;
+    out?: string;
+  },
+  deps: SecretInput,
+): Promise<number> {
   if (!options.patient || !options.out) {
     throw new CliError('export --format fhir needs --patient MRN --out FILE.json [--at T].');
   }
@@ -131,20 +157,24 @@ async function exportFhir(options: {
   if (existsSync(out)) throw new CliError(`${out} exists already; nothing is overwritten.`);
   if (!existsSync(dirname(out))) throw new CliError(`The folder ${dirname(out)} does not exist.`);
   const dataDir = resolve(options.data ?? defaultDataDir());
-  const result = await withStore(options.data, async (store) => {
-    try {
-      return await exportStayAsFhir(store, {
-        patient: options.patient!,
-        ...(atMs === undefined ? {} : { atMs }),
-        actor: cliActor(),
-        workstationId: workstationId(dataDir),
-        nowMs: Date.now(),
-      });
-    } catch (error) {
-      if (error instanceof FhirExportError) throw new CliError(error.message);
-      throw error;
-    }
-  });
+  const result = await withStore(
+    options,
+    async (store) => {
+      try {
+        return await exportStayAsFhir(store, {
+          patient: options.patient!,
+          ...(atMs === undefined ? {} : { atMs }),
+          actor: cliActor(),
+          workstationId: workstationId(dataDir),
+          nowMs: Date.now(),
+        });
+      } catch (error) {
+        if (error instanceof FhirExportError) throw new CliError(error.message);
+        throw error;
+      }
+    },
+    deps,
+  );
   // Patient data: readable by its owner only, and never over another file.
   writeFileSync(out, `${JSON.stringify(result.bundle, null, 1)}\n`, { mode: 0o600, flag: 'wx' });
   console.error(
@@ -158,9 +188,9 @@ async function exportFhir(options: {
   return 0;
 }
 
-export async function runImport(args: string[]): Promise<number> {
+export async function runImport(args: string[], deps: SecretInput = {}): Promise<number> {
   const options = parseOptions(args, {
-    data: { type: 'string' },
+    ...STORE_OPTIONS,
     wfdb: { type: 'string' },
     bed: { type: 'string' },
     start: { type: 'string' },
@@ -187,15 +217,19 @@ export async function runImport(args: string[]): Promise<number> {
   }
   const bedLabel = options.bed ?? `Review ${record.name}`;
   const startMs = options.start ? time('start', options.start) : undefined;
-  const imported = await withStore(options.data, (store) =>
-    importRecordAsBed(store, record, {
-      bedLabel,
-      ...(startMs === undefined ? {} : { startMs }),
-      actor: 'import',
-    }).catch((error: unknown) => {
-      if (error instanceof RecordImportError) throw new CliError(`${recordPath}: ${error.message}`);
-      throw error;
-    }),
+  const imported = await withStore(
+    options,
+    (store) =>
+      importRecordAsBed(store, record, {
+        bedLabel,
+        ...(startMs === undefined ? {} : { startMs }),
+        actor: 'import',
+      }).catch((error: unknown) => {
+        if (error instanceof RecordImportError)
+          throw new CliError(`${recordPath}: ${error.message}`);
+        throw error;
+      }),
+    deps,
   );
   console.log(
     JSON.stringify({

@@ -10,7 +10,12 @@ import { makeSigningKey, signRelease, writePublicKey } from '../../host/update/r
 import { loadTrustedKeys } from '../../host/update/signature';
 import { UpdateService } from '../../host/update/update-service';
 import type { MonitoredBed } from '../../host/update/policy';
+import { Readable } from 'node:stream';
+import { workstationId } from '../../host/data-dir';
+import { openStore } from '../../host/store/client';
 import { runUpdate, type UpdateCommandDeps } from './update';
+
+const PASSPHRASE = 'a long passphrase for the update test';
 
 const NAME = 'Clinical-Workstation-3.2.0.AppImage';
 const key = makeSigningKey();
@@ -165,5 +170,46 @@ describe('workstation update --from', () => {
     );
     expect(code).toBe(0);
     expect(lines.at(-1)).toMatch(/^Staged at/);
+  });
+});
+
+describe('workstation update --from on a passphrase-protected folder', () => {
+  it('reads the admitted patients with --passphrase-stdin, and says why it cannot without', async () => {
+    const store = await openStore({
+      dataDir: join(dataDir, 'pgdata'),
+      workstationId: workstationId(dataDir),
+      encryption: { passphrase: PASSPHRASE },
+    });
+    try {
+      await store.admitPatient({
+        patient: {
+          mrn: 'TEST-UPD-1',
+          familyName: 'Testpatient',
+          givenName: 'Update',
+          birthDate: '1970-01-01',
+          category: 'adult',
+        },
+        bedId: 'bed-2',
+        bedLabel: 'Bed 2',
+        atMs: Date.now() - 60_000,
+        actor: 'nurse-test',
+        detail: 'admitted to Bed 2 (test)',
+      });
+    } finally {
+      await store.close();
+    }
+    const args = ['--from', bundleFolder(), '--data', dataDir, '--keys', keysDir];
+    const deps = { out: (line: string) => lines.push(line), platform: 'linux' as const };
+
+    await expect(runUpdate([...args, '--running-version', '3.1.0'], deps)).rejects.toThrow(
+      /not marked for installing: .*passphrase/,
+    );
+    const code = await runUpdate([...args, '--running-version', '3.1.0', '--passphrase-stdin'], {
+      ...deps,
+      input: Readable.from([`${PASSPHRASE}\n`]),
+    });
+    expect(code).toBe(0);
+    expect(lines).toContain('  Bed 2: Testpatient, Update (MRN TEST-UPD-1)');
+    expect(lines.at(-1)).toMatch(/a signed-in user can choose Install now/);
   });
 });

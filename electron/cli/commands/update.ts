@@ -19,12 +19,16 @@ import { updateKeysDir } from '../../host/update/update-keys';
 import { thisPlatform, type Installer } from '../../host/update/update-service';
 import { SEMVER, type UpdatePlatform } from '../../../shared/update/release';
 import { CliError, parseOptions } from '../cli-error';
+import { storePassphrase, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
 /** Null: a workstation is running on the data directory (its store is locked). */
-export type ReadMonitoredBeds = (dataDir: string) => Promise<MonitoredBed[] | null>;
+export type ReadMonitoredBeds = (
+  dataDir: string,
+  passphrase?: string,
+) => Promise<MonitoredBed[] | null>;
 
-export interface UpdateCommandDeps {
+export interface UpdateCommandDeps extends SecretInput {
   readMonitoredBeds?: ReadMonitoredBeds;
   out?: (line: string) => void;
   platform?: UpdatePlatform;
@@ -42,17 +46,22 @@ function installedVersion(): string {
 }
 
 /** The beds with a patient admitted, from the store (nothing else is monitored while it is off). */
-const bedsFromStore: ReadMonitoredBeds = async (dataDir) => {
+const bedsFromStore: ReadMonitoredBeds = async (dataDir, passphrase) => {
   let store;
   try {
     store = await openStore({
       dataDir: join(dataDir, 'pgdata'),
       workstationId: workstationId(dataDir),
       onError: (error) => console.error(error.message),
+      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
     });
   } catch (error) {
     if (error instanceof StoreLockedError) return null;
-    throw error;
+    // The release is staged; what is missing is which beds are monitored, so nothing installs.
+    throw new CliError(
+      `The release is kept, but the beds in ${dataDir} could not be read, so it is not marked for installing: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   try {
     const places = await store.readCurrentAdmissions();
@@ -76,12 +85,14 @@ export async function runUpdate(args: string[], deps: UpdateCommandDeps = {}): P
     data: { type: 'string' },
     keys: { type: 'string' },
     'running-version': { type: 'string' },
+    'passphrase-stdin': { type: 'boolean' },
   });
   if (!options.from) {
     throw new CliError(
       '--from is required: the release folder or .tar brought for this workstation.',
     );
   }
+  const passphrase = await storePassphrase(options['passphrase-stdin'], deps);
   const runningVersion = options['running-version'] ?? installedVersion();
   if (!SEMVER.test(runningVersion))
     throw new CliError(`--running-version "${runningVersion}" is not X.Y.Z.`);
@@ -116,7 +127,7 @@ export async function runUpdate(args: string[], deps: UpdateCommandDeps = {}): P
     `Release ${version} checked: signed with key ${staged.release.keyId}, ${staged.file.name} matches its signed sha512 and size.`,
   );
 
-  const beds = await (deps.readMonitoredBeds ?? bedsFromStore)(dataDir);
+  const beds = await (deps.readMonitoredBeds ?? bedsFromStore)(dataDir, passphrase);
   if (beds === null) {
     out(
       `The workstation is running on ${dataDir}: it takes this update as its own and installs it when no bed is monitored (at its next quit or in IT's maintenance window), or when a signed-in user chooses Install now after seeing the monitored beds.`,
