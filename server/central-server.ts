@@ -36,6 +36,8 @@ import { releaseRoutes } from './http/release-routes';
 import type { ReleaseSettings } from './http/release-routes';
 import { hospitalSignInRoutes, isHospitalSignInPage } from './oidc/hospital-sign-in-routes';
 import type { OidcSettings } from './oidc/settings';
+import { centralTelehealth } from './telehealth/central-telehealth';
+import type { CentralTelehealth } from './telehealth/central-telehealth';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
@@ -65,6 +67,10 @@ export interface CentralServerOptions {
   releases?: ReleaseSettings;
   /** Sign-in with the hospital account through its OpenID Connect provider (--oidc-…); none: off. */
   oidc?: OidcSettings | null;
+  /** The address browsers reach this server at (telehealth links); default: --public-url, else its own. */
+  publicUrl?: string | null;
+  /** Tests: how often open telehealth consults are read again (default 2 s). */
+  telehealthRecheckMs?: number;
 }
 
 export interface RunningCentralServer {
@@ -82,6 +88,8 @@ export interface RunningCentralServer {
   hl7Out: Hl7Outbound;
   /** The ADT listener, when started (--adt-port). */
   adt: RunningAdtListener | null;
+  /** Telehealth: invitations, the remote viewer's page, api and sockets. */
+  telehealth: CentralTelehealth;
   close(): Promise<void>;
 }
 
@@ -96,6 +104,7 @@ export async function startCentralServer(
   let retentionTimer: NodeJS.Timeout | null = null;
   let hl7Out: Hl7Outbound | null = null;
   let adt: RunningAdtListener | null = null;
+  let telehealth: CentralTelehealth | null = null;
   /** This server's address once it listens (the hospital sign-in's stand-in public address). */
   let ownUrl = '';
   const links: HospitalLinks = { adt: null, hl7Out: null, pcd01: options.pcd01 ?? null };
@@ -142,6 +151,22 @@ export async function startCentralServer(
       nowMs,
       log,
     };
+    const rendererDir = options.rendererDir ?? defaultRendererDir();
+    const remote = centralTelehealth({
+      db,
+      nowMs,
+      log,
+      rendererDir,
+      secure: options.tls !== null,
+      publicUrl: () => options.publicUrl ?? options.oidc?.publicUrl ?? ownUrl,
+      ...(options.telehealthRecheckMs === undefined
+        ? {}
+        : { recheckMs: options.telehealthRecheckMs }),
+      ...(options.liveTuning?.viewerLimits
+        ? { viewerLimits: options.liveTuning.viewerLimits }
+        : {}),
+    });
+    telehealth = remote;
     const routes = requestHandler(ctx, [
       ...syncRoutes,
       ...censusRoutes,
@@ -152,6 +177,7 @@ export async function startCentralServer(
       ...interfaceRoutes(links),
       ...releaseRoutes(options.releases ?? { trustedKeys: new Map() }),
       ...hospitalSignInRoutes({ settings: options.oidc ?? null, serverUrl: () => ownUrl }),
+      ...remote.routes,
     ]);
     // The FHIR R4 api (/fhir/r4) answers its own requests, refusals as OperationOutcome.
     const fhir = fhirRequestHandler(ctx);
@@ -160,6 +186,7 @@ export async function startCentralServer(
     const handler: Parameters<typeof createHttpServer>[1] = (req, res) => {
       if (
         !fhir(req, res) &&
+        !remote.handleRequest(req, res) &&
         (isUpdateFeedRequest(req) || isHospitalSignInPage(req) || !live?.handleRequest(req, res))
       ) {
         routes(req, res);
@@ -170,13 +197,15 @@ export async function startCentralServer(
       : createHttpServer(handler);
     live = await attachLiveAndStation(server, {
       db,
-      rendererDir: options.rendererDir ?? defaultRendererDir(),
+      rendererDir,
+      upgrades: [remote.handleUpgrade],
       viewerToken: options.viewerToken ?? newViewerToken(),
       secure: options.tls !== null,
       natsUrl: options.natsUrl ?? null,
       log,
       ...(options.liveTuning ? { tuning: options.liveTuning } : {}),
     });
+    remote.useLive(live.live.relay, live.station.api);
     server.headersTimeout = 20_000;
     server.requestTimeout = 300_000;
     server.keepAliveTimeout = 5_000;
@@ -212,8 +241,10 @@ export async function startCentralServer(
       stationUrl: attached.stationUrl(url),
       hl7Out: outbound,
       adt: adtListener,
+      telehealth: remote,
       close: async () => {
         if (retentionTimer) clearInterval(retentionTimer);
+        remote.close();
         await outbound.close();
         await adtListener?.close();
         await attached.close();
@@ -226,6 +257,7 @@ export async function startCentralServer(
     };
   } catch (error) {
     if (retentionTimer) clearInterval(retentionTimer);
+    telehealth?.close();
     await hl7Out?.close().catch(() => undefined);
     await adt?.close().catch(() => undefined);
     await live?.close().catch(() => undefined);

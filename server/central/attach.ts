@@ -20,6 +20,8 @@ export interface LiveAndStationOptions {
   /** nats://…: fan-out with the other instances. */
   natsUrl?: string | null;
   log: (message: string) => void;
+  /** Other WebSockets on the listener (telehealth's viewer sockets): each takes its own or not. */
+  upgrades?: Array<(req: IncomingMessage, socket: Duplex, head: Buffer) => boolean>;
   /** Tests: shorter heartbeats, pings and viewer bounds. */
   tuning?: {
     heartbeatMs?: number;
@@ -72,6 +74,7 @@ export async function attachLiveAndStation(
     socket.on('error', () => {});
     try {
       if (live.handleUpgrade(req, socket, head) || station.handleUpgrade(req, socket, head)) return;
+      if (options.upgrades?.some((take) => take(req, socket, head))) return;
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     } catch (error) {
       options.log(`A WebSocket upgrade of ${req.url ?? '?'} failed: ${String(error)}`);

@@ -15,6 +15,7 @@ import auditChain from './012_audit_chain.sql?raw';
 import auditReport from './013_audit_report.sql?raw';
 import users from './014_users.sql?raw';
 import oidcSignIns from './015_oidc_sign_ins.sql?raw';
+import telehealth from './016_telehealth.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'audit_report', sql: auditReport },
   { version: 14, name: 'users', sql: users },
   { version: 15, name: 'oidc_sign_ins', sql: oidcSignIns },
+  { version: 16, name: 'telehealth', sql: telehealth },
 ];

@@ -1,0 +1,141 @@
+// The central api as a telehealth link sees it: one bed, one patient, looking only. Wraps the
+// hospital central station's api (central-api.ts): the requests and streams of ALLOWED_* and only
+// for the invited bed; review reads cut to the invited patient's stay (from their admission or
+// transfer into the bed, as synced; from the invitation when none has reached the server); every
+// live event through the viewer's decimator. Anything else — acting on the bed, another bed,
+// another stream — is refused as 'forbidden' and told to `onForbidden` for the audit. A live
+// snapshot that shows another patient, or nobody, in the bed is told to `onPatientLeft` and goes
+// no further.
+import { requests, type BedLiveEvent } from '../../shared/api/contract';
+import { ApiError, describeIssues } from '../../shared/api/errors';
+import type { Bed, Status } from '../../shared/model/schemas';
+import { createWaveDecimator } from '../../shared/telehealth/decimate';
+import { ALLOWED_REQUESTS, ALLOWED_STREAMS } from '../../shared/telehealth/viewer';
+import type { CentralApi } from '../central/central-api';
+
+export interface OnePatientScope {
+  /** The bed's id on the central server (`<workstationId>/<bedId>`). */
+  bedId: string;
+  patientId: string;
+  /** Points per second per wave the viewer asked for (already clamped). */
+  pointsPerSecond: number;
+  /** Where the patient's stay in the bed began (UTC ms): nothing older is shown. */
+  stayStartMs(): Promise<number>;
+  now(): number;
+  onForbidden(what: string): void;
+  onPatientLeft(bed: Bed): void;
+}
+
+const allowedRequests: ReadonlySet<string> = new Set(ALLOWED_REQUESTS);
+const allowedStreams: ReadonlySet<string> = new Set(ALLOWED_STREAMS);
+
+export const ONE_PATIENT_ONLY =
+  'This consult link shows one patient and only looks: that is done at the bed, by the nurse.';
+const OTHER_BED = 'This consult link shows only the bed it was made for.';
+
+/** Whether the bed shows someone other than the invited patient while it is live. */
+export function showsAnotherPatient(bed: Bed, patientId: string): boolean {
+  return bed.offline === undefined && bed.patient?.id !== patientId;
+}
+
+export function onePatientApi(central: CentralApi, scope: OnePatientScope): CentralApi {
+  const forbidden = (what: string, words: string) => {
+    scope.onForbidden(what);
+    return new ApiError('forbidden', words);
+  };
+
+  /** The request's input as the contract reads it, refused unless it names the invited bed. */
+  const inputFor = (method: (typeof ALLOWED_REQUESTS)[number], params: unknown) => {
+    const parsed = requests[method].input.safeParse(params ?? {});
+    if (!parsed.success)
+      throw new ApiError('invalid_request', describeIssues(`${method} request`, parsed.error));
+    const input = parsed.data as Record<string, unknown>;
+    if (method !== 'getStatus' && input.bedId !== scope.bedId)
+      throw forbidden(`${method} of bed ${String(input.bedId)}`, OTHER_BED);
+    return input;
+  };
+
+  /** [fromMs, toMs) cut to the stay so far; null when nothing of it is left. */
+  const withinStay = async (fromMs: number, toMs: number) => {
+    const from = Math.max(fromMs, await scope.stayStartMs());
+    const to = Math.min(toMs, scope.now() + 1);
+    return to > from ? { fromMs: from, toMs: to } : null;
+  };
+
+  async function status(): Promise<Status> {
+    const all = (await central.request('getStatus', {})) as Status;
+    const bed = all.beds.find((b) => b.id === scope.bedId);
+    if (bed && showsAnotherPatient(bed, scope.patientId)) {
+      scope.onPatientLeft(bed);
+      return { ...all, beds: [] };
+    }
+    return { ...all, beds: bed ? [bed] : [] };
+  }
+
+  return {
+    async request(method, params) {
+      if (!allowedRequests.has(method))
+        throw forbidden(`request ${method.slice(0, 60)}`, ONE_PATIENT_ONLY);
+      const name = method as (typeof ALLOWED_REQUESTS)[number];
+      const input = inputFor(name, params);
+      switch (name) {
+        case 'getStatus':
+          return status();
+        case 'getWaveformExtent': {
+          const extent = (await central.request(name, input)) as {
+            oldestMs: number;
+            newestMs: number;
+          } | null;
+          if (!extent) return null;
+          const stay = await withinStay(extent.oldestMs, extent.newestMs + 1);
+          return stay
+            ? { oldestMs: stay.fromMs, newestMs: Math.max(stay.fromMs, stay.toMs - 1) }
+            : null;
+        }
+        case 'findBeatMark': {
+          const start = await scope.stayStartMs();
+          const fromMs = Math.max(input.fromMs as number, start);
+          if (input.direction === 'previous' && (input.fromMs as number) < start) return null;
+          const mark = (await central.request(name, { ...input, fromMs })) as {
+            atMs: number;
+          } | null;
+          return mark && mark.atMs >= start && mark.atMs <= scope.now() ? mark : null;
+        }
+        case 'getAlarmLog': {
+          const stay = await withinStay(
+            (input.fromMs as number | undefined) ?? 0,
+            (input.toMs as number | undefined) ?? Number.MAX_SAFE_INTEGER,
+          );
+          return stay ? central.request(name, { ...input, ...stay }) : [];
+        }
+        default: {
+          const stay = await withinStay(input.fromMs as number, input.toMs as number);
+          return stay ? central.request(name, { ...input, ...stay }) : [];
+        }
+      }
+    },
+
+    async subscribe(stream, params, emit) {
+      if (!allowedStreams.has(stream))
+        throw forbidden(`stream ${stream.slice(0, 60)}`, ONE_PATIENT_ONLY);
+      const bedId = (params as { bedId?: unknown } | null)?.bedId;
+      if (bedId !== scope.bedId) throw forbidden(`bedLive of bed ${String(bedId)}`, OTHER_BED);
+      // One decimator per subscription: it keeps each wave's envelope across events.
+      const decimate = createWaveDecimator(scope.pointsPerSecond);
+      let left = false;
+      return central.subscribe(stream, params, (raw, text) => {
+        if (left) return;
+        const event = raw as BedLiveEvent;
+        if (event.type === 'snapshot' && showsAnotherPatient(event.bed, scope.patientId)) {
+          left = true;
+          scope.onPatientLeft(event.bed);
+          return;
+        }
+        const out = decimate(event);
+        // Every sample still waiting in its bucket: nothing to send yet.
+        if (out.type === 'samples' && out.blocks.length === 0) return;
+        emit(out, out === event ? text : undefined);
+      });
+    },
+  };
+}
