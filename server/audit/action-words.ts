@@ -4,6 +4,8 @@
 
 const WORDS: Record<string, string> = {
   bedLive: "opened the bed's screen",
+  'fhir-read': 'read through the FHIR api',
+  'fhir-search-type': 'searched through the FHIR api',
   getTrend: 'read trends',
   getWaveformWindow: 'read waveforms',
   getWaveformExtent: 'looked up how much waveform is kept',

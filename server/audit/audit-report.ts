@@ -5,6 +5,7 @@
 import type { Database } from '../db/database';
 import { staysFrom } from '../records/stays';
 import type { AdmissionEvent } from '../records/stays';
+import { ids } from '../fhir/ids';
 import { actionInWords } from './action-words';
 
 export interface AuditReportFilter {
@@ -38,6 +39,8 @@ export interface AuditReportEntry {
 /** Whom the patient filter found: the ids and beds the entries were matched by. */
 export interface AuditPatient {
   words: string[];
+  /** The person's ids in the FHIR api (mrn-…), which its access log names. */
+  fhirIds: string[];
   stays: { workstationId: string; bedId: string; fromMs: number; toMs: number | null }[];
 }
 
@@ -90,6 +93,11 @@ export async function findAuditPatient(
      JOIN admissions a ON a.workstation_id = c.workstation_id AND a.patient_id = c.id`,
     [wsList, headList],
   );
+  const { rows: persons } = await db.query<{ person_key: string }>(
+    `SELECT DISTINCT pp.person_key FROM unnest($1::text[], $2::uuid[]) AS h (ws, head)
+     JOIN patient_persons pp ON pp.workstation_id = h.ws AND pp.patient_id = h.head`,
+    [wsList, headList],
+  );
   const words = new Set<string>([text.toLowerCase()]);
   for (const v of versions) {
     words.add(v.id.toLowerCase());
@@ -112,8 +120,15 @@ export async function findAuditPatient(
     fromMs: s.fromMs,
     toMs: s.toMs,
   }));
-  return { words: [...words], stays };
+  return { words: [...words], fhirIds: persons.map((p) => ids.person(p.person_key)), stays };
 }
+
+/**
+ * The workstation id the report gives the central server's own FHIR api accesses (no workstation
+ * has it: workstation ids are enrolled names, never with a colon).
+ */
+export const FHIR_API_SOURCE = 'central-server:fhir-api';
+const FHIR_API_NAME = 'Central server (FHIR api)';
 
 interface EntryRow {
   id: string;
@@ -158,10 +173,30 @@ export async function auditReportPage(
   }
   const order = 'ORDER BY e.at_ms DESC, e.workstation_id DESC, e.id DESC LIMIT $3';
   const columns = 'e.id, e.workstation_id, e.at_ms, e.actor, e.action, e.subject, e.detail';
+  // The FHIR api's accesses, as entries of the central server: found by the Patient ids each
+  // logged (a patient), or by client and time.
+  const fhirIds = patient ? params.push(patient.fhirIds) : null;
+  const fhir = `SELECT * FROM (
+      SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(l.seq), 12, '0'))::uuid AS id,
+             '${FHIR_API_SOURCE}'::text AS workstation_id,
+             (extract(epoch FROM l.at) * 1000)::bigint AS at_ms,
+             l.client_name || ' (FHIR client ' || l.client_id || ')' AS actor,
+             'fhir-' || l.interaction AS action,
+             CASE WHEN cardinality(l.patient_ids) = 0 THEN NULL
+                  ELSE 'patient=' || array_to_string(l.patient_ids[1:20], ',') END AS subject,
+             l.resource_type || CASE WHEN l.query = '' THEN '' ELSE '?' || l.query END
+               || ': ' || l.result_count || ' answered (HTTP ' || l.status || ')' AS detail
+      FROM fhir_access_log l
+      WHERE l.at >= to_timestamp($1::bigint / 1000.0) AND l.at < to_timestamp($2::bigint / 1000.0)
+        ${fhirIds === null ? '' : `AND l.patient_ids && $${fhirIds}::text[]`}) e
+    WHERE true ${after} ${who} ${order}`;
   let sql: string;
   if (!patient) {
-    sql = `SELECT ${columns} FROM audit_events e
-           WHERE e.at_ms >= $1 AND e.at_ms < $2 ${after} ${who} ${order}`;
+    sql = `SELECT * FROM (
+             (SELECT ${columns} FROM audit_events e
+              WHERE e.at_ms >= $1 AND e.at_ms < $2 ${after} ${who} ${order})
+             UNION ALL (${fhir})
+           ) e ${order}`;
   } else {
     const w = params.push(patient.words);
     const ws = params.push(patient.stays.map((s) => s.workstationId));
@@ -181,11 +216,15 @@ export async function auditReportPage(
                WHERE e.workstation_id = stay.ws AND audit_subject_bed(e.subject) = stay.bed
                  AND e.at_ms >= greatest($1, stay.from_ms) AND e.at_ms < least($2, stay.to_ms)
                  ${after} ${who} ${order}) b
+             UNION ALL (${fhir})
            ) e ${order}`;
   }
   const { rows } = await db.query<EntryRow>(
     `WITH page AS (${sql})
-     SELECT page.*, w.name AS ws_name FROM page LEFT JOIN workstations w ON w.id = page.workstation_id
+     SELECT page.*,
+            COALESCE(w.name, CASE WHEN page.workstation_id = '${FHIR_API_SOURCE}'
+                                  THEN '${FHIR_API_NAME}' END) AS ws_name
+     FROM page LEFT JOIN workstations w ON w.id = page.workstation_id
      ORDER BY page.at_ms DESC, page.workstation_id DESC, page.id DESC`,
     params,
   );

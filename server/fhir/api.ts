@@ -18,6 +18,7 @@ import {
   smartConfiguration,
 } from './capability';
 import { read, readStripPdf } from './read-by-id';
+import { patientIdsOf } from './access-patients';
 import { searchPage } from './search';
 import type { ReadContext } from './search';
 import { FhirRefusal, makeCursor, searchRequest } from './search-params';
@@ -223,6 +224,8 @@ async function dataAccess(
   const interaction = id === null ? 'search-type' : 'read';
   let status = 200;
   let count = 0;
+  /** The Patient ids of what the answer holds: the privacy officer's report finds it by them. */
+  let patients: string[] = [];
   // Logged before the answer leaves: a client reading AuditEvent next finds its own access.
   let reply: () => void = () => undefined;
   try {
@@ -237,8 +240,10 @@ async function dataAccess(
     const readCtx: ReadContext = { db: ctx.db, nowMs: ctx.nowMs(), baseUrl };
     if (id !== null) {
       if (type === 'Binary') {
-        const pdf = await readStripPdf(readCtx, id);
-        if (!pdf) throw new FhirRefusal(404, 'not-found', `There is no Binary ${id}.`);
+        const strip = await readStripPdf(readCtx, id);
+        if (!strip) throw new FhirRefusal(404, 'not-found', `There is no Binary ${id}.`);
+        const { pdf } = strip;
+        patients = [strip.patientId];
         count = 1;
         if (/application\/(fhir\+)?json/.test(req.headers.accept ?? '')) {
           reply = () =>
@@ -262,6 +267,7 @@ async function dataAccess(
       }
       const found = await read(readCtx, type, id);
       if (!found) throw new FhirRefusal(404, 'not-found', `There is no ${type} ${id}.`);
+      patients = patientIdsOf([found]);
       count = 1;
       reply = () => send(res, 200, found);
       return;
@@ -274,6 +280,7 @@ async function dataAccess(
       );
     const request = searchRequest(url, Object.keys(SEARCH_PARAMETERS[type]!));
     const found = await searchPage(readCtx, type, request, true);
+    patients = patientIdsOf(found.resources);
     count = found.resources.length;
     const selfUrl = `${baseUrl}/${type}${url.search}`;
     let nextUrl: string | null = null;
@@ -296,8 +303,9 @@ async function dataAccess(
   } finally {
     await ctx.db
       .query(
-        `INSERT INTO fhir_access_log (client_id, client_name, interaction, resource_type, query, result_count, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO fhir_access_log (client_id, client_name, interaction, resource_type, query,
+           result_count, status, patient_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           caller.clientId,
           caller.clientName,
@@ -306,6 +314,7 @@ async function dataAccess(
           url.search.slice(1, 2000),
           count,
           status,
+          patients,
         ],
       )
       .catch((failure: unknown) =>

@@ -660,6 +660,30 @@ describe('alarms, documents, audit', () => {
       await fhir(`/fhir/r4/AuditEvent?date=lt${new Date(T0 + 32 * MINUTE).toISOString()}`),
     );
     expect(dated.map((a) => a.id)).toEqual([ws.id]);
+
+    // Each access names the patients its answer was about (the privacy officer's report finds
+    // it by them): a search, a read, a strip's PDF by its Binary url, the thousands of rollups.
+    const { rows } = await central.server.db.query<{
+      resource_type: string;
+      query: string;
+      patient_ids: string[];
+    }>(`SELECT resource_type, query, patient_ids FROM fhir_access_log ORDER BY seq`);
+    const about = (match: (r: { resource_type: string; query: string }) => boolean) =>
+      rows.filter(match).map((r) => r.patient_ids);
+    expect(about((r) => r.resource_type === 'DocumentReference' && r.query !== '')[0]).toEqual([
+      patientA,
+    ]);
+    expect(about((r) => r.resource_type.startsWith('Binary/'))).not.toHaveLength(0);
+    expect(about((r) => r.resource_type.startsWith('Binary/')).flat()).toEqual(
+      expect.arrayContaining([patientA]),
+    );
+    expect(about((r) => r.resource_type === `Patient/${patientA}`)).toContainEqual([patientA]);
+    const observations = about(
+      (r) => r.resource_type === 'Observation' && r.query.includes(patientA),
+    );
+    expect(observations).toContainEqual([patientA]);
+    expect(observations.flat().every((id) => id === patientA)).toBe(true);
+    expect(about((r) => r.resource_type === 'AuditEvent').flat()).not.toContain(undefined);
   });
 });
 

@@ -164,7 +164,11 @@ async function readObservation(ctx: ReadContext, parsed: ParsedId): Promise<Fhir
 }
 
 /** A strip's PDF for Binary read, when it belongs to a patient's stay. */
-export async function readStripPdf(ctx: ReadContext, id: string): Promise<Buffer | null> {
+/** A strip's PDF and the Patient it is of (for the access log), or null. */
+export async function readStripPdf(
+  ctx: ReadContext,
+  id: string,
+): Promise<{ pdf: Buffer; patientId: string } | null> {
   const parsed = parseId(id);
   if (parsed?.kind !== 'row' || parsed.prefix !== 'strip') return null;
   const found = await stripPdf(ctx.db, await workstationsOfKey(ctx.db, parsed.ws), parsed.uuid);
@@ -175,5 +179,5 @@ export async function readStripPdf(ctx: ReadContext, id: string): Promise<Buffer
     found.bedId,
     found.fromMs,
   );
-  return stay ? found.pdf : null;
+  return stay ? { pdf: found.pdf, patientId: stay.patientId } : null;
 }

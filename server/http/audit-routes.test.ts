@@ -2,6 +2,7 @@
 // patient's entries by id, MRN and by the beds of their stays (not the bed before or after them),
 // newest first in pages; the user filter; the CSV (RFC 4180, formulas defused); FHIR AuditEvents;
 // each workstation's chain state, a changed entry found; refusals in sentences.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -222,5 +223,58 @@ describe('refusals', () => {
     const answer = await report(query);
     expect(answer.status).toBe(400);
     expect(answer.json.message).toMatch(message);
+  });
+});
+
+describe("the central server's own FHIR api reads", () => {
+  it("are on the patient's report by the Patient ids each answered about, and on a client's", async () => {
+    const robin = `mrn-${createHash('md5').update(SCENE_MRN.toLowerCase()).digest('hex')}`;
+    const client = new pg.Client({ connectionString: central.database.url });
+    await client.connect();
+    try {
+      const log = (hours: number, name: string, query: string, patients: string[]) =>
+        client.query(
+          `INSERT INTO fhir_access_log (at, client_id, client_name, interaction, resource_type,
+             query, result_count, status, patient_ids)
+           VALUES (to_timestamp($1 / 1000.0), 'ehr-bridge', $2, 'search-type', 'Observation', $3,
+             $4, 200, $5)`,
+          [T0_MS + hours * 3_600_000, name, query, patients.length, patients],
+        );
+      await log(2.25, 'EHR bridge', `patient=Patient/${robin}`, [robin]);
+      await log(2.5, 'EHR bridge', 'patient=Patient/mrn-someone-else', ['mrn-someone-else']);
+    } finally {
+      await client.end();
+    }
+
+    const hers = await report(`patient=${SCENE_MRN}&${WIDE}`);
+    const fhir = hers.json.entries.filter(
+      (e: { workstationName: string }) => e.workstationName === 'Central server (FHIR api)',
+    );
+    expect(fhir).toEqual([
+      expect.objectContaining({
+        atMs: T0_MS + 2.25 * 3_600_000,
+        actor: 'EHR bridge (FHIR client ehr-bridge)',
+        actionWords: 'searched through the FHIR api',
+        subject: `patient=${robin}`,
+        detail: `Observation?patient=Patient/${robin}: 1 answered (HTTP 200)`,
+      }),
+    ]);
+    // In its place among the workstations' entries, newest first.
+    const times = hers.json.entries.map((e: { atMs: number }) => e.atMs);
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+
+    const byClient = await report(`user=${encodeURIComponent('EHR bridge')}&${WIDE}`);
+    expect(byClient.json.entries.map((e: { subject: string }) => e.subject)).toEqual([
+      'patient=mrn-someone-else',
+      `patient=${robin}`,
+    ]);
+    // Paged like the rest: one a page, both once.
+    const first = await report(`user=ehr&${WIDE}&limit=1`);
+    const second = await report(`user=ehr&${WIDE}&limit=1&cursor=${first.json.nextCursor}`);
+    expect([first.json.entries[0].subject, second.json.entries[0].subject]).toEqual([
+      'patient=mrn-someone-else',
+      `patient=${robin}`,
+    ]);
+    expect(second.json.nextCursor).toBeNull();
   });
 });

@@ -124,7 +124,11 @@ export function parseReportRequest(url: URL, nowMs: number): ReportRequest {
 async function patientOf(ctx: ServerContext, filter: AuditReportFilter) {
   if (!filter.patient) return { patient: null, known: null };
   const found = await findAuditPatient(ctx.db, filter.patient);
-  const patient: AuditPatient = found ?? { words: [filter.patient.toLowerCase()], stays: [] };
+  const patient: AuditPatient = found ?? {
+    words: [filter.patient.toLowerCase()],
+    fhirIds: [filter.patient.trim()],
+    stays: [],
+  };
   return { patient, known: found !== null };
 }
 

@@ -16,6 +16,7 @@ import auditReport from './013_audit_report.sql?raw';
 import users from './014_users.sql?raw';
 import oidcSignIns from './015_oidc_sign_ins.sql?raw';
 import telehealth from './016_telehealth.sql?raw';
+import fhirAccessPatients from './017_fhir_access_patients.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'users', sql: users },
   { version: 15, name: 'oidc_sign_ins', sql: oidcSignIns },
   { version: 16, name: 'telehealth', sql: telehealth },
+  { version: 17, name: 'fhir_access_patients', sql: fhirAccessPatients },
 ];
