@@ -32,7 +32,10 @@ export class LocalBroker implements LiveBroker {
   }
 }
 
-/** Subjects: live.<workstation>.<bed> for a bed's events, live.<workstation>._ws for the rest. */
+/**
+ * Subjects: live.<workstation>.<bed> for a bed's events, live.<workstation>.<bed>._audio for its
+ * auscultation, live.<workstation>._ws for the rest.
+ */
 export const LIVE_SUBJECT_ROOT = 'live';
 const CONTROL_SUBJECT = `${LIVE_SUBJECT_ROOT}._control`;
 
@@ -48,6 +51,8 @@ export function subjectOf(message: RelayMessage): string {
   switch (message.kind) {
     case 'bed':
       return `${LIVE_SUBJECT_ROOT}.${subjectToken(message.workstationId)}.${subjectToken(message.bedId)}`;
+    case 'audio':
+      return `${LIVE_SUBJECT_ROOT}.${subjectToken(message.workstationId)}.${subjectToken(message.bedId)}._audio`;
     case 'workstation':
       return `${LIVE_SUBJECT_ROOT}.${subjectToken(message.site.workstationId)}._ws`;
     case 'offline':
@@ -57,7 +62,7 @@ export function subjectOf(message: RelayMessage): string {
   }
 }
 
-const KINDS = new Set(['workstation', 'bed', 'offline', 'state-request']);
+const KINDS = new Set(['workstation', 'bed', 'audio', 'offline', 'state-request']);
 
 /** A message from the broker, or null when it is not one of ours. */
 export function readRelayMessage(text: string): RelayMessage | null {

@@ -1,10 +1,11 @@
 // What relay instances tell each other (through NATS, or within one process without it): a
-// workstation's presence and bed list, each bed's live events, a workstation gone, and a new
-// instance asking for what the others hold. Bed ids are already namespaced by workstation here
+// workstation's presence and bed list, each bed's live events and auscultation audio, a
+// workstation gone, and a new instance asking for what the others hold. Bed ids are already namespaced by workstation here
 // (`<workstationId>/<bedId>`), so every instance keeps the same keys.
 import { z } from 'zod';
 import { BedLiveEvent } from '../../shared/api/contract';
 import { Bed, BedSite } from '../../shared/model/schemas';
+import { AuscultationFrame } from '../../shared/telehealth/audio';
 
 export const RelayMessage = z.discriminatedUnion('kind', [
   /** The workstation is connected (to `instanceId`), with its beds now; repeated as a heartbeat. */
@@ -37,6 +38,17 @@ export const RelayMessage = z.discriminatedUnion('kind', [
     session: z.string(),
     atMs: z.number(),
     revoked: z.boolean().optional(),
+  }),
+  /**
+   * A bed's live auscultation frames (telehealth), for the viewers listening now: never kept,
+   * never replayed (stale sound is worse than none).
+   */
+  z.object({
+    kind: z.literal('audio'),
+    workstationId: z.string(),
+    bedId: z.string(),
+    frames: z.array(AuscultationFrame),
+    atMs: z.number(),
   }),
   /** A new instance asks the others to replay what they hold. */
   z.object({ kind: z.literal('state-request'), instanceId: z.string() }),

@@ -1,7 +1,8 @@
 // The live relay's memory and fan-out: for every bed of every connected workstation, the latest
 // snapshot, numerics, alarms and devices (so a viewer that opens late starts complete), and the
 // viewers following it. Everything arrives through the broker, from this instance's workstations
-// and every other instance's alike. A workstation that goes away leaves its beds marked offline,
+// and every other instance's alike; so does a bed's auscultation audio, passed to whoever listens
+// now and kept by nobody. A workstation that goes away leaves its beds marked offline,
 // with the time of their last data: a viewer is told, never left looking at a frozen trace.
 import type { BedLiveEvent } from '../../shared/api/contract';
 import type {
@@ -77,6 +78,8 @@ export class LiveRelay {
   private readonly workstations = new Map<string, WorkstationEntry>();
   private readonly beds = new Map<string, BedEntry>();
   private readonly owned = new Map<string, OwnedWorkstation>();
+  /** Telehealth ears by namespaced bed id: they outlive the bed's entry (offline, back). */
+  private readonly audioListeners = new Map<string, Set<(frame: AuscultationFrame) => void>>();
   private readonly timers: Array<ReturnType<typeof setInterval>> = [];
   private readonly log: (message: string) => void;
   private readonly now: () => number;
@@ -136,6 +139,12 @@ export class LiveRelay {
     this.publish({ kind: 'bed', workstationId, bedId, event, atMs: this.now() });
   }
 
+  /** A bed's auscultation frames, its id already namespaced; dropped when nobody listens. */
+  workstationAudio(workstationId: string, bedId: string, frames: AuscultationFrame[]): void {
+    if (!this.owned.has(workstationId) || frames.length === 0) return;
+    this.publish({ kind: 'audio', workstationId, bedId, frames, atMs: this.now() });
+  }
+
   workstationDisconnected(workstationId: string, session: string, revoked = false): void {
     const owned = this.owned.get(workstationId);
     if (!owned || owned.session !== session) return;
@@ -165,9 +174,21 @@ export class LiveRelay {
    * frame the bed's workstation sends from now on, from whichever instance holds it. Nothing is
    * kept: a frame nobody listens to is gone.
    */
-  subscribeAudio(_bedId: string, _listener: (frame: AuscultationFrame) => void): () => void {
-    // Filled in with the audio relay (workstation socket → broker → here).
-    return () => {};
+  subscribeAudio(bedId: string, listener: (frame: AuscultationFrame) => void): () => void {
+    let listeners = this.audioListeners.get(bedId);
+    if (!listeners) {
+      listeners = new Set();
+      this.audioListeners.set(bedId, listeners);
+    }
+    // Each subscription is its own, even when the same function listens twice.
+    const own = (frame: AuscultationFrame) => listener(frame);
+    listeners.add(own);
+    return () => {
+      const now = this.audioListeners.get(bedId);
+      if (!now) return;
+      now.delete(own);
+      if (now.size === 0) this.audioListeners.delete(bedId);
+    };
   }
 
   /**
@@ -185,14 +206,23 @@ export class LiveRelay {
   }
 
   /** Counts for a status line and the tests. */
-  stats(): { workstations: number; online: number; beds: number; viewers: number } {
+  stats(): {
+    workstations: number;
+    online: number;
+    beds: number;
+    viewers: number;
+    audioListeners: number;
+  } {
     let viewers = 0;
     for (const entry of this.beds.values()) viewers += entry.viewers.size;
+    let audioListeners = 0;
+    for (const listeners of this.audioListeners.values()) audioListeners += listeners.size;
     return {
       workstations: this.workstations.size,
       online: [...this.workstations.values()].filter((w) => !w.offline).length,
       beds: this.beds.size,
       viewers,
+      audioListeners,
     };
   }
 
@@ -235,6 +265,8 @@ export class LiveRelay {
         return this.applyWorkstation(message);
       case 'bed':
         return this.applyBedEvent(message);
+      case 'audio':
+        return this.applyAudio(message);
       case 'offline': {
         const entry = this.workstations.get(message.workstationId);
         if (!entry || entry.session !== message.session) return;
@@ -352,6 +384,25 @@ export class LiveRelay {
         return this.sendSamples(entry, event);
     }
     this.sendToAll(entry, event);
+  }
+
+  /** Frames to the bed's listeners now; a bed id that is not the workstation's is not heard. */
+  private applyAudio(message: Extract<RelayMessage, { kind: 'audio' }>): void {
+    const listeners = this.audioListeners.get(message.bedId);
+    if (!listeners || listeners.size === 0) return;
+    if (!message.bedId.startsWith(`${message.workstationId}/`)) {
+      this.log(`live: audio from ${message.workstationId} for ${message.bedId} ignored`);
+      return;
+    }
+    for (const frame of message.frames) {
+      for (const listener of [...listeners]) {
+        try {
+          listener(frame);
+        } catch (error) {
+          this.log(`live: an audio frame was not delivered to a listener: ${String(error)}`);
+        }
+      }
+    }
   }
 
   private markOffline(workstationId: string, sinceMs: number): void {

@@ -1,7 +1,8 @@
 // The relay's door for workstations: a WebSocket at SYNC_PATHS.live. The bearer credential is
 // checked before anything is taken; the workstation says hello with its own id and protocol, then
-// sends its beds and their live events. Whatever it sends is validated; an event that names
-// another bed than the one it comes under, or a bed the workstation did not list, is refused.
+// sends its beds, their live events and (telehealth) their auscultation audio. Whatever it sends
+// is validated; an event that names another bed than the one it comes under, or an event or audio
+// for a bed the workstation did not list, is refused.
 // A hostile or broken workstation ends its own socket at worst, never the relay.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -192,6 +193,17 @@ export function workstationSocketEndpoint(
           message.beds.map((bed) => namespacedBed(bed, workstationId)),
         );
         invalid = 0;
+        return;
+      }
+      if (message.type === 'audio') {
+        if (!listedBeds.has(message.bedId))
+          return invalidMessage(`audio for ${message.bedId}, which is not one of its beds`);
+        invalid = 0;
+        options.relay.workstationAudio(
+          workstationId,
+          `${workstationId}/${message.bedId}`,
+          message.frames,
+        );
         return;
       }
       if (!listedBeds.has(message.bedId))

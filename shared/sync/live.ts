@@ -4,6 +4,10 @@
 import { z } from 'zod';
 import { BedLiveEvent } from '../api/contract';
 import { Bed } from '../model/schemas';
+import { AuscultationFrame } from '../telehealth/audio';
+
+/** Frames in one audio message (50 frames of 20 ms: 1 s, the most the remote side may lag). */
+export const MAX_AUDIO_FRAMES_PER_MESSAGE = 50;
 
 export const LiveFromWorkstation = z.discriminatedUnion('type', [
   z.object({
@@ -15,6 +19,15 @@ export const LiveFromWorkstation = z.discriminatedUnion('type', [
   z.object({ type: z.literal('beds'), beds: z.array(Bed).max(256) }),
   /** One bed's live event, as the workstation's own screens receive it. */
   z.object({ type: z.literal('bed'), bedId: z.string().min(1).max(200), event: BedLiveEvent }),
+  /**
+   * Live auscultation of a bed whose consult is watched (shared/telehealth/audio.ts): a few
+   * encoded frames, relayed to the remote clinician and never kept.
+   */
+  z.object({
+    type: z.literal('audio'),
+    bedId: z.string().min(1).max(200),
+    frames: z.array(AuscultationFrame).min(1).max(MAX_AUDIO_FRAMES_PER_MESSAGE),
+  }),
 ]);
 export type LiveFromWorkstation = z.infer<typeof LiveFromWorkstation>;
 

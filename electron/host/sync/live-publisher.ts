@@ -3,12 +3,15 @@
 // host's bedLive stream, subscribed as a screen subscribes). Nothing here waits on the network:
 // a slow link loses waveform samples (counted), never numerics or alarms, and a link that stops
 // draining is cut and made again with a fresh snapshot. A refused or unreachable server is a
-// status, never an error the bedside sees.
+// status, never an error the bedside sees. Telehealth's auscultation frames go on the same socket
+// while it is up, and are dropped, never queued, while it is not: stale sound is worse than none.
 import WebSocket from 'ws';
 import type { Bed } from '../../../shared/model/schemas';
 import type { BedLiveEvent } from '../../../shared/api/contract';
+import type { AuscultationFrame } from '../../../shared/telehealth/audio';
 import {
   LiveToWorkstation,
+  MAX_AUDIO_FRAMES_PER_MESSAGE,
   MAX_LIVE_MESSAGE_BYTES,
   type LiveFromWorkstation,
 } from '../../../shared/sync/live';
@@ -66,9 +69,14 @@ export interface LivePublisherStatus {
   sentEvents: number;
   /** Sample events dropped because the link was behind, since start. */
   droppedSampleEvents: number;
+  /** Auscultation frames sent, and dropped (not connected, or the link behind), since start. */
+  sentAudioFrames: number;
+  droppedAudioFrames: number;
 }
 
 export const LIVE_MAX_BUFFERED_BYTES = 2 * 1024 * 1024;
+/** Past this many bytes waiting, audio is dropped: about 1 s of the link's backlog at 128 kbit/s. */
+const AUDIO_MAX_BUFFERED_BYTES = 16 * 1024;
 const STALLED_MS = 30_000;
 const RETRY_MS = { first: 1_000, last: 30_000 };
 const REFUSED_RETRY_MS = 5 * 60_000;
@@ -92,6 +100,8 @@ export class LivePublisher {
   private attempt = 0;
   private readonly streams = new Map<string, () => void>();
   private bedsSignature = '';
+  /** The beds the relay was last told of (audio for another bed would be refused). */
+  private listedBeds = new Set<string>();
   private backlogSinceMs: number | null = null;
   private awaitingPong = false;
   private readonly unsubscribers: Array<() => void> = [];
@@ -108,6 +118,8 @@ export class LivePublisher {
       problem: null,
       sentEvents: 0,
       droppedSampleEvents: 0,
+      sentAudioFrames: 0,
+      droppedAudioFrames: 0,
     };
   }
 
@@ -153,6 +165,35 @@ export class LivePublisher {
         resolve();
       }, 1_000).unref();
     });
+  }
+
+  /**
+   * Sends a bed's auscultation frames now, or drops them: while the relay has not welcomed this
+   * workstation, for a bed it was not told of, or while the link is behind (sound that would
+   * arrive late is worth nothing). Answers how many were sent.
+   */
+  sendAudio(bedId: string, frames: readonly AuscultationFrame[]): number {
+    const socket = this.socket;
+    const maxBuffered = this.options.maxBufferedBytes ?? LIVE_MAX_BUFFERED_BYTES;
+    if (
+      frames.length === 0 ||
+      !socket ||
+      socket.readyState !== WebSocket.OPEN ||
+      !this.welcomed ||
+      !this.listedBeds.has(bedId) ||
+      socket.bufferedAmount > Math.min(maxBuffered, AUDIO_MAX_BUFFERED_BYTES)
+    ) {
+      this.current.droppedAudioFrames += frames.length;
+      return 0;
+    }
+    let sent = 0;
+    for (let at = 0; at < frames.length; at += MAX_AUDIO_FRAMES_PER_MESSAGE) {
+      const part = frames.slice(at, at + MAX_AUDIO_FRAMES_PER_MESSAGE);
+      if (this.sendMessage({ type: 'audio', bedId, frames: part })) sent += part.length;
+    }
+    this.current.sentAudioFrames += sent;
+    this.current.droppedAudioFrames += frames.length - sent;
+    return sent;
   }
 
   /** Drops the connection now and makes a new one at once (a new credential, a new server). */
@@ -300,6 +341,7 @@ export class LivePublisher {
     this.bedsSignature = signature;
     this.sendMessage({ type: 'beds', beds });
     const ids = new Set(beds.map((bed) => bed.id));
+    this.listedBeds = ids;
     for (const [bedId, end] of this.streams) {
       if (ids.has(bedId)) continue;
       end();
@@ -329,6 +371,7 @@ export class LivePublisher {
       }
     }
     this.streams.clear();
+    this.listedBeds = new Set();
     this.welcomed = false;
   }
 
@@ -356,23 +399,25 @@ export class LivePublisher {
     this.sendMessage({ type: 'bed', bedId, event });
   }
 
-  private sendMessage(message: LiveFromWorkstation): void {
+  /** False when the message was not handed to the socket. */
+  private sendMessage(message: LiveFromWorkstation): boolean {
     const socket = this.socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     let text: string;
     try {
       text = JSON.stringify(message);
     } catch (error) {
       this.log(`live: a ${message.type} message could not be written: ${String(error)}`);
-      return;
+      return false;
     }
     if (text.length > MAX_LIVE_MESSAGE_BYTES) {
       this.log(`live: a ${message.type} message of ${text.length} bytes is too large to send`);
-      return;
+      return false;
     }
     socket.send(text, (error) => {
       if (error && !this.stopped) this.log(`live: a message was not sent: ${error.message}`);
     });
+    return true;
   }
 }
 

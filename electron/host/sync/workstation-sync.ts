@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { SyncStatus } from '../../../shared/api/contract-sync';
+import type { AuscultationFrame } from '../../../shared/telehealth/audio';
 import type { OutboxBacklog, Store } from '../store/client';
 import { freeBytes } from '../store/disk-space';
 import {
@@ -59,6 +60,11 @@ export interface LiveLinkParts {
   ca?: string;
 }
 
+/** Where live auscultation goes (live-publisher.ts LivePublisher.sendAudio). */
+export interface LiveAudioSink {
+  sendAudio(bedId: string, frames: readonly AuscultationFrame[]): number;
+}
+
 interface Enrolled {
   kept: StoredEnrolment;
   link: (SyncLink & { serverId: string }) | null;
@@ -95,6 +101,7 @@ export class WorkstationSync {
   private ticking: Promise<void> | null = null;
   private signalsWait: boolean | null = null;
   private stopped = false;
+  private liveAudio: LiveAudioSink | null = null;
 
   constructor(private readonly o: WorkstationSyncOptions) {
     this.log = o.log ?? ((message) => console.log(message));
@@ -209,6 +216,20 @@ export class WorkstationSync {
     condition: C,
   ): C {
     return withUnsentWords(condition, this.backlog);
+  }
+
+  /** The live publisher, once started (workstation.ts), for telehealth's auscultation. */
+  useLivePublisher(live: LiveAudioSink | null): void {
+    this.liveAudio = live;
+  }
+
+  /**
+   * A bed's live auscultation frames to the central server's relay, now: answers how many went.
+   * None while the live link is down, nor queued for later (stale sound is worse than none).
+   */
+  sendAuscultation(bedId: string, frames: AuscultationFrame[]): number {
+    if (this.stopped || !this.liveAudio) return 0;
+    return this.liveAudio.sendAudio(bedId, frames);
   }
 
   /** Where and as whom the live publisher connects; null while not enrolled. */

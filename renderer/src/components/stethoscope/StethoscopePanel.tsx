@@ -11,6 +11,7 @@ import {
 } from '../../../../shared/model/sound-recording';
 import { strings } from '../../strings';
 import { PhonocardiogramTrace } from './PhonocardiogramTrace';
+import { shareWords, useRemoteShare } from './remote-share';
 import { SoundRecordingList } from './SoundRecordingList';
 import { listAudioInputs, startCapture, type StethoscopeCapture } from './stethoscope-capture';
 import './stethoscope.css';
@@ -39,6 +40,9 @@ export function StethoscopePanel({ client, bedId }: { client: WorkstationClient;
   const [refreshKey, setRefreshKey] = useState(0);
   const [liveRate, setLiveRate] = useState<LiveRate>('pending');
   const captureRef = useRef<StethoscopeCapture | null>(null);
+  // Telehealth: the raw sound to the remote clinician watching this bed, while the nurse shares.
+  const [shareWanted, setShareWanted] = useState(false);
+  const share = useRemoteShare(client, bedId, capture, shareWanted);
   const canCapture = typeof navigator.mediaDevices?.getUserMedia === 'function';
 
   const refreshInputs = useCallback(() => {
@@ -225,6 +229,43 @@ export function StethoscopePanel({ client, bedId }: { client: WorkstationClient;
           {strings.stethoscope.listen}
         </label>
       </div>
+      {share.state.kind !== 'hidden' && (
+        <div
+          className="stethoscope__share"
+          data-testid="stethoscope-share"
+          data-share={share.state.kind}
+        >
+          {share.state.kind === 'unsupported' ? (
+            <p role="alert" className="stethoscope__problem">
+              {shareWords.unsupported}
+            </p>
+          ) : (
+            <>
+              <label className="stethoscope__check">
+                <input
+                  type="checkbox"
+                  checked={shareWanted}
+                  data-testid="stethoscope-share-toggle"
+                  onChange={(event) => setShareWanted(event.target.checked)}
+                />
+                {shareWords.toggle}
+              </label>
+              <span role="status" className="stethoscope__muted">
+                {share.state.kind === 'sharing'
+                  ? shareWords.sharing(share.state.viewer)
+                  : share.state.kind === 'waiting'
+                    ? shareWords.waitingForRecord
+                    : shareWords.notSharing}
+              </span>
+            </>
+          )}
+          {share.problem && (
+            <p role="alert" className="stethoscope__problem">
+              {share.problem}
+            </p>
+          )}
+        </div>
+      )}
       {namesHidden && <p className="stethoscope__muted">{strings.stethoscope.inputNamesHidden}</p>}
       <p className="stethoscope__muted">{strings.stethoscope.modeHint}</p>
       <PhonocardiogramTrace analyser={capture?.analyser ?? null} />

@@ -22,6 +22,8 @@ export interface StethoscopeCapture {
   /** How the raw samples are taken: 'worklet' normally, 'script-processor' if worklets fail. */
   readonly captureMethod: 'worklet' | 'script-processor';
   capturedFrames(): number;
+  /** Every raw block as it is taken (telehealth's live share, remote-share.ts); returns the off. */
+  onRawSamples(listener: (samples: Float32Array) => void): () => void;
   /** The last raw samples taken, up to `seconds` of them (for the live heart rate). */
   recentSamples(seconds: number): Float32Array;
   setMode(mode: StethoscopeMode): void;
@@ -73,9 +75,11 @@ async function buildGraph(
   const source = context.createMediaStreamSource(stream);
   const chunks: Float32Array[] = [];
   let frames = 0;
+  const rawListeners = new Set<(samples: Float32Array) => void>();
   const keep = (samples: Float32Array) => {
     chunks.push(samples);
     frames += samples.length;
+    for (const listener of rawListeners) listener(samples);
   };
   // Capture nodes only run while connected to the destination: through a muted gain.
   const sink = context.createGain();
@@ -139,6 +143,10 @@ async function buildGraph(
     analyser,
     captureMethod,
     capturedFrames: () => frames,
+    onRawSamples: (listener) => {
+      rawListeners.add(listener);
+      return () => void rawListeners.delete(listener);
+    },
     recentSamples: (seconds) => lastSamples(chunks, Math.round(seconds * context.sampleRate)),
     setMode,
     setListening: (listening) => {
