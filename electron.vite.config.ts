@@ -47,8 +47,13 @@ export default defineConfig({
       // Also served to browsers by the browser shell (remote viewers), so keep it small.
       minify: true,
       // admin.html: the central server's admin page (/admin), served by the server only.
+      // telehealth.html: the remote clinician's one-patient viewer (/telehealth/), the same.
       rolldownOptions: {
-        input: { index: here('renderer/index.html'), admin: here('renderer/admin.html') },
+        input: {
+          index: here('renderer/index.html'),
+          admin: here('renderer/admin.html'),
+          telehealth: here('renderer/telehealth.html'),
+        },
       },
     },
   },

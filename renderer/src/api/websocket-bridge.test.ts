@@ -161,6 +161,44 @@ describe('createWebSocketBridge', () => {
     expect(errors).toEqual([strings.connectionLost]);
   });
 
+  it('stops for good when onClose says so: the reason to everyone, no reconnection', async () => {
+    const closes: Array<{ code: number; reason: string }> = [];
+    const b = createWebSocketBridge('ws://host/telehealth/ws', {
+      openSocket: () => {
+        const socket = new FakeSocket();
+        sockets.push(socket);
+        return socket;
+      },
+      backoffMs: { firstMs: 100, maxMs: 1000 },
+      onClose: (close) => {
+        closes.push(close);
+        return close.code === 4003 ? 'stop' : 'reconnect';
+      },
+    });
+    const errors: string[] = [];
+    b.subscribe(
+      'bedLive',
+      { bedId: 'a' },
+      { onEvent() {}, onError: (e) => errors.push(e.message) },
+    );
+    latest().open();
+    // An ordinary drop (no code on the event) reconnects as before.
+    latest().drop();
+    expect(closes).toEqual([{ code: 1006, reason: '' }]);
+    vi.advanceTimersByTime(200);
+    expect(sockets).toHaveLength(2);
+    latest().open();
+    const waiting = b.request('getStatus', {});
+    const ended = 'The consult was ended at the bed.';
+    latest().readyState = 3;
+    latest().onclose?.({ code: 4003, reason: ended });
+    await expect(waiting).rejects.toMatchObject({ message: ended });
+    expect(errors).toEqual([strings.connectionLost, ended]);
+    vi.advanceTimersByTime(20_000);
+    expect(sockets).toHaveLength(2);
+    await expect(b.request('getStatus', {})).rejects.toMatchObject({ message: ended });
+  });
+
   it('times out a request the host never answers', async () => {
     const b = bridge();
     latest().open();

@@ -30,6 +30,18 @@ export interface WebSocketBridgeOptions {
    * Null: nothing to send this time.
    */
   greeting?: () => Greeting | null;
+  /**
+   * Told of every close with the server's code and reason (a telehealth viewer's socket is ended
+   * for good with one: VIEWER_CLOSE). Answering 'stop' ends the bridge: no reconnection, and
+   * every request, waiting or later, fails with the reason.
+   */
+  onClose?: (close: SocketClose) => 'reconnect' | 'stop';
+}
+
+/** A close event's code and reason (1006 and no reason when the event carries none). */
+export interface SocketClose {
+  code: number;
+  reason: string;
 }
 
 export interface Greeting {
@@ -70,6 +82,8 @@ export function createWebSocketBridge(
   let socket: SocketLike | null = null;
   let failedAttempts = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set when onClose answered 'stop': the sentence every request fails with from then on. */
+  let stoppedWith: string | null = null;
 
   function connect(): void {
     reconnectTimer = null;
@@ -90,9 +104,15 @@ export function createWebSocketBridge(
     };
     ws.onmessage = (event) => receive(event.data);
     ws.onerror = () => {}; // a close event always follows and does the work
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
+      const close = closeOf(event);
+      if (options.onClose?.(close) === 'stop') {
+        stoppedWith = close.reason || strings.connectionLost;
+        connectionLost(stoppedWith);
+        return;
+      }
       connectionLost(opened ? strings.connectionLost : strings.cannotConnect);
       scheduleReconnect();
     };
@@ -131,6 +151,14 @@ export function createWebSocketBridge(
     reconnectTimer = setTimeout(connect, delayMs * (0.75 + Math.random() * 0.5));
   }
 
+  function closeOf(event: unknown): SocketClose {
+    const { code, reason } = (event ?? {}) as { code?: unknown; reason?: unknown };
+    return {
+      code: typeof code === 'number' ? code : 1006,
+      reason: typeof reason === 'string' ? reason : '',
+    };
+  }
+
   function connectionLost(message: string): void {
     for (const [id, request] of pending) {
       clearTimeout(request.timer);
@@ -138,7 +166,10 @@ export function createWebSocketBridge(
       request.reject({ code: 'internal', message } satisfies ApiErrorShape);
     }
     // Streams stay registered: they are re-subscribed when the socket is back.
-    const lost: ApiErrorShape = { code: 'internal', message: strings.connectionLost };
+    const lost: ApiErrorShape = {
+      code: 'internal',
+      message: stoppedWith ?? strings.connectionLost,
+    };
     for (const stream of streams.values()) {
       if (stream.toldLost) continue;
       stream.toldLost = true;
@@ -204,6 +235,10 @@ export function createWebSocketBridge(
   return {
     request(method, params) {
       return new Promise<unknown>((resolve, reject) => {
+        if (stoppedWith !== null) {
+          reject({ code: 'internal', message: stoppedWith } satisfies ApiErrorShape);
+          return;
+        }
         const id = nextId++;
         const message: ClientMessage = { type: 'request', id, method, params };
         // A raw capture answers only after the seconds it records.
