@@ -25,6 +25,9 @@ import { useActsOnBeds } from '../api/host-origin';
 import { News2Panel } from '../components/news2/News2Panel';
 import { News2Tile } from '../components/news2/News2Tile';
 import { news2AlarmOff, news2AlarmPriority } from '../clinical/shown-numerics';
+import { InviteRemoteClinician } from '../components/telehealth/InviteRemoteClinician';
+import { RemoteConsultStrip } from '../components/telehealth/RemoteConsultStrip';
+import { useRemoteConsults } from '../components/telehealth/use-remote-consults';
 
 export interface BedsideProps {
   client: WorkstationClient;
@@ -53,6 +56,8 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
   const { bed, devices, channels, numerics, alarms, streamProblem, news2 } = state;
   const { alarmAudio, alarmsOff, alarmSettings } = state;
   useAlarmSound(alarmAudio);
+  // Telehealth acts on the bed: at a workstation only.
+  const remote = useRemoteConsults(client, bedId, actsOnBeds);
   // The hospital's record of this bed's patient, when it differs (a workstation's own list only).
   const hospitalList = useHospitalList(client, actsOnBeds);
   const difference = hospitalList?.matches.find(
@@ -101,6 +106,13 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
             >
               {showLimits ? strings.limitsEditor.close : strings.limitsEditor.open}
             </button>
+            <InviteRemoteClinician
+              client={client}
+              bedId={bedId}
+              bedLabel={bed?.label ?? bedId}
+              patient={bed ? bed.patient : undefined}
+              consults={remote.consults}
+            />
           </>
         )}
         <button
@@ -156,6 +168,7 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
           {strings.central.atTheBed}
         </p>
       )}
+      {actsOnBeds && <RemoteConsultStrip client={client} bedId={bedId} remote={remote} />}
       {difference && (
         <HospitalDifference
           key={`${difference.patientId}/${difference.hospital?.seq}`}
