@@ -29,6 +29,7 @@ import { createHandlers } from './api/handlers';
 import { coalescingAudit } from './api/call-audit';
 import { Access } from './access/access';
 import { HospitalSignIn } from './access/hospital-sign-in';
+import { RemoteConsults } from './telehealth/remote-consults';
 import type { AuditEventToStore } from './store/client';
 import { News2Monitor } from './news2/news2-monitor';
 import { BeatMarkWriter } from './beats/beat-mark-writer';
@@ -572,6 +573,18 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     pullAccounts: () => sync.pullAccountsNow(),
     log,
   });
+  // Remote consults through the central server (telehealth/): kept ones resume asking it.
+  const telehealth = new RemoteConsults({
+    beds,
+    bus,
+    store,
+    link: () => sync.liveLink(),
+    relayAudio: (bedId, frames) => sync.sendAuscultation(bedId, frames),
+    log,
+  });
+  await telehealth.start().catch((error: unknown) => {
+    log(`telehealth: the remote consults could not be read back: ${String(error)}`);
+  });
 
   const router = createRouter(
     createHandlers({
@@ -593,6 +606,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
       sync,
       news2,
       hospitalList,
+      telehealth,
       ...(updates ? { updates } : {}),
       devices: {
         listPorts: async () =>
@@ -637,6 +651,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     link: () => sync.liveLink(),
     log,
   });
+  sync.useLivePublisher(live); // telehealth's auscultation goes on the live socket
   updates?.start();
 
   let stopping: Promise<void> | null = null;
@@ -665,6 +680,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
         clearInterval(alarmTimer);
         access.close(); // the idle locks' timers; nothing is audited for a stop
         hospitalSignIn.close();
+        await telehealth.stop();
 
         // A monitor being read is closed first: a download never outlives the workstation.
         await bloodPressure.stop();

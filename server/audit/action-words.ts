@@ -5,6 +5,11 @@
 const WORDS: Record<string, string> = {
   bedLive: "opened the bed's screen",
   'fhir-read': 'read through the FHIR api',
+  'telehealth-invited': 'invited a remote clinician (with the consent recorded)',
+  'telehealth-viewer-opened': 'watched remotely (telehealth)',
+  'telehealth-note-received': 'wrote a remote consult note',
+  'telehealth-auscultation-shared': 'shared the stethoscope with a remote clinician',
+  'telehealth-ended': 'ended a remote consult',
   'fhir-search-type': 'searched through the FHIR api',
   getTrend: 'read trends',
   getWaveformWindow: 'read waveforms',

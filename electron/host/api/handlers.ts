@@ -31,6 +31,7 @@ import type { WorkstationSync } from '../sync/workstation-sync';
 import type { News2Monitor } from '../news2/news2-monitor';
 import { news2Handlers } from './news2-handlers';
 import { telehealthHandlers } from './telehealth-handlers';
+import type { RemoteConsults } from '../telehealth/remote-consults';
 import { censusHandlers } from './census-handlers';
 import type { HospitalList } from '../census/hospital-list';
 import { accessHandlers } from './access-handlers';
@@ -73,6 +74,8 @@ export interface HandlerServices {
   hospitalList: HospitalList;
   /** The updater; none in a shell without one (the status is then null). */
   updates?: Updates;
+  /** Remote consults through the central server (telehealth/); none: not available here. */
+  telehealth?: RemoteConsults;
 }
 
 /** What the UI may do with devices: see the ports, assign a device to a bed, take it off. */
@@ -112,6 +115,7 @@ export function createHandlers({
   hospitalList,
   updates = NO_UPDATES,
   hospitalSignIn,
+  telehealth: remoteConsults,
 }: HandlerServices): ApiHandlers {
   const bedOrThrow = (bedId: string) => {
     const bed = beds.get(bedId);
@@ -121,7 +125,7 @@ export function createHandlers({
 
   const exporting = exportHandlers(exports);
   const syncing = syncHandlers(sync, log);
-  const telehealth = telehealthHandlers();
+  const telehealth = telehealthHandlers(remoteConsults);
   const census = censusHandlers(hospitalList);
   const updating = updateHandlers(updates, log);
   const accessing = accessHandlers(access, hospitalSignIn ?? null);

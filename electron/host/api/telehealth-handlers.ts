@@ -1,6 +1,9 @@
 // Telehealth's requests and stream at the workstation (shared/api/contract-telehealth.ts). The
-// work is done by the host's telehealth service (../telehealth/); a refusal becomes an ApiError.
+// work is done by the host's telehealth service (../telehealth/remote-consults.ts); its refusal
+// becomes an ApiError with the same sentence. Without the service (a shell that does not start
+// it) every request says telehealth is not available here and the stream lists nothing.
 import { ApiError } from '../../../shared/api/errors';
+import { TelehealthError, type RemoteConsults } from '../telehealth/remote-consults';
 import type { ApiHandlers } from './router';
 
 type TelehealthRequests = Pick<
@@ -9,25 +12,47 @@ type TelehealthRequests = Pick<
 >;
 type TelehealthStreams = Pick<ApiHandlers['streams'], 'remoteConsults'>;
 
-const notYet = () => {
-  throw new ApiError('invalid_request', 'Telehealth is not available on this workstation yet.');
-};
+const NOT_HERE = 'Telehealth is not available on this workstation.';
 
-export function telehealthHandlers(): {
+export function telehealthHandlers(consults?: RemoteConsults | null): {
   requests: TelehealthRequests;
   streams: TelehealthStreams;
 } {
+  const service = () => {
+    if (!consults) throw new ApiError('invalid_request', NOT_HERE);
+    return consults;
+  };
   return {
     requests: {
-      inviteRemoteClinician: notYet,
-      endRemoteConsult: notYet,
-      sendAuscultation: notYet,
+      inviteRemoteClinician: (input, caller) =>
+        asApiError(() => service().invite(input, caller.actor)),
+      endRemoteConsult: (input, caller) => asApiError(() => service().end(input, caller.actor)),
+      sendAuscultation: async ({ bedId, frames }, caller) => ({
+        relayed: await asApiError(() => service().sendAuscultation(bedId, frames, caller.actor)),
+      }),
     },
     streams: {
-      remoteConsults: (_input, emit) => {
-        emit({ consults: [] });
-        return () => {};
+      remoteConsults: ({ bedId }, emit) => {
+        if (!consults) {
+          emit({ consults: [] });
+          return () => {};
+        }
+        return consults.subscribe(bedId, emit);
       },
     },
   };
+}
+
+async function asApiError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TelehealthError) {
+      throw new ApiError(
+        error.kind === 'not_found' ? 'not_found' : 'invalid_request',
+        error.message,
+      );
+    }
+    throw error;
+  }
 }

@@ -109,6 +109,8 @@ export type { CheckpointPhase } from './checkpoint-phases';
 export type { Trend, TrendQuery, WaveformSegment, WaveformWindowQuery } from './queries';
 export type { RetentionPolicy } from './retention';
 export type { AlarmLogRecord, AnnotationRecord, ChannelRecord } from './records';
+import type { StoredTelehealthConsult, TelehealthConsultChange } from './telehealth-consults';
+export type { StoredTelehealthConsult, TelehealthConsultChange } from './telehealth-consults';
 export type {
   AdmissionEventToStore,
   AdmissionToStore,
@@ -303,6 +305,10 @@ export interface Store {
   verifyAuditChain(): Promise<AuditChainReport>;
   /** A device assigned to a bed, connected, lost or removed (synced). */
   recordDeviceSession(event: DeviceSessionToStore): Promise<void>;
+  /** The remote consults kept (telehealth-consults.ts). */
+  readTelehealthConsults(): Promise<StoredTelehealthConsult[]>;
+  /** Keeps a consult, its new notes (as annotations) and audits at once; the note ids kept now. */
+  keepTelehealthConsult(change: TelehealthConsultChange): Promise<string[]>;
   readonly outbox: StoreOutbox;
   readonly census: StoreCensus;
   readonly accounts: StoreAccounts;
@@ -833,6 +839,15 @@ class QueuedStore implements Store {
 
   verifyAuditChain(): Promise<AuditChainReport> {
     return this.#ask('verifyAuditChain', {}, 'check the audit trail');
+  }
+
+  readTelehealthConsults(): Promise<StoredTelehealthConsult[]> {
+    return this.#ask('readTelehealthConsults', {}, 'read the remote consults');
+  }
+
+  keepTelehealthConsult(change: TelehealthConsultChange): Promise<string[]> {
+    const what = `keep the remote consult ${change.consult?.id ?? change.forget ?? ''}`;
+    return this.#ask('keepTelehealthConsult', { change }, what);
   }
 
   recordDeviceSession(event: DeviceSessionToStore): Promise<void> {

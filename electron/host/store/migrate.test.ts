@@ -35,6 +35,7 @@ const TABLES = [
   'sync_outbox_totals',
   'sync_set_aside',
   'sync_state',
+  'telehealth_consults',
   'waveform_chunks',
   'waveform_staging',
 ];

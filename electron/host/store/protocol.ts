@@ -41,6 +41,7 @@ import type {
   ServerAccountsPageToKeep,
   StoredServerAccount,
 } from './server-accounts';
+import type { StoredTelehealthConsult, TelehealthConsultChange } from './telehealth-consults';
 
 export interface StoreWorkerData {
   dataDir: string;
@@ -295,6 +296,9 @@ export interface StoreOperations {
   keepServerAccountsPage: { params: { page: ServerAccountsPageToKeep }; result: string[] };
   readServerAccounts: { params: Record<string, never>; result: StoredServerAccount[] };
   updateServerAccount: { params: { change: ServerAccountChange }; result: boolean };
+  /** Remote consults (telehealth-consults.ts): kept with their notes and audits; note ids kept now. */
+  readTelehealthConsults: { params: Record<string, never>; result: StoredTelehealthConsult[] };
+  keepTelehealthConsult: { params: { change: TelehealthConsultChange }; result: string[] };
 }
 export type StoreOperation = keyof StoreOperations;
 

@@ -63,6 +63,7 @@ import {
   writeSyncState,
 } from './sync-outbox';
 import { applyPulledRows } from './sync-pulled';
+import { keepTelehealthConsult, readTelehealthConsults } from './telehealth-consults';
 import {
   keepCensusPage,
   readCensusByMrn,
@@ -425,6 +426,7 @@ const READ_ONLY = new Set<StoreRequest['op']>([
   'readKeptOurs',
   'readAccounts',
   'readServerAccounts',
+  'readTelehealthConsults',
 ]);
 
 async function perform(
@@ -681,6 +683,13 @@ async function perform(
       await insertDeviceSession(db, workstationId, request.event);
       await makeDirectWriteDurable(db, journal);
       return { result: undefined };
+    case 'readTelehealthConsults':
+      return { result: await readTelehealthConsults(db) };
+    case 'keepTelehealthConsult': {
+      const kept = await keepTelehealthConsult(db, workstationId, request.change);
+      await makeDirectWriteDurable(db, journal);
+      return { result: kept };
+    }
   }
 }
 

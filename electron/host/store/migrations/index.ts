@@ -21,6 +21,7 @@ import accounts from './018_accounts.sql?raw';
 import auditChain from './019_audit_chain.sql?raw';
 import serverAccounts from './020_server_accounts.sql?raw';
 import sealedFields from './021_sealed_fields.sql?raw';
+import telehealthConsults from './022_telehealth_consults.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -51,4 +52,5 @@ export const migrations: readonly Migration[] = [
   { version: 19, name: 'audit_chain', sql: auditChain },
   { version: 20, name: 'server_accounts', sql: serverAccounts },
   { version: 21, name: 'sealed_fields', sql: sealedFields },
+  { version: 22, name: 'telehealth_consults', sql: telehealthConsults },
 ];
