@@ -123,6 +123,17 @@ beforeAll(async () => {
     annotation(T + 9_000, 'beat', 'V'),
     annotation(T + 5_000, 'note', 'V'), // a note that reads "V" is not a beat
     annotation(T + 7_000, 'beat', 'X'), // not a class: not shown as one
+    {
+      table: 'annotations',
+      row: {
+        ...common(),
+        bed_id: 'bed-3',
+        at_ms: T + 25_000,
+        kind: 'consult-note',
+        text: 'Sinus tachycardia; repeat ECG in 1 h.',
+        actor: 'Dr Remote Example (remote clinician)',
+      },
+    },
   ];
   const answer = await call(central.url, SYNC_PATHS.push, {
     body: pushFrame(WS, rows),
@@ -202,8 +213,22 @@ describe('central station reads', () => {
       atMs: number;
       limit: number | null;
     }>;
-    expect(log.map((entry) => entry.event)).toEqual(['ended', 'acknowledged']);
+    expect(log.map((entry) => entry.event)).toEqual(['ended', 'consult note']);
     expect(log[0]).toMatchObject({ atMs: T + 30_000, limit: 120, message: 'HR 130 > 120' });
+    // A remote clinician's consult note is an event of the stay, in its place in time.
+    expect(log[1]).toMatchObject({
+      atMs: T + 25_000,
+      code: 'consult-note',
+      actor: 'Dr Remote Example (remote clinician)',
+      message: 'Dr Remote Example (remote clinician): Sinus tachycardia; repeat ECG in 1 h.',
+    });
+    const all = (await api().request('getAlarmLog', { bedId: BED })) as Array<{ event: string }>;
+    expect(all.map((entry) => entry.event)).toEqual([
+      'ended',
+      'consult note',
+      'acknowledged',
+      'raised',
+    ]);
   });
 
   it('beat marks: the workstation’s beats not called normal, and the next or previous of a class', async () => {

@@ -8,6 +8,7 @@ import type { AlarmLogItem } from '../../shared/api/contract';
 import type { BeatMark, MarkedBeatClass } from '../../shared/api/contract-beats';
 import { decodeStoredChunk } from '../../shared/codec/waveform-codec';
 import { cutWaveformWindow, MAX_CHUNK_SPAN_MS } from '../../shared/codec/waveform-window';
+import { CONSULT_NOTE_KIND, consultNoteLogItem } from '../../shared/telehealth/invitation';
 import type { Database } from '../db/database';
 
 /** A bed on the central server: its workstation and the workstation's own bed id. */
@@ -313,7 +314,14 @@ export function postgresHistory(db: Database): CentralHistory {
          ORDER BY at_ms DESC, id DESC LIMIT $5`,
         [workstationId, bedId, fromMs, toMs, limit],
       );
-      return rows.map((row) => ({
+      // Remote clinicians' consult notes are events of the stay too (by the annotations' index).
+      const { rows: notes } = await db.query<{ at_ms: string; text: string; actor: string }>(
+        `SELECT at_ms, text, actor FROM annotations
+         WHERE workstation_id = $1 AND bed_id = $2 AND kind = $3 AND at_ms >= $4 AND at_ms < $5
+         ORDER BY at_ms DESC LIMIT $6`,
+        [workstationId, bedId, CONSULT_NOTE_KIND, fromMs, toMs, limit],
+      );
+      const logged = rows.map((row) => ({
         atMs: Number(row.at_ms),
         event: row.event,
         alarmId: row.alarm_id,
@@ -327,6 +335,9 @@ export function postgresHistory(db: Database): CentralHistory {
         reason: row.reason,
         origin: row.origin,
       }));
+      return [...logged, ...notes.map((n) => consultNoteLogItem({ ...n, atMs: Number(n.at_ms) }))]
+        .sort((a, b) => b.atMs - a.atMs)
+        .slice(0, limit);
     },
   };
 }

@@ -85,6 +85,30 @@ export const CreatedInvitation = z.object({
 });
 export type CreatedInvitation = z.infer<typeof CreatedInvitation>;
 
+/** The annotation kind a consult note is kept as at the workstation (and synced as). */
+export const CONSULT_NOTE_KIND = 'consult-note';
+
+/**
+ * A consult note as the review's event list shows it (beside the alarm log): the author and the
+ * text; the same words at the workstation and on the central server.
+ */
+export function consultNoteLogItem(note: { atMs: number; text: string; actor: string }) {
+  return {
+    atMs: note.atMs,
+    event: 'consult note',
+    alarmId: null,
+    kind: null,
+    priority: null,
+    code: CONSULT_NOTE_KIND,
+    message: `${note.actor}: ${note.text}`,
+    value: null,
+    limit: null,
+    actor: note.actor,
+    reason: null,
+    origin: 'telehealth',
+  };
+}
+
 /** A note the remote clinician wrote: attached to the stay at the bed, synced like any row. */
 export const ConsultNote = z.object({
   id: z.string().uuid(),

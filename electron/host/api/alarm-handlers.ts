@@ -11,6 +11,7 @@ import type { Store } from '../store/client';
 import { AlarmActionError } from '../alarms/alarm-system';
 import { keepAlarmSettings } from '../admissions';
 import type { AlarmClock } from '../alarms/alarm-clock';
+import { CONSULT_NOTE_KIND, consultNoteLogItem } from '../../../shared/telehealth/invitation';
 
 type AlarmRequests = Pick<
   ApiHandlers['requests'],
@@ -22,7 +23,7 @@ const DEFAULT_LOG_ENTRIES = 1000;
 export function alarmHandlers(
   bus: Bus,
   bedOrThrow: (bedId: string) => BedState,
-  history: Pick<Store, 'readAlarmLog' | 'recordAlarmSettings' | 'flush'>,
+  history: Pick<Store, 'readAlarmLog' | 'readAnnotations' | 'recordAlarmSettings' | 'flush'>,
   clock: AlarmClock,
 ): AlarmRequests {
   /** Runs a person's action on the bed's alarm system and publishes what it changed. */
@@ -97,8 +98,15 @@ export function alarmHandlers(
       // store's batch: sent first, so the log a nurse opens is never behind the bar above it. A
       // write that failed was reported where it failed; the log shows what was kept.
       await history.flush().catch(() => undefined);
-      const entries = await history.readAlarmLog(bedId, fromMs ?? 0, toMs ?? clock.now() + 1);
-      return entries.slice(-(limit ?? DEFAULT_LOG_ENTRIES)).reverse();
+      const from = fromMs ?? 0;
+      const to = toMs ?? clock.now() + 1;
+      // Remote clinicians' consult notes are events of the stay too: listed in time with alarms.
+      const [entries, notes] = await Promise.all([
+        history.readAlarmLog(bedId, from, to),
+        history.readAnnotations(bedId, from, to, CONSULT_NOTE_KIND),
+      ]);
+      const merged = [...entries, ...notes.map(consultNoteLogItem)].sort((a, b) => a.atMs - b.atMs);
+      return merged.slice(-(limit ?? DEFAULT_LOG_ENTRIES)).reverse();
     },
 
     advanceAlarmClock: ({ ms }) => {

@@ -235,7 +235,13 @@ export interface Store {
   readChannels(bedId: string): Promise<ChannelRecord[]>;
   /** Stored (synced to the journal) once resolved. */
   appendAnnotations(annotations: AnnotationRecord[]): Promise<void>;
-  readAnnotations(bedId: string, fromMs: number, toMs: number): Promise<AnnotationRecord[]>;
+  /** The bed's annotations over the window, oldest first; of one kind only when `kind` is given. */
+  readAnnotations(
+    bedId: string,
+    fromMs: number,
+    toMs: number,
+    kind?: string,
+  ): Promise<AnnotationRecord[]>;
   readAlarmLog(bedId: string, fromMs: number, toMs: number): Promise<AlarmLogRecord[]>;
   /** Prunes everything expired at nowMs now (the store also does it by itself, every minute). */
   prune(nowMs?: number): Promise<Record<string, number>>;
@@ -713,9 +719,18 @@ class QueuedStore implements Store {
     return this.#ask('appendAnnotations', { annotations }, 'store the annotations');
   }
 
-  readAnnotations(bedId: string, fromMs: number, toMs: number): Promise<AnnotationRecord[]> {
+  readAnnotations(
+    bedId: string,
+    fromMs: number,
+    toMs: number,
+    kind?: string,
+  ): Promise<AnnotationRecord[]> {
     const what = `read the annotations of bed ${bedId}`;
-    return this.#ask('readAnnotations', { bedId, fromMs, toMs }, what);
+    return this.#ask(
+      'readAnnotations',
+      { bedId, fromMs, toMs, ...(kind === undefined ? {} : { kind }) },
+      what,
+    );
   }
 
   readAlarmLog(bedId: string, fromMs: number, toMs: number): Promise<AlarmLogRecord[]> {

@@ -176,7 +176,7 @@ export interface StoreOperations {
   readChannels: { params: { bedId: string }; result: ChannelRecord[] };
   appendAnnotations: { params: { annotations: AnnotationRecord[] }; result: void };
   readAnnotations: {
-    params: { bedId: string; fromMs: number; toMs: number };
+    params: { bedId: string; fromMs: number; toMs: number; kind?: string };
     result: AnnotationRecord[];
   };
   readAlarmLog: {

@@ -112,6 +112,8 @@ export async function readAnnotations(
   bedId: string,
   fromMs: number,
   toMs: number,
+  /** Only annotations of this kind (by index); all kinds when absent. */
+  kind?: string,
 ): Promise<AnnotationRecord[]> {
   const { rows } = await db.query<{
     at_ms: number | bigint;
@@ -120,8 +122,9 @@ export async function readAnnotations(
     actor: string;
   }>(
     `SELECT at_ms, kind, text, actor FROM annotations
-     WHERE bed_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY at_ms, id`,
-    [bedId, Math.floor(fromMs), Math.ceil(toMs)],
+     WHERE bed_id = $1 AND at_ms >= $2 AND at_ms < $3 AND ($4::text IS NULL OR kind = $4)
+     ORDER BY at_ms, id`,
+    [bedId, Math.floor(fromMs), Math.ceil(toMs), kind ?? null],
   );
   return rows.map((row) => ({
     bedId,

@@ -9,8 +9,9 @@ import type { PGlite } from '@electric-sql/pglite';
 import { appendAuditEntry, type AuditEventToStore } from './audit';
 import { openText, sealText } from './encryption/field-cipher';
 
-/** The annotation kind of a remote clinician's note. */
-export const CONSULT_NOTE_KIND = 'consult-note';
+import { CONSULT_NOTE_KIND } from '../../../shared/telehealth/invitation';
+
+export { CONSULT_NOTE_KIND };
 
 /** One consult as kept: its ids in columns, the rest (names, consent, notes) sealed. */
 export interface StoredTelehealthConsult {

@@ -469,7 +469,13 @@ async function perform(
       return { result: undefined };
     case 'readAnnotations':
       return {
-        result: await readAnnotations(db, request.bedId, request.fromMs, request.toMs),
+        result: await readAnnotations(
+          db,
+          request.bedId,
+          request.fromMs,
+          request.toMs,
+          request.kind,
+        ),
       };
     case 'readAlarmLog':
       return { result: await readAlarmLog(db, request.bedId, request.fromMs, request.toMs) };

@@ -25,6 +25,7 @@ import { BedState } from '../beds';
 import { Bus } from '../bus';
 import { ADULT_DEFAULTS } from '../alarms/limits';
 import { telehealthHandlers } from '../api/telehealth-handlers';
+import { alarmHandlers } from '../api/alarm-handlers';
 import { openStore, type Store } from '../store/client';
 import { freshStoreDir } from '../store/store-template.test-support';
 import { stringsFind } from '../store/encryption/test-support';
@@ -382,6 +383,18 @@ describe('remote consults at the workstation', () => {
       (a) => a.kind === CONSULT_NOTE_KIND,
     );
     expect(after.map((a) => a.text).sort()).toEqual([NOTE_TEXT, 'Second note.'].sort());
+
+    // Review's event list (the bed's alarm log) shows them in their place in time.
+    const alarms = alarmHandlers(bus, (id) => beds.get(id)!, store, { now: () => Date.now() });
+    const log = await alarms.getAlarmLog({ bedId: 'bed-1' }, undefined as never);
+    const shown = log.filter((item) => item.code === CONSULT_NOTE_KIND);
+    expect(shown.map((item) => item.message).sort()).toEqual(
+      [
+        `Dr Remote (remote clinician): ${NOTE_TEXT}`,
+        'Dr Remote (remote clinician): Second note.',
+      ].sort(),
+    );
+    expect(shown.every((item) => item.event === 'consult note')).toBe(true);
   });
 
   it('shares auscultation only while watched, audited once', async () => {
