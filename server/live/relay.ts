@@ -78,6 +78,11 @@ export class LiveRelay {
   private readonly workstations = new Map<string, WorkstationEntry>();
   private readonly beds = new Map<string, BedEntry>();
   private readonly owned = new Map<string, OwnedWorkstation>();
+  /**
+   * Viewers of beds that left the relay's list while they watched (a workstation reconnecting
+   * announces itself before its beds): they follow the bed again when it comes back.
+   */
+  private readonly waitingViewers = new Map<string, Set<Viewer>>();
   /** Telehealth ears by namespaced bed id: they outlive the bed's entry (offline, back). */
   private readonly audioListeners = new Map<string, Set<(frame: AuscultationFrame) => void>>();
   private readonly timers: Array<ReturnType<typeof setInterval>> = [];
@@ -201,8 +206,14 @@ export class LiveRelay {
     const viewer: Viewer = { waveforms, deliver };
     const snapshot = this.snapshotOf(entry);
     deliver(snapshot, JSON.stringify(snapshot));
-    entry.viewers.add(viewer);
-    return () => void entry.viewers.delete(viewer);
+    // The set goes with the bed if it leaves the list and comes back (waitingViewers).
+    const viewers = entry.viewers;
+    viewers.add(viewer);
+    return () => {
+      viewers.delete(viewer);
+      if (viewers.size === 0 && this.waitingViewers.get(bedId) === viewers)
+        this.waitingViewers.delete(bedId);
+    };
   }
 
   /** Counts for a status line and the tests. */
@@ -305,8 +316,7 @@ export class LiveRelay {
       listed.add(bed.id);
       let bedEntry = this.beds.get(bed.id);
       if (!bedEntry) {
-        bedEntry = newBedEntry(bed, workstationId);
-        this.beds.set(bed.id, bedEntry);
+        bedEntry = this.addBed(bed, workstationId);
       } else if (!bedEntry.snapshotSeen) {
         bedEntry.bed = bed;
       } else {
@@ -324,7 +334,7 @@ export class LiveRelay {
       }
     }
     for (const bedId of entry.bedIds) {
-      if (!listed.has(bedId)) this.beds.delete(bedId);
+      if (!listed.has(bedId)) this.dropBed(bedId);
     }
     entry.bedIds = listed;
   }
@@ -336,8 +346,7 @@ export class LiveRelay {
     if (!entry) {
       // A replay (or the first snapshot) can come before this instance heard the bed list.
       if (event.type !== 'snapshot' || !workstation) return;
-      entry = newBedEntry(event.bed, message.workstationId);
-      this.beds.set(entry.id, entry);
+      entry = this.addBed(event.bed, message.workstationId);
       workstation.bedIds.add(entry.id);
     }
     if (workstation) workstation.lastSeenMs = Math.max(workstation.lastSeenMs, this.now());
@@ -403,6 +412,25 @@ export class LiveRelay {
         }
       }
     }
+  }
+
+  /** A bed new to the relay, followed at once by the viewers that waited for it. */
+  private addBed(bed: Bed, workstationId: string): BedEntry {
+    const entry = newBedEntry(bed, workstationId);
+    const waiting = this.waitingViewers.get(entry.id);
+    if (waiting) {
+      this.waitingViewers.delete(entry.id);
+      entry.viewers = waiting;
+    }
+    this.beds.set(entry.id, entry);
+    return entry;
+  }
+
+  /** A bed off the workstation's list: its viewers wait for it (they are told when it is back). */
+  private dropBed(bedId: string): void {
+    const entry = this.beds.get(bedId);
+    this.beds.delete(bedId);
+    if (entry && entry.viewers.size > 0) this.waitingViewers.set(bedId, entry.viewers);
   }
 
   private markOffline(workstationId: string, sinceMs: number): void {

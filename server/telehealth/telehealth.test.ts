@@ -419,6 +419,48 @@ describe('telehealth: a consult from invitation to end', () => {
     });
   });
 
+  it('the clinic’s link goes down during a consult: the viewer is told, nothing ends, it comes back live', async () => {
+    const WS_C = 'ws-tele-c';
+    const credentialC = await central.enrol(WS_C, 'Clinic C');
+    const connect = async () => {
+      const clinic = await liveWorkstation(central.url, credentialC, WS_C);
+      clinic.send({ type: 'beds', beds: [bedWith('bed-1', P1)] });
+      clinic.send({ type: 'bed', bedId: 'bed-1', event: snapshotEvent(bedWith('bed-1', P1)) });
+      return clinic;
+    };
+    let clinic = await connect();
+    await until(() => central.server.live.live.relay.hasBed(`${WS_C}/bed-1`), 'the clinic bed');
+    const made = await invite({}, credentialC);
+    const answer = await redeem(made.token, made.code);
+    const socket = await consultSocket(cookieOf(answer));
+    const id = socket.subscribe('bedLive', { bedId: `${WS_C}/bed-1` });
+    await until(() => socket.events.some((e) => e.id === id), 'the snapshot');
+
+    await clinic.close();
+    const down = await until(
+      () => socket.events.find((e) => e.event.type === 'snapshot' && e.event.bed?.offline),
+      'the bed shown offline',
+    );
+    expect(down.event.bed!.offline!.sinceMs).toBeGreaterThan(0);
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+    expect((await stateOf(made.id, credentialC)).json.status).toBe('watching');
+
+    clinic = await connect();
+    const back = await until(() => {
+      const snapshots = socket.events.filter((e) => e.event.type === 'snapshot');
+      const last = snapshots.at(-1);
+      return last && !last.event.bed?.offline && snapshots.length >= 3 ? last : null;
+    }, 'the bed live again');
+    expect(back.event.bed!.patient!.id).toBe(P1.id);
+    clinic.send({ type: 'bed', bedId: 'bed-1', event: numericEvent(88) });
+    await until(
+      () => socket.events.some((e) => e.event.type === 'numeric'),
+      'numerics after the link came back',
+    );
+    socket.ws.close();
+    await clinic.close();
+  });
+
   it('tells and ends nothing to another workstation', async () => {
     const { id } = await invite();
     expect((await stateOf(id, credentialB)).status).toBe(404);
