@@ -26,11 +26,12 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'users') return runUsersCommand(argv.slice(1));
   let command: ServerCommand;
   let oidcFlags: OidcFlags | null;
+  let publicUrl: string | null;
   try {
-    ({ flags: oidcFlags, rest: argv } = takeOidcFlags(argv));
+    ({ flags: oidcFlags, publicUrl, rest: argv } = takeOidcFlags(argv));
     command = parseServerCommand(argv);
-    if (oidcFlags && command.kind !== 'serve')
-      throw new UsageError('--oidc-… are options of serving');
+    if ((oidcFlags || publicUrl) && command.kind !== 'serve')
+      throw new UsageError('--oidc-… and --public-url are options of serving');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`${error.message}\n\n${USAGE}`);
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     return runReleaseCommand(command);
   }
   try {
-    if (command.kind === 'serve') return await serve(command, oidcFlags);
+    if (command.kind === 'serve') return await serve(command, oidcFlags, publicUrl);
     return await withDatabase(command.db, (db) => adminCommand(db, command));
   } catch (error) {
     if (error instanceof DatabaseNewerError) {
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
 async function serve(
   command: Extract<ServerCommand, { kind: 'serve' }>,
   oidcFlags: OidcFlags | null,
+  publicUrl: string | null,
 ): Promise<number> {
   const tls = command.tls && {
     cert: await readFile(command.tls.certPath).catch((e: Error) =>
@@ -94,6 +96,7 @@ async function serve(
       ? { viewerToken: readViewerTokenFile(command.viewerTokenFile) }
       : {}),
     oidc: oidcFlags ? await readOidcSettings(oidcFlags) : null,
+    publicUrl,
   });
   if (server.adminTokenMadeNow) {
     console.log(

@@ -14,7 +14,8 @@ export const USAGE = `Usage:
                     [--adt-port 2575 [--adt-host HOST] [--adt-allow ADDRESS,SUBNET/BITS…]]   (ADT from the hospital, HL7 v2 over MLLP)
                     [--update-public-key RELEASE-KEY.pub.pem …]   (the update feed: keys whose signed releases it publishes)
                     [--release-cache DIR|none]   (checked copies of the release files it serves; default in the system's temp folder)
-                    [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE [--public-url URL]]   (sign-in with the hospital account: OpenID Connect)
+                    [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE]   (sign-in with the hospital account: OpenID Connect)
+                    [--public-url URL]   (the address browsers reach this server at: the hospital sign-in's redirect, telehealth links)
   npm run server -- --db … --port 8080 --insecure-http [--host 127.0.0.1]   (loopback only, for tests)
   npm run server -- enrolment-code --db … [--unit "ICU 2"] [--valid-hours ${DEFAULT_CODE_VALID_HOURS}] [--workstation ID]
   npm run server -- revoke --db … --workstation ID

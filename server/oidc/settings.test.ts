@@ -11,7 +11,18 @@ const BASE = ['--db', 'postgres://u@h/d', '--port', '8443'];
 
 describe('the OpenID Connect flags', () => {
   it('are none unless given, and leave the rest of the command line as it was', () => {
-    expect(takeOidcFlags(BASE)).toEqual({ flags: null, rest: BASE });
+    expect(takeOidcFlags(BASE)).toEqual({ flags: null, publicUrl: null, rest: BASE });
+  });
+
+  it('take --public-url alone too (telehealth links without the hospital sign-in)', () => {
+    expect(takeOidcFlags([...BASE, '--public-url', 'https://central.example:8443/'])).toEqual({
+      flags: null,
+      publicUrl: 'https://central.example:8443',
+      rest: BASE,
+    });
+    expect(() => takeOidcFlags([...BASE, '--public-url', 'http://central.example'])).toThrow(
+      /must be an https address/,
+    );
   });
 
   it('are taken out whole, in either spelling', () => {
@@ -32,6 +43,7 @@ describe('the OpenID Connect flags', () => {
         clientSecretFile: '/etc/central/oidc-secret',
         publicUrl: 'https://central.hospital.example:8443',
       },
+      publicUrl: 'https://central.hospital.example:8443',
       rest: BASE,
     });
   });

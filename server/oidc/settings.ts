@@ -56,6 +56,8 @@ function addressProblem(what: string, text: string): string | null {
  */
 export function takeOidcFlags(argv: readonly string[]): {
   flags: OidcFlags | null;
+  /** --public-url, also given alone: where browsers reach the server (telehealth links). */
+  publicUrl: string | null;
   rest: string[];
 } {
   const found = new Map<Name, string>();
@@ -74,7 +76,14 @@ export function takeOidcFlags(argv: readonly string[]): {
     if (found.has(name)) throw new UsageError(`--${name} is given twice`);
     found.set(name, value.trim());
   }
-  if (found.size === 0) return { flags: null, rest };
+  const alone = found.get('public-url');
+  if (found.size === 0 || (found.size === 1 && alone !== undefined)) {
+    if (alone !== undefined) {
+      const problem = addressProblem('--public-url', alone);
+      if (problem) throw new UsageError(problem);
+    }
+    return { flags: null, publicUrl: alone?.replace(/\/+$/, '') ?? null, rest };
+  }
   const missing = NAMES.filter((n) => n !== 'public-url' && !found.has(n));
   if (missing.length > 0) {
     throw new UsageError(
@@ -95,6 +104,7 @@ export function takeOidcFlags(argv: readonly string[]): {
       clientSecretFile: found.get('oidc-client-secret-file')!,
       publicUrl: publicUrl === null ? null : publicUrl.replace(/\/+$/, ''),
     },
+    publicUrl: publicUrl === null ? null : publicUrl.replace(/\/+$/, ''),
     rest,
   };
 }
