@@ -17,6 +17,7 @@ import users from './014_users.sql?raw';
 import oidcSignIns from './015_oidc_sign_ins.sql?raw';
 import telehealth from './016_telehealth.sql?raw';
 import fhirAccessPatients from './017_fhir_access_patients.sql?raw';
+import telehealthReads from './018_telehealth_reads.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: 'oidc_sign_ins', sql: oidcSignIns },
   { version: 16, name: 'telehealth', sql: telehealth },
   { version: 17, name: 'fhir_access_patients', sql: fhirAccessPatients },
+  { version: 18, name: 'telehealth_reads', sql: telehealthReads },
 ];

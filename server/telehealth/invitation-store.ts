@@ -36,7 +36,16 @@ export interface Invitation {
 }
 
 export type TelehealthEventKind =
-  'invited' | 'opened' | 'refused' | 'socket-open' | 'socket-close' | 'note' | 'ended' | 'expired';
+  | 'invited'
+  | 'opened'
+  | 'refused'
+  | 'socket-open'
+  | 'socket-close'
+  | 'note'
+  | 'ended'
+  | 'expired'
+  /** A history read of the bed (what was opened), once a minute per kind of read and socket. */
+  | 'read';
 
 export interface TelehealthEvent {
   invitationId: string | null;

@@ -23,6 +23,8 @@ export interface OnePatientScope {
   stayStartMs(): Promise<number>;
   now(): number;
   onForbidden(what: string): void;
+  /** An allowed read of the bed's history (for the server's trail of what was opened). */
+  onRead?(method: string, input: Record<string, unknown>): void;
   onPatientLeft(bed: Bed): void;
 }
 
@@ -78,6 +80,7 @@ export function onePatientApi(central: CentralApi, scope: OnePatientScope): Cent
         throw forbidden(`request ${method.slice(0, 60)}`, ONE_PATIENT_ONLY);
       const name = method as (typeof ALLOWED_REQUESTS)[number];
       const input = inputFor(name, params);
+      if (name !== 'getStatus') scope.onRead?.(name, input);
       switch (name) {
         case 'getStatus':
           return status();

@@ -587,6 +587,27 @@ describe('telehealth: links and codes refused', () => {
     expect(await central.server.telehealth.telehealth.stayStartMs(row!)).toBe(admittedAtMs);
   });
 
+  it('writes what the viewer opened of the history to the server’s trail, once a minute per kind', async () => {
+    const { id, cookie } = await opened();
+    const socket = await consultSocket(cookie);
+    const bedId = `${WS_A}/bed-1`;
+    const window = { bedId, fromMs: Date.now() - 60 * MINUTE_MS, toMs: Date.now() };
+    await socket.request('getTrend', { ...window, codes: ['MDC_ECG_HEART_RATE'] });
+    await socket.request('getTrend', { ...window, codes: ['MDC_PULS_OXIM_SAT_O2'] });
+    await socket.request('getAlarmLog', { bedId });
+    await socket.request('getStatus', {});
+    const reads = await until(async () => {
+      const events = (await audited(id)).filter((e) => e.kind === 'read');
+      return events.length >= 2 ? events : null;
+    }, 'the reads on the trail');
+    expect(reads.map((e) => e.detail!.split(' ')[0]).sort()).toEqual(['getAlarmLog', 'getTrend']);
+    expect(reads.find((e) => e.detail!.startsWith('getTrend'))!.detail).toMatch(
+      /^getTrend from \d{4}-\d\d-\d\dT.* to \d{4}-/,
+    );
+    expect(reads.every((e) => e.actor === 'Dr Remote')).toBe(true);
+    socket.ws.close();
+  });
+
   it('refuses a guessed link, and audits it with no invitation', async () => {
     const guess = randomBytes(32).toString('base64url');
     const answer = await redeem(guess, '12345678', { name: 'Guesser' });

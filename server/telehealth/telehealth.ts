@@ -239,6 +239,22 @@ export function createTelehealth(options: TelehealthOptions) {
       });
     },
 
+    /** What the viewer opened of the bed's history (the socket calls it once a minute per kind). */
+    read(invitation: Invitation, method: string, input: Record<string, unknown>, caller: Caller) {
+      const window =
+        typeof input.fromMs === 'number'
+          ? ` from ${new Date(input.fromMs).toISOString()}` +
+            (typeof input.toMs === 'number' ? ` to ${new Date(input.toMs).toISOString()}` : '')
+          : '';
+      void record({
+        invitationId: invitation.id,
+        kind: 'read',
+        actor: invitation.viewerName,
+        ...caller,
+        detail: `${method}${window}`,
+      });
+    },
+
     patientLeft(invitation: Invitation, shown: string) {
       void finish(invitation.id, 'patient-left', 'the server', null, shown).catch(
         (error: unknown) =>

@@ -27,6 +27,9 @@ export interface ViewerSocketsOptions {
   limits?: Partial<ViewerLimits>;
 }
 
+/** A kind of history read is written to the trail at most this often per socket. */
+const READ_AUDIT_EVERY_MS = 60_000;
+
 /** Audio queued past this is dropped, frame by frame: the sound is never far behind. */
 const AUDIO_BEHIND_BYTES = 64 * 1024;
 /** A closed socket whose peer does not answer the close is cut after this. */
@@ -83,6 +86,7 @@ export function viewerSockets(telehealth: Telehealth, options: ViewerSocketsOpti
     if (!live) return ws.close(1013, 'The central server is starting: try again in a moment.');
     const pointsPerSecond = pointsPerSecondOf(url);
     let stayStart: { atMs: number; start: Promise<number> } | null = null;
+    const readAt = new Map<string, number>();
     const api = onePatientApi(live.central, {
       bedId: namespacedBedId(invitation.workstationId, invitation.bedId),
       patientId: invitation.patientId,
@@ -97,6 +101,13 @@ export function viewerSockets(telehealth: Telehealth, options: ViewerSocketsOpti
       },
       now: () => telehealth.now(),
       onForbidden: (what) => telehealth.forbidden(invitation, what, caller),
+      onRead: (method, input) => {
+        // Once a minute per kind of read: review's scrolling asks for many windows.
+        const last = readAt.get(method) ?? -Infinity;
+        if (Date.now() - last < READ_AUDIT_EVERY_MS) return;
+        readAt.set(method, Date.now());
+        telehealth.read(invitation, method, input, caller);
+      },
       onPatientLeft: (bed) =>
         telehealth.patientLeft(
           invitation,
