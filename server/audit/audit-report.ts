@@ -176,10 +176,19 @@ export async function auditReportPage(
   // The FHIR api's accesses, as entries of the central server: found by the Patient ids each
   // logged (a patient), or by client and time.
   const fhirIds = patient ? params.push(patient.fhirIds) : null;
+  // Newest first by the log's own index on `at` (then seq, which the entry's id carries), the
+  // page's cursor applied to those columns, so a page stops after `limit` rows whatever the log's
+  // size: at_ms is floor(at), in the same order as at.
+  const fhirAfter = cursor
+    ? `AND l.at < to_timestamp(($4::bigint + 1) / 1000.0)
+       AND (floor(extract(epoch FROM l.at) * 1000)::bigint < $4::bigint
+            OR ('${FHIR_API_SOURCE}', l.seq) < ($5::text,
+                 ('x' || right(replace($6::text, '-', ''), 12))::bit(48)::bigint))`
+    : '';
   const fhir = `SELECT * FROM (
       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(l.seq), 12, '0'))::uuid AS id,
              '${FHIR_API_SOURCE}'::text AS workstation_id,
-             (extract(epoch FROM l.at) * 1000)::bigint AS at_ms,
+             floor(extract(epoch FROM l.at) * 1000)::bigint AS at_ms,
              l.client_name || ' (FHIR client ' || l.client_id || ')' AS actor,
              'fhir-' || l.interaction AS action,
              CASE WHEN cardinality(l.patient_ids) = 0 THEN NULL
@@ -188,8 +197,9 @@ export async function auditReportPage(
                || ': ' || l.result_count || ' answered (HTTP ' || l.status || ')' AS detail
       FROM fhir_access_log l
       WHERE l.at >= to_timestamp($1::bigint / 1000.0) AND l.at < to_timestamp($2::bigint / 1000.0)
-        ${fhirIds === null ? '' : `AND l.patient_ids && $${fhirIds}::text[]`}) e
-    WHERE true ${after} ${who} ${order}`;
+        ${fhirIds === null ? '' : `AND l.patient_ids && $${fhirIds}::text[]`} ${fhirAfter}
+      ORDER BY l.at DESC, l.seq DESC) e
+    WHERE true ${who} LIMIT $3`;
   let sql: string;
   if (!patient) {
     sql = `SELECT * FROM (

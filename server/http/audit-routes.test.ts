@@ -236,12 +236,21 @@ describe("the central server's own FHIR api reads", () => {
         client.query(
           `INSERT INTO fhir_access_log (at, client_id, client_name, interaction, resource_type,
              query, result_count, status, patient_ids)
-           VALUES (to_timestamp($1 / 1000.0), 'ehr-bridge', $2, 'search-type', 'Observation', $3,
+           VALUES (to_timestamp($1 / 1000.0), $6, $2, 'search-type', 'Observation', $3,
              $4, 200, $5)`,
-          [T0_MS + hours * 3_600_000, name, query, patients.length, patients],
+          [
+            T0_MS + hours * 3_600_000,
+            name,
+            query,
+            patients.length,
+            patients,
+            name.toLowerCase().replace(/ /g, '-'),
+          ],
         );
       await log(2.25, 'EHR bridge', `patient=Patient/${robin}`, [robin]);
       await log(2.5, 'EHR bridge', 'patient=Patient/mrn-someone-else', ['mrn-someone-else']);
+      // Three reads in the same millisecond: pages still give each once.
+      for (const n of [1, 2, 3]) await log(4, 'Ward app', `_id=${n}`, []);
     } finally {
       await client.end();
     }
@@ -276,5 +285,16 @@ describe("the central server's own FHIR api reads", () => {
       `patient=${robin}`,
     ]);
     expect(second.json.nextCursor).toBeNull();
+    const ties: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const answer = await report(
+        `user=${encodeURIComponent('Ward app')}&${WIDE}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      ties.push(...answer.json.entries.map((e: { detail: string }) => e.detail.split(':')[0]));
+      cursor = answer.json.nextCursor;
+      if (!cursor) break;
+    }
+    expect(ties).toEqual(['Observation?_id=3', 'Observation?_id=2', 'Observation?_id=1']);
   });
 });
