@@ -32,6 +32,7 @@ import {
 import { startTestCentral, type TestCentral } from '../test-support/central';
 import { bearer, call, type Answer } from '../test-support/http-client';
 import { eventsOf } from './invitation-store';
+import { REFUSALS_PER_MINUTE } from './telehealth';
 
 const WS_A = 'ws-tele-a';
 const WS_B = 'ws-tele-b';
@@ -759,5 +760,44 @@ describe('telehealth: the page', () => {
     const bare = await call(central.url, '/telehealth', { noProtocol: true });
     expect(bare.status).toBe(308);
     expect(bare.headers.location).toBe('/telehealth/');
+  });
+});
+
+describe('telehealth: a flood of guesses', () => {
+  it('writes at most REFUSALS_PER_MINUTE refusals a minute from one address, then one entry counting the rest', async () => {
+    // Another address than the other tests' (loopback), written as the routes write a refusal.
+    const flood = '192.0.2.77';
+    const telehealth = central.server.telehealth.telehealth;
+    const before = (await audited(null)).filter((e) => e.address === flood).length;
+    for (let i = 0; i < REFUSALS_PER_MINUTE + 25; i++)
+      await telehealth.audit({
+        invitationId: null,
+        kind: 'refused',
+        why: 'unknown-link',
+        address: flood,
+        detail: `guess ${i}`,
+      });
+    const written = (await audited(null)).filter((e) => e.address === flood);
+    expect(written.length - before).toBe(REFUSALS_PER_MINUTE);
+    // A minute on, the next refusal is written, after one entry that counts those skipped.
+    shiftMs = 61_000;
+    try {
+      await telehealth.audit({
+        invitationId: null,
+        kind: 'refused',
+        why: 'unknown-link',
+        address: flood,
+        detail: 'guess after a minute',
+      });
+      const after = await until(async () => {
+        const rows = (await audited(null)).filter((e) => e.address === flood);
+        return rows.length - before === REFUSALS_PER_MINUTE + 2 ? rows : null;
+      }, 'the count and the next refusal');
+      const counted = after.find((e) => e.why === 'flood');
+      expect(counted?.detail).toMatch(/^25 more refusal\(s\) from this address within a minute/);
+      expect(after.some((e) => e.detail === 'guess after a minute')).toBe(true);
+    } finally {
+      shiftMs = 0;
+    }
   });
 });

@@ -52,6 +52,11 @@ export function callerOf(req: IncomingMessage): Caller {
 }
 
 export const RECHECK_MS = 2_000;
+/** Refusals from one address written one by one per minute; past it, counted in one entry. */
+export const REFUSALS_PER_MINUTE = 60;
+const REFUSAL_WINDOW_MS = 60_000;
+const MAX_REFUSAL_ADDRESSES = 10_000;
+
 /** A viewer whose socket no instance has seen for this long is not "connected". */
 const CONNECTED_WITHIN_MS = 3 * RECHECK_MS;
 
@@ -70,10 +75,40 @@ export function createTelehealth(options: TelehealthOptions) {
   let central: CentralApi | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
 
-  const record = (event: Omit<TelehealthEvent, 'atMs'>) =>
+  const write = (event: Omit<TelehealthEvent, 'atMs'>) =>
     audit(db, { ...event, atMs: now() }).catch((error: unknown) =>
       log(`telehealth: an audit event (${event.kind}) could not be kept: ${String(error)}`),
     );
+  /** Refusals written per address and minute: a flood of guesses cannot fill the trail. */
+  const refusals = new Map<string, { sinceMs: number; written: number; skipped: number }>();
+  const record = (event: Omit<TelehealthEvent, 'atMs'>): Promise<void> => {
+    if (event.kind !== 'refused') return write(event);
+    const address = event.address ?? 'unknown';
+    const t = now();
+    let window = refusals.get(address);
+    if (!window || t - window.sinceMs >= REFUSAL_WINDOW_MS || t < window.sinceMs) {
+      if (window && window.skipped > 0) {
+        void write({
+          invitationId: null,
+          kind: 'refused',
+          why: 'flood',
+          address,
+          detail: `${window.skipped} more refusal(s) from this address within a minute of ${new Date(window.sinceMs).toISOString()}, not written one by one`,
+        });
+      }
+      if (refusals.size >= MAX_REFUSAL_ADDRESSES) refusals.clear();
+      window = { sinceMs: t, written: 0, skipped: 0 };
+      refusals.set(address, window);
+    }
+    if (window.written >= REFUSALS_PER_MINUTE) {
+      if (window.skipped === 0)
+        log(`telehealth: more than ${REFUSALS_PER_MINUTE} refusals a minute from ${address}`);
+      window.skipped += 1;
+      return Promise.resolve();
+    }
+    window.written += 1;
+    return write(event);
+  };
 
   function closeSockets(invitationId: string, code: number, reason: string): void {
     for (const socket of sockets.get(invitationId) ?? []) socket.close(code, reason);
