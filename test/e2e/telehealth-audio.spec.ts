@@ -18,6 +18,7 @@ import { LocalBroker } from '../../server/live/broker';
 import { testBed } from '../../server/live/live-clients.test-support';
 import { LiveRelay } from '../../server/live/relay';
 import { CHROMIUM_LAUNCH } from '../support/chromium';
+import { heardHz } from '../support/heard-frequency';
 
 const WORKSTATION = 'ws-audio-e2e';
 const BED = `${WORKSTATION}/bed-1`;
@@ -327,23 +328,7 @@ test('the tone heard is 440 Hz', async ({ browser }) => {
   );
   // Listen for a second of the tone, then read the spectrum of what is played.
   await viewer.waitForTimeout(1_000);
-  const dominantHz = await viewer.evaluate(() => {
-    const player = window.__auscultation!;
-    const fine = new AnalyserNode(player.context, { fftSize: 32_768, smoothingTimeConstant: 0 });
-    player.analyser.connect(fine);
-    return new Promise<number>((done) =>
-      setTimeout(() => {
-        const bins = new Float32Array(fine.frequencyBinCount);
-        fine.getFloatFrequencyData(bins);
-        let best = 1;
-        for (let i = 2; i < bins.length - 1; i++) if (bins[i]! > bins[best]!) best = i;
-        // Parabolic interpolation between the peak and its neighbours (dB).
-        const [a, b, c] = [bins[best - 1]!, bins[best]!, bins[best + 1]!];
-        const offset = (0.5 * (a - c)) / (a - 2 * b + c);
-        done(((best + offset) * player.context.sampleRate) / fine.fftSize);
-      }, 700),
-    );
-  });
+  const dominantHz = await heardHz(viewer);
   await sending;
   console.log(`dominant frequency heard remotely: ${dominantHz.toFixed(1)} Hz (sent 440 Hz)`);
   const status = await viewer.evaluate(() => window.__auscultation!.status());

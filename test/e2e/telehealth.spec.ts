@@ -17,6 +17,7 @@ import { freshDatabase, type TestDatabase } from '../../server/test-support/data
 import { bearer, call } from '../../server/test-support/http-client';
 import { startServerProcess, type ServerProcess } from '../../server/test-support/server-process';
 import { CHROMIUM_LAUNCH } from '../support/chromium';
+import { heardHz } from '../support/heard-frequency';
 import { runCli, type RunningCommand } from '../support/processes';
 
 const ADMIN_TOKEN = 'e2e-telehealth-admin-0123456789abcdef';
@@ -128,28 +129,6 @@ async function openTheLink(browser: Browser, link: string, code: string, name = 
   return page;
 }
 
-/** The loudest frequency the remote player plays, over 0.7 s. */
-function heardHz(viewer: Page): Promise<number> {
-  return viewer.evaluate(() => {
-    const player = (
-      window as unknown as {
-        __auscultation: { context: AudioContext; analyser: AnalyserNode };
-      }
-    ).__auscultation;
-    const fine = new AnalyserNode(player.context, { fftSize: 32_768, smoothingTimeConstant: 0 });
-    player.analyser.connect(fine);
-    return new Promise<number>((done) =>
-      setTimeout(() => {
-        const bins = new Float32Array(fine.frequencyBinCount);
-        fine.getFloatFrequencyData(bins);
-        let best = 1;
-        for (let i = 2; i < bins.length - 1; i++) if (bins[i]! > bins[best]!) best = i;
-        done((best * player.context.sampleRate) / fine.fftSize);
-      }, 700),
-    );
-  });
-}
-
 test('a nurse invites a remote clinician, who watches, hears, writes a note, and is shut out when she ends it', async ({
   page,
   browser,
@@ -216,7 +195,10 @@ test('a nurse invites a remote clinician, who watches, hears, writes a note, and
   await viewer.getByTestId('add-note').click();
   await expect(viewer.getByTestId('consult-note')).toContainText([NOTE]);
   await expect(page.getByTestId('telehealth-notes')).toContainText(NOTE, { timeout: 30_000 });
-  await page.getByTestId('stethoscope-stop').click().catch(() => undefined);
+  await page
+    .getByTestId('stethoscope-stop')
+    .click()
+    .catch(() => undefined);
   await page.getByTestId('open-stethoscope').click();
   await strip.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'docs/screenshots/telehealth-bedside.png' });

@@ -2,7 +2,6 @@
 // and the early warning score, from the same components. Nothing here acts on the bed (the
 // server refuses it anyway): no acknowledge, limits, devices or admission.
 import type { BedLive } from '../views/use-bed-live';
-import { orderWaveforms, waveformColour } from '../clinical/parameters';
 import { bedsideNumerics, news2AlarmOff, news2AlarmPriority } from '../clinical/shown-numerics';
 import { AlarmBar } from '../components/AlarmBar';
 import { BedNumerics } from '../components/BedNumerics';
@@ -10,7 +9,7 @@ import { DeviceState } from '../components/DeviceState';
 import { BedViews } from '../components/NavBar';
 import { News2Tile } from '../components/news2/News2Tile';
 import { PatientBadge } from '../components/patients/PatientBadge';
-import { Waveform } from '../components/Waveform';
+import { BedWaveforms } from '../components/BedWaveforms';
 import { strings } from '../strings';
 import { telehealthStrings as t } from './strings';
 
@@ -52,21 +51,11 @@ export function LiveBed({
         </p>
       ) : (
         <main className="bedside__body telehealth-live__body">
-          <section
+          <BedWaveforms
+            channels={channels}
+            feeds={feeds}
             className="bedside__waveforms telehealth-live__waveforms"
-            aria-label={strings.waveformsRegion}
-          >
-            {orderWaveforms(channels).map((channel) => (
-              <Waveform
-                key={`${channel.deviceId}/${channel.refId}`}
-                feed={feeds.ensure(channel.deviceId, channel.refId, channel.rateHz)}
-                label={channel.label}
-                color={waveformColour(channel.refId)}
-                scale={channel.scale}
-                unit={channel.unit}
-              />
-            ))}
-          </section>
+          />
           <section
             className="bedside__numerics telehealth-live__numerics"
             aria-label={strings.numericsRegion}

@@ -3,7 +3,6 @@
 import { useCallback, useState, type ReactNode } from 'react';
 import type { WorkstationClient } from '../../../shared/api/client';
 import type { Alarm } from '../../../shared/model/schemas';
-import { orderWaveforms, waveformColour } from '../clinical/parameters';
 import { bedsideNumerics } from '../clinical/shown-numerics';
 import { AlarmBar } from '../components/AlarmBar';
 import { AlarmControls } from '../components/alarms/AlarmControls';
@@ -17,7 +16,7 @@ import { HospitalDifference } from '../components/patients/HospitalDifference';
 import { useHospitalList } from '../components/patients/use-hospital-list';
 import { StethoscopePanel } from '../components/stethoscope/StethoscopePanel';
 import { StripsPanel } from '../components/strips/StripsPanel';
-import { Waveform } from '../components/Waveform';
+import { BedWaveforms } from '../components/BedWaveforms';
 import { strings } from '../strings';
 import { useBedLive } from './use-bed-live';
 import { BedNumerics } from '../components/BedNumerics';
@@ -184,18 +183,7 @@ export function Bedside({ client, bedId, headerExtra, notices = [] }: BedsidePro
       ) : (
         <main className="bedside__body">
           <div className="bedside__left">
-            <section className="bedside__waveforms" aria-label={strings.waveformsRegion}>
-              {orderWaveforms(channels).map((channel) => (
-                <Waveform
-                  key={`${channel.deviceId}/${channel.refId}`}
-                  feed={feeds.ensure(channel.deviceId, channel.refId, channel.rateHz)}
-                  label={channel.label}
-                  color={waveformColour(channel.refId)}
-                  scale={channel.scale}
-                  unit={channel.unit}
-                />
-              ))}
-            </section>
+            <BedWaveforms channels={channels} feeds={feeds} />
             {(showDevices ||
               showStethoscope ||
               showLimits ||
