@@ -129,6 +129,9 @@ export async function findAuditPatient(
  */
 export const FHIR_API_SOURCE = 'central-server:fhir-api';
 const FHIR_API_NAME = 'Central server (FHIR api)';
+/** The same for what the hospital central station opened (station_access_log). */
+export const STATION_SOURCE = 'central-server:station';
+const STATION_NAME = 'Central server (hospital central station)';
 
 interface EntryRow {
   id: string;
@@ -173,18 +176,35 @@ export async function auditReportPage(
   }
   const order = 'ORDER BY e.at_ms DESC, e.workstation_id DESC, e.id DESC LIMIT $3';
   const columns = 'e.id, e.workstation_id, e.at_ms, e.actor, e.action, e.subject, e.detail';
-  // The FHIR api's accesses, as entries of the central server: found by the Patient ids each
-  // logged (a patient), or by client and time.
+  // The central server's own logs (its FHIR api, the hospital central station) as entries of
+  // the report, each read newest first by its own index on `at` (then seq, which the entry's id
+  // carries), the page's cursor applied to those columns, so a page stops after `limit` rows
+  // whatever the log's size: at_ms is floor(at), in the same order as at.
   const fhirIds = patient ? params.push(patient.fhirIds) : null;
-  // Newest first by the log's own index on `at` (then seq, which the entry's id carries), the
-  // page's cursor applied to those columns, so a page stops after `limit` rows whatever the log's
-  // size: at_ms is floor(at), in the same order as at.
-  const fhirAfter = cursor
-    ? `AND l.at < to_timestamp(($4::bigint + 1) / 1000.0)
-       AND (floor(extract(epoch FROM l.at) * 1000)::bigint < $4::bigint
-            OR ('${FHIR_API_SOURCE}', l.seq) < ($5::text,
-                 ('x' || right(replace($6::text, '-', ''), 12))::bit(48)::bigint))`
-    : '';
+  const logAfter = (source: string) =>
+    cursor
+      ? `AND l.at < to_timestamp(($4::bigint + 1) / 1000.0)
+         AND (floor(extract(epoch FROM l.at) * 1000)::bigint < $4::bigint
+              OR ('${source}', l.seq) < ($5::text,
+                   ('x' || right(replace($6::text, '-', ''), 12))::bit(48)::bigint))`
+      : '';
+  const stationColumns = `('00000000-0000-4000-9000-' || lpad(to_hex(l.seq), 12, '0'))::uuid AS id,
+             '${STATION_SOURCE}'::text AS workstation_id,
+             floor(extract(epoch FROM l.at) * 1000)::bigint AS at_ms,
+             'Hospital central station at ' || COALESCE(l.address, 'an unknown address') AS actor,
+             l.action,
+             'bedId=' || l.bed_id AS subject,
+             'bed ' || l.bed_id || ' of ' || COALESCE(sw.name, l.workstation_id)
+               || COALESCE(', ' || l.detail, '') AS detail`;
+  // The station's: by the patient's stays (its bed while they were in it), or by time.
+  const station = (where: string) => `SELECT * FROM (
+      SELECT ${stationColumns}
+      FROM station_access_log l LEFT JOIN workstations sw ON sw.id = l.workstation_id
+      WHERE ${where} ${logAfter(STATION_SOURCE)}
+      ORDER BY l.at DESC, l.seq DESC) e
+    WHERE true ${who} LIMIT $3`;
+  const inWindow = `l.at >= to_timestamp($1::bigint / 1000.0) AND l.at < to_timestamp($2::bigint / 1000.0)`;
+  // The FHIR api's: by the Patient ids each access logged, or by client and time.
   const fhir = `SELECT * FROM (
       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(l.seq), 12, '0'))::uuid AS id,
              '${FHIR_API_SOURCE}'::text AS workstation_id,
@@ -196,8 +216,8 @@ export async function auditReportPage(
              l.resource_type || CASE WHEN l.query = '' THEN '' ELSE '?' || l.query END
                || ': ' || l.result_count || ' answered (HTTP ' || l.status || ')' AS detail
       FROM fhir_access_log l
-      WHERE l.at >= to_timestamp($1::bigint / 1000.0) AND l.at < to_timestamp($2::bigint / 1000.0)
-        ${fhirIds === null ? '' : `AND l.patient_ids && $${fhirIds}::text[]`} ${fhirAfter}
+      WHERE ${inWindow}
+        ${fhirIds === null ? '' : `AND l.patient_ids && $${fhirIds}::text[]`} ${logAfter(FHIR_API_SOURCE)}
       ORDER BY l.at DESC, l.seq DESC) e
     WHERE true ${who} LIMIT $3`;
   let sql: string;
@@ -206,6 +226,7 @@ export async function auditReportPage(
              (SELECT ${columns} FROM audit_events e
               WHERE e.at_ms >= $1 AND e.at_ms < $2 ${after} ${who} ${order})
              UNION ALL (${fhir})
+             UNION ALL (${station(inWindow)})
            ) e ${order}`;
   } else {
     const w = params.push(patient.words);
@@ -227,13 +248,19 @@ export async function auditReportPage(
                  AND e.at_ms >= greatest($1, stay.from_ms) AND e.at_ms < least($2, stay.to_ms)
                  ${after} ${who} ${order}) b
              UNION ALL (${fhir})
+             UNION ALL SELECT s.* FROM stay CROSS JOIN LATERAL (${station(
+               `l.workstation_id = stay.ws AND l.bed_id = stay.bed
+                AND l.at >= to_timestamp(greatest($1::bigint, stay.from_ms) / 1000.0)
+                AND l.at < to_timestamp(least($2::bigint, stay.to_ms) / 1000.0)`,
+             )}) s
            ) e ${order}`;
   }
   const { rows } = await db.query<EntryRow>(
     `WITH page AS (${sql})
      SELECT page.*,
-            COALESCE(w.name, CASE WHEN page.workstation_id = '${FHIR_API_SOURCE}'
-                                  THEN '${FHIR_API_NAME}' END) AS ws_name
+            COALESCE(w.name, CASE page.workstation_id
+                               WHEN '${FHIR_API_SOURCE}' THEN '${FHIR_API_NAME}'
+                               WHEN '${STATION_SOURCE}' THEN '${STATION_NAME}' END) AS ws_name
      FROM page LEFT JOIN workstations w ON w.id = page.workstation_id
      ORDER BY page.at_ms DESC, page.workstation_id DESC, page.id DESC`,
     params,

@@ -63,6 +63,7 @@ export async function attachLiveAndStation(
   const station = centralStation({
     relay: live.relay,
     history: postgresHistory(options.db),
+    db: options.db,
     rendererDir: options.rendererDir,
     viewerToken: options.viewerToken,
     secure: options.secure,

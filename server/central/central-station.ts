@@ -20,6 +20,8 @@ import {
   type ViewerState,
 } from './viewer-socket';
 import { viewerCookie, viewerSocketRefusal, viewerTokenSource } from './viewer-access';
+import { loggedStationApi } from './station-access';
+import type { Database } from '../db/database';
 
 export interface CentralStationOptions {
   relay: LiveRelay;
@@ -31,6 +33,8 @@ export interface CentralStationOptions {
   secure?: boolean;
   log?: (message: string) => void;
   viewerLimits?: Partial<ViewerLimits>;
+  /** Where what the station opens is logged (station_access_log); none: not logged (tests). */
+  db?: Database;
 }
 
 export interface CentralStation {
@@ -160,7 +164,18 @@ export function centralStation(options: CentralStationOptions): CentralStation {
       }
       sockets.handleUpgrade(req, socket, head, (ws) => {
         const peer = `viewer at ${req.socket.remoteAddress ?? 'unknown'}`;
-        states.set(ws, bindViewerSocket(ws, api, { log, limits, peer }));
+        const viewerApi = options.db
+          ? loggedStationApi(
+              api,
+              options.db,
+              {
+                address: req.socket.remoteAddress ?? null,
+                userAgent: req.headers['user-agent'] ?? null,
+              },
+              log,
+            )
+          : api;
+        states.set(ws, bindViewerSocket(ws, viewerApi, { log, limits, peer }));
         ws.once('close', () => states.delete(ws));
       });
       return true;

@@ -298,3 +298,47 @@ describe("the central server's own FHIR api reads", () => {
     expect(ties).toEqual(['Observation?_id=3', 'Observation?_id=2', 'Observation?_id=1']);
   });
 });
+
+describe('what the hospital central station opened', () => {
+  it("is on the patient's report while they were in the bed, and on the station's by its address", async () => {
+    const client = new pg.Client({ connectionString: central.database.url });
+    await client.connect();
+    try {
+      const opened = (hours: number, bedId: string, action: string) =>
+        client.query(
+          `INSERT INTO station_access_log (at, address, user_agent, action, workstation_id, bed_id)
+           VALUES (to_timestamp($1 / 1000.0), '10.1.2.3', 'Chromium', $2, $3, $4)`,
+          [T0_MS + hours * 3_600_000, action, ICU, bedId],
+        );
+      await opened(1.2, 'bed-1', 'bedLive'); // Robin in ICU bed 1
+      await opened(1.3, 'bed-1', 'getTrend');
+      await opened(-0.5, 'bed-1', 'bedLive'); // before Robin came
+      await opened(1.2, 'bed-9', 'bedLive'); // another bed
+    } finally {
+      await client.end();
+    }
+    const station = (entries: { workstationName: string }[]) =>
+      entries.filter((e) => e.workstationName === 'Central server (hospital central station)');
+    const robin = station((await report(`patient=${SCENE_MRN}&${WIDE}`)).json.entries);
+    expect(robin).toEqual([
+      expect.objectContaining({
+        atMs: T0_MS + 1.3 * 3_600_000,
+        actor: 'Hospital central station at 10.1.2.3',
+        actionWords: 'read trends',
+        subject: 'bedId=bed-1',
+        detail: 'bed bed-1 of ICU 2 station',
+      }),
+      expect.objectContaining({
+        atMs: T0_MS + 1.2 * 3_600_000,
+        actionWords: "opened the bed's screen",
+      }),
+    ]);
+    const byAddress = await report(`user=10.1.2.3&${WIDE}&limit=2`);
+    expect(byAddress.json.entries).toHaveLength(2);
+    const rest = await report(`user=10.1.2.3&${WIDE}&limit=2&cursor=${byAddress.json.nextCursor}`);
+    expect(
+      [...byAddress.json.entries, ...rest.json.entries].map((e: { atMs: number }) => e.atMs),
+    ).toEqual([1.3, 1.2, 1.2, -0.5].map((h) => T0_MS + h * 3_600_000));
+    expect(rest.json.nextCursor).toBeNull();
+  });
+});

@@ -18,6 +18,7 @@ import oidcSignIns from './015_oidc_sign_ins.sql?raw';
 import telehealth from './016_telehealth.sql?raw';
 import fhirAccessPatients from './017_fhir_access_patients.sql?raw';
 import telehealthReads from './018_telehealth_reads.sql?raw';
+import stationAccessLog from './019_station_access_log.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   { version: 16, name: 'telehealth', sql: telehealth },
   { version: 17, name: 'fhir_access_patients', sql: fhirAccessPatients },
   { version: 18, name: 'telehealth_reads', sql: telehealthReads },
+  { version: 19, name: 'station_access_log', sql: stationAccessLog },
 ];
