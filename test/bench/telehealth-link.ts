@@ -1,34 +1,42 @@
-// Telehealth over a poor link: what one remote viewer costs in bytes, and how late its waveform is.
-// Real parts: the demo's simulators (IntelliVue: ECG 500 Hz, pleth 125 Hz, resp 62.5 Hz; Datex
-// S/5: ECG 300 Hz, pleth 100 Hz, CO₂ and resp 25 Hz) on pseudo-terminals, the workstation core,
-// its live publisher, a central server on a fresh PostgreSQL database and its live relay; the
-// viewer's socket is the hospital central station's (server/central/viewer-socket.ts: batching,
-// falling behind) with the waveform decimator (shared/telehealth/decimate.ts) in front, standing
-// in for /telehealth/ws until that socket exists. Reports (JSON lines, medians over BENCH_RUNS):
-//   telehealth.bytes-per-viewer  the wire's bytes per second by event type, raw and decimated
-//                                to a 1000 px laptop sweep of 10 s (100 pps) and a 360 px phone
-//   telehealth.link-latency      sample time → arrival at the viewer's socket, p50/p95, on a good
-//                                link and on 128 kbit/s, 300 ms, 2 % loss (server → viewer, as
-//                                netem on one veth; TELEHEALTH_LINK=both: each way too); then a
-//                                3 s outage and the poor link back: gaps in the viewer's traces
+// Telehealth over a poor link: what one remote viewer costs in bytes, how late its waveform is, and
+// how late the stethoscope's sound is. Real parts: the demo's simulators (IntelliVue: ECG 500 Hz,
+// pleth 125 Hz, resp 62.5 Hz; Datex S/5: ECG 300 Hz, pleth 100 Hz, CO₂ and resp 25 Hz) on
+// pseudo-terminals, the workstation core, its live publisher, a central server on a fresh
+// PostgreSQL database, its live relay and its real telehealth viewer: the workstation invites for
+// its bed (TELEHEALTH_PATHS.invitations, with its credential), the bench's viewer redeems the link
+// with the code (VIEWER_PATHS.redeem) and opens /telehealth/ws?pps=N with the session cookie and
+// the server's own Origin, as the viewer's page does. Reports (JSON lines, medians over BENCH_RUNS):
+//   telehealth.bytes-per-viewer  the wire's bytes per second by event type on /telehealth/ws, at
+//                                pps=1000 (every demo wave as it is), a 1000 px laptop sweep of
+//                                10 s (100 pps) and a 360 px phone (36 pps)
+//   telehealth.link-latency      sample time → arrival at the viewer, p50/p95, on a good link and
+//                                on 128 kbit/s, 300 ms, 2 % loss (server → viewer, as netem on one
+//                                veth; TELEHEALTH_LINK=both: each way too); then a 3 s outage and
+//                                the poor link back: gaps in the viewer's traces
+//   telehealth.audio-latency     the stethoscope's frames (a workstation's live socket sends them,
+//                                atMs = when sent) → arrival on /telehealth/audio, good and poor
+//                                link; the browser's Opus encoding at the bed is not included
 // The poor link is emulated packet by packet (telehealth-link-shaper.py: two TUN interfaces, the
 // viewer in a network namespace of its own; this kernel has no netem), so TCP's retransmissions
 // are real. Root and /dev/net/tun are needed for it; without them only the good link is measured
 // (on loopback) and the report says so. Never touches lo or the machine's interfaces.
-// Run alone:
+// Run alone (npm run bench:telehealth):
 //   tsx --import ./test/support/raw-import.mjs test/bench/telehealth-link.ts [POOR_SECONDS]
+// TELEHEALTH_BED=datex-s5: the latencies of the Datex bed instead of the IntelliVue;
+// TELEHEALTH_ONLY=audio: the sound's latency alone.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import type { BedLiveEvent } from '../../shared/api/contract';
 import { serverMessagesIn } from '../../shared/api/wire';
-import { ApiError } from '../../shared/api/errors';
-import { createWaveDecimator } from '../../shared/telehealth/decimate';
+import { decodeViewerAudio, type AuscultationFrame } from '../../shared/telehealth/audio';
+import { TELEHEALTH_PATHS } from '../../shared/telehealth/invitation';
+import { MAX_POINTS_PER_SECOND, VIEWER_PATHS } from '../../shared/telehealth/viewer';
+import { bearer, call } from '../../server/test-support/http-client';
 import { WaveformFeeds } from '../../renderer/src/components/waveform/waveform-feed';
 import { median, quantile, report, round } from './stats';
 
@@ -44,10 +52,19 @@ const POOR_LINK = { rateBps: 128_000, delayMs: 300, loss: 0.02 };
  * would be (RTT 300 ms); =both: each way (RTT 600 ms, the viewer's ACKs lost too).
  */
 const LINK_WAY = process.env.TELEHEALTH_LINK === 'both' ? 'both' : 'down';
-/** The gathered variant of the bytes: samples wait this long to travel together. */
-const GATHER_MS = 250;
+/** The stethoscope as the bed shares it (remote-share.ts): Opus 32 kbit/s, 5 frames of 20 ms. */
+const AUDIO_FRAME_MS = 20;
+const AUDIO_FRAME_BYTES = (32_000 / 8) * (AUDIO_FRAME_MS / 1000);
+const AUDIO_BATCH_FRAMES = 5;
+/** The session cookie reaches the viewer's process in its environment, not on its command line. */
+const COOKIE_ENV = 'TELEHEALTH_BENCH_COOKIE';
 
-// ——— The viewer, run in its own network namespace (`--viewer URL BED_ID SECONDS`) ———
+/** Opens a viewer's socket as the viewer's page does: the session cookie, the server's Origin. */
+function viewerSocket(url: string, origin: string, cookie: string): WebSocket {
+  return new WebSocket(url, { perMessageDeflate: false, headers: { cookie, origin } });
+}
+
+// ——— The viewer, run in its own network namespace (`--viewer URL ORIGIN BED_ID SECONDS`) ———
 
 interface ViewerLog {
   /** Per sample block: arrival (ms), channel, t0, rate, count. */
@@ -65,7 +82,12 @@ interface ViewerLog {
   closed: string | null;
 }
 
-async function viewerMain(url: string, bedId: string, seconds: number): Promise<void> {
+async function viewerMain(
+  url: string,
+  origin: string,
+  bedId: string,
+  seconds: number,
+): Promise<void> {
   const log: ViewerLog = {
     blocks: [],
     numerics: [],
@@ -78,7 +100,8 @@ async function viewerMain(url: string, bedId: string, seconds: number): Promise<
   };
   const feeds = new WaveformFeeds();
   const nextT0 = new Map<string, number>();
-  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const ws = viewerSocket(url, origin, process.env[COOKIE_ENV] ?? '');
+  ws.on('unexpected-response', (_req, res) => (log.closed ??= `refused ${res.statusCode}`));
   ws.on('open', () =>
     ws.send(JSON.stringify({ type: 'subscribe', id: 1, stream: 'bedLive', params: { bedId } })),
   );
@@ -128,24 +151,47 @@ async function viewerMain(url: string, bedId: string, seconds: number): Promise<
   process.stdout.write(JSON.stringify(log));
 }
 
+/** The audio viewer (`--audio-viewer URL ORIGIN SECONDS`): per frame, its arrival and atMs. */
+async function audioViewerMain(url: string, origin: string, seconds: number): Promise<void> {
+  const log: { frames: Array<[number, number, number]>; closed: string | null } = {
+    frames: [],
+    closed: null,
+  };
+  const ws = viewerSocket(url, origin, process.env[COOKIE_ENV] ?? '');
+  ws.on('unexpected-response', (_req, res) => (log.closed ??= `refused ${res.statusCode}`));
+  ws.on('close', (code, reason) => (log.closed ??= `${code} ${String(reason)}`));
+  ws.on('error', (error) => (log.closed ??= error.message));
+  ws.on('message', (data, isBinary) => {
+    const arrivedMs = Date.now();
+    if (!isBinary) return;
+    const frame = decodeViewerAudio(new Uint8Array(data as Buffer));
+    log.frames.push([arrivedMs, frame.atMs, frame.seq]);
+  });
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  ws.terminate();
+  process.stdout.write(JSON.stringify(log));
+}
+
 // ——— The bench ———
 
+interface RigBed {
+  /** The bed's id on the central server (`<workstationId>/<bedId>`). */
+  id: string;
+  localId: string;
+  label: string;
+  patientId: string;
+  devices: string;
+}
+
 interface Rig {
-  relay: LiveRelayLike;
-  beds: Array<{ id: string; devices: string }>;
+  central: { url: string; enrol(workstationId: string, name?: string): Promise<string> };
+  credential: string;
+  beds: RigBed[];
   stop(): Promise<void>;
 }
 
-type LiveRelayLike = {
-  subscribe(
-    bedId: string,
-    waveforms: 'all' | 'primary',
-    deliver: (event: BedLiveEvent, text: string) => void,
-  ): (() => void) | null;
-};
-
-/** The demo's IntelliVue and Datex beds, live on a central server's relay. */
-async function startRig(): Promise<Rig> {
+/** The demo's IntelliVue and Datex beds, live on a central server listening on `host`. */
+async function startRig(host: string): Promise<Rig> {
   const { startDemo, admitDemoPatients } = await import('../../electron/host/demo');
   const { startWorkstation } = await import('../../electron/host/workstation');
   const { startLivePublisher } = await import('../../electron/host/sync/live-publisher');
@@ -159,7 +205,7 @@ async function startRig(): Promise<Rig> {
     log: () => {},
   });
   await admitDemoPatients(workstation, demo, () => {});
-  const central = await startTestCentral();
+  const central = await startTestCentral({ host });
   const credential = await central.enrol(workstation.id, 'Bench clinic');
   const publisher = startLivePublisher({
     source: workstation,
@@ -167,26 +213,35 @@ async function startRig(): Promise<Rig> {
     log: () => {},
   });
   const relay = central.server.live.live.relay;
-  const beds = demo.beds.map((bed, n) => {
+  const beds: RigBed[] = demo.beds.map((bed, n) => {
     const local = [...workstation.beds.values()].find((b) => b.label === bed.label)!;
-    return { id: `${workstation.id}/${local.id}`, devices: mix[n]!.join('+') };
+    return {
+      id: `${workstation.id}/${local.id}`,
+      localId: local.id,
+      label: local.label,
+      patientId: '',
+      devices: mix[n]!.join('+'),
+    };
   });
-  // Each bed live on the relay, its samples flowing.
+  // Each bed live on the relay, its samples flowing; its patient from the snapshot.
   const deadline = Date.now() + 30_000;
   for (const bed of beds) {
     for (;;) {
       let flowing = false;
       const stop = relay.subscribe(bed.id, 'all', (event) => {
+        if (event.type === 'snapshot' && event.bed.patient) bed.patientId = event.bed.patient.id;
         if (event.type === 'samples') flowing = true;
       });
       await new Promise((resolve) => setTimeout(resolve, 500));
       stop?.();
-      if (flowing) break;
-      if (Date.now() > deadline) throw new Error(`${bed.devices}: no samples on the relay in 30 s`);
+      if (flowing && bed.patientId) break;
+      if (Date.now() > deadline)
+        throw new Error(`${bed.devices}: no samples or no patient on the relay in 30 s`);
     }
   }
   return {
-    relay,
+    central,
+    credential,
     beds,
     stop: async () => {
       await publisher.stop();
@@ -198,69 +253,136 @@ async function startRig(): Promise<Rig> {
   };
 }
 
-type Kind = 'samples' | 'numeric' | 'alarms' | 'snapshot' | 'other';
-type Variant = 'raw' | 'laptop' | 'phone' | 'laptopGathered';
+interface Consult {
+  /** The viewer's socket URLs, and the Origin its page would send. */
+  socketUrl(pps: number): string;
+  audioUrl: string;
+  origin: string;
+  cookie: string;
+  end(): Promise<void>;
+}
 
 /**
- * Wire bytes per second one viewer gets, by event type, over `seconds`: raw, decimated for a laptop
- * and a phone, and decimated for a laptop with samples gathered for GATHER_MS into one event (a
- * channel's following blocks joined, as the workstation's LiveSampleBatch does every 40 ms).
+ * The real way in: the workstation invites for its bed (with the patient's consent, as the nurse
+ * records it), the viewer redeems the link with the code and gets the session cookie.
+ */
+async function openConsult(
+  serverUrl: string,
+  credential: string,
+  bed: Pick<RigBed, 'localId' | 'label' | 'patientId'>,
+): Promise<Consult> {
+  const id = randomUUID();
+  const invited = await call(serverUrl, TELEHEALTH_PATHS.invitations, {
+    headers: bearer(credential),
+    body: {
+      id,
+      bedId: bed.localId,
+      bedLabel: bed.label,
+      patientId: bed.patientId,
+      minutes: 30,
+      consent: { givenBy: 'patient', atMs: Date.now(), recordedBy: 'Bench nurse' },
+      invitedBy: 'Bench nurse',
+    },
+  });
+  if (invited.status !== 201) throw new Error(`invitation: ${invited.status} ${invited.text}`);
+  const url = invited.json.url as string;
+  const origin = new URL(serverUrl).origin;
+  const redeemed = await call(serverUrl, VIEWER_PATHS.redeem, {
+    noProtocol: true,
+    headers: { origin },
+    body: { token: url.split('#t=')[1], code: invited.json.code, name: 'Dr Bench' },
+  });
+  if (redeemed.status !== 200) throw new Error(`redeem: ${redeemed.status} ${redeemed.text}`);
+  const cookie = (redeemed.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+  const ws = (path: string) => `${origin.replace(/^http/, 'ws')}${path}`;
+  return {
+    socketUrl: (pps) => `${ws(VIEWER_PATHS.socket)}?pps=${pps}`,
+    audioUrl: ws(VIEWER_PATHS.audio),
+    origin,
+    cookie,
+    end: async () => {
+      const ended = await call(serverUrl, TELEHEALTH_PATHS.end(id), {
+        headers: bearer(credential),
+        body: { reason: 'ended-at-bed', by: 'Bench nurse' },
+      });
+      if (ended.status !== 200) throw new Error(`end: ${ended.status} ${ended.text}`);
+    },
+  };
+}
+
+type Kind = 'samples' | 'numeric' | 'alarms' | 'snapshot' | 'other';
+type Variant = 'undecimated' | 'laptop' | 'phone';
+const VARIANT_PPS: Record<Variant, number> = {
+  undecimated: MAX_POINTS_PER_SECOND,
+  laptop: LAPTOP_PPS,
+  phone: PHONE_PPS,
+};
+
+/**
+ * Bytes per second one viewer gets on /telehealth/ws, by event type, over `seconds`: one socket
+ * per variant (pps=1000: every demo wave as it is; a laptop; a phone), all of one consult.
+ * A message carrying several events counts each event's own JSON to its kind.
  */
 async function bytesPerViewer(
-  relay: LiveRelayLike,
-  bedId: string,
+  rig: Rig,
+  bed: RigBed,
   seconds: number,
 ): Promise<Record<Variant, Record<Kind | 'total' | 'messages', number>>> {
-  const { LiveSampleBatch } = await import('../../electron/host/api/live-samples');
-  const variants: Record<Variant, { pps: number | null; gatherMs?: number }> = {
-    raw: { pps: null },
-    laptop: { pps: LAPTOP_PPS },
-    phone: { pps: PHONE_PPS },
-    laptopGathered: { pps: LAPTOP_PPS, gatherMs: GATHER_MS },
-  };
+  const consult = await openConsult(rig.central.url, rig.credential, bed);
   const tallies = {} as Record<Variant, Record<Kind | 'total' | 'messages', number>>;
-  const stops: Array<() => void> = [];
-  for (const [name, { pps, gatherMs }] of Object.entries(variants) as Array<
-    [Variant, (typeof variants)[Variant]]
-  >) {
-    const tally = {
-      samples: 0,
-      numeric: 0,
-      alarms: 0,
-      snapshot: 0,
-      other: 0,
-      total: 0,
-      messages: 0,
-    };
-    tallies[name] = tally;
-    const count = (event: BedLiveEvent, text: string) => {
-      const bytes = Buffer.byteLength(`{"type":"event","id":1,"event":${text}}`);
-      const kind: Kind = ['samples', 'numeric', 'alarms', 'snapshot'].includes(event.type)
-        ? (event.type as Kind)
-        : 'other';
-      tally[kind] += bytes;
-      tally.total += bytes;
-      tally.messages += 1;
-    };
-    const decimate = pps === null ? (event: BedLiveEvent) => event : createWaveDecimator(pps);
-    const batch = gatherMs
-      ? new LiveSampleBatch((blocks) => {
-          const event: BedLiveEvent = { type: 'samples', blocks };
-          count(event, JSON.stringify(event));
-        }, gatherMs)
-      : null;
-    const stop = relay.subscribe(bedId, 'all', (event, text) => {
-      const out = decimate(event);
-      if (out.type === 'samples') {
-        if (out.blocks.length === 0) return; // nothing to send yet
-        if (batch) return out.blocks.forEach((block) => batch.add(block));
-      }
-      count(out, out === event ? text : JSON.stringify(out));
-    });
-    if (stop) stops.push(() => (stop(), batch?.close()));
+  const sockets: WebSocket[] = [];
+  let counting = false;
+  try {
+    for (const [name, pps] of Object.entries(VARIANT_PPS) as Array<[Variant, number]>) {
+      const tally = {
+        samples: 0,
+        numeric: 0,
+        alarms: 0,
+        snapshot: 0,
+        other: 0,
+        total: 0,
+        messages: 0,
+      };
+      tallies[name] = tally;
+      const ws = viewerSocket(consult.socketUrl(pps), consult.origin, consult.cookie);
+      sockets.push(ws);
+      ws.on('message', (data) => {
+        if (!counting) return;
+        const text = String(data);
+        tally.total += Buffer.byteLength(text);
+        tally.messages += 1;
+        const messages = serverMessagesIn(JSON.parse(text)) as Array<{ event?: BedLiveEvent }>;
+        for (const message of messages) {
+          const type = message.event?.type ?? 'other';
+          const kind: Kind = ['samples', 'numeric', 'alarms', 'snapshot'].includes(type)
+            ? (type as Kind)
+            : 'other';
+          tally[kind] +=
+            messages.length === 1
+              ? Buffer.byteLength(text)
+              : Buffer.byteLength(JSON.stringify(message));
+        }
+      });
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('unexpected-response', (_req, res) =>
+          reject(new Error(`/telehealth/ws refused: ${res.statusCode}`)),
+        );
+        ws.once('error', reject);
+      });
+      ws.send(
+        JSON.stringify({ type: 'subscribe', id: 1, stream: 'bedLive', params: { bedId: bed.id } }),
+      );
+    }
+    // What flows once each socket has had its first snapshot.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    counting = true;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    counting = false;
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    await consult.end();
   }
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  for (const stop of stops) stop();
   for (const tally of Object.values(tallies)) {
     for (const key of Object.keys(tally) as Array<keyof typeof tally>) tally[key] /= seconds;
   }
@@ -383,49 +505,6 @@ function loopbackLink(reason: string): Link {
   };
 }
 
-/** The viewer's socket: the central station's, with the decimator in front of the relay. */
-async function startViewerSocket(
-  relay: LiveRelayLike,
-  host: string,
-): Promise<{ port: number; close(): Promise<void> }> {
-  const { bindViewerSocket } = await import('../../server/central/viewer-socket');
-  const server: Server = createServer((_req, res) => res.writeHead(404).end());
-  const sockets = new WebSocketServer({ server, perMessageDeflate: false });
-  sockets.on('connection', (socket, req) => {
-    // ?pps=N as the viewer's page asks; ?pps=raw: every sample (for comparison).
-    const asked = new URL(req.url ?? '/', 'http://bench').searchParams.get('pps');
-    const pps = asked === 'raw' ? null : Number(asked ?? LAPTOP_PPS);
-    bindViewerSocket(
-      socket,
-      {
-        request: () => Promise.reject(new ApiError('invalid_request', 'Not in this bench.')),
-        subscribe: (_stream, params, emit) => {
-          const { bedId } = params as { bedId: string };
-          const decimate = pps === null ? (event: BedLiveEvent) => event : createWaveDecimator(pps);
-          const stop = relay.subscribe(bedId, 'all', (event, text) => {
-            const out = decimate(event);
-            if (out.type === 'samples' && out.blocks.length === 0) return;
-            emit(out, out === event ? text : undefined);
-          });
-          return stop
-            ? Promise.resolve(stop)
-            : Promise.reject(new ApiError('not_found', `No bed ${bedId} live.`));
-        },
-      },
-      { log: () => {} },
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      for (const client of sockets.clients) client.terminate();
-      await new Promise((resolve) => sockets.close(resolve));
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 interface Phase {
   name: 'good' | 'poor' | 'down' | 'recovered';
   seconds: number;
@@ -446,27 +525,30 @@ interface LinkRun {
 }
 
 async function linkRun(
-  relay: LiveRelayLike,
+  rig: Rig,
   link: Link,
-  port: number,
-  bedId: string,
+  bed: RigBed,
   phases: Phase[],
-  pps: number | 'raw' = LAPTOP_PPS,
+  pps: number = LAPTOP_PPS,
 ): Promise<LinkRun> {
   const settleS = 3;
   const total = phases.reduce((sum, p) => sum + p.seconds, 0);
   await link.set('good');
-  const url = `ws://${link.serverHost}:${port}/telehealth/ws?pps=${pps}`;
+  const consult = await openConsult(rig.central.url, rig.credential, bed);
   const [command, args] = link.viewerCommand([
     process.execPath,
     ...process.execArgv,
     THIS_FILE,
     '--viewer',
-    url,
-    bedId,
+    consult.socketUrl(pps),
+    consult.origin,
+    bed.id,
     String(total + settleS + 3),
   ]);
-  const viewer: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const viewer: ChildProcess = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, [COOKIE_ENV]: consult.cookie },
+  });
   let output = '';
   viewer.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => viewer.once('exit', () => resolve()));
@@ -562,6 +644,150 @@ async function linkRun(
     };
   } finally {
     if (viewer.exitCode === null) viewer.kill();
+    await consult.end();
+  }
+}
+
+interface AudioRun {
+  phases: Record<string, { p50Ms: number; p95Ms: number; maxMs: number; frames: number }>;
+  sent: number;
+  received: number;
+  /** The first frame heard: those before it were sent while the viewer's socket was opening. */
+  firstSeq: number | null;
+  /** The poor link's bytes per second to the viewer, IP headers included. */
+  linkBytesPerSecondPoor: number;
+  closed: string | null;
+}
+
+/**
+ * The stethoscope, bed → remote: a workstation's live socket (as the bed's share does: 5 frames of
+ * 20 ms Opus at 32 kbit/s every 100 ms, atMs = when sent) → the relay → /telehealth/audio, the
+ * viewer in its namespace; per phase, arrival − atMs. Both ends share this machine's clock.
+ */
+async function audioRun(
+  rig: Rig,
+  link: Link,
+  phases: Array<{ name: 'good' | 'poor'; seconds: number }>,
+): Promise<AudioRun> {
+  const { liveWorkstation, snapshotEvent, testBed, until } =
+    await import('../../server/live/live-clients.test-support');
+  const settleS = 2;
+  const workstationId = `bench-audio-${randomUUID().slice(0, 8)}`;
+  const credential = await rig.central.enrol(workstationId, 'Bench stethoscope');
+  const station = await liveWorkstation(rig.central.url, credential, workstationId);
+  const patientId = randomUUID();
+  const bed = {
+    ...testBed('bed-1', 'Bed 1'),
+    patient: {
+      id: patientId,
+      mrn: 'MRN-BENCH',
+      familyName: 'Bench',
+      givenName: 'Test',
+      birthDate: '1950-01-01',
+      category: 'adult' as const,
+    },
+  };
+  station.send({ type: 'beds', beds: [bed] });
+  station.send({ type: 'bed', bedId: 'bed-1', event: snapshotEvent(bed) });
+  const central = rig.central as unknown as {
+    server: { live: { live: { relay: { hasBed(id: string): boolean } } } };
+  };
+  await until(() => central.server.live.live.relay.hasBed(`${workstationId}/bed-1`), 'the bed');
+  await link.set('good');
+  const consult = await openConsult(rig.central.url, credential, {
+    localId: 'bed-1',
+    label: 'Bed 1',
+    patientId,
+  });
+  const total = phases.reduce((sum, p) => sum + p.seconds, 0);
+  const [command, args] = link.viewerCommand([
+    process.execPath,
+    ...process.execArgv,
+    THIS_FILE,
+    '--audio-viewer',
+    consult.audioUrl,
+    consult.origin,
+    String(total + settleS + 3),
+  ]);
+  const viewer: ChildProcess = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, [COOKIE_ENV]: consult.cookie },
+  });
+  let output = '';
+  viewer.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => viewer.once('exit', () => resolve()));
+  let seq = 0;
+  const data = Buffer.alloc(AUDIO_FRAME_BYTES, 0x5a).toString('base64');
+  const share = setInterval(() => {
+    const atMs = Date.now();
+    const frames: AuscultationFrame[] = [];
+    for (let n = 0; n < AUDIO_BATCH_FRAMES; n++) {
+      frames.push({
+        seq: seq++,
+        atMs,
+        codec: 'opus',
+        sampleRateHz: 48000,
+        channels: 1,
+        durationUs: AUDIO_FRAME_MS * 1000,
+        data,
+      });
+    }
+    station.send({ type: 'audio', bedId: 'bed-1', frames } as never);
+  }, AUDIO_FRAME_MS * AUDIO_BATCH_FRAMES);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
+    const bounds: Array<{ name: string; fromMs: number; toMs: number }> = [];
+    let linkBytesPerSecondPoor = NaN;
+    for (const phase of phases) {
+      await link.set(phase.name);
+      const before = phase.name === 'poor' ? await link.stats() : null;
+      const fromMs = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, phase.seconds * 1000));
+      bounds.push({ name: phase.name, fromMs, toMs: Date.now() });
+      if (before) {
+        const after = await link.stats();
+        linkBytesPerSecondPoor =
+          (after.toViewer - before.toViewer) / ((Date.now() - fromMs) / 1000);
+      }
+    }
+    clearInterval(share);
+    await link.set('good');
+    await exited;
+    const log = JSON.parse(output) as {
+      frames: Array<[number, number, number]>;
+      closed: string | null;
+    };
+    const late = new Map<string, number[]>();
+    for (const [arrivedMs, atMs] of log.frames) {
+      const bound = bounds.find((b) => atMs >= b.fromMs + settleS * 1000 && atMs < b.toMs);
+      if (!bound) continue;
+      const list = late.get(bound.name) ?? [];
+      list.push(arrivedMs - atMs);
+      late.set(bound.name, list);
+    }
+    return {
+      phases: Object.fromEntries(
+        [...late].map(([name, list]) => [
+          name,
+          {
+            p50Ms: quantile(list, 0.5),
+            p95Ms: quantile(list, 0.95),
+            maxMs: Math.max(...list),
+            frames: list.length,
+          },
+        ]),
+      ),
+      sent: seq,
+      received: log.frames.length,
+      firstSeq: log.frames[0]?.[2] ?? null,
+      linkBytesPerSecondPoor,
+      closed: log.closed,
+    };
+  } finally {
+    clearInterval(share);
+    if (viewer.exitCode === null) viewer.kill();
+    await consult.end();
+    await station.close();
   }
 }
 
@@ -581,14 +807,24 @@ async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const poorSeconds = Number(process.argv[2] ?? 30);
   const machine = { node: process.version };
-  const rig = await startRig();
-  let link: Link | null = null;
-  let socket: { port: number; close(): Promise<void> } | null = null;
+  const socketWords =
+    'the real /telehealth/ws (invited by the workstation, redeemed with the code, session cookie + same-origin Origin)';
+  // The link first: the central server listens on its near end, where the viewer reaches it.
+  const reason = canShapeLinks();
+  let link: Link;
   try {
-    // (a) Bytes per viewer, per bed.
-    for (const bed of rig.beds) {
+    link = reason === null ? await openShapedLink() : loopbackLink(reason);
+  } catch (error) {
+    link = loopbackLink(`the shaped link failed: ${(error as Error).message}`);
+  }
+  let rig: Rig | null = null;
+  try {
+    rig = await startRig(link.serverHost);
+    const only = process.env.TELEHEALTH_ONLY; // 'audio': (c) alone
+    // (a) Bytes per viewer, per bed (on this side of the link: the wire's payload).
+    for (const bed of only === 'audio' ? [] : rig.beds) {
       const samples: Array<Awaited<ReturnType<typeof bytesPerViewer>>> = [];
-      for (let n = 0; n < runs; n++) samples.push(await bytesPerViewer(rig.relay, bed.id, 10));
+      for (let n = 0; n < runs; n++) samples.push(await bytesPerViewer(rig, bed, 10));
       const pick = (variant: Variant, key: Kind | 'total' | 'messages') =>
         round(median(samples.map((s) => s[variant][key])), 0);
       const summary = (variant: Variant) => ({
@@ -601,31 +837,26 @@ async function main(): Promise<void> {
       });
       report({
         bench: `telehealth.bytes-per-viewer.${bed.devices}`,
-        what: `JSON on the contract's wire, one message per event (the central viewer socket's framing), every wave of the demo's ${bed.devices} bed + numerics + alarms; measured on the encoded messages the decimator yields, not yet on /telehealth/ws; goal ≤ 8000 B/s`,
+        what: `WebSocket message payload on ${socketWords}, bedLive of the demo's ${bed.devices} bed: every wave + numerics + alarms, one socket per pps; goal ≤ 8000 B/s`,
+        socket: VIEWER_PATHS.socket,
         unit: 'B/s',
-        raw: summary('raw'),
+        [`undecimated${MAX_POINTS_PER_SECOND}pps`]: summary('undecimated'),
         [`laptop${LAPTOP_PPS}pps`]: summary('laptop'),
         [`phone${PHONE_PPS}pps`]: summary('phone'),
-        [`laptop${LAPTOP_PPS}ppsGathered${GATHER_MS}ms`]: summary('laptopGathered'),
         runs: samples.map((s) => ({
-          raw: round(s.raw.total, 0),
+          undecimated: round(s.undecimated.total, 0),
           laptop: round(s.laptop.total, 0),
           phone: round(s.phone.total, 0),
-          laptopGathered: round(s.laptopGathered.total, 0),
         })),
         machine,
       });
     }
 
     // (b) Latency over a good and a poor link, and gaps after an outage.
-    const reason = canShapeLinks();
-    try {
-      link = reason === null ? await openShapedLink() : loopbackLink(reason);
-    } catch (error) {
-      link = loopbackLink(`the shaped link failed: ${(error as Error).message}`);
-    }
-    const bed = rig.beds[0]!; // the IntelliVue: three waves, ECG at 500 Hz
-    socket = await startViewerSocket(rig.relay, link.serverHost);
+    // The IntelliVue (three waves, ECG at 500 Hz) unless TELEHEALTH_BED=datex-s5 (four waves).
+    const bedName = process.env.TELEHEALTH_BED ?? 'intellivue-mib';
+    const bed = rig.beds.find((b) => b.devices === bedName);
+    if (!bed) throw new Error(`TELEHEALTH_BED: no demo bed ${bedName} (intellivue-mib, datex-s5)`);
     const shaped = link.serverHost !== '127.0.0.1';
     const phases: Phase[] = shaped
       ? [
@@ -637,10 +868,10 @@ async function main(): Promise<void> {
       : [{ name: 'good', seconds: 10 }];
     const results: LinkRun[] = [];
     const rawGood: LinkRun[] = [];
-    for (let n = 0; n < runs; n++) {
-      results.push(await linkRun(rig.relay, link, socket.port, bed.id, phases));
+    for (let n = 0; n < (only === 'audio' ? 0 : runs); n++) {
+      results.push(await linkRun(rig, link, bed, phases));
       const good = [{ name: 'good', seconds: 10 }] as Phase[];
-      rawGood.push(await linkRun(rig.relay, link, socket.port, bed.id, good, 'raw'));
+      rawGood.push(await linkRun(rig, link, bed, good, MAX_POINTS_PER_SECOND));
     }
     const med = (get: (r: LinkRun) => number | undefined) =>
       round(median(results.map(get).filter((v): v is number => v !== undefined)), 0);
@@ -649,53 +880,98 @@ async function main(): Promise<void> {
       p95: med((r) => r.phases[name]?.p95Ms),
       max: med((r) => r.phases[name]?.maxMs),
     });
+    const wayWords = LINK_WAY === 'both' ? 'each way' : 'server → viewer (the way back clean)';
+    if (results.length > 0)
+      report({
+        bench: 'telehealth.link-latency',
+        what: `sample time (the workstation's device clock; a decimated point's bucket start) → arrival at the viewer, ${bed.devices} bed at ${LAPTOP_PPS} pps through workstation → central relay → ${socketWords}; poor link ${POOR_LINK.rateBps / 1000} kbit/s, ${POOR_LINK.delayMs} ms and ${POOR_LINK.loss * 100} % loss ${wayWords}; then 3 s with no link and the poor link back; goals p95 ≤ 300 ms good, ≤ 1000 ms poor, no gap after recovery`,
+        socket: VIEWER_PATHS.socket,
+        link: link.emulated,
+        linkWay: LINK_WAY,
+        unit: 'ms',
+        good: phase('good'),
+        [`goodUndecimated${MAX_POINTS_PER_SECOND}pps`]: {
+          p50: round(median(rawGood.map((r) => r.phases.good?.p50Ms ?? NaN)), 0),
+          p95: round(median(rawGood.map((r) => r.phases.good?.p95Ms ?? NaN)), 0),
+        },
+        ...(shaped
+          ? {
+              poor: phase('poor'),
+              outage: phase('down'),
+              recovered: phase('recovered'),
+              numericsPoorP95: med((r) => r.numericsPoorP95Ms),
+              catchUpAfterOutageS: round(median(results.map((r) => r.catchUpS)), 1),
+              linkBytesPerSecondPoor: {
+                toViewerWithHeaders: med((r) => r.linkBytesPerSecondPoor.toViewer),
+                fromViewerWithHeaders: med((r) => r.linkBytesPerSecondPoor.fromViewer),
+                payloadToViewer: med((r) => r.payloadBytesPerSecondPoor),
+              },
+            }
+          : {}),
+        drawnGaps: results.map((r) => r.drawnGaps),
+        lostPointJumps: results.map((r) => r.jumps),
+        feedRestarts: results.map((r) => r.feedRestarts),
+        snapshotRates: results[0]?.snapshotRates,
+        socketClosed: [...results, ...rawGood].map((r) => r.closed),
+        runs: results.map((r) => ({
+          good95: round(r.phases.good?.p95Ms ?? NaN, 0),
+          poor95: round(r.phases.poor?.p95Ms ?? NaN, 0),
+          recovered95: round(r.phases.recovered?.p95Ms ?? NaN, 0),
+          catchUpS: r.catchUpS,
+        })),
+        machine,
+      });
+
+    // (c) The stethoscope's sound, bed → remote, on the good link and the poor one.
+    const audioPhases: Array<{ name: 'good' | 'poor'; seconds: number }> = shaped
+      ? [
+          { name: 'good', seconds: 10 },
+          { name: 'poor', seconds: 20 },
+        ]
+      : [{ name: 'good', seconds: 10 }];
+    const audio: AudioRun[] = [];
+    for (let n = 0; n < runs; n++) audio.push(await audioRun(rig, link, audioPhases));
+    const audioPhase = (name: string) => ({
+      p50: round(median(audio.map((r) => r.phases[name]?.p50Ms ?? NaN)), 0),
+      p95: round(median(audio.map((r) => r.phases[name]?.p95Ms ?? NaN)), 0),
+      max: round(median(audio.map((r) => r.phases[name]?.maxMs ?? NaN)), 0),
+    });
     report({
-      bench: 'telehealth.link-latency',
-      what: `sample time (the workstation's device clock; a decimated point's bucket start) → arrival at the viewer's socket, ${bed.devices} bed at ${LAPTOP_PPS} pps through workstation → central relay → central viewer socket + decimator; poor link ${POOR_LINK.rateBps / 1000} kbit/s, ${POOR_LINK.delayMs} ms and ${POOR_LINK.loss * 100} % loss ${LINK_WAY === 'both' ? 'each way' : 'server → viewer (the way back clean)'}; then 3 s with no link and the poor link back; goals p95 ≤ 300 ms good, ≤ 1000 ms poor, no gap after recovery`,
+      bench: 'telehealth.audio-latency',
+      what: `auscultation frames (Opus-sized: ${AUDIO_FRAME_BYTES} B per ${AUDIO_FRAME_MS} ms, ${AUDIO_BATCH_FRAMES} per message every ${AUDIO_FRAME_MS * AUDIO_BATCH_FRAMES} ms, as the bed's share sends them) from a workstation's live socket, atMs = when sent → the relay → the real ${VIEWER_PATHS.audio} (same session rules as /telehealth/ws) → arrival at the viewer; poor link as above, ${wayWords}; NOT included: capture and Opus encoding in the bed's browser (WebCodecs, about one frame), decoding and playout at the viewer; no waveform socket shares the link here`,
+      socket: VIEWER_PATHS.audio,
       link: link.emulated,
       linkWay: LINK_WAY,
       unit: 'ms',
-      good: phase('good'),
-      goodUndecimated: {
-        p50: round(median(rawGood.map((r) => r.phases.good?.p50Ms ?? NaN)), 0),
-        p95: round(median(rawGood.map((r) => r.phases.good?.p95Ms ?? NaN)), 0),
-      },
+      good: audioPhase('good'),
+      ...(shaped ? { poor: audioPhase('poor') } : {}),
       ...(shaped
         ? {
-            poor: phase('poor'),
-            outage: phase('down'),
-            recovered: phase('recovered'),
-            numericsPoorP95: med((r) => r.numericsPoorP95Ms),
-            catchUpAfterOutageS: round(median(results.map((r) => r.catchUpS)), 1),
-            linkBytesPerSecondPoor: {
-              toViewerWithHeaders: med((r) => r.linkBytesPerSecondPoor.toViewer),
-              fromViewerWithHeaders: med((r) => r.linkBytesPerSecondPoor.fromViewer),
-              payloadToViewer: med((r) => r.payloadBytesPerSecondPoor),
-            },
+            linkBytesPerSecondPoorWithHeaders: round(
+              median(audio.map((r) => r.linkBytesPerSecondPoor)),
+              0,
+            ),
           }
         : {}),
-      drawnGaps: results.map((r) => r.drawnGaps),
-      lostPointJumps: results.map((r) => r.jumps),
-      feedRestarts: results.map((r) => r.feedRestarts),
-      snapshotRates: results[0]?.snapshotRates,
-      socketClosed: results.map((r) => r.closed),
-      runs: results.map((r) => ({
+      framesSentReceivedFirstSeq: audio.map((r) => [r.sent, r.received, r.firstSeq]),
+      socketClosed: audio.map((r) => r.closed),
+      runs: audio.map((r) => ({
         good95: round(r.phases.good?.p95Ms ?? NaN, 0),
         poor95: round(r.phases.poor?.p95Ms ?? NaN, 0),
-        recovered95: round(r.phases.recovered?.p95Ms ?? NaN, 0),
-        catchUpS: r.catchUpS,
       })),
       machine,
     });
   } finally {
-    await socket?.close();
-    await link?.close();
-    await rig.stop();
+    await rig?.stop();
+    await link.close();
   }
 }
 
 if (process.argv[2] === '--viewer') {
-  await viewerMain(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
+  await viewerMain(process.argv[3]!, process.argv[4]!, process.argv[5]!, Number(process.argv[6]));
+  process.exit(0);
+} else if (process.argv[2] === '--audio-viewer') {
+  await audioViewerMain(process.argv[3]!, process.argv[4]!, Number(process.argv[5]));
   process.exit(0);
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   await main();
