@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { serverMessagesIn } from '../../shared/api/wire';
 import type { Bed, Patient } from '../../shared/model/schemas';
 import { RENDERER_CSP } from '../../shared/security/csp';
-import { decodeViewerAudio } from '../../shared/telehealth/audio';
+import { decodeViewerAudioMessage } from '../../shared/telehealth/audio';
 import {
   END_REASON_WORDS,
   MAX_CODE_ATTEMPTS,
@@ -372,24 +372,23 @@ describe('telehealth: a consult from invitation to end', () => {
     station.send({
       type: 'audio',
       bedId: 'bed-1',
-      frames: [
-        {
-          seq: 0,
-          atMs: Date.now(),
-          codec: 'opus',
-          sampleRateHz: 48000,
-          channels: 1,
-          durationUs: 20_000,
-          data: Buffer.from([1, 2, 3, 4]).toString('base64'),
-        },
-      ],
+      frames: [0, 1, 2].map((seq) => ({
+        seq,
+        atMs: Date.now() + seq * 20,
+        codec: 'opus',
+        sampleRateHz: 48000,
+        channels: 1,
+        durationUs: 20_000,
+        data: Buffer.from([1, 2, 3, seq]).toString('base64'),
+      })),
     } as never);
-    await until(() => ears.binary.length > 0, 'an auscultation frame');
-    expect(decodeViewerAudio(new Uint8Array(ears.binary[0]!))).toMatchObject({
-      seq: 0,
-      codec: 'opus',
-      bytes: new Uint8Array([1, 2, 3, 4]),
-    });
+    await until(() => ears.binary.length > 0, 'auscultation frames');
+    // The three frames of the workstation's message leave as one message (one packet).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ears.binary).toHaveLength(1);
+    const heard = decodeViewerAudioMessage(new Uint8Array(ears.binary[0]!));
+    expect(heard.map((f) => f.seq)).toEqual([0, 1, 2]);
+    expect(heard[2]).toMatchObject({ codec: 'opus', bytes: new Uint8Array([1, 2, 3, 2]) });
 
     const before = Date.now();
     const ended = await call(central.url, TELEHEALTH_PATHS.end(id), {

@@ -7,7 +7,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/api/wire';
-import { encodeViewerAudio } from '../../shared/telehealth/audio';
+import {
+  encodeViewerAudioBatch,
+  MAX_AUDIO_FRAME_BYTES,
+  type AuscultationFrame,
+} from '../../shared/telehealth/audio';
 import {
   DEFAULT_POINTS_PER_SECOND,
   MAX_POINTS_PER_SECOND,
@@ -29,6 +33,31 @@ export interface ViewerSocketsOptions {
 
 /** A kind of history read is written to the trail at most this often per socket. */
 const READ_AUDIT_EVERY_MS = 60_000;
+
+/**
+ * Frames in runs a batch may carry: of one rate, in order, at most MAX_BATCH_FRAMES (a batch
+ * stays far under a socket's bounds whatever a workstation sends).
+ */
+export function consecutiveRuns(frames: readonly AuscultationFrame[]): AuscultationFrame[][] {
+  const runs: AuscultationFrame[][] = [];
+  let run: AuscultationFrame[] = [];
+  for (const frame of frames) {
+    const last = run.at(-1);
+    if (
+      last &&
+      (frame.sampleRateHz !== last.sampleRateHz ||
+        frame.seq <= last.seq ||
+        run.length >= MAX_BATCH_FRAMES)
+    ) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(frame);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+const MAX_BATCH_FRAMES = Math.floor((64 * 1024) / MAX_AUDIO_FRAME_BYTES);
 
 /** Audio queued past this is dropped, frame by frame: the sound is never far behind. */
 const AUDIO_BEHIND_BYTES = 64 * 1024;
@@ -126,19 +155,31 @@ export function viewerSockets(telehealth: Telehealth, options: ViewerSocketsOpti
     // The viewer only listens: whatever it sends is ignored.
     ws.on('message', () => undefined);
     let dropped = 0;
+    // The frames of one turn (a workstation's message holds ~100 ms of them) leave as one
+    // message: on a poor link one small packet per batch, not one per 20 ms frame.
+    let batch: AuscultationFrame[] = [];
+    const flush = () => {
+      const frames = batch;
+      batch = [];
+      if (ws.readyState !== ws.OPEN || frames.length === 0) return;
+      if (ws.bufferedAmount > AUDIO_BEHIND_BYTES) {
+        dropped += frames.length;
+        return;
+      }
+      for (const run of consecutiveRuns(frames)) {
+        try {
+          ws.send(encodeViewerAudioBatch(run));
+        } catch (error) {
+          log(`telehealth: auscultation frames could not be sent: ${String(error)}`);
+        }
+      }
+    };
     const stop = live.relay.subscribeAudio(
       namespacedBedId(invitation.workstationId, invitation.bedId),
       (frame) => {
         if (ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount > AUDIO_BEHIND_BYTES) {
-          dropped += 1;
-          return;
-        }
-        try {
-          ws.send(encodeViewerAudio(frame));
-        } catch (error) {
-          log(`telehealth: an auscultation frame could not be sent: ${String(error)}`);
-        }
+        if (batch.length === 0) setImmediate(flush);
+        batch.push(frame);
       },
     );
     ws.once('close', () => {

@@ -61,6 +61,82 @@ export function decodeViewerAudio(message: Uint8Array): ViewerAudio {
   return { ...header, bytes: message.slice(5 + headLength) };
 }
 
+/**
+ * Several frames of one capture in one binary message (version 2), so that a poor link carries
+ * one small packet per batch, not one per 20 ms: 1 byte version (2), 4 bytes big-endian length of
+ * a JSON header {codec, sampleRateHz, channels, frames: [[seq, atMs, durationUs, length], …]},
+ * the header, then each frame's bytes one after the other. One frame alone goes as version 1.
+ */
+export function encodeViewerAudioBatch(frames: readonly AuscultationFrame[]): Uint8Array {
+  if (frames.length === 1) return encodeViewerAudio(frames[0]!);
+  const first = frames[0];
+  if (!first) throw new Error('No auscultation frame to send.');
+  const bodies = frames.map((frame) => base64ToBytes(frame.data));
+  const head = new TextEncoder().encode(
+    JSON.stringify({
+      codec: first.codec,
+      sampleRateHz: first.sampleRateHz,
+      channels: first.channels,
+      frames: frames.map((f, i) => [f.seq, f.atMs, f.durationUs, bodies[i]!.length]),
+    }),
+  );
+  const out = new Uint8Array(5 + head.length + bodies.reduce((n, b) => n + b.length, 0));
+  out[0] = 2;
+  new DataView(out.buffer).setUint32(1, head.length);
+  out.set(head, 5);
+  let at = 5 + head.length;
+  for (const body of bodies) {
+    out.set(body, at);
+    at += body.length;
+  }
+  return out;
+}
+
+const BatchHeader = z.object({
+  codec: z.literal('opus'),
+  sampleRateHz: z.number().int().min(8000).max(48000),
+  channels: z.literal(1),
+  frames: z
+    .array(
+      z.tuple([
+        z.number().int().nonnegative(),
+        z.number().int().nonnegative(),
+        z.number().int().positive().max(1_000_000),
+        z.number().int().nonnegative().max(MAX_AUDIO_FRAME_BYTES),
+      ]),
+    )
+    .min(1)
+    .max(100),
+});
+
+/** Every frame of a binary message of either version; throws on anything else. */
+export function decodeViewerAudioMessage(message: Uint8Array): ViewerAudio[] {
+  if (message[0] !== 2) return [decodeViewerAudio(message)];
+  if (message.length < 5) throw new Error('An auscultation batch is cut short.');
+  const headLength = new DataView(message.buffer, message.byteOffset).getUint32(1);
+  if (5 + headLength > message.length) throw new Error('An auscultation batch is cut short.');
+  const header = BatchHeader.parse(
+    JSON.parse(new TextDecoder().decode(message.subarray(5, 5 + headLength))),
+  );
+  let at = 5 + headLength;
+  const frames = header.frames.map(([seq, atMs, durationUs, length]) => {
+    if (at + length > message.length) throw new Error('An auscultation batch is cut short.');
+    const bytes = message.slice(at, at + length);
+    at += length;
+    return {
+      seq,
+      atMs,
+      durationUs,
+      codec: header.codec,
+      sampleRateHz: header.sampleRateHz,
+      channels: header.channels,
+      bytes,
+    };
+  });
+  if (at !== message.length) throw new Error('An auscultation batch has bytes left over.');
+  return frames;
+}
+
 function base64ToBytes(text: string): Uint8Array {
   const binary = atob(text);
   const out = new Uint8Array(binary.length);

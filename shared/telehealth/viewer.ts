@@ -22,8 +22,8 @@ export const VIEWER_PATHS = {
   socket: '/telehealth/ws',
   /**
    * WebSocket (cookie, same origin): live auscultation of the bed, server → viewer only, each
-   * message one binary frame of audio.ts (encodeViewerAudio). Nothing is sent while nobody at the
-   * bed shares the stethoscope.
+   * message one frame or a batch of one capture's frames (audio.ts: decodeViewerAudioMessage).
+   * Nothing is sent while nobody at the bed shares the stethoscope.
    */
   audio: '/telehealth/audio',
 } as const;

@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import type { BedLiveEvent } from '../../shared/api/contract';
 import { serverMessagesIn } from '../../shared/api/wire';
-import { decodeViewerAudio, type AuscultationFrame } from '../../shared/telehealth/audio';
+import { decodeViewerAudioMessage, type AuscultationFrame } from '../../shared/telehealth/audio';
 import { TELEHEALTH_PATHS } from '../../shared/telehealth/invitation';
 import { MAX_POINTS_PER_SECOND, VIEWER_PATHS } from '../../shared/telehealth/viewer';
 import { bearer, call } from '../../server/test-support/http-client';
@@ -164,8 +164,8 @@ async function audioViewerMain(url: string, origin: string, seconds: number): Pr
   ws.on('message', (data, isBinary) => {
     const arrivedMs = Date.now();
     if (!isBinary) return;
-    const frame = decodeViewerAudio(new Uint8Array(data as Buffer));
-    log.frames.push([arrivedMs, frame.atMs, frame.seq]);
+    for (const frame of decodeViewerAudioMessage(new Uint8Array(data as Buffer)))
+      log.frames.push([arrivedMs, frame.atMs, frame.seq]);
   });
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   ws.terminate();

@@ -3,7 +3,7 @@
 // (WebCodecs) and played through a small jitter buffer: about 120 ms ahead of the sound, never
 // more than 1 s behind it. A frame that comes too late is dropped, and a backlog after a stall is
 // skipped rather than played late: the clinician hears what the bed hears now, or nothing.
-import { decodeViewerAudio, type ViewerAudio } from '../../../shared/telehealth/audio';
+import { decodeViewerAudioMessage, type ViewerAudio } from '../../../shared/telehealth/audio';
 import { VIEWER_CLOSE } from '../../../shared/telehealth/viewer';
 
 export const TARGET_BUFFER_MS = 120;
@@ -266,13 +266,17 @@ export class AuscultationPlayer {
   }
 
   private receive(message: Uint8Array): void {
-    let frame: ViewerAudio;
+    let frames: ViewerAudio[];
     try {
-      frame = decodeViewerAudio(message);
+      frames = decodeViewerAudioMessage(message);
     } catch {
       this.drop('unreadable'); // not ours: ignored, never fatal
       return;
     }
+    for (const frame of frames) this.receiveFrame(frame);
+  }
+
+  private receiveFrame(frame: ViewerAudio): void {
     const arrivedMs = Date.now();
     this.current.lastFrameMs = arrivedMs;
     if (this.current.state !== 'listening') this.set({ state: 'listening' });
