@@ -72,6 +72,6 @@ describe('npm run server with --oidc-…', () => {
       join(dir, 'secret'),
     ]);
     expect(elsewhere.code).toBe(2);
-    expect(elsewhere.stderr).toContain('--oidc-… are options of serving');
+    expect(elsewhere.stderr).toContain('--oidc-… and --public-url are options of serving');
   }, 60_000);
 });

@@ -29,6 +29,8 @@ const OVERRIDES: Record<string, Row> = {
   sync_outbox_totals: { table_name: 'seeded_totals' },
   // The server's hospital users keep argon2id hashes only (a check says so).
   users: { password_hash: '$argon2id$v=19$m=1024,t=1,p=1$c2VlZGVkc2FsdA$c2VlZGVkaGFzaA' },
+  // An invitation with an end time has ended (a check says so).
+  telehealth_invitations: { status: 'ended' },
 };
 
 interface Column {
