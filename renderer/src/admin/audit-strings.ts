@@ -1,7 +1,7 @@
 // The access audit panel's words (the privacy officer's), in one place.
 export const auditStrings = {
   title: 'Access audit',
-  hint: "Who opened, read or changed what, from which workstation. A patient's report lists what names the patient (MRN or id) and what was done at their bed while they were in it.",
+  hint: "Who opened, read or changed what, from which workstation, or on this server itself (its FHIR api, the hospital central station). A patient's report lists what names the patient (MRN or id) and what was done at their bed while they were in it.",
   patient: 'Patient (MRN or id)',
   user: 'User',
   from: 'From',
