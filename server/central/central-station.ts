@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { RENDERER_CSP } from '../../shared/security/csp';
+import { PAGE_MIME, pageHeaders, sendText } from '../http/page-files';
 import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from '../../shared/api/wire';
 import type { LiveRelay } from '../live/relay';
 import { createCentralApi, type CentralApi } from './central-api';
@@ -48,17 +48,6 @@ export interface CentralStation {
   close(): void;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.wav': 'audio/wav',
-};
-
 export function centralStation(options: CentralStationOptions): CentralStation {
   const log = options.log ?? ((message: string) => console.error(message));
   const api = createCentralApi({ relay: options.relay, history: options.history, log });
@@ -96,7 +85,7 @@ export function centralStation(options: CentralStationOptions): CentralStation {
     try {
       const body = await readFile(file);
       res.writeHead(200, {
-        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+        'Content-Type': PAGE_MIME[extname(file)] ?? 'application/octet-stream',
         'Cache-Control': extname(file) === '.html' ? 'no-store' : 'private, max-age=3600',
       });
       res.end(head ? undefined : body);
@@ -117,7 +106,7 @@ export function centralStation(options: CentralStationOptions): CentralStation {
       const url = urlOf(req);
       if (!url || url.pathname.startsWith('/api/')) return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      baseHeaders(res);
+      pageHeaders(res);
       const head = req.method === 'HEAD';
       const fail = (error: unknown) => {
         log(`central: ${url.pathname} could not be served: ${String(error)}`);
@@ -211,20 +200,4 @@ async function adminPageFiles(rendererDir: string): Promise<Set<string>> {
     files.add(`/${path}`);
   }
   return files;
-}
-
-function baseHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', RENDERER_CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-}
-
-function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Cache-Control': 'no-store',
-  });
-  res.end(`${text}\n`);
 }

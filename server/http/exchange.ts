@@ -61,7 +61,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+/** A JSON body (Content-Type: application/json), bounded; with emptyOk an empty one is {}. */
+export async function readJson(
+  req: IncomingMessage,
+  maxBytes: number,
+  { emptyOk = false }: { emptyOk?: boolean } = {},
+): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type)) {
     throw new SyncRefusal(
@@ -70,6 +75,7 @@ export async function readJson(req: IncomingMessage, maxBytes: number): Promise<
     );
   }
   const body = await readBody(req, maxBytes);
+  if (body.length === 0 && emptyOk) return {};
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {

@@ -12,11 +12,12 @@ import {
   VIEWER_SESSION_COOKIE,
   type ViewerRefusal,
 } from '../../shared/telehealth/viewer';
-import { readBody, sendJson, STATUS_OF, type Exchange } from '../http/exchange';
+import { readJson, sendJson, STATUS_OF, type Exchange } from '../http/exchange';
 import { databaseDown } from '../http/router';
 import { SyncRefusal } from '../sync/refusal';
 import { callerOf, ViewerRefused, type Telehealth } from './telehealth';
-import { pageHeaders, sendText, viewerPage } from './viewer-page';
+import { pageHeaders, sendText } from '../http/page-files';
+import { viewerPage } from './viewer-page';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 const ROOT = VIEWER_PATHS.page.replace(/\/$/, '');
@@ -88,7 +89,7 @@ export function viewerHttp(telehealth: Telehealth, options: ViewerHttpOptions) {
     }
     let raw: unknown;
     try {
-      raw = await readJsonBody(ex.req, emptyOk);
+      raw = await readJson(ex.req, MAX_BODY_BYTES, { emptyOk });
     } catch (error) {
       if (!(error instanceof SyncRefusal)) throw error;
       await telehealth.audit({
@@ -230,21 +231,4 @@ export function viewerHttp(telehealth: Telehealth, options: ViewerHttpOptions) {
       return true;
     },
   };
-}
-
-/** A JSON body (Content-Type: application/json), bounded; an empty one is {} where allowed. */
-async function readJsonBody(req: IncomingMessage, emptyOk: boolean): Promise<unknown> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new SyncRefusal(
-      'bad-request',
-      'The request body must be JSON (Content-Type: application/json).',
-    );
-  }
-  const body = await readBody(req, MAX_BODY_BYTES);
-  if (body.length === 0 && emptyOk) return {};
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new SyncRefusal('bad-request', 'The request body is not valid JSON.');
-  }
 }

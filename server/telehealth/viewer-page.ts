@@ -6,23 +6,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
-import { RENDERER_CSP } from '../../shared/security/csp';
 import { VIEWER_PATHS } from '../../shared/telehealth/viewer';
+import { PAGE_MIME, pageHeaders, sendText } from '../http/page-files';
 
 export const TELEHEALTH_HTML = 'telehealth.html';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.json': 'application/json',
-  '.wav': 'audio/wav',
-  '.wasm': 'application/wasm',
-};
 
 /** A file name as a built chunk, style, font or worklet is named (no folder, no ..). */
 const NAMED_FILE = /[\w-]+(?:\.[\w-]+)*\.(?:js|css|woff2?|wav|svg|png|json|wasm)\b/g;
@@ -32,15 +19,6 @@ interface PageFiles {
   builtAtMs: number;
   /** Path under the server (/telehealth/…) → file in the renderer folder. */
   files: Map<string, string>;
-}
-
-/** The headers every answer of the page and its files carries. */
-export function pageHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', RENDERER_CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 }
 
 export function viewerPage(rendererDir: string) {
@@ -104,7 +82,7 @@ export function viewerPage(rendererDir: string) {
       return true;
     }
     res.writeHead(200, {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': PAGE_MIME[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': extname(file) === '.html' ? 'no-store' : 'private, max-age=3600',
     });
     res.end(head ? undefined : body);
@@ -112,13 +90,4 @@ export function viewerPage(rendererDir: string) {
   }
 
   return { serve, pageFiles };
-}
-
-export function sendText(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Cache-Control': 'no-store',
-  });
-  res.end(`${text}\n`);
 }

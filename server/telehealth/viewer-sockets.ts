@@ -8,8 +8,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/api/wire';
 import {
+  consecutiveRuns,
   encodeViewerAudioBatch,
-  MAX_AUDIO_FRAME_BYTES,
   type AuscultationFrame,
 } from '../../shared/telehealth/audio';
 import {
@@ -33,31 +33,6 @@ export interface ViewerSocketsOptions {
 
 /** A kind of history read is written to the trail at most this often per socket. */
 const READ_AUDIT_EVERY_MS = 60_000;
-
-/**
- * Frames in runs a batch may carry: of one rate, in order, at most MAX_BATCH_FRAMES (a batch
- * stays far under a socket's bounds whatever a workstation sends).
- */
-export function consecutiveRuns(frames: readonly AuscultationFrame[]): AuscultationFrame[][] {
-  const runs: AuscultationFrame[][] = [];
-  let run: AuscultationFrame[] = [];
-  for (const frame of frames) {
-    const last = run.at(-1);
-    if (
-      last &&
-      (frame.sampleRateHz !== last.sampleRateHz ||
-        frame.seq <= last.seq ||
-        run.length >= MAX_BATCH_FRAMES)
-    ) {
-      runs.push(run);
-      run = [];
-    }
-    run.push(frame);
-  }
-  if (run.length > 0) runs.push(run);
-  return runs;
-}
-const MAX_BATCH_FRAMES = Math.floor((64 * 1024) / MAX_AUDIO_FRAME_BYTES);
 
 /** Audio queued past this is dropped, frame by frame: the sound is never far behind. */
 const AUDIO_BEHIND_BYTES = 64 * 1024;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bytesToBase64,
+  consecutiveRuns,
   decodeViewerAudioMessage,
   encodeViewerAudio,
   encodeViewerAudioBatch,
@@ -54,5 +55,14 @@ describe('auscultation messages to the viewer', () => {
     expect(() => decodeViewerAudioMessage(lying)).toThrow(/cut short/);
     expect(() => decodeViewerAudioMessage(new Uint8Array([2, 0]))).toThrow();
     expect(() => decodeViewerAudioMessage(new Uint8Array([9, 0, 0, 0, 0]))).toThrow();
+  });
+  it('batches only frames of one rate, in order', () => {
+    const runs = consecutiveRuns([
+      frame(1, [1]),
+      frame(2, [1]),
+      frame(3, [1], 16_000),
+      frame(1, [1], 16_000), // a new capture starts again
+    ]);
+    expect(runs.map((run) => run.map((f) => f.seq))).toEqual([[1, 2], [3], [1]]);
   });
 });

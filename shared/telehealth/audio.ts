@@ -109,6 +109,31 @@ const BatchHeader = z.object({
     .max(100),
 });
 
+/**
+ * Frames in runs a batch may carry: of one rate, in order, at most MAX_BATCH_FRAMES (a batch
+ * stays far under a socket's bounds whatever a workstation sends).
+ */
+export function consecutiveRuns(frames: readonly AuscultationFrame[]): AuscultationFrame[][] {
+  const runs: AuscultationFrame[][] = [];
+  let run: AuscultationFrame[] = [];
+  for (const frame of frames) {
+    const last = run.at(-1);
+    if (
+      last &&
+      (frame.sampleRateHz !== last.sampleRateHz ||
+        frame.seq <= last.seq ||
+        run.length >= MAX_BATCH_FRAMES)
+    ) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(frame);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+const MAX_BATCH_FRAMES = Math.floor((64 * 1024) / MAX_AUDIO_FRAME_BYTES);
+
 /** Every frame of a binary message of either version; throws on anything else. */
 export function decodeViewerAudioMessage(message: Uint8Array): ViewerAudio[] {
   if (message[0] !== 2) return [decodeViewerAudio(message)];
