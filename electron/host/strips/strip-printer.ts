@@ -2,18 +2,14 @@
 // the bed's ECG, pleth and respiration over the span, has them laid out as a PDF (by the strip
 // worker: strip-renderer.ts) and keeps it with the bed. Used by the manual "print strip" request
 // and by the automatic alarm strips.
-import { MDC } from '../../../shared/codes/mdc';
 import type { Numeric } from '../../../shared/model/schemas';
-import type { ChannelRecord, Store, StoredStrip, WaveformSegment } from '../store/client';
+import type { Store, StoredStrip } from '../store/client';
 import { ApiError } from '../../../shared/api/errors';
 import type { RenderStripPdf } from './strip-render';
-import {
-  stripTitle,
-  type StripHeader,
-  type StripNumeric,
-  type StripTrace,
-  type TraceKind,
-} from './strip-layout';
+import { stripTitle, type StripHeader } from './strip-layout';
+import { stripNumerics, stripTraces } from '../../../shared/strips/strip-content';
+
+export { stripNumerics, stripTraces, traceKindOf } from '../../../shared/strips/strip-content';
 
 export type StripStore = Pick<
   Store,
@@ -41,22 +37,6 @@ export interface StripRequest {
   createdAtMs: number;
   /** IANA zone of "local time" on the strip; the workstation's own when absent. */
   timeZone?: string;
-}
-
-/** ECG leads first (at most two), then one pleth and one respiration trace. */
-const MAX_TRACES: Record<TraceKind, number> = { ecg: 2, pleth: 1, resp: 1 };
-const KIND_ORDER: TraceKind[] = ['ecg', 'pleth', 'resp'];
-const ECG_LEAD = /^(I|II|III|aVR|aVL|aVF|V[1-6]|MLII|MLI|MLIII|ML[1-3]|MV[1-6])$/i;
-
-/** What a stored channel is on paper, or null when a strip does not print it. */
-export function traceKindOf(channel: Pick<ChannelRecord, 'channel' | 'label'>): TraceKind | null {
-  const names = `${channel.channel} ${channel.label}`;
-  if (/ECG|EKG/i.test(names) || ECG_LEAD.test(channel.channel) || ECG_LEAD.test(channel.label)) {
-    return 'ecg';
-  }
-  if (/PLETH|PPG/i.test(names)) return 'pleth';
-  if (/RESP|IMPED|BIOZ/i.test(names)) return 'resp';
-  return null;
 }
 
 /**
@@ -116,69 +96,6 @@ export async function printStrip(
     createdAtMs: request.createdAtMs,
     actor: request.actor,
     pdf,
-  });
-}
-
-/** The stored segments grouped into printable traces, in paper order. */
-export function stripTraces(
-  channels: readonly ChannelRecord[],
-  segments: readonly WaveformSegment[],
-): StripTrace[] {
-  const traces = new Map<string, StripTrace>();
-  for (const segment of segments) {
-    const key = `${segment.deviceId}\u0000${segment.channel}\u0000${segment.rateHz}`;
-    let trace = traces.get(key);
-    if (!trace) {
-      const known = channels.find(
-        (c) =>
-          c.deviceId === segment.deviceId &&
-          c.channel === segment.channel &&
-          c.rateHz === segment.rateHz,
-      );
-      const kind = traceKindOf(known ?? { channel: segment.channel, label: segment.channel });
-      if (kind === null) continue;
-      trace = {
-        kind,
-        label: known?.label ?? segment.channel,
-        unit: known?.unit ?? '{count}',
-        scale: known?.scale ?? null,
-        rateHz: segment.rateHz,
-        segments: [],
-      };
-      traces.set(key, trace);
-    }
-    (trace.segments as { t0Ms: number; values: ArrayLike<number> }[]).push(segment);
-  }
-  // In the order the device declares its channels (its main pleth before a second wavelength).
-  const rank = (key: string) => {
-    const at = channels.findIndex(
-      (c) => `${c.deviceId}\u0000${c.channel}\u0000${c.rateHz}` === key,
-    );
-    return at === -1 ? channels.length : at;
-  };
-  const ordered = [...traces].sort(([a], [b]) => rank(a) - rank(b)).map(([, trace]) => trace);
-  return KIND_ORDER.flatMap((kind) =>
-    ordered.filter((t) => t.kind === kind).slice(0, MAX_TRACES[kind]),
-  );
-}
-
-/** The numerics a strip prints, in the order a nurse reads them on the monitor. */
-const PRINTED_NUMERICS = [
-  'MDC_ECG_HEART_RATE',
-  'MDC_PULS_OXIM_SAT_O2',
-  'MDC_PULS_OXIM_PULS_RATE',
-  'MDC_RESP_RATE',
-  'MDC_PRESS_BLD_NONINV_SYS',
-  'MDC_PRESS_BLD_NONINV_DIA',
-  'MDC_TEMP_BODY',
-] as const;
-
-export function stripNumerics(numerics: Readonly<Record<string, Numeric>>): StripNumeric[] {
-  return PRINTED_NUMERICS.flatMap((refId) => {
-    const numeric = numerics[refId];
-    if (!numeric) return [];
-    const term = MDC[refId];
-    return [{ label: term.label, value: numeric.value, unit: term.screenUnit }];
   });
 }
 
