@@ -13,6 +13,7 @@ import { runUpdate } from './commands/update';
 import { runUsers } from './commands/users';
 import { runAudit } from './commands/audit';
 import { runStore } from './commands/store';
+import { runExports } from './commands/exports';
 import { StoreKeyError } from '../host/store/encryption/data-key';
 import { CliError } from './cli-error';
 
@@ -51,6 +52,9 @@ Commands:
              latest, or the one at T) as a FHIR R4 Bundle, for a clinic without a central server
              [--passphrase-stdin] (export, import, update): the data store's passphrase, from
              stdin, when its key is wrapped by one
+  exports    open FILE --out PATH [--data DIR] [--passphrase-stdin]: an export made from the
+             screen (sealed in DIR/exports) as its plain file at PATH (or in the folder PATH,
+             under its own name); never over another file; audited. Stop the workstation first
   import     Load a WFDB record (PhysioNet) as a bed, for review and demos
              --data DIR --wfdb RECORD [--bed LABEL] [--start T] [--annotator atr]
   beats      Detect and classify heartbeats (N, S, V, F, Q) in one lead of a WFDB record,
@@ -96,6 +100,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   users: (args) => runUsers(args),
   audit: runAudit,
   store: (args) => runStore(args),
+  exports: (args) => runExports(args),
 };
 
 async function main(argv: string[]): Promise<number> {

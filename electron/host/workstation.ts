@@ -29,6 +29,7 @@ import { createHandlers } from './api/handlers';
 import { coalescingAudit } from './api/call-audit';
 import { Access } from './access/access';
 import { HospitalSignIn } from './access/hospital-sign-in';
+import { soundRecordingHandlers } from './api/sound-recordings';
 import { RemoteConsults } from './telehealth/remote-consults';
 import type { AuditEventToStore } from './store/client';
 import { News2Monitor } from './news2/news2-monitor';
@@ -38,6 +39,7 @@ import { StripRenderer } from './strips/strip-renderer';
 import { Screens } from './screens';
 import { Admissions, patientName, type BedChoice } from './admissions';
 import { BedExports } from './export/bed-exports';
+import { exportsKeyOf } from './export/sealed-file';
 import { WorkstationSync, type WorkstationSyncOptions } from './sync/workstation-sync';
 import { startLivePublisher, type LivePublisher } from './sync/live-publisher';
 import { HospitalList } from './census/hospital-list';
@@ -520,6 +522,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   const exports = new BedExports({
     store,
     folder: join(options.dataDir, EXPORTS_FOLDER),
+    // Sealed at rest under a key derived from the data key, as patients' details are.
+    sealKey: exportsKeyOf(store.dataKey),
     keptMs: options.retention?.waveformsMs ?? DEFAULT_RETENTION.waveformsMs,
     ...(options.exportKeepFreeBytes === undefined
       ? {}
@@ -580,6 +584,11 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     store,
     link: () => sync.liveLink(),
     relayAudio: (bedId, frames) => sync.sendAuscultation(bedId, frames),
+    // A recording the remote clinician asked for is kept exactly like a local one.
+    saveRecording: (recording) =>
+      soundRecordingHandlers(store, (id) => ({
+        patient: beds.get(id)?.patient ?? null,
+      })).saveSoundRecording(recording, { actor: 'telehealth' }),
     log,
   });
   await telehealth.start().catch((error: unknown) => {
@@ -650,6 +659,8 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     source: { id, router, beds, bus },
     link: () => sync.liveLink(),
     log,
+    // IT published a release: the updater reads the feed now, not at its next periodic read.
+    onUpdateFeed: (notice) => updates?.feedChanged(notice),
   });
   sync.useLivePublisher(live); // telehealth's auscultation goes on the live socket
   updates?.start();

@@ -41,7 +41,10 @@ export const ExportStatus = z.object({
   endedAtMs: z.number().nullable(),
   /** The workstation's exports folder, where the files are (an absolute path on that computer). */
   folder: z.string(),
-  /** The files' names in the folder, once done. */
+  /**
+   * The files' names in the folder, once done: each sealed at rest (`<plain name>.sealed`);
+   * `downloadExport` gives one plainly to the screen.
+   */
   files: z.array(z.string()),
   /** What the format had to change (a label cut to fit…), once done. */
   warnings: z.array(z.string()),
@@ -82,6 +85,14 @@ export const exportsRequests = {
   cancelExport: {
     input: z.object({ exportId: ExportId }).strict(),
     output: ExportStatus,
+  },
+  /**
+   * A one-time address (for a minute) on the browser shell's own origin where this screen gets
+   * one of a finished export's files plainly (a GET; audited as `export-downloaded` when fetched).
+   */
+  downloadExport: {
+    input: z.object({ exportId: ExportId, file: z.string().min(1).max(300) }).strict(),
+    output: z.object({ url: z.string() }),
   },
   /** The exports since the workstation started (of one bed, or all), newest first. */
   listExports: {

@@ -158,6 +158,7 @@ export const REQUEST_PERMISSION: Record<RequestName, Permission> = {
   startExport: 'export',
   cancelExport: 'export',
   listExports: 'export',
+  downloadExport: 'export',
   exportRecord: 'export',
   importRecord: 'export',
   // Devices.
@@ -176,6 +177,11 @@ export const REQUEST_PERMISSION: Record<RequestName, Permission> = {
   inviteRemoteClinician: 'chart',
   endRemoteConsult: 'pause-audio',
   sendAuscultation: 'chart',
+  // Asked only from a consult link (refused at the workstation); keeping what was asked for is
+  // charting, like saving a recording.
+  askRemoteRecording: 'chart',
+  remoteRecordings: 'review',
+  keepRemoteRecording: 'chart',
 };
 
 export const STREAM_PERMISSION: Record<StreamName, Permission> = {
@@ -234,6 +240,9 @@ const SELF_AUDITED: ReadonlySet<string> = new Set([
   'inviteRemoteClinician',
   'endRemoteConsult',
   'sendAuscultation',
+  'askRemoteRecording',
+  'remoteRecordings',
+  'keepRemoteRecording',
 ]);
 
 /** The name audit entries give a locked screen, or one with nobody signed in. */

@@ -1,8 +1,9 @@
 // Exports from the review screen, in Debian's Chromium against the browser shell: a demo bed
 // (`serve --demo 1`, the HealthyPi 5 simulator on a real pseudo-terminal) that also holds a
 // 12-hour record imported before it started, so that an export runs long enough to watch. An
-// export is started, followed (percent, pace, time left), cancelled; others run to the end and
-// their files are read back from the workstation's exports folder. The store is real PGlite.
+// export is started, followed (percent, pace, time left), cancelled; others run to the end,
+// sealed at rest in the workstation's exports folder, and their files are downloaded from the
+// list (plain) and read back. The store is real PGlite.
 import {
   copyFileSync,
   existsSync,
@@ -189,29 +190,42 @@ test('review: export a bed from the screen, follow it, cancel one, find the file
   await expect(wfdb).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await expect(edf).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
 
-  // Where the files are: the folder and their names, on screen; on disk, owner-only and readable.
+  // Where the files are: the folder and their names, on screen; on disk, sealed, owner-only.
   await expect(wfdb.getByTestId('export-folder')).toHaveText(exportsFolder);
-  const wfdbFiles = await wfdb.getByTestId('export-files').locator('li').allInnerTexts();
+  const shown = (item: typeof wfdb) =>
+    item.getByTestId('export-file').locator('code').allInnerTexts();
+  const wfdbFiles = await shown(wfdb);
   expect(wfdbFiles).toHaveLength(3);
   const header = wfdbFiles.find((name) => name.endsWith('.hea'))!;
   expect(header).toMatch(/^Bed_1_demo_wfdb_\d{8}T\d{6}Z_\d{8}T\d{6}Z\.hea$/);
   for (const name of wfdbFiles) {
-    expect(existsSync(join(exportsFolder, name)), name).toBe(true);
-    expect(statSync(join(exportsFolder, name)).mode & 0o777).toBe(0o600);
+    const sealed = join(exportsFolder, `${name}.sealed`);
+    expect(existsSync(sealed), name).toBe(true);
+    expect(statSync(sealed).mode & 0o777).toBe(0o600);
+    expect(readFileSync(sealed).subarray(0, 8).toString('ascii')).toBe('WSEXPORT');
   }
+  // Each file's Download gives the plain file, under its own name.
+  const downloaded = async (item: typeof wfdb, name: string): Promise<Buffer> => {
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      item.getByRole('button', { name: `Download ${name}` }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe(name);
+    return readFileSync((await file.path())!);
+  };
   // The WFDB header (record name, one signal, 125 Hz, an hour of samples), read back whole.
-  const headerText = readFileSync(join(exportsFolder, header), 'utf8');
+  const headerText = (await downloaded(wfdb, header)).toString('utf8');
   const [name, signals, rateHz, length] = headerText.split('\n')[0]!.split(' ');
   expect(name).toBe(header.replace(/\.hea$/, ''));
   expect([signals, rateHz, length]).toEqual(['1', String(RATE_HZ), String(3600 * RATE_HZ)]);
-  const read = readWfdb(headerText, readFileSync(join(exportsFolder, `${name}.dat`)));
+  const read = readWfdb(headerText, await downloaded(wfdb, `${name}.dat`));
   expect(read.channels.map((c) => [c.label, c.rateHz, c.samples.length])).toEqual([
     ['ECG II', RATE_HZ, 3600 * RATE_HZ],
   ]);
   // The EDF+ of the stay: the live bed's signals, from its header on.
-  const edfName = (await edf.getByTestId('export-files').locator('li').allInnerTexts())[0]!;
+  const edfName = (await shown(edf))[0]!;
   expect(edfName).toMatch(/^Bed_1_demo_edf_.*\.edf$/);
-  const edfBytes = readFileSync(join(exportsFolder, edfName));
+  const edfBytes = await downloaded(edf, edfName);
   expect(edfBytes.subarray(0, 8).toString('ascii')).toBe('0       ');
   expect(readEdf(edfBytes).channels.map((c) => c.label)).toContain('ECG');
 
@@ -228,7 +242,9 @@ test('review: export a bed from the screen, follow it, cancel one, find the file
   expect(
     await items(page).evaluateAll((all) => all.map((li) => li.getAttribute('data-export-id'))),
   ).toEqual(ids);
-  expect(readdirSync(exportsFolder).sort()).toEqual([...wfdbFiles, edfName].sort());
+  expect(readdirSync(exportsFolder).sort()).toEqual(
+    [...wfdbFiles, edfName].map((file) => `${file}.sealed`).sort(),
+  );
 
   expect(await seriousViolations(page, '.review')).toEqual([]);
 });

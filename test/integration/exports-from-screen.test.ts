@@ -4,7 +4,7 @@
 // the audit trail, read from the store's files once the workstation has stopped, names who
 // exported what. On a tmpfs (root only), an export on a nearly full disk stops before the live
 // recording lacks room, and the workstation goes on recording and answering.
-import { readdirSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +16,27 @@ import type { ExportStatus } from '../../shared/api/contract-exports';
 import type { ApiError } from '../../shared/api/errors';
 import { Status } from '../../shared/model/schemas';
 import { readWfdb, writeWfdb } from '../../electron/host/export/wfdb';
+import { exportsKeyOf } from '../../electron/host/export/sealed-file';
+import { openSealedFile } from '../../electron/host/export/sealed-file-reader';
+import { unlockDataKey } from '../../electron/host/store/encryption/data-key';
 import { canMountTmpfs, fillDisk, mountTmpfs, unmountTmpfs } from '../support/small-disk';
 import { waitFor } from '../support/wait-for';
 
 const nurse = { actor: 'nurse.test' };
 const RATE_HZ = 125;
 const HOURS = 2;
+
+/** The plain bytes of a sealed export. */
+async function unsealed(path: string, key: Uint8Array): Promise<Buffer> {
+  const file = await openSealedFile(path, key, path);
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.chunks()) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  } finally {
+    await file.close();
+  }
+}
 
 /** A WFDB record of `hours` of one ECG lead ending now, as the importRecord request takes it. */
 function recordRequest(bedLabel: string, hours: number) {
@@ -107,10 +122,12 @@ describe('exports from the screen, on a workstation', () => {
     expect(done.folder).toBe(folder);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     expect(readdirSync(folder).sort()).toEqual([...done.files].sort());
-    const header = done.files.find((f) => f.endsWith('.hea'))!;
+    // Sealed at rest (export/sealed-file.ts): opened with the data folder's own key.
+    const header = done.files.find((f) => f.endsWith('.hea.sealed'))!;
+    const key = exportsKeyOf(unlockDataKey(join(dataDir, 'pgdata')).dataKey);
     const record = readWfdb(
-      readFileSync(join(folder, header), 'utf8'),
-      readFileSync(join(folder, header.replace(/\.hea$/, '.dat'))),
+      (await unsealed(join(folder, header), key)).toString('utf8'),
+      await unsealed(join(folder, header.replace(/\.hea\.sealed$/, '.dat.sealed')), key),
     );
     expect(record.channels[0]!.samples.length).toBe(HOURS * 3600 * RATE_HZ);
     expect(record.channels[0]!.samples[1000]).toBe((1000 * 7) % 400);

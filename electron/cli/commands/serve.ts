@@ -178,6 +178,7 @@ export async function runServe(allArgs: string[]): Promise<number> {
       console.log('Test clock: the alarm clock can be moved forward through the api.');
     }
     const access = workstation.access;
+    const exports = workstation.exports;
     shell = await startBrowserShell({
       router: workstation.router,
       rendererDir: rendererDir(),
@@ -185,6 +186,7 @@ export async function runServe(allArgs: string[]): Promise<number> {
       token,
       openScreen: (kind, label) => access.openScreen(kind, label),
       scriptToken,
+      exportDownload: (ticket) => exports.openDownload(ticket),
     });
     keepScriptToken(dataDir, scriptToken);
   } catch (error) {

@@ -23,6 +23,11 @@ import {
   type TokenSource,
 } from './auth';
 import type { AccessScreen } from '../../host/access/access-screen';
+import {
+  EXPORT_DOWNLOAD_PATH,
+  ExportRefusal,
+  type ExportDownload,
+} from '../../host/export/bed-exports';
 import type { Caller } from '../../host/api/router';
 
 type ScreenKind = 'page' | 'script';
@@ -52,6 +57,11 @@ export interface BrowserShellOptions {
    * wherever it is shown. Without it a header with `token` is a script (tests of the shell alone).
    */
   scriptToken?: string;
+  /**
+   * An export's file for the screen that asked (a ticket from `downloadExport`), opened plainly
+   * and audited; served at EXPORT_DOWNLOAD_PATH + ticket. Without it there is no such address.
+   */
+  exportDownload?: (ticket: string) => Promise<ExportDownload>;
 }
 
 export interface BrowserShell {
@@ -188,6 +198,10 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendError(res, 405, 'invalid_request', 'Only GET is served here.');
     }
+    if (url.pathname.startsWith(EXPORT_DOWNLOAD_PATH) && options.exportDownload) {
+      if (req.method !== 'GET') return sendError(res, 405, 'invalid_request', 'Only GET.');
+      return serveExport(res, url.pathname.slice(EXPORT_DOWNLOAD_PATH.length));
+    }
     if (access.source === 'query') {
       // The renderer's own asset requests carry no token: they use this cookie instead.
       res.setHeader(
@@ -247,6 +261,43 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     }
     // Thrown here (an answer that cannot be written as JSON) ends in handle's 500, logged.
     sendJson(res, 200, { result });
+  }
+
+  /** An export's file, plain, a chunk at a time; a piece found damaged cuts the download short. */
+  async function serveExport(res: ServerResponse, ticket: string): Promise<void> {
+    let download: ExportDownload;
+    try {
+      download = await options.exportDownload!(ticket);
+    } catch (error) {
+      if (!(error instanceof ExportRefusal)) throw error;
+      res.writeHead(error.kind === 'not_found' ? 404 : 409, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
+      res.end(`${error.message}\n`);
+      return;
+    }
+    let closed = false;
+    res.once('close', () => (closed = true));
+    try {
+      res.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(download.plainBytes),
+        'Content-Disposition': `attachment; filename="${download.name.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(download.name)}`,
+        'Cache-Control': 'no-store',
+      });
+      for await (const chunk of download.chunks()) {
+        if (closed) return;
+        if (!res.write(chunk)) await new Promise((drained) => res.once('drain', drained));
+      }
+      res.end();
+    } catch (error) {
+      // Headers are out: the length promised is not reached, so the browser marks it failed.
+      log(`browser shell: an export's download stopped: ${errorText(error)}`);
+      res.destroy();
+    } finally {
+      await download.close().catch(() => {});
+    }
   }
 
   async function serveFile(res: ServerResponse, pathname: string): Promise<void> {

@@ -7,7 +7,12 @@ import { createHash } from 'node:crypto';
 import type { AccountSummary, ScreenAccess } from '../../../shared/api/contract-access';
 import { ApiError } from '../../../shared/api/errors';
 import { SCRIPT_PERMISSIONS, UNIDENTIFIED_ACTOR } from '../../../shared/security/access';
-import type { AuditEventToStore, StoreAccounts, StoredAccount } from '../store/client';
+import type {
+  AuditEventToStore,
+  StoreAccounts,
+  StoredAccount,
+  StoredSignInTries,
+} from '../store/client';
 import type { AccessScreen } from './access-screen';
 import { accessWords, actorName } from './access-words';
 import {
@@ -27,7 +32,12 @@ import {
   type ScreenContext,
   type ScreenKind,
 } from './screen-session';
-import { SignInLimit, waitWords, type SignInTicket } from './sign-in-limit';
+import {
+  SignInLimit,
+  waitWords,
+  WRONG_PASSWORD_WINDOW_MS,
+  type SignInTicket,
+} from './sign-in-limit';
 
 export const DEFAULT_IDLE_LOCK_MS = 5 * 60_000;
 /** How long a closed screen's sign-in waits for its tab to come back (a reload, a reconnect). */
@@ -85,7 +95,11 @@ export class Access {
    */
   readonly #parked = new Map<string, { held: ResumableSignIn; forgetAtMs: number }>();
 
-  private constructor(accounts: Accounts, options: AccessOptions) {
+  private constructor(
+    accounts: Accounts,
+    options: AccessOptions,
+    remembered: readonly StoredSignInTries[],
+  ) {
     this.#accounts = accounts;
     this.idleLockMs = options.idleLockMs ?? DEFAULT_IDLE_LOCK_MS;
     if (!(this.idleLockMs >= 1000))
@@ -115,7 +129,14 @@ export class Access {
           });
       },
     };
-    this.#limit = new SignInLimit({ now: this.#now });
+    // Wrong passwords outlive a restart: read back from the store, and kept there as they change.
+    const tries = options.store.accounts;
+    this.#limit = new SignInLimit({
+      now: this.#now,
+      remembered,
+      keep: (kept) => tries.keepSignInTries(kept),
+      log: this.#log,
+    });
     this.#resumeGraceMs = options.resumeGraceMs ?? RESUME_GRACE_MS;
     accounts.onServerChange((changes) => this.#serverAccountsChanged(changes));
   }
@@ -128,7 +149,9 @@ export class Access {
       options.costs ?? DEFAULT_COSTS,
       options.log ?? console.error,
     );
-    return new Access(accounts, options);
+    const since = (options.now ?? Date.now)() - WRONG_PASSWORD_WINDOW_MS;
+    const remembered = await options.store.accounts.readSignInTries(since);
+    return new Access(accounts, options, remembered);
   }
 
   /** Whether any account exists: access control is on. */
@@ -494,7 +517,7 @@ export class Access {
       throw error;
     }
     if (checked.opens && checked.account) ticket.succeeded();
-    else ticket.failed();
+    else await ticket.failed();
     return checked;
   }
 

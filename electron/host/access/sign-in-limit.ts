@@ -1,8 +1,11 @@
 // Wrong passwords, limited per user name: after MAX_WRONG_PASSWORDS wrong ones for a name within
-// WRONG_PASSWORD_WINDOW_MS, that name's sign-in waits until the oldest of them is that old. Kept in
-// memory (a restart forgets it, as a guesser gains little from restarting a workstation), for
+// WRONG_PASSWORD_WINDOW_MS, that name's sign-in waits until the oldest of them is that old. For
 // names that exist and names that do not alike, so the wait tells nothing about which is which.
-// The map is bounded: a guesser trying many names cannot grow it without limit.
+// Kept in the store too (`keep`, migration 023), so a restart does not reset it: read back at
+// start (`remembered`). A name is known by its SHA-256 only, in memory and on disk (a password
+// typed into the name field is not kept). The map is bounded: a guesser trying many names cannot
+// grow it without limit.
+import { createHash } from 'node:crypto';
 
 export const MAX_WRONG_PASSWORDS = 5;
 export const WRONG_PASSWORD_WINDOW_MS = 5 * 60_000;
@@ -15,8 +18,11 @@ export type TryStart = { ok: true; ticket: SignInTicket } | { ok: false; untilMs
 export interface SignInTicket {
   /** The password was right: the name's wrong tries are forgotten. */
   succeeded(): void;
-  /** The password was wrong: the try counts (it counted already while it was being checked). */
-  failed(): void;
+  /**
+   * The password was wrong: the try counts (it counted already while it was being checked).
+   * Resolves once the store keeps it (never rejects: a failure to keep is logged).
+   */
+  failed(): Promise<void>;
   /** Nothing was decided (an error before the check): the try does not count. */
   abandoned(): void;
 }
@@ -26,6 +32,16 @@ export interface SignInLimitOptions {
   maxWrong?: number;
   windowMs?: number;
   maxNames?: number;
+  /** The tries kept by the store at the last run (name keys), still inside the window. */
+  remembered?: readonly { nameKey: string; atMs: readonly number[] }[];
+  /** Keeps a name's tries (none: forgotten) where a restart finds them; default nowhere. */
+  keep?: (tries: { nameKey: string; atMs: number[] }) => Promise<void>;
+  log?: (message: string) => void;
+}
+
+/** How a name is known, in memory and on disk: SHA-256 of the name as compared (lower case). */
+export function nameKeyOf(username: string): string {
+  return createHash('sha256').update(username.normalize('NFC'), 'utf8').digest('hex');
 }
 
 export class SignInLimit {
@@ -33,14 +49,27 @@ export class SignInLimit {
   readonly #maxWrong: number;
   readonly #windowMs: number;
   readonly #maxNames: number;
-  /** Per name: when each try in the window began (wrong ones, and ones still being checked). */
+  /** Per name key: when each try in the window began (wrong ones, and ones being checked). */
   readonly #tries = new Map<string, number[]>();
+  readonly #keep: NonNullable<SignInLimitOptions['keep']>;
+  readonly #log: (message: string) => void;
 
   constructor(options: SignInLimitOptions) {
     this.#now = options.now;
     this.#maxWrong = options.maxWrong ?? MAX_WRONG_PASSWORDS;
     this.#windowMs = options.windowMs ?? WRONG_PASSWORD_WINDOW_MS;
     this.#maxNames = options.maxNames ?? MAX_NAMES_REMEMBERED;
+    this.#keep = options.keep ?? (async () => {});
+    this.#log = options.log ?? console.error;
+    const now = this.#now();
+    for (const { nameKey, atMs } of options.remembered ?? []) {
+      const recent = atMs.filter((at) => now - at < this.#windowMs);
+      if (recent.length > 0)
+        this.#remember(
+          nameKey,
+          [...recent].sort((a, b) => a - b),
+        );
+    }
   }
 
   /** How many names are remembered now (for tests of the bound). */
@@ -52,7 +81,8 @@ export class SignInLimit {
    * Starts a password check for this name. A try being checked counts as wrong until it is
    * known to be right: tries sent at once cannot get past the limit together.
    */
-  begin(username: string): TryStart {
+  begin(name: string): TryStart {
+    const username = nameKeyOf(name);
     const now = this.#now();
     const recent = this.#recent(username, now);
     if (recent.length >= this.#maxWrong) {
@@ -76,9 +106,11 @@ export class SignInLimit {
           if (settled) return;
           settled = true;
           this.#tries.delete(username);
+          void this.#kept(username, []);
         },
         failed: () => {
           settled = true;
+          return this.#kept(username, this.#recent(username, this.#now()));
         },
         abandoned: () => {
           if (settled) return;
@@ -87,6 +119,12 @@ export class SignInLimit {
         },
       },
     };
+  }
+
+  #kept(nameKey: string, atMs: number[]): Promise<void> {
+    return this.#keep({ nameKey, atMs }).catch((error: unknown) =>
+      this.#log(`access: the wrong passwords of a name could not be kept: ${String(error)}`),
+    );
   }
 
   /** The name's tries still inside the window (the expired ones dropped). */

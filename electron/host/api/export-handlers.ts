@@ -5,7 +5,10 @@ import { ApiError, type ApiErrorCode } from '../../../shared/api/errors';
 import { ExportRefusal, type BedExports } from '../export/bed-exports';
 import type { ApiHandlers } from './router';
 
-type ExportRequests = Pick<ApiHandlers['requests'], 'startExport' | 'cancelExport' | 'listExports'>;
+type ExportRequests = Pick<
+  ApiHandlers['requests'],
+  'startExport' | 'cancelExport' | 'listExports' | 'downloadExport'
+>;
 type ExportStreams = Pick<ApiHandlers['streams'], 'exportProgress'>;
 
 const CODE_OF: Record<ExportRefusal['kind'], ApiErrorCode> = {
@@ -36,6 +39,8 @@ export function exportHandlers(exports: BedExports): {
       cancelExport: ({ exportId }, caller) =>
         refusalsAsApiErrors(() => exports.cancel(exportId, caller.actor)),
       listExports: ({ bedId }) => exports.list(bedId),
+      downloadExport: ({ exportId, file }, caller) =>
+        refusalsAsApiErrors(() => exports.downloadTicket(exportId, file, caller.actor)),
     },
     streams: {
       exportProgress: ({ exportId }, emit) => {

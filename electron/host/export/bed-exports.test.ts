@@ -2,12 +2,16 @@
 // 26 hours of a bed (longer than the old 24 h limit) written into the exports folder with its
 // progress followed by id, owner-only, never replacing a file; every bad request refused with a
 // sentence; cancelled, failed and disk-full exports leave nothing; each start and end audited.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+// Sealed at rest: `strings` finds neither the patient's name nor MRN in the exports folder (their
+// note is in the record), yet the file given to a screen allowed to export holds them; a screen
+// without the permission is refused, and each download is audited.
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportStatus } from '../../../shared/api/contract-exports';
 import { ApiError } from '../../../shared/api/errors';
-import { createRouter, type ApiHandlers, type ApiRouter } from '../api/router';
+import { createRouter, type ApiHandlers, type ApiRouter, type CallAudit } from '../api/router';
 import { exportHandlers } from '../api/export-handlers';
 import { openStore, type AuditEventToStore, type Store } from '../store/client';
 import { freshStoreDir } from '../store/store-template.test-support';
@@ -16,6 +20,10 @@ import { readEdf } from './edf-read';
 import { readWfdb } from './wfdb';
 import { canMountTmpfs, mountTmpfs, unmountTmpfs } from '../../../test/support/small-disk';
 import { waitFor } from '../../../test/support/wait-for';
+import { Access } from '../access/access';
+import { stringsFind } from '../store/encryption/test-support';
+import { exportsKeyOf } from './sealed-file';
+import { openSealedFile } from './sealed-file-reader';
 
 const HOUR_MS = 3_600_000;
 const BED = 'bed-holter';
@@ -27,6 +35,22 @@ const GAP = { fromH: 10, toH: 11 };
 const ecgAt = (n: number) => ((n * 37) % 2001) - 1000;
 const respAt = (n: number) => ((n * 13) % 501) - 250;
 const USER = { actor: 'nurse.test' };
+const KEY = exportsKeyOf(randomBytes(32));
+// A fictional patient whose name and MRN a note in the record carries.
+const PATIENT = { name: 'Quillfeather, Ottoline', mrn: 'QFX40417' };
+const NOTE = `${PATIENT.name} (MRN ${PATIENT.mrn}) turned onto her left side`;
+
+/** The plain bytes of a sealed export file, opened with the key. */
+async function plainOf(path: string, key: Uint8Array = KEY): Promise<Buffer> {
+  const file = await openSealedFile(path, key, path);
+  try {
+    const parts: Buffer[] = [];
+    for await (const chunk of file.chunks()) parts.push(chunk);
+    return Buffer.concat(parts);
+  } finally {
+    await file.close();
+  }
+}
 
 describe('exports from the screen', () => {
   let folder: string;
@@ -35,17 +59,19 @@ describe('exports from the screen', () => {
   let endMs: number;
   const audit: AuditEventToStore[] = [];
   const logged: string[] = [];
+  const routerAudit: CallAudit[] = [];
 
   /** Exports over the real store, as the workstation makes them, with options a test changes. */
   function exportsWith(options: Partial<BedExportsOptions> = {}) {
     const exports = new BedExports({
       store: storeOf(),
       folder: join(folder, 'exports'),
+      sealKey: KEY,
       keptMs: 72 * HOUR_MS,
       log: (message) => logged.push(message),
       bedOf: async (bedId) =>
         bedId === BED
-          ? { label: LABEL, patient: 'Test, Alice (MRN 0001)', stayFromMs: null }
+          ? { label: LABEL, patient: `${PATIENT.name} (MRN ${PATIENT.mrn})`, stayFromMs: null }
           : null,
       ...options,
     });
@@ -53,6 +79,7 @@ describe('exports from the screen', () => {
     const router = createRouter(
       { requests: handlers.requests, streams: handlers.streams } as unknown as ApiHandlers,
       (message) => logged.push(message),
+      { audit: (entry) => routerAudit.push(entry) },
     );
     return { exports, router };
   }
@@ -110,6 +137,9 @@ describe('exports from the screen', () => {
         });
       }
     }
+    await store.appendAnnotations([
+      { bedId: BED, atMs: startMs + 30 * 60_000, kind: 'note', text: NOTE, actor: 'nurse.test' },
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -139,17 +169,13 @@ describe('exports from the screen', () => {
     const fractions = seen.map((s) => s.fraction);
     expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!)).toBe(true);
     const name = `Holter_1_wfdb_${compact(startMs)}_${compact(endMs)}`;
-    expect(done.files).toEqual([`${name}.hea`, `${name}.dat`, `${name}.alm`]);
+    expect(done.files).toEqual([`${name}.hea.sealed`, `${name}.dat.sealed`, `${name}.alm.sealed`]);
     const out = join(folder, 'exports');
-    expect(done.bytesWritten).toBe(
-      done.files.reduce((sum, file) => sum + statSync(join(out, file)).size, 0),
-    );
+    const plain = await Promise.all(done.files.map((file) => plainOf(join(out, file))));
+    expect(done.bytesWritten).toBe(plain.reduce((sum, bytes) => sum + bytes.byteLength, 0));
     expect(statSync(out).mode & 0o777).toBe(0o700);
     for (const file of done.files) expect(statSync(join(out, file)).mode & 0o777).toBe(0o600);
-    const record = readWfdb(
-      readFileSync(join(out, `${name}.hea`), 'utf8'),
-      readFileSync(join(out, `${name}.dat`)),
-    );
+    const record = readWfdb(plain[0]!.toString('utf8'), plain[1]!);
     expect(record.startMs).toBe(startMs);
     expect(record.channels[0]!.samples.length).toBe(HOURS * 3600 * 4);
     expect(record.channels[0]!.samples[3]).toBe(ecgAt(3));
@@ -168,7 +194,7 @@ describe('exports from the screen', () => {
       ['nurse.test', 'export-done', `${LABEL} (${BED})`],
     ]);
     expect(mine[0]!.detail).toContain('WFDB (format 16)');
-    expect(mine[0]!.detail).toContain('patient Test, Alice (MRN 0001)');
+    expect(mine[0]!.detail).toContain(`patient ${PATIENT.name} (MRN ${PATIENT.mrn})`);
     expect(mine[1]!.detail).toContain(`${name}.dat`);
   }, 60_000);
 
@@ -190,13 +216,124 @@ describe('exports from the screen', () => {
       (await followToEnd(router, second.id)).at(-1)!,
     ];
     const name = `Holter_1_edf_${compact(range.fromMs)}_${compact(range.toMs)}`;
-    expect(a.files).toEqual([`${name}.edf`]);
-    expect(b.files).toEqual([`${name}_v2.edf`]);
-    const bytes = readFileSync(join(folder, 'exports', `${name}_v2.edf`));
+    expect(a.files).toEqual([`${name}.edf.sealed`]);
+    expect(b.files).toEqual([`${name}_v2.edf.sealed`]);
+    const bytes = await plainOf(join(folder, 'exports', `${name}_v2.edf.sealed`));
     expect(bytes.subarray(0, 8).toString('ascii')).toBe('0       ');
     const edf = readEdf(bytes);
     expect(edf.channels.find((c) => c.label === 'ECG II')!.samples.length).toBe(2 * 3600 * 4);
   }, 60_000);
+
+  let sealedCsv: ExportStatus;
+
+  it('seals what it writes: no name or MRN in the exports folder, all of it in the file given', async () => {
+    const { router, exports } = exportsWith();
+    const started = (await router.request(
+      'startExport',
+      { bedId: BED, format: 'csv', fromMs: startMs, toMs: startMs + HOUR_MS },
+      USER,
+    )) as ExportStatus;
+    sealedCsv = (await followToEnd(router, started.id)).at(-1)!;
+    expect(sealedCsv.state).toBe('done');
+    const out = join(folder, 'exports');
+    const needles = [PATIENT.mrn, 'Quillfeather', 'Ottoline', 'left side'];
+    expect(stringsFind(out, needles)).toEqual([]);
+    // The scan does read the sealed files: their headers are there.
+    expect(stringsFind(out, ['WSEXPORT']).length).toBeGreaterThanOrEqual(sealedCsv.files.length);
+    expect(readdirSync(out).join(' ')).not.toMatch(/quillfeather|ottoline|qfx40417/i);
+
+    // The screen gets the plain file (the note, name and MRN in it), once, audited.
+    const file = sealedCsv.files.find((name) => name.endsWith('_annotations.csv.sealed'))!;
+    const { url } = (await router.request(
+      'downloadExport',
+      { exportId: sealedCsv.id, file },
+      USER,
+    )) as { url: string };
+    expect(url).toMatch(/^\/exports\/download\/[\w-]{32}$/);
+    const ticket = url.slice('/exports/download/'.length);
+    const download = await exports.openDownload(ticket);
+    const parts: Buffer[] = [];
+    for await (const chunk of download.chunks()) parts.push(chunk);
+    await download.close();
+    expect(download.name).toBe(file.replace(/\.sealed$/, ''));
+    expect(Buffer.concat(parts).toString('utf8')).toContain(NOTE);
+    expect(download.plainBytes).toBe(Buffer.concat(parts).byteLength);
+    const given = audit.find(
+      (a) => a.action === 'export-downloaded' && a.detail.includes(sealedCsv.id),
+    );
+    expect(given).toMatchObject({ actor: 'nurse.test', subject: `${LABEL} (${BED})` });
+    expect(given!.detail).toContain(`patient ${PATIENT.name} (MRN ${PATIENT.mrn})`);
+    expect(given!.detail).toContain(`${download.name} (${download.plainBytes} bytes) downloaded`);
+    await expect(exports.openDownload(ticket)).rejects.toThrow(
+      'This download address is used up or too old: press Download again.',
+    );
+    const stranger = await refusal(
+      router.request('downloadExport', { exportId: sealedCsv.id, file: '../pgdata.key' }, USER),
+    );
+    expect(stranger).toMatchObject({ code: 'not_found' });
+    expect(stranger.message).toBe('This export has no file named ../pgdata.key.');
+
+    // A file damaged on disk: said on the screen, nothing given.
+    const path = join(out, file);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 5]! ^= 1;
+    writeFileSync(path, bytes);
+    const damaged = await refusal(
+      router.request('downloadExport', { exportId: sealedCsv.id, file }, USER),
+    );
+    expect(damaged.message).toBe(
+      `The exported file ${file} is damaged or cut short (its last piece does not open): it cannot be opened. Export again, or use a whole copy.`,
+    );
+  }, 60_000);
+
+  it('refuses the download to a screen without the export permission, and audits the refusal', async () => {
+    // Cheap hashes: this is about the permission, not the password.
+    const cost = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+    const access = await Access.open({
+      store,
+      audit: () => undefined,
+      log: () => undefined,
+      costs: { password: cost, pin: cost },
+    });
+    try {
+      const admin = access.openScreen('page', 'admin desk');
+      await access.createAdministrator(admin, {
+        username: 'it-admin',
+        displayName: 'Ida Admin',
+        password: 'admin-password-1',
+        pin: '9090',
+      });
+      await access.addAccount(
+        {
+          username: 'viewer',
+          displayName: 'Vic Viewer',
+          role: 'view-only',
+          password: 'viewer-pass-1',
+        },
+        { actor: 'test', from: 'the test' },
+      );
+      const screen = access.openScreen('page', 'ward screen');
+      await access.signIn(screen, 'viewer', 'viewer-pass-1');
+      const { router } = exportsWith();
+      const downloaded = audit.filter((a) => a.action === 'export-downloaded').length;
+      const refused = await refusal(
+        router.request(
+          'downloadExport',
+          { exportId: sealedCsv?.id ?? 'export-1', file: 'Holter_1.csv.sealed' },
+          { actor: 'x', screen },
+        ),
+      );
+      expect(refused.code).toBe('forbidden');
+      expect(
+        routerAudit.find(
+          (e) => e.action === 'refused:downloadExport' && e.actor === 'Vic Viewer (viewer)',
+        ),
+      ).toBeDefined();
+      expect(audit.filter((a) => a.action === 'export-downloaded')).toHaveLength(downloaded);
+    } finally {
+      access.close();
+    }
+  }, 30_000);
 
   it('refuses bad requests with a sentence, and starts nothing', async () => {
     const { router, exports } = exportsWith();

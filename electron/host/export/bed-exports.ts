@@ -1,7 +1,9 @@
 // The exports asked for from the screen: each a bed's stored record written in the background,
-// a piece at a time (export-bed.ts), into the workstation's exports folder, owner-only, never
-// replacing a file. Each has an id under which its progress is followed, by any number of
+// a piece at a time (export-bed.ts), sealed (sealed-file.ts) into the workstation's exports
+// folder, owner-only, never replacing a file; given back plainly only to a screen allowed to
+// export, audited. Each has an id under which its progress is followed, by any number of
 // screens and again after a reconnect; it is audited when it starts and when it ends.
+import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ExportFormat, ExportStatus } from '../../../shared/api/contract-exports';
@@ -17,6 +19,11 @@ import {
 } from './export-bed';
 import { exportRecordName, freeRecordName, utcWords } from './export-names';
 import type { RecordStore } from './record-spool';
+import { SealedFileError } from './sealed-file';
+import { openSealedFile, type SealedFile } from './sealed-file-reader';
+
+/** Where the browser shell serves an export's file to the screen that asked (with a ticket). */
+export const EXPORT_DOWNLOAD_PATH = '/exports/download/';
 
 /** A request the exports refuse: `kind` says how (the api's error code follows from it). */
 export class ExportRefusal extends Error {
@@ -42,6 +49,8 @@ export interface BedExportsOptions {
   store: RecordStore & Pick<Store, 'readWaveformExtent' | 'recordAuditEvent' | 'flush'>;
   /** The workstation's exports folder (made, private, at the first export). */
   folder: string;
+  /** The key every file is sealed under (sealed-file.ts: exportsKeyOf the data key). */
+  sealKey: Uint8Array;
   bedOf(bedId: string): Promise<ExportBed | null>;
   /** How long waveforms are kept: a range must lie within it. */
   keptMs: number;
@@ -62,6 +71,10 @@ const MAX_LISTED = 100;
 const PROGRESS_EVERY_MS = 250;
 /** A range may begin this much before the kept time: the clocks of screen and host differ. */
 const KEPT_SLACK_MS = 10 * 60_000;
+/** How long a download's ticket may wait for its GET, once. */
+const DOWNLOAD_TICKET_MS = 60_000;
+/** Tickets held at most (each a minute): a screen cannot grow the map without limit. */
+const MAX_TICKETS = 256;
 /** A range may end this far ahead of the host's clock, no further. */
 const AHEAD_SLACK_MS = 60_000;
 
@@ -71,6 +84,22 @@ const FORMAT_WORDS: Record<ExportFormat, string> = {
   edf: 'EDF+',
   csv: 'CSV',
 };
+
+/** An export's file, opened plainly for the screen that asked (after its audit entry). */
+export interface ExportDownload {
+  /** The plain file's name. */
+  name: string;
+  plainBytes: number;
+  chunks(): AsyncGenerator<Buffer>;
+  close(): Promise<void>;
+}
+
+interface DownloadTicket {
+  exportId: string;
+  file: string;
+  actor: string;
+  expiresAtMs: number;
+}
 
 interface ExportJob {
   status: ExportStatus;
@@ -85,6 +114,7 @@ interface ExportJob {
 
 export class BedExports {
   readonly #jobs = new Map<string, ExportJob>();
+  readonly #tickets = new Map<string, DownloadTicket>();
   readonly #options: BedExportsOptions;
   readonly #now: () => number;
   #stopping = false;
@@ -214,6 +244,83 @@ export class BedExports {
       .reverse();
   }
 
+  /**
+   * A one-time address (a minute) at which the screen that asked gets the export's file `file`
+   * plainly: the browser shell's GET redeems it (openDownload). Asked through the contract, so
+   * only a screen allowed to export gets one.
+   */
+  async downloadTicket(exportId: string, file: string, actor: string): Promise<{ url: string }> {
+    const job = this.#job(exportId);
+    if (job.status.state !== 'done') {
+      throw new ExportRefusal(
+        'conflict',
+        job.status.state === 'running'
+          ? 'This export is still being written: download it once it is done.'
+          : 'This export did not finish; nothing of it was kept.',
+      );
+    }
+    if (!job.status.files.includes(file)) {
+      throw new ExportRefusal('not_found', `This export has no file named ${file}.`);
+    }
+    // Said on the screen now, rather than as a failed download: a file that will not open.
+    await (await this.#openFile(exportId, file)).close();
+    const now = this.#now();
+    for (const [key, held] of this.#tickets) if (now >= held.expiresAtMs) this.#tickets.delete(key);
+    while (this.#tickets.size >= MAX_TICKETS) {
+      this.#tickets.delete(this.#tickets.keys().next().value as string);
+    }
+    const ticket = randomBytes(24).toString('base64url');
+    this.#tickets.set(ticket, { exportId, file, actor, expiresAtMs: now + DOWNLOAD_TICKET_MS });
+    return { url: `${EXPORT_DOWNLOAD_PATH}${ticket}` };
+  }
+
+  /**
+   * The file a ticket names, opened plainly once its download is audited (`export-downloaded`,
+   * with who and the patient); the ticket is used up. Refused with a sentence when the ticket is
+   * unknown or old, the file gone, or it does not open (wrong key, damaged, cut short).
+   */
+  async openDownload(ticket: string): Promise<ExportDownload> {
+    const held = this.#tickets.get(ticket);
+    this.#tickets.delete(ticket);
+    if (!held || this.#now() >= held.expiresAtMs) {
+      throw new ExportRefusal(
+        'not_found',
+        'This download address is used up or too old: press Download again.',
+      );
+    }
+    const job = this.#job(held.exportId);
+    const file = await this.#openFile(held.exportId, held.file);
+    try {
+      await this.#audit(
+        { ...job.status, actor: held.actor },
+        job.patient,
+        'export-downloaded',
+        `${file.name} (${file.plainBytes} bytes) downloaded to the screen`,
+      );
+    } catch (error) {
+      await file.close().catch(() => {});
+      throw new ExportRefusal(
+        'refused',
+        `The file was not given: the workstation could not record it in its audit trail (${(error as Error).message}).`,
+      );
+    }
+    return file;
+  }
+
+  async #openFile(exportId: string, name: string): Promise<SealedFile> {
+    try {
+      return await openSealedFile(
+        join(this.#options.folder, name),
+        this.#options.sealKey,
+        `The exported file ${name}`,
+      );
+    } catch (error) {
+      if (!(error instanceof SealedFileError)) throw error;
+      this.#options.log(`export ${exportId}: ${name} not given to the screen: ${error.message}`);
+      throw new ExportRefusal(error.kind === 'not-sealed' ? 'not_found' : 'refused', error.message);
+    }
+  }
+
   /** Tells `listener` the export's status now, then as it changes; returns the unsubscribe. */
   follow(exportId: string, listener: (status: ExportStatus) => void): () => void {
     const job = this.#job(exportId);
@@ -323,6 +430,7 @@ export class BedExports {
           signal: job.cancel.signal,
           name: job.recordName,
           fileMode: PRIVATE_FILE_MODE,
+          sealKey: this.#options.sealKey,
           overwrite: false,
           keepFreeBytes: this.#options.keepFreeBytes ?? DEFAULT_KEEP_FREE_BYTES,
           onProgress: (progress) => this.#progress(job, progress),

@@ -20,6 +20,7 @@ import {
   type SampleSource,
   type StreamedFile,
 } from './sample-source';
+import { FileSealer, sealedBytesAtMost, sealedNameOf } from './sealed-file';
 import { wfdbFiles } from './wfdb';
 
 export const EXPORT_FORMATS = ['wfdb', 'wfdb212', 'csv', 'edf'] as const;
@@ -68,6 +69,11 @@ export interface ExportToFolderOptions {
    * recording on the same disk needs them). Default 0: only a full disk stops it.
    */
   keepFreeBytes?: number;
+  /**
+   * Seals each file as it is written (sealed-file.ts) under this key: `<name>.sealed` on disk,
+   * never a plain byte of it. Default: plain files.
+   */
+  sealKey?: Uint8Array;
 }
 
 /**
@@ -195,17 +201,24 @@ export async function exportBedToFolder(
     let piecesDone = 0;
     for (const file of files) {
       checkFileName(file.name);
-      const path = join(staging, file.name);
-      staged.push(file.name);
+      const sealer = options.sealKey ? new FileSealer(options.sealKey, file.name) : null;
+      const diskName = sealer ? sealedNameOf(file.name) : file.name;
+      const path = join(staging, diskName);
+      staged.push(diskName);
       const handle = await open(path, 'w', options.fileMode);
       try {
         // The umask may only narrow a mode: set, so the files are what was asked whatever it is.
         if (options.fileMode !== undefined) await handle.chmod(options.fileMode);
+        if (sealer) await handle.writeFile(sealer.header());
         for (const piece of file.pieces()) {
           signal?.throwIfAborted();
           const bytes = typeof piece === 'string' ? Buffer.byteLength(piece) : piece.byteLength;
-          room.assertRoomFor(bytes);
-          await handle.writeFile(piece);
+          room.assertRoomFor(sealer ? sealedBytesAtMost(bytes) : bytes);
+          if (sealer) {
+            for (const chunk of sealer.push(piece)) await handle.writeFile(chunk);
+          } else {
+            await handle.writeFile(piece);
+          }
           bytesWritten += bytes;
           piecesDone++;
           onProgress?.({
@@ -214,6 +227,7 @@ export async function exportBedToFolder(
             bytesWritten,
           });
         }
+        if (sealer) await handle.writeFile(sealer.finish());
         await handle.sync();
       } finally {
         await handle.close();

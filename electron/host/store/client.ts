@@ -78,6 +78,7 @@ import type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } fro
 import type { CensusEntry } from '../../../shared/sync/census';
 import type { PatientVersionToStore } from './patient-versions';
 import type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
+import type { StoredSignInTries } from './sign-in-tries';
 import {
   StoreKeyError,
   unlockDataKey,
@@ -129,6 +130,7 @@ export type { PulledResult, PulledRow } from './sync-pulled';
 export type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } from './census';
 export type { PatientVersionToStore } from './patient-versions';
 export type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
+export type { StoredSignInTries } from './sign-in-tries';
 export type {
   ServerAccountChange,
   ServerAccountsPageToKeep,
@@ -190,6 +192,10 @@ export interface StoreAccounts {
   add(account: StoredAccount, firstOnly: boolean): Promise<AddAccountResult>;
   /** False when there is no such account. */
   update(change: AccountChange): Promise<boolean>;
+  /** Wrong passwords per name key still after `sinceMs` (older ones are forgotten now). */
+  readSignInTries(sinceMs: number): Promise<StoredSignInTries[]>;
+  /** A name's wrong passwords are now these (none: forgotten); on disk once resolved. */
+  keepSignInTries(tries: StoredSignInTries): Promise<void>;
   /** The hospital's accounts pulled from the central server (server-accounts.ts). */
   listServer(): Promise<StoredServerAccount[]>;
   /** This workstation's PIN of a server account; false when there is no such account. */
@@ -319,6 +325,11 @@ export interface Store {
   readonly census: StoreCensus;
   readonly accounts: StoreAccounts;
   /**
+   * The data key (32 bytes), for keys derived from it for files sealed outside the store (the
+   * exports: export/sealed-file.ts). Kept in memory only, as the store's own copy is.
+   */
+  readonly dataKey: Uint8Array;
+  /**
    * A new version of a patient's details after the one a person was shown (on disk once
    * resolved); refused when their details changed meanwhile.
    */
@@ -394,6 +405,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const connection = await startWorker(options, key);
     // A stuck worker is replaced by a new one on the same files (and journal): the same start.
     const store = new QueuedStore(connection, options, lock, () => startWorker(options, key));
+    store.dataKey = key.dataKey;
     return store;
   } catch (error) {
     lock.release();
@@ -497,6 +509,7 @@ class QueuedStore implements Store {
   readonly #lock: DataLock;
   readonly #dataDir: string;
   readonly notices: readonly string[];
+  dataKey: Uint8Array = new Uint8Array(0);
 
   constructor(
     connection: StoreWorkerConnection,
@@ -925,6 +938,9 @@ class QueuedStore implements Store {
     add: (account, firstOnly) =>
       this.#ask('addAccount', { account, firstOnly }, `add the account ${account.username}`),
     update: (change) => this.#ask('updateAccount', { change }, 'change the account'),
+    readSignInTries: (sinceMs) =>
+      this.#ask('readSignInTries', { sinceMs }, 'read the wrong passwords'),
+    keepSignInTries: (tries) => this.#ask('keepSignInTries', { tries }, 'keep the wrong passwords'),
     listServer: () => this.#ask('readServerAccounts', {}, "read the hospital's accounts"),
     updateServer: (change) =>
       this.#ask('updateServerAccount', { change }, "change the hospital's account"),

@@ -28,6 +28,7 @@ const TABLES = [
   'patients',
   'schema_migrations',
   'server_accounts',
+  'sign_in_tries',
   'sound_recordings',
   'store_key',
   'strips',

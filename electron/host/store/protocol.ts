@@ -36,6 +36,7 @@ import type { CensusListState, CensusPageToKeep, KeptOurs, KeptOursToStore } fro
 import type { CensusEntry } from '../../../shared/sync/census';
 import type { PatientVersionToStore } from './patient-versions';
 import type { AccountChange, AddAccountResult, StoredAccount } from './accounts';
+import type { StoredSignInTries } from './sign-in-tries';
 import type {
   ServerAccountChange,
   ServerAccountsPageToKeep,
@@ -292,6 +293,9 @@ export interface StoreOperations {
   readAccounts: { params: Record<string, never>; result: StoredAccount[] };
   addAccount: { params: { account: StoredAccount; firstOnly: boolean }; result: AddAccountResult };
   updateAccount: { params: { change: AccountChange }; result: boolean };
+  /** Wrong passwords per name (sign-in-tries.ts): older than sinceMs forgotten, the rest read. */
+  readSignInTries: { params: { sinceMs: number }; result: StoredSignInTries[] };
+  keepSignInTries: { params: { tries: StoredSignInTries }; result: void };
   /** The hospital's accounts from the central server (server-accounts.ts); ids changed. */
   keepServerAccountsPage: { params: { page: ServerAccountsPageToKeep }; result: string[] };
   readServerAccounts: { params: Record<string, never>; result: StoredServerAccount[] };

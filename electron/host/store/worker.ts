@@ -44,6 +44,7 @@ import {
 import { readLatestAlarmSettings, recordAlarmSettings } from './alarm-settings';
 import { readNews2Recorded, recordNews2Observation } from './news2-observations';
 import { insertAccount, readAccounts, updateAccount } from './accounts';
+import { keepSignInTries, readSignInTries } from './sign-in-tries';
 import { keepServerAccountsPage, readServerAccounts, updateServerAccount } from './server-accounts';
 import { findBeatMark, readBeatMarks } from './beat-marks';
 import { insertAuditEvent } from './audit';
@@ -664,6 +665,12 @@ async function perform(
       await makeDirectWriteDurable(db, journal);
       return { result: found };
     }
+    case 'readSignInTries':
+      return { result: await readSignInTries(db, request.sinceMs) };
+    case 'keepSignInTries':
+      await keepSignInTries(db, request.tries);
+      await makeDirectWriteDurable(db, journal);
+      return { result: undefined };
     // Pulled again after a crash if lost (the cursor with it): no checkpoint of its own.
     case 'keepServerAccountsPage':
       return { result: await keepServerAccountsPage(db, request.page) };

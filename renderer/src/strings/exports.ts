@@ -87,7 +87,14 @@ export const exportsStrings = {
   cancelling: 'Cancelling…',
   cancelFailed: (reason: string) => `Not cancelled: ${reason}`,
   done: (files: number, bytes: number) =>
-    `Done: ${files} ${files === 1 ? 'file' : 'files'}, ${byteWords(bytes)}, in the folder`,
+    `Done: ${files} ${files === 1 ? 'file' : 'files'}, ${byteWords(bytes)}, sealed in the folder`,
+  /** Each file of a finished export: the plain file, given to this screen. */
+  download: 'Download',
+  downloadLabel: (file: string) => `Download ${file}`,
+  downloading: 'Preparing…',
+  downloadFailed: (reason: string) => `Not downloaded: ${reason}`,
+  /** The desktop app has no download address: its files are opened with the command. */
+  openWithCommand: 'Sealed at rest: open a file with “workstation exports open FILE --out PATH”.',
   failed: 'Failed:',
   cancelled: 'Cancelled; nothing was kept.',
   lost: (reason: string) => `No longer followed: ${reason}`,

@@ -22,6 +22,7 @@ import auditChain from './019_audit_chain.sql?raw';
 import serverAccounts from './020_server_accounts.sql?raw';
 import sealedFields from './021_sealed_fields.sql?raw';
 import telehealthConsults from './022_telehealth_consults.sql?raw';
+import signInTries from './023_sign_in_tries.sql?raw';
 
 export interface Migration {
   /** The NNN of `NNN_name.sql`; applied in ascending order, each exactly once. */
@@ -53,4 +54,5 @@ export const migrations: readonly Migration[] = [
   { version: 20, name: 'server_accounts', sql: serverAccounts },
   { version: 21, name: 'sealed_fields', sql: sealedFields },
   { version: 22, name: 'telehealth_consults', sql: telehealthConsults },
+  { version: 23, name: 'sign_in_tries', sql: signInTries },
 ];

@@ -1,7 +1,8 @@
 // The review's exports: a form (format; the whole stay, the window shown, or chosen times) that
 // starts an export on the workstation, and the bed's exports, each with its progress bar
 // (percent, bytes written, pace, time left) and a cancel button while it runs, and at its end
-// the files' names and the folder they are in (this screen cannot open them), or why it failed.
+// the files (sealed at rest in the folder named) each with a Download of the plain file (the
+// browser shell; the desktop app says which command opens them), or why it failed.
 import { useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../../shared/api/contract-exports';
@@ -9,7 +10,13 @@ import { reasonOf } from '../../api/reason';
 import { strings } from '../../strings';
 import { toLocalInput } from './ReviewNavigator';
 import type { StoredExtent, TimeWindow } from './review-window';
-import { useBedExports, type BedExport, type StartExport } from './use-bed-exports';
+import {
+  canDownload,
+  plainNameOf,
+  useBedExports,
+  type BedExport,
+  type StartExport,
+} from './use-bed-exports';
 
 const t = strings.exports;
 const HOUR_MS = 3_600_000;
@@ -31,7 +38,7 @@ export interface ReviewExportsProps {
 
 export function ReviewExports(props: ReviewExportsProps) {
   const { client, bedId, shown, extent, hasPatient, open, onClose } = props;
-  const { exports, listProblem, start, cancel } = useBedExports(client, bedId);
+  const { exports, listProblem, start, cancel, download } = useBedExports(client, bedId);
   if (!open && exports.length === 0 && !listProblem) return null;
   return (
     <section
@@ -69,6 +76,7 @@ export function ReviewExports(props: ReviewExportsProps) {
               key={item.status.id}
               item={item}
               onCancel={() => void cancel(item.status.id)}
+              onDownload={(file) => download(item.status.id, file)}
             />
           ))}
         </ul>
@@ -206,7 +214,15 @@ function ExportForm({
   );
 }
 
-function ExportItem({ item, onCancel }: { item: BedExport; onCancel: () => void }) {
+function ExportItem({
+  item,
+  onCancel,
+  onDownload,
+}: {
+  item: BedExport;
+  onCancel: () => void;
+  onDownload: (file: string) => Promise<void>;
+}) {
   const { status, lost, cancelProblem, cancelling } = item;
   const { format, fromMs, toMs, state } = status;
   const percent = Math.floor(status.fraction * 100);
@@ -264,11 +280,10 @@ function ExportItem({ item, onCancel }: { item: BedExport; onCancel: () => void 
           </code>
           <ul className="review-export__files" data-testid="export-files">
             {status.files.map((file) => (
-              <li key={file}>
-                <code className="review-export__path">{file}</code>
-              </li>
+              <ExportFile key={file} file={file} onDownload={onDownload} />
             ))}
           </ul>
+          {!canDownload() && <p className="review-exports__hint">{t.openWithCommand}</p>}
         </div>
       )}
       {state === 'failed' && (
@@ -289,6 +304,52 @@ function ExportItem({ item, onCancel }: { item: BedExport; onCancel: () => void 
       {cancelProblem !== null && (
         <p className="review-export__problem" role="alert">
           {t.cancelFailed(cancelProblem)}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** One finished file: its plain name, and (browser shell) a Download of the plain file. */
+function ExportFile({
+  file,
+  onDownload,
+}: {
+  file: string;
+  onDownload: (file: string) => Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const plain = plainNameOf(file);
+  async function download() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await onDownload(file);
+    } catch (error) {
+      setProblem(reasonOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <li data-testid="export-file" data-file={file}>
+      <code className="review-export__path">{plain}</code>
+      {canDownload() && (
+        <button
+          type="button"
+          className="button review-export__download"
+          onClick={() => void download()}
+          disabled={busy}
+          aria-label={t.downloadLabel(plain)}
+          data-testid="export-download"
+        >
+          {busy ? t.downloading : t.download}
+        </button>
+      )}
+      {problem !== null && (
+        <p className="review-export__problem" role="alert" data-testid="export-download-problem">
+          {t.downloadFailed(problem)}
         </p>
       )}
     </li>

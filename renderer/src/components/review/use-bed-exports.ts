@@ -114,5 +114,33 @@ export function useBedExports(client: WorkstationClient, bedId: string) {
     [client, update],
   );
 
-  return { exports, listProblem, start, cancel };
+  /**
+   * One file of a finished export, plain, to this screen: a one-time address on the browser
+   * shell's own origin (the host checks the export permission and audits the download).
+   */
+  const download = useCallback(
+    async (id: string, file: string) => {
+      const { url } = await client.request('downloadExport', { exportId: id, file });
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = plainNameOf(file);
+      link.rel = 'noopener';
+      document.body.append(link);
+      link.click();
+      link.remove();
+    },
+    [client],
+  );
+
+  return { exports, listProblem, start, cancel, download };
+}
+
+/** The plain file's name of a file sealed in the exports folder ("….dat.sealed" → "….dat"). */
+export function plainNameOf(file: string): string {
+  return file.replace(/\.sealed$/, '');
+}
+
+/** Whether this screen is served by the browser shell (the desktop app's page is a file). */
+export function canDownload(): boolean {
+  return typeof location !== 'undefined' && /^https?:$/.test(location.protocol);
 }
