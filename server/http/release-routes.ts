@@ -9,6 +9,7 @@ import {
   UPDATE_REPORT_PATH,
   UpdatePlatform,
   UpdateReport,
+  type UpdateChannel,
 } from '../../shared/update/release';
 import {
   ChannelSettingsRequest,
@@ -55,6 +56,26 @@ export interface ReleaseSettings {
    * default a folder of this user's in the system's temporary folder; null: always the database.
    */
   cacheDir?: string | null;
+  /**
+   * A release was published or a channel's settings changed: the live relay tells the connected
+   * workstations to read the feed now (central-server.ts). Absent: they find it at their next read.
+   */
+  feedChanged?: (change: { channel: UpdateChannel; platform: UpdatePlatform }) => void;
+}
+
+/** Tells the connected workstations; a failure to tell is logged (they read the feed anyway). */
+function announce(
+  ctx: ServerContext,
+  settings: ReleaseSettings,
+  change: { channel: UpdateChannel; platform: UpdatePlatform },
+): void {
+  try {
+    settings.feedChanged?.(change);
+  } catch (error) {
+    ctx.log(
+      `releases: the workstations could not be told of the ${change.channel} feed: ${String(error)}`,
+    );
+  }
 }
 
 function parsed<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
@@ -168,9 +189,10 @@ async function publish(ctx: ServerContext, ex: Exchange, settings: ReleaseSettin
   // Checked again: a key IT has since withdrawn publishes nothing more.
   refuseUnsigned(release.signed, settings);
   sendJson(ex, 200, await publishRelease(ctx.db, request, release, ADMIN));
+  announce(ctx, settings, { channel: request.channel, platform: request.platform });
 }
 
-async function channelSettings(ctx: ServerContext, ex: Exchange) {
+async function channelSettings(ctx: ServerContext, ex: Exchange, settings: ReleaseSettings) {
   requireAdmin(ctx, ex);
   const request = parsed(
     ChannelSettingsRequest,
@@ -178,6 +200,7 @@ async function channelSettings(ctx: ServerContext, ex: Exchange) {
     "a change of a channel's settings",
   );
   sendJson(ex, 200, await changeChannelSettings(ctx.db, request, ADMIN));
+  announce(ctx, settings, { channel: request.channel, platform: request.platform });
 }
 
 async function workstationUpdates(ctx: ServerContext, ex: Exchange) {
@@ -232,7 +255,7 @@ export function releaseRoutes(settings: ReleaseSettings): Route[] {
       method: 'POST',
       path: RELEASE_ADMIN_PATHS.channelSettings,
       sync: false,
-      handle: channelSettings,
+      handle: withSettings(channelSettings),
     },
     {
       method: 'GET',

@@ -38,6 +38,7 @@ export class LocalBroker implements LiveBroker {
  */
 export const LIVE_SUBJECT_ROOT = 'live';
 const CONTROL_SUBJECT = `${LIVE_SUBJECT_ROOT}._control`;
+const UPDATES_SUBJECT = `${LIVE_SUBJECT_ROOT}._updates`;
 
 /** An id as one subject token: no '.', '*', '>' or white space (percent-encoded). */
 export function subjectToken(id: string): string {
@@ -59,10 +60,12 @@ export function subjectOf(message: RelayMessage): string {
       return `${LIVE_SUBJECT_ROOT}.${subjectToken(message.workstationId)}._ws`;
     case 'state-request':
       return CONTROL_SUBJECT;
+    case 'update-feed':
+      return UPDATES_SUBJECT;
   }
 }
 
-const KINDS = new Set(['workstation', 'bed', 'audio', 'offline', 'state-request']);
+const KINDS = new Set(['workstation', 'bed', 'audio', 'offline', 'state-request', 'update-feed']);
 
 /** A message from the broker, or null when it is not one of ours. */
 export function readRelayMessage(text: string): RelayMessage | null {

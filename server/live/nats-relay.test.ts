@@ -1,5 +1,6 @@
 // Two (then three) central server instances against one database, sharing live data through the
 // real NATS at 127.0.0.1:4222: a workstation connected to one, viewers on the others.
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCentral, type TestCentral } from '../test-support/central';
 import { freshDatabase, type TestDatabase } from '../test-support/database';
@@ -96,5 +97,28 @@ describe('live relay across instances (NATS)', () => {
     }
     await view.close();
     await lateView.close();
+  });
+
+  it('tells the workstations on every instance when IT changes an update feed; a malformed notice on NATS goes nowhere', async () => {
+    const onOne = await liveWorkstation(one.url, await one.enrol(`${WS}-u1`), `${WS}-u1`);
+    const onTwo = await liveWorkstation(two.url, await two.enrol(`${WS}-u2`), `${WS}-u2`);
+    const notices = (client: typeof onOne) =>
+      client.replies.filter((r) => r.type === 'update-feed');
+    // Straight onto NATS, as a broken or hostile peer might: checked, not passed on.
+    const nats = await connect({ servers: NATS_URL });
+    nats.publish(
+      'live._updates',
+      JSON.stringify({ kind: 'update-feed', channel: 'nightly', platform: 'linux', atMs: 1 }),
+    );
+    nats.publish('live._updates', JSON.stringify({ kind: 'update-feed' }));
+    await nats.flush();
+    await nats.close();
+    two.server.live.live.relay.updateFeedChanged({ channel: 'pilot', platform: 'mac' });
+    await until(() => notices(onOne).length > 0 && notices(onTwo).length > 0, 'both notices');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const client of [onOne, onTwo])
+      expect(notices(client)).toEqual([{ type: 'update-feed', channel: 'pilot', platform: 'mac' }]);
+    await onOne.close();
+    await onTwo.close();
   });
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BedLiveEvent } from '../../shared/api/contract';
 import { Bed, BedSite } from '../../shared/model/schemas';
 import { AuscultationFrame } from '../../shared/telehealth/audio';
+import { UpdateChannel, UpdatePlatform } from '../../shared/update/release';
 
 export const RelayMessage = z.discriminatedUnion('kind', [
   /** The workstation is connected (to `instanceId`), with its beds now; repeated as a heartbeat. */
@@ -52,6 +53,16 @@ export const RelayMessage = z.discriminatedUnion('kind', [
   }),
   /** A new instance asks the others to replay what they hold. */
   z.object({ kind: z.literal('state-request'), instanceId: z.string() }),
+  /**
+   * IT published a release or changed a channel's settings (on any instance): every instance
+   * tells the workstations connected to it to read the update feed now.
+   */
+  z.object({
+    kind: z.literal('update-feed'),
+    channel: UpdateChannel,
+    platform: UpdatePlatform,
+    atMs: z.number(),
+  }),
 ]);
 export type RelayMessage = z.infer<typeof RelayMessage>;
 

@@ -14,7 +14,14 @@ import type {
 } from '../../shared/model/schemas';
 import { primaryWaveform } from '../../shared/model/waveforms';
 import type { LiveBroker } from './broker';
-import type { RelayMessage } from './relay-message';
+import { RelayMessage } from './relay-message';
+import type { UpdateChannel, UpdatePlatform } from '../../shared/update/release';
+
+/** A release published or a channel's settings changed: which feed to read again. */
+export interface UpdateFeedChange {
+  channel: UpdateChannel;
+  platform: UpdatePlatform;
+}
 import type { AuscultationFrame } from '../../shared/telehealth/audio';
 
 export type LiveWaveforms = 'all' | 'primary';
@@ -89,6 +96,8 @@ export class LiveRelay {
   private readonly log: (message: string) => void;
   private readonly now: () => number;
   private closed = false;
+  /** This instance's workstation door, told of update-feed changes heard from any instance. */
+  private readonly feedListeners = new Set<(change: UpdateFeedChange) => void>();
 
   constructor(private readonly options: LiveRelayOptions) {
     this.log = options.log ?? ((message) => console.error(message));
@@ -237,6 +246,18 @@ export class LiveRelay {
     };
   }
 
+  /** IT changed a feed (on this instance): every instance tells its connected workstations. */
+  updateFeedChanged(change: UpdateFeedChange): void {
+    if (this.closed) return;
+    this.publish({ kind: 'update-feed', ...change, atMs: this.now() });
+  }
+
+  /** Called on every update-feed change heard through the broker. Returns the unsubscribe. */
+  onUpdateFeed(listener: (change: UpdateFeedChange) => void): () => void {
+    this.feedListeners.add(listener);
+    return () => this.feedListeners.delete(listener);
+  }
+
   // ——— What the broker brings ———
 
   private publish(message: RelayMessage): void {
@@ -288,6 +309,25 @@ export class LiveRelay {
       case 'state-request':
         if (message.instanceId !== this.options.instanceId) this.replayState();
         return;
+      case 'update-feed':
+        return this.applyUpdateFeed(message);
+    }
+  }
+
+  /** Checked in full (it goes on to every workstation), then passed to this instance's door. */
+  private applyUpdateFeed(message: RelayMessage): void {
+    const checked = RelayMessage.safeParse(message);
+    if (!checked.success || checked.data.kind !== 'update-feed') {
+      this.log('live: an update-feed message of the wrong shape was ignored');
+      return;
+    }
+    const change = { channel: checked.data.channel, platform: checked.data.platform };
+    for (const listener of this.feedListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.log(`live: the update-feed notice could not be passed on: ${String(error)}`);
+      }
     }
   }
 

@@ -69,6 +69,11 @@ export function workstationSocketEndpoint(
   });
   /** The socket each workstation holds on this instance: a second one replaces the first. */
   const holders = new Map<string, WebSocket>();
+  // A release published (on any instance): every workstation welcomed here reads its feed soon.
+  const stopFeedNotices = options.relay.onUpdateFeed((change) => {
+    const text = JSON.stringify({ type: 'update-feed', ...change } satisfies LiveToWorkstation);
+    for (const ws of holders.values()) if (ws.readyState === ws.OPEN) ws.send(text);
+  });
 
   function accept(ws: WebSocket, req: IncomingMessage): void {
     const session = randomUUID();
@@ -275,6 +280,7 @@ export function workstationSocketEndpoint(
     },
     connected: () => holders.size,
     close() {
+      stopFeedNotices();
       for (const ws of sockets.clients) ws.terminate();
       sockets.close();
     },

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BedLiveEvent } from '../api/contract';
 import { Bed } from '../model/schemas';
 import { AuscultationFrame } from '../telehealth/audio';
+import { UpdateChannel, UpdatePlatform } from '../update/release';
 
 /** Frames in one audio message (50 frames of 20 ms: 1 s, the most the remote side may lag). */
 export const MAX_AUDIO_FRAMES_PER_MESSAGE = 50;
@@ -35,6 +36,12 @@ export const LiveToWorkstation = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), protocol: z.number().int() }),
   /** The relay refuses and closes: the reason says why (revoked, protocol). */
   z.object({ type: z.literal('refused'), error: z.string(), message: z.string() }),
+  /**
+   * IT published a release, or changed a channel's rollout, minimum or windows: read the update
+   * feed now rather than at the next periodic read. It carries nothing to trust: the feed and its
+   * signatures decide, so a notice at worst costs one read of a small file.
+   */
+  z.object({ type: z.literal('update-feed'), channel: UpdateChannel, platform: UpdatePlatform }),
 ]);
 export type LiveToWorkstation = z.infer<typeof LiveToWorkstation>;
 

@@ -4,7 +4,8 @@
 // it; the workstation (a demo bed with a fictional patient admitted, so monitored), enrolled with
 // the server and built with IT's public key, reads the feed, checks the signature, downloads, and
 // then waits: its status line says it will install when no patient is monitored. "Install now…"
-// lists the monitored bed first; the browser shell cannot run an installer and says so, and
+// lists the monitored bed first, then asks for a signed-in user (the IT administrator signs in;
+// a script's token is refused); the browser shell cannot run an installer and says so, and
 // nothing restarts. IT's list shows the workstation's report: ready. At 1920 × 1080.
 import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,13 @@ import { SignedRelease } from '../../shared/update/release';
 import { RELEASE_ADMIN_PATHS, WorkstationUpdateList } from '../../shared/update/release-admin';
 
 const TOKEN = 'e2e-updates-workstation';
+const SCRIPT_TOKEN = 'e2e-updates-script-token';
+const ADMIN = {
+  username: 'ida.it',
+  displayName: 'Ida Example',
+  password: 'correct-horse-42',
+  pin: '9753',
+};
 const ADMIN_TOKEN = 'e2e-updates-admin-token-0123456789';
 const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const VERSION = '0.9.0';
@@ -104,6 +112,7 @@ test.beforeAll(async () => {
   await enrol.stop();
   serve = runCli([
     ...['serve', '--port', '0', '--data', join(dir, 'data'), '--token', TOKEN, '--demo', '1'],
+    ...['--script-token', SCRIPT_TOKEN],
     ...['--update-keys', join(dir, 'built-in-keys'), '--update-check-s', '1'],
   ]);
 });
@@ -120,6 +129,14 @@ test('a signed update waits while a patient is monitored, and "Install now" list
 }) => {
   test.setTimeout(180_000);
   const url = (await serve!.waitForLine(/Workstation ready at (http:\/\/\S+)/, 90_000))[1]!;
+  const asScript = (method: string, params: unknown) =>
+    fetch(new URL(`/api/${method}`, url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SCRIPT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+  const made = await asScript('createAdministrator', ADMIN);
+  expect(made.status, await made.clone().text()).toBe(200);
   await page.goto(url);
   const line = page.getByTestId('update-status-line');
   await expect(line).toContainText(
@@ -147,12 +164,23 @@ test('a signed update waits while a patient is monitored, and "Install now" list
   await expect(confirm.getByRole('heading')).toHaveText(`Install update ${VERSION} now?`);
   await expect(confirm).toContainText('These beds are monitored');
   await expect(confirm.getByTestId('update-confirm-beds').getByRole('listitem')).toHaveCount(1);
+  await expect(confirm.getByTestId('update-confirm-who')).toContainText(
+    'Only a signed-in biomedical engineer or IT administrator can install now',
+  );
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: join(SHOTS, 'update-install-now.png') });
 
-  // The browser shell has no installer: it says so, and the workstation goes on monitoring.
+  // A script holding the shell's token is no signed-in user: refused, nothing installed.
+  const byScript = await asScript('installUpdateNow', { sawBedIds: ['bed-1-demo'] });
+  expect(await byScript.text()).toContain('must be chosen by a signed-in biomedical engineer');
+  // Nobody is signed in at the page: the IT administrator is asked for, then the request is
+  // made again. The browser shell has no installer: it says so, and monitoring goes on.
   await confirm.getByRole('button', { name: 'Install and restart' }).click();
+  const signIn = page.getByTestId('sign-in-form');
+  await signIn.getByLabel('User name').fill(ADMIN.username);
+  await signIn.getByLabel('Password').fill(ADMIN.password);
+  await signIn.getByTestId('sign-in-submit').click();
   await expect(confirm.getByRole('alert')).toContainText('cannot install updates', {
     timeout: 30_000,
   });

@@ -2,8 +2,11 @@
 // published on a real central server (real PostgreSQL, real HTTP), then read by the workstation's
 // updater code: the feed parsed, the signed release checked with the public key IT built in, the
 // file downloaded with its sha512 checked, resumed (not restarted) after a cut at 50 %, and the
-// workstation's report shown on IT's list.
+// workstation's report shown on IT's list. Then IT changes the channel: the server tells the
+// workstations connected to its live relay at once, and the updater reads the feed on that word
+// (its periodic read an hour away); a socket without a valid credential hears nothing.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import WebSocket from 'ws';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +19,13 @@ import {
   verifySignedRelease,
 } from '../../electron/host/update/signature';
 import { sendUpdateReport } from '../../electron/host/update/update-report';
+import { UpdateService, type UpdateScheduler } from '../../electron/host/update/update-service';
+import {
+  LivePublisher,
+  liveUrl,
+  type UpdateFeedNotice,
+} from '../../electron/host/sync/live-publisher';
+import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol';
 import { PUBLIC_KEY_FILE } from '../../server/releases/release-signing';
 import { ADMIN_TOKEN, startTestCentral } from '../../server/test-support/central';
 import type { TestCentral } from '../../server/test-support/central';
@@ -114,5 +124,97 @@ describe("the central server's feed, read by the workstation's updater", () => {
       appVersion: '1.3.0',
       lastReport: { state: 'ready', offeredVersion: '1.4.0' },
     });
+  });
+});
+
+async function until(probe: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('the server tells connected workstations when the feed changes', () => {
+  it('sends a notice over the live link on a change of the channel, and the updater reads the feed on it', async () => {
+    const credential = await central.enrol('ws-notice');
+    const link = () => ({ serverUrl: central.url, credential });
+    const key = trustedKeyFrom(
+      await readFile(join(kit.dir, 'keys', PUBLIC_KEY_FILE), 'utf8'),
+      PUBLIC_KEY_FILE,
+    );
+    // No periodic read (nor round): only the notice can make it read the feed again.
+    const scheduler: UpdateScheduler = {
+      every: () => () => undefined,
+      after: (ms, run) => {
+        const timer = setTimeout(run, ms);
+        return () => clearTimeout(timer);
+      },
+    };
+    const updater = new UpdateService({
+      dataDir: join(folder, 'ws-notice'),
+      workstationId: 'ws-notice',
+      runningVersion: '1.3.0',
+      platform: 'linux',
+      channel: 'pilot',
+      link,
+      monitoredBeds: () => [{ bedId: 'bed-1', label: 'Bed 1', patient: null, devices: 1 }],
+      keys: [key],
+      installer: { install: async () => undefined },
+      checkEveryMs: 60 * 60_000,
+      scheduler,
+      noticeSpreadMs: 200,
+      log: () => undefined,
+    }).start();
+    const notices: UpdateFeedNotice[] = [];
+    const live = new LivePublisher({
+      source: {
+        id: 'ws-notice',
+        router: { subscribe: () => () => undefined },
+        beds: new Map(),
+        bus: { on: () => () => undefined },
+      },
+      link,
+      log: () => undefined,
+      onUpdateFeed: (notice) => {
+        notices.push(notice);
+        updater.feedChanged(notice);
+      },
+    }).start();
+    // A socket with a credential the server does not know: refused, and told nothing else.
+    const stranger = new WebSocket(liveUrl(central.url), {
+      headers: {
+        authorization: 'Bearer not-a-credential',
+        [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
+      },
+    });
+    const heard: string[] = [];
+    stranger.on('message', (data) => heard.push(String(data)));
+    stranger.on('error', () => undefined);
+    try {
+      await until(() => live.status().state === 'connected', 'the live link');
+      await updater.check(); // the first read, started by start()
+      await until(() => heard.length > 0, "the stranger's refusal");
+      // Staging 30 %: whether this workstation is offered 1.4.0 depends on its bucket; a minimum
+      // above what it runs offers it whatever the staging.
+      expect(updater.status().required).toBe(false);
+      const changed = await call(central.url, RELEASE_ADMIN_PATHS.channelSettings, {
+        headers: bearer(ADMIN_TOKEN),
+        body: { channel: 'pilot', platform: 'linux', minimumVersion: '1.3.1' },
+      });
+      expect(changed.status, changed.text).toBe(200);
+      await until(() => notices.length > 0, 'the notice');
+      expect(notices).toEqual([{ channel: 'pilot', platform: 'linux' }]);
+      await until(() => updater.status().required, 'the feed read again');
+      expect(updater.status()).toMatchObject({ offeredVersion: '1.4.0', required: true });
+      expect(heard.some((text) => text.includes('update-feed'))).toBe(false);
+      expect(heard.map((text) => JSON.parse(text) as { type: string })).toEqual([
+        expect.objectContaining({ type: 'refused', error: 'unauthenticated' }),
+      ]);
+    } finally {
+      stranger.terminate();
+      await live.stop();
+      await updater.stop();
+    }
   });
 });

@@ -263,6 +263,34 @@ describe('live publisher', () => {
     await until(() => idle.status().state === 'not-enrolled', 'not enrolled');
   });
 
+  it("passes the server's update-feed notice on once welcomed; malformed ones are ignored", async () => {
+    const server = await relay();
+    cleanups.push(() => server.close());
+    const notices: unknown[] = [];
+    const publisher = start(
+      fakeSource().source,
+      () => ({ serverUrl: server.url, credential: 'c' }),
+      {
+        onUpdateFeed: (notice: unknown) => notices.push(notice),
+      },
+    );
+    await until(() => publisher.status().state === 'connected', 'connected');
+    const socket = server.sockets[0]!;
+    for (const bad of [
+      '{"type":"update-feed","channel":"nightly","platform":"linux"}',
+      '{"type":"update-feed","channel":"stable"}',
+      '{"type":"update-feed","channel":"stable","platform":42}',
+      'not json',
+      '{"type":"update-fee","channel":"stable","platform":"linux"}',
+    ])
+      socket.send(bad);
+    socket.send(Buffer.from([1, 2, 3]), { binary: true });
+    socket.send(JSON.stringify({ type: 'update-feed', channel: 'pilot', platform: 'win' }));
+    await until(() => notices.length === 1, 'the notice');
+    expect(notices).toEqual([{ channel: 'pilot', platform: 'win' }]);
+    expect(publisher.status().state).toBe('connected');
+  });
+
   it('an unreachable server is a status, not an error', async () => {
     const server = await relay();
     const url = server.url;

@@ -54,7 +54,12 @@ export interface LivePublisherOptions {
   pingMs?: number;
   random?: () => number;
   now?: () => number;
+  /** The server says the update feed changed (a release published): the updater reads it soon. */
+  onUpdateFeed?: (notice: UpdateFeedNotice) => void;
 }
+
+/** A release published, or a channel's settings changed, on the server (shared/sync/live.ts). */
+export type UpdateFeedNotice = Omit<Extract<LiveToWorkstation, { type: 'update-feed' }>, 'type'>;
 
 export type LivePublisherState =
   'not-enrolled' | 'connecting' | 'connected' | 'unreachable' | 'refused' | 'stopped';
@@ -268,6 +273,13 @@ export class LivePublisher {
         this.log(`live: publishing to ${link.serverUrl}`);
         this.bedsSignature = '';
         this.bedsMayHaveChanged();
+      } else if (message.type === 'update-feed') {
+        if (!this.welcomed) return;
+        try {
+          this.options.onUpdateFeed?.({ channel: message.channel, platform: message.platform });
+        } catch (error) {
+          this.log(`live: the update notice could not be passed on: ${String(error)}`);
+        }
       } else {
         refusedWith = message.message;
         this.log(

@@ -34,12 +34,27 @@ let installed: string[];
 let beds: MonitoredBed[];
 let nowMs: number;
 let scheduled: Array<{ periodMs: number; run: () => void }>;
+let delayed: Array<{ delayMs: number; run: () => void }>;
 
 const scheduler: UpdateScheduler = {
   every(periodMs, run) {
     const entry = { periodMs, run };
     scheduled.push(entry);
     return () => scheduled.splice(scheduled.indexOf(entry), 1);
+  },
+  after(delayMs, run) {
+    const cancel = () => {
+      if (delayed.includes(entry)) delayed.splice(delayed.indexOf(entry), 1);
+    };
+    const entry = {
+      delayMs,
+      run: () => {
+        cancel();
+        run();
+      },
+    };
+    delayed.push(entry);
+    return cancel;
   },
 };
 
@@ -50,6 +65,7 @@ beforeEach(async () => {
   beds = [];
   nowMs = Date.parse('2026-12-08T10:00:00Z');
   scheduled = [];
+  delayed = [];
 });
 afterEach(async () => {
   await server.close();
@@ -116,6 +132,14 @@ function service(overrides: Partial<UpdateServiceOptions> = {}): UpdateService {
     log: () => undefined,
     ...overrides,
   });
+}
+
+async function until(probe: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 const feedReads = () => server.requests.filter((r) => r.path.endsWith('latest-linux.yml')).length;
@@ -219,6 +243,43 @@ describe('UpdateService', () => {
     await updater.tick();
     expect(feedReads()).toBe(2);
     expect(updater.status().state).toBe('ready');
+  });
+
+  it("reads the feed soon after the server's notice, spread at random, one read for a burst; other feeds' notices do nothing", async () => {
+    publish(randomBytes(1024), { rolloutPercent: 0 });
+    const notice = { channel: 'stable', platform: 'linux' } as const;
+    const updater = service({ random: () => 0.5, noticeSpreadMs: 2_000 });
+    updater.feedChanged(notice); // not started: nothing
+    expect(delayed).toEqual([]);
+    updater.start();
+    await updater.check();
+    expect(feedReads()).toBe(1);
+    expect(updater.status().state).toBe('current');
+
+    publish(randomBytes(1024), { rolloutPercent: 100 });
+    updater.feedChanged({ channel: 'pilot', platform: 'linux' });
+    updater.feedChanged({ channel: 'stable', platform: 'win' });
+    expect(delayed).toEqual([]);
+    updater.feedChanged(notice);
+    updater.feedChanged(notice); // a burst: one read waits
+    expect(delayed.map((d) => d.delayMs)).toEqual([1_000]);
+    expect(feedReads()).toBe(1); // not before its moment (the periodic read is an hour away)
+    delayed[0]!.run();
+    await until(() => updater.status().state === 'ready');
+    expect(feedReads()).toBe(2);
+    expect(delayed).toEqual([]);
+
+    // Stopped: a notice schedules nothing; a read that was waiting does not happen.
+    updater.feedChanged(notice);
+    expect(delayed).toHaveLength(1);
+    const waiting = delayed[0]!;
+    await updater.stop();
+    expect(delayed).toEqual([]);
+    waiting.run();
+    updater.feedChanged(notice);
+    expect(delayed).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(feedReads()).toBe(2);
   });
 
   it("prepares the shell's installer once, and answers its quit at once: only with no bed monitored", async () => {

@@ -53,6 +53,8 @@ export interface UpdateLink {
 /** Runs `run` every `periodMs` until the returned function is called (tests drive it by hand). */
 export interface UpdateScheduler {
   every(periodMs: number, run: () => void): () => void;
+  /** Runs `run` once after `delayMs`, unless the returned function is called first. */
+  after?(delayMs: number, run: () => void): () => void;
 }
 
 export const timerScheduler: UpdateScheduler = {
@@ -61,7 +63,18 @@ export const timerScheduler: UpdateScheduler = {
     timer.unref();
     return () => clearInterval(timer);
   },
+  after(delayMs, run) {
+    const timer = setTimeout(run, delayMs);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
 };
+
+/** The central server's word that a feed changed (a release published, a rollout changed). */
+export interface FeedNotice {
+  channel: UpdateChannel;
+  platform: UpdatePlatform;
+}
 
 export interface UpdateServiceOptions {
   dataDir: string;
@@ -79,6 +92,9 @@ export interface UpdateServiceOptions {
   checkEveryMs?: number;
   /** How often the policy is asked again (a window opening, beds emptied). Default EVALUATE_EVERY_MS. */
   evaluateEveryMs?: number;
+  /** A feed notice is followed within a random 0…this (NOTICE_SPREAD_MS): 100 do not read at once. */
+  noticeSpreadMs?: number;
+  random?: () => number;
   now?: () => number;
   localTime?: (ms: number) => LocalTime;
   scheduler?: UpdateScheduler;
@@ -99,6 +115,12 @@ export interface UpdateServiceOptions {
  */
 export const CHECK_EVERY_MS = 10_000;
 export const EVALUATE_EVERY_MS = 5_000;
+/**
+ * The server tells connected workstations when IT publishes (feedChanged): each reads the feed
+ * within a random 0–1.5 s, so a hundred do not ask in the same millisecond; the periodic read
+ * stays for a notice missed (offline, between two connections of the live link).
+ */
+export const NOTICE_SPREAD_MS = 1_500;
 const PROGRESS_EVERY_MS = 500;
 
 export class UpdateService {
@@ -121,6 +143,8 @@ export class UpdateService {
   private lastReport = '';
   private reporting: Promise<void> = Promise.resolve();
   private cancel: (() => void) | null = null;
+  /** A read the server's notice asked for, waiting for its moment (one at a time). */
+  private cancelNoticeRead: (() => void) | null = null;
   private progressPublishedAtMs = -Infinity;
   private readonly listeners = new Set<(status: UpdateStatus) => void>();
 
@@ -152,6 +176,8 @@ export class UpdateService {
   async stop(): Promise<void> {
     this.cancel?.();
     this.cancel = null;
+    this.cancelNoticeRead?.();
+    this.cancelNoticeRead = null;
     await this.checking;
     await this.reporting;
   }
@@ -180,6 +206,31 @@ export class UpdateService {
   check(): Promise<void> {
     this.checking ??= this.checkOnce().finally(() => (this.checking = null));
     return this.checking;
+  }
+
+  /**
+   * The central server says this feed changed (over the live link): read it within a random
+   * moment of NOTICE_SPREAD_MS rather than at the next periodic read. Another channel's or
+   * platform's notice, one while stopped, or one while a notice read already waits does nothing
+   * more; what is offered is decided by the feed and its signatures, never by the notice.
+   */
+  feedChanged(notice: FeedNotice): void {
+    if (notice.channel !== this.o.channel || notice.platform !== this.o.platform) return;
+    if (!this.cancel || this.cancelNoticeRead) return;
+    const random = this.o.random ?? Math.random;
+    const delayMs = Math.floor(random() * (this.o.noticeSpreadMs ?? NOTICE_SPREAD_MS));
+    const scheduler = this.o.scheduler ?? timerScheduler;
+    const after = scheduler.after ?? timerScheduler.after!;
+    this.cancelNoticeRead = after(delayMs, () => {
+      this.cancelNoticeRead = null;
+      if (this.cancel) this.safely(this.readAfterNotice());
+    });
+  }
+
+  /** A read already under way may have read the feed before the change: one more after it. */
+  private async readAfterNotice(): Promise<void> {
+    if (this.checking) await this.checking;
+    await this.check();
   }
 
   /**

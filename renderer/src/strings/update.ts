@@ -10,6 +10,9 @@ export const updateStrings = {
     'bedside monitor or the central station first.',
   bedLine: (label: string, patient: string | null, devices: number) =>
     `${label}: ${patient ?? 'no patient admitted'}${devices > 0 ? ` — ${devices} device${devices === 1 ? '' : 's'}` : ''}`,
+  /** Under the list: who may go on (the access table's roles with 'system'). */
+  who: (roles: string) =>
+    `Only a signed-in ${roles} can install now; if nobody is signed in here, you are asked to sign in.`,
   confirm: 'Install and restart',
   cancel: 'Cancel',
   changed:

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { UpdateStatus } from '../../../../shared/api/contract-update';
+import { installRoleWords } from '../../../../shared/update/install-roles';
 import { strings } from '../../strings';
 import { mayNow, useAccess } from '../access/access-context';
 import './update.css';
@@ -109,6 +110,9 @@ function InstallConfirm({
           ))}
         </ul>
       )}
+      <p className="update-confirm__who" data-testid="update-confirm-who">
+        {s.who(installRoleWords())}
+      </p>
       {problem && (
         <p className="update-confirm__problem" role="alert">
           {problem}
