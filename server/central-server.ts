@@ -159,6 +159,7 @@ export async function startCentralServer(
       rendererDir,
       secure: options.tls !== null,
       publicUrl: () => options.publicUrl ?? options.oidc?.publicUrl ?? ownUrl,
+      oidc: options.oidc ?? null,
       ...(options.telehealthRecheckMs === undefined
         ? {}
         : { recheckMs: options.telehealthRecheckMs }),
@@ -175,7 +176,11 @@ export async function startCentralServer(
       ...auditRoutes,
       ...fhirClientRoutes,
       ...interfaceRoutes(links),
-      ...releaseRoutes(options.releases ?? { trustedKeys: new Map() }),
+      ...releaseRoutes({
+        ...(options.releases ?? { trustedKeys: new Map() }),
+        // Connected workstations read the feed at once rather than at their next periodic read.
+        feedChanged: (change) => live?.live.relay.updateFeedChanged(change),
+      }),
       ...hospitalSignInRoutes({ settings: options.oidc ?? null, serverUrl: () => ownUrl }),
       ...remote.routes,
     ]);

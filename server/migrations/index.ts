@@ -19,6 +19,9 @@ import telehealth from './016_telehealth.sql?raw';
 import fhirAccessPatients from './017_fhir_access_patients.sql?raw';
 import telehealthReads from './018_telehealth_reads.sql?raw';
 import stationAccessLog from './019_station_access_log.sql?raw';
+import telehealthAccounts from './020_telehealth_accounts.sql?raw';
+import telehealthRecordings from './021_telehealth_recordings.sql?raw';
+import telehealthStrips from './022_telehealth_strips.sql?raw';
 import type { Migration } from '../db/migrate';
 
 export const migrations: readonly Migration[] = [
@@ -41,4 +44,7 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'fhir_access_patients', sql: fhirAccessPatients },
   { version: 18, name: 'telehealth_reads', sql: telehealthReads },
   { version: 19, name: 'station_access_log', sql: stationAccessLog },
+  { version: 20, name: 'telehealth_accounts', sql: telehealthAccounts },
+  { version: 21, name: 'telehealth_recordings', sql: telehealthRecordings },
+  { version: 22, name: 'telehealth_strips', sql: telehealthStrips },
 ];

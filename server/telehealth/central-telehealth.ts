@@ -9,9 +9,11 @@ import type { Route } from '../http/router';
 import type { LiveRelay } from '../live/relay';
 import type { CentralApi } from '../central/central-api';
 import type { ViewerLimits } from '../central/viewer-socket';
+import type { OidcSettings } from '../oidc/settings';
 import { createTelehealth, type Telehealth } from './telehealth';
 import { viewerHttp } from './viewer-http';
 import { viewerSockets } from './viewer-sockets';
+import { viewerStrip } from './viewer-strip';
 import { telehealthRoutes } from './workstation-routes';
 
 export interface CentralTelehealthOptions {
@@ -24,6 +26,8 @@ export interface CentralTelehealthOptions {
   secure: boolean;
   /** The address browsers reach this server at: the links' base, and an origin of its own. */
   publicUrl(): string;
+  /** The hospital's OpenID Connect provider: remote clinicians may sign in with the account. */
+  oidc?: OidcSettings | null;
   /** Tests: a shorter recheck, and the viewer socket's bounds. */
   recheckMs?: number;
   viewerLimits?: Partial<ViewerLimits>;
@@ -59,7 +63,9 @@ export function centralTelehealth(options: CentralTelehealthOptions): CentralTel
     secure: () => options.secure || options.publicUrl().startsWith('https:'),
     ownOrigins,
     log: options.log,
+    account: { settings: options.oidc ?? null, publicUrl: options.publicUrl },
   });
+  const strip = viewerStrip(telehealth, { log: options.log });
   const sockets = viewerSockets(telehealth, {
     ownOrigins,
     log: options.log,
@@ -68,7 +74,7 @@ export function centralTelehealth(options: CentralTelehealthOptions): CentralTel
   return {
     telehealth,
     routes: telehealthRoutes(telehealth),
-    handleRequest: http.handleRequest,
+    handleRequest: (req, res) => strip.handleRequest(req, res) || http.handleRequest(req, res),
     handleUpgrade: sockets.handleUpgrade,
     useLive(relay, stationApi) {
       telehealth.useLive(relay, stationApi);

@@ -7,6 +7,9 @@ import type {
   ConsultNote,
   CreateInvitation,
   EndReason,
+  RecordingOutcome,
+  RecordingSeconds,
+  RemoteRecording,
   TelehealthConsent,
 } from '../../shared/telehealth/invitation';
 
@@ -33,6 +36,11 @@ export interface Invitation {
   endedAtMs: number | null;
   endReason: EndReason | null;
   endedBy: string | null;
+  /** The server user the nurse named: only they may sign in with the hospital account. */
+  viewerUsernameRequired: string | null;
+  /** Who signed in with the hospital account (null: opened with the code, or not yet). */
+  viewerUserId: string | null;
+  viewerUsername: string | null;
 }
 
 export type TelehealthEventKind =
@@ -44,8 +52,14 @@ export type TelehealthEventKind =
   | 'note'
   | 'ended'
   | 'expired'
+  /** A strip the remote clinician saved as PDF (viewer-strip.ts), with its span. */
+  | 'strip'
   /** A history read of the bed (what was opened), once a minute per kind of read and socket. */
-  | 'read';
+  | 'read'
+  /** Opened by signing in with the hospital account (who, their role, the provider's subject). */
+  | 'signed-in-with-account'
+  /** A request for a recording of the stethoscope's sound, and what became of it. */
+  | 'recording';
 
 export interface TelehealthEvent {
   invitationId: string | null;
@@ -86,6 +100,9 @@ interface InvitationRow {
   ended_at_ms: string | null;
   end_reason: EndReason | null;
   ended_by: string | null;
+  viewer_username_required: string | null;
+  viewer_user_id: string | null;
+  viewer_username: string | null;
 }
 
 const msOrNull = (value: string | null) => (value === null ? null : Number(value));
@@ -113,6 +130,9 @@ function invitationOf(row: InvitationRow): Invitation {
     endedAtMs: msOrNull(row.ended_at_ms),
     endReason: row.end_reason,
     endedBy: row.ended_by,
+    viewerUsernameRequired: row.viewer_username_required,
+    viewerUserId: row.viewer_user_id,
+    viewerUsername: row.viewer_username,
   };
 }
 
@@ -139,8 +159,9 @@ export async function createInvitation(
   const expiresAtMs = nowMs + input.minutes * 60_000;
   const inserted = await db.query<InvitationRow>(
     `INSERT INTO telehealth_invitations (id, workstation_id, bed_id, bed_label, patient_id, minutes,
-       consent, invited_by, token_hash, code_salt, code_hash, created_at_ms, expires_at_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       consent, invited_by, token_hash, code_salt, code_hash, created_at_ms, expires_at_ms,
+       viewer_username_required)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (id) DO NOTHING RETURNING *`,
     [
       input.id,
@@ -156,6 +177,7 @@ export async function createInvitation(
       secrets.codeHash,
       nowMs,
       expiresAtMs,
+      input.viewerUsername ?? null,
     ],
   );
   if (inserted.rows[0]) return { outcome: 'created', invitation: invitationOf(inserted.rows[0]) };
@@ -268,6 +290,152 @@ export async function openSession(
   return rows[0] ? invitationOf(rows[0]) : null;
 }
 
+/** The hospital account's user takes the link, like the first browser with the right code. */
+export async function openSessionWithAccount(
+  db: Database,
+  id: string,
+  user: { id: string; username: string; displayName: string },
+  sessionHash: Buffer,
+  nowMs: number,
+): Promise<Invitation | null> {
+  const { rows } = await db.query<InvitationRow>(
+    `UPDATE telehealth_invitations
+     SET status = 'watching', viewer_name = $2, viewer_since_ms = $4, session_hash = $3,
+       viewer_user_id = $5, viewer_username = $6
+     WHERE id = $1 AND status = 'waiting' AND session_hash IS NULL AND expires_at_ms > $4
+     RETURNING *`,
+    [id, user.displayName, sessionHash, nowMs, user.id, user.username],
+  );
+  return rows[0] ? invitationOf(rows[0]) : null;
+}
+
+/** A sign-in with the hospital account in flight (migration 020). */
+export interface AccountAttempt {
+  id: string;
+  invitationId: string;
+  browserKeyHash: Buffer;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+  callbackAtMs: number | null;
+  outcome: 'signed-in' | 'refused' | null;
+  refusalError: string | null;
+  refusal: string | null;
+}
+
+interface AccountAttemptRow {
+  id: string;
+  invitation_id: string;
+  browser_key_hash: Buffer;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at_ms: string;
+  expires_at_ms: string;
+  callback_at_ms: string | null;
+  outcome: AccountAttempt['outcome'];
+  refusal_error: string | null;
+  refusal: string | null;
+}
+
+const attemptOf = (row: AccountAttemptRow): AccountAttempt => ({
+  id: row.id,
+  invitationId: row.invitation_id,
+  browserKeyHash: row.browser_key_hash,
+  state: row.state,
+  nonce: row.nonce,
+  codeVerifier: row.code_verifier,
+  createdAtMs: Number(row.created_at_ms),
+  expiresAtMs: Number(row.expires_at_ms),
+  callbackAtMs: msOrNull(row.callback_at_ms),
+  outcome: row.outcome,
+  refusalError: row.refusal_error,
+  refusal: row.refusal,
+});
+
+/** Attempts are kept an hour past their expiry (a replayed callback is still recognised). */
+const KEEP_ATTEMPTS_MS = 60 * 60_000;
+
+export async function createAccountAttempt(
+  db: Database,
+  attempt: Omit<AccountAttempt, 'callbackAtMs' | 'outcome' | 'refusalError' | 'refusal'>,
+): Promise<void> {
+  await db.query('DELETE FROM telehealth_sign_ins WHERE expires_at_ms < $1', [
+    attempt.createdAtMs - KEEP_ATTEMPTS_MS,
+  ]);
+  await db.query(
+    `INSERT INTO telehealth_sign_ins (id, invitation_id, browser_key_hash, state, nonce,
+       code_verifier, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      attempt.id,
+      attempt.invitationId,
+      attempt.browserKeyHash,
+      attempt.state,
+      attempt.nonce,
+      attempt.codeVerifier,
+      attempt.createdAtMs,
+      attempt.expiresAtMs,
+    ],
+  );
+}
+
+export async function accountAttemptByState(
+  db: Database,
+  state: string,
+): Promise<AccountAttempt | null> {
+  const { rows } = await db.query<AccountAttemptRow>(
+    'SELECT * FROM telehealth_sign_ins WHERE state = $1',
+    [state],
+  );
+  return rows[0] ? attemptOf(rows[0]) : null;
+}
+
+/** The provider called back for this attempt: true the first time only. */
+export async function takeAccountCallback(db: Database, id: string, atMs: number) {
+  const { rowCount } = await db.query(
+    'UPDATE telehealth_sign_ins SET callback_at_ms = $2 WHERE id = $1 AND callback_at_ms IS NULL',
+    [id, atMs],
+  );
+  return rowCount === 1;
+}
+
+export async function decideAccountAttempt(
+  db: Database,
+  id: string,
+  decision: { outcome: 'signed-in' } | { outcome: 'refused'; error: string; refusal: string },
+): Promise<void> {
+  await db.query(
+    `UPDATE telehealth_sign_ins SET outcome = $2, refusal_error = $3, refusal = $4
+     WHERE id = $1 AND outcome IS NULL`,
+    [
+      id,
+      decision.outcome,
+      decision.outcome === 'refused' ? decision.error : null,
+      decision.outcome === 'refused' ? decision.refusal : null,
+    ],
+  );
+}
+
+/** The refusal of this browser's latest refused attempt not told yet, told once. */
+export async function takeAccountRefusal(
+  db: Database,
+  browserKeyHash: Buffer,
+  nowMs: number,
+): Promise<{ error: string; refusal: string } | null> {
+  const { rows } = await db.query<AccountAttemptRow>(
+    `UPDATE telehealth_sign_ins SET told_at_ms = $2
+     WHERE browser_key_hash = $1 AND outcome = 'refused' AND told_at_ms IS NULL
+     RETURNING *`,
+    [browserKeyHash, nowMs],
+  );
+  const latest = rows.map(attemptOf).sort((a, b) => b.createdAtMs - a.createdAtMs)[0];
+  return latest
+    ? { error: latest.refusalError ?? 'account-refused', refusal: latest.refusal ?? '' }
+    : null;
+}
+
 /** This instance holds a socket of each: the bedside's "connected". */
 export async function noteViewerSeen(db: Database, ids: string[], nowMs: number, seen: boolean) {
   if (ids.length === 0) return;
@@ -313,6 +481,107 @@ export async function countNotes(db: Database, invitationId: string): Promise<nu
     [invitationId],
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+interface RecordingRow {
+  id: string;
+  invitation_id: string;
+  seconds: number;
+  asked_by: string;
+  asked_at_ms: string;
+  status: RemoteRecording['status'];
+  kept_at_ms: string | null;
+  duration_s: number | null;
+  heart_rate_bpm: number | null;
+  problem: string | null;
+}
+
+function recordingOf(row: RecordingRow): RemoteRecording {
+  return {
+    id: row.id,
+    invitationId: row.invitation_id,
+    seconds: row.seconds as RecordingSeconds,
+    askedBy: row.asked_by,
+    askedAtMs: Number(row.asked_at_ms),
+    status: row.status,
+    keptAtMs: msOrNull(row.kept_at_ms),
+    durationS: row.duration_s,
+    heartRateBpm: row.heart_rate_bpm,
+    problem: row.problem,
+  };
+}
+
+/**
+ * A request for a recording, unless one of the consult is still unanswered (null then). One
+ * unanswered for longer than its length and `staleMs` is given up first: the bed never answered.
+ */
+export async function askRecording(
+  db: Database,
+  ask: Pick<RemoteRecording, 'id' | 'invitationId' | 'seconds' | 'askedBy' | 'askedAtMs'>,
+  staleMs: number,
+  staleWords: string,
+): Promise<RemoteRecording | null> {
+  await db.query(
+    `UPDATE telehealth_recordings SET status = 'refused', problem = $3, answered_at_ms = $2
+     WHERE invitation_id = $1 AND status = 'asked' AND asked_at_ms + seconds * 1000 + $4 < $2`,
+    [ask.invitationId, ask.askedAtMs, staleWords, staleMs],
+  );
+  const { rows } = await db.query<RecordingRow>(
+    `INSERT INTO telehealth_recordings (id, invitation_id, seconds, asked_by, asked_at_ms)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING *`,
+    [ask.id, ask.invitationId, ask.seconds, ask.askedBy, ask.askedAtMs],
+  );
+  return rows[0] ? recordingOf(rows[0]) : null;
+}
+
+/** What became of a request, once (null when it is unknown, another consult's, or answered). */
+export async function answerRecording(
+  db: Database,
+  invitationId: string,
+  id: string,
+  outcome: RecordingOutcome,
+  nowMs: number,
+): Promise<RemoteRecording | null> {
+  const kept = outcome.status === 'kept';
+  const { rows } = await db.query<RecordingRow>(
+    `UPDATE telehealth_recordings SET status = $3, kept_at_ms = $4, duration_s = $5,
+       heart_rate_bpm = $6, problem = $7, answered_at_ms = $8
+     WHERE id = $1 AND invitation_id = $2 AND status = 'asked' RETURNING *`,
+    [
+      id,
+      invitationId,
+      outcome.status,
+      kept ? outcome.keptAtMs : null,
+      kept ? outcome.durationS : null,
+      kept ? outcome.heartRateBpm : null,
+      kept ? null : outcome.problem,
+      nowMs,
+    ],
+  );
+  return rows[0] ? recordingOf(rows[0]) : null;
+}
+
+/** Requests still unanswered when the consult ended: refused, with why. */
+export async function refuseOpenRecordings(
+  db: Database,
+  invitationId: string,
+  words: string,
+  nowMs: number,
+): Promise<void> {
+  await db.query(
+    `UPDATE telehealth_recordings SET status = 'refused', problem = $2, answered_at_ms = $3
+     WHERE invitation_id = $1 AND status = 'asked'`,
+    [invitationId, words, nowMs],
+  );
+}
+
+export async function recordingsOf(db: Database, invitationId: string): Promise<RemoteRecording[]> {
+  const { rows } = await db.query<RecordingRow>(
+    `SELECT * FROM telehealth_recordings WHERE invitation_id = $1
+     ORDER BY asked_at_ms, id LIMIT 500`,
+    [invitationId],
+  );
+  return rows.map(recordingOf);
 }
 
 const clip = (text: string | null | undefined, chars: number) =>

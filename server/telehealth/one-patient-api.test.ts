@@ -5,7 +5,8 @@ import type { BedLiveEvent } from '../../shared/api/contract';
 import type { Bed, Status } from '../../shared/model/schemas';
 import { snapshotEvent, testBed } from '../live/live-clients.test-support';
 import type { CentralApi, CentralEmit } from '../central/central-api';
-import { onePatientApi, showsAnotherPatient } from './one-patient-api';
+import type { RecordingSeconds, RemoteRecording } from '../../shared/telehealth/invitation';
+import { NO_RECORDINGS, onePatientApi, showsAnotherPatient } from './one-patient-api';
 
 const BED = 'ws-1/bed-1';
 const NOW = Date.now();
@@ -27,7 +28,7 @@ const withPatient = (id: string, patientId: string | null): Bed => ({
         },
 });
 
-function setup(answers: Record<string, unknown> = {}) {
+function setup(answers: Record<string, unknown> = {}, withRecordings = false) {
   const calls: Array<{ method: string; params: Record<string, number | string> }> = [];
   let emitOf: CentralEmit | null = null;
   const central: CentralApi = {
@@ -42,6 +43,16 @@ function setup(answers: Record<string, unknown> = {}) {
   };
   const forbidden: string[] = [];
   const left: Bed[] = [];
+  const asked: RecordingSeconds[] = [];
+  const recordings = {
+    async ask(seconds: RecordingSeconds) {
+      asked.push(seconds);
+      return { id: 'r-1', seconds, status: 'asked' } as RemoteRecording;
+    },
+    async list() {
+      return [] as RemoteRecording[];
+    },
+  };
   const api = onePatientApi(central, {
     bedId: BED,
     patientId: 'p-1',
@@ -50,8 +61,9 @@ function setup(answers: Record<string, unknown> = {}) {
     now: () => NOW,
     onForbidden: (what) => forbidden.push(what),
     onPatientLeft: (bed) => left.push(bed),
+    ...(withRecordings ? { recordings } : {}),
   });
-  return { api, calls, forbidden, left, emit: () => emitOf! };
+  return { api, calls, forbidden, left, asked, emit: () => emitOf! };
 }
 
 const codeOf = (promise: Promise<unknown>) =>
@@ -148,5 +160,51 @@ describe('the one-patient api', () => {
     expect(left).toHaveLength(1);
     expect(got.map((e) => e.type)).toEqual(['snapshot', 'numeric', 'snapshot']);
     expect(showsAnotherPatient(withPatient(BED, null), 'p-1')).toBe(true);
+  });
+
+  it('takes a request for a recording for its own bed only, from its own consult, never the station', async () => {
+    const { api, calls, forbidden, asked } = setup({}, true);
+    expect(await api.request('askRemoteRecording', { bedId: BED, seconds: 20 })).toMatchObject({
+      status: 'asked',
+      seconds: 20,
+    });
+    expect(await api.request('remoteRecordings', { bedId: BED })).toEqual([]);
+    expect(asked).toEqual([20]);
+    // Another bed's (on this workstation or another): refused and told for the audit.
+    expect(
+      await codeOf(api.request('askRemoteRecording', { bedId: 'ws-1/bed-2', seconds: 20 })),
+    ).toBe('forbidden');
+    expect(await codeOf(api.request('remoteRecordings', { bedId: 'ws-2/bed-1' }))).toBe(
+      'forbidden',
+    );
+    // Only the asking: keeping or saving sound, or other lengths, are not the link's to do.
+    expect(
+      await codeOf(
+        api.request('keepRemoteRecording', {
+          bedId: BED,
+          consultId: '00000000-0000-4000-8000-000000000000',
+          recordingId: '00000000-0000-4000-8000-000000000001',
+          problem: 'x',
+        }),
+      ),
+    ).toBe('forbidden');
+    expect(await codeOf(api.request('saveSoundRecording', { bedId: BED }))).toBe('forbidden');
+    expect(await codeOf(api.request('askRemoteRecording', { bedId: BED, seconds: 15 }))).toBe(
+      'invalid_request',
+    );
+    expect(forbidden).toEqual([
+      'askRemoteRecording of bed ws-1/bed-2',
+      'remoteRecordings of bed ws-2/bed-1',
+      'request keepRemoteRecording',
+      'request saveSoundRecording',
+    ]);
+    expect(asked).toEqual([20]);
+    // Never passed on to the hospital's central api.
+    expect(calls).toEqual([]);
+    // A socket without its consult's recordings refuses it in a sentence.
+    const bare = setup();
+    await expect(
+      bare.api.request('askRemoteRecording', { bedId: BED, seconds: 10 }),
+    ).rejects.toThrow(NO_RECORDINGS);
   });
 });

@@ -2,7 +2,9 @@
 // hospital central station's api (central-api.ts): the requests and streams of ALLOWED_* and only
 // for the invited bed; review reads cut to the invited patient's stay (from their admission or
 // transfer into the bed, as synced; from the invitation when none has reached the server); every
-// live event through the viewer's decimator. Anything else — acting on the bed, another bed,
+// live event through the viewer's decimator. The one thing it may ask of the bed is to keep the
+// stethoscope's sound (askRemoteRecording), for its own consult only (scope.recordings, which knows
+// the consult). Anything else — acting on the bed, another bed,
 // another stream — is refused as 'forbidden' and told to `onForbidden` for the audit. A live
 // snapshot that shows another patient, or nobody, in the bed is told to `onPatientLeft` and goes
 // no further.
@@ -10,6 +12,7 @@ import { requests, type BedLiveEvent } from '../../shared/api/contract';
 import { ApiError, describeIssues } from '../../shared/api/errors';
 import type { Bed, Status } from '../../shared/model/schemas';
 import { createWaveDecimator } from '../../shared/telehealth/decimate';
+import type { RecordingSeconds, RemoteRecording } from '../../shared/telehealth/invitation';
 import { ALLOWED_REQUESTS, ALLOWED_STREAMS } from '../../shared/telehealth/viewer';
 import type { CentralApi } from '../central/central-api';
 
@@ -26,7 +29,17 @@ export interface OnePatientScope {
   /** An allowed read of the bed's history (for the server's trail of what was opened). */
   onRead?(method: string, input: Record<string, unknown>): void;
   onPatientLeft(bed: Bed): void;
+  /**
+   * The consult's requests for recordings of the stethoscope (telehealth.ts askRecording, which
+   * audits each); without it such a request is refused.
+   */
+  recordings?: {
+    ask(seconds: RecordingSeconds): Promise<RemoteRecording>;
+    list(): Promise<RemoteRecording[]>;
+  };
 }
+
+export const NO_RECORDINGS = 'This central server cannot take a request for a recording.';
 
 const allowedRequests: ReadonlySet<string> = new Set(ALLOWED_REQUESTS);
 const allowedStreams: ReadonlySet<string> = new Set(ALLOWED_STREAMS);
@@ -80,6 +93,13 @@ export function onePatientApi(central: CentralApi, scope: OnePatientScope): Cent
         throw forbidden(`request ${method.slice(0, 60)}`, ONE_PATIENT_ONLY);
       const name = method as (typeof ALLOWED_REQUESTS)[number];
       const input = inputFor(name, params);
+      if (name === 'askRemoteRecording' || name === 'remoteRecordings') {
+        // Not the bed's history, and not the station's to answer: the consult's own.
+        if (!scope.recordings) throw new ApiError('invalid_request', NO_RECORDINGS);
+        return name === 'askRemoteRecording'
+          ? scope.recordings.ask(input.seconds as RecordingSeconds)
+          : scope.recordings.list();
+      }
       if (name !== 'getStatus') scope.onRead?.(name, input);
       switch (name) {
         case 'getStatus':

@@ -32,7 +32,7 @@ import {
 import { startTestCentral, type TestCentral } from '../test-support/central';
 import { bearer, call, type Answer } from '../test-support/http-client';
 import { eventsOf } from './invitation-store';
-import { REFUSALS_PER_MINUTE } from './telehealth';
+import { RECORDING_WORDS, REFUSALS_PER_MINUTE } from './telehealth';
 
 const WS_A = 'ws-tele-a';
 const WS_B = 'ws-tele-b';
@@ -495,6 +495,63 @@ describe('telehealth: a consult from invitation to end', () => {
     expect((await redeem(old, first.json.code)).json.error).toBe('unknown-link');
     expect((await redeem(again.json.url.split('#t=')[1], again.json.code)).status).toBe(200);
     expect((await send()).status).toBe(409);
+  });
+});
+
+describe('telehealth: a recording asked for by the remote clinician', () => {
+  it('keeps one request at a time, answered by its own workstation once, audited; none once ended', async () => {
+    const made = await opened({ bedId: 'bed-2', bedLabel: 'Bed 2', patientId: P2.id });
+    const telehealth = central.server.telehealth.telehealth;
+    const invitation = (await telehealth.ownInvitation(WS_A, made.id))!;
+    const caller = { address: '127.0.0.9', userAgent: 'recording test' };
+    const { ask, list } = telehealth.recordingsFor(invitation, caller);
+    const asked = await ask(20);
+    expect(asked).toMatchObject({ status: 'asked', seconds: 20, askedBy: 'Dr Remote' });
+    // Twice at once: refused.
+    await expect(ask(10)).rejects.toThrow(RECORDING_WORDS.open);
+    // The workstation reads it with the consult's state; another workstation cannot answer it.
+    expect((await stateOf(made.id)).json.recordings).toMatchObject([
+      { id: asked.id, status: 'asked', seconds: 20 },
+    ]);
+    const outcome = { status: 'kept', keptAtMs: Date.now(), durationS: 20, heartRateBpm: 72 };
+    const path = TELEHEALTH_PATHS.recording(made.id, asked.id);
+    const foreign = await call(central.url, path, { headers: bearer(credentialB), body: outcome });
+    expect(foreign.status).toBe(404);
+    const kept = await call(central.url, path, { headers: bearer(credentialA), body: outcome });
+    expect(kept.status, kept.text).toBe(200);
+    expect(kept.json.recordings).toMatchObject([
+      { id: asked.id, status: 'kept', durationS: 20, heartRateBpm: 72 },
+    ]);
+    // Answered once: a second answer changes nothing.
+    const again = await call(central.url, path, {
+      headers: bearer(credentialA),
+      body: { status: 'refused', problem: 'late' },
+    });
+    expect(again.status).toBe(200);
+    expect((await list())[0]).toMatchObject({ status: 'kept', problem: null });
+    // A new one may be asked now; the end refuses it and any after it.
+    const open = await ask(10);
+    await call(central.url, TELEHEALTH_PATHS.end(made.id), {
+      headers: bearer(credentialA),
+      body: { reason: 'ended-at-bed', by: 'Nurse Nora' },
+    });
+    expect((await list()).find((r) => r.id === open.id)).toMatchObject({
+      status: 'refused',
+      problem: RECORDING_WORDS.endedBeforeKept,
+    });
+    await expect(ask(10)).rejects.toThrow(RECORDING_WORDS.ended);
+    const trail = await audited(made.id);
+    expect(trail.filter((e) => e.kind === 'recording').map((e) => e.why)).toEqual([
+      'asked',
+      'kept',
+      'asked',
+    ]);
+    expect(
+      trail.filter((e) => e.kind === 'refused').map((e) => [e.why, e.address, e.actor]),
+    ).toEqual([
+      ['recording-open', '127.0.0.9', 'Dr Remote'],
+      ['recording-ended', '127.0.0.9', 'Dr Remote'],
+    ]);
   });
 });
 

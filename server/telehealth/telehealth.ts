@@ -1,17 +1,23 @@
 // Telehealth on the central server: what a nurse's invitation allows and what ends it. The
 // workstation makes, reads and ends an invitation (workstation-routes.ts); the remote clinician's
-// browser opens it with the link's token and the code, writes notes and leaves (viewer-http.ts),
+// browser opens it with the link's token and the code, or by signing in with the hospital account
+// (account-sign-in.ts), writes notes and leaves (viewer-http.ts),
 // and watches and listens on its sockets (viewer-sockets.ts). Every decision is kept in
 // PostgreSQL (invitation-store.ts), so any instance answers any of them; the sockets an instance
 // holds are closed at once when it ends an invitation, and every few seconds (recheckMs) when
 // another instance did, or when the invitation's time is up.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { ApiError } from '../../shared/api/errors';
 import {
   END_REASON_WORDS,
   type CreateInvitation,
   type CreatedInvitation,
   type EndReason,
   type InvitationState,
+  type RecordingOutcome,
+  type RecordingSeconds,
+  type RemoteRecording,
 } from '../../shared/telehealth/invitation';
 import { VIEWER_CLOSE, VIEWER_PATHS } from '../../shared/telehealth/viewer';
 import type { Database } from '../db/database';
@@ -19,6 +25,8 @@ import { namespacedBedId } from '../live/relay-message';
 import type { LiveRelay } from '../live/relay';
 import type { CentralApi } from '../central/central-api';
 import {
+  answerRecording,
+  askRecording,
   audit,
   createInvitation,
   endExpired,
@@ -26,6 +34,8 @@ import {
   invitationById,
   noteViewerSeen,
   notesOf,
+  recordingsOf,
+  refuseOpenRecordings,
   stayStartMs,
   type Invitation,
   type TelehealthEvent,
@@ -56,6 +66,20 @@ export const RECHECK_MS = 2_000;
 export const REFUSALS_PER_MINUTE = 60;
 const REFUSAL_WINDOW_MS = 60_000;
 const MAX_REFUSAL_ADDRESSES = 10_000;
+
+/** Requests for a recording one consult may make. */
+export const MAX_RECORDINGS = 100;
+/** A request the bed has not answered this long past its length is given up. */
+const RECORDING_STALE_MS = 60_000;
+
+export const RECORDING_WORDS = {
+  ended: 'The consult has ended: no recording can be asked for.',
+  open: 'The recording you asked for is not kept yet: wait for it before asking for another.',
+  tooMany: `A consult asks for at most ${MAX_RECORDINGS} recordings.`,
+  stale: 'The bed did not answer: nothing was kept. Ask again while the stethoscope is sounding.',
+  endedBeforeKept: 'The consult ended before the recording was kept.',
+  unknown: 'The central server has no such request for a recording in this consult.',
+};
 
 /** A viewer whose socket no instance has seen for this long is not "connected". */
 const CONNECTED_WITHIN_MS = 3 * RECHECK_MS;
@@ -140,6 +164,7 @@ export function createTelehealth(options: TelehealthOptions) {
   ): Promise<void> {
     const ended = await endInvitation(db, id, reason, by, now());
     if (ended) {
+      await refuseOpenRecordings(db, id, RECORDING_WORDS.endedBeforeKept, now());
       await record({
         invitationId: id,
         kind: 'ended',
@@ -171,6 +196,7 @@ export function createTelehealth(options: TelehealthOptions) {
       endReason: invitation.endReason,
       endedBy: invitation.endedBy,
       notes: await notesOf(db, invitation.id),
+      recordings: await recordingsOf(db, invitation.id),
     };
   }
 
@@ -180,6 +206,11 @@ export function createTelehealth(options: TelehealthOptions) {
     db,
     recheckMs,
     now,
+    log,
+    /** The invitation now (ended 'expired' once its time is up). */
+    current,
+    /** Ends it (once), audits who and why, and closes its sockets. */
+    finish,
     /** Keeps one event in the audit (never throws: a failure is logged). */
     audit: record,
 
@@ -288,6 +319,92 @@ export function createTelehealth(options: TelehealthOptions) {
         ...caller,
         detail: `${method}${window}`,
       });
+    },
+
+    /**
+     * The remote clinician asks the bed to keep the stethoscope's sound (one-patient-api.ts):
+     * refused once the consult has ended and while another request is unanswered; each request
+     * and each refusal kept in the audit. The workstation learns of it when it next asks.
+     */
+    async askRecording(
+      invitation: Invitation,
+      seconds: RecordingSeconds,
+      caller: Caller,
+    ): Promise<RemoteRecording> {
+      const actor = invitation.viewerName ?? 'the remote clinician';
+      const refuse = async (why: string, words: string): Promise<never> => {
+        await record({
+          invitationId: invitation.id,
+          kind: 'refused',
+          why,
+          actor,
+          ...caller,
+          detail: `a ${seconds} s recording: ${words}`,
+        });
+        throw new ApiError('invalid_request', words);
+      };
+      const current_ = await current(invitation.id);
+      if (!current_ || current_.status !== 'watching')
+        return refuse('recording-ended', RECORDING_WORDS.ended);
+      if ((await recordingsOf(db, invitation.id)).length >= MAX_RECORDINGS)
+        return refuse('recording-too-many', RECORDING_WORDS.tooMany);
+      const asked = await askRecording(
+        db,
+        {
+          id: randomUUID(),
+          invitationId: invitation.id,
+          seconds,
+          askedBy: actor,
+          askedAtMs: now(),
+        },
+        RECORDING_STALE_MS,
+        RECORDING_WORDS.stale,
+      );
+      if (!asked) return refuse('recording-open', RECORDING_WORDS.open);
+      await record({
+        invitationId: invitation.id,
+        kind: 'recording',
+        why: 'asked',
+        actor,
+        ...caller,
+        detail: `asked for a ${seconds} s recording (${asked.id})`,
+      });
+      return asked;
+    },
+
+    /** A viewer socket's scope.recordings (one-patient-api.ts): its own consult's requests. */
+    recordingsFor(invitation: Invitation, caller: Caller) {
+      return {
+        ask: (seconds: RecordingSeconds) => telehealth.askRecording(invitation, seconds, caller),
+        list: () => recordingsOf(db, invitation.id),
+      };
+    },
+
+    /** The workstation tells what became of a request (kept, or why not); once. */
+    async answerRecording(
+      invitation: Invitation,
+      recordingId: string,
+      outcome: RecordingOutcome,
+      caller: Caller,
+    ): Promise<InvitationState> {
+      const answered = await answerRecording(db, invitation.id, recordingId, outcome, now());
+      if (answered) {
+        await record({
+          invitationId: invitation.id,
+          kind: 'recording',
+          why: outcome.status,
+          actor: `workstation ${invitation.workstationId}`,
+          ...caller,
+          detail:
+            outcome.status === 'kept'
+              ? `kept ${recordingId} at the bed at ${new Date(outcome.keptAtMs).toISOString()}, ` +
+                `${outcome.durationS.toFixed(1)} s, heart rate ${outcome.heartRateBpm ?? 'not found'}`
+              : `${recordingId} not kept: ${outcome.problem}`,
+        });
+      } else if (!(await recordingsOf(db, invitation.id)).some((r) => r.id === recordingId)) {
+        throw new ApiError('not_found', RECORDING_WORDS.unknown);
+      }
+      return stateOf((await invitationById(db, invitation.id)) ?? invitation);
     },
 
     patientLeft(invitation: Invitation, shown: string) {

@@ -1,17 +1,25 @@
 // The remote clinician's browser on the central server's HTTP: /telehealth (the page and its
-// files, viewer-page.ts) and /telehealth/api/… (redeem, session, notes, leave). Refusals are
+// files, viewer-page.ts), /telehealth/api/… (redeem, session, notes, leave, and account: signing
+// in with the hospital account, account-sign-in.ts) and /telehealth/oidc/callback (where the
+// hospital's OpenID Connect provider sends the browser back). Refusals are
 // ViewerRefusal bodies. A POST must be JSON, at most MAX_BODY_BYTES, and, when the browser says
 // where it comes from (Origin), come from this server's own pages: a page of another site cannot
 // act with the session cookie (which is also SameSite=Strict and HttpOnly).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import {
+  ACCOUNT_SIGN_IN_COOKIE,
+  ACCOUNT_SIGN_IN_VALID_MS,
+  AccountSignInRequest,
   NoteRequest,
   RedeemRequest,
   VIEWER_PATHS,
   VIEWER_SESSION_COOKIE,
+  type AccountSignInBegun,
   type ViewerRefusal,
 } from '../../shared/telehealth/viewer';
+import { sendSignInPage } from '../oidc/sign-in-page';
+import { accountSignIn, type AccountSignInOptions } from './account-sign-in';
 import { readJson, sendJson, STATUS_OF, type Exchange } from '../http/exchange';
 import { databaseDown } from '../http/router';
 import { SyncRefusal } from '../sync/refusal';
@@ -30,18 +38,25 @@ export interface ViewerHttpOptions {
   /** Origins besides the request's own host that are this server (its public address). */
   ownOrigins(): string[];
   log(line: string): void;
+  /** Signing in with the hospital account (OpenID Connect): offered when its settings are given. */
+  account?: AccountSignInOptions;
 }
 
-/** The viewer's session secret from its cookie, if it carries a well-formed one. */
-export function sessionCookie(req: IncomingMessage): string | null {
+/** A secret from the named cookie, if the request carries a well-formed one. */
+export function secretCookie(req: IncomingMessage, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === VIEWER_SESSION_COOKIE) {
+    if (at > 0 && part.slice(0, at).trim() === name) {
       const value = part.slice(at + 1).trim();
       return SECRET.test(value) ? value : null;
     }
   }
   return null;
+}
+
+/** The viewer's session secret from its cookie, if it carries a well-formed one. */
+export function sessionCookie(req: IncomingMessage): string | null {
+  return secretCookie(req, VIEWER_SESSION_COOKIE);
 }
 
 /** Why the request's Origin is not this server's (null: none was sent, or it is ours). */
@@ -59,9 +74,18 @@ export function foreignOrigin(
 
 export function viewerHttp(telehealth: Telehealth, options: ViewerHttpOptions) {
   const page = viewerPage(options.rendererDir);
+  const account = accountSignIn(
+    telehealth,
+    options.account ?? { settings: null, publicUrl: () => '' },
+  );
 
   const cookie = (secret: string, maxAgeS: number) =>
     `${VIEWER_SESSION_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=${ROOT}; ` +
+    `Max-Age=${Math.max(0, Math.ceil(maxAgeS))}${options.secure() ? '; Secure' : ''}`;
+  // Lax, not Strict: it must come back with the provider's redirect to the callback (a top-level
+  // navigation from another site). It binds the attempt to this browser and holds no session.
+  const accountCookie = (key: string, maxAgeS: number) =>
+    `${ACCOUNT_SIGN_IN_COOKIE}=${key}; HttpOnly; SameSite=Lax; Path=${ROOT}; ` +
     `Max-Age=${Math.max(0, Math.ceil(maxAgeS))}${options.secure() ? '; Secure' : ''}`;
 
   const refused = (ex: Exchange, status: number, body: ViewerRefusal) => sendJson(ex, status, body);
@@ -141,6 +165,20 @@ export function viewerHttp(telehealth: Telehealth, options: ViewerHttpOptions) {
       );
       return sendJson(ex, 200, opened.session);
     }
+    if (path === VIEWER_PATHS.account && method === 'GET') {
+      const key = secretCookie(req, ACCOUNT_SIGN_IN_COOKIE);
+      const offer = await account.offer(key);
+      if (offer.refusal) res.setHeader('Set-Cookie', accountCookie('', 0));
+      return sendJson(ex, 200, offer);
+    }
+    if (path === VIEWER_PATHS.account && post) {
+      const { token } = await bodyOf(ex, AccountSignInRequest);
+      const begun = await account.begin(token, session, caller);
+      if (begun.key)
+        res.setHeader('Set-Cookie', accountCookie(begun.key, ACCOUNT_SIGN_IN_VALID_MS / 1000 + 60));
+      const body: AccountSignInBegun = { url: begun.url };
+      return sendJson(ex, 200, body);
+    }
     if (path === VIEWER_PATHS.notes && post) {
       const { text } = await bodyOf(ex, NoteRequest);
       return sendJson(ex, 200, await telehealth.note(session, text, caller));
@@ -157,6 +195,7 @@ export function viewerHttp(telehealth: Telehealth, options: ViewerHttpOptions) {
       VIEWER_PATHS.redeem,
       VIEWER_PATHS.notes,
       VIEWER_PATHS.leave,
+      VIEWER_PATHS.account,
     ];
     refused(ex, (known as string[]).includes(path) ? 405 : 404, {
       error: 'bad-request',
@@ -164,6 +203,32 @@ export function viewerHttp(telehealth: Telehealth, options: ViewerHttpOptions) {
         ? `${method.slice(0, 10)} is not how this address is used.`
         : 'The consult page has nothing at this address.',
     });
+  }
+
+  /** The provider sent the browser back: signed in (to the consult), or why not. */
+  async function callback(ex: Exchange): Promise<void> {
+    const { req, res } = ex;
+    const key = secretCookie(req, ACCOUNT_SIGN_IN_COOKIE);
+    const answered = await account.callback(ex.url, key, callerOf(req));
+    const page = `${VIEWER_PATHS.page}#account`;
+    const headers = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+    switch (answered.kind) {
+      case 'signed-in':
+        res.writeHead(303, {
+          ...headers,
+          Location: VIEWER_PATHS.page,
+          'Set-Cookie': [
+            cookie(answered.secret, (answered.expiresAtMs - telehealth.now()) / 1000 + 60),
+            accountCookie('', 0),
+          ],
+        });
+        return void res.end();
+      case 'refused':
+        res.writeHead(303, { ...headers, Location: page });
+        return void res.end();
+      case 'page':
+        return sendSignInPage(res, answered.status, answered.sentence);
+    }
   }
 
   async function answer(ex: Exchange): Promise<void> {
@@ -179,6 +244,7 @@ export function viewerHttp(telehealth: Telehealth, options: ViewerHttpOptions) {
           `${(req.method ?? '').slice(0, 10)} is not how this page is used.`,
         );
       }
+      if (path === VIEWER_PATHS.accountCallback) return await callback(ex);
       if (path === ROOT) {
         // The fragment (#t=…) stays with the browser across the redirect.
         res.writeHead(308, {

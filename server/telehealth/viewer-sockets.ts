@@ -1,6 +1,6 @@
 // The remote clinician's WebSockets: /telehealth/ws speaks the contract's wire as the hospital
-// central station's socket does (bindViewerSocket), on the one-patient api (one-patient-api.ts);
-// /telehealth/audio carries the bed's live auscultation as binary frames (audio.ts). Both need the
+// central station's socket does (bindViewerSocket), on the one-patient api (one-patient-api.ts),
+// in fewer, fuller messages for a poor link (viewer-pacing.ts); /telehealth/audio carries the bed's live auscultation as binary frames (audio.ts). Both need the
 // consult's session cookie and this server's own page as their Origin; each is refused otherwise
 // (audited), and closed with VIEWER_CLOSE.ended the moment its consult ends.
 import type { IncomingMessage } from 'node:http';
@@ -22,6 +22,7 @@ import { namespacedBedId } from '../live/relay-message';
 import { bindViewerSocket, VIEWER_LIMITS, type ViewerLimits } from '../central/viewer-socket';
 import type { Invitation } from './invitation-store';
 import { onePatientApi } from './one-patient-api';
+import { withFewerPackets } from './viewer-pacing';
 import { callerOf, ViewerRefused, type Caller, type Telehealth } from './telehealth';
 import { foreignOrigin, sessionCookie } from './viewer-http';
 
@@ -104,6 +105,7 @@ export function viewerSockets(telehealth: Telehealth, options: ViewerSocketsOpti
         return stayStart.start;
       },
       now: () => telehealth.now(),
+      recordings: telehealth.recordingsFor(invitation, caller),
       onForbidden: (what) => telehealth.forbidden(invitation, what, caller),
       onRead: (method, input) => {
         // Once a minute per kind of read: review's scrolling asks for many windows.
@@ -119,7 +121,7 @@ export function viewerSockets(telehealth: Telehealth, options: ViewerSocketsOpti
         ),
     });
     const peer = `telehealth viewer ${invitation.viewerName ?? '?'} at ${caller.address ?? '?'}`;
-    bindViewerSocket(ws, api, { log, limits, peer });
+    bindViewerSocket(ws, withFewerPackets(api, { log }), { log, limits, peer });
     follow(ws, invitation, caller, `live socket, ${pointsPerSecond} points/s`);
   }
 

@@ -3,9 +3,11 @@
 // the link and the code, the only time they are told), read it (who is watching, the notes), end
 // it. Only the workstation that made an invitation learns that it exists.
 import { z } from 'zod';
+import { ApiError } from '../../shared/api/errors';
 import {
   CreateInvitation,
   EndInvitation,
+  RecordingOutcome,
   TELEHEALTH_PATHS,
 } from '../../shared/telehealth/invitation';
 import type { ServerContext } from '../http/context';
@@ -81,10 +83,35 @@ export function telehealthRoutes(telehealth: Telehealth): Route[] {
     );
   }
 
+  /** What became of the remote clinician's request for a recording: kept, or why not. */
+  async function recording(ctx: ServerContext, ex: Exchange, [raw, rawRecording]: string[]) {
+    const invitation = await own(ctx, ex, raw);
+    const outcome = await bodyOf(ex, RecordingOutcome, 'What became of the recording');
+    const recordingId = (rawRecording ?? '').toLowerCase();
+    if (!UUID.test(recordingId))
+      throw new SyncRefusal('not-found', 'The central server has no such request for a recording.');
+    try {
+      sendJson(
+        ex,
+        200,
+        await telehealth.answerRecording(invitation, recordingId, outcome, callerOf(ex.req)),
+      );
+    } catch (error) {
+      if (error instanceof ApiError) throw new SyncRefusal('not-found', error.message);
+      throw error;
+    }
+  }
+
   const escaped = PREFIX.replace(/[/.]/g, (c) => `\\${c}`);
   return [
     { method: 'POST', path: PREFIX, sync: true, handle: create },
     { method: 'GET', path: new RegExp(`^${escaped}/([^/]+)$`), sync: true, handle: read },
     { method: 'POST', path: new RegExp(`^${escaped}/([^/]+)/end$`), sync: true, handle: end },
+    {
+      method: 'POST',
+      path: new RegExp(`^${escaped}/([^/]+)/recordings/([^/]+)$`),
+      sync: true,
+      handle: recording,
+    },
   ];
 }

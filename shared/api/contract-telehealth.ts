@@ -4,7 +4,18 @@
 // central server (shared/telehealth/invitation.ts); the remote clinician never reaches the host.
 import { z } from 'zod';
 import { AuscultationFrame } from '../telehealth/audio';
-import { ConsultNote, EndReason, TelehealthMinutes } from '../telehealth/invitation';
+import {
+  ConsultNote,
+  EndReason,
+  RecordingSeconds,
+  RemoteRecording,
+  TelehealthMinutes,
+} from '../telehealth/invitation';
+import {
+  MAX_SOUND_RECORDING_BASE64_CHARS,
+  MAX_SOUND_RATE_HZ,
+  MIN_SOUND_RATE_HZ,
+} from '../model/sound-recording';
 
 const BedId = z.string().min(1).max(200);
 
@@ -38,6 +49,8 @@ export const RemoteConsult = z.object({
   endReason: EndReason.nullable(),
   endedBy: z.string().nullable(),
   notes: z.array(ConsultNote),
+  /** The recordings the remote clinician asked for, oldest first. */
+  recordings: z.array(RemoteRecording),
   /** Why the server's answer is not current (unreachable, refused), in one sentence; or null. */
   problem: z.string().nullable(),
   /** When the host last heard from the server about it (UTC ms), or null. */
@@ -78,6 +91,49 @@ export const telehealthRequests = {
   sendAuscultation: {
     input: z.object({ bedId: BedId, frames: z.array(AuscultationFrame).min(1).max(50) }).strict(),
     output: z.object({ relayed: z.number().int().nonnegative() }),
+  },
+  /**
+   * The remote clinician, on their consult link only (the one-patient api): asks the bed to keep
+   * the last `seconds` of the stethoscope's sound it is sharing, as a recording of the patient.
+   * Refused when the consult has ended and while another such request is not answered yet; the
+   * bed refuses it when no stethoscope is sounding. Answers the request as kept at the server.
+   * At the workstation itself it is refused: there, the nurse presses Record.
+   */
+  askRemoteRecording: {
+    input: z.object({ bedId: BedId, seconds: RecordingSeconds }).strict(),
+    output: RemoteRecording,
+  },
+  /** The remote clinician, on their consult link only: their requests for recordings so far. */
+  remoteRecordings: {
+    input: z.object({ bedId: BedId }).strict(),
+    output: z.array(RemoteRecording),
+  },
+  /**
+   * The bedside's answer to a remote clinician's request for a recording: the sound it kept (16-bit
+   * PCM WAV, base64, kept with the bed exactly like a local recording, with its heart rate), or
+   * why it could not keep it. Refused for a request already answered or a consult that has ended.
+   */
+  keepRemoteRecording: {
+    input: z
+      .object({
+        bedId: BedId,
+        consultId: z.string().uuid(),
+        recordingId: z.string().uuid(),
+        sound: z
+          .object({
+            rateHz: z.number().int().min(MIN_SOUND_RATE_HZ).max(MAX_SOUND_RATE_HZ),
+            startedAt: z.number().int().nonnegative(),
+            wavBase64: z.string().min(1).max(MAX_SOUND_RECORDING_BASE64_CHARS),
+          })
+          .strict()
+          .optional(),
+        problem: z.string().trim().min(1).max(300).optional(),
+      })
+      .strict()
+      .refine((input) => (input.sound === undefined) !== (input.problem === undefined), {
+        message: 'Give either the sound kept or why it could not be kept.',
+      }),
+    output: RemoteRecording,
   },
 } as const;
 

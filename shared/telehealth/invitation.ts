@@ -11,6 +11,12 @@ export const TELEHEALTH_PATHS = {
   invitation: (id: string) => `/api/sync/telehealth/invitations/${encodeURIComponent(id)}`,
   /** POST (the workstation that made it), EndInvitation: answered with InvitationState. */
   end: (id: string) => `/api/sync/telehealth/invitations/${encodeURIComponent(id)}/end`,
+  /**
+   * POST (the workstation that made it), RecordingOutcome: what became of the remote clinician's
+   * request for a recording (kept, or why not); answered with InvitationState.
+   */
+  recording: (id: string, recordingId: string) =>
+    `/api/sync/telehealth/invitations/${encodeURIComponent(id)}/recordings/${encodeURIComponent(recordingId)}`,
 } as const;
 
 /** How long an invitation may last, in minutes: the nurse picks one. */
@@ -71,6 +77,11 @@ export const CreateInvitation = z
     consent: TelehealthConsent,
     /** Who invited (the signed-in user's name). */
     invitedBy: Name,
+    /**
+     * Optional: the central server's user (login name) who alone may open it by signing in with
+     * the hospital account. The code opens it as before.
+     */
+    viewerUsername: z.string().trim().toLowerCase().min(2).max(64).optional(),
   })
   .strict();
 export type CreateInvitation = z.infer<typeof CreateInvitation>;
@@ -142,6 +153,48 @@ export const END_REASON_WORDS: Record<EndReason, string> = {
   'viewer-left': 'The remote clinician left the consult.',
 };
 
+/** How long a recording the remote clinician asks for lasts, in seconds (they pick one). */
+export const RECORDING_SECONDS = [10, 20, 30] as const;
+export const DEFAULT_RECORDING_SECONDS = 20;
+export const RecordingSeconds = z.union([z.literal(10), z.literal(20), z.literal(30)]);
+export type RecordingSeconds = z.infer<typeof RecordingSeconds>;
+
+/**
+ * The remote clinician asked for the stethoscope's sound to be kept: the bed keeps the last
+ * `seconds` of the raw signal it is sharing, as a recording of the patient like a local one.
+ * asked: not kept yet; kept: stored at the bed; refused: not kept, `problem` says why.
+ */
+export const RemoteRecording = z.object({
+  id: z.string().uuid(),
+  invitationId: z.string().uuid(),
+  seconds: RecordingSeconds,
+  /** The remote clinician's name as they gave it. */
+  askedBy: Name,
+  askedAtMs: Ms,
+  status: z.enum(['asked', 'kept', 'refused']),
+  /** When the bed kept it (UTC ms), its length and the heart rate found in it. */
+  keptAtMs: Ms.nullable(),
+  durationS: z.number().nonnegative().nullable(),
+  heartRateBpm: z.number().nullable(),
+  /** Why it was not kept, in a sentence. */
+  problem: z.string().max(500).nullable(),
+});
+export type RemoteRecording = z.infer<typeof RemoteRecording>;
+
+/** What the workstation tells the server became of a request for a recording. */
+export const RecordingOutcome = z.discriminatedUnion('status', [
+  z
+    .object({
+      status: z.literal('kept'),
+      keptAtMs: Ms,
+      durationS: z.number().nonnegative().max(3_600),
+      heartRateBpm: z.number().min(0).max(400).nullable(),
+    })
+    .strict(),
+  z.object({ status: z.literal('refused'), problem: z.string().trim().min(1).max(500) }).strict(),
+]);
+export type RecordingOutcome = z.infer<typeof RecordingOutcome>;
+
 /** The invitation as the server holds it, as the workstation asks for it (every few seconds). */
 export const InvitationState = z.object({
   id: z.string().uuid(),
@@ -156,6 +209,8 @@ export const InvitationState = z.object({
   endedBy: z.string().nullable(),
   /** Every note written in it so far, oldest first. */
   notes: z.array(ConsultNote).max(500),
+  /** The recordings the remote clinician asked for, oldest first (absent from older servers). */
+  recordings: z.array(RemoteRecording).max(500).default([]),
 });
 export type InvitationState = z.infer<typeof InvitationState>;
 

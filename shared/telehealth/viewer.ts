@@ -18,6 +18,14 @@ export const VIEWER_PATHS = {
   notes: '/telehealth/api/notes',
   /** POST (cookie): the viewer leaves; the consult ends ('viewer-left'). */
   leave: '/telehealth/api/leave',
+  /**
+   * Signing in with the hospital account instead of the code (where the server has OpenID
+   * Connect). GET: AccountSignInOffer (and the refusal of this browser's last attempt, once).
+   * POST AccountSignInRequest: AccountSignInBegun; the page goes to its url.
+   */
+  account: '/telehealth/api/account',
+  /** Where the provider sends the browser back (a redirect address registered there). */
+  accountCallback: '/telehealth/oidc/callback',
   /** WebSocket (cookie, same origin): the contract's wire for the one bed. ?pps=N: see below. */
   socket: '/telehealth/ws',
   /**
@@ -81,12 +89,34 @@ export const ViewerRefusal = z.object({
     'ended',
     'not-signed-in',
     'forbidden',
+    /** Signing in with the hospital account was refused (who, role, state, replay…). */
+    'account-refused',
   ]),
   message: z.string(),
   /** For wrong-code: how many tries are left before the link locks. */
   attemptsLeft: z.number().int().optional(),
 });
 export type ViewerRefusal = z.infer<typeof ViewerRefusal>;
+
+export const AccountSignInRequest = z.object({ token: RedeemRequest.shape.token }).strict();
+export type AccountSignInRequest = z.infer<typeof AccountSignInRequest>;
+
+export const AccountSignInOffer = z.object({
+  /** The server signs remote clinicians in with the hospital account. */
+  offered: z.boolean(),
+  /** Why this browser's last sign-in with the account was refused (told once), if it was. */
+  refusal: ViewerRefusal.nullable(),
+});
+export type AccountSignInOffer = z.infer<typeof AccountSignInOffer>;
+
+export const AccountSignInBegun = z.object({ url: z.string().url() });
+export type AccountSignInBegun = z.infer<typeof AccountSignInBegun>;
+
+/** How long a sign-in with the hospital account may take, from the button to the callback. */
+export const ACCOUNT_SIGN_IN_VALID_MS = 5 * 60_000;
+
+/** The cookie binding an account sign-in to the browser that began it (HttpOnly, SameSite=Lax). */
+export const ACCOUNT_SIGN_IN_COOKIE = 'telehealth_account';
 
 /** What the one-patient socket answers, each for the invited bed only. */
 export const ALLOWED_REQUESTS = [
@@ -97,6 +127,9 @@ export const ALLOWED_REQUESTS = [
   'getBeatMarks',
   'findBeatMark',
   'getAlarmLog',
+  // The one thing the remote clinician may ask of the bed: keep the stethoscope's sound.
+  'askRemoteRecording',
+  'remoteRecordings',
 ] as const satisfies readonly RequestName[];
 export const ALLOWED_STREAMS = ['bedLive'] as const satisfies readonly StreamName[];
 

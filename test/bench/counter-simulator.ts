@@ -15,6 +15,8 @@ const port = await openSerial(path, healthypi5.descriptor.serial!, {
 });
 const sentAt: number[] = [];
 let counter = 0;
+// The last write, awaited before the port closes (a write draining on a closed port throws).
+let written: Promise<unknown> = Promise.resolve();
 const simulator = new Healthypi5Simulator({
   source: {
     next: () => ({
@@ -28,11 +30,12 @@ const simulator = new Healthypi5Simulator({
   write: (bytes) => {
     const now = Date.now();
     while (sentAt.length < counter) sentAt.push(now);
-    void port.write(bytes);
+    written = port.write(bytes);
   },
 });
 simulator.start();
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 simulator.stop();
+await written.catch(() => undefined);
 await port.close();
 process.stdout.write(JSON.stringify({ sentAt }) + '\n');

@@ -23,10 +23,10 @@
 // Run alone (npm run bench:telehealth):
 //   tsx --import ./test/support/raw-import.mjs test/bench/telehealth-link.ts [POOR_SECONDS]
 // TELEHEALTH_BED=datex-s5: the latencies of the Datex bed instead of the IntelliVue;
-// TELEHEALTH_ONLY=audio: the sound's latency alone.
+// TELEHEALTH_ONLY=audio: the sound's latency alone; =link: the waveform's latency alone.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -574,6 +574,13 @@ async function linkRun(
     await link.set('good'); // the last samples come in
     await exited;
     const log = JSON.parse(output) as ViewerLog;
+    // TELEHEALTH_DUMP=DIR: each run's phases and the viewer's log, to look at afterwards.
+    const dumpDir = process.env.TELEHEALTH_DUMP;
+    if (dumpDir)
+      writeFileSync(
+        join(dumpDir, `link-${pps}pps-${Date.now()}.json`),
+        JSON.stringify({ bounds, log }),
+      );
 
     const latencies = new Map<string, number[]>();
     const recoveredLate: Array<[number, number]> = []; // sample time, latency
@@ -820,9 +827,9 @@ async function main(): Promise<void> {
   let rig: Rig | null = null;
   try {
     rig = await startRig(link.serverHost);
-    const only = process.env.TELEHEALTH_ONLY; // 'audio': (c) alone
+    const only = process.env.TELEHEALTH_ONLY; // 'audio': (c) alone; 'link': (b) alone
     // (a) Bytes per viewer, per bed (on this side of the link: the wire's payload).
-    for (const bed of only === 'audio' ? [] : rig.beds) {
+    for (const bed of only === 'audio' || only === 'link' ? [] : rig.beds) {
       const samples: Array<Awaited<ReturnType<typeof bytesPerViewer>>> = [];
       for (let n = 0; n < runs; n++) samples.push(await bytesPerViewer(rig, bed, 10));
       const pick = (variant: Variant, key: Kind | 'total' | 'messages') =>
@@ -930,37 +937,39 @@ async function main(): Promise<void> {
         ]
       : [{ name: 'good', seconds: 10 }];
     const audio: AudioRun[] = [];
-    for (let n = 0; n < runs; n++) audio.push(await audioRun(rig, link, audioPhases));
+    for (let n = 0; n < (only === 'link' ? 0 : runs); n++)
+      audio.push(await audioRun(rig, link, audioPhases));
     const audioPhase = (name: string) => ({
       p50: round(median(audio.map((r) => r.phases[name]?.p50Ms ?? NaN)), 0),
       p95: round(median(audio.map((r) => r.phases[name]?.p95Ms ?? NaN)), 0),
       max: round(median(audio.map((r) => r.phases[name]?.maxMs ?? NaN)), 0),
     });
-    report({
-      bench: 'telehealth.audio-latency',
-      what: `auscultation frames (Opus-sized: ${AUDIO_FRAME_BYTES} B per ${AUDIO_FRAME_MS} ms, ${AUDIO_BATCH_FRAMES} per message every ${AUDIO_FRAME_MS * AUDIO_BATCH_FRAMES} ms, as the bed's share sends them) from a workstation's live socket, atMs = when sent → the relay → the real ${VIEWER_PATHS.audio} (same session rules as /telehealth/ws) → arrival at the viewer; poor link as above, ${wayWords}; NOT included: capture and Opus encoding in the bed's browser (WebCodecs, about one frame), decoding and playout at the viewer; no waveform socket shares the link here`,
-      socket: VIEWER_PATHS.audio,
-      link: link.emulated,
-      linkWay: LINK_WAY,
-      unit: 'ms',
-      good: audioPhase('good'),
-      ...(shaped ? { poor: audioPhase('poor') } : {}),
-      ...(shaped
-        ? {
-            linkBytesPerSecondPoorWithHeaders: round(
-              median(audio.map((r) => r.linkBytesPerSecondPoor)),
-              0,
-            ),
-          }
-        : {}),
-      framesSentReceivedFirstSeq: audio.map((r) => [r.sent, r.received, r.firstSeq]),
-      socketClosed: audio.map((r) => r.closed),
-      runs: audio.map((r) => ({
-        good95: round(r.phases.good?.p95Ms ?? NaN, 0),
-        poor95: round(r.phases.poor?.p95Ms ?? NaN, 0),
-      })),
-      machine,
-    });
+    if (audio.length > 0)
+      report({
+        bench: 'telehealth.audio-latency',
+        what: `auscultation frames (Opus-sized: ${AUDIO_FRAME_BYTES} B per ${AUDIO_FRAME_MS} ms, ${AUDIO_BATCH_FRAMES} per message every ${AUDIO_FRAME_MS * AUDIO_BATCH_FRAMES} ms, as the bed's share sends them) from a workstation's live socket, atMs = when sent → the relay → the real ${VIEWER_PATHS.audio} (same session rules as /telehealth/ws) → arrival at the viewer; poor link as above, ${wayWords}; NOT included: capture and Opus encoding in the bed's browser (WebCodecs, about one frame), decoding and playout at the viewer; no waveform socket shares the link here`,
+        socket: VIEWER_PATHS.audio,
+        link: link.emulated,
+        linkWay: LINK_WAY,
+        unit: 'ms',
+        good: audioPhase('good'),
+        ...(shaped ? { poor: audioPhase('poor') } : {}),
+        ...(shaped
+          ? {
+              linkBytesPerSecondPoorWithHeaders: round(
+                median(audio.map((r) => r.linkBytesPerSecondPoor)),
+                0,
+              ),
+            }
+          : {}),
+        framesSentReceivedFirstSeq: audio.map((r) => [r.sent, r.received, r.firstSeq]),
+        socketClosed: audio.map((r) => r.closed),
+        runs: audio.map((r) => ({
+          good95: round(r.phases.good?.p95Ms ?? NaN, 0),
+          poor95: round(r.phases.poor?.p95Ms ?? NaN, 0),
+        })),
+        machine,
+      });
   } finally {
     await rig?.stop();
     await link.close();

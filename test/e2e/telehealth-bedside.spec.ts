@@ -153,6 +153,7 @@ function standInConsult(id: string, nowMs: number, minutes: number) {
     endedAtMs: null as number | null,
     endReason: null as string | null,
     endedBy: null as string | null,
+    recordings: [] as unknown[],
     notes: [] as Array<{
       id: string;
       invitationId: string;

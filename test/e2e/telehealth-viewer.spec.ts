@@ -2,12 +2,14 @@
 // for the central server's viewer routes made here from the contract (shared/telehealth/viewer.ts,
 // the wire of shared/api/wire.ts): the link's token, a wrong then a right code, the one bed live
 // with its numerics and how far behind it is, a note, the clinic's link going down, a reload that
-// keeps the session, and the consult ended at the bed shutting the page for good.
+// keeps the session, and the consult ended at the bed shutting the page for good; and joining by
+// signing in with the hospital account through a real OpenID Connect provider's login page
+// (oidc-provider on loopback), which the stand-in asks for the code's tokens as the server does.
 import { expect, test, type Page } from '@playwright/test';
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { quietBedAlarms } from '../../shared/model/alarm-defaults';
 import type { Bed, DeviceStatus, Status, WaveformChannel } from '../../shared/model/schemas';
@@ -25,6 +27,12 @@ import {
   type ViewerSession,
 } from '../../shared/telehealth/viewer';
 import { seriousViolations } from '../support/page-checks';
+import {
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+  listenTestOidcProvider,
+  type TestOidcProvider,
+} from '../../server/test-support/oidc-provider';
 
 // The built renderer (npm run build); TELEHEALTH_RENDERER_DIR for a build kept elsewhere.
 const RENDERER =
@@ -78,6 +86,10 @@ interface StandIn {
   refuseSockets: boolean;
   /** How many times the viewer left. */
   left: number;
+  /** The hospital's sign-in (OpenID Connect provider) the stand-in offers; null: none. */
+  issuer: string | null;
+  /** Joined by signing in with the hospital account (the provider's tokens were given). */
+  signedInWithAccount: boolean;
   /** Sends every open bedLive subscription a fresh snapshot. */
   resnapshot(): void;
   close(): Promise<void>;
@@ -137,6 +149,8 @@ async function startStandIn(): Promise<StandIn> {
     redeemed: false,
     left: 0,
     refuseSockets: false,
+    issuer: null,
+    signedInWithAccount: false,
     resnapshot() {
       for (const [ws, id] of subscriptions) sendEvent(ws, id, snapshot());
     },
@@ -148,6 +162,9 @@ async function startStandIn(): Promise<StandIn> {
     devices: [DEVICE],
     channels: [ECG],
   });
+  // The account sign-in in flight: its state and PKCE verifier (one at a time is enough here).
+  let pending: { state: string; verifier: string } | null = null;
+  const callbackUrl = () => `${state.url}${VIEWER_PATHS.accountCallback}`;
   const signedIn = (req: IncomingMessage) =>
     state.redeemed && (req.headers.cookie ?? '').includes(`${VIEWER_SESSION_COOKIE}=${SESSION_ID}`);
 
@@ -174,6 +191,58 @@ async function startStandIn(): Promise<StandIn> {
         `${VIEWER_SESSION_COOKIE}=${SESSION_ID}; HttpOnly; SameSite=Strict; Path=/telehealth`,
       );
       return json(res, 200, session(state));
+    }
+    if (req.method === 'GET' && path === VIEWER_PATHS.account) {
+      return json(res, 200, { offered: state.issuer !== null, refusal: null });
+    }
+    if (req.method === 'POST' && path === VIEWER_PATHS.account && state.issuer) {
+      const body = (await readJson(req)) as { token?: string } | null;
+      if (body?.token !== TOKEN) {
+        return refuse(res, 404, { error: 'unknown-link', message: 'This link is not known.' });
+      }
+      pending = {
+        state: randomBytes(16).toString('base64url'),
+        verifier: randomBytes(32).toString('base64url'),
+      };
+      const url = new URL(`${state.issuer}/auth`);
+      url.search = new URLSearchParams({
+        client_id: TEST_CLIENT_ID,
+        redirect_uri: callbackUrl(),
+        response_type: 'code',
+        scope: 'openid profile',
+        state: pending.state,
+        nonce: randomBytes(16).toString('base64url'),
+        code_challenge: createHash('sha256').update(pending.verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      }).toString();
+      return json(res, 200, { url: url.href });
+    }
+    if (req.method === 'GET' && path === VIEWER_PATHS.accountCallback && state.issuer) {
+      const query = new URL(req.url ?? '/', 'http://x').searchParams;
+      const taken = pending;
+      pending = null;
+      if (!taken || query.get('state') !== taken.state) return json(res, 400, {});
+      const tokens = await fetch(`${state.issuer}/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${TEST_CLIENT_ID}:${TEST_CLIENT_SECRET}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: query.get('code') ?? '',
+          redirect_uri: callbackUrl(),
+          code_verifier: taken.verifier,
+        }).toString(),
+      });
+      if (!tokens.ok) return json(res, 403, { error: await tokens.text() });
+      state.redeemed = true;
+      state.signedInWithAccount = true;
+      res.writeHead(303, {
+        location: VIEWER_PATHS.page,
+        'set-cookie': `${VIEWER_SESSION_COOKIE}=${SESSION_ID}; HttpOnly; SameSite=Strict; Path=/telehealth`,
+      });
+      return res.end();
     }
     if (req.method === 'GET' && path === VIEWER_PATHS.session) {
       if (!signedIn(req)) {
@@ -368,6 +437,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 let standIn: StandIn;
+let provider: TestOidcProvider;
 
 // axe twice, a reload and a phone layout in one story: more than the default on a busy machine.
 test.setTimeout(180_000);
@@ -376,11 +446,17 @@ test.beforeAll(async () => {
   if (!existsSync(join(RENDERER, 'telehealth.html'))) {
     throw new Error(`No built viewer page in ${RENDERER}: run "npm run build" first.`);
   }
+  provider = await listenTestOidcProvider([
+    { sub: 'sub-remote', preferredUsername: 'remote', name: 'Dr Remote' },
+  ]);
   standIn = await startStandIn();
+  provider.serve(`${standIn.url}${VIEWER_PATHS.accountCallback}`);
+  standIn.issuer = provider.issuer;
 });
 
 test.afterAll(async () => {
   await standIn?.close();
+  await provider?.close();
 });
 
 async function latency(page: Page) {
@@ -418,7 +494,9 @@ test('a remote clinician joins with the code, watches the bed live, writes a not
   await expect(page.getByTestId('open-limits')).toHaveCount(0);
   await expect(page.getByTestId('manage-devices')).toHaveCount(0);
   // The stethoscope's place: nothing plays until the clinician presses Listen.
-  await expect(page.getByTestId('auscultation-slot').getByRole('button')).toHaveText('Listen');
+  await expect(
+    page.getByTestId('auscultation-slot').getByTestId('remote-auscultation-listen'),
+  ).toHaveText('Listen');
   await page.waitForTimeout(1000);
   const violations = await seriousViolations(page);
   expect(violations).toEqual([]);
@@ -512,12 +590,28 @@ test('a remote clinician joins with the code, watches the bed live, writes a not
   expect(standIn.connections).toBe(connections);
 });
 
-test('the remote clinician leaves the consult, asked once more first', async ({ page }) => {
+test('the remote clinician signs in with the hospital account, then leaves the consult, asked once more first', async ({
+  page,
+}) => {
   await page.goto(`${standIn.url}${VIEWER_PATHS.page}#t=${TOKEN}`);
-  await page.getByLabel('Your name').fill('Dr Remote');
-  await page.getByLabel('The code the nurse read to you').fill('12345678');
-  await page.getByTestId('viewer-join').click();
+  // Where the server offers it, the check page has both: the code, or the hospital account.
+  const account = page.getByRole('button', { name: 'Sign in with your hospital account' });
+  await expect(account).toBeVisible();
+  await expect(page.getByTestId('viewer-join')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/telehealth-viewer-account.png' });
+  await account.click();
+  // The provider's own login page (its development form: the login is the subject), then its
+  // consent page, then back to the consult.
+  await page.waitForURL((url) => url.href.startsWith(provider.issuer));
+  await page.locator('input[name="login"]').fill('sub-remote');
+  await page.locator('input[name="password"]').fill('any password');
+  await page.locator('button[type="submit"]').click();
+  for (let step = 0; step < 3 && page.url().startsWith(provider.issuer); step += 1) {
+    await page.locator('button[type="submit"]').click();
+    await page.waitForLoadState('load');
+  }
   await expect(page.getByTestId('telehealth-live')).toBeVisible();
+  expect(standIn.signedInWithAccount).toBe(true);
 
   // The day theme reads as well as the night one.
   await page.emulateMedia({ reducedMotion: 'reduce' });

@@ -6,8 +6,9 @@
 // audio input playing a 440 Hz tone) and the remote side hears 440 Hz; the remote clinician
 // writes a note, which the bedside shows; a third browser with the same link and code is
 // refused; the nurse ends the consult and the viewer is shut out at once.
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { expect, test, type Browser, type Download, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '../../shared/audio/wav';
@@ -173,6 +174,36 @@ test('a nurse invites a remote clinician, who watches, hears, writes a note, and
   const strip = page.getByTestId('telehealth-strip');
   await expect(strip).toContainText(`${DOCTOR} watching since`, { timeout: 30_000 });
 
+  // Save strip as PDF: the central server prints the newest 20 s it holds of the stay (each
+  // minute of signal reaches it about a minute later; asked again while it has none), named for
+  // the bed.
+  const bedLabel = (await viewer.locator('.bedside__bed').textContent())!.trim();
+  let saved: Download | null = null;
+  for (let tries = 0; !saved && tries < 15; tries++) {
+    const download = viewer.waitForEvent('download', { timeout: 4_000 }).catch(() => null);
+    await viewer.getByTestId('save-strip').click();
+    saved = await download;
+  }
+  expect(saved, 'a strip was saved').not.toBeNull();
+  expect(saved!.suggestedFilename()).toMatch(/^strip .* \d{4}-\d\d-\d\d \d\d-\d\d-\d\d\.pdf$/);
+  expect(saved!.suggestedFilename().startsWith(`strip ${bedLabel} `)).toBe(true);
+  const stripPdf = join(dir, 'strip.pdf');
+  await saved!.saveAs(stripPdf);
+  expect(readFileSync(stripPdf).subarray(0, 5).toString()).toBe('%PDF-');
+  const paper = execFileSync('pdftotext', ['-layout', stripPdf, '-'], { encoding: 'utf8' });
+  expect(paper).toContain(bedLabel);
+  expect(paper).toContain(patient.split(' ')[0]!.replace(/,$/, ''));
+  expect(paper).toContain('25 mm/s');
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '70',
+    '-singlefile',
+    stripPdf,
+    'docs/screenshots/telehealth-strip',
+  ]);
+  await expect(viewer.getByTestId('strip-said')).toContainText('Saved strip');
+
   // Live auscultation: the nurse shares the stethoscope, the remote side hears the tone.
   await page.getByTestId('open-stethoscope').click();
   await page.getByTestId('stethoscope-share-toggle').check({ timeout: 30_000 });
@@ -188,6 +219,22 @@ test('a nurse invites a remote clinician, who watches, hears, writes a note, and
   await viewer.waitForTimeout(1_000);
   const hz = await heardHz(viewer);
   expect(Math.abs(hz - TONE_HZ), `heard ${hz.toFixed(1)} Hz`).toBeLessThanOrEqual(10);
+
+  // The remote side asks for a recording to be kept: the bed keeps the last 10 s it shares, with
+  // the patient like a local one; the bedside strip says so, the viewer sees it confirmed.
+  await viewer.getByTestId('keep-recording-seconds').selectOption('10');
+  await viewer.getByTestId('keep-recording-ask').click();
+  const asked = page.getByTestId('telehealth-recording');
+  await expect(asked).toContainText(`${DOCTOR} asked at`, { timeout: 30_000 });
+  await expect(asked).toContainText('for a 10 s recording of the stethoscope');
+  await expect(viewer.getByTestId('keep-recording-item').first()).toContainText(
+    /^Kept at \d\d:\d\d, 10 s, (HR \d+|no heart rate found)$/,
+    { timeout: 40_000 },
+  );
+  await expect(asked).toContainText('kept, 10 s');
+  await expect(
+    page.getByTestId('sound-recording').filter({ hasText: `Asked for by ${DOCTOR} remotely` }),
+  ).toHaveCount(1, { timeout: 10_000 });
   await viewer.screenshot({ path: 'docs/screenshots/telehealth-viewer.png' });
 
   // A consult note: kept with the stay, shown at the bed.

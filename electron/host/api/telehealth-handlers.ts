@@ -4,11 +4,17 @@
 // it) every request says telehealth is not available here and the stream lists nothing.
 import { ApiError } from '../../../shared/api/errors';
 import { TelehealthError, type RemoteConsults } from '../telehealth/remote-consults';
+import { telehealthWords } from '../telehealth/telehealth-words';
 import type { ApiHandlers } from './router';
 
 type TelehealthRequests = Pick<
   ApiHandlers['requests'],
-  'inviteRemoteClinician' | 'endRemoteConsult' | 'sendAuscultation'
+  | 'inviteRemoteClinician'
+  | 'endRemoteConsult'
+  | 'sendAuscultation'
+  | 'askRemoteRecording'
+  | 'remoteRecordings'
+  | 'keepRemoteRecording'
 >;
 type TelehealthStreams = Pick<ApiHandlers['streams'], 'remoteConsults'>;
 
@@ -30,6 +36,15 @@ export function telehealthHandlers(consults?: RemoteConsults | null): {
       sendAuscultation: async ({ bedId, frames }, caller) => ({
         relayed: await asApiError(() => service().sendAuscultation(bedId, frames, caller.actor)),
       }),
+      // The remote clinician's side (their consult link, on the central server): not here.
+      askRemoteRecording: () => {
+        throw new ApiError('invalid_request', telehealthWords.askedRemotely);
+      },
+      remoteRecordings: () => {
+        throw new ApiError('invalid_request', telehealthWords.askedRemotely);
+      },
+      keepRemoteRecording: (input, caller) =>
+        asApiError(() => service().keepRecording(input, caller.actor)),
     },
     streams: {
       remoteConsults: ({ bedId }, emit) => {

@@ -1,5 +1,6 @@
-// The workstation's three exchanges with the central server about a remote consult
-// (shared/telehealth/invitation.ts): make the invitation, ask how it stands, end it. Each is one
+// The workstation's exchanges with the central server about a remote consult
+// (shared/telehealth/invitation.ts): make the invitation, ask how it stands, end it, and tell what
+// became of a recording the remote clinician asked for. Each is one
 // bounded HTTP exchange (sync/http.ts) with the workstation's own credential. An answer that is
 // not what the wire says is refused whole, in a sentence; no answer at all is a SyncLinkError
 // (the caller keeps what it had and tries again later).
@@ -9,6 +10,7 @@ import {
   TELEHEALTH_PATHS,
   type CreateInvitation,
   type EndInvitation,
+  type RecordingOutcome,
 } from '../../../shared/telehealth/invitation';
 import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../../shared/sync/protocol';
 import { exchange, SyncLinkError, type SyncAnswer } from '../sync/http';
@@ -62,6 +64,21 @@ export class CentralInvitations {
 
   async end(link: CentralLink, id: string, end: EndInvitation): Promise<InvitationState> {
     const answer = await this.#call(link, 'POST', TELEHEALTH_PATHS.end(id), end);
+    return checkedState(parsed(answer, [200], InvitationState, "an invitation's state"), id);
+  }
+
+  async recording(
+    link: CentralLink,
+    id: string,
+    recordingId: string,
+    outcome: RecordingOutcome,
+  ): Promise<InvitationState> {
+    const answer = await this.#call(
+      link,
+      'POST',
+      TELEHEALTH_PATHS.recording(id, recordingId),
+      outcome,
+    );
     return checkedState(parsed(answer, [200], InvitationState, "an invitation's state"), id);
   }
 

@@ -6,7 +6,11 @@
 // picked up by polling (each note kept once, as an annotation, sealed and queued for sync); an end
 // at the bed reaches the server, or is kept and told later when the server is down; a discharge
 // ends the consult ('patient-left') and the next patient sees none of it; the time limit applies
-// while the server is unreachable; a restart goes on asking.
+// while the server is unreachable; a restart goes on asking. A recording the remote clinician
+// asks for is kept like a local one (the real sound-recording handler and store) and told back,
+// refused when no stethoscope is sounding, answered once, and stopped by the end.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
@@ -17,9 +21,13 @@ import {
   CreateInvitation,
   EndInvitation,
   TELEHEALTH_PATHS,
+  RecordingOutcome,
   type ConsultNote,
   type InvitationState,
 } from '../../../shared/telehealth/invitation';
+import { bytesToBase64 } from '../../../shared/audio/base64';
+import { decodeWav } from '../../../shared/audio/wav';
+import { soundRecordingHandlers } from '../api/sound-recordings';
 import { Admissions } from '../admissions';
 import { BedState } from '../beds';
 import { Bus } from '../bus';
@@ -42,6 +50,7 @@ class StandIn {
   readonly held = new Map<string, { made: CreateInvitation; state: InvitationState }>();
   readonly ends: { id: string; end: EndInvitation }[] = [];
   readonly creates: CreateInvitation[] = [];
+  readonly outcomes: { id: string; recordingId: string; outcome: RecordingOutcome }[] = [];
   /** Drops every connection (the server is unreachable) while set. */
   down = false;
   /** How long a new invitation lasts here (the test's own limits); null: its minutes. */
@@ -74,6 +83,24 @@ class StandIn {
         atMs: now,
       } satisfies ConsultNote);
     }
+  }
+
+  /** The remote clinician asks for a recording (the server's one-patient api would keep it). */
+  askRecording(id: string, seconds: 10 | 20 | 30, by: string): string {
+    const recordingId = crypto.randomUUID();
+    this.held.get(id)!.state.recordings.push({
+      id: recordingId,
+      invitationId: id,
+      seconds,
+      askedBy: by,
+      askedAtMs: Date.now(),
+      status: 'asked',
+      keptAtMs: null,
+      durationS: null,
+      heartRateBpm: null,
+      problem: null,
+    });
+    return recordingId;
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -113,6 +140,7 @@ class StandIn {
             endReason: null,
             endedBy: null,
             notes: [],
+            recordings: [],
           },
         });
       }
@@ -123,6 +151,26 @@ class StandIn {
         code: '12345678',
         expiresAtMs: state.expiresAtMs,
       });
+    }
+    const answered = /^\/api\/sync\/telehealth\/invitations\/([^/]+)\/recordings\/([^/]+)$/.exec(
+      path,
+    );
+    if (req.method === 'POST' && answered) {
+      const held = this.held.get(decodeURIComponent(answered[1]!));
+      const outcome = RecordingOutcome.safeParse(body);
+      const asked = held?.state.recordings.find((r) => r.id === answered[2]);
+      if (!held || !asked) return send(404, { message: 'No such request for a recording.' });
+      if (!outcome.success) return send(400, { message: 'bad outcome' });
+      this.outcomes.push({ id: held.state.id, recordingId: asked.id, outcome: outcome.data });
+      if (asked.status === 'asked') {
+        Object.assign(
+          asked,
+          outcome.data.status === 'kept'
+            ? { ...outcome.data, problem: null }
+            : { status: 'refused', problem: outcome.data.problem },
+        );
+      }
+      return send(200, held.state);
     }
     const match = /^\/api\/sync\/telehealth\/invitations\/([^/]+)(\/end)?$/.exec(path);
     const held = match ? this.held.get(decodeURIComponent(match[1]!)) : undefined;
@@ -166,6 +214,10 @@ function service(): RemoteConsults {
       relayed.push({ bedId, frames: frames.length });
       return frames.length;
     },
+    saveRecording: (recording) =>
+      soundRecordingHandlers(store, (id) => beds.get(id)!).saveSoundRecording(recording, {
+        actor: 'test',
+      }),
     pollEveryMs: 40,
     maxBackoffMs: 150,
     timeoutMs: 1_000,
@@ -423,6 +475,102 @@ describe('remote consults at the workstation', () => {
     expect(notWatched.message).toBe(telehealthWords.notWatching('Bed 2'));
   });
 
+  it('keeps the recording the remote clinician asked for like a local one, and tells the server', async () => {
+    const made = consults.list('bed-1')[0]!;
+    const frame = {
+      seq: 10,
+      atMs: Date.now(),
+      codec: 'opus' as const,
+      sampleRateHz: 2000,
+      channels: 1 as const,
+      durationUs: 20_000,
+      data: 'AAAA',
+    };
+    await consults.sendAuscultation('bed-1', [frame], 'Nurse Ada'); // the stethoscope sounds
+    const recordingId = standIn.askRecording(made.id, 30, 'Dr Remote');
+    const asked = await until(
+      () => consults.list('bed-1')[0]!.recordings,
+      (r) => r.length === 1,
+      'the request shown at the bed',
+    );
+    expect(asked[0]).toMatchObject({ id: recordingId, status: 'asked', seconds: 30 });
+
+    // The bedside's panel keeps the sound it shares (a real heart sound, 2 kHz).
+    const wav = new Uint8Array(
+      readFileSync(join(import.meta.dirname, '../../../test/fixtures/heart-sounds/a0007.wav')),
+    );
+    const api = telehealthHandlers(consults).requests;
+    const answer = {
+      bedId: 'bed-1',
+      consultId: made.id,
+      recordingId,
+      sound: {
+        rateHz: decodeWav(wav).rateHz,
+        startedAt: Date.now() - 35_000,
+        wavBase64: bytesToBase64(wav),
+      },
+    };
+    const kept = await api.keepRemoteRecording(answer, { actor: 'Nurse Ada' });
+    expect(kept).toMatchObject({ id: recordingId, status: 'kept', problem: null });
+    expect(kept.durationS).toBeCloseTo(35.7, 1);
+    expect(kept.heartRateBpm).toBeGreaterThan(69.7);
+    expect(kept.heartRateBpm).toBeLessThan(73.7);
+    // In the bed's recordings, like a local one: the patient, the heart rate, who asked for it.
+    const recordings = await store.listSoundRecordings('bed-1');
+    const stored = recordings.find((r) => r.label === 'Asked for by Dr Remote remotely')!;
+    expect(stored).toMatchObject({
+      mode: 'raw',
+      heartRateBpm: kept.heartRateBpm,
+      patient: expect.objectContaining({ mrn: 'TH-0001' }),
+    });
+    // Told to the server, which the remote side reads.
+    await until(
+      () => standIn.held.get(made.id)!.state.recordings[0]!.status,
+      (status) => status === 'kept',
+      'the server told',
+    );
+    expect(standIn.outcomes.filter((o) => o.recordingId === recordingId)).toEqual([
+      {
+        id: made.id,
+        recordingId,
+        outcome: expect.objectContaining({ status: 'kept', heartRateBpm: kept.heartRateBpm }),
+      },
+    ]);
+    // Twice: refused, nothing kept again.
+    const twice = await refusal(
+      Promise.resolve().then(() => api.keepRemoteRecording(answer, { actor: 'Nurse Ada' })),
+    );
+    expect(twice.message).toBe(telehealthWords.recordingAnswered);
+    const unknown = await refusal(
+      Promise.resolve().then(() =>
+        api.keepRemoteRecording(
+          { ...answer, recordingId: crypto.randomUUID() },
+          { actor: 'Nurse Ada' },
+        ),
+      ),
+    );
+    expect(unknown.message).toBe(telehealthWords.noSuchRecording('Bed 1'));
+    expect((await store.listSoundRecordings('bed-1')).length).toBe(recordings.length);
+    // Asked for from here: refused (the nurse presses Record).
+    expect(() =>
+      api.askRemoteRecording({ bedId: 'bed-1', seconds: 10 }, { actor: 'Nurse Ada' }),
+    ).toThrow(telehealthWords.askedRemotely);
+    const audits = await queued('audit_events');
+    expect(audits.filter((a) => a.action === 'telehealth-recording-asked')).toEqual([
+      expect.objectContaining({ actor: 'Dr Remote (remote clinician)' }),
+    ]);
+    expect(audits.filter((a) => a.action === 'telehealth-recording-kept')).toEqual([
+      expect.objectContaining({ actor: 'Nurse Ada', detail: expect.stringContaining(stored.id) }),
+    ]);
+    // Queued for the central server like every recording.
+    const batch = await store.outbox.readBatch(0, 1 << 26, 100_000);
+    const lanes = await Promise.all(
+      ([1, 2] as const).map((lane) => store.outbox.readBatch(lane, 1 << 26, 100_000)),
+    );
+    const all = [batch, ...lanes].flatMap((b) => b.rows);
+    expect(all.some((r) => r.table === 'sound_recordings' && r.row.id === stored.id)).toBe(true);
+  });
+
   it('ends at the bed: the server is told, the bed shows it ended, audited with who and why', async () => {
     const made = consults.list('bed-1')[0]!;
     const ended = await consults.end({ bedId: 'bed-1', consultId: made.id }, 'Nurse Ada');
@@ -446,6 +594,71 @@ describe('remote consults at the workstation', () => {
     expect(String(audit[0]!.detail)).toContain('Dr Remote watched for');
     // Still listed for this stay, ended.
     expect(consults.list('bed-1').map((c) => c.status)).toEqual(['ended']);
+  });
+
+  it('refuses a recording when no stethoscope sounds, and the end stops one asked for', async () => {
+    const made = await invite('bed-2');
+    standIn.viewer(made.id, 'Dr Quiet');
+    await until(
+      () => consults.list('bed-2')[0]!.status,
+      (s) => s === 'watching',
+      'watching',
+    );
+    // Nothing was ever shared from bed 2: refused at once, and the server told why.
+    const silent = standIn.askRecording(made.id, 10, 'Dr Quiet');
+    await until(
+      () => standIn.held.get(made.id)!.state.recordings[0]!,
+      (r) => r.status === 'refused',
+      'the refusal told to the server',
+    );
+    expect(standIn.held.get(made.id)!.state.recordings[0]!.problem).toBe(
+      telehealthWords.notSounding('Bed 2'),
+    );
+    expect(consults.list('bed-2')[0]!.recordings[0]).toMatchObject({
+      id: silent,
+      status: 'refused',
+    });
+    // Sounding (frames every 100 ms, as the panel sends them), asked, then the nurse's End now:
+    // nothing is kept after it.
+    const sound = () =>
+      void consults
+        .sendAuscultation(
+          'bed-2',
+          [
+            {
+              seq: 1,
+              atMs: Date.now(),
+              codec: 'opus',
+              sampleRateHz: 2000,
+              channels: 1,
+              durationUs: 20_000,
+              data: 'AAAA',
+            },
+          ],
+          'Nurse Ada',
+        )
+        .catch(() => undefined);
+    sound();
+    const sounding = setInterval(sound, 100);
+    const open = standIn.askRecording(made.id, 10, 'Dr Quiet');
+    await until(
+      () => consults.list('bed-2')[0]!.recordings,
+      (r) => r.some((x) => x.id === open && x.status === 'asked'),
+      'the second request shown',
+    );
+    await consults.end({ bedId: 'bed-2', consultId: made.id }, 'Nurse Ada');
+    clearInterval(sounding);
+    expect(consults.list('bed-2')[0]!.recordings.find((x) => x.id === open)).toMatchObject({
+      status: 'refused',
+      problem: telehealthWords.consultEndedBeforeKept,
+    });
+    const late = await refusal(
+      consults.keepRecording(
+        { bedId: 'bed-2', consultId: made.id, recordingId: open, problem: 'x' },
+        'Nurse Ada',
+      ),
+    );
+    expect(late.message).toBe(telehealthWords.consultEndedBeforeKept);
   });
 
   it('ends here at once when the server is down, and tells it once it answers', async () => {

@@ -14,10 +14,17 @@
 // nobody opened it), their notes as the stay's annotations (synced, each kept once), and the audit
 // entries (invited, viewer opened, auscultation shared, ended, each note), written with the
 // consult's change in one transaction. A restart reads them back and goes on asking.
+//
+// The remote clinician may ask for the stethoscope's sound to be kept (RemoteRecording): the ask
+// arrives with the consult's state, is shown at the bed, and the bedside's stethoscope panel that
+// shares the sound keeps the last seconds asked for (keepRemoteRecording): stored like a local
+// recording, with its heart rate, labelled as asked for remotely. What became of it (kept, or why
+// not: no stethoscope sounding, the consult ended) is told to the server for the remote side.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { RemoteConsult } from '../../../shared/api/contract-telehealth';
 import type { AuscultationFrame } from '../../../shared/telehealth/audio';
+import type { SoundRecordingMetadata } from '../../../shared/model/sound-recording';
 import {
   END_REASON_WORDS,
   spacedCode,
@@ -25,6 +32,8 @@ import {
   type CreateInvitation,
   type EndInvitation,
   type InvitationState,
+  type RecordingOutcome,
+  RemoteRecording,
   type TelehealthMinutes,
 } from '../../../shared/telehealth/invitation';
 import type { Patient } from '../../../shared/model/schemas';
@@ -70,6 +79,13 @@ export interface RemoteConsultsOptions {
    * (WorkstationSync.sendAuscultation); the number relayed. None: live sound is not offered.
    */
   relayAudio?: (bedId: string, frames: AuscultationFrame[]) => number | Promise<number>;
+  /**
+   * Keeps a recording the remote clinician asked for exactly as a local one is kept (the
+   * saveSoundRecording handler: checked, sealed, synced, with its heart rate). None: refused.
+   */
+  saveRecording?: (
+    recording: RecordingToSave,
+  ) => SoundRecordingMetadata | Promise<SoundRecordingMetadata>;
   now?: () => number;
   /** How often an open consult is asked about. Default 2 s. */
   pollEveryMs?: number;
@@ -78,6 +94,25 @@ export interface RemoteConsultsOptions {
   /** Per exchange with the server. Default 5 s. */
   timeoutMs?: number;
   log?: (message: string) => void;
+}
+
+/** A recording the remote clinician asked for, as saveSoundRecording takes it. */
+export interface RecordingToSave {
+  bedId: string;
+  label: string;
+  mode: 'raw';
+  rateHz: number;
+  startedAt: number;
+  wavBase64: string;
+}
+
+/** What the bedside answers a request for a recording with (keepRemoteRecording). */
+export interface RecordingAnswer {
+  bedId: string;
+  consultId: string;
+  recordingId: string;
+  sound?: { rateHz: number; startedAt: number; wavBase64: string } | undefined;
+  problem?: string | undefined;
 }
 
 export interface Consent {
@@ -94,6 +129,18 @@ const ASK_AFTER_EXPIRY_MS = 24 * 3_600_000;
 /** Invitation attempts at once (the same id: the server answers the same invitation). */
 const CREATE_ATTEMPTS = 2;
 const REMOTE = ' (remote clinician)';
+/** No stethoscope frame relayed for this long: the stethoscope is not sounding. */
+const SOUNDING_WITHIN_MS = 3_000;
+/** A request the bedside has not answered this long past its length is given up. */
+const ANSWER_WITHIN_MS = 20_000;
+
+/** A request for a recording as kept here: whether the server knows what became of it. */
+const RecordingAtBed = RemoteRecording.extend({
+  told: z.boolean(),
+  /** The sound recording kept (listSoundRecordings' id), once kept. */
+  soundRecordingId: z.string().nullable(),
+});
+type RecordingAtBed = z.infer<typeof RecordingAtBed>;
 
 /** The consult as kept: the stream's view and what the service remembers about it. */
 const ConsultRecord = RemoteConsult.omit({ problem: true, checkedAtMs: true }).extend({
@@ -111,6 +158,8 @@ const ConsultRecord = RemoteConsult.omit({ problem: true, checkedAtMs: true }).e
     ended: z.boolean(),
     auscultation: z.boolean(),
   }),
+  /** Kept by a version before recordings could be asked for: none. */
+  recordings: z.array(RecordingAtBed).default([]),
 });
 type ConsultRecord = z.infer<typeof ConsultRecord>;
 
@@ -135,6 +184,10 @@ export class RemoteConsults {
   readonly #consults = new Map<string, Live>();
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #lastSent = new Map<Listener, string>();
+  /** When stethoscope frames of each bed were last relayed (its stethoscope is sounding). */
+  readonly #soundAtMs = new Map<string, number>();
+  /** Requests for a recording whose sound is being kept now (a second answer is refused). */
+  readonly #keeping = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
   #ticking: Promise<void> | null = null;
@@ -278,6 +331,7 @@ export class RemoteConsults {
       endReason: null,
       endedBy: null,
       notes: [],
+      recordings: [],
       serverEnded: false,
       pendingEnd: null,
       stayOver: false,
@@ -370,6 +424,7 @@ export class RemoteConsults {
     const relay = this.#o.relayAudio;
     if (!relay) throw new TelehealthError(words.noAudioRelay, 'unavailable');
     const relayed = await relay(bed.id, frames);
+    if (relayed > 0) this.#soundAtMs.set(bed.id, this.#now());
     const live = this.#consults.get(watching.id);
     if (live && !live.record.audited.auscultation) {
       // Once per consult, never per frame.
@@ -394,6 +449,155 @@ export class RemoteConsults {
       }).catch((error: unknown) => this.#log(`telehealth: ${String(error)}`));
     }
     return relayed;
+  }
+
+  /**
+   * The bedside's answer to a remote clinician's request for a recording: the sound, kept like a
+   * local recording (with its heart rate, labelled as asked for remotely), or why it could not
+   * be. Refused for a request already answered, one being kept, or a consult that has ended.
+   */
+  async keepRecording(answer: RecordingAnswer, actor: string): Promise<RemoteRecording> {
+    const bed = this.#bed(answer.bedId);
+    const live = this.#consults.get(answer.consultId);
+    if (!live || live.record.bedId !== bed.id || live.record.stayOver)
+      throw new TelehealthError(words.noConsult(bed.label), 'not_found');
+    const asked = live.record.recordings.find((r) => r.id === answer.recordingId);
+    if (!asked) throw new TelehealthError(words.noSuchRecording(bed.label), 'not_found');
+    if (asked.status !== 'asked' || this.#keeping.has(asked.id))
+      throw new TelehealthError(
+        asked.status === 'refused' && asked.problem ? asked.problem : words.recordingAnswered,
+      );
+    if (live.record.status === 'ended') throw new TelehealthError(words.consultEndedBeforeKept);
+    this.#keeping.add(asked.id);
+    try {
+      let outcome: RecordingAtBed;
+      let detail: string;
+      if (answer.sound) {
+        if (!this.#o.saveRecording)
+          throw new TelehealthError(words.noRecordingStore, 'unavailable');
+        const saved = await this.#o.saveRecording({
+          bedId: bed.id,
+          label: words.recordingLabel(asked.askedBy.slice(0, 90)),
+          mode: 'raw',
+          ...answer.sound,
+        });
+        outcome = {
+          ...asked,
+          status: 'kept',
+          keptAtMs: this.#now(),
+          durationS: Math.round(saved.durationS * 10) / 10,
+          heartRateBpm: saved.heartRateBpm,
+          problem: null,
+          told: false,
+          soundRecordingId: saved.id,
+        };
+        detail =
+          `kept the ${outcome.durationS} s of stethoscope sound at ${bed.label} that ` +
+          `${asked.askedBy}${REMOTE} asked for (recording ${saved.id}, heart rate ` +
+          `${saved.heartRateBpm === null ? 'not found' : `${saved.heartRateBpm}/min`})`;
+      } else {
+        const problem = answer.problem ?? words.noRecordingCame(bed.label);
+        outcome = { ...asked, status: 'refused', problem, told: false };
+        detail = `could not keep the recording ${asked.askedBy}${REMOTE} asked for at ${bed.label}: ${problem}`;
+      }
+      await this.#answerRecording(live, outcome, {
+        atMs: this.#now(),
+        actor,
+        action:
+          outcome.status === 'kept' ? 'telehealth-recording-kept' : 'telehealth-recording-refused',
+        subject: subjectOf(live.record),
+        detail,
+      });
+      // As it stands now (the consult may have ended while the sound was being kept).
+      return publicRecording(live.record.recordings.find((r) => r.id === asked.id) ?? outcome);
+    } finally {
+      this.#keeping.delete(asked.id);
+    }
+  }
+
+  /** Applies what became of a request (if it is still open), audited, shown, told to the server. */
+  async #answerRecording(
+    live: Live,
+    outcome: RecordingAtBed,
+    audit: AuditEventToStore,
+  ): Promise<void> {
+    await this.#serial(async () => {
+      const r = live.record;
+      const index = r.recordings.findIndex((x) => x.id === outcome.id);
+      if (index < 0 || r.recordings[index]!.status !== 'asked') return;
+      const recordings = r.recordings.map((x, i) => (i === index ? outcome : x));
+      await this.#keep(live, { ...r, recordings }, [], [audit]);
+      this.#changed(r.bedId);
+    });
+    live.nextAskAtMs = 0;
+    if (!this.#stopped) void this.#ask(live).catch(() => undefined);
+  }
+
+  /** Requests the bedside cannot answer (no sound, no answer in time) are refused here. */
+  async #checkRecordings(live: Live, now: number): Promise<void> {
+    const r = live.record;
+    for (const asked of r.recordings) {
+      if (asked.status !== 'asked' || this.#keeping.has(asked.id)) continue;
+      const soundAt = this.#soundAtMs.get(r.bedId) ?? -Infinity;
+      const silent = now - soundAt > SOUNDING_WITHIN_MS;
+      const late = now - asked.askedAtMs > asked.seconds * 1000 + ANSWER_WITHIN_MS;
+      if (!silent && !late) continue;
+      const problem = late
+        ? words.noRecordingCame(r.bedLabel)
+        : soundAt < asked.askedAtMs - SOUNDING_WITHIN_MS
+          ? words.notSounding(r.bedLabel)
+          : words.stoppedSounding(r.bedLabel);
+      await this.#answerRecording(
+        live,
+        { ...asked, status: 'refused', problem, told: false },
+        {
+          atMs: now,
+          actor: 'the workstation',
+          action: 'telehealth-recording-refused',
+          subject: subjectOf(r),
+          detail: `did not keep the recording ${asked.askedBy}${REMOTE} asked for at ${r.bedLabel}: ${problem}`,
+        },
+      );
+    }
+  }
+
+  /** Tells the server what became of each request it does not know the answer to yet. */
+  async #tellRecordings(live: Live, link: CentralLink): Promise<void> {
+    for (const told of live.record.recordings) {
+      if (told.told || told.status === 'asked' || this.#stopped) continue;
+      const outcome: RecordingOutcome =
+        told.status === 'kept'
+          ? {
+              status: 'kept',
+              keptAtMs: told.keptAtMs ?? this.#now(),
+              durationS: told.durationS ?? 0,
+              heartRateBpm: told.heartRateBpm,
+            }
+          : {
+              status: 'refused',
+              problem: told.problem ?? words.noRecordingCame(live.record.bedLabel),
+            };
+      let state: InvitationState;
+      try {
+        state = await this.#central.recording(link, live.record.id, told.id, outcome);
+      } catch (error) {
+        // The server does not know it (or cannot take it): not told again and again.
+        if (error instanceof CentralRefusal && error.status >= 400 && error.status < 500) {
+          await this.#serial(() => this.#markTold(live, told.id)).catch(() => undefined);
+          continue;
+        }
+        return; // unreachable: told at the next round
+      }
+      await this.#answered(live, state);
+      await this.#serial(() => this.#markTold(live, told.id)).catch(() => undefined);
+    }
+  }
+
+  async #markTold(live: Live, id: string): Promise<void> {
+    const r = live.record;
+    if (!r.recordings.some((x) => x.id === id && !x.told)) return;
+    const recordings = r.recordings.map((x) => (x.id === id ? { ...x, told: true } : x));
+    await this.#keep(live, { ...r, recordings }, [], []);
   }
 
   // ---- the server, asked -------------------------------------------------------------------
@@ -434,6 +638,10 @@ export class RemoteConsults {
       const r = live.record;
       if (r.status !== 'ended' && r.status !== 'starting' && r.expiresAtMs <= now)
         await this.#expireHere(live).catch((error: unknown) =>
+          this.#log(`telehealth: ${String(error)}`),
+        );
+      if (live.record.recordings.some((x) => x.status === 'asked'))
+        await this.#checkRecordings(live, now).catch((error: unknown) =>
           this.#log(`telehealth: ${String(error)}`),
         );
       if (!this.#asking(live.record, now) || now < live.nextAskAtMs) continue;
@@ -477,6 +685,7 @@ export class RemoteConsults {
       return this.#unanswered(live, problem);
     }
     await this.#answered(live, state);
+    await this.#tellRecordings(live, link);
   }
 
   #unanswered(live: Live, problem: string): void {
@@ -534,6 +743,7 @@ export class RemoteConsults {
       const fresh = state.notes.filter((n) => n.invitationId === before.id && !known.has(n.id));
       next.notes = [...before.notes, ...fresh].sort((a, b) => a.atMs - b.atMs).slice(-500);
       const notes: ConsultNoteToKeep[] = fresh.map((note) => noteToKeep(before, note));
+      next.recordings = this.#mergeRecordings(before, state, audits, now);
       audits.push(...this.#endAudits(next, now));
       if (stateChanged(before, next) || notes.length > 0 || audits.length > 0) {
         try {
@@ -554,10 +764,62 @@ export class RemoteConsults {
     });
   }
 
+  /**
+   * The server's requests for recordings merged with what the bed knows: a new one is shown (and
+   * refused at once when no stethoscope is sounding); an answer given here stands until the
+   * server has it; one the server gave up on (the consult ended) is taken as it says.
+   */
+  #mergeRecordings(
+    before: ConsultRecord,
+    state: InvitationState,
+    audits: AuditEventToStore[],
+    now: number,
+  ): RecordingAtBed[] {
+    const merged = [...before.recordings];
+    for (const theirs of state.recordings) {
+      if (theirs.invitationId !== before.id) continue;
+      const index = merged.findIndex((x) => x.id === theirs.id);
+      const ours = index >= 0 ? merged[index]! : null;
+      if (!ours) {
+        const sounding =
+          now - (this.#soundAtMs.get(before.bedId) ?? -Infinity) <= SOUNDING_WITHIN_MS;
+        const refusedHere = theirs.status === 'asked' && !sounding;
+        merged.push({
+          ...theirs,
+          ...(refusedHere
+            ? { status: 'refused' as const, problem: words.notSounding(before.bedLabel) }
+            : {}),
+          told: !refusedHere,
+          soundRecordingId: null,
+        });
+        audits.push({
+          atMs: theirs.askedAtMs,
+          actor: theirs.askedBy + REMOTE,
+          action: 'telehealth-recording-asked',
+          subject: subjectOf(before),
+          detail:
+            `asked for a ${theirs.seconds} s recording of the stethoscope at ${before.bedLabel}` +
+            (refusedHere ? `; refused: ${words.notSounding(before.bedLabel)}` : ''),
+        });
+      } else if (ours.status === 'asked' && theirs.status !== 'asked') {
+        merged[index] = { ...ours, ...theirs, told: true };
+      } else if (!ours.told && ours.status === theirs.status) {
+        merged[index] = { ...ours, told: true };
+      }
+    }
+    return merged.slice(-500);
+  }
+
   /** The audit entry of the end, the first time the consult is seen ended. */
   #endAudits(next: ConsultRecord, now: number): AuditEventToStore[] {
     if (next.status !== 'ended' || next.audited.ended) return [];
     next.audited.ended = true;
+    // Whatever was asked for and not kept yet is not kept now ("End now" stops everything).
+    next.recordings = next.recordings.map((x) =>
+      x.status === 'asked'
+        ? { ...x, status: 'refused' as const, problem: words.consultEndedBeforeKept, told: false }
+        : x,
+    );
     const endedAt = next.endedAtMs ?? now;
     const from = next.viewer?.sinceMs ?? next.createdAtMs;
     const minutes = Math.max(0, Math.round((endedAt - from) / 60_000));
@@ -734,6 +996,7 @@ function viewOf(live: Live): RemoteConsult {
     endReason: r.endReason,
     endedBy: r.endedBy,
     notes: r.notes,
+    recordings: r.recordings.map(publicRecording),
     problem: live.problem,
     checkedAtMs: live.checkedAtMs,
   };
@@ -749,6 +1012,11 @@ function stored(r: ConsultRecord) {
     ended: r.status === 'ended',
     state: { ...r, url: waiting ? r.url : null, code: waiting ? r.code : null },
   };
+}
+
+function publicRecording(r: RecordingAtBed): RemoteRecording {
+  const { told: _told, soundRecordingId: _id, ...shown } = r;
+  return shown;
 }
 
 function stateChanged(a: ConsultRecord, b: ConsultRecord): boolean {

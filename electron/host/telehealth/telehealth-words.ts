@@ -32,4 +32,18 @@ export const telehealthWords = {
     'The consult’s time is up; the central server could not confirm it yet, and ends it by itself.',
   notStored: (reason: string) =>
     `The consult's latest state could not be kept on this workstation (${reason}); it will be tried again.`,
+  notSounding: (bed: string) =>
+    `No stethoscope is sounding at ${bed}: nothing was kept. Ask the nurse to press Record with "Share with the remote clinician" on, then ask again.`,
+  stoppedSounding: (bed: string) =>
+    `The stethoscope at ${bed} stopped sounding before the recording was kept: nothing was kept.`,
+  noRecordingCame: (bed: string) =>
+    `No recording came from the stethoscope at ${bed}: nothing was kept. Ask again while it is sounding.`,
+  consultEndedBeforeKept: 'The consult ended before the recording was kept.',
+  noSuchRecording: (bed: string) =>
+    `${bed} has no such request for a recording (the consult may have ended).`,
+  recordingAnswered: 'That request for a recording was answered already: it is not kept twice.',
+  askedRemotely:
+    'A remote clinician asks for a recording from their consult link; here, press Record.',
+  noRecordingStore: 'Recordings cannot be kept on this workstation.',
+  recordingLabel: (name: string) => `Asked for by ${name} remotely`,
 };

@@ -1,11 +1,14 @@
 // Live auscultation on the remote clinician's page: a "Listen" button (a browser plays sound only
 // after a gesture), the phonocardiogram of what is heard, and how far behind the bed it is, or
-// plainly that the bed is not sharing the stethoscope now. Mount it anywhere on the viewer page.
+// plainly that the bed is not sharing the stethoscope now; with the consult's client, "Keep a
+// recording" while the sound is live (KeepRecording.tsx). Mount it anywhere on the viewer page.
 import { useEffect, useRef, useState } from 'react';
 import { VIEWER_PATHS } from '../../../shared/telehealth/viewer';
 import { PhonocardiogramTrace } from '../components/stethoscope/PhonocardiogramTrace';
 import '../components/stethoscope/stethoscope.css';
 import { AuscultationPlayer, type PlayerStatus } from './audio-player';
+import { KeepRecording } from './KeepRecording';
+import type { WorkstationClient } from '../../../shared/api/client';
 
 export const auscultationWords = {
   title: 'Stethoscope (live)',
@@ -25,6 +28,8 @@ export const auscultationWords = {
 export interface RemoteAuscultationProps {
   /** The audio WebSocket; default: VIEWER_PATHS.audio on this page's host (ws: or wss:). */
   socketUrl?: string;
+  /** The consult's socket and bed: "Keep a recording" is offered with them. */
+  keep?: { client: Pick<WorkstationClient, 'request'>; bedId: string };
 }
 
 /** The viewer's audio socket on this page's host. */
@@ -55,7 +60,7 @@ function describe(status: PlayerStatus): string {
   }
 }
 
-export function RemoteAuscultation({ socketUrl }: RemoteAuscultationProps) {
+export function RemoteAuscultation({ socketUrl, keep }: RemoteAuscultationProps) {
   const [player, setPlayer] = useState<AuscultationPlayer | null>(null);
   const [status, setStatus] = useState<PlayerStatus | null>(null);
   const playerRef = useRef<AuscultationPlayer | null>(null);
@@ -130,6 +135,13 @@ export function RemoteAuscultation({ socketUrl }: RemoteAuscultationProps) {
         </span>
       </div>
       <PhonocardiogramTrace analyser={player?.analyser ?? null} />
+      {keep && (
+        <KeepRecording
+          client={keep.client}
+          bedId={keep.bedId}
+          live={player !== null && shown.state === 'listening'}
+        />
+      )}
     </section>
   );
 }

@@ -1,12 +1,15 @@
 // The remote clinician's page (telehealth.html, served by the central server at /telehealth/):
 // the invitation's link brings its token in the fragment; the page asks for a name and the code
-// the nurse read out, then shows the one invited patient. A reload picks the session up again
+// the nurse read out (or, where the server offers it, a sign-in with the hospital account, from
+// which the browser comes back here with the session cookie or a refusal to read), then shows the
+// one invited patient. A reload picks the session up again
 // from the server's cookie. When the consult ends, the page says why and shows nothing more.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { redeem, currentSession, type JoinedSession } from './viewer-api';
 import { tokenFromFragment, type RefusalWords } from './viewer-link';
 import { telehealthStrings as t } from './strings';
 import { CodeEntry } from './CodeEntry';
+import { accountOffer, beginAccountSignIn, type AccountOffer } from './account-api';
 import { ViewerScreen, openConnection, type ShutOut } from './ViewerScreen';
 import type { ViewerConnection } from './viewer-connection';
 
@@ -15,7 +18,7 @@ const TOKEN_KEY = 'telehealth.token';
 
 type Phase =
   | { kind: 'checking' }
-  | { kind: 'sign-in'; token: string }
+  | { kind: 'sign-in'; token: string; account: AccountOffer }
   | { kind: 'no-link' }
   | { kind: 'unreachable'; words: RefusalWords }
   | { kind: 'in'; joined: JoinedSession; connection: ViewerConnection }
@@ -29,6 +32,9 @@ function takeToken(): string | null {
     store(fromLink);
     return fromLink;
   }
+  // Back from the hospital's sign-in page (#account): the refusal, if any, is asked for below.
+  if (window.location.hash === '#account')
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
   try {
     return sessionStorage.getItem(TOKEN_KEY);
   } catch {
@@ -75,8 +81,12 @@ export function TelehealthPage() {
         setPhase({ kind: 'unreachable', words: answer.refusal });
       } else if (answer.refusal.error === 'ended') {
         setPhase({ kind: 'shut-out', title: t.endedTitle, sentence: answer.refusal.message });
+      } else if (!token) {
+        setPhase({ kind: 'no-link' });
       } else {
-        setPhase(token ? { kind: 'sign-in', token } : { kind: 'no-link' });
+        void accountOffer().then((account) => {
+          if (current) setPhase({ kind: 'sign-in', token, account });
+        });
       }
     });
     return () => {
@@ -94,6 +104,14 @@ export function TelehealthPage() {
     },
     [token, enter],
   );
+
+  const signInWithAccount = useCallback(async () => {
+    if (!token) return null;
+    const answer = await beginAccountSignIn(token);
+    if (!answer.ok) return answer.refusal;
+    window.location.assign(answer.url);
+    return null;
+  }, [token]);
 
   switch (phase.kind) {
     case 'checking':
@@ -114,7 +132,16 @@ export function TelehealthPage() {
         </Message>
       );
     case 'sign-in':
-      return <CodeEntry onJoin={join} />;
+      return (
+        <CodeEntry
+          onJoin={join}
+          account={
+            phase.account.offered
+              ? { refusal: phase.account.refusal, onSignIn: signInWithAccount }
+              : null
+          }
+        />
+      );
     case 'in':
       return (
         <ViewerScreen joined={phase.joined} connection={phase.connection} onShutOut={shutOut} />

@@ -12,6 +12,7 @@ import { useBedLive } from '../views/use-bed-live';
 import { AuscultationSlot } from './AuscultationSlot';
 import { ConsultNotes } from './ConsultNotes';
 import { liveness } from './latency';
+import { StripButton } from './StripButton';
 import { LiveBed } from './LiveBed';
 import { telehealthStrings as t } from './strings';
 import { leave, type JoinedSession } from './viewer-api';
@@ -101,6 +102,13 @@ export function ViewerScreen({
               {t.print}
             </button>
           )}
+          {view !== 'trends' && (
+            <StripButton
+              bedId={session.bedId}
+              bedLabel={session.bedLabel}
+              review={view === 'review'}
+            />
+          )}
           <button
             type="button"
             className="button telehealth__theme"
@@ -139,7 +147,7 @@ export function ViewerScreen({
           )}
         </div>
         <aside className="telehealth__side">
-          <AuscultationSlot />
+          <AuscultationSlot client={connection.client} bedId={session.bedId} />
           <ConsultNotes initial={session.notes} onLeave={leaveConsult} />
         </aside>
       </div>

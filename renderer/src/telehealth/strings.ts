@@ -15,6 +15,10 @@ export const telehealthStrings = {
   codeHint: '8 digits; spaces do not matter.',
   join: 'Join',
   joining: 'Checking the code…',
+  accountOr: 'or',
+  accountSignIn: 'Sign in with your hospital account',
+  accountHint:
+    'For physicians and remote clinicians with an account at this hospital: no code is needed, and the bedside shows the name of your account.',
   attemptsLeft: (n: number) =>
     n === 1 ? '1 try left before the link locks.' : `${n} tries left before the link locks.`,
   checking: 'Opening the consult…',

@@ -319,7 +319,11 @@ export function StethoscopePanel({ client, bedId }: { client: WorkstationClient;
           {message.text}
         </p>
       )}
-      <SoundRecordingList client={client} bedId={bedId} refreshKey={refreshKey} />
+      <SoundRecordingList
+        client={client}
+        bedId={bedId}
+        refreshKey={refreshKey + share.keptForRemote}
+      />
     </section>
   );
 }

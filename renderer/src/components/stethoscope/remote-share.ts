@@ -5,6 +5,7 @@
 // relays it to the central server. Sound
 // that cannot go at once is dropped, never queued: late sound is worse than none.
 import { useEffect, useState } from 'react';
+import { useAskedRecordings, type RecordingCapture } from '../telehealth/remote-recording';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { RemoteConsult } from '../../../../shared/api/contract-telehealth';
 import {
@@ -222,7 +223,7 @@ export type ShareState =
   | { kind: 'unsupported' };
 
 /** The capture's side the share needs (stethoscope-capture.ts StethoscopeCapture). */
-interface ShareableCapture {
+interface ShareableCapture extends RecordingCapture {
   readonly rateHz: number;
   onRawSamples(listener: (samples: Float32Array) => void): () => void;
 }
@@ -236,7 +237,7 @@ export function useRemoteShare(
   bedId: string,
   capture: ShareableCapture | null,
   wanted: boolean,
-): { state: ShareState; problem: string | null } {
+): { state: ShareState; problem: string | null; keptForRemote: number } {
   const [watching, setWatching] = useState<RemoteConsult | null>(null);
   const [supported, setSupported] = useState<boolean | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -278,11 +279,18 @@ export function useRemoteShare(
     };
   }, [active, capture, client, bedId]);
 
+  // The remote clinician's requests for recordings, answered from the shared capture.
+  const asked = useAskedRecordings(client, bedId, active ? capture : null, watching);
+
   let state: ShareState;
   if (!watching) state = { kind: 'hidden' };
   else if (capture && supported === false) state = { kind: 'unsupported' };
   else if (!wanted) state = { kind: 'off' };
   else if (!capture) state = { kind: 'waiting' };
   else state = { kind: 'sharing', viewer: watching.viewer?.name ?? 'The remote clinician' };
-  return { state, problem: active ? problem : null };
+  return {
+    state,
+    problem: active ? (problem ?? asked.problem) : null,
+    keptForRemote: asked.kept,
+  };
 }

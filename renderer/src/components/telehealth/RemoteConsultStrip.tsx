@@ -3,7 +3,8 @@
 // which ends the consult at once without asking (ending is always safe). An open invitation shows
 // its code and Cancel; consults ended this stay are a small history line each, with why; the
 // host's `problem` (the server unreachable, refused) is a warning line; the remote clinicians'
-// notes are listed under it. Nothing is drawn while the bed has had no consult this stay.
+// notes are listed under it; what the remote clinician asked to be recorded, and whether it was
+// kept, is a line under the consult. Nothing is drawn while the bed has had no consult this stay.
 import { useState } from 'react';
 import type { WorkstationClient } from '../../../../shared/api/client';
 import type { RemoteConsult } from '../../../../shared/api/contract-telehealth';
@@ -13,6 +14,7 @@ import { useNow } from '../../hooks/use-now';
 import { telehealthStrings as s } from '../../strings/telehealth';
 import { consultsAtBed, minutesLeft, minutesSince, stripOf } from './consults-at-bed';
 import type { RemoteConsultsAtBed } from './use-remote-consults';
+import { recordingWords } from './remote-recording';
 import './telehealth.css';
 
 export interface RemoteConsultStripProps {
@@ -107,6 +109,23 @@ export function RemoteConsultStrip({ client, bedId, remote }: RemoteConsultStrip
                 {consult.problem}
                 {consult.checkedAtMs !== null && ` (${s.checked(consult.checkedAtMs, now)})`}
               </p>
+            )}
+            {consult.recordings.length > 0 && (
+              <ul className="telehealth__recordings" data-testid="telehealth-recordings">
+                {consult.recordings.slice(-3).map((r) => (
+                  <li key={r.id} data-testid="telehealth-recording" data-status={r.status}>
+                    {recordingWords.asked(r.askedBy, r.seconds, r.askedAtMs)}
+                    {' — '}
+                    <span className={r.status === 'refused' ? 'telehealth__warning' : undefined}>
+                      {r.status === 'kept'
+                        ? recordingWords.kept(r.durationS, r.heartRateBpm)
+                        : r.status === 'refused'
+                          ? recordingWords.refused(r.problem)
+                          : recordingWords.recording}
+                    </span>
+                  </li>
+                ))}
+              </ul>
             )}
             {failed[consult.id] && (
               <p className="telehealth__warning" role="alert">

@@ -38,6 +38,7 @@ function consult(overrides: Partial<RemoteConsult> = {}): RemoteConsult {
     endReason: null,
     endedBy: null,
     notes: [],
+    recordings: [],
     problem: null,
     checkedAtMs: null,
     ...overrides,
