@@ -33,7 +33,7 @@ test.use({ viewport: { width: 1920, height: 1080 } });
 async function browserScreen(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const page = await context.newPage();
-  page.once('close', () => void context.close());
+  page.once('close', () => void context.close().catch(() => {})); // refused once the test ended
   await page.addInitScript(() => {
     const Real = window.AudioContext;
     class GestureGatedAudioContext extends Real {
