@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { DurationSequencer } from './test/support/duration-sequencer';
 
 export default defineConfig({
   test: {
@@ -21,5 +22,7 @@ export default defineConfig({
     // third of the suite's time. Nothing here mocks modules; a file that changes globals (fake
     // timers, console spies) restores them.
     isolate: false,
+    // The slowest files first, by the times of the last full run (test/support/test-order.ts).
+    sequence: { sequencer: DurationSequencer },
   },
 });
