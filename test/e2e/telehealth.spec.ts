@@ -174,36 +174,6 @@ test('a nurse invites a remote clinician, who watches, hears, writes a note, and
   const strip = page.getByTestId('telehealth-strip');
   await expect(strip).toContainText(`${DOCTOR} watching since`, { timeout: 30_000 });
 
-  // Save strip as PDF: the central server prints the newest 20 s it holds of the stay (each
-  // minute of signal reaches it about a minute later; asked again while it has none), named for
-  // the bed.
-  const bedLabel = (await viewer.locator('.bedside__bed').textContent())!.trim();
-  let saved: Download | null = null;
-  for (let tries = 0; !saved && tries < 15; tries++) {
-    const download = viewer.waitForEvent('download', { timeout: 4_000 }).catch(() => null);
-    await viewer.getByTestId('save-strip').click();
-    saved = await download;
-  }
-  expect(saved, 'a strip was saved').not.toBeNull();
-  expect(saved!.suggestedFilename()).toMatch(/^strip .* \d{4}-\d\d-\d\d \d\d-\d\d-\d\d\.pdf$/);
-  expect(saved!.suggestedFilename().startsWith(`strip ${bedLabel} `)).toBe(true);
-  const stripPdf = join(dir, 'strip.pdf');
-  await saved!.saveAs(stripPdf);
-  expect(readFileSync(stripPdf).subarray(0, 5).toString()).toBe('%PDF-');
-  const paper = execFileSync('pdftotext', ['-layout', stripPdf, '-'], { encoding: 'utf8' });
-  expect(paper).toContain(bedLabel);
-  expect(paper).toContain(patient.split(' ')[0]!.replace(/,$/, ''));
-  expect(paper).toContain('25 mm/s');
-  execFileSync('pdftoppm', [
-    '-png',
-    '-r',
-    '70',
-    '-singlefile',
-    stripPdf,
-    'docs/screenshots/telehealth-strip',
-  ]);
-  await expect(viewer.getByTestId('strip-said')).toContainText('Saved strip');
-
   // Live auscultation: the nurse shares the stethoscope, the remote side hears the tone.
   await page.getByTestId('open-stethoscope').click();
   await page.getByTestId('stethoscope-share-toggle').check({ timeout: 30_000 });
@@ -249,6 +219,36 @@ test('a nurse invites a remote clinician, who watches, hears, writes a note, and
   await page.getByTestId('open-stethoscope').click();
   await strip.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'docs/screenshots/telehealth-bedside.png' });
+
+  // Save strip as PDF: the central server prints the newest 20 s it holds of the stay (each
+  // minute of signal reaches it about a minute later; asked again while it has none), named for
+  // the bed.
+  const bedLabel = (await viewer.locator('.bedside__bed').textContent())!.trim();
+  let saved: Download | null = null;
+  for (let tries = 0; !saved && tries < 15; tries++) {
+    const download = viewer.waitForEvent('download', { timeout: 4_000 }).catch(() => null);
+    await viewer.getByTestId('save-strip').click();
+    saved = await download;
+  }
+  expect(saved, 'a strip was saved').not.toBeNull();
+  expect(saved!.suggestedFilename()).toMatch(/^strip .* \d{4}-\d\d-\d\d \d\d-\d\d-\d\d\.pdf$/);
+  expect(saved!.suggestedFilename().startsWith(`strip ${bedLabel} `)).toBe(true);
+  const stripPdf = join(dir, 'strip.pdf');
+  await saved!.saveAs(stripPdf);
+  expect(readFileSync(stripPdf).subarray(0, 5).toString()).toBe('%PDF-');
+  const paper = execFileSync('pdftotext', ['-layout', stripPdf, '-'], { encoding: 'utf8' });
+  expect(paper).toContain(bedLabel);
+  expect(paper).toContain(patient.split(' ')[0]!.replace(/,$/, ''));
+  expect(paper).toContain('25 mm/s');
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '70',
+    '-singlefile',
+    stripPdf,
+    'docs/screenshots/telehealth-strip',
+  ]);
+  await expect(viewer.getByTestId('strip-said')).toContainText('Saved strip');
 
   // The same link and code in another browser: refused, the first viewer undisturbed.
   const intruder = await openTheLink(browser, link, code, 'Someone Else');
