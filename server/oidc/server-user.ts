@@ -22,7 +22,7 @@ export interface SignedInUser {
   role: Role;
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
@@ -41,36 +41,15 @@ export async function serverUserFor(
 ): Promise<{ user: SignedInUser } | { refused: string }> {
   return inTransaction(db, async (session) => {
     const who = claims.preferredUsername ?? claims.name ?? `subject ${claims.sub}`;
-    let row = await userWhere(session, 'oidc_subject = $1', claims.sub);
-    if (!row && claims.preferredUsername) {
-      const named = await userWhere(session, 'username = lower($1)', claims.preferredUsername);
-      if (named && named.oidc_subject !== null) {
-        await event(
-          session,
-          named,
-          'sign-in-refused',
-          `at workstation ${workstationId}: another hospital account (subject ${claims.sub}) bears this user name`,
-        );
-        return {
-          refused:
-            `The hospital account ${who} does not match the central server's user ` +
-            `${named.username}, which is linked to another hospital account. Ask IT.`,
-        };
-      }
-      if (named) {
-        await session.query(
-          'UPDATE users SET oidc_subject = $2, updated_at = now() WHERE id = $1',
-          [named.id, claims.sub],
-        );
-        await event(
-          session,
-          named,
-          'oidc-subject-bound',
-          `subject ${claims.sub}, at its first sign-in with the hospital account`,
-        );
-        row = { ...named, oidc_subject: claims.sub };
-      }
+    const found = await hospitalUserRow(session, claims, `at workstation ${workstationId}`, ACTOR);
+    if ('otherSubject' in found) {
+      return {
+        refused:
+          `The hospital account ${who} does not match the central server's user ` +
+          `${found.otherSubject.username}, which is linked to another hospital account. Ask IT.`,
+      };
     }
+    const row = found.row;
     if (!row) {
       return {
         refused:
@@ -79,10 +58,11 @@ export async function serverUserFor(
       };
     }
     if (row.disabled) {
-      await event(
+      await userEvent(
         session,
         row,
         'sign-in-refused',
+        ACTOR,
         `at workstation ${workstationId}: the user is disabled`,
       );
       return {
@@ -90,10 +70,11 @@ export async function serverUserFor(
       };
     }
     if (row.role === 'remote-clinician') {
-      await event(
+      await userEvent(
         session,
         row,
         'sign-in-refused',
+        ACTOR,
         `at workstation ${workstationId}: a remote clinician`,
       );
       return {
@@ -101,11 +82,51 @@ export async function serverUserFor(
           'A remote clinician works through telehealth only and does not sign in at a workstation.',
       };
     }
-    await event(session, row, 'sign-in', `at workstation ${workstationId}`);
+    await userEvent(session, row, 'sign-in', ACTOR, `at workstation ${workstationId}`);
     return {
       user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role },
     };
   });
+}
+
+/**
+ * The server user of a hospital account: by the provider's subject, else by login name, binding
+ * the subject to that user the first time (audited). Refused (and audited) when that name's user
+ * is bound to another subject; `row` is null when there is no such user. `where` says where the
+ * sign-in happens, in the user's trail; `actor` who writes it.
+ */
+export async function hospitalUserRow(
+  session: Session,
+  claims: HospitalClaims,
+  where: string,
+  actor: string,
+): Promise<{ row: UserRow | null } | { otherSubject: UserRow }> {
+  const row = await userWhere(session, 'oidc_subject = $1', claims.sub);
+  if (row || !claims.preferredUsername) return { row };
+  const named = await userWhere(session, 'username = lower($1)', claims.preferredUsername);
+  if (!named) return { row: null };
+  if (named.oidc_subject !== null) {
+    await userEvent(
+      session,
+      named,
+      'sign-in-refused',
+      actor,
+      `${where}: another hospital account (subject ${claims.sub}) bears this user name`,
+    );
+    return { otherSubject: named };
+  }
+  await session.query('UPDATE users SET oidc_subject = $2, updated_at = now() WHERE id = $1', [
+    named.id,
+    claims.sub,
+  ]);
+  await userEvent(
+    session,
+    named,
+    'oidc-subject-bound',
+    actor,
+    `subject ${claims.sub}, at its first sign-in with the hospital account (${where})`,
+  );
+  return { row: { ...named, oidc_subject: claims.sub } };
 }
 
 async function userWhere(session: Session, where: string, value: string) {
@@ -117,9 +138,16 @@ async function userWhere(session: Session, where: string, value: string) {
   return rows[0] ?? null;
 }
 
-async function event(session: Session, user: UserRow, action: string, detail: string) {
+/** An entry in the user's trail (user_events). */
+export async function userEvent(
+  session: Session,
+  user: UserRow,
+  action: string,
+  actor: string,
+  detail: string,
+) {
   await session.query(
     `INSERT INTO user_events (user_id, username, action, actor, detail) VALUES ($1, $2, $3, $4, $5)`,
-    [user.id, user.username, action, ACTOR, detail],
+    [user.id, user.username, action, actor, detail],
   );
 }

@@ -18,9 +18,10 @@ import {
 } from '../../shared/telehealth/viewer';
 import { MAX_CODE_ATTEMPTS, END_REASON_WORDS } from '../../shared/telehealth/invitation';
 import type { Role } from '../../shared/security/access';
-import { inTransaction, type Session } from '../db/database';
+import { inTransaction } from '../db/database';
 import { HospitalProvider, ProviderUnavailable, reasonOf } from '../oidc/hospital-provider';
 import type { OidcSettings } from '../oidc/settings';
+import { hospitalUserRow, userEvent } from '../oidc/server-user';
 import {
   accountAttemptByState,
   countWrongCode,
@@ -413,40 +414,19 @@ export function accountSignIn(telehealth: Telehealth, options: AccountSignInOpti
     const where = `telehealth invitation ${invitation.id} (bed ${invitation.bedLabel})`;
     return inTransaction(db, async (session) => {
       const who = claims.preferredUsername ?? claims.name ?? `subject ${claims.sub}`;
-      let row = await userWhere(session, 'oidc_subject = $1', claims.sub);
-      if (!row && claims.preferredUsername) {
-        const named = await userWhere(session, 'username = lower($1)', claims.preferredUsername);
-        if (named && named.oidc_subject !== null) {
-          await userEvent(
-            session,
-            named,
-            'sign-in-refused',
-            `${where}: another hospital account (subject ${claims.sub}) bears this user name`,
-          );
-          return {
-            refused: ACCOUNT_WORDS.otherSubject(who, named.username),
-            why: 'account-other-subject',
-            actor: who,
-          };
-        }
-        if (named) {
-          await session.query(
-            'UPDATE users SET oidc_subject = $2, updated_at = now() WHERE id = $1',
-            [named.id, claims.sub],
-          );
-          await userEvent(
-            session,
-            named,
-            'oidc-subject-bound',
-            `subject ${claims.sub}, at its first sign-in with the hospital account (${where})`,
-          );
-          row = { ...named, oidc_subject: claims.sub };
-        }
+      const found = await hospitalUserRow(session, claims, where, ACTOR);
+      if ('otherSubject' in found) {
+        return {
+          refused: ACCOUNT_WORDS.otherSubject(who, found.otherSubject.username),
+          why: 'account-other-subject',
+          actor: who,
+        };
       }
+      const row = found.row;
       if (!row) return { refused: ACCOUNT_WORDS.noUser(who), why: 'account-no-user', actor: who };
       const refuse = async (why: string, sentence: string, detail: string) => {
-        await userEvent(session, row!, 'sign-in-refused', `${where}: ${detail}`);
-        return { refused: sentence, why, actor: row!.display_name };
+        await userEvent(session, row, 'sign-in-refused', ACTOR, `${where}: ${detail}`);
+        return { refused: sentence, why, actor: row.display_name };
       };
       if (row.disabled)
         return refuse(
@@ -469,7 +449,7 @@ export function accountSignIn(telehealth: Telehealth, options: AccountSignInOpti
           ACCOUNT_WORDS.otherUser(row.username),
           `the invitation is for ${invitation.viewerUsernameRequired}`,
         );
-      await userEvent(session, row, 'telehealth-sign-in', where);
+      await userEvent(session, row, 'telehealth-sign-in', ACTOR, where);
       return {
         user: { id: row.id, username: row.username, displayName: row.display_name, role: row.role },
       };
@@ -478,31 +458,6 @@ export function accountSignIn(telehealth: Telehealth, options: AccountSignInOpti
 }
 
 export type AccountSignIn = ReturnType<typeof accountSignIn>;
-
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  role: Role;
-  oidc_subject: string | null;
-  disabled: boolean;
-}
-
-async function userWhere(session: Session, where: string, value: string) {
-  const { rows } = await session.query<UserRow>(
-    `SELECT id, username, display_name, role, oidc_subject, disabled FROM users WHERE ${where}
-     FOR UPDATE`,
-    [value],
-  );
-  return rows[0] ?? null;
-}
-
-async function userEvent(session: Session, user: UserRow, action: string, detail: string) {
-  await session.query(
-    `INSERT INTO user_events (user_id, username, action, actor, detail) VALUES ($1, $2, $3, $4, $5)`,
-    [user.id, user.username, action, ACTOR, detail],
-  );
-}
 
 function stringClaim(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
