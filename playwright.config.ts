@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_LAUNCH } from './test/support/chromium';
+import { useFastTmp } from './test/support/fast-tmp';
+
+// The workstations' and browsers' temporary folders on /dev/shm where there is one: fast-tmp.ts.
+useFastTmp();
 
 // Specs run in name order. Running the slowest first (test/support/test-order.ts, as Vitest does)
 // was tried: it paired the telehealth consult with the accessibility sweep at the start, and the

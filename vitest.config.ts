@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { DurationSequencer } from './test/support/duration-sequencer';
+import { useFastTmp } from './test/support/fast-tmp';
+
+// Temporary files (stores, ptys' links, exports) on /dev/shm where there is one: see fast-tmp.ts.
+useFastTmp();
 
 export default defineConfig({
   test: {
