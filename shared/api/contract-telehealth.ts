@@ -10,6 +10,7 @@ import {
   RecordingSeconds,
   RemoteRecording,
   TelehealthMinutes,
+  ViewerUsername,
 } from '../telehealth/invitation';
 import {
   MAX_SOUND_RECORDING_BASE64_CHARS,
@@ -37,6 +38,11 @@ export const RemoteConsult = z.object({
   createdAtMs: z.number(),
   expiresAtMs: z.number(),
   invitedBy: z.string(),
+  /**
+   * The hospital account (the central server's login name) that alone may open the link by
+   * signing in; null: any remote clinician or physician account. The code opens it either way.
+   */
+  viewerUsername: z.string().nullable().default(null),
   consent: z.object({
     givenBy: z.enum(['patient', 'representative']),
     representative: z.string().nullable(),
@@ -75,6 +81,8 @@ export const telehealthRequests = {
             representative: z.string().trim().min(1).max(200).optional(),
           })
           .strict(),
+        /** Optional: the hospital account that alone may sign in to open the link. */
+        viewerUsername: ViewerUsername.optional(),
       })
       .strict(),
     output: RemoteConsult,

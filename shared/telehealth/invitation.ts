@@ -63,6 +63,9 @@ export const TelehealthConsent = z
   });
 export type TelehealthConsent = z.infer<typeof TelehealthConsent>;
 
+/** A central server user's login name, as an invitation may name the one who may sign in. */
+export const ViewerUsername = z.string().trim().toLowerCase().min(2).max(64);
+
 /** What the workstation sends to make an invitation for one of its beds. */
 export const CreateInvitation = z
   .object({
@@ -81,7 +84,7 @@ export const CreateInvitation = z
      * Optional: the central server's user (login name) who alone may open it by signing in with
      * the hospital account. The code opens it as before.
      */
-    viewerUsername: z.string().trim().toLowerCase().min(2).max(64).optional(),
+    viewerUsername: ViewerUsername.optional(),
   })
   .strict();
 export type CreateInvitation = z.infer<typeof CreateInvitation>;

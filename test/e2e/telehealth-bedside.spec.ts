@@ -93,6 +93,13 @@ test('the invitation needs the consent recorded, keeps the keyboard in, and show
   await expect(invite).toBeDisabled();
   await expect(missing).toHaveText('Tick that consent was given to invite.');
   await page.getByTestId('telehealth-consent').check();
+  // The one hospital account that may sign in, optional: a name too short is said, not sent.
+  const account = page.getByTestId('telehealth-account');
+  await account.fill('x');
+  await expect(invite).toBeDisabled();
+  await expect(dialog).toContainText('A login name has 2 to 64 characters.');
+  await account.fill('dr.remote');
+  await expect(invite).toBeEnabled();
 
   // The host refuses (no central server): its sentence, in the dialog, the form kept as it was.
   await invite.click();
@@ -100,6 +107,7 @@ test('the invitation needs the consent recorded, keeps the keyboard in, and show
   await expect(refusal).toBeVisible();
   await expect(refusal).toHaveText(NOT_ENROLLED);
   await expect(page.getByTestId('telehealth-representative')).toHaveValue('Pat Example, daughter');
+  await expect(account).toHaveValue('dr.remote');
   await expect(dialog.getByLabel('1 h')).toBeChecked();
   await expect(page.getByTestId('telehealth-invited')).toHaveCount(0);
   expect(await seriousViolations(page, '[data-testid="telehealth-dialog"]')).toEqual([]);
@@ -143,6 +151,7 @@ function standInConsult(id: string, nowMs: number, minutes: number) {
     createdAtMs: nowMs,
     expiresAtMs: nowMs + minutes * 60_000,
     invitedBy: 'unidentified user at this workstation',
+    viewerUsername: null as string | null,
     consent: {
       givenBy: 'patient',
       representative: null,
@@ -174,6 +183,7 @@ test('after inviting: the link and the code; the strip while waiting and watchin
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const consults: StandIn[] = [];
   const ended: Array<{ consultId: string }> = [];
+  const invited: Array<Record<string, unknown>> = [];
   let page$: WebSocketRoute | null = null;
   let streamId: number | null = null;
   const push = () => {
@@ -199,11 +209,15 @@ test('after inviting: the link and the code; the strip while waiting and watchin
         return;
       }
       if (message.type === 'request' && message.method === 'inviteRemoteClinician') {
-        const consult = standInConsult(
-          '6d1e3c1a-8a61-4c39-9d36-8b1f0e9b2c47',
-          Date.now(),
-          message.params!.minutes as number,
-        );
+        invited.push(message.params!);
+        const consult = {
+          ...standInConsult(
+            '6d1e3c1a-8a61-4c39-9d36-8b1f0e9b2c47',
+            Date.now(),
+            message.params!.minutes as number,
+          ),
+          viewerUsername: (message.params!.viewerUsername as string | undefined) ?? null,
+        };
         consults.push(consult);
         ws.send(JSON.stringify({ type: 'response', id: message.id, result: consult }));
         push();
@@ -240,10 +254,15 @@ test('after inviting: the link and the code; the strip while waiting and watchin
   await dialog.getByLabel('1 h').check();
   await dialog.getByLabel('The patient').check();
   await page.getByTestId('telehealth-consent').check();
+  await page.getByTestId('telehealth-account').fill('  Dr.Remote ');
   await page.getByTestId('telehealth-invite-submit').click();
   await expect(dialog).toHaveAccessibleName('Give the remote clinician the link and the code');
   await expect(page.getByTestId('telehealth-link')).toHaveText(consults[0]!.url!);
   await expect(page.getByTestId('telehealth-code')).toHaveText('1234 5678');
+  expect(invited.at(-1)).toMatchObject({ minutes: 60, viewerUsername: 'dr.remote' });
+  await expect(page.getByTestId('telehealth-only-account')).toHaveText(
+    'Only the hospital account “dr.remote” can sign in to it.',
+  );
   await expect(page.getByTestId('telehealth-expires')).toHaveText(
     /^Expires at \d\d:\d\d \((1 h|59 min) from now\)\.$/,
   );

@@ -296,6 +296,7 @@ describe('remote consults at the workstation', () => {
         bedId: 'bed-1',
         minutes: 30,
         consent: { givenBy: 'representative', representative: REPRESENTATIVE },
+        viewerUsername: ' Dr.Remote ',
       },
       'Nurse Ada',
     );
@@ -305,6 +306,7 @@ describe('remote consults at the workstation', () => {
       patientId: patient.id,
       code: '12345678',
       invitedBy: 'Nurse Ada',
+      viewerUsername: 'dr.remote',
       consent: {
         givenBy: 'representative',
         representative: REPRESENTATIVE,
@@ -321,6 +323,7 @@ describe('remote consults at the workstation', () => {
       patientId: patient.id,
       minutes: 30,
       invitedBy: 'Nurse Ada',
+      viewerUsername: 'dr.remote',
       consent: {
         givenBy: 'representative',
         representative: REPRESENTATIVE,
@@ -348,6 +351,13 @@ describe('remote consults at the workstation', () => {
     expect(noConsent.message).toBe(telehealthWords.noConsent);
     const noName = await refusal(invite('bed-2', { givenBy: 'representative' } as never));
     expect(noName.message).toBe(telehealthWords.noRepresentative);
+    const badAccount = await refusal(
+      consults.invite(
+        { bedId: 'bed-2', minutes: 15, consent: { givenBy: 'patient' }, viewerUsername: 'x' },
+        'Nurse Ada',
+      ),
+    );
+    expect(badAccount.message).toBe(telehealthWords.badViewerUsername);
     const empty = await refusal(invite('bed-3'));
     expect(empty.message).toBe(telehealthWords.emptyBed('Bed 3'));
     enrolled = false;

@@ -35,6 +35,7 @@ import {
   type RecordingOutcome,
   RemoteRecording,
   type TelehealthMinutes,
+  ViewerUsername,
 } from '../../../shared/telehealth/invitation';
 import type { Patient } from '../../../shared/model/schemas';
 import type { AuditEventToStore, Store } from '../store/client';
@@ -274,10 +275,22 @@ export class RemoteConsults {
    * kept then). Answers the consult with its link and code.
    */
   async invite(
-    request: { bedId: string; minutes: TelehealthMinutes; consent: Consent | undefined },
+    request: {
+      bedId: string;
+      minutes: TelehealthMinutes;
+      consent: Consent | undefined;
+      /** The hospital account that alone may sign in to open the link (the code still does). */
+      viewerUsername?: string;
+    },
     actor: string,
   ): Promise<RemoteConsult> {
     const bed = this.#bed(request.bedId);
+    const account =
+      request.viewerUsername === undefined
+        ? null
+        : ViewerUsername.safeParse(request.viewerUsername);
+    if (account && !account.success) throw new TelehealthError(words.badViewerUsername);
+    const viewerUsername = account?.data ?? null;
     const patient = bed.patient;
     if (!patient) throw new TelehealthError(words.emptyBed(bed.label));
     const consent = request.consent;
@@ -307,6 +320,7 @@ export class RemoteConsults {
         recordedBy,
       },
       invitedBy: recordedBy,
+      ...(viewerUsername ? { viewerUsername } : {}),
     };
     const record: ConsultRecord = {
       id: invitation.id,
@@ -320,6 +334,7 @@ export class RemoteConsults {
       createdAtMs: at,
       expiresAtMs: at + request.minutes * 60_000,
       invitedBy: recordedBy,
+      viewerUsername,
       consent: {
         givenBy: consent.givenBy,
         representative: consent.givenBy === 'representative' ? representative! : null,
@@ -990,6 +1005,7 @@ function viewOf(live: Live): RemoteConsult {
     createdAtMs: r.createdAtMs,
     expiresAtMs: r.expiresAtMs,
     invitedBy: r.invitedBy,
+    viewerUsername: r.viewerUsername,
     consent: r.consent,
     viewer: r.viewer,
     endedAtMs: r.endedAtMs,

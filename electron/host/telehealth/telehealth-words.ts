@@ -9,6 +9,8 @@ export const telehealthWords = {
     "A remote consult needs the patient's consent: record who gave it (the patient or their representative).",
   noRepresentative:
     'Consent given by a representative names them: write their name and relation (for example "Pat Example, daughter").',
+  badViewerUsername:
+    "The hospital account is a login name of 2 to 64 characters (as IT gave it on the central server); leave it empty to let any remote clinician's account sign in.",
   tooMany: (bed: string, max: number) =>
     `${bed} already has ${max} remote consults under way: end one before inviting again.`,
   unreachableAtInvite: (reason: string) =>

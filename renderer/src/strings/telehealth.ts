@@ -30,6 +30,11 @@ export const telehealthStrings = {
   representative: 'Representative’s name and relation',
   representativeHint: 'For example “Pat Example, daughter”.',
   consentGiven: 'Consent to this remote consult was given',
+  account: 'Their hospital account (optional)',
+  accountHint:
+    'Their login name on the hospital’s central server: then only that account can open the link by signing in. The code works either way.',
+  accountInvalid: 'A login name has 2 to 64 characters.',
+  onlyAccount: (username: string) => `Only the hospital account “${username}” can sign in to it.`,
   /** Why Invite is not yet possible: shown under the consent. */
   missing: {
     givenBy: 'Say who gave consent to invite.',

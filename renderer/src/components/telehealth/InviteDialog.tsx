@@ -88,17 +88,26 @@ function InviteForm({
   const missingId = useId();
   const [minutes, setMinutes] = useState<TelehealthMinutes>(30);
   const [consent, setConsent] = useState<ConsentForm>(NO_CONSENT);
+  const [account, setAccount] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const missing = consentMissing(consent);
+  const username = account.trim().toLowerCase();
+  const accountInvalid = username !== '' && (username.length < 2 || username.length > 64);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const given = consentRequest(consent);
-    if (given === null || busy) return;
+    if (given === null || accountInvalid || busy) return;
     setBusy(true);
     setProblem(null);
-    client.request('inviteRemoteClinician', { bedId, minutes, consent: given }).then(
+    const request = {
+      bedId,
+      minutes,
+      consent: given,
+      ...(username ? { viewerUsername: username } : {}),
+    };
+    client.request('inviteRemoteClinician', request).then(
       (consult) => onInvited(consult),
       (error: unknown) => {
         setBusy(false);
@@ -176,6 +185,23 @@ function InviteForm({
         />
         {s.consentGiven}
       </label>
+      <label className="telehealth-dialog__field">
+        <span>{s.account}</span>
+        <input
+          type="text"
+          value={account}
+          maxLength={64}
+          autoComplete="off"
+          spellCheck={false}
+          aria-invalid={accountInvalid}
+          aria-describedby={`${name}-account-hint`}
+          onChange={(event) => setAccount(event.target.value)}
+          data-testid="telehealth-account"
+        />
+        <span id={`${name}-account-hint`} className="telehealth-dialog__hint">
+          {accountInvalid ? s.accountInvalid : s.accountHint}
+        </span>
+      </label>
       {missing && (
         <p id={missingId} className="telehealth-dialog__missing" data-testid="telehealth-missing">
           {s.missing[missing]}
@@ -191,7 +217,7 @@ function InviteForm({
           type="submit"
           className="button"
           // Not disabled while busy: the focus stays on it, and a second press is ignored.
-          disabled={missing !== null}
+          disabled={missing !== null || accountInvalid}
           aria-busy={busy}
           aria-describedby={missing ? missingId : undefined}
           data-testid="telehealth-invite-submit"
@@ -285,6 +311,11 @@ function Invited({
           <p className="telehealth-dialog__hint" data-testid="telehealth-expires">
             {s.expires(consult.expiresAtMs, minutesLeft(consult.expiresAtMs, now), now)}
           </p>
+          {consult.viewerUsername && (
+            <p className="telehealth-dialog__hint" data-testid="telehealth-only-account">
+              {s.onlyAccount(consult.viewerUsername)}
+            </p>
+          )}
         </>
       )}
       {consult.problem && (
