@@ -17,6 +17,8 @@ import { runUsersCommand } from './accounts/users-command';
 import { readTrustedKeys } from './releases/signing-keys';
 import { readOidcSettings, takeOidcFlags } from './oidc/settings';
 import type { OidcFlags } from './oidc/settings';
+import { HOSPITAL_SIGN_IN_PATHS } from '../shared/sync/hospital-sign-in';
+import { VIEWER_PATHS } from '../shared/telehealth/viewer';
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -108,9 +110,11 @@ async function serve(
   console.log(`Admin page at ${new URL('/admin', server.url).toString()}`);
   if (server.adt) console.log(`ADT listener (HL7 v2 over MLLP) at ${server.adt.address}`);
   if (oidcFlags) {
-    const callback = `${oidcFlags.publicUrl ?? server.url}/auth/oidc/callback`;
+    const base = oidcFlags.publicUrl ?? server.url;
     console.log(
-      `Sign-in with the hospital account through ${oidcFlags.issuerUrl} (redirect address ${callback})`,
+      `Sign-in with the hospital account through ${oidcFlags.issuerUrl} (redirect addresses ` +
+        `${base}${HOSPITAL_SIGN_IN_PATHS.callback} for workstations, ` +
+        `${base}${VIEWER_PATHS.accountCallback} for remote consults)`,
     );
   }
   console.log(`Central server ready at ${server.url}`);

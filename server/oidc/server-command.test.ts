@@ -25,7 +25,7 @@ afterAll(async () => {
 const serve = () => ['--db', database.url, '--port', '0', '--insecure-http'];
 
 describe('npm run server with --oidc-…', () => {
-  it('says where it signs hospital users in and the redirect address to register', async () => {
+  it('says where it signs hospital users in and the redirect addresses to register', async () => {
     const server = await startServerProcess([
       ...serve(),
       '--oidc-issuer',
@@ -38,7 +38,8 @@ describe('npm run server with --oidc-…', () => {
     try {
       expect(server.stdout()).toContain(
         `Sign-in with the hospital account through http://127.0.0.1:9/realms/staff ` +
-          `(redirect address ${server.url}/auth/oidc/callback)`,
+          `(redirect addresses ${server.url}/auth/oidc/callback for workstations, ` +
+          `${server.url}/telehealth/oidc/callback for remote consults)`,
       );
     } finally {
       await server.stop();

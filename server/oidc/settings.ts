@@ -5,6 +5,7 @@
 // is parsed (server/main.ts), so the server's own parser never sees them.
 import { readFile } from 'node:fs/promises';
 import { HOSPITAL_SIGN_IN_PATHS } from '../../shared/sync/hospital-sign-in';
+import { VIEWER_PATHS } from '../../shared/telehealth/viewer';
 import { UsageError } from '../cli/args';
 
 export interface OidcSettings {
@@ -30,7 +31,8 @@ export const OIDC_USAGE = `  Sign-in with the hospital account (OpenID Connect),
     --oidc-issuer https://login.hospital.example/realms/staff   (the provider's issuer)
     --oidc-client-id central-server   --oidc-client-secret-file FILE   (this server's client there)
     [--public-url https://central.hospital.example:8443]   (as browsers reach this server; the
-      provider must allow the redirect address PUBLIC-URL${HOSPITAL_SIGN_IN_PATHS.callback})`;
+      provider must allow the redirect addresses PUBLIC-URL${HOSPITAL_SIGN_IN_PATHS.callback}
+      (workstations) and PUBLIC-URL${VIEWER_PATHS.accountCallback} (remote consults))`;
 
 const NAMES = ['oidc-issuer', 'oidc-client-id', 'oidc-client-secret-file', 'public-url'] as const;
 type Name = (typeof NAMES)[number];
