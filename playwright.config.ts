@@ -7,8 +7,8 @@ useFastTmp();
 
 // Specs run in name order. Running the slowest first (test/support/test-order.ts, as Vitest does)
 // was tried: it paired the telehealth consult with the accessibility sweep at the start, and the
-// viewer reconnected while the central server printed its strip (on the server's main thread),
-// and did not hear the stethoscope. Until strips print off the main thread, name order.
+// viewer reconnected while the central server printed its strip on its main thread. Strips are now
+// printed in a worker thread (server/strips/); name order is kept, as measured.
 export default defineConfig({
   testDir: 'test/e2e',
   timeout: 90_000,

@@ -21,7 +21,7 @@ const targets = [
   },
   {
     name: 'the central server (vite)',
-    outputs: ['out/server/main.js'],
+    outputs: ['out/server/main.js', 'out/server/strip-worker.js'],
     sources: ['server', 'shared', 'package.json'],
     command: ['vite', 'build', '--config', 'server/vite.config.ts'],
   },

@@ -83,6 +83,7 @@ export function centralTelehealth(options: CentralTelehealthOptions): CentralTel
     close() {
       telehealth.close();
       sockets.close();
+      void strip.close();
     },
   };
 }

@@ -3,18 +3,14 @@
 // (shared/strips: patient, bed, time, 25 mm/s, 10 mm/mV, the waves and the numerics). Only with the
 // consult's session cookie, only for the invited bed and a time inside the invited patient's stay
 // (from their admission into the bed to now); anything else is refused and audited. Each strip
-// given is kept in telehealth_events as 'strip' with its span.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// given is kept in telehealth_events as 'strip' with its span. The PDF is made in the server's
+// strip worker thread (server/strips/server-strips.ts), never on the thread relaying live data.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { RequestOutput } from '../../shared/api/contract';
 import type { Bed } from '../../shared/model/schemas';
 import { stripNumerics, stripTraces, type StripChannel } from '../../shared/strips/strip-content';
-import { openStripFonts, type StripFonts } from '../../shared/strips/strip-fonts';
-import { layoutStrip, stripTitle, type StripHeader } from '../../shared/strips/strip-layout';
-import { stripPdf } from '../../shared/strips/strip-pdf';
+import { stripTitle, type StripHeader } from '../../shared/strips/strip-layout';
 import { localTime } from '../../shared/strips/strip-time';
 import type { ViewerRefusal } from '../../shared/telehealth/viewer';
 import {
@@ -23,6 +19,7 @@ import {
   VIEWER_STRIP_S,
 } from '../../shared/telehealth/viewer-strip';
 import { namespacedBedId } from '../live/relay-message';
+import { NO_STRIP_FONTS, serverStripRenderer } from '../strips/server-strips';
 import { sessionCookie } from './viewer-http';
 import type { Invitation } from './invitation-store';
 import { callerOf, ViewerRefused, type Caller, type Telehealth } from './telehealth';
@@ -48,24 +45,13 @@ export const STRIP_WORDS = {
     'workstation sends each minute of signal about a minute after it. Try again then.',
   notLive: 'The central server is still starting: try again in a moment.',
   busy: 'The central server is making other strips just now: try again in a few seconds.',
-  noFonts:
-    'The central server cannot print strips: its fonts (resources/fonts) are missing. Tell the ' +
-    "hospital's IT.",
+  noFonts: NO_STRIP_FONTS,
 };
 
 export interface ViewerStripOptions {
   log(line: string): void;
-  /** The folder of the strips' fonts; found above this module (resources/fonts) when absent. */
+  /** The folder of the strips' fonts; found above server/strips (resources/fonts) when absent. */
   fontsDir?: string;
-}
-
-/** resources/fonts above `from` (the source tree, or out/server of the build). */
-export function findStripFontsDir(from: string = import.meta.dirname): string | null {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'resources', 'fonts');
-    if (existsSync(join(candidate, 'NOTICE.md'))) return candidate;
-    if (dirname(dir) === dir) return null;
-  }
 }
 
 /** The channels of a window as it came from the store (label, unit and scale on each segment). */
@@ -108,31 +94,20 @@ function validZone(zone: string | undefined): string | undefined {
 }
 
 export function viewerStrip(telehealth: Telehealth, options: ViewerStripOptions) {
-  let fonts: Promise<StripFonts> | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
+  const printer = serverStripRenderer({
+    log: options.log,
+    ...(options.fontsDir ? { fontsDir: options.fontsDir } : {}),
+  });
   let waiting = 0;
 
-  function loadFonts(): Promise<StripFonts> {
-    if (!fonts) {
-      const dir = options.fontsDir ?? findStripFontsDir();
-      fonts = dir
-        ? openStripFonts((file) => readFile(join(dir, file)), "tell the hospital's IT.")
-        : Promise.reject(new Error(STRIP_WORDS.noFonts));
-      fonts.catch(() => (fonts = null));
-    }
-    return fonts;
-  }
-
-  /** One strip at a time: each takes a few hundred milliseconds of this thread's CPU. */
-  function oneAtATime<T>(make: () => Promise<T>): Promise<T> {
+  /** The worker makes one strip at a time (a few hundred ms each); past MAX_WAITING: try again. */
+  function queued<T>(make: () => Promise<T>): Promise<T> {
     if (waiting >= MAX_WAITING)
       return Promise.reject(
         new ViewerRefused(503, { error: 'bad-request', message: STRIP_WORDS.busy }),
       );
     waiting += 1;
-    const made = queue.then(make);
-    queue = made.catch(() => undefined).finally(() => (waiting -= 1));
-    return made;
+    return make().finally(() => (waiting -= 1));
   }
 
   async function refuse(
@@ -258,11 +233,10 @@ export function viewerStrip(telehealth: Telehealth, options: ViewerStripOptions)
       ...(timeZone ? { timeZone } : {}),
     };
     const numerics = await numericsAt(invitation, stayFromMs, endMs);
-    const pdf = await oneAtATime(async () =>
-      stripPdf(
-        layoutStrip({ header, traces, numerics }),
+    const pdf = await queued(() =>
+      printer.render(
+        { header, traces, numerics },
         { title: `${stripTitle(header)} - ${invitation.bedLabel}`, createdAtMs: nowMs },
-        await loadFonts(),
       ),
     );
     await telehealth.audit({
@@ -296,6 +270,9 @@ export function viewerStrip(telehealth: Telehealth, options: ViewerStripOptions)
   }
 
   return {
+    /** Ends the strip worker; strips asked for from then on are refused. */
+    close: () => printer.stop(),
+
     /** Takes GET /telehealth/api/strip; false for any other request. */
     handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
       let url: URL;
