@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { BeatClass, ClassifiedBeat } from './beat-class';
+import { classOf, type BeatClass, type BeatFeatures, type ClassifiedBeat } from './beat-class';
 import { classFigures, evaluateBeatClasses, sumClassScores } from './beat-class-evaluate';
 import { RhythmAnalyzer } from './rhythm';
 import { formatRhythmTable, summarizeRhythm } from './rhythm-evaluate';
@@ -95,6 +95,100 @@ describe.each([250, 360, 500])('beat classes at %i Hz', (rateHz) => {
   });
 });
 
+describe('class rules for runs', () => {
+  // A beat of another shape than the dominant one, in a regular rhythm at 690 ms.
+  const beat = (f: Partial<BeatFeatures>): BeatFeatures => ({
+    noise: false,
+    correlation: [0.95, -0.35],
+    meanCorrelation: 0.3,
+    widthRatio: [1.45, 1.15],
+    matchedDominant: false,
+    matchedNormalTimed: false,
+    templateBeats: 60,
+    templatePrematurity: 0.93,
+    matchedVentricularShare: 0.6,
+    ventricularCorrelation: 0.99,
+    ventricularWiderBy: 1,
+    rrPreMs: 640,
+    rrPostMs: 470,
+    rrBeforeMs: 470,
+    recentNormalRrMs: 690,
+    normalRrMs: 690,
+    regular: true,
+    previousClass: 'V',
+    atrialFibrillation: false,
+    ...f,
+  });
+
+  it('continues a run: a mostly-V shape after a V beat, with no pause before it, is V', () => {
+    expect(classOf(beat({}))).toBe('V');
+    // The same shape after a normal beat, or after a pause, has no V timing.
+    expect(classOf(beat({ previousClass: 'N' }))).toBe('N');
+    expect(classOf(beat({ rrPreMs: 820 }))).toBe('N');
+    // A shape seldom called V does not continue the run on its own.
+    expect(classOf(beat({ matchedVentricularShare: 0.3 }))).toBe('N');
+  });
+
+  it('calls the first beat of an abrupt run of early normal-shaped beats S, not a faster sinus rhythm', () => {
+    const couplet = {
+      correlation: [0.99, 0.99],
+      meanCorrelation: 0.99,
+      widthRatio: [1, 1],
+      matchedDominant: true,
+      matchedNormalTimed: true,
+      matchedVentricularShare: 0,
+      rrPreMs: 400,
+      rrPostMs: 300,
+      rrBeforeMs: 700,
+      recentNormalRrMs: 700,
+      previousClass: 'N' as const,
+    };
+    expect(classOf(beat(couplet))).toBe('S');
+    // Early only against a running normal RR that lags behind: the last normal RRs were as fast.
+    expect(classOf(beat({ ...couplet, recentNormalRrMs: 420, rrBeforeMs: 420 }))).toBe('N');
+    // Gradual: the RR before it was nearly as short.
+    expect(classOf(beat({ ...couplet, rrBeforeMs: 450 }))).toBe('N');
+  });
+
+  it('takes a steady rhythm for no early beat, however far the running normal RR lags', () => {
+    // Another shape, unlike and wider, at 0.8 × a normal RR learnt before the rate changed.
+    const other = {
+      correlation: [0.1, -0.2],
+      meanCorrelation: -0.05,
+      widthRatio: [1.3, 1.1],
+      templateBeats: 0,
+      templatePrematurity: 1,
+      matchedVentricularShare: 0,
+      rrPreMs: 560,
+      rrPostMs: 560,
+      previousClass: 'N' as const,
+    };
+    // After a normal beat at the same rate: steady, not early.
+    expect(classOf(beat({ ...other, rrBeforeMs: 560 }))).toBe('N');
+    // After a normal beat at the normal rate: early, a PVC.
+    expect(classOf(beat({ ...other, rrBeforeMs: 690 }))).toBe('V');
+  });
+
+  it('calls a recurring shape far wider on one lead unlike at a higher correlation', () => {
+    const wide = {
+      correlation: [0.87, 0.89],
+      meanCorrelation: 0.88,
+      widthRatio: [1.03, 1.6],
+      templateBeats: 36,
+      templatePrematurity: 0.7,
+      matchedVentricularShare: 0.2,
+      rrPreMs: 480,
+      rrPostMs: 640,
+      previousClass: 'N' as const,
+    };
+    expect(classOf(beat(wide))).toBe('V');
+    // A one-off shape (noise can make one) or one not so wide is left to the other rules: early
+    // with a pause after it, an S beat.
+    expect(classOf(beat({ ...wide, templateBeats: 0 }))).toBe('S');
+    expect(classOf(beat({ ...wide, widthRatio: [1.03, 1.3] }))).toBe('S');
+  });
+});
+
 const MITBIH = referenceData('mitbih');
 const DS1 =
   '101 106 108 109 112 114 115 116 118 119 122 124 201 203 205 207 208 209 215 220 223 230'.split(
@@ -123,24 +217,28 @@ describeWhere(
       );
       console.log(formatRhythmTable(results.map((r) => r.rhythm)));
       // Deterministic: the bench's figures, rounded down to the digit shown.
-      expect(v.sensitivity).toBeGreaterThanOrEqual(0.861); // 86.1 %
-      expect(v.positivePredictivity).toBeGreaterThanOrEqual(0.846); // 84.7 %
-      expect(s.sensitivity).toBeGreaterThanOrEqual(0.546); // 54.7 %
-      expect(s.positivePredictivity).toBeGreaterThanOrEqual(0.562); // 56.3 %
-      expect(n.sensitivity).toBeGreaterThanOrEqual(0.98); // 98.1 %
+      expect(v.sensitivity).toBeGreaterThanOrEqual(0.916); // 91.6 % (3471 / 3788)
+      expect(v.positivePredictivity).toBeGreaterThanOrEqual(0.917); // 91.8 % (3471 / 3782)
+      expect(s.sensitivity).toBeGreaterThanOrEqual(0.692); // 69.3 % (654 / 944)
+      expect(s.positivePredictivity).toBeGreaterThanOrEqual(0.643); // 64.3 % (654 / 1017)
+      expect(n.sensitivity).toBeGreaterThanOrEqual(0.985); // 98.6 %
       const { scored, alarmsPerHour, hours } = summarizeRhythm(results.map((r) => r.rhythm));
       expect(scored.vfib.sensitivity).toBeGreaterThanOrEqual(1); // 6 / 6
       expect(scored.afib.sensitivity).toBeGreaterThanOrEqual(1); // 24 / 24
       expect(scored.afib.falsePerHour).toBeLessThan(2.1);
       const lethalFalsePerHour = (scored.vtach.falseAlarms + scored.vfib.falseAlarms) / hours;
-      expect(lethalFalsePerHour).toBeLessThan(0.19); // 2 in 11 h; before: 2.1 / h (lead 0 alone)
-      // 6 of 9 (205 at 303 s too since a beat the detector misses no longer breaks the run).
-      expect(scored.vtach.detectedLongEpisodes).toBeGreaterThanOrEqual(6);
+      expect(lethalFalsePerHour).toBeLessThan(0.1); // 1 in 11 h (a VF in 203); before: 2.1 / h (lead 0 alone)
+      // Every run of >= 5 beats: 9 of 9 (223 at 1043 s and 1551 s since a recurring, far wider
+      // shape and a run of beats of a mostly-V shape are V; 203 at 1605 s since a shape mostly
+      // called V is never the dominant one while another is frequent).
+      expect(scored.vtach.detectedLongEpisodes).toBe(scored.vtach.longEpisodes);
+      expect(scored.vtach.longEpisodes).toBe(9);
       expect(alarmsPerHour.asystole).toBeLessThan(0.35);
       expect(alarmsPerHour.pause).toBeLessThan(0.55);
       expect(alarmsPerHour.extremeBrady).toBeLessThanOrEqual(1.5);
       expect(alarmsPerHour.extremeTachy).toBeLessThanOrEqual(6);
-    });
+      // 22 half-hour records: ~40 s alone, longer on a machine shared with other work.
+    }, 180_000);
   },
 );
 
@@ -174,7 +272,7 @@ describeWhere(
         expect(outside.positivePredictivity).toBeGreaterThanOrEqual(0.95);
       } else {
         // 0 dB: noise as large as the beats, and electrode motion is slow, so the lead's quality
-        // index does not call it noisy and no hold applies. Measured: 118 1 VT and 3 extreme-tachy
+        // index does not call it noisy and no hold applies. Measured: 118 0 VT and 3 extreme-tachy
         // alarms, 119 4 VT.
         expect(lethal).toBeLessThanOrEqual(4);
         expect(raised('extremeTachy')).toBeLessThanOrEqual(3);

@@ -9,18 +9,26 @@
 // - "Other shape": the beat matched neither the dominant template nor a normal-timed one (≥ 8
 //   beats, coming on time on average, ≤ 1.5 × the dominant's width: another normal shape, such as
 //   a rate-related bundle-branch block).
-// - V timing: RR < 0.9 × the normal RR, or the next RR ≥ 1.15 × its own (a pause), or its
-//   template's beats come early on average.
+// - V timing: RR < 0.9 × the normal RR and (unless the beat before was V) < 0.9 × the RR before
+//   it (a steady rhythm is not early, however far the running normal RR lags behind a change of
+//   rate); or the next RR ≥ 1.15 × its own (a pause); or its template's beats come early on
+//   average; or (a ventricular run) the beat before was V, this one matched a template whose
+//   beats were mostly called V, and it comes without a pause (RR < 1.15 × the normal RR).
+// - Outline: a lead correlating ≥ 0.97 with the dominant and < 1.4 × as wide shows the normal
+//   beat; such a beat is not "unlike" (below).
 // - V: another shape with V timing that is inverted (correlation < −0.3) against the dominant on a
-//   lead in use, unless a lead shows the normal shape as clearly as normal beats do (≥ 0.97, no
-//   wider); or another shape unlike the dominant (leads' mean < 0.85, no lead plainly normal:
-//   ≥ 0.9 and no wider) with V timing, and wider (≥ 1.15 × on a lead), very unlike (< 0.5) or
-//   early.
+//   lead in use, or that matched a template whose beats were mostly called V, unless a lead shows
+//   the normal shape as clearly as normal beats do (≥ 0.97, no wider); or another shape unlike
+//   the dominant (leads' mean < 0.85, or < 0.9 for a recurring shape ≥ 1.4 × as wide on a lead;
+//   no lead plainly normal: ≥ 0.9 and no wider, nor an outline) with V timing, and wider
+//   (≥ 1.15 × on a lead), very unlike (< 0.5) or early.
 // - F: unlike but neither: correlation ≥ 0.7 with the dominant and with the nearest V template,
 //   and narrower than it (a fusion's shape lies between N and V).
 // - S: RR < 0.87 × the normal RR, the last 4 normal RRs within ±15 % (a regular rhythm to be
 //   early against), not during atrial fibrillation (the analyzer says), and followed by a longer
-//   RR (the sinus node reset) or, in a run, clearly early itself (< 0.8 ×).
+//   RR (the sinus node reset) or, in a run, clearly early itself (< 0.8 ×), or the first of a run
+//   (< 0.8 × the normal RR, the last normal RRs' mean and the RR before it, and the next RR
+//   < 0.8 × the normal RR too).
 // - N otherwise.
 // Each beat is decided when the next one arrives (to see the pause after it), or 2 s after its
 // R peak when none does. Every rule is relative to the patient's own beats, so it carries from one
@@ -67,6 +75,8 @@ const LIKE_CORRELATION = 0.9;
 const INVERTED_CORRELATION = -0.3;
 const SURELY_LIKE_CORRELATION = 0.97;
 const WIDER_RATIO = 1.15;
+const MUCH_WIDER_RATIO = 1.4;
+const OUTLINE_WIDER_RATIO = 1.4;
 const FUSION_CORRELATION = 0.7;
 const VENTRICULAR_TEMPLATE_SHARE = 0.5;
 const PREMATURE_RATIO = 0.87;
@@ -75,6 +85,8 @@ const S_RUN_RATIO = 0.8;
 /** A ventricular beat comes early (RR < 0.9 × the normal RR) or is followed by a pause (≥ 1.15 × its RR). */
 const V_PREMATURE_RATIO = 0.9;
 const PAUSE_RATIO = 1.15;
+/** A beat after a V beat coming within this share of the normal RR (no pause) continues a V run. */
+const V_RUN_RATIO = 1.15;
 /** Beats a template needs before its own timing speaks for its beats. */
 const TIMED_TEMPLATE_BEATS = 4;
 /** A template whose beats come on time (mean RR ≥ 0.93 × normal) with this many beats is a normal shape. */
@@ -111,6 +123,10 @@ export interface BeatFeatures {
   ventricularWiderBy: number;
   rrPreMs: number | null;
   rrPostMs: number | null;
+  /** The RR before this beat's own (the previous beat's), ms. */
+  rrBeforeMs: number | null;
+  /** Mean of the last normal RRs (those `regular` judges), ms; null before them. */
+  recentNormalRrMs: number | null;
   normalRrMs: number | null;
   regular: boolean;
   /** The class of the beat before (non-Q). */
@@ -126,29 +142,58 @@ export function classOf(f: BeatFeatures): BeatClass {
   const premature =
     f.rrPreMs !== null && f.normalRrMs !== null && f.rrPreMs < PREMATURE_RATIO * f.normalRrMs;
   // A ventricular beat's timing: early, followed by a pause, or of a template whose beats are.
+  // Early against the normal RR, and against the RR before it unless that ended a V beat (a
+  // steady rhythm is not early, however far the running normal RR lags behind it).
   const vPremature =
-    f.rrPreMs !== null && f.normalRrMs !== null && f.rrPreMs < V_PREMATURE_RATIO * f.normalRrMs;
+    f.rrPreMs !== null &&
+    f.normalRrMs !== null &&
+    f.rrPreMs < V_PREMATURE_RATIO * f.normalRrMs &&
+    (f.previousClass === 'V' ||
+      f.rrBeforeMs === null ||
+      f.rrPreMs < V_PREMATURE_RATIO * f.rrBeforeMs);
   const vPause = f.rrPreMs !== null && f.rrPostMs !== null && f.rrPostMs >= PAUSE_RATIO * f.rrPreMs;
   const templateEarly =
     f.templateBeats >= TIMED_TEMPLATE_BEATS && f.templatePrematurity < V_PREMATURE_RATIO;
   // In atrial fibrillation every RR is random: being early is no sign, the shape must say more.
   const af = f.atrialFibrillation;
-  const timing = vPremature || vPause || templateEarly;
+  // In a ventricular run: the beat before was V, this one has a shape mostly called V and comes
+  // without a pause (an idioventricular rhythm may be no faster than the normal one).
+  const ventricularTemplate = f.matchedVentricularShare >= VENTRICULAR_TEMPLATE_SHARE;
+  const vRun =
+    f.previousClass === 'V' &&
+    ventricularTemplate &&
+    f.rrPreMs !== null &&
+    f.normalRrMs !== null &&
+    f.rrPreMs < V_RUN_RATIO * f.normalRrMs;
+  const timing = vPremature || vPause || templateEarly || vRun;
   const normalOn = (k: number, correlation: number) =>
     (f.correlation[k] ?? -1) >= correlation && (f.widthRatio[k] ?? 1) < WIDER_RATIO;
   const otherShape = !f.matchedDominant && !f.matchedNormalTimed;
+  // A lead showing the normal beat's outline as clearly as normal beats do, not far wider.
+  const outlineOn = (k: number) =>
+    (f.correlation[k] ?? -1) >= SURELY_LIKE_CORRELATION &&
+    (f.widthRatio[k] ?? 1) < OUTLINE_WIDER_RATIO;
   // A QRS inverted against the normal beat on a lead in use, with a ventricular beat's timing:
   // depolarised another way. Unless a lead shows the normal shape as clearly as normal beats do.
   const used = f.correlation.slice(0, Math.max(1, f.widthRatio.length));
   const inverted = used.some((c) => c < INVERTED_CORRELATION);
   const surelyNormal = normalOn(0, SURELY_LIKE_CORRELATION) || normalOn(1, SURELY_LIKE_CORRELATION);
   if (otherShape && inverted && !surelyNormal && timing) return 'V';
+  // Another shape matching a template whose beats were mostly called V, with V timing.
+  if (otherShape && ventricularTemplate && !surelyNormal && timing) return 'V';
   // Unlike the normal beat on the leads' mean, and no lead plainly normal (as alike and no wider).
+  // A recurring shape (of a template with a few beats, not a one-off that noise may make) far
+  // wider than normal beats on a lead counts as unlike at a higher correlation: a wide QRS can
+  // keep much of the normal beat's outline.
+  const muchWider =
+    f.templateBeats >= TIMED_TEMPLATE_BEATS && f.widthRatio.some((r) => r >= MUCH_WIDER_RATIO);
   const unlike =
     otherShape &&
-    f.meanCorrelation < UNLIKE_CORRELATION &&
+    f.meanCorrelation < (muchWider ? LIKE_CORRELATION : UNLIKE_CORRELATION) &&
     !normalOn(0, LIKE_CORRELATION) &&
-    !normalOn(1, LIKE_CORRELATION);
+    !normalOn(1, LIKE_CORRELATION) &&
+    !outlineOn(0) &&
+    !outlineOn(1);
   if (unlike) {
     const wider = f.widthRatio.some((r) => r >= WIDER_RATIO);
     // Early and unlike the normal beat: V (an S beat keeps the normal QRS), even when not wider.
@@ -169,8 +214,26 @@ export function classOf(f: BeatFeatures): BeatClass {
     f.rrPreMs !== null &&
     f.normalRrMs !== null &&
     f.rrPreMs < S_RUN_RATIO * f.normalRrMs;
+  // …or the first of a run: clearly early, abruptly (against the RR before it too: a sinus rhythm
+  // speeds up gradually), and the next beat as clearly early again. Early against the shorter of
+  // the running normal RR and the last normal RRs' mean: a reference lagging behind a faster
+  // sinus rhythm does not make its beats a run.
+  const sReference =
+    f.recentNormalRrMs === null || f.normalRrMs === null
+      ? f.normalRrMs
+      : Math.min(f.recentNormalRrMs, f.normalRrMs);
+  const runStart =
+    f.rrPreMs !== null &&
+    f.rrPostMs !== null &&
+    sReference !== null &&
+    f.rrBeforeMs !== null &&
+    f.rrPreMs < S_RUN_RATIO * sReference &&
+    f.rrPreMs < S_RUN_RATIO * f.rrBeforeMs &&
+    f.rrPostMs < S_RUN_RATIO * sReference;
   // In atrial fibrillation every beat comes at random: none is called premature.
-  return premature && f.regular && !f.atrialFibrillation && (pause || inRun) ? 'S' : 'N';
+  return premature && f.regular && !f.atrialFibrillation && (pause || inRun || runStart)
+    ? 'S'
+    : 'N';
 }
 
 interface Pending {
@@ -193,6 +256,7 @@ export class BeatClassifier {
   private pending: Pending | undefined;
   private lastBeat: number | undefined;
   private lastClass: BeatClass | undefined;
+  private lastRrMs: number | null = null;
   private normalRrMs: number | null = null;
   private readonly recentNormalRr: number[] = [];
   /** Set by the rhythm analysis while it finds atrial fibrillation: no beat is then S. */
@@ -331,6 +395,7 @@ export class BeatClassifier {
       this.recentNormalRr.push(rr);
     }
     this.lastClass = cls;
+    this.lastRrMs = beat.rrPreMs;
     this.emit(beat, cls);
   }
 
@@ -382,6 +447,8 @@ export class BeatClassifier {
       ventricularWiderBy,
       rrPreMs: beat.rrPreMs,
       rrPostMs,
+      rrBeforeMs: this.lastRrMs,
+      recentNormalRrMs: recent.length >= RECENT_NORMAL_RR ? mean : null,
       normalRrMs: this.normalRrMs,
       regular,
       previousClass: this.lastClass,

@@ -2,7 +2,8 @@
 // every 4 ms, on one or two leads) matched against up to 8 running-average templates, aligned
 // within ±40 ms, by Pearson correlation (template matching as in beat classifiers such as
 // Hamilton's open-source EP Limited one). The dominant template is the narrowest of the frequent
-// ones: a patient's own normal beat, whatever its shape. Width is an equivalent width: the area of
+// ones whose beats were not mostly called ventricular: a patient's own normal beat, whatever its
+// shape (a frequent, narrow ventricular shape, as in bigeminy or a run, is not taken for it). Width is an equivalent width: the area of
 // |waveform − baseline| over its largest deflection. Pure; memory bounded by the template count.
 
 export const MORPH_LOW_HZ = 0.5;
@@ -27,6 +28,8 @@ const COUNT_DECAY = 0.995;
 const FREQUENT_SHARE = 0.2;
 /** Matched beats a template needs before it can be the dominant one. */
 const MIN_DOMINANT_COUNT = 4;
+/** A template whose beats were at least this share called ventricular is an ectopic shape. */
+const VENTRICULAR_SHARE = 0.5;
 
 /** One beat's waveform on each lead, with LAG_POINTS more on each side than a template. */
 export interface BeatShape {
@@ -154,16 +157,25 @@ export function alignedMatch(beat: BeatShape, template: Template, leads = 2): Ma
 export class TemplateSet {
   readonly templates: Template[] = [];
 
-  /** The narrowest of the frequent templates (lead 0 width). */
+  /**
+   * The narrowest of the frequent templates (lead 0 width), leaving out those whose beats were
+   * mostly called ventricular (a frequent, narrow ectopic shape is still not the normal beat)
+   * while any other is frequent.
+   */
   dominant(): Template | undefined {
     let most = 0;
     for (const t of this.templates) most = Math.max(most, t.count);
     let best: Template | undefined;
+    let bestEctopic: Template | undefined;
     for (const t of this.templates) {
       if (t.matched < MIN_DOMINANT_COUNT || t.count < FREQUENT_SHARE * most) continue;
-      if (!best || t.widthMs[0]! < best.widthMs[0]!) best = t;
+      if (t.ventricular >= VENTRICULAR_SHARE * t.count) {
+        if (!bestEctopic || t.widthMs[0]! < bestEctopic.widthMs[0]!) bestEctopic = t;
+      } else if (!best || t.widthMs[0]! < best.widthMs[0]!) {
+        best = t;
+      }
     }
-    return best;
+    return best ?? bestEctopic;
   }
 
   /** The template the beat matches best (correlation ≥ 0.9, similar size), if any. */
