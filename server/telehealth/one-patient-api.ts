@@ -10,10 +10,18 @@
 // no further.
 import { requests, type BedLiveEvent } from '../../shared/api/contract';
 import { ApiError, describeIssues } from '../../shared/api/errors';
-import type { Bed, Status } from '../../shared/model/schemas';
+import type { Bed, SampleBlock, Status } from '../../shared/model/schemas';
 import { createWaveDecimator } from '../../shared/telehealth/decimate';
 import type { RecordingSeconds, RemoteRecording } from '../../shared/telehealth/invitation';
-import { ALLOWED_REQUESTS, ALLOWED_STREAMS } from '../../shared/telehealth/viewer';
+import {
+  ALLOWED_REQUESTS,
+  ALLOWED_STREAMS,
+  REPLAY_KEEP_MS,
+  REPLACES_PARAM,
+  RESUME_PARAM,
+  blockEndMs,
+  samplesFrom,
+} from '../../shared/telehealth/viewer';
 import type { CentralApi } from '../central/central-api';
 
 export interface OnePatientScope {
@@ -37,6 +45,13 @@ export interface OnePatientScope {
     ask(seconds: RecordingSeconds): Promise<RemoteRecording>;
     list(): Promise<RemoteRecording[]>;
   };
+  /**
+   * The bed's kept samples from a time on (replay-buffer.ts), for a viewer that resumes on a new
+   * socket (RESUME_PARAM); without it a resuming viewer gets the live samples only.
+   */
+  replaySince?(fromMs: number): SampleBlock[];
+  /** A resuming viewer names the socket it gave up (REPLACES_PARAM): cut it. */
+  onReplaces?(tag: string): void;
 }
 
 export const NO_RECORDINGS = 'This central server cannot take a request for a recording.';
@@ -141,23 +156,67 @@ export function onePatientApi(central: CentralApi, scope: OnePatientScope): Cent
     async subscribe(stream, params, emit) {
       if (!allowedStreams.has(stream))
         throw forbidden(`stream ${stream.slice(0, 60)}`, ONE_PATIENT_ONLY);
-      const bedId = (params as { bedId?: unknown } | null)?.bedId;
+      const {
+        [RESUME_PARAM]: resume,
+        [REPLACES_PARAM]: replaces,
+        ...rest
+      } = (params ?? {}) as Record<string, unknown>;
+      const bedId = rest.bedId;
       if (bedId !== scope.bedId) throw forbidden(`bedLive of bed ${String(bedId)}`, OTHER_BED);
+      if (typeof replaces === 'string') scope.onReplaces?.(replaces);
+      // Resuming: from a time within what is kept, else from now (the gap is then shown).
+      let resumeFromMs =
+        typeof resume === 'number' &&
+        Number.isFinite(resume) &&
+        resume > scope.now() - 2 * REPLAY_KEEP_MS
+          ? resume
+          : null;
+      /** Per wave, the end of what the replay sent: the live samples continue from there. */
+      const replayed = new Map<string, number>();
+      const keyOf = (block: SampleBlock) => `${block.deviceId}\u0000${block.channel}`;
       // One decimator per subscription: it keeps each wave's envelope across events.
       const decimate = createWaveDecimator(scope.pointsPerSecond);
       let left = false;
-      return central.subscribe(stream, params, (raw, text) => {
+      const send = (event: BedLiveEvent, text?: string) => {
+        const out = decimate(event);
+        // Every sample still waiting in its bucket: nothing to send yet.
+        if (out.type === 'samples' && out.blocks.length === 0) return;
+        emit(out, out === event ? text : undefined);
+      };
+      return central.subscribe(stream, rest, (raw, text) => {
         if (left) return;
-        const event = raw as BedLiveEvent;
+        let event = raw as BedLiveEvent;
         if (event.type === 'snapshot' && showsAnotherPatient(event.bed, scope.patientId)) {
           left = true;
           scope.onPatientLeft(event.bed);
           return;
         }
-        const out = decimate(event);
-        // Every sample still waiting in its bucket: nothing to send yet.
-        if (out.type === 'samples' && out.blocks.length === 0) return;
-        emit(out, out === event ? text : undefined);
+        if (event.type === 'samples' && replayed.size > 0) {
+          // Nothing the replay already sent goes twice. Only the first live block of a wave can overlap it (the relay's listeners are called
+          // in order): after that a wave is left alone, even if its device's clock goes back.
+          const blocks = event.blocks.flatMap((block) => {
+            const end = replayed.get(keyOf(block));
+            if (end === undefined) return [block];
+            replayed.delete(keyOf(block));
+            const cut = samplesFrom(block, end);
+            return cut ? [cut] : [];
+          });
+          if (blocks.length === 0) return;
+          const before = event.blocks;
+          if (blocks.length !== before.length || blocks.some((b, n) => b !== before[n]))
+            [event, text] = [{ type: 'samples', blocks }, undefined];
+        }
+        send(event, text);
+        if (event.type === 'snapshot' && resumeFromMs !== null && scope.replaySince) {
+          // The samples the viewer missed, right after the snapshot, before any live one.
+          const blocks = scope.replaySince(resumeFromMs);
+          resumeFromMs = null;
+          for (const block of blocks) {
+            const key = keyOf(block);
+            replayed.set(key, Math.max(replayed.get(key) ?? -Infinity, blockEndMs(block)));
+          }
+          if (blocks.length > 0) send({ type: 'samples', blocks });
+        }
       });
     },
   };

@@ -1,11 +1,13 @@
 // The remote clinician's WebSockets: /telehealth/ws speaks the contract's wire as the hospital
 // central station's socket does (bindViewerSocket), on the one-patient api (one-patient-api.ts),
-// in fewer, fuller messages for a poor link (viewer-pacing.ts); /telehealth/audio carries the bed's live auscultation as binary frames (audio.ts). Both need the
+// in fewer, fuller messages for a poor link (viewer-pacing.ts), and a viewer whose socket stalled
+// resumes on a fresh one from the last sample it holds (replay-buffer.ts); /telehealth/audio carries the bed's live auscultation as binary frames (audio.ts). Both need the
 // consult's session cookie and this server's own page as their Origin; each is refused otherwise
 // (audited), and closed with VIEWER_CLOSE.ended the moment its consult ends.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { BedLiveEvent } from '../../shared/api/contract';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/api/wire';
 import {
   consecutiveRuns,
@@ -16,6 +18,7 @@ import {
   DEFAULT_POINTS_PER_SECOND,
   MAX_POINTS_PER_SECOND,
   MIN_POINTS_PER_SECOND,
+  SOCKET_TAG_PARAM,
   VIEWER_PATHS,
 } from '../../shared/telehealth/viewer';
 import { namespacedBedId } from '../live/relay-message';
@@ -23,6 +26,7 @@ import { bindViewerSocket, VIEWER_LIMITS, type ViewerLimits } from '../central/v
 import type { Invitation } from './invitation-store';
 import { onePatientApi } from './one-patient-api';
 import { withFewerPackets } from './viewer-pacing';
+import { createReplayBuffers } from './replay-buffer';
 import { callerOf, ViewerRefused, type Caller, type Telehealth } from './telehealth';
 import { foreignOrigin, sessionCookie } from './viewer-http';
 
@@ -60,6 +64,17 @@ export function viewerSockets(telehealth: Telehealth, options: ViewerSocketsOpti
     }),
     audio: new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false }),
   };
+  // The last seconds of each watched bed's waves, for a viewer resuming on a fresh socket.
+  const replays = createReplayBuffers(
+    async (bedId, onEvent) => {
+      const live = telehealth.live();
+      if (!live) throw new Error('the central server is starting');
+      return live.central.subscribe('bedLive', { bedId, waveforms: 'all' }, (event) =>
+        onEvent(event as BedLiveEvent),
+      );
+    },
+    { log },
+  );
 
   const refuseUpgrade = (socket: Duplex, status: number, words: string) => {
     if (!socket.writable) return void socket.destroy();
@@ -86,14 +101,48 @@ export function viewerSockets(telehealth: Telehealth, options: ViewerSocketsOpti
     });
   }
 
+  /** Live sockets by consult and by the tag their page gave them (?c=), for REPLACES_PARAM. */
+  const tagged = new Map<string, Map<string, WebSocket>>();
+
+  /** Cuts a socket its page gave up as stuck: at once, what the kernel still holds dropped. */
+  function cut(ws: WebSocket) {
+    const tcp = (ws as unknown as { _socket?: { resetAndDestroy?: () => void } })._socket;
+    try {
+      tcp?.resetAndDestroy?.();
+    } finally {
+      ws.terminate();
+    }
+  }
+
   function wire(ws: WebSocket, invitation: Invitation, caller: Caller, url: URL) {
     const live = telehealth.live();
     if (!live) return ws.close(1013, 'The central server is starting: try again in a moment.');
+    const tag = url.searchParams.get(SOCKET_TAG_PARAM);
+    if (tag !== null && /^[A-Za-z0-9]{8,32}$/.test(tag)) {
+      const mine = tagged.get(invitation.id) ?? new Map<string, WebSocket>();
+      tagged.set(invitation.id, mine);
+      mine.set(tag, ws);
+      ws.once('close', () => {
+        if (mine.get(tag) === ws) mine.delete(tag);
+        if (mine.size === 0 && tagged.get(invitation.id) === mine) tagged.delete(invitation.id);
+      });
+    }
     const pointsPerSecond = pointsPerSecondOf(url);
     let stayStart: { atMs: number; start: Promise<number> } | null = null;
     const readAt = new Map<string, number>();
+    const bedId = namespacedBedId(invitation.workstationId, invitation.bedId);
+    const replay = replays.acquire(bedId);
+    ws.once('close', () => replay.release());
     const api = onePatientApi(live.central, {
-      bedId: namespacedBedId(invitation.workstationId, invitation.bedId),
+      bedId,
+      replaySince: (fromMs) => replay.since(fromMs),
+      onReplaces: (given) => {
+        const stuck = tagged.get(invitation.id)?.get(given);
+        if (stuck && stuck !== ws) {
+          log(`telehealth: a viewer resumed on a new socket; the one it gave up is cut`);
+          cut(stuck);
+        }
+      },
       patientId: invitation.patientId,
       pointsPerSecond,
       stayStartMs() {
@@ -216,7 +265,11 @@ export function viewerSockets(telehealth: Telehealth, options: ViewerSocketsOpti
       return true;
     },
 
+    /** The watched bed's last seconds of live waves (replay-buffer.ts), for a strip "now". */
+    recent: (bedId: string, fromMs: number) => replays.recent(bedId, fromMs),
+
     close(): void {
+      replays.close();
       for (const server of Object.values(servers)) {
         for (const ws of server.clients) ws.terminate();
         server.close();

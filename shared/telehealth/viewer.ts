@@ -143,3 +143,47 @@ export const VIEWER_CLOSE = {
   /** No session, or it is no longer valid. */
   notSignedIn: 4001,
 } as const;
+
+/**
+ * Resuming the live view on a fresh socket (the bedLive subscription's extra parameter on
+ * /telehealth/ws, read and removed by the one-patient api): `resumeFromMs` is the time just after
+ * the newest sample the viewer holds; the server sends the invited bed's samples from then (as far
+ * back as it keeps them: REPLAY_KEEP_MS) right after the snapshot, then the live ones, so the
+ * trace has neither a gap nor a sample twice. A viewer whose socket has stalled (TCP's retransmit
+ * wait after an outage can hold one 10–16 s) opens a new one this way rather than wait.
+ */
+export const RESUME_PARAM = 'resumeFromMs';
+/**
+ * With RESUME_PARAM: the tag (?c= on its URL, chosen by the page) of the socket the page gave up.
+ * The server cuts that socket at once, its unsent backlog dropped, so the fresh one has the link
+ * to itself; only the page that opened a socket knows its tag.
+ */
+export const REPLACES_PARAM = 'replaces';
+/** The socket's tag on /telehealth/ws (?c=), for REPLACES_PARAM: 8 to 32 letters and digits. */
+export const SOCKET_TAG_PARAM = 'c';
+/** How far back the server keeps a watched bed's samples for a resuming viewer, per wave. */
+export const REPLAY_KEEP_MS = 30_000;
+
+interface BlockLike {
+  t0: number;
+  rateHz: number;
+  values: readonly number[];
+}
+
+/** The end of a block: the time just after its last sample. */
+export function blockEndMs(block: BlockLike): number {
+  return block.t0 + (block.values.length * 1000) / block.rateHz;
+}
+
+/**
+ * The block's samples from `fromMs` on (a sample within half a period of it counts as at it), as
+ * the same object when none is cut, null when none is left.
+ */
+export function samplesFrom<T extends BlockLike>(block: T, fromMs: number): T | null {
+  if (!(block.rateHz > 0)) return block;
+  const periodMs = 1000 / block.rateHz;
+  const skip = Math.max(0, Math.ceil((fromMs - block.t0) / periodMs - 0.5));
+  if (skip === 0) return block;
+  if (skip >= block.values.length) return null;
+  return { ...block, t0: block.t0 + skip * periodMs, values: block.values.slice(skip) };
+}

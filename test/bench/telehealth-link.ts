@@ -11,8 +11,14 @@
 //                                10 s (100 pps) and a 360 px phone (36 pps)
 //   telehealth.link-latency      sample time → arrival at the viewer, p50/p95, on a good link and
 //                                on 128 kbit/s, 300 ms, 2 % loss (server → viewer, as netem on one
-//                                veth; TELEHEALTH_LINK=both: each way too); then a 3 s outage and
-//                                the poor link back: gaps in the viewer's traces
+//                                veth; TELEHEALTH_LINK=both: each way too); then a 3 s outage
+//                                (TELEHEALTH_OUTAGE_S) and the poor link back: gaps in the viewer's
+//                                traces. Beside it (*FromDeviceByte) the same from when the sample's
+//                                block left the workstation's bed for its live publisher (the
+//                                device's bytes parsed), which leaves out the device's own framing.
+//                                The viewer is the page's own connection (viewer-connection.ts:
+//                                bridge, client, stall watch, resume); TELEHEALTH_RESUME=0: it
+//                                never gives a stalled socket up, to compare
 //   telehealth.audio-latency     the stethoscope's frames (a workstation's live socket sends them,
 //                                atMs = when sent) → arrival on /telehealth/audio, good and poor
 //                                link; the browser's Opus encoding at the bed is not included
@@ -35,7 +41,8 @@ import type { BedLiveEvent } from '../../shared/api/contract';
 import { serverMessagesIn } from '../../shared/api/wire';
 import { decodeViewerAudioMessage, type AuscultationFrame } from '../../shared/telehealth/audio';
 import { TELEHEALTH_PATHS } from '../../shared/telehealth/invitation';
-import { MAX_POINTS_PER_SECOND, VIEWER_PATHS } from '../../shared/telehealth/viewer';
+import { MAX_POINTS_PER_SECOND, VIEWER_CLOSE, VIEWER_PATHS } from '../../shared/telehealth/viewer';
+import type { SocketLike } from '../../renderer/src/api/websocket-bridge';
 import { bearer, call } from '../../server/test-support/http-client';
 import { WaveformFeeds } from '../../renderer/src/components/waveform/waveform-feed';
 import { median, quantile, report, round } from './stats';
@@ -52,6 +59,8 @@ const POOR_LINK = { rateBps: 128_000, delayMs: 300, loss: 0.02 };
  * would be (RTT 300 ms); =both: each way (RTT 600 ms, the viewer's ACKs lost too).
  */
 const LINK_WAY = process.env.TELEHEALTH_LINK === 'both' ? 'both' : 'down';
+/** TELEHEALTH_OUTAGE_S: how long the link is down between the poor phases (3 s by default). */
+const OUTAGE_SECONDS = Number(process.env.TELEHEALTH_OUTAGE_S ?? 3);
 /** The stethoscope as the bed shares it (remote-share.ts): Opus 32 kbit/s, 5 frames of 20 ms. */
 const AUDIO_FRAME_MS = 20;
 const AUDIO_FRAME_BYTES = (32_000 / 8) * (AUDIO_FRAME_MS / 1000);
@@ -80,6 +89,10 @@ interface ViewerLog {
   jumps: Array<{ channel: string; t0: number; ms: number }>;
   feedRestarts: number;
   closed: string | null;
+  /** When the viewer gave a stalled socket up for a fresh one (viewer-connection.ts). */
+  resumes: number[];
+  /** What the stream reported (the connection lost, …), with when. */
+  problems: Array<[number, string]>;
 }
 
 async function viewerMain(
@@ -97,27 +110,52 @@ async function viewerMain(
     jumps: [],
     feedRestarts: 0,
     closed: null,
+    resumes: [],
+    problems: [],
   };
   const feeds = new WaveformFeeds();
   const nextT0 = new Map<string, number>();
-  const ws = viewerSocket(url, origin, process.env[COOKIE_ENV] ?? '');
-  ws.on('unexpected-response', (_req, res) => (log.closed ??= `refused ${res.statusCode}`));
-  ws.on('open', () =>
-    ws.send(JSON.stringify({ type: 'subscribe', id: 1, stream: 'bedLive', params: { bedId } })),
+  // The page's own connection: its bridge, client, stall watch and resume (viewer-connection.ts),
+  // on a Node socket carrying the session cookie and the page's Origin.
+  const { connectViewer } = await import('../../renderer/src/telehealth/viewer-connection');
+  const sockets: WebSocket[] = [];
+  const connection = connectViewer(
+    url,
+    ({ sentence }) => (log.closed ??= `shut out: ${sentence}`),
+    {
+      openSocket: (target) => {
+        const ws = viewerSocket(target, origin, process.env[COOKIE_ENV] ?? '');
+        sockets.push(ws);
+        ws.on('message', (data) => {
+          log.messages.push([Date.now(), Buffer.byteLength(data as Buffer)]);
+        });
+        ws.on('close', (code, reason) => {
+          if (code === VIEWER_CLOSE.ended || code === VIEWER_CLOSE.notSignedIn)
+            log.closed ??= `${code} ${String(reason)}`;
+        });
+        return ws as unknown as SocketLike;
+      },
+    },
   );
-  ws.on('close', (code, reason) => (log.closed ??= `${code} ${String(reason)}`));
-  ws.on('error', (error) => (log.closed ??= error.message));
-  ws.on('message', (data) => {
-    const arrivedMs = Date.now();
-    const text = String(data);
-    log.messages.push([arrivedMs, Buffer.byteLength(text)]);
-    for (const message of serverMessagesIn(JSON.parse(text)) as Array<{
-      type: string;
-      event?: BedLiveEvent;
-    }>) {
-      const event = message.event;
-      if (message.type !== 'event' || !event) continue;
+  let clinicDown = false;
+  let resumesSeen = 0;
+  // TELEHEALTH_RESUME=0: the socket is never given up (as before the page resumed), to compare.
+  const resume = process.env.TELEHEALTH_RESUME !== '0';
+  const stopWatching = (resume ? connection.watchStalls : () => () => undefined)(() => {
+    // Both ends share this machine's clock: no offset.
+    if (connection.resumes() > resumesSeen) {
+      resumesSeen = connection.resumes();
+      log.resumes.push(Date.now());
+    }
+    return { offsetMs: 0, clinicDown };
+  });
+  connection.client.subscribe(
+    'bedLive',
+    { bedId },
+    (event) => {
+      const arrivedMs = Date.now();
       if (event.type === 'snapshot') {
+        clinicDown = Boolean(event.bed.offline);
         for (const c of event.channels) {
           log.snapshotRates[c.refId] = c.rateHz;
           feeds.ensure(c.deviceId, c.refId, c.rateHz);
@@ -144,10 +182,12 @@ async function viewerMain(
           }
         }
       }
-    }
-  });
+    },
+    (error) => log.problems.push([Date.now(), error.message]),
+  );
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  ws.terminate();
+  stopWatching();
+  for (const ws of sockets) ws.terminate();
   process.stdout.write(JSON.stringify(log));
 }
 
@@ -183,8 +223,16 @@ interface RigBed {
   devices: string;
 }
 
+/** A block as it left the workstation's bed for the live publisher: when (ms), channel, t0, rate, count. */
+type ReachedBlock = [number, string, number, number, number];
+
 interface Rig {
   central: { url: string; enrol(workstationId: string, name?: string): Promise<string> };
+  /**
+   * Per bed (the central id), each sample block as the workstation's bedLive stream gave it to
+   * the live publisher, with Date.now() then: when the device's bytes had become samples.
+   */
+  reached: Map<string, ReachedBlock[]>;
   credential: string;
   beds: RigBed[];
   stop(): Promise<void>;
@@ -213,6 +261,8 @@ async function startRig(host: string): Promise<Rig> {
     log: () => {},
   });
   const relay = central.server.live.live.relay;
+  const reached = new Map<string, ReachedBlock[]>();
+  const stopTaps: Array<() => void> = [];
   const beds: RigBed[] = demo.beds.map((bed, n) => {
     const local = [...workstation.beds.values()].find((b) => b.label === bed.label)!;
     return {
@@ -223,6 +273,20 @@ async function startRig(host: string): Promise<Rig> {
       devices: mix[n]!.join('+'),
     };
   });
+  // Where the live publisher takes the bed's events (its own subscription to the same stream):
+  // when each sample block left the workstation's bed, the device's bytes just parsed.
+  for (const bed of beds) {
+    const list: ReachedBlock[] = [];
+    reached.set(bed.id, list);
+    stopTaps.push(
+      workstation.router.subscribe('bedLive', { bedId: bed.localId, waveforms: 'all' }, (raw) => {
+        const atMs = Date.now();
+        const event = raw as BedLiveEvent;
+        if (event.type !== 'samples') return;
+        for (const b of event.blocks) list.push([atMs, b.channel, b.t0, b.rateHz, b.values.length]);
+      }),
+    );
+  }
   // Each bed live on the relay, its samples flowing; its patient from the snapshot.
   const deadline = Date.now() + 30_000;
   for (const bed of beds) {
@@ -241,9 +305,11 @@ async function startRig(host: string): Promise<Rig> {
   }
   return {
     central,
+    reached,
     credential,
     beds,
     stop: async () => {
+      for (const stop of stopTaps) stop();
       await publisher.stop();
       await workstation.stop();
       await central.stop();
@@ -510,8 +576,17 @@ interface Phase {
   seconds: number;
 }
 
+type PhaseFigures = Record<string, { p50Ms: number; p95Ms: number; maxMs: number; points: number }>;
+
 interface LinkRun {
-  phases: Record<string, { p50Ms: number; p95Ms: number; maxMs: number; points: number }>;
+  /** Sample time (the device's clock) → arrival at the viewer. */
+  phases: PhaseFigures;
+  /** The time the sample's block reached the workstation (its driver's bytes parsed) → arrival. */
+  fromDeviceByte: PhaseFigures;
+  /** Samples of the viewer's whose block was not found among those the workstation gave. */
+  unmatched: number;
+  /** Times the viewer gave a stalled socket up for a fresh one. */
+  resumes: number;
   numericsPoorP95Ms: number;
   /** From the outage's end to the first second whose samples arrive < 1 s late (median). */
   catchUpS: number;
@@ -583,9 +658,32 @@ async function linkRun(
       );
 
     const latencies = new Map<string, number[]>();
+    const fromDevice = new Map<string, number[]>();
+    let unmatched = 0;
     const recoveredLate: Array<[number, number]> = []; // sample time, latency
     const outageEnd = bounds.find((b) => b.name === 'down')?.toMs ?? Infinity;
-    for (const [arrivedMs, , t0, rateHz, count] of log.blocks) {
+    // The workstation's blocks per channel, by time: which one held a given sample.
+    const reachedBy = new Map<string, ReachedBlock[]>();
+    for (const block of rig.reached.get(bed.id) ?? []) {
+      const list = reachedBy.get(block[1]) ?? [];
+      list.push(block);
+      reachedBy.set(block[1], list);
+    }
+    for (const list of reachedBy.values()) list.sort((a, b) => a[2] - b[2]);
+    const reachedAt = (channel: string, sampleMs: number): number | null => {
+      const list = reachedBy.get(channel);
+      if (!list) return null;
+      let [lo, hi] = [0, list.length - 1];
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (list[mid]![2] <= sampleMs + 0.01) lo = mid;
+        else hi = mid - 1;
+      }
+      const [atMs, , t0, rateHz, count] = list[lo]!;
+      const endMs = t0 + (count * 1000) / rateHz;
+      return sampleMs >= t0 - 0.01 && sampleMs < endMs + 0.01 ? atMs : null;
+    };
+    for (const [arrivedMs, channel, t0, rateHz, count] of log.blocks) {
       for (let i = 0; i < count; i++) {
         const sampleMs = t0 + (i * 1000) / rateHz;
         const bound = bounds.find((b) => sampleMs >= b.fromMs && sampleMs < b.toMs);
@@ -597,6 +695,14 @@ async function linkRun(
         const list = latencies.get(bound.name) ?? [];
         list.push(lateMs);
         latencies.set(bound.name, list);
+        const atMs = reachedAt(channel, sampleMs);
+        if (atMs === null) {
+          unmatched += 1;
+          continue;
+        }
+        const byte = fromDevice.get(bound.name) ?? [];
+        byte.push(arrivedMs - atMs);
+        fromDevice.set(bound.name, byte);
       }
     }
     // Caught up: the first second (of sample time) after the outage whose samples came less
@@ -623,18 +729,23 @@ async function linkRun(
           .reduce((sum, [, bytes]) => sum + bytes, 0) /
         ((poor.toMs - poor.fromMs) / 1000)
       : NaN;
-    return {
-      phases: Object.fromEntries(
-        [...latencies].map(([name, list]) => [
+    const figures = (by: Map<string, number[]>): PhaseFigures =>
+      Object.fromEntries(
+        [...by].map(([name, list]) => [
           name,
           {
             p50Ms: quantile(list, 0.5),
             p95Ms: quantile(list, 0.95),
-            maxMs: Math.max(...list),
+            maxMs: list.reduce((a, b) => Math.max(a, b), -Infinity),
             points: list.length,
           },
         ]),
-      ),
+      );
+    return {
+      phases: figures(latencies),
+      fromDeviceByte: figures(fromDevice),
+      unmatched,
+      resumes: log.resumes.length,
       numericsPoorP95Ms: quantile(numericsPoor, 0.95),
       catchUpS,
       linkBytesPerSecondPoor: {
@@ -869,7 +980,7 @@ async function main(): Promise<void> {
       ? [
           { name: 'good', seconds: 10 },
           { name: 'poor', seconds: poorSeconds },
-          { name: 'down', seconds: 3 },
+          { name: 'down', seconds: OUTAGE_SECONDS },
           { name: 'recovered', seconds: 15 },
         ]
       : [{ name: 'good', seconds: 10 }];
@@ -882,21 +993,23 @@ async function main(): Promise<void> {
     }
     const med = (get: (r: LinkRun) => number | undefined) =>
       round(median(results.map(get).filter((v): v is number => v !== undefined)), 0);
-    const phase = (name: string) => ({
-      p50: med((r) => r.phases[name]?.p50Ms),
-      p95: med((r) => r.phases[name]?.p95Ms),
-      max: med((r) => r.phases[name]?.maxMs),
+    const phase = (name: string, of: (r: LinkRun) => PhaseFigures = (r) => r.phases) => ({
+      p50: med((r) => of(r)[name]?.p50Ms),
+      p95: med((r) => of(r)[name]?.p95Ms),
+      max: med((r) => of(r)[name]?.maxMs),
     });
+    const byte = (r: LinkRun) => r.fromDeviceByte;
     const wayWords = LINK_WAY === 'both' ? 'each way' : 'server → viewer (the way back clean)';
     if (results.length > 0)
       report({
         bench: 'telehealth.link-latency',
-        what: `sample time (the workstation's device clock; a decimated point's bucket start) → arrival at the viewer, ${bed.devices} bed at ${LAPTOP_PPS} pps through workstation → central relay → ${socketWords}; poor link ${POOR_LINK.rateBps / 1000} kbit/s, ${POOR_LINK.delayMs} ms and ${POOR_LINK.loss * 100} % loss ${wayWords}; then 3 s with no link and the poor link back; goals p95 ≤ 300 ms good, ≤ 1000 ms poor, no gap after recovery`,
+        what: `sample time (the workstation's device clock; a decimated point's bucket start) → arrival at the viewer (*FromDeviceByte: from when the sample's block left the workstation's bed for the live publisher, i.e. its device bytes parsed, instead of its sample time: the device's own framing, 256 ms on the IntelliVue, is not counted), ${bed.devices} bed at ${LAPTOP_PPS} pps through workstation → central relay → ${socketWords}; poor link ${POOR_LINK.rateBps / 1000} kbit/s, ${POOR_LINK.delayMs} ms and ${POOR_LINK.loss * 100} % loss ${wayWords}; then ${OUTAGE_SECONDS} s with no link and the poor link back (the viewer ${process.env.TELEHEALTH_RESUME === '0' ? 'never gives its socket up' : 'resuming on a fresh socket when its socket stalls, as the page does'}); goals p95 ≤ 300 ms good, ≤ 1000 ms poor, no gap after recovery`,
         socket: VIEWER_PATHS.socket,
         link: link.emulated,
         linkWay: LINK_WAY,
         unit: 'ms',
         good: phase('good'),
+        goodFromDeviceByte: phase('good', byte),
         [`goodUndecimated${MAX_POINTS_PER_SECOND}pps`]: {
           p50: round(median(rawGood.map((r) => r.phases.good?.p50Ms ?? NaN)), 0),
           p95: round(median(rawGood.map((r) => r.phases.good?.p95Ms ?? NaN)), 0),
@@ -906,6 +1019,9 @@ async function main(): Promise<void> {
               poor: phase('poor'),
               outage: phase('down'),
               recovered: phase('recovered'),
+              poorFromDeviceByte: phase('poor', byte),
+              outageFromDeviceByte: phase('down', byte),
+              recoveredFromDeviceByte: phase('recovered', byte),
               numericsPoorP95: med((r) => r.numericsPoorP95Ms),
               catchUpAfterOutageS: round(median(results.map((r) => r.catchUpS)), 1),
               linkBytesPerSecondPoor: {
@@ -924,7 +1040,14 @@ async function main(): Promise<void> {
           good95: round(r.phases.good?.p95Ms ?? NaN, 0),
           poor95: round(r.phases.poor?.p95Ms ?? NaN, 0),
           recovered95: round(r.phases.recovered?.p95Ms ?? NaN, 0),
+          recoveredMax: round(r.phases.recovered?.maxMs ?? NaN, 0),
+          goodFromDeviceByte95: round(r.fromDeviceByte.good?.p95Ms ?? NaN, 0),
+          poorFromDeviceByte95: round(r.fromDeviceByte.poor?.p95Ms ?? NaN, 0),
+          outageFromDeviceByte95: round(r.fromDeviceByte.down?.p95Ms ?? NaN, 0),
+          recoveredFromDeviceByte95: round(r.fromDeviceByte.recovered?.p95Ms ?? NaN, 0),
           catchUpS: r.catchUpS,
+          resumes: r.resumes,
+          unmatchedSamples: r.unmatched,
         })),
         machine,
       });

@@ -84,6 +84,10 @@ interface StandIn {
   redeemed: boolean;
   /** Set: the live socket cannot be opened (the viewer's own link is down). */
   refuseSockets: boolean;
+  /** Open sockets that get nothing more (TCP waiting out its retransmissions). */
+  stalled: Set<WebSocket>;
+  /** The resumeFromMs of each bedLive subscription that asked to resume. */
+  resumedFrom: number[];
   /** How many times the viewer left. */
   left: number;
   /** The hospital's sign-in (OpenID Connect provider) the stand-in offers; null: none. */
@@ -149,6 +153,8 @@ async function startStandIn(): Promise<StandIn> {
     redeemed: false,
     left: 0,
     refuseSockets: false,
+    stalled: new Set(),
+    resumedFrom: [],
     issuer: null,
     signedInWithAccount: false,
     resnapshot() {
@@ -343,6 +349,7 @@ async function startStandIn(): Promise<StandIn> {
         subscriptions.delete(ws);
       });
       ws.on('message', (data) => {
+        if (state.stalled.has(ws)) return; // nothing gets through, either way
         const parsed = ClientMessage.safeParse(JSON.parse(String(data)));
         if (!parsed.success) return;
         const message = parsed.data;
@@ -351,6 +358,8 @@ async function startStandIn(): Promise<StandIn> {
           send(ws, { type: 'response', id: message.id, result: answer(message.params) });
         } else if (message.type === 'subscribe' && message.stream === 'bedLive') {
           subscriptions.set(ws, message.id);
+          const { resumeFromMs } = (message.params ?? {}) as { resumeFromMs?: unknown };
+          if (typeof resumeFromMs === 'number') state.resumedFrom.push(resumeFromMs);
           sendEvent(ws, message.id, snapshot());
         } else if (message.type === 'request') {
           send(ws, {
@@ -379,6 +388,7 @@ async function startStandIn(): Promise<StandIn> {
     const numerics = sentUntilMs - lastNumericsMs >= 1000;
     if (numerics) lastNumericsMs = sentUntilMs;
     for (const [ws, id] of subscriptions) {
+      if (state.stalled.has(ws)) continue;
       for (const [refId, value, unit] of numerics ? NUMERICS : []) {
         const numeric = { value, unit, at: t0, source: DEVICE.id };
         sendEvent(ws, id, { type: 'numeric', refId, numeric });
@@ -559,6 +569,16 @@ test('a remote clinician joins with the code, watches the bed live, writes a not
   await expect(await latency(page)).toHaveText('Reconnecting…');
   standIn.refuseSockets = false;
   await expect(await latency(page)).toHaveText(/^Live, 0\.\d s behind$/, { timeout: 30_000 });
+
+  // The viewer's socket stalls (open, but nothing comes: TCP waiting out its retransmissions
+  // after an outage): the page says it is behind, gives that socket up for a fresh one whose
+  // stream resumes from the end of its trace, and is live again.
+  const resumedBefore = standIn.resumedFrom.length;
+  for (const ws of standIn.sockets) standIn.stalled.add(ws);
+  await expect(await latency(page)).toHaveText(/^Behind: \d/, { timeout: 10_000 });
+  await expect(await latency(page)).toHaveText(/^Live, 0\.\d s behind$/, { timeout: 20_000 });
+  expect(standIn.resumedFrom.length).toBe(resumedBefore + 1);
+  expect(standIn.resumedFrom.at(-1)).toBeGreaterThan(Date.now() - 15_000);
 
   // A reload picks the session up from the cookie: no code asked again, the note still there.
   await page.reload();

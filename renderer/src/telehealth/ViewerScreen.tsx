@@ -2,7 +2,7 @@
 // then the bed live, its trends or its review (the workstation's own views, read-only as on the
 // hospital central station), and beside them the stethoscope and the consult notes. The bed's
 // live stream stays open whichever view is shown, so the latency line is always true.
-import { Suspense, lazy, useEffect } from 'react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import { HostOriginContext } from '../api/host-origin';
 import { useTheme } from '../components/NavBar';
 import { useNow } from '../hooks/use-now';
@@ -71,6 +71,14 @@ export function ViewerScreen({
   useEffect(() => {
     document.title = `${t.pageTitle} — ${session.bedLabel}`;
   }, [session.bedLabel]);
+  // A socket stuck behind TCP's retransmissions is given up for a fresh one that resumes where
+  // the trace ends (viewer-connection.ts); the latency line says "Reconnecting…" meanwhile.
+  const clinicDown = Boolean(bed?.offline);
+  const context = useRef({ offsetMs, clinicDown });
+  useEffect(() => {
+    context.current = { offsetMs, clinicDown };
+  }, [offsetMs, clinicDown]);
+  useEffect(() => connection.watchStalls(() => context.current), [connection]);
 
   const onThisBed = route.view !== 'central' && 'bedId' in route && route.bedId === session.bedId;
   const view = onThisBed ? route.view : 'bed';
