@@ -65,12 +65,12 @@ export function centralTelehealth(options: CentralTelehealthOptions): CentralTel
     log: options.log,
     account: { settings: options.oidc ?? null, publicUrl: options.publicUrl },
   });
-  const strip = viewerStrip(telehealth, { log: options.log });
   const sockets = viewerSockets(telehealth, {
     ownOrigins,
     log: options.log,
     ...(options.viewerLimits ? { limits: options.viewerLimits } : {}),
   });
+  const strip = viewerStrip(telehealth, { log: options.log, recent: sockets.recent });
   return {
     telehealth,
     routes: telehealthRoutes(telehealth),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { serverMessagesIn } from '../../shared/api/wire';
-import type { Bed, Patient } from '../../shared/model/schemas';
+import type { Bed, Patient, SampleBlock } from '../../shared/model/schemas';
 import { RENDERER_CSP } from '../../shared/security/csp';
 import { decodeViewerAudioMessage } from '../../shared/telehealth/audio';
 import {
@@ -21,9 +21,11 @@ import {
   type CreateInvitation,
 } from '../../shared/telehealth/invitation';
 import { VIEWER_CLOSE, VIEWER_PATHS } from '../../shared/telehealth/viewer';
+import { stripQueryString, VIEWER_STRIP_PATH } from '../../shared/telehealth/viewer-strip';
 import {
   liveWorkstation,
   numericEvent,
+  samplesEvent,
   snapshotEvent,
   testBed,
   until,
@@ -480,6 +482,108 @@ describe('telehealth: a consult from invitation to end', () => {
     expect(
       (await call(central.url, TELEHEALTH_PATHS.invitations, { body: invitation() })).status,
     ).toBe(401);
+  });
+
+  it('resumes a viewer on a fresh socket from the last sample it holds: what it missed once, then live', async () => {
+    const { cookie } = await opened();
+    const bedId = `${WS_A}/bed-1`;
+    const ecg = (socket: ConsultSocket, id: number) =>
+      socket.events
+        .filter((e) => e.id === id && e.event.type === 'samples')
+        .flatMap((e) => (e.event as unknown as { blocks: SampleBlock[] }).blocks)
+        .filter((b) => b.channel === 'MDC_ECG_ELEC_POTL_II');
+    const count = (blocks: SampleBlock[]) => blocks.reduce((n, b) => n + b.values.length, 0);
+    const send = (t0: number) =>
+      station.send({
+        type: 'bed',
+        bedId: 'bed-1',
+        event: samplesEvent('bed-1', 50, undefined, t0),
+      });
+    // 500 Hz is under 1000 points/s: the samples go as they are.
+    const first = await consultSocket(cookie, {
+      pps: '1000',
+      path: `${VIEWER_PATHS.socket}?c=stuck0001`,
+    });
+    const a = first.subscribe('bedLive', { bedId });
+    await until(() => first.events.some((e) => e.id === a), 'the snapshot');
+    const base = Date.now() - 5_000;
+    for (const n of [0, 1, 2]) send(base + n * 100);
+    await until(() => count(ecg(first, a)) === 150, 'the first 300 ms');
+    // The first socket is stuck (still open on the server): the page gives it up and says so
+    // when it resumes; the server cuts it.
+    for (const n of [3, 4]) send(base + n * 100); // missed by the page
+    const second = await consultSocket(cookie, { pps: '1000' });
+    const b = second.subscribe('bedLive', {
+      bedId,
+      resumeFromMs: base + 300,
+      replaces: 'stuck0001',
+    });
+    expect((await first.closed).code).toBe(1006);
+    await until(() => count(ecg(second, b)) === 100, 'what was missed');
+    expect(second.events.find((e) => e.id === b)?.event.type).toBe('snapshot');
+    send(base + 500); // live again
+    await until(() => count(ecg(second, b)) === 150, 'the live samples');
+    // One trace with no gap and nothing twice: sample k at base + 300 + 2k ms.
+    let next = base + 300;
+    for (const block of ecg(second, b)) {
+      expect(block.t0).toBeCloseTo(next, 6);
+      next = block.t0 + (block.values.length * 1000) / block.rateHz;
+    }
+    expect(next).toBeCloseTo(base + 600, 6);
+
+    // Resuming inside a block: from its sample at that time; a time older than the server keeps
+    // is not asked of it (the live samples only, the page shows the gap).
+    const third = await consultSocket(cookie, { pps: '1000' });
+    const c = third.subscribe('bedLive', { bedId, resumeFromMs: base + 450 });
+    await until(() => count(ecg(third, c)) === 75, 'from the middle of a block');
+    expect(ecg(third, c)[0]!.t0).toBeCloseTo(base + 450, 6);
+    const fourth = await consultSocket(cookie, { pps: '1000' });
+    const d = fourth.subscribe('bedLive', { bedId, resumeFromMs: Date.now() - 10 * MINUTE_MS });
+    await until(() => fourth.events.some((e) => e.id === d), 'the snapshot');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(count(ecg(fourth, d))).toBe(0);
+    for (const socket of [second, third, fourth]) socket.ws.close();
+  });
+
+  it('saves a strip of the last live seconds the server has not stored yet, while the bed is watched', async () => {
+    const { cookie } = await opened();
+    const bedId = `${WS_A}/bed-1`;
+    const getStrip = () =>
+      fetch(`${central.url}${VIEWER_STRIP_PATH}?${stripQueryString({ bedId })}`, {
+        headers: { cookie },
+      });
+    // Nothing of this bed is stored on the server: the packed minutes come later.
+    const socket = await consultSocket(cookie, { pps: '100' });
+    const id = socket.subscribe('bedLive', { bedId });
+    await until(() => socket.events.some((e) => e.id === id), 'the snapshot');
+    const start = Date.now() - 4_000;
+    for (let n = 0; n < 40; n++)
+      station.send({
+        type: 'bed',
+        bedId: 'bed-1',
+        event: samplesEvent('bed-1', 50, undefined, start + n * 100),
+      });
+    await until(
+      () =>
+        socket.events.some(
+          (e) =>
+            e.id === id &&
+            e.event.type === 'samples' &&
+            (e.event as unknown as { blocks: SampleBlock[] }).blocks.some(
+              (b) => b.t0 + (b.values.length * 1000) / b.rateHz >= start + 3_900,
+            ),
+        ),
+      'the live seconds',
+    );
+    const res = await getStrip();
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+    socket.ws.close();
   });
 
   it('answers the same invitation sent again with a new link; the old one fails', async () => {

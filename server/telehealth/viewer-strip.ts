@@ -1,5 +1,6 @@
 // "Save strip as PDF" for the remote clinician (GET /telehealth/api/strip): the central server
-// prints 20 s of the invited bed from the waveforms it holds, on the workstation's paper
+// prints 20 s of the invited bed from the waveforms it holds (stored, and the last seconds of the
+// watched bed's live waves: strip-recent.ts), on the workstation's paper
 // (shared/strips: patient, bed, time, 25 mm/s, 10 mm/mV, the waves and the numerics). Only with the
 // consult's session cookie, only for the invited bed and a time inside the invited patient's stay
 // (from their admission into the bed to now); anything else is refused and audited. Each strip
@@ -9,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { RequestOutput } from '../../shared/api/contract';
 import type { Bed } from '../../shared/model/schemas';
-import { stripNumerics, stripTraces, type StripChannel } from '../../shared/strips/strip-content';
+import { stripNumerics, stripTraces } from '../../shared/strips/strip-content';
 import { stripTitle, type StripHeader } from '../../shared/strips/strip-layout';
 import { localTime } from '../../shared/strips/strip-time';
 import type { ViewerRefusal } from '../../shared/telehealth/viewer';
@@ -20,6 +21,7 @@ import {
 } from '../../shared/telehealth/viewer-strip';
 import { namespacedBedId } from '../live/relay-message';
 import { NO_STRIP_FONTS, serverStripRenderer } from '../strips/server-strips';
+import { recentEndMs, withRecentWaves, type RecentWaves } from './strip-recent';
 import { sessionCookie } from './viewer-http';
 import type { Invitation } from './invitation-store';
 import { callerOf, ViewerRefused, type Caller, type Telehealth } from './telehealth';
@@ -52,24 +54,11 @@ export interface ViewerStripOptions {
   log(line: string): void;
   /** The folder of the strips' fonts; found above server/strips (resources/fonts) when absent. */
   fontsDir?: string;
-}
-
-/** The channels of a window as it came from the store (label, unit and scale on each segment). */
-function channelsOf(window: RequestOutput<'getWaveformWindow'>): StripChannel[] {
-  const seen = new Map<string, StripChannel>();
-  for (const s of window) {
-    const key = `${s.deviceId}\u0000${s.channel}\u0000${s.rateHz}`;
-    if (!seen.has(key))
-      seen.set(key, {
-        deviceId: s.deviceId,
-        channel: s.channel,
-        rateHz: s.rateHz,
-        label: s.label ?? s.channel,
-        unit: s.unit ?? '{count}',
-        scale: s.scale ?? null,
-      });
-  }
-  return [...seen.values()];
+  /**
+   * What the server keeps of a watched bed's live waves from a time on (viewer-sockets.ts), or
+   * null: the stored signal lags up to a minute, these are the last seconds.
+   */
+  recent?(bedId: string, fromMs: number): RecentWaves | null;
 }
 
 /** A file name for the download: the bed and the strip's end, in ASCII and in UTF-8. */
@@ -184,14 +173,18 @@ export function viewerStrip(telehealth: Telehealth, options: ViewerStripOptions)
     if (!live) throw new ViewerRefused(503, { error: 'bad-request', message: STRIP_WORDS.notLive });
     const stayFromMs = await telehealth.stayStartMs(invitation);
     const nowMs = telehealth.now();
+    // The last seconds of the live waves, when a consult's socket watches the bed.
+    const recent =
+      options.recent?.(bedId, Math.max(stayFromMs, nowMs - 2 * VIEWER_STRIP_S * 1000)) ?? null;
     let endMs = query.endMs;
     if (endMs === undefined) {
       const extent = (await live.central.request('getWaveformExtent', {
         bedId,
       })) as RequestOutput<'getWaveformExtent'>;
-      if (!extent || extent.newestMs <= stayFromMs)
+      const newestMs = Math.max(extent?.newestMs ?? -Infinity, recentEndMs(recent) ?? -Infinity);
+      if (newestMs <= stayFromMs)
         return void sendRefusal(res, 404, { error: 'bad-request', message: STRIP_WORDS.noneYet });
-      endMs = Math.min(nowMs, Math.floor(extent.newestMs) + 1);
+      endMs = Math.min(nowMs, Math.floor(newestMs) + 1);
     } else if (endMs <= stayFromMs || endMs > nowMs + CLOCK_SLACK_MS) {
       return refuse(
         invitation,
@@ -210,7 +203,8 @@ export function viewerStrip(telehealth: Telehealth, options: ViewerStripOptions)
             toMs: endMs,
           })) as RequestOutput<'getWaveformWindow'>)
         : [];
-    const traces = stripTraces(channelsOf(window), window);
+    const joined = withRecentWaves(window, recent, fromMs, endMs);
+    const traces = stripTraces(joined.channels, joined.segments);
     if (traces.length === 0) {
       return void sendRefusal(res, 404, {
         error: 'bad-request',
