@@ -178,6 +178,7 @@ export class Admissions {
       if (!place.bedId) continue;
       const bed = beds.get(place.bedId) ?? bedForLabel(place.bedLabel ?? place.bedId);
       bed.patient = place.patient;
+      bed.patientSinceMs = now();
       const kept = byPatient.get(place.patient.id);
       bed.alarms.beginStay(
         kept ?? defaultStaySettings(place.patient.category),
@@ -383,6 +384,7 @@ export class Admissions {
     at: number,
     why: string,
   ): Promise<void> {
+    bed.patientSinceMs = bed.patient ? at : null;
     bed.alarms.beginStay(settings, actor, at, why);
     bed.publishAlarms(this.services.bus);
     this.services.bus.emit('bed', { bedId: bed.id });

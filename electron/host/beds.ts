@@ -12,6 +12,11 @@ export class BedState {
   readonly alarms: AlarmSystem;
   /** Who is in the bed now (admissions set it; see admissions.ts); null for an empty bed. */
   patient: Patient | null = null;
+  /**
+   * When that patient came into the bed (admitted, transferred in, or found there at a start), on
+   * the alarm clock; null for an empty bed. A reading from then on is theirs (news2-monitor.ts).
+   */
+  patientSinceMs: number | null = null;
   /** The bed's early warning score as last sent (news2/news2-monitor.ts); null: nothing scored. */
   news2: News2Status | null = null;
 

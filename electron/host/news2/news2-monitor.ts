@@ -109,7 +109,9 @@ export class News2Monitor {
       // patient admitted again starts from the store's (nothing, for a new stay); one brought
       // from another bed keeps it.
       this.patientOf.set(bed.id, patientId);
-      this.inBedSince.set(bed.id, nowMs);
+      // From when the patient came into the bed, not from this tick: a reading that arrived
+      // between the admission and the next tick (a blood pressure taken at once) is theirs.
+      this.inBedSince.set(bed.id, Math.min(nowMs, bed.patientSinceMs ?? nowMs));
       if (previous && !this.inAnyBed(previous)) this.recorded.delete(previous);
       if (patientId !== null && !this.recorded.has(patientId)) {
         this.load([patientId])
