@@ -45,32 +45,29 @@ function bedWith(id: string, admittedAtMs: number, systolicAtMs: number): BedSta
   return bed;
 }
 
+/** The bed scored for the first time by a new monitor, on the alarm system's beat at `atMs`. */
+function scoredOnBeat(bed: BedState, atMs: number): BedState {
+  const monitor = new News2Monitor({
+    beds: new Map([[bed.id, bed]]),
+    store,
+    bus: new Bus(() => {}),
+    now: () => atMs,
+    log: () => undefined,
+  });
+  monitor.rescore(bed, atMs);
+  return bed;
+}
+
 describe('NEWS2: whose readings a bed counts', () => {
   it('counts a reading taken between the admission and the next scoring', () => {
     // Admitted at T, the pressure taken at T + 50 ms, first scored on the beat at T + 180 ms.
-    const bed = bedWith('bed-1', T, T + 50);
-    const monitor = new News2Monitor({
-      beds: new Map([[bed.id, bed]]),
-      store,
-      bus: new Bus(() => {}),
-      now: () => T + 180,
-      log: () => undefined,
-    });
-    monitor.rescore(bed, T + 180);
+    const bed = scoredOnBeat(bedWith('bed-1', T, T + 50), T + 180);
     expect(bed.news2?.missing).not.toContain('systolicBp');
     expect(bed.news2?.missing).toContain('respirationRate');
   });
 
   it('does not count a reading from before the patient came into the bed', () => {
-    const bed = bedWith('bed-2', T, T - 60_000);
-    const monitor = new News2Monitor({
-      beds: new Map([[bed.id, bed]]),
-      store,
-      bus: new Bus(() => {}),
-      now: () => T + 180,
-      log: () => undefined,
-    });
-    monitor.rescore(bed, T + 180);
+    const bed = scoredOnBeat(bedWith('bed-2', T, T - 60_000), T + 180);
     expect(bed.news2?.missing).toContain('systolicBp');
   });
 });
