@@ -2,6 +2,7 @@
 // metadata discovered from the issuer, kept a little while and discovered again when older, so a
 // provider that went down is found out when a sign-in begins, not in the nurse's browser.
 import * as client from 'openid-client';
+import type { HospitalClaims } from './server-user';
 import type { OidcSettings } from './settings';
 
 /** A sign-in begins only with metadata at most this old (one GET to the provider otherwise). */
@@ -58,6 +59,45 @@ export class HospitalProvider {
       );
     }
   }
+}
+
+/** What the sign-in's start kept, that the provider's answer must match. */
+export interface CodeChecks {
+  codeVerifier: string;
+  state: string;
+  nonce: string;
+}
+
+/**
+ * The provider's code (on `callbackUrl`, the callback as the browser reached it) exchanged for who
+ * signed in: the ID token's claims, completed from userinfo where the token lacks the profile
+ * (many providers put it in the token; the others give it at userinfo). Throws when the answer does
+ * not hold (state, nonce, PKCE, signature), as openid-client checks it.
+ */
+export async function claimsFromCode(
+  config: client.Configuration,
+  callbackUrl: URL,
+  checks: CodeChecks,
+): Promise<HospitalClaims> {
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+    pkceCodeVerifier: checks.codeVerifier,
+    expectedState: checks.state,
+    expectedNonce: checks.nonce,
+    idTokenExpected: true,
+  });
+  const idToken = tokens.claims()!;
+  let preferred = stringClaim(idToken.preferred_username);
+  let name = stringClaim(idToken.name);
+  if (preferred === null || name === null) {
+    const info = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
+    preferred ??= stringClaim(info.preferred_username);
+    name ??= stringClaim(info.name);
+  }
+  return { sub: idToken.sub, preferredUsername: preferred, name };
+}
+
+function stringClaim(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 /** The innermost reason of a failed request, short. */

@@ -33,7 +33,12 @@ import {
   words,
 } from './attempts';
 import type { AttemptRow, Decision } from './attempts';
-import { HospitalProvider, ProviderUnavailable, reasonOf } from './hospital-provider';
+import {
+  claimsFromCode,
+  HospitalProvider,
+  ProviderUnavailable,
+  reasonOf,
+} from './hospital-provider';
 import { serverUserFor } from './server-user';
 import type { HospitalClaims } from './server-user';
 import { sendSignInPage } from './sign-in-page';
@@ -253,23 +258,11 @@ export function hospitalSignInRoutes(setup: HospitalSignInSetup): Route[] {
     let claims: HospitalClaims;
     try {
       const config = await providerOf(ctx).configuration(10 * 60_000);
-      const currentUrl = new URL(`${redirectUri()}${ex.url.search}`);
-      const tokens = await client.authorizationCodeGrant(config, currentUrl, {
-        pkceCodeVerifier: row.code_verifier!,
-        expectedState: row.state!,
-        expectedNonce: row.nonce!,
-        idTokenExpected: true,
+      claims = await claimsFromCode(config, new URL(`${redirectUri()}${ex.url.search}`), {
+        codeVerifier: row.code_verifier!,
+        state: row.state!,
+        nonce: row.nonce!,
       });
-      const idToken = tokens.claims()!;
-      let preferred = stringClaim(idToken.preferred_username);
-      let name = stringClaim(idToken.name);
-      // Many providers put the profile in the ID token; the others give it at userinfo.
-      if (preferred === null || name === null) {
-        const info = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
-        preferred ??= stringClaim(info.preferred_username);
-        name ??= stringClaim(info.name);
-      }
-      claims = { sub: idToken.sub, preferredUsername: preferred, name };
     } catch (failure) {
       ctx.log(
         `Hospital sign-in ${row.id}: the provider's answer was not accepted: ${reasonOf(failure)}`,
@@ -319,10 +312,6 @@ async function page(
     }
   }
   if (shown) sendSignInPage(ex.res, shown.status, shown.sentence);
-}
-
-function stringClaim(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 function cookieOf(req: IncomingMessage, name: string): string | null {

@@ -19,9 +19,14 @@ import {
 import { MAX_CODE_ATTEMPTS, END_REASON_WORDS } from '../../shared/telehealth/invitation';
 import type { Role } from '../../shared/security/access';
 import { inTransaction } from '../db/database';
-import { HospitalProvider, ProviderUnavailable, reasonOf } from '../oidc/hospital-provider';
+import {
+  claimsFromCode,
+  HospitalProvider,
+  ProviderUnavailable,
+  reasonOf,
+} from '../oidc/hospital-provider';
 import type { OidcSettings } from '../oidc/settings';
-import { hospitalUserRow, userEvent } from '../oidc/server-user';
+import { hospitalUserRow, userEvent, type HospitalClaims } from '../oidc/server-user';
 import {
   accountAttemptByState,
   countWrongCode,
@@ -340,28 +345,10 @@ export function accountSignIn(telehealth: Telehealth, options: AccountSignInOpti
         ? refused('account-cancelled', ACCOUNT_WORDS.cancelled)
         : refused('account-provider-error', ACCOUNT_WORDS.providerSaid(said));
     }
-    let claims: { sub: string; preferredUsername: string | null; name: string | null };
+    let claims: HospitalClaims;
     try {
       const config = await configuration(s, 10 * 60_000);
-      const tokens = await client.authorizationCodeGrant(
-        config,
-        new URL(`${redirectUri()}${url.search}`),
-        {
-          pkceCodeVerifier: attempt.codeVerifier,
-          expectedState: attempt.state,
-          expectedNonce: attempt.nonce,
-          idTokenExpected: true,
-        },
-      );
-      const idToken = tokens.claims()!;
-      let preferred = stringClaim(idToken.preferred_username);
-      let name = stringClaim(idToken.name);
-      if (preferred === null || name === null) {
-        const info = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
-        preferred ??= stringClaim(info.preferred_username);
-        name ??= stringClaim(info.name);
-      }
-      claims = { sub: idToken.sub, preferredUsername: preferred, name };
+      claims = await claimsFromCode(config, new URL(`${redirectUri()}${url.search}`), attempt);
     } catch (failure) {
       const reason =
         failure instanceof ViewerRefused ? failure.body.message : reasonOf(failure).slice(0, 300);
@@ -458,7 +445,3 @@ export function accountSignIn(telehealth: Telehealth, options: AccountSignInOpti
 }
 
 export type AccountSignIn = ReturnType<typeof accountSignIn>;
-
-function stringClaim(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
