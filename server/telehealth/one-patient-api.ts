@@ -164,12 +164,14 @@ export function onePatientApi(central: CentralApi, scope: OnePatientScope): Cent
       const bedId = rest.bedId;
       if (bedId !== scope.bedId) throw forbidden(`bedLive of bed ${String(bedId)}`, OTHER_BED);
       if (typeof replaces === 'string') scope.onReplaces?.(replaces);
-      // Resuming: from a time within what is kept, else from now (the gap is then shown).
+      // Resuming: from a time within what is kept, else from now (the gap is then shown); never
+      // from before the invited patient's stay in the bed (the kept waves are the bed's: the
+      // patient before them may be in the last seconds).
       let resumeFromMs =
         typeof resume === 'number' &&
         Number.isFinite(resume) &&
         resume > scope.now() - 2 * REPLAY_KEEP_MS
-          ? resume
+          ? Math.max(resume, await scope.stayStartMs())
           : null;
       /** Per wave, the end of what the replay sent: the live samples continue from there. */
       const replayed = new Map<string, number>();

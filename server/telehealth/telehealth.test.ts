@@ -506,7 +506,8 @@ describe('telehealth: a consult from invitation to end', () => {
     });
     const a = first.subscribe('bedLive', { bedId });
     await until(() => first.events.some((e) => e.id === a), 'the snapshot');
-    const base = Date.now() - 5_000;
+    // In the invited patient's stay (it begins when the invitation is made, none being synced).
+    const base = Date.now();
     for (const n of [0, 1, 2]) send(base + n * 100);
     await until(() => count(ecg(first, a)) === 150, 'the first 300 ms');
     // The first socket is stuck (still open on the server): the page gives it up and says so
@@ -584,6 +585,44 @@ describe('telehealth: a consult from invitation to end', () => {
         .toString('latin1'),
     ).toBe('%PDF-');
     socket.ws.close();
+  });
+
+  it('never resumes a viewer from before the invited patient’s stay: the kept waves are the bed’s', async () => {
+    const before = Date.now();
+    const { cookie } = await opened();
+    const bedId = `${WS_A}/bed-1`;
+    const watching = await consultSocket(cookie, { pps: '1000' });
+    const a = watching.subscribe('bedLive', { bedId });
+    await until(() => watching.events.some((e) => e.id === a), 'the snapshot');
+    const send = (t0: number) =>
+      station.send({
+        type: 'bed',
+        bedId: 'bed-1',
+        event: samplesEvent('bed-1', 50, undefined, t0),
+      });
+    send(before - 2_000); // the bed's waves before this stay (the patient before)
+    const inStay = Date.now();
+    send(inStay);
+    await until(
+      () =>
+        watching.events.some(
+          (e) =>
+            e.id === a &&
+            e.event.type === 'samples' &&
+            (e.event as unknown as { blocks: SampleBlock[] }).blocks.some((x) => x.t0 === inStay),
+        ),
+      'the block in the stay',
+    );
+    const resumed = await consultSocket(cookie, { pps: '1000' });
+    const b = resumed.subscribe('bedLive', { bedId, resumeFromMs: before - 3_000 });
+    const replayed = () =>
+      resumed.events
+        .filter((e) => e.id === b && e.event.type === 'samples')
+        .flatMap((e) => (e.event as unknown as { blocks: SampleBlock[] }).blocks);
+    await until(() => replayed().length > 0, 'the replay');
+    expect(replayed().every((block) => block.t0 >= before)).toBe(true);
+    expect(replayed()[0]!.t0).toBeCloseTo(inStay, 6);
+    for (const socket of [watching, resumed]) socket.ws.close();
   });
 
   it('answers the same invitation sent again with a new link; the old one fails', async () => {
