@@ -4,10 +4,10 @@
 // workstation opens it, so a workstation running on the same directory must be stopped first.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { workstationId } from '../../host/data-dir';
 import { openStore, type AuditChainReport } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
 import { CliError, parseOptions } from '../cli-error';
+import { cliStoreOptions } from '../cli-store';
 import { storePassphrase, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
@@ -38,12 +38,7 @@ async function verifyIn(
 ): Promise<AuditChainReport> {
   let store;
   try {
-    store = await openStore({
-      dataDir: join(dataDir, 'pgdata'),
-      workstationId: workstationId(dataDir),
-      onError: (error) => console.error(error.message),
-      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
-    });
+    store = await openStore(cliStoreOptions(dataDir, passphrase));
   } catch (error) {
     if (error instanceof StoreLockedError) throw new CliError(error.message, { cause: error });
     throw new CliError(

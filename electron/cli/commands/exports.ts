@@ -5,15 +5,12 @@
 // audit trail records it: stop a workstation running on DIR first. A wrong key, a damaged or cut
 // file: one sentence, exit 2, nothing written.
 import { existsSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { workstationId } from '../../host/data-dir';
 import { SealedFileError, exportsKeyOf } from '../../host/export/sealed-file';
 import { openSealedFile, unsealToFile } from '../../host/export/sealed-file-reader';
-import { openStore, type Store } from '../../host/store/client';
-import { StoreLockedError } from '../../host/store/data-lock';
 import { CliError } from '../cli-error';
+import { cliActor, openCliStore } from '../cli-store';
 import { storePassphrase, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
@@ -58,7 +55,7 @@ export async function runExports(args: string[], deps: SecretInput = {}): Promis
     throw new CliError(`${wanted} exists already: it was not replaced and nothing was written.`);
   }
   const passphrase = await storePassphrase(options['passphrase-stdin'], deps);
-  const store = await openStoreOf(dataDir, passphrase);
+  const store = await openCliStore(dataDir, passphrase);
   try {
     const key = exportsKeyOf(store.dataKey);
     // Into a folder: under the plain name the sealed file carries (checked before anything).
@@ -91,27 +88,4 @@ function sentence(error: unknown): never {
     throw new CliError(`${error.message}${error.kind === 'exists' ? '' : ' Nothing was written.'}`);
   }
   throw error;
-}
-
-async function openStoreOf(dataDir: string, passphrase: string | undefined): Promise<Store> {
-  try {
-    return await openStore({
-      dataDir: join(dataDir, 'pgdata'),
-      workstationId: workstationId(dataDir),
-      onError: (error) => console.error(error.message),
-      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
-    });
-  } catch (error) {
-    if (error instanceof StoreLockedError) throw new CliError(error.message, { cause: error });
-    throw error;
-  }
-}
-
-/** Who ran the command, for the audit trail: the account, where the system can say. */
-function cliActor(): string {
-  try {
-    return `cli (${userInfo().username})`;
-  } catch {
-    return 'cli';
-  }
 }

@@ -3,10 +3,8 @@
 // as a bed (for review, demos and tests). Both open the workstation's data store directly, so
 // they are refused while a workstation runs on the same data directory.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { openStore, type Store } from '../../host/store/client';
-import { StoreLockedError } from '../../host/store/data-lock';
+import type { Store } from '../../host/store/client';
 import { workstationId } from '../../host/data-dir';
 import { bedIdFor } from '../../host/beds';
 import { importRecordAsBed } from '../../host/export/store-records';
@@ -21,6 +19,7 @@ import {
 import { exportStayAsFhir, FhirExportError } from '../../host/export/fhir-stay';
 import { progressBar } from '../progress-bar';
 import { CliError, parseOptions } from '../cli-error';
+import { cliActor, openCliStore } from '../cli-store';
 import { storePassphrase, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
@@ -45,14 +44,8 @@ async function withStore<T>(
   const passphrase = await storePassphrase(options['passphrase-stdin'], deps);
   let store: Store;
   try {
-    store = await openStore({
-      dataDir: join(dataDir, 'pgdata'),
-      workstationId: workstationId(dataDir),
-      onError: (error) => console.error(error.message),
-      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
-    });
+    store = await openCliStore(dataDir, passphrase);
   } catch (error) {
-    if (error instanceof StoreLockedError) throw new CliError(error.message);
     if (error instanceof Error && /passphrase/i.test(error.message))
       throw new CliError(error.message, { cause: error });
     throw error;
@@ -129,15 +122,6 @@ export async function runExport(args: string[], deps: SecretInput = {}): Promise
   );
   for (const file of written) console.log(file);
   return 0;
-}
-
-/** Who ran the command, for the audit trail: the account, where the system can say. */
-function cliActor(): string {
-  try {
-    return `cli (${userInfo().username})`;
-  } catch {
-    return 'cli';
-  }
 }
 
 /** `export --format fhir`: a patient's stay as one FHIR Bundle (collection) in a JSON file. */

@@ -7,7 +7,6 @@
 // with no bed monitored, in IT's maintenance window, or when a signed-in user chooses Install now.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { workstationId } from '../../host/data-dir';
 import { findUp } from '../../host/locate';
 import { openStore } from '../../host/store/client';
 import { StoreLockedError } from '../../host/store/data-lock';
@@ -19,6 +18,7 @@ import { updateKeysDir } from '../../host/update/update-keys';
 import { thisPlatform, type Installer } from '../../host/update/update-service';
 import { SEMVER, type UpdatePlatform } from '../../../shared/update/release';
 import { CliError, parseOptions } from '../cli-error';
+import { cliStoreOptions } from '../cli-store';
 import { storePassphrase, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
@@ -49,12 +49,7 @@ function installedVersion(): string {
 const bedsFromStore: ReadMonitoredBeds = async (dataDir, passphrase) => {
   let store;
   try {
-    store = await openStore({
-      dataDir: join(dataDir, 'pgdata'),
-      workstationId: workstationId(dataDir),
-      onError: (error) => console.error(error.message),
-      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
-    });
+    store = await openStore(cliStoreOptions(dataDir, passphrase));
   } catch (error) {
     if (error instanceof StoreLockedError) return null;
     // The release is staged; what is missing is which beds are monitored, so nothing installs.

@@ -4,17 +4,14 @@
 // computer could read in the process list. Opens the data store directly, so it is refused while
 // a workstation runs on the same data directory (its screen manages accounts meanwhile).
 import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { requests } from '../../../shared/api/contract';
 import type { AccountSummary } from '../../../shared/api/contract-access';
 import { ApiError, describeIssues } from '../../../shared/api/errors';
 import { ROLE_WORDS, Role } from '../../../shared/security/access';
 import { Access } from '../../host/access/access';
-import { workstationId } from '../../host/data-dir';
-import { openStore } from '../../host/store/client';
-import { StoreLockedError } from '../../host/store/data-lock';
 import { CliError, parseOptions } from '../cli-error';
+import { cliActor, openCliStore } from '../cli-store';
 import { SecretReader, type SecretInput } from '../secret-reader';
 import { defaultDataDir } from './serve';
 
@@ -136,18 +133,7 @@ async function withAccess(
 ): Promise<number> {
   const dataDir = resolve(dataOption ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
-  let store;
-  try {
-    store = await openStore({
-      dataDir: join(dataDir, 'pgdata'),
-      workstationId: workstationId(dataDir),
-      onError: (error) => console.error(error.message),
-      ...(passphrase === undefined ? {} : { encryption: { passphrase } }),
-    });
-  } catch (error) {
-    if (error instanceof StoreLockedError) throw new CliError(error.message);
-    throw error;
-  }
+  const store = await openCliStore(dataDir, passphrase);
   const kept: Promise<void>[] = [];
   try {
     for (const notice of store.notices) console.error(`Data store: ${notice}`);
@@ -195,12 +181,4 @@ function printAccounts(accounts: AccountSummary[], out: (line: string) => void):
         .join('  ')
         .trimEnd(),
     );
-}
-
-function cliActor(): string {
-  try {
-    return `cli (${userInfo().username})`;
-  } catch {
-    return 'cli';
-  }
 }
