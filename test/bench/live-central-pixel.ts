@@ -19,7 +19,7 @@ import { freshDatabase } from '../../server/test-support/database';
 import { runServerCommand, startServerProcess } from '../../server/test-support/server-process';
 import { CHROMIUM_LAUNCH } from '../support/chromium';
 import { runCli, type RunningCommand } from '../support/processes';
-import { sampleLatencies, type WaveformDraw } from './live';
+import { recordedDraws, sampleLatencies } from './live';
 import { playCounter } from './counter-run';
 import { quantile, report, round } from './stats';
 
@@ -89,13 +89,7 @@ export async function liveCentralPixelRun(
     if (process.env.BENCH_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_SCREENSHOT });
     // Only the counting bed's draws (the ward's ECG shares the channel's code).
     const bedId = `${workstation.id}/bed-1`;
-    const drawn = (
-      await page.evaluate(
-        () =>
-          (window as unknown as { __workstationMetrics?: WaveformDraw[] }).__workstationMetrics ??
-          [],
-      )
-    ).filter((draw) => draw.bedId === bedId);
+    const drawn = await recordedDraws(page, bedId);
     // The first tenth of the draws is connection set-up.
     const latencies = sampleLatencies(drawn, sentAt, ECG, Math.floor(drawn.length * 0.1));
     if (latencies.everySample.length === 0) {

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { openPtyPair } from '../../electron/host/devices/simulators/pty-pair';
 import { playCounter } from './counter-run';
 import { quantile } from './stats';
@@ -62,6 +63,15 @@ export function sampleLatencies(
   return { everySample, newestSample, draws: counted };
 }
 
+/** The draws the page recorded (it was opened with `metrics=1`); only `bedId`'s when given. */
+export async function recordedDraws(page: Page, bedId?: string): Promise<WaveformDraw[]> {
+  const drawn = await page.evaluate(
+    () =>
+      (window as unknown as { __workstationMetrics?: WaveformDraw[] }).__workstationMetrics ?? [],
+  );
+  return bedId === undefined ? drawn : drawn.filter((draw) => draw.bedId === bedId);
+}
+
 /** `central`: the tile of the central station draws the trace; `bedside`: the bed's own view. */
 export async function liveRun(
   seconds: number,
@@ -84,10 +94,7 @@ export async function liveRun(
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const { sentAt, eventLoopLagP99Ms } = await playCounter(pair.simulatorPath, seconds);
-    const drawn = await page.evaluate(
-      () =>
-        (window as unknown as { __workstationMetrics?: WaveformDraw[] }).__workstationMetrics ?? [],
-    );
+    const drawn = await recordedDraws(page);
     // The first tenth of the draws is connection set-up.
     const latencies = sampleLatencies(
       drawn,

@@ -20,7 +20,7 @@ import { startWorkstation } from '../../electron/host/workstation';
 import { freshDatabase } from '../../server/test-support/database';
 import { runServerCommand, startServerProcess } from '../../server/test-support/server-process';
 import { CHROMIUM_LAUNCH } from '../support/chromium';
-import { sampleLatencies, type WaveformDraw } from './live';
+import { recordedDraws, sampleLatencies } from './live';
 import { playCounter } from './counter-run';
 import { median, quantile, report, round } from './stats';
 
@@ -102,13 +102,7 @@ export async function telehealthPixelRun(seconds: number): Promise<TelehealthPix
     if (process.env.BENCH_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_SCREENSHOT });
 
     const bedId = `${workstation.id}/${bed.id}`;
-    const drawn = (
-      await page.evaluate(
-        () =>
-          (window as unknown as { __workstationMetrics?: WaveformDraw[] }).__workstationMetrics ??
-          [],
-      )
-    ).filter((draw) => draw.bedId === bedId);
+    const drawn = await recordedDraws(page, bedId);
     // The first tenth of the draws is connection set-up.
     const latencies = sampleLatencies(drawn, sentAt, ECG, Math.floor(drawn.length * 0.1));
     if (latencies.everySample.length === 0) {
